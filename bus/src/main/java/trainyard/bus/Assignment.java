@@ -6,7 +6,8 @@ import java.util.Objects;
  * Work for one executor on {@link Topics#ASSIGNMENTS}, keyed by executor id: the scheduler
  * sends it, the executor named by {@code executorId} acts on it. Immutable.
  *
- * @param type          RUN a job or CANCEL it
+ * @param type          RUN a job; CANCEL it (the user asked: it ends CANCELLED); RELEASE it (the
+ *                      scheduler moved it elsewhere: stop without a terminal state)
  * @param executorId    the executor that must act
  * @param jobId         the job
  * @param tenantId      the job's owner
@@ -25,7 +26,7 @@ public record Assignment(
     String validationDir,
     int attempt) {
 
-  public enum Type { RUN, CANCEL }
+  public enum Type { RUN, CANCEL, RELEASE }
 
   public Assignment {
     Objects.requireNonNull(type, "type");
@@ -40,5 +41,10 @@ public record Assignment(
 
   public static Assignment cancel(String executorId, String jobId, String tenantId) {
     return new Assignment(Type.CANCEL, executorId, jobId, tenantId, null, null, null, 0);
+  }
+
+  /** Tells an executor that was thought lost to stop a job that now runs elsewhere. */
+  public static Assignment release(String executorId, String jobId) {
+    return new Assignment(Type.RELEASE, executorId, jobId, null, null, null, null, 0);
   }
 }
