@@ -49,15 +49,13 @@ public final class Trainer {
   /** As {@link #train}, with this trainer's clock. */
   public TrainResult run(TrainRequest request, TrainListener listener, BooleanSupplier cancelled) throws IOException {
     JobSpec spec = request.spec();
-    checkSpec(spec);
     JobSpec.Params p = spec.params();
     int workers = spec.resources().workers();
-    long deadline = spec.stopping() != null && spec.stopping().maxSeconds() > 0
-        ? clock.millis() + spec.stopping().maxSeconds() * 1000 : Long.MAX_VALUE;
+    long deadline = clock.millis() + spec.stopping().maxSeconds() * 1000;
 
     TrainingData data = TrainingData.load(request, workers);
     Algorithm algorithm = Algorithms.create(spec, data);
-    ModelInfo info = new ModelInfo(algorithm.name(), 0, data.stats.hashBits(), SpecJson.of(spec),
+    ModelInfo info = new ModelInfo(algorithm.name(), 0, data.stats.hashBits(), spec.toJson(),
         data.stats.checksum(), p.seed(), ModelInfo.ENGINE_VERSION);
     String name = "trainyard-job-" + JOBS.incrementAndGet();
     listener.onLog(algorithm.name() + ": " + workers + " workers, " + spec.resources().servers() + " servers, "
@@ -174,30 +172,5 @@ public final class Trainer {
       sb.append(e.getKey()).append('=').append(String.format(java.util.Locale.ROOT, "%.5g", e.getValue()));
     }
     return sb.toString();
-  }
-
-  /** The engine's own checks, for specs built in code rather than by JobSpec.parse. */
-  static void checkSpec(JobSpec spec) {
-    JobSpec.Params p = spec.params();
-    if (p == null || spec.resources() == null || spec.consistency() == null) {
-      throw new IllegalArgumentException("spec must have params, resources and consistency");
-    }
-    requireAtLeast("params.epochs", p.epochs(), 1);
-    requireAtLeast("params.batchSize", p.batchSize(), 1);
-    requireAtLeast("resources.workers", spec.resources().workers(), 1);
-    requireAtLeast("resources.servers", spec.resources().servers(), 1);
-    requireAtLeast("consistency.maxDelay", spec.consistency().maxDelay(), -1);
-    if (!(p.learningRate() > 0) || Double.isInfinite(p.learningRate())) {
-      throw new IllegalArgumentException("params.learningRate must be > 0, got " + p.learningRate());
-    }
-    if (!(p.l1() >= 0) || !(p.l2() >= 0)) {
-      throw new IllegalArgumentException("params.l1 and params.l2 must be >= 0, got " + p.l1() + " and " + p.l2());
-    }
-  }
-
-  private static void requireAtLeast(String field, long value, long min) {
-    if (value < min) {
-      throw new IllegalArgumentException(field + " must be >= " + min + ", got " + value);
-    }
   }
 }
