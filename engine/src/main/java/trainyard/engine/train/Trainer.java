@@ -1,6 +1,7 @@
 package trainyard.engine.train;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -89,8 +90,21 @@ public final class Trainer {
       AtomicLong batchesDone = new AtomicLong();
       Map<String, Double> last = new LinkedHashMap<>();
       long step = 0;
+      int firstEpoch = 0;
+      Path checkpointDir = request.checkpointDir();
+      String fingerprint = info.specJson() + "\n" + info.datasetChecksum();
+      if (checkpointDir != null) {
+        Checkpoints.Progress resumed = Checkpoints.load(checkpointDir, fingerprint, ps);
+        if (resumed != null) {
+          firstEpoch = resumed.epochsDone();
+          step = resumed.steps();
+          batchesDone.set(step);
+          last = new LinkedHashMap<>(resumed.metrics());
+          listener.onLog("resumed from checkpoint after epoch " + firstEpoch + " (" + ps.keyCount() + " keys)");
+        }
+      }
       boolean stopped = false;
-      for (int epoch = 0; epoch < p.epochs() && !stopped; epoch++) {
+      for (int epoch = firstEpoch; epoch < p.epochs() && !stopped; epoch++) {
         long t0 = System.nanoTime();
         stopped = !runEpoch(pool, loops, epoch, stop, batchesDone, totalBatches, listener);
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -116,7 +130,12 @@ public final class Trainer {
         metrics.put(Evaluation.EXAMPLES_PER_SEC, seconds > 0 ? examples / seconds : 0);
         last = metrics;
         listener.onEpoch(epoch + 1, step, metrics);
-        listener.onLog("epoch " + (epoch + 1) + ": " + format(metrics));
+        listener.onLog("epoch " + (epoch + 1) + ": " + format(metrics) + "; servers hold " + ps.keyCount()
+            + " keys in " + (ps.memoryBytes() >> 20) + " MiB");
+        if (checkpointDir != null) {
+          Checkpoints.save(checkpointDir, fingerprint, new Checkpoints.Progress(epoch + 1, step, metrics), ps);
+          listener.onCheckpoint(checkpointDir);
+        }
       }
       Model model = algorithm.export(ps, info);
       Map<String, Double> finalMetrics = last;
