@@ -1,6 +1,7 @@
 package trainyard.engine.train;
 
 import trainyard.engine.model.Algorithm;
+import trainyard.engine.model.FmAlgorithm;
 import trainyard.engine.model.LinearAlgorithm;
 import trainyard.engine.model.Loss;
 import trainyard.engine.spec.JobSpec;
@@ -14,6 +15,8 @@ final class Algorithms {
     long expected = Math.max(1024, Math.min(data.stats.features(), 1L << 26));
     return switch (spec.algorithm()) {
       case "linear" -> new LinearAlgorithm(Loss.of(p.loss()), p.optimizer(), p.learningRate(), p.l1(), p.l2(), expected);
+      case "fm" -> new FmAlgorithm(Loss.of(p.loss()), p.optimizer(), p.learningRate(), p.l1(), p.l2(), p.dim(),
+          p.threshold(), expected);
       default -> throw new IllegalArgumentException("algorithm must be one of linear, fm, mlp, got '" + spec.algorithm() + "'");
     };
   }

@@ -1,6 +1,7 @@
 package trainyard.engine.train;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,15 +50,13 @@ public final class Trainer {
   /** As {@link #train}, with this trainer's clock. */
   public TrainResult run(TrainRequest request, TrainListener listener, BooleanSupplier cancelled) throws IOException {
     JobSpec spec = request.spec();
-    checkSpec(spec);
     JobSpec.Params p = spec.params();
     int workers = spec.resources().workers();
-    long deadline = spec.stopping() != null && spec.stopping().maxSeconds() > 0
-        ? clock.millis() + spec.stopping().maxSeconds() * 1000 : Long.MAX_VALUE;
+    long deadline = clock.millis() + spec.stopping().maxSeconds() * 1000;
 
     TrainingData data = TrainingData.load(request, workers);
     Algorithm algorithm = Algorithms.create(spec, data);
-    ModelInfo info = new ModelInfo(algorithm.name(), 0, data.stats.hashBits(), SpecJson.of(spec),
+    ModelInfo info = new ModelInfo(algorithm.name(), 0, data.stats.hashBits(), spec.toJson(),
         data.stats.checksum(), p.seed(), ModelInfo.ENGINE_VERSION);
     String name = "trainyard-job-" + JOBS.incrementAndGet();
     listener.onLog(algorithm.name() + ": " + workers + " workers, " + spec.resources().servers() + " servers, "
@@ -91,8 +90,21 @@ public final class Trainer {
       AtomicLong batchesDone = new AtomicLong();
       Map<String, Double> last = new LinkedHashMap<>();
       long step = 0;
+      int firstEpoch = 0;
+      Path checkpointDir = request.checkpointDir();
+      String fingerprint = info.specJson() + "\n" + info.datasetChecksum();
+      if (checkpointDir != null) {
+        Checkpoints.Progress resumed = Checkpoints.load(checkpointDir, fingerprint, ps);
+        if (resumed != null) {
+          firstEpoch = resumed.epochsDone();
+          step = resumed.steps();
+          batchesDone.set(step);
+          last = new LinkedHashMap<>(resumed.metrics());
+          listener.onLog("resumed from checkpoint after epoch " + firstEpoch + " (" + ps.keyCount() + " keys)");
+        }
+      }
       boolean stopped = false;
-      for (int epoch = 0; epoch < p.epochs() && !stopped; epoch++) {
+      for (int epoch = firstEpoch; epoch < p.epochs() && !stopped; epoch++) {
         long t0 = System.nanoTime();
         stopped = !runEpoch(pool, loops, epoch, stop, batchesDone, totalBatches, listener);
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -118,7 +130,12 @@ public final class Trainer {
         metrics.put(Evaluation.EXAMPLES_PER_SEC, seconds > 0 ? examples / seconds : 0);
         last = metrics;
         listener.onEpoch(epoch + 1, step, metrics);
-        listener.onLog("epoch " + (epoch + 1) + ": " + format(metrics));
+        listener.onLog("epoch " + (epoch + 1) + ": " + format(metrics) + "; servers hold " + ps.keyCount()
+            + " keys in " + (ps.memoryBytes() >> 20) + " MiB");
+        if (checkpointDir != null) {
+          Checkpoints.save(checkpointDir, fingerprint, new Checkpoints.Progress(epoch + 1, step, metrics), ps);
+          listener.onCheckpoint(checkpointDir);
+        }
       }
       Model model = algorithm.export(ps, info);
       Map<String, Double> finalMetrics = last;
@@ -174,30 +191,5 @@ public final class Trainer {
       sb.append(e.getKey()).append('=').append(String.format(java.util.Locale.ROOT, "%.5g", e.getValue()));
     }
     return sb.toString();
-  }
-
-  /** The engine's own checks, for specs built in code rather than by JobSpec.parse. */
-  static void checkSpec(JobSpec spec) {
-    JobSpec.Params p = spec.params();
-    if (p == null || spec.resources() == null || spec.consistency() == null) {
-      throw new IllegalArgumentException("spec must have params, resources and consistency");
-    }
-    requireAtLeast("params.epochs", p.epochs(), 1);
-    requireAtLeast("params.batchSize", p.batchSize(), 1);
-    requireAtLeast("resources.workers", spec.resources().workers(), 1);
-    requireAtLeast("resources.servers", spec.resources().servers(), 1);
-    requireAtLeast("consistency.maxDelay", spec.consistency().maxDelay(), -1);
-    if (!(p.learningRate() > 0) || Double.isInfinite(p.learningRate())) {
-      throw new IllegalArgumentException("params.learningRate must be > 0, got " + p.learningRate());
-    }
-    if (!(p.l1() >= 0) || !(p.l2() >= 0)) {
-      throw new IllegalArgumentException("params.l1 and params.l2 must be >= 0, got " + p.l1() + " and " + p.l2());
-    }
-  }
-
-  private static void requireAtLeast(String field, long value, long min) {
-    if (value < min) {
-      throw new IllegalArgumentException(field + " must be >= " + min + ", got " + value);
-    }
   }
 }

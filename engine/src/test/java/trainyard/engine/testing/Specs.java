@@ -11,12 +11,12 @@ public final class Specs {
       long maxSeconds, long seed) {
     return new JobSpec("test", algorithm, "ds_test", fraction == null ? null : new JobSpec.Validation(null, fraction),
         new JobSpec.Params(loss, optimizer, lr, l1, l2, dim, epochs, batchSize, hidden, threshold, 0, seed),
-        new JobSpec.Resources(workers, servers, 0), new JobSpec.Consistency(maxDelay), new JobSpec.Stopping(maxSeconds), 0);
+        new JobSpec.Resources(workers, servers, 0), new JobSpec.Consistency(maxDelay), new JobSpec.Stopping(maxSeconds == 0 ? 2_592_000 : maxSeconds), 0);
   }
 
   public static JobSpec linear(String optimizer, double lr, int epochs, int batchSize, int workers, int servers,
       int maxDelay) {
-    return spec("linear", "logistic", optimizer, lr, 0, 0, 0, epochs, batchSize, new int[0], 0, workers, servers,
+    return spec("linear", "logistic", optimizer, lr, 0, 0, 8, epochs, batchSize, new int[0], 0, workers, servers,
         maxDelay, null, 0, 42);
   }
 }

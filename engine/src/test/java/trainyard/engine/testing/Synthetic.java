@@ -87,4 +87,41 @@ public final class Synthetic {
         java.util.Arrays.copyOfRange(b.labels, from, b.rows),
         b.fields == null ? null : java.util.Arrays.copyOfRange(b.fields, base, end));
   }
+
+  /**
+   * Rows with one feature per field ({@code fields} fields of {@code vocab} values each) whose
+   * label comes from pairwise interactions only: margin = Σ_{a<b} ⟨u_a, u_b⟩ for hidden rank-4
+   * vectors u, so a linear model can do little and a factorization machine a lot.
+   */
+  public static CsrBlock interactions(int rows, int fields, int vocab, long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    int k = 4;
+    double[][] u = new double[fields * vocab][k];
+    for (double[] row : u) {
+      for (int f = 0; f < k; f++) {
+        row[f] = gaussian(rnd) * 0.7;
+      }
+    }
+    int[] rowStart = new int[rows + 1];
+    long[] keys = new long[rows * fields];
+    float[] labels = new float[rows];
+    int[] ids = new int[fields];
+    for (int r = 0; r < rows; r++) {
+      for (int a = 0; a < fields; a++) {
+        ids[a] = a * vocab + rnd.nextInt(vocab);
+        keys[r * fields + a] = ids[a];
+      }
+      double m = 0;
+      for (int a = 0; a < fields; a++) {
+        for (int b = a + 1; b < fields; b++) {
+          for (int f = 0; f < k; f++) {
+            m += u[ids[a]][f] * u[ids[b]][f];
+          }
+        }
+      }
+      labels[r] = m > 0 ? 1f : 0f;
+      rowStart[r + 1] = (r + 1) * fields;
+    }
+    return new CsrBlock(rows, rowStart, keys, null, labels, null);
+  }
 }
