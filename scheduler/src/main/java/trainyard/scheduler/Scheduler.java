@@ -3,6 +3,7 @@ package trainyard.scheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -156,6 +157,13 @@ public final class Scheduler implements AutoCloseable {
   public List<String> queuedJobs() {
     synchronized (core) {
       return core.queuedJobs();
+    }
+  }
+
+  /** The executors the scheduler considers alive, each with its last heartbeat. */
+  public Map<String, Heartbeat> executors() {
+    synchronized (core) {
+      return core.executors();
     }
   }
 

@@ -276,6 +276,15 @@ final class SchedulerCore {
     return ids;
   }
 
+  /** Live executors and their last heartbeats. */
+  Map<String, Heartbeat> executors() {
+    Map<String, Heartbeat> out = new HashMap<>();
+    for (Node node : executors.values()) {
+      out.put(node.id, node.last);
+    }
+    return out;
+  }
+
   /** The executor a job is placed on, or null. */
   String executorOf(String jobId) {
     return placedOn.get(jobId);
