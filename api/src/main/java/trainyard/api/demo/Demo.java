@@ -73,7 +73,7 @@ public class Demo {
         stats.get("positives").asLong(), stats.get("negatives").asLong()));
     String spec = "{\"name\": \"demo-logistic\", \"algorithm\": \"linear\", \"dataset\": \"" + datasetId + "\","
         + " \"validation\": {\"fraction\": 0.2},"
-        + " \"params\": {\"loss\": \"logistic\", \"optimizer\": \"ftrl\", \"learningRate\": 0.1, \"epochs\": 5,"
+        + " \"params\": {\"loss\": \"logistic\", \"optimizer\": \"ftrl\", \"learningRate\": 0.5, \"epochs\": 5,"
         + " \"batchSize\": 100}, \"resources\": {\"workers\": 2, \"servers\": 1}}";
     JsonNode job = client.send("POST", "/api/v1/jobs", HttpRequest.BodyPublishers.ofString(spec));
     String jobId = job.get("id").asText();
