@@ -35,6 +35,15 @@ class AuthTest {
   }
 
   @Test
+  void whoamiNamesTheTenant() {
+    String token = Api.newTenant("who");
+    Api.as(token).get("/api/v1/whoami").then().statusCode(200)
+        .body("tenant", org.hamcrest.Matchers.startsWith("who-"), "admin", equalTo(false));
+    Api.as(TestStores.ADMIN_TOKEN).get("/api/v1/whoami").then().statusCode(200)
+        .body("tenant", equalTo("admin"), "admin", equalTo(true));
+  }
+
+  @Test
   void aTenantNameIsValidated() {
     Api.as(TestStores.ADMIN_TOKEN).contentType("application/json").body("{\"tenant\": \"a b/c\"}")
         .post("/api/v1/tokens").then().statusCode(400).body("code", equalTo("invalid_tenant"));

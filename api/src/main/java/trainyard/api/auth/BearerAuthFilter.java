@@ -27,7 +27,7 @@ public class BearerAuthFilter {
     if (grant == null) {
       throw unauthorized("the bearer token is not valid");
     }
-    caller.set(grant.tenantId(), grant.admin());
+    caller.set(grant);
   }
 
   private static ApiException unauthorized(String detail) {

@@ -6,23 +6,26 @@ import trainyard.api.problem.ApiException;
 /** Who makes the current request; set by {@link BearerAuthFilter}. One per request. */
 @RequestScoped
 public class Caller {
-  private String tenantId;
-  private boolean admin;
+  private Tokens.Grant grant;
 
-  void set(String tenantId, boolean admin) {
-    this.tenantId = tenantId;
-    this.admin = admin;
+  void set(Tokens.Grant grant) {
+    this.grant = grant;
+  }
+
+  /** What the caller's token grants. */
+  public Tokens.Grant grant() {
+    if (grant == null) {
+      throw new IllegalStateException("no authenticated caller in this request");
+    }
+    return grant;
   }
 
   public String tenantId() {
-    if (tenantId == null) {
-      throw new IllegalStateException("no authenticated caller in this request");
-    }
-    return tenantId;
+    return grant().tenantId();
   }
 
   public void requireAdmin() {
-    if (!admin) {
+    if (!grant().admin()) {
       throw new ApiException(403, "admin_required", "Forbidden", "this call needs an admin token");
     }
   }

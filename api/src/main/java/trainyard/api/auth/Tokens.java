@@ -19,7 +19,7 @@ import trainyard.api.platform.Ids;
 @ApplicationScoped
 public class Tokens {
   /** What a verified token grants. */
-  public record Grant(String tenantId, boolean admin) {}
+  public record Grant(String tenantId, String tenantName, String tokenName, boolean admin) {}
 
   /** A new token: its text is shown once, only its hash is kept. */
   public record Issued(String token, String tenantId, String tenantName, boolean admin) {}
@@ -37,11 +37,17 @@ public class Tokens {
     String hash = sha256(token);
     Grant grant = verified.get(hash);
     if (grant == null) {
-      ApiToken row = QuarkusTransaction.requiringNew().call(() -> ApiToken.<ApiToken>findById(hash));
-      if (row == null) {
+      grant = QuarkusTransaction.requiringNew().call(() -> {
+        ApiToken row = ApiToken.findById(hash);
+        if (row == null) {
+          return null;
+        }
+        Tenant tenant = Tenant.findById(row.tenantId);
+        return new Grant(row.tenantId, tenant.name, row.name, row.admin);
+      });
+      if (grant == null) {
         return null;
       }
-      grant = new Grant(row.tenantId, row.admin);
       verified.put(hash, grant);
     }
     return grant;

@@ -29,6 +29,7 @@ public class DatasetService {
   @Inject TrainyardConfig config;
   @Inject Clock clock;
   @Inject Ingestor ingestor;
+  @Inject jakarta.transaction.TransactionSynchronizationRegistry registry;
 
   /** Validated upload parameters. */
   public record UploadRequest(String name, Format format, int hashBits) {
@@ -64,8 +65,22 @@ public class DatasetService {
       Files.deleteIfExists(part);
       throw ApiException.badRequest("empty_upload", "the request body is empty; send the dataset file as the body");
     }
-    boolean gzip = Uploads.isGzip(part);
-    DatasetRow row = QuarkusTransaction.requiringNew().call(() -> {
+    return record(tenantId, request, id, size);
+  }
+
+  /**
+   * Makes a dataset of a file that arrived another way (a completed resumable upload): moves it
+   * into place, records it UPLOADED and queues its ingestion.
+   */
+  public DatasetView register(String tenantId, UploadRequest request, Path staged, long size) throws IOException {
+    String id = Ids.newId("ds", clock.millis());
+    Files.move(staged, blobs.upload(id), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    return record(tenantId, request, id, size);
+  }
+
+  private DatasetView record(String tenantId, UploadRequest request, String id, long size) throws IOException {
+    boolean gzip = Uploads.isGzip(blobs.upload(id));
+    DatasetRow row = QuarkusTransaction.joiningExisting().call(() -> {
       DatasetRow r = new DatasetRow();
       r.id = id;
       r.tenantId = tenantId;
@@ -80,8 +95,31 @@ public class DatasetService {
       r.persist();
       return r;
     });
-    ingestor.submit(id);
+    afterCommit(() -> ingestor.submit(id));
     return DatasetView.of(row);
+  }
+
+  /** Runs {@code task} once the current transaction commits, or now if there is none. */
+  private void afterCommit(Runnable task) {
+    try {
+      if (registry.getTransactionStatus() == jakarta.transaction.Status.STATUS_ACTIVE) {
+        registry.registerInterposedSynchronization(new jakarta.transaction.Synchronization() {
+          @Override
+          public void beforeCompletion() {}
+
+          @Override
+          public void afterCompletion(int status) {
+            if (status == jakarta.transaction.Status.STATUS_COMMITTED) {
+              task.run();
+            }
+          }
+        });
+        return;
+      }
+    } catch (IllegalStateException e) {
+      // no transaction
+    }
+    task.run();
   }
 
   public DatasetView get(String tenantId, String id) {

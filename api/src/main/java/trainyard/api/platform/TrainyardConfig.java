@@ -43,6 +43,10 @@ public interface TrainyardConfig {
     @WithDefault("68719476736")
     long maxBytes();
 
+    /** Largest chunk of a resumable upload, in bytes. */
+    @WithDefault("67108864")
+    long maxChunkBytes();
+
     /** Datasets ingested at once; more wait in line. */
     @WithDefault("1")
     int ingestThreads();

@@ -22,6 +22,10 @@ public final class ApiException extends RuntimeException {
     return new ApiException(404, kind + "_not_found", "Not found", "no " + kind + " with id " + id);
   }
 
+  public static ApiException conflict(String code, String detail) {
+    return new ApiException(409, code, "Conflict", detail);
+  }
+
   public static ApiException badRequest(String code, String detail) {
     return new ApiException(400, code, "Bad request", detail);
   }
