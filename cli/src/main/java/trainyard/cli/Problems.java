@@ -16,12 +16,15 @@ public final class Problems {
     if (what.isEmpty()) {
       what = defaultReason(status);
     }
-    StringBuilder line = new StringBuilder(what);
+    String field = problem.path("field").asText("");
+    StringBuilder line = new StringBuilder(field.isEmpty() ? what : field + ": " + what);
     JsonNode errors = problem.path("errors");
     if (errors.isArray()) {
       for (JsonNode e : errors) {
-        line.append("; ").append(e.path("field").asText("?")).append(": ")
-            .append(firstNonBlank(e.path("message").asText(""), e.path("code").asText("")));
+        String where = e.has("line") ? "line " + e.path("line").asText() : e.path("field").asText("?");
+        line.append("; ").append(where).append(": ").append(firstNonBlank(
+            firstNonBlank(e.path("message").asText(""), e.path("reason").asText("")),
+            e.path("code").asText("")));
       }
     }
     line.append(" (").append(code).append(", HTTP ").append(status).append(')');

@@ -26,6 +26,16 @@ class ErrorMappingTest {
   }
 
   @Test
+  void fieldAndBadLinesAreNamed() {
+    ApiException f = Problems.fromResponse(400, "{\"detail\":\"dim must be >= 1, got 0\","
+        + "\"code\":\"spec_out_of_range\",\"field\":\"params.dim\"}");
+    assertEquals("params.dim: dim must be >= 1, got 0 (spec_out_of_range, HTTP 400)", f.getMessage());
+    ApiException b = Problems.fromResponse(422, "{\"detail\":\"bad rows\",\"code\":\"bad_lines\","
+        + "\"errors\":[{\"line\":3,\"column\":5,\"reason\":\"label is not a number\"}]}");
+    assertEquals("bad rows; line 3: label is not a number (bad_lines, HTTP 422)", b.getMessage());
+  }
+
+  @Test
   void bodyThatIsNotAProblemStillGivesAClearLine() {
     ApiException e = Problems.fromResponse(502, "<html>\n<body>Bad gateway</body></html>");
     assertEquals("http_502", e.code());
