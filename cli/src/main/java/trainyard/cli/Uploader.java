@@ -2,8 +2,11 @@ package trainyard.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.InputStream;
+import java.net.http.HttpRequest;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -70,14 +73,46 @@ public final class Uploader {
     return resumable(real, size, modified, name, format);
   }
 
+  /** One streamed POST: nothing to resume, so only for small files or servers without uploads. */
   private JsonNode simple(Path file, long size, String name, String format) {
-    console.err().println("uploading " + file.getFileName() + " (" + ProgressFormat.bytes(size) + ")");
+    ProgressReporter progress = new ProgressReporter(console.err(), console.tty(),
+        console.nanoClock(), "upload  ", size, 0);
+    HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
+        HttpRequest.BodyPublishers.ofInputStream(() -> counting(file, progress)), size);
+    JsonNode dataset = api.json("POST",
+        ApiClient.query("/api/v1/datasets", ApiClient.params("name", name, "format", format)),
+        body, "application/octet-stream", Map.of());
+    progress.finish();
+    return dataset;
+  }
+
+  /** The file as a stream that reports how much of it was read (= sent). */
+  private static InputStream counting(Path file, ProgressReporter progress) {
     try {
-      return api.json("POST",
-          ApiClient.query("/api/v1/datasets", ApiClient.params("name", name, "format", format)),
-          java.net.http.HttpRequest.BodyPublishers.ofFile(file), "application/octet-stream", Map.of());
-    } catch (java.io.FileNotFoundException e) {
-      throw CliException.usage("cannot read " + file + ": " + e.getMessage());
+      return new FilterInputStream(Files.newInputStream(file)) {
+        private long done;
+
+        @Override
+        public int read() throws IOException {
+          int b = super.read();
+          if (b >= 0) {
+            progress.update(++done);
+          }
+          return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          int n = super.read(b, off, len);
+          if (n > 0) {
+            done += n;
+            progress.update(done);
+          }
+          return n;
+        }
+      };
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -117,7 +152,17 @@ public final class Uploader {
       String sha256 = sha256(file, size);
       ObjectNode body = Json.MAPPER.createObjectNode()
           .put("name", name).put("format", format).put("size", size).put("sha256", sha256);
-      JsonNode created = api.postJson("/api/v1/uploads", body, Map.of());
+      JsonNode created;
+      try {
+        created = api.postJson("/api/v1/uploads", body, Map.of());
+      } catch (ApiException e) {
+        if (e.status() != 404 && e.status() != 405) {
+          throw e;
+        }
+        console.err().println("this server has no resumable uploads (POST /api/v1/uploads: HTTP "
+            + e.status() + "); sending the file in one request, which cannot resume");
+        return simple(file, size, name, format);
+      }
       String id = created.path("id").asText("");
       if (id.isEmpty()) {
         throw new ApiException(201, "bad_upload", "the server created an upload without an id", created);
@@ -171,7 +216,7 @@ public final class Uploader {
         readFully(ch, buf, len, offset);
         try {
           JsonNode answer = api.json("PUT", url,
-              java.net.http.HttpRequest.BodyPublishers.ofByteArray(buf, 0, len),
+              HttpRequest.BodyPublishers.ofByteArray(buf, 0, len),
               "application/octet-stream",
               Map.of("Content-Range", Chunks.contentRange(offset, len, state.size()),
                   "Content-Digest", Chunks.contentDigest(buf, len)));
@@ -230,7 +275,7 @@ public final class Uploader {
   private JsonNode complete(UploadState state) {
     String url = "/api/v1/uploads/" + ApiClient.seg(state.uploadId()) + "/complete";
     try {
-      JsonNode dataset = api.json("POST", url, java.net.http.HttpRequest.BodyPublishers.noBody(),
+      JsonNode dataset = api.json("POST", url, HttpRequest.BodyPublishers.noBody(),
           null, Map.of());
       states.delete(state.server(), state.path());
       return dataset;
