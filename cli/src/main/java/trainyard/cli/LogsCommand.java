@@ -26,18 +26,22 @@ final class LogsCommand extends Leaf {
   @Override
   public Integer call() {
     ApiClient api = api();
-    if (!follow) {
-      JsonNode events = api.get(JobsCommand.path(id) + "/events");
-      for (JsonNode e : Json.items(events)) {
-        print(e);
-      }
+    // Stored events first, then (with -f) the live stream from the last of them on.
+    String lastId = null;
+    boolean ended = false;
+    for (JsonNode e : Json.items(api.get(JobsCommand.path(id) + "/events"))) {
+      print(e);
+      lastId = e.hasNonNull("id") ? e.get("id").asText() : lastId;
+      ended |= isTerminal("", e);
+    }
+    if (!follow || ended) {
       return 0;
     }
-    return followStream(api);
+    return followStream(api, lastId);
   }
 
-  private int followStream(ApiClient api) {
-    String lastId = null;
+  private int followStream(ApiClient api, String fromId) {
+    String lastId = fromId;
     int failures = 0;
     boolean[] ended = {false};
     while (true) {
@@ -75,10 +79,19 @@ final class LogsCommand extends Leaf {
       if (ended[0]) {
         return 0;
       }
-      // The stream closed without a terminal event: ask whether the job is over, else reconnect.
-      JsonNode job = api.get(JobsCommand.path(id));
-      if (JobView.terminal(job.path("status").asText(""))) {
-        return 0;
+      // The stream closed without a terminal event: print what it missed, stop if the job is over.
+      boolean seen = lastId == null;
+      for (JsonNode e : Json.items(api.get(JobsCommand.path(id) + "/events"))) {
+        String eid = e.path("id").asText("");
+        if (seen) {
+          print(e);
+          lastId = eid.isEmpty() ? lastId : eid;
+          if (isTerminal("", e)) {
+            return 0;
+          }
+        } else if (eid.equals(lastId)) {
+          seen = true;
+        }
       }
       console().pause(Math.min(5000, 500L << Math.min(failures, 4)));
     }

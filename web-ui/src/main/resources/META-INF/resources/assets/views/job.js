@@ -70,8 +70,30 @@ export async function render(main, { id, signal }) {
     h('h2', null, 'Spec'), h('pre', { class: 'json' }, JSON.stringify(job.spec || {}, null, 2)));
 
   if (TERMINAL.has(job.status)) return;
+
+  const list = (x) => (Array.isArray(x) ? x : (x && x.items) || []);
+  const reload = async () => {
+    const [j, m, ev] = await Promise.all([api(path, { signal }), api(`${path}/metrics`, { signal }),
+      api(`${path}/events`, { signal })]);
+    job = j;
+    points.splice(0, points.length, ...list(m));
+    redraw();
+    drawHead();
+    log.textContent = list(ev).filter((e) => e.type !== 'PROGRESS').map(eventLine).join('\n');
+  };
+  // The event stream brings each event at once; a slow poll covers a stream that cannot
+  // connect or stalls (a proxy that buffers), and stops it once the job has ended.
+  const stream = new AbortController();
+  signal.addEventListener('abort', () => stream.abort());
+  (async () => {
+    while (!signal.aborted && !TERMINAL.has(job.status)) {
+      await new Promise((r) => setTimeout(r, 5000));
+      if (signal.aborted) return;
+      try { await reload(); } catch { /* the next round or the stream will tell */ }
+    }
+    stream.abort();
+  })();
   const lastId = evList.length ? evList[evList.length - 1].id : null;
-  const refreshJob = async () => { job = await api(path, { signal }); drawHead(); };
   try {
     await followEvents(`${path}/events`, lastId, (ev) => {
       let e;
@@ -82,12 +104,17 @@ export async function render(main, { id, signal }) {
         redraw();
       }
       if (type === 'PROGRESS' && typeof e.progress === 'number') { job.progress = e.progress; drawHead(); return; }
-      if (type === 'STATE') { refreshJob().catch(() => {}); }
+      if (type === 'STATE') {
+        job.status = e.state;
+        job.statusReason = e.reason;
+        drawHead();
+        if (TERMINAL.has(e.state)) reload().catch(() => {});
+      }
       log.textContent += (log.textContent ? '\n' : '') + eventLine({ ...e, type });
       log.scrollTop = log.scrollHeight;
-    }, signal);
-    await refreshJob();
+    }, stream.signal);
+    if (!signal.aborted) await reload();
   } catch (e) {
-    if (!signal.aborted) main.prepend(errorBox(e));
+    if (!stream.signal.aborted) main.prepend(errorBox(e));
   }
 }
