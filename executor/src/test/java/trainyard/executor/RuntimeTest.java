@@ -145,4 +145,23 @@ class RuntimeTest {
     JobEvent end = await(jobId, JobEvent.Type.STATE, JobState.CANCELLED, e2.id());
     assertEquals("cancelled by the user", end.reason());
   }
+
+  @Test
+  void anExecutorRestartedUnderTheSameIdResumesItsJob() throws Exception {
+    Executor first = executor("e1");
+    String jobId = submit(TestData.spec(10_000, 10));
+    events.await(e -> e.jobId().equals(jobId) && e.type() == JobEvent.Type.METRIC && e.epoch() >= 2,
+        "epoch 2 of " + jobId);
+    first.close();
+    Executor second = executor("e1");
+
+    JobEvent queued = await(jobId, JobEvent.Type.STATE, JobState.QUEUED, null);
+    assertEquals("executor " + second.id() + " restarted; will resume from checkpoint", queued.reason());
+    events.await(e -> e.jobId().equals(jobId) && e.type() == JobEvent.Type.LOG
+        && e.message().startsWith("resumed from checkpoint after epoch "), "a resume of " + jobId);
+    assertEquals(List.of(jobId), second.runningJobs());
+
+    producer.send(JobMessage.cancel(jobId, "tenant")).get(10, TimeUnit.SECONDS);
+    await(jobId, JobEvent.Type.STATE, JobState.CANCELLED, second.id());
+  }
 }
