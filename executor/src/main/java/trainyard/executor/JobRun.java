@@ -144,7 +144,7 @@ final class JobRun implements Runnable {
       reason = "invalid job spec: " + e.getMessage();
     } else if (t instanceof OutOfMemoryError) {
       reason = "out of memory on executor " + options.id() + "; ask for fewer workers or use a smaller model";
-    } else if (t instanceof IOException || t instanceof IllegalArgumentException) {
+    } else if ((t instanceof IOException || t instanceof IllegalArgumentException) && t.getMessage() != null) {
       reason = t.getMessage();
     } else {
       LOG.log(System.Logger.Level.ERROR, "job " + jobId() + " failed", t);
