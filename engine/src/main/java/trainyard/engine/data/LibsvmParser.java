@@ -25,7 +25,9 @@ final class LibsvmParser extends RowParser {
       t++;
     }
     float label = 0f;
-    if (!(colon && labelOptional)) {
+    if (colon && labelOptional) {
+      unlabelledRows++;
+    } else {
       label = ByteNumbers.parseFloat(b, i, t);
       if (label != label) {
         return fail(start, i, "label " + token(b, i, t) + " is not a finite number");
