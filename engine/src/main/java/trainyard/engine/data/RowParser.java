@@ -19,6 +19,8 @@ abstract class RowParser {
   final boolean labelOptional;
   int errorColumn;
   String errorReason;
+  /** Rows read without a label (only when labels are optional), including rows later found bad. */
+  long unlabelledRows;
 
   RowParser(int hashBits, boolean labelOptional) {
     this.hashBits = hashBits;

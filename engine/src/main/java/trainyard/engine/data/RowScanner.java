@@ -53,6 +53,11 @@ final class RowScanner {
     return bad;
   }
 
+  /** Rows that had no label (labels optional only). */
+  long unlabelledRows() {
+    return parser.unlabelledRows;
+  }
+
   /** Bytes consumed so far (after decompression). */
   long bytesRead() {
     return lines.bytesRead();

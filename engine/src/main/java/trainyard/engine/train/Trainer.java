@@ -49,13 +49,19 @@ public final class Trainer {
 
   /** As {@link #train}, with this trainer's clock. */
   public TrainResult run(TrainRequest request, TrainListener listener, BooleanSupplier cancelled) throws IOException {
+    return run(request, null, listener, cancelled);
+  }
+
+  /** As {@link #run}, with {@code algorithm} instead of the one the spec names when not null (baselines in tests). */
+  TrainResult run(TrainRequest request, Algorithm override, TrainListener listener, BooleanSupplier cancelled)
+      throws IOException {
     JobSpec spec = request.spec();
     JobSpec.Params p = spec.params();
     int workers = spec.resources().workers();
     long deadline = clock.millis() + spec.stopping().maxSeconds() * 1000;
 
     TrainingData data = TrainingData.load(request, workers);
-    Algorithm algorithm = Algorithms.create(spec, data);
+    Algorithm algorithm = override != null ? override : Algorithms.create(spec, data);
     ModelInfo info = new ModelInfo(algorithm.name(), 0, data.stats.hashBits(), spec.toJson(),
         data.stats.checksum(), p.seed(), ModelInfo.ENGINE_VERSION);
     String name = "trainyard-job-" + JOBS.incrementAndGet();
