@@ -69,7 +69,14 @@ public final class Ingest {
 
   private static DatasetManifest writeShards(InputStream in, Format format, Path dir, IngestOptions options)
       throws IOException {
-    RowScanner scanner = new RowScanner(in, format, options.hashBits(), false, options.maxBadLines());
+    try (RowSource rows = RowSource.open(in, format, options.hashBits(), false, options.maxBadLines(),
+        RowSource.defaultThreads())) {
+      return writeShards(rows, format, dir, options);
+    }
+  }
+
+  private static DatasetManifest writeShards(RowSource scanner, Format format, Path dir, IngestOptions options)
+      throws IOException {
     boolean withFields = format == Format.LIBFFM;
     int rowCapacity = Math.min(options.rowsPerShard(), 1 << 16);
     // two blocks: the scanner fills one while the writer thread writes the other
