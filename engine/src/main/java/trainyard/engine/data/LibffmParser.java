@@ -10,6 +10,11 @@ final class LibffmParser extends RowParser {
   }
 
   @Override
+  RowParser copy() {
+    return new LibffmParser(hashBits, labelOptional);
+  }
+
+  @Override
   int parse(byte[] b, int start, int end, CsrBuilder out) {
     int i = start;
     while (i < end && isSpace(b[i])) {

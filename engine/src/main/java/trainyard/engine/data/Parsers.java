@@ -33,8 +33,8 @@ public final class Parsers {
         text.append(buf, 0, n);
       }
       byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
-      RowScanner scanner = new RowScanner(new ByteArrayInputStream(bytes), format, hashBits, true, MAX_BAD_LINES);
       CsrBuilder out = new CsrBuilder(format == Format.LIBFFM, 16, 256);
+      RowSource scanner = RowSource.open(new ByteArrayInputStream(bytes), format, hashBits, true, MAX_BAD_LINES, 1);
       scanner.fill(out, Integer.MAX_VALUE, Integer.MAX_VALUE);
       if (scanner.failed()) {
         throw new IngestException(scanner.badLines());
@@ -71,24 +71,25 @@ public final class Parsers {
     if (rowsPerBlock < 1) {
       throw new IllegalArgumentException("rowsPerBlock must be >= 1, got " + rowsPerBlock);
     }
-    RowScanner scanner = new RowScanner(in, format, hashBits, true, MAX_BAD_LINES);
     CsrBuilder out = new CsrBuilder(format == Format.LIBFFM, Math.min(rowsPerBlock, 1 << 16), 1 << 16);
     long rows = 0;
-    boolean ended;
-    do {
-      out.clear();
-      ended = scanner.fill(out, rowsPerBlock, Ingest.MAX_SHARD_ENTRIES);
-      if (scanner.failed()) {
-        throw new IngestException(scanner.badLines());
+    try (RowSource scanner = RowSource.open(in, format, hashBits, true, MAX_BAD_LINES, RowSource.defaultThreads())) {
+      boolean ended;
+      do {
+        out.clear();
+        ended = scanner.fill(out, rowsPerBlock, Ingest.MAX_SHARD_ENTRIES);
+        if (scanner.failed()) {
+          throw new IngestException(scanner.badLines());
+        }
+        if (out.rows() > 0) {
+          rows += out.rows();
+          sink.accept(out.build());
+        }
+      } while (!ended);
+      if (rows == 0) {
+        throw new IngestException(0, "the input has no rows");
       }
-      if (out.rows() > 0) {
-        rows += out.rows();
-        sink.accept(out.build());
-      }
-    } while (!ended);
-    if (rows == 0) {
-      throw new IngestException(0, "the input has no rows");
+      return new Summary(rows, scanner.unlabelledRows());
     }
-    return new Summary(rows, scanner.unlabelledRows());
   }
 }

@@ -95,6 +95,19 @@ public final class LinearAlgorithm implements Algorithm {
     }
 
     @Override
+    public long[] dictionary(CsrBlock block) {
+      if (dedup == null || dedup.block() != block) {
+        dedup = new BatchKeys(block, BIAS_KEY);
+      }
+      return dedup.dictionary();
+    }
+
+    @Override
+    public int[] ranks() {
+      return dedup.ranks();
+    }
+
+    @Override
     public float[] pullBuffer() {
       return pull;
     }

@@ -168,6 +168,16 @@ public final class BatchKeys {
     size = n;
   }
 
+  /** The block's distinct keys, ascending: what a worker registers with the servers. */
+  public long[] dictionary() {
+    return dict;
+  }
+
+  /** The batch's unique keys as positions in {@link #dictionary()}, ascending, in {@code [0, size())}. */
+  public int[] ranks() {
+    return uniqueRanks;
+  }
+
   /** The batch's unique keys, ascending, in {@code [0, size())}. */
   public long[] keys() {
     return keys;
