@@ -1,18 +1,26 @@
 package trainyard.engine.spec;
 
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * A training job as a user writes it: one shape for every algorithm (DESIGN.md, "Job spec").
- * Immutable; every instance has passed validation, so consumers never re-check ranges.
+ * Immutable; every instance has passed validation (the compact constructors check every range and
+ * throw {@link SpecException}), so consumers never re-check ranges.
+ *
+ * <p>{@link #parse(String)} reads the JSON form strictly (unknown keys, wrong types and missing
+ * required fields are rejected) and fills the defaults; {@link #toJson()} writes every field, so
+ * {@code parse(spec.toJson()).equals(spec)}.
  *
  * @param name        a label chosen by the user, 1..200 characters
  * @param algorithm   {@code linear}, {@code fm} or {@code mlp}
  * @param dataset     id of the training dataset
- * @param validation  held-out data: another dataset, or a fraction of the training rows
+ * @param validation  held-out data: another dataset, or a fraction of the training rows; null: none
  * @param params      learning parameters
  * @param resources   workers, servers and GPUs the job asks for
  * @param consistency the bounded-delay clock
  * @param stopping    when to stop besides the epoch count
- * @param priority    higher runs first; ties go to the older job
+ * @param priority    higher runs first; ties go to the older job; -1000..1000
  */
 public record JobSpec(
     String name,
@@ -25,15 +33,93 @@ public record JobSpec(
     Stopping stopping,
     int priority) {
 
-  /** Exactly one of {@code dataset} and {@code fraction} is set; fraction in (0, 0.5]. */
-  public record Validation(String dataset, Double fraction) {}
+  public static final List<String> ALGORITHMS = List.of("linear", "fm", "mlp");
+  public static final List<String> SPARSE_LOSSES = List.of("logistic", "squared", "hinge");
+  public static final List<String> MLP_LOSSES = List.of("softmax", "logistic");
+  public static final List<String> OPTIMIZERS = List.of("sgd", "adagrad", "ftrl", "adam");
+  public static final List<String> MLP_OPTIMIZERS = List.of("sgd", "adagrad", "adam");
+
+  public JobSpec {
+    Checks.text("name", name, 200);
+    Checks.oneOf("algorithm", algorithm, ALGORITHMS);
+    Checks.text("dataset", dataset, 200);
+    if (params == null) {
+      throw new SpecException("params", SpecException.MISSING_FIELD, "params is required");
+    }
+    if (resources == null) {
+      throw new SpecException("resources", SpecException.MISSING_FIELD, "resources is required");
+    }
+    if (consistency == null) {
+      throw new SpecException("consistency", SpecException.MISSING_FIELD, "consistency is required");
+    }
+    if (stopping == null) {
+      throw new SpecException("stopping", SpecException.MISSING_FIELD, "stopping is required");
+    }
+    Checks.intRange("priority", priority, -1000, 1000);
+    boolean mlp = algorithm.equals("mlp");
+    Checks.oneOf("params.loss", params.loss(), mlp ? MLP_LOSSES : SPARSE_LOSSES);
+    Checks.oneOf("params.optimizer", params.optimizer(), mlp ? MLP_OPTIMIZERS : OPTIMIZERS);
+    if (mlp && params.hiddenSize() == 0) {
+      throw new SpecException("params.hidden", SpecException.INVALID_VALUE,
+          "params.hidden must name at least one layer for mlp, got []");
+    }
+    if (!mlp && params.hiddenSize() > 0) {
+      throw new SpecException("params.hidden", SpecException.INVALID_VALUE,
+          "params.hidden is only for mlp, got " + Arrays.toString(params.hidden()) + " for " + algorithm);
+    }
+  }
 
   /**
-   * @param loss         {@code logistic}, {@code squared}, {@code hinge} (linear, fm) or {@code softmax} (mlp)
-   * @param optimizer    {@code sgd}, {@code adagrad}, {@code ftrl} or {@code adam}
-   * @param hidden       MLP hidden layer sizes; empty for other algorithms
-   * @param threshold    FM: occurrences before a feature gets an embedding (memory-adaptive)
+   * Reads a spec from JSON, strictly, and fills defaults (DESIGN.md "Job spec", docs/FORMATS.md).
+   *
+   * @throws SpecException with the JSON path, a stable code and a message naming the value
+   */
+  public static JobSpec parse(String json) {
+    return SpecJson.parse(json);
+  }
+
+  /** The JSON form with every field written out (defaults included); parse() reads it back equal. */
+  public String toJson() {
+    return SpecJson.write(this);
+  }
+
+  /** Exactly one of {@code dataset} and {@code fraction} is set; fraction in (0, 0.5]. */
+  public record Validation(String dataset, Double fraction) {
+    public Validation {
+      if ((dataset == null) == (fraction == null)) {
+        throw new SpecException("validation", SpecException.INVALID_VALUE,
+            "validation must have exactly one of dataset and fraction");
+      }
+      if (dataset != null) {
+        Checks.text("validation.dataset", dataset, 200);
+      } else if (!(fraction > 0 && fraction <= 0.5)) {
+        throw new SpecException("validation.fraction", SpecException.OUT_OF_RANGE,
+            "validation.fraction must be > 0 and <= 0.5, got " + fraction);
+      }
+    }
+
+    public static Validation ofDataset(String dataset) {
+      return new Validation(dataset, null);
+    }
+
+    public static Validation ofFraction(double fraction) {
+      return new Validation(null, fraction);
+    }
+  }
+
+  /**
+   * @param loss         {@code logistic}, {@code squared}, {@code hinge} (linear, fm) or {@code softmax}, {@code logistic} (mlp)
+   * @param optimizer    {@code sgd}, {@code adagrad}, {@code ftrl} or {@code adam} ({@code ftrl} not for mlp)
+   * @param learningRate in (0, 100]
+   * @param l1           L1 strength, in [0, 1e6]
+   * @param l2           L2 strength, in [0, 1e6]
+   * @param dim          FM embedding size, 1..1024
+   * @param epochs       passes over the data, 1..10000
+   * @param batchSize    examples per minibatch, 1..1000000
+   * @param hidden       MLP hidden layer sizes (each 1..65536, at most 16 layers); empty for other algorithms
+   * @param threshold    FM: occurrences before a feature gets an embedding (memory-adaptive), >= 0
    * @param hashBits     0: keep feature ids; b in 1..40: hash ids into 2^b
+   * @param seed         seeds every random choice of the job
    */
   public record Params(
       String loss,
@@ -47,13 +133,109 @@ public record JobSpec(
       int[] hidden,
       int threshold,
       int hashBits,
-      long seed) {}
+      long seed) {
 
-  public record Resources(int workers, int servers, int gpus) {}
+    public Params {
+      Checks.positive("params.learningRate", learningRate, 100);
+      Checks.nonNegative("params.l1", l1, 1e6);
+      Checks.nonNegative("params.l2", l2, 1e6);
+      Checks.intRange("params.dim", dim, 1, 1024);
+      Checks.intRange("params.epochs", epochs, 1, 10_000);
+      Checks.intRange("params.batchSize", batchSize, 1, 1_000_000);
+      if (hidden == null) {
+        throw new SpecException("params.hidden", SpecException.MISSING_FIELD, "params.hidden is required");
+      }
+      if (hidden.length > 16) {
+        throw new SpecException("params.hidden", SpecException.OUT_OF_RANGE,
+            "params.hidden may have at most 16 layers, got " + hidden.length);
+      }
+      hidden = hidden.clone();
+      for (int i = 0; i < hidden.length; i++) {
+        Checks.intRange("params.hidden[" + i + "]", hidden[i], 1, 65_536);
+      }
+      Checks.intRange("params.threshold", threshold, 0, Integer.MAX_VALUE);
+      Checks.intRange("params.hashBits", hashBits, 0, 40);
+    }
 
-  /** {@code maxDelay} τ: 0 sequential, n bounded, -1 eventual (τ = ∞). */
-  public record Consistency(int maxDelay) {}
+    /** The defaults of docs/FORMATS.md for an algorithm. */
+    public static Params defaults(String algorithm) {
+      boolean mlp = "mlp".equals(algorithm);
+      return new Params("logistic", mlp ? "adam" : "ftrl", 0.1, 0, 0, 8, 3, 1000,
+          mlp ? new int[] {64} : new int[0], 0, 0, 1);
+    }
 
-  /** {@code maxSeconds}: wall-clock budget of the whole job. */
-  public record Stopping(long maxSeconds) {}
+    /** A copy: the record stays immutable. */
+    @Override
+    public int[] hidden() {
+      return hidden.clone();
+    }
+
+    public int hiddenSize() {
+      return hidden.length;
+    }
+
+    /** Size of hidden layer {@code i}, without copying the array. */
+    public int hidden(int i) {
+      return hidden[i];
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Params p
+          && loss.equals(p.loss) && optimizer.equals(p.optimizer)
+          && Double.compare(learningRate, p.learningRate) == 0
+          && Double.compare(l1, p.l1) == 0 && Double.compare(l2, p.l2) == 0
+          && dim == p.dim && epochs == p.epochs && batchSize == p.batchSize
+          && Arrays.equals(hidden, p.hidden) && threshold == p.threshold
+          && hashBits == p.hashBits && seed == p.seed;
+    }
+
+    @Override
+    public int hashCode() {
+      int h = loss.hashCode() * 31 + optimizer.hashCode();
+      h = h * 31 + Double.hashCode(learningRate);
+      h = h * 31 + Double.hashCode(l1);
+      h = h * 31 + Double.hashCode(l2);
+      h = h * 31 + dim;
+      h = h * 31 + epochs;
+      h = h * 31 + batchSize;
+      h = h * 31 + Arrays.hashCode(hidden);
+      h = h * 31 + threshold;
+      h = h * 31 + hashBits;
+      return h * 31 + Long.hashCode(seed);
+    }
+
+    @Override
+    public String toString() {
+      return "Params[loss=" + loss + ", optimizer=" + optimizer + ", learningRate=" + learningRate
+          + ", l1=" + l1 + ", l2=" + l2 + ", dim=" + dim + ", epochs=" + epochs + ", batchSize=" + batchSize
+          + ", hidden=" + Arrays.toString(hidden) + ", threshold=" + threshold + ", hashBits=" + hashBits
+          + ", seed=" + seed + "]";
+    }
+  }
+
+  /** workers 1..256, servers 1..64, gpus 0..64. */
+  public record Resources(int workers, int servers, int gpus) {
+    public Resources {
+      Checks.intRange("resources.workers", workers, 1, 256);
+      Checks.intRange("resources.servers", servers, 1, 64);
+      Checks.intRange("resources.gpus", gpus, 0, 64);
+    }
+  }
+
+  /** {@code maxDelay} τ: 0 sequential, n bounded (up to 1000000), -1 eventual (τ = ∞). */
+  public record Consistency(int maxDelay) {
+    public static final int EVENTUAL = -1;
+
+    public Consistency {
+      Checks.intRange("consistency.maxDelay", maxDelay, -1, 1_000_000);
+    }
+  }
+
+  /** {@code maxSeconds}: wall-clock budget of the whole job, 1..2592000 (30 days). */
+  public record Stopping(long maxSeconds) {
+    public Stopping {
+      Checks.longRange("stopping.maxSeconds", maxSeconds, 1, 2_592_000);
+    }
+  }
 }

@@ -1,0 +1,45 @@
+package trainyard.api.auth;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
+import trainyard.api.problem.ApiException;
+
+/** Tokens: who am I, and (admin only) a token for a tenant, created if new. */
+@Path("/api/v1")
+public class TokenResource {
+  /** {@code tenant}: the tenant's name; {@code name}: a label for the token. */
+  public record TokenRequest(String tenant, String name, Boolean admin) {}
+
+  @Inject Caller caller;
+  @Inject Tokens tokens;
+
+  /** The tenant and token of the caller: lets a dashboard check a token at sign-in. */
+  @GET
+  @Path("whoami")
+  @Produces(MediaType.APPLICATION_JSON)
+  public Map<String, Object> whoami() {
+    Tokens.Grant g = caller.grant();
+    return Map.of("tenant", g.tenantName(), "tenantId", g.tenantId(), "tokenName", g.tokenName(), "admin", g.admin());
+  }
+
+  @POST
+  @Path("tokens")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Produces(MediaType.APPLICATION_JSON)
+  public Response create(TokenRequest request) {
+    caller.requireAdmin();
+    if (request == null || request.tenant() == null || !request.tenant().matches("[A-Za-z0-9_.-]{1,64}")) {
+      throw ApiException.badRequest("invalid_tenant", "tenant must be 1..64 of A-Z a-z 0-9 _ . -");
+    }
+    String name = request.name() == null ? "token" : request.name();
+    boolean admin = Boolean.TRUE.equals(request.admin());
+    return Response.status(201).entity(tokens.issue(request.tenant(), name, admin)).build();
+  }
+}

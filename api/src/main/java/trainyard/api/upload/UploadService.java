@@ -1,0 +1,277 @@
+package trainyard.api.upload;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.concurrent.ConcurrentHashMap;
+import trainyard.api.dataset.DatasetService;
+import trainyard.api.dataset.DatasetView;
+import trainyard.api.platform.BlobStore;
+import trainyard.api.platform.Ids;
+import trainyard.api.platform.TrainyardConfig;
+import trainyard.api.problem.ApiException;
+
+/**
+ * Resumable uploads (docs/UPLOAD-PROTOCOL.md): a file arrives as ordered chunks, each streamed
+ * to its place in data/uploads/{id}.part and checked against its digest; {@code received}
+ * moves only after a whole chunk is on disk (forced), so a broken connection costs one chunk.
+ * On completion the whole file's SHA-256 is checked and the file becomes a dataset.
+ *
+ * <p>Thread-safe within one api process: the chunks and the completion of one upload are
+ * serialized by a per-upload lock.
+ */
+@ApplicationScoped
+public class UploadService {
+  static final String OPEN = "OPEN";
+  static final String COMPLETED = "COMPLETED";
+  static final String FAILED = "FAILED";
+  private static final int BUFFER = 1 << 16;
+
+  /** What a client declares when it starts an upload. */
+  public record CreateRequest(String name, String format, Long size, String sha256, Integer hashBits) {}
+
+  /** A completed upload's dataset, and whether this call created it. */
+  public record Completed(DatasetView dataset, boolean created) {}
+
+  @Inject BlobStore blobs;
+  @Inject TrainyardConfig config;
+  @Inject Clock clock;
+  @Inject DatasetService datasets;
+
+  private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
+
+  public UploadView create(String tenantId, CreateRequest r) throws IOException {
+    if (r == null) {
+      throw invalid("the body must be a JSON object with name, format, size and sha256");
+    }
+    if (r.name() == null || r.name().isBlank() || r.name().length() > 200) {
+      throw invalid("name must be 1..200 characters, got " + (r.name() == null ? "none" : r.name().length()));
+    }
+    if (r.size() == null || r.size() < 1) {
+      throw invalid("size must be >= 1, got " + r.size());
+    }
+    if (r.sha256() == null || !r.sha256().matches("[0-9a-f]{64}")) {
+      throw invalid("sha256 must be 64 lowercase hex digits, got " + r.sha256());
+    }
+    DatasetService.UploadRequest dataset = DatasetService.UploadRequest.of(r.name(), r.format(), r.hashBits());
+    long max = config.upload().maxBytes();
+    if (r.size() > max) {
+      throw new ApiException(413, "upload_too_large", "Payload too large",
+          "uploads are limited to " + max + " bytes (trainyard.upload.max-bytes), got size " + r.size());
+    }
+    String id = Ids.newId("up", clock.millis());
+    Files.createFile(blobs.upload(id));
+    UploadRow row = QuarkusTransaction.requiringNew().call(() -> {
+      UploadRow u = new UploadRow();
+      u.id = id;
+      u.tenantId = tenantId;
+      u.name = dataset.name();
+      u.format = dataset.format().id();
+      u.hashBits = dataset.hashBits();
+      u.size = r.size();
+      u.sha256 = r.sha256();
+      u.status = OPEN;
+      u.createdAt = clock.instant();
+      u.updatedAt = u.createdAt;
+      u.persist();
+      return u;
+    });
+    return view(row);
+  }
+
+  public UploadView get(String tenantId, String id) {
+    return view(read(tenantId, id));
+  }
+
+  /** Writes one chunk at its offset and advances {@code received} once it is all on disk. */
+  public UploadView chunk(String tenantId, String id, String contentRange, String contentDigest, InputStream body)
+      throws IOException {
+    read(tenantId, id); // 404 before anything else
+    synchronized (lock(id)) {
+      UploadRow row = read(tenantId, id);
+      requireOpen(row);
+      ContentRange range = ContentRange.parse(contentRange, row.size);
+      long maxChunk = config.upload().maxChunkBytes();
+      if (range.length() > maxChunk) {
+        throw new ApiException(413, "chunk_too_large", "Payload too large",
+            "chunks are limited to " + maxChunk + " bytes, got " + range.length());
+      }
+      if (range.start() != row.received) {
+        throw new ApiException(ApiException.conflict("upload_offset_mismatch",
+            "the chunk starts at " + range.start() + " but the server has " + row.received + " bytes")
+            .problem().with("received", row.received));
+      }
+      byte[] declared = parseDigest(contentDigest);
+      byte[] actual = write(blobs.upload(id), range, body);
+      if (declared != null && !MessageDigest.isEqual(declared, actual)) {
+        throw ApiException.badRequest("chunk_digest_mismatch", "the chunk's SHA-256 is "
+            + Base64.getEncoder().encodeToString(actual) + " but Content-Digest says "
+            + Base64.getEncoder().encodeToString(declared));
+      }
+      UploadRow updated = QuarkusTransaction.requiringNew().call(() -> {
+        UploadRow u = UploadRow.findById(id);
+        u.received = range.end() + 1;
+        u.updatedAt = clock.instant();
+        return u;
+      });
+      return view(updated);
+    }
+  }
+
+  /** Checks the whole file and hands it to ingestion; idempotent once COMPLETED. */
+  public Completed complete(String tenantId, String id) throws IOException {
+    read(tenantId, id);
+    synchronized (lock(id)) {
+      UploadRow row = read(tenantId, id);
+      if (COMPLETED.equals(row.status)) {
+        return new Completed(datasets.get(tenantId, row.datasetId), false);
+      }
+      requireOpen(row);
+      if (row.received < row.size) {
+        throw new ApiException(ApiException.conflict("upload_incomplete",
+            "the server has " + row.received + " of " + row.size + " bytes").problem().with("received", row.received));
+      }
+      Path part = blobs.upload(id);
+      String sha = sha256(part);
+      if (!sha.equals(row.sha256)) {
+        QuarkusTransaction.requiringNew().run(() -> {
+          UploadRow u = UploadRow.findById(id);
+          u.status = FAILED;
+          u.updatedAt = clock.instant();
+        });
+        Files.deleteIfExists(part);
+        throw new ApiException(422, "upload_checksum_mismatch", "Checksum mismatch",
+            "the file's SHA-256 is " + sha + " but the upload declared " + row.sha256 + "; start a new upload");
+      }
+      DatasetService.UploadRequest request = DatasetService.UploadRequest.of(row.name, row.format, row.hashBits);
+      DatasetView dataset = QuarkusTransaction.requiringNew().call(() -> {
+        DatasetView d = datasets.register(tenantId, request, part, row.size);
+        UploadRow u = UploadRow.findById(id);
+        u.status = COMPLETED;
+        u.datasetId = d.id();
+        u.updatedAt = clock.instant();
+        return d;
+      });
+      return new Completed(dataset, true);
+    }
+  }
+
+  /** Aborts an open upload and deletes its bytes. */
+  public void abort(String tenantId, String id) throws IOException {
+    read(tenantId, id);
+    synchronized (lock(id)) {
+      UploadRow row = read(tenantId, id);
+      requireOpen(row);
+      QuarkusTransaction.requiringNew().run(() -> UploadRow.deleteById(id));
+      Files.deleteIfExists(blobs.upload(id));
+    }
+    locks.remove(id);
+  }
+
+  /**
+   * Streams exactly {@code range.length()} bytes of {@code body} to their place in the file and
+   * forces them to disk; returns their SHA-256. A body shorter or longer than the range is refused.
+   */
+  private static byte[] write(Path file, ContentRange range, InputStream body) throws IOException {
+    MessageDigest digest = sha256();
+    long want = range.length();
+    long got = 0;
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.position(range.start());
+      byte[] buffer = new byte[BUFFER];
+      while (got < want) {
+        int n = body.read(buffer, 0, (int) Math.min(buffer.length, want - got));
+        if (n < 0) {
+          throw ContentRange.invalid("the body ended after " + got + " bytes; Content-Range announced " + want);
+        }
+        digest.update(buffer, 0, n);
+        ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, n);
+        while (bytes.hasRemaining()) {
+          ch.write(bytes);
+        }
+        got += n;
+      }
+      if (body.read() >= 0) {
+        throw ContentRange.invalid("the body is longer than the " + want + " bytes Content-Range announced");
+      }
+      ch.force(false);
+    }
+    return digest.digest();
+  }
+
+  /** {@code sha-256=:BASE64:} (RFC 9530), or null when the header is absent. */
+  private static byte[] parseDigest(String header) {
+    if (header == null) {
+      return null;
+    }
+    for (String part : header.split(",")) {
+      String p = part.trim();
+      if (p.regionMatches(true, 0, "sha-256=:", 0, 9) && p.endsWith(":") && p.length() > 10) {
+        try {
+          return Base64.getDecoder().decode(p.substring(9, p.length() - 1));
+        } catch (IllegalArgumentException e) {
+          break;
+        }
+      }
+    }
+    throw ApiException.badRequest("content_digest_invalid",
+        "Content-Digest must be sha-256=:<base64 of the chunk's SHA-256>:, got " + header);
+  }
+
+  private static String sha256(Path file) throws IOException {
+    MessageDigest digest = sha256();
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] buffer = new byte[1 << 20];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        digest.update(buffer, 0, n);
+      }
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JVM lacks SHA-256", e);
+    }
+  }
+
+  private UploadRow read(String tenantId, String id) {
+    UploadRow row = QuarkusTransaction.requiringNew().call(() -> UploadRow.owned(tenantId, id));
+    if (row == null) {
+      throw ApiException.notFound("upload", id);
+    }
+    return row;
+  }
+
+  private static void requireOpen(UploadRow row) {
+    if (!OPEN.equals(row.status)) {
+      throw ApiException.conflict("upload_not_open", "upload " + row.id + " is " + row.status);
+    }
+  }
+
+  private Object lock(String id) {
+    return locks.computeIfAbsent(id, k -> new Object());
+  }
+
+  private UploadView view(UploadRow row) {
+    return UploadView.of(row, config.upload().maxChunkBytes());
+  }
+
+  private static ApiException invalid(String detail) {
+    return ApiException.badRequest("invalid_upload", detail);
+  }
+}

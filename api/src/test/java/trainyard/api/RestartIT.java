@@ -1,0 +1,152 @@
+package trainyard.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import trainyard.api.demo.DemoData;
+
+/**
+ * Everything survives a restart: the packaged server is started on an empty data directory,
+ * trains a job, is stopped (SIGTERM) and started again on the same directory; the dataset,
+ * job, metrics, model and admin token are all still there, and a job it left waiting is
+ * re-published with its next attempt. Runs the real jar (failsafe, after {@code package}).
+ */
+class RestartIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration BOOT = Duration.ofSeconds(120);
+
+  @TempDir Path data;
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private int port;
+  private String token;
+
+  @Test
+  void everythingSurvivesARestart() throws Exception {
+    port = freePort();
+    Process first = start();
+    String dataset;
+    String job;
+    String waiting;
+    String model;
+    try {
+      token = Files.readString(data.resolve("admin-token")).trim();
+      dataset = send("POST", "/api/v1/datasets?name=kept&format=libsvm",
+          HttpRequest.BodyPublishers.ofByteArray(DemoData.libsvm(500, 40, 5, 3))).get("id").asText();
+      awaitStatus("/api/v1/datasets/" + dataset, "READY");
+      job = submit("{\"name\": \"kept\", \"algorithm\": \"linear\", \"dataset\": \"" + dataset + "\","
+          + " \"validation\": {\"fraction\": 0.2}, \"params\": {\"epochs\": 1},"
+          + " \"resources\": {\"workers\": 1, \"servers\": 1}}");
+      model = awaitStatus("/api/v1/jobs/" + job, "SUCCEEDED").get("modelId").asText();
+      waiting = submit("{\"name\": \"waits\", \"algorithm\": \"linear\", \"dataset\": \"" + dataset + "\","
+          + " \"resources\": {\"workers\": 1, \"servers\": 1, \"gpus\": 64}}");
+    } finally {
+      stop(first);
+    }
+
+    Process second = start();
+    try {
+      assertEquals(token, Files.readString(data.resolve("admin-token")).trim(), "the admin token is kept");
+      assertEquals(500, send("GET", "/api/v1/datasets/" + dataset, null).get("stats").get("rows").asLong());
+      JsonNode kept = send("GET", "/api/v1/jobs/" + job, null);
+      assertEquals("SUCCEEDED", kept.get("status").asText());
+      assertEquals(model, kept.get("modelId").asText());
+      assertTrue(send("GET", "/api/v1/jobs/" + job + "/metrics", null).size() >= 4, "metrics are kept");
+      assertEquals(job, send("GET", "/api/v1/models/" + model, null).get("jobId").asText());
+      assertEquals(1, send("POST", "/api/v1/models/" + model + "/predict",
+          HttpRequest.BodyPublishers.ofString("1:1 2:1\n")).get("predictions").size());
+      JsonNode again = send("GET", "/api/v1/jobs/" + waiting, null);
+      assertEquals("QUEUED", again.get("status").asText());
+      assertEquals(2, again.get("attempt").asInt(), "an unfinished job is re-published with attempt 2");
+    } finally {
+      stop(second);
+    }
+  }
+
+  private Process start() throws IOException, InterruptedException {
+    Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(List.of(java, "-Xmx512m", "-Dquarkus.http.port=" + port,
+        "-Dtrainyard.data-dir=" + data, "-jar", jar.toString()))
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("target", "restart-it-server.log").toFile()))
+        .start();
+    long deadline = System.nanoTime() + BOOT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!p.isAlive()) {
+        throw new AssertionError("the server exited with " + p.exitValue() + "; see target/restart-it-server.log");
+      }
+      if (Files.exists(data.resolve("admin-token"))) {
+        token = Files.readString(data.resolve("admin-token")).trim();
+        try {
+          send("GET", "/api/v1/datasets?limit=1", null);
+          return p;
+        } catch (IOException e) {
+          // not listening yet
+        }
+      }
+      Thread.sleep(200);
+    }
+    p.destroyForcibly();
+    throw new AssertionError("the server did not start within " + BOOT.toSeconds() + " s");
+  }
+
+  private static void stop(Process p) throws InterruptedException {
+    p.destroy(); // SIGTERM: a graceful shutdown, as an operator would stop it
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("the server did not stop within 60 s of SIGTERM");
+    }
+  }
+
+  private String submit(String spec) throws IOException, InterruptedException {
+    return send("POST", "/api/v1/jobs", HttpRequest.BodyPublishers.ofString(spec)).get("id").asText();
+  }
+
+  private JsonNode awaitStatus(String path, String want) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    JsonNode node = null;
+    while (System.nanoTime() < deadline) {
+      node = send("GET", path, null);
+      if (want.equals(node.get("status").asText())) {
+        return node;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(path + " did not become " + want + ": " + node);
+  }
+
+  private JsonNode send(String method, String path, HttpRequest.BodyPublisher body)
+      throws IOException, InterruptedException {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+        .header("Authorization", "Bearer " + token)
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body)
+        .timeout(Duration.ofSeconds(30)).build();
+    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() >= 300) {
+      throw new AssertionError(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+    }
+    return JSON.readTree(response.body());
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package trainyard.api;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HexFormat;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import trainyard.api.demo.DemoData;
+
+/** Resumable uploads: chunks in order, each checked; the whole file checked; then a dataset. */
+@QuarkusTest
+@WithTestResource(TestStores.class)
+class UploadApiTest {
+  private static final int CHUNK = 4096;
+  private String token;
+  private byte[] file;
+
+  @BeforeEach
+  void data() {
+    token = Api.newTenant("uploads");
+    file = DemoData.libsvm(1000, 50, 5, 11);
+  }
+
+  @Test
+  void chunksResumeAndTheFileBecomesADataset() throws Exception {
+    String id = create(sha256Hex(file));
+    put(id, 0, CHUNK).then().statusCode(200).body("received", equalTo(CHUNK), "status", equalTo("OPEN"));
+    // A retry of a chunk the server has, or a gap, says where the server stands.
+    put(id, 0, CHUNK).then().statusCode(409)
+        .body("code", equalTo("upload_offset_mismatch"), "received", equalTo(CHUNK));
+    put(id, 2 * CHUNK, CHUNK).then().statusCode(409).body("received", equalTo(CHUNK));
+    // A chunk whose digest does not match its bytes is refused and not counted.
+    chunk(id, CHUNK, CHUNK, sha256(new byte[] {1})).put("/api/v1/uploads/" + id).then().statusCode(400).body("code", equalTo("chunk_digest_mismatch"));
+    Api.as(token).get("/api/v1/uploads/" + id).then().statusCode(200).body("received", equalTo(CHUNK));
+    Api.as(token).post("/api/v1/uploads/" + id + "/complete").then().statusCode(409)
+        .body("code", equalTo("upload_incomplete"), "received", equalTo(CHUNK));
+
+    for (int at = CHUNK; at < file.length; at += CHUNK) {
+      put(id, at, Math.min(CHUNK, file.length - at)).then().statusCode(200);
+    }
+    String dataset = Api.as(token).post("/api/v1/uploads/" + id + "/complete").then().statusCode(202)
+        .header("Location", containsString("/api/v1/datasets/")).extract().path("id");
+    Api.as(token).post("/api/v1/uploads/" + id + "/complete").then().statusCode(202).body("id", equalTo(dataset));
+    Api.as(token).get("/api/v1/uploads/" + id).then().body("status", equalTo("COMPLETED"), "datasetId", equalTo(dataset));
+    Api.waitForStatus(token, "/api/v1/datasets/" + dataset, "READY");
+    Api.as(token).get("/api/v1/datasets/" + dataset).then().body("stats.rows", equalTo(1000));
+    Api.as(Api.newTenant("snoop")).get("/api/v1/uploads/" + id).then().statusCode(404)
+        .body("code", equalTo("upload_not_found"));
+  }
+
+  @Test
+  void aWrongWholeFileChecksumFailsTheUpload() {
+    String id = create(sha256Hex("something else".getBytes(StandardCharsets.US_ASCII)));
+    for (int at = 0; at < file.length; at += CHUNK) {
+      put(id, at, Math.min(CHUNK, file.length - at)).then().statusCode(200);
+    }
+    Api.as(token).post("/api/v1/uploads/" + id + "/complete").then().statusCode(422)
+        .body("code", equalTo("upload_checksum_mismatch"));
+    Api.as(token).get("/api/v1/uploads/" + id).then().body("status", equalTo("FAILED"));
+    put(id, 0, CHUNK).then().statusCode(409).body("code", equalTo("upload_not_open"));
+  }
+
+  @Test
+  void badRequestsAreRefused() {
+    Api.as(token).contentType("application/json").body("{\"name\": \"x\", \"format\": \"libsvm\", \"size\": 0,"
+        + " \"sha256\": \"" + sha256Hex(file) + "\"}").post("/api/v1/uploads").then().statusCode(400)
+        .body("code", equalTo("invalid_upload"), "detail", containsString("size"));
+    Api.as(token).contentType("application/json").body("{\"name\": \"x\", \"format\": \"libsvm\", \"size\": 5,"
+        + " \"sha256\": \"abc\"}").post("/api/v1/uploads").then().statusCode(400).body("code", equalTo("invalid_upload"));
+    Api.as(token).contentType("application/json").body("{\"name\": \"x\", \"format\": \"xls\", \"size\": 5,"
+        + " \"sha256\": \"" + sha256Hex(file) + "\"}").post("/api/v1/uploads").then().statusCode(400)
+        .body("code", equalTo("unknown_format"));
+    String id = create(sha256Hex(file));
+    Api.as(token).body(new byte[10]).header("Content-Range", "bytes 0-9/12").put("/api/v1/uploads/" + id)
+        .then().statusCode(400).body("code", equalTo("content_range_invalid"));
+    Api.as(token).body(new byte[10]).put("/api/v1/uploads/" + id).then().statusCode(400)
+        .body("code", equalTo("content_range_invalid"));
+    Api.as(token).body(new byte[5]).header("Content-Range", "bytes 0-9/" + file.length)
+        .put("/api/v1/uploads/" + id).then().statusCode(400).body("code", equalTo("content_range_invalid"));
+    Api.as(token).get("/api/v1/uploads/" + id).then().body("received", equalTo(0));
+    Api.as(token).delete("/api/v1/uploads/" + id).then().statusCode(204);
+    Api.as(token).get("/api/v1/uploads/" + id).then().statusCode(404);
+  }
+
+  private String create(String sha) {
+    return Api.as(token).contentType("application/json").body("{\"name\": \"big\", \"format\": \"libsvm\", \"size\": "
+        + file.length + ", \"sha256\": \"" + sha + "\"}").post("/api/v1/uploads").then().statusCode(201)
+        .body("received", equalTo(0), "status", equalTo("OPEN")).extract().path("id");
+  }
+
+  private Response put(String id, int at, int length) {
+    return chunk(id, at, length, null).put("/api/v1/uploads/" + id);
+  }
+
+  /** A chunk of the file with its digest, or with {@code digest} instead when given. */
+  private io.restassured.specification.RequestSpecification chunk(String id, int at, int length, byte[] digest) {
+    byte[] bytes = Arrays.copyOfRange(file, at, at + length);
+    return Api.as(token).contentType("application/octet-stream").body(bytes)
+        .header("Content-Range", "bytes " + at + "-" + (at + length - 1) + "/" + file.length)
+        .header("Content-Digest", "sha-256=:" + b64(digest == null ? sha256(bytes) : digest) + ":");
+  }
+
+  private static String b64(byte[] b) {
+    return Base64.getEncoder().encodeToString(b);
+  }
+
+  private static String sha256Hex(byte[] b) {
+    return HexFormat.of().formatHex(sha256(b));
+  }
+
+  private static byte[] sha256(byte[] b) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(b);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package trainyard.engine.data;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Comma-separated numbers under a header line. The label is the column named {@code label}
+ * (case-insensitive), else the first; every other column {@code j} (0-based position in the
+ * header) is feature id {@code j}. Empty cells and zeros are left out (rows are sparse); every line
+ * must have as many cells as the header. Not thread-safe.
+ */
+final class CsvParser extends RowParser {
+  private int columns = -1;
+  private int labelColumn;
+
+  CsvParser(int hashBits) {
+    super(hashBits, false);
+  }
+
+  @Override
+  boolean needsHeader() {
+    return true;
+  }
+
+  @Override
+  boolean header(byte[] b, int start, int end) {
+    int count = 0;
+    int label = -1;
+    int i = start;
+    while (true) {
+      int t = i;
+      while (t < end && b[t] != ',') {
+        t++;
+      }
+      String name = new String(b, i, t - i, StandardCharsets.UTF_8).trim();
+      if (name.length() >= 2 && name.startsWith("\"") && name.endsWith("\"")) {
+        name = name.substring(1, name.length() - 1).trim();
+      }
+      if (label < 0 && name.equalsIgnoreCase("label")) {
+        label = count;
+      }
+      count++;
+      if (t == end) {
+        break;
+      }
+      i = t + 1;
+    }
+    if (count < 2) {
+      fail(start, start, "the header must name a label column and at least one feature column");
+      return false;
+    }
+    columns = count;
+    labelColumn = Math.max(label, 0);
+    return true;
+  }
+
+  @Override
+  int parse(byte[] b, int start, int end, CsrBuilder out) {
+    int i = start;
+    while (i < end && isSpace(b[i])) {
+      i++;
+    }
+    if (i == end) {
+      return SKIP;
+    }
+    float label = 0f;
+    int column = 0;
+    i = start;
+    while (true) {
+      int t = i;
+      while (t < end && b[t] != ',') {
+        t++;
+      }
+      if (column >= columns) {
+        return fail(start, i, "expected " + columns + " columns as in the header, got more");
+      }
+      int s = i;
+      int e = t;
+      while (s < e && isSpace(b[s])) {
+        s++;
+      }
+      while (e > s && isSpace(b[e - 1])) {
+        e--;
+      }
+      if (column == labelColumn) {
+        label = ByteNumbers.parseFloat(b, s, e);
+        if (label != label) {
+          return fail(start, s, "label " + token(b, s, e) + " is not a finite number");
+        }
+      } else if (s < e) {
+        float v = ByteNumbers.parseFloat(b, s, e);
+        if (v != v) {
+          return fail(start, s, "value " + token(b, s, e) + " in column " + (column + 1) + " is not a finite number");
+        }
+        if (v != 0f) {
+          out.add(key(column), v);
+        }
+      }
+      column++;
+      if (t == end) {
+        break;
+      }
+      i = t + 1;
+    }
+    if (column != columns) {
+      return fail(start, end, "expected " + columns + " columns as in the header, got " + column);
+    }
+    out.endRow(label);
+    return ROW;
+  }
+}

@@ -1,0 +1,74 @@
+package trainyard.engine.data;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads one line of a text format into a {@link CsrBuilder}, straight from bytes. On a bad line it
+ * returns {@link #ERROR} and leaves the column and reason in {@link #errorColumn} and
+ * {@link #errorReason}; the caller drops the partial row. Error text is built only on that path.
+ *
+ * <p>Not thread-safe: one parser per reading thread.
+ */
+abstract class RowParser {
+  static final int ROW = 1;
+  static final int SKIP = 0;
+  static final int ERROR = -1;
+
+  private final int hashBits;
+  /** Predict requests may leave out the label; ingestion may not. */
+  final boolean labelOptional;
+  int errorColumn;
+  String errorReason;
+
+  RowParser(int hashBits, boolean labelOptional) {
+    this.hashBits = hashBits;
+    this.labelOptional = labelOptional;
+  }
+
+  static RowParser of(Format format, int hashBits, boolean labelOptional) {
+    switch (format) {
+      case LIBSVM:
+        return new LibsvmParser(hashBits, labelOptional);
+      case LIBFFM:
+        return new LibffmParser(hashBits, labelOptional);
+      case CSV:
+        return new CsvParser(hashBits);
+      default:
+        throw new IllegalArgumentException("no parser for " + format);
+    }
+  }
+
+  /** {@link #ROW} (a row was added), {@link #SKIP} (blank or comment) or {@link #ERROR}. */
+  abstract int parse(byte[] b, int start, int end, CsrBuilder out);
+
+  /** Whether the first non-blank line is a header for {@link #header}. */
+  boolean needsHeader() {
+    return false;
+  }
+
+  /** Reads the header line; false (with the error fields set) if it is unusable. */
+  boolean header(byte[] b, int start, int end) {
+    return true;
+  }
+
+  final long key(long id) {
+    return hashBits == 0 ? id : FeatureHash.bucket(id, hashBits);
+  }
+
+  final int fail(int lineStart, int at, String reason) {
+    errorColumn = at - lineStart + 1;
+    errorReason = reason;
+    return ERROR;
+  }
+
+  static boolean isSpace(byte c) {
+    return c == ' ' || c == '\t';
+  }
+
+  /** The text of a token for an error message, cut to 40 characters. */
+  static String token(byte[] b, int start, int end) {
+    int n = Math.min(end - start, 40);
+    String s = new String(b, start, n, StandardCharsets.UTF_8);
+    return "\"" + s + (end - start > n ? "..." : "") + "\"";
+  }
+}

@@ -1,0 +1,31 @@
+package trainyard.engine.model;
+
+import trainyard.engine.ps.KeyRanges;
+import trainyard.engine.ps.ParameterServer;
+import trainyard.engine.ps.Updater;
+
+/**
+ * What a learning algorithm supplies to the training loop (DiFacto's split): where its keys
+ * live, the rule servers apply, the forward/backward pass of a worker, and how the servers'
+ * state becomes a {@link Model}. The loop itself never owns weights.
+ *
+ * <p>Implementations are immutable and thread-safe; {@link #newCompute()} gives each worker
+ * thread its own buffers.
+ */
+public interface Algorithm {
+  /** linear, fm or mlp. */
+  String name();
+
+  KeyRanges keyRanges(int servers);
+
+  /** A rule for one server shard. */
+  Updater newUpdater();
+
+  /** Keys the servers will hold, roughly, to size their tables. */
+  long expectedKeys();
+
+  BatchCompute newCompute();
+
+  /** Reads the servers' state into a model; call only while no request is in flight. */
+  Model export(ParameterServer ps, ModelInfo info);
+}

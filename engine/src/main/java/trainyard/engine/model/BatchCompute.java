@@ -1,0 +1,31 @@
+package trainyard.engine.model;
+
+import trainyard.engine.data.CsrBlock;
+
+/**
+ * One worker's forward/backward pass over a minibatch, with buffers reused from batch to batch.
+ * The loop calls {@link #prepare}, pulls {@link #keys()} into {@link #pullBuffer()}, calls
+ * {@link #gradient()} and pushes {@link #pushBuffer()}.
+ *
+ * <p>Not thread-safe: one per worker thread.
+ */
+public interface BatchCompute {
+  /**
+   * Takes rows {@code order[from..to)} of {@code block} as the next minibatch and returns how
+   * many unique keys it needs; {@link #keys()} then holds them, ascending.
+   */
+  int prepare(CsrBlock block, int[] order, int from, int to);
+
+  long[] keys();
+
+  /** Where the pull of {@link #keys()} must land. */
+  float[] pullBuffer();
+
+  /**
+   * Forward and backward over the prepared minibatch with the pulled values; fills
+   * {@link #pushBuffer()} with the gradient of the mean loss and returns the summed loss.
+   */
+  double gradient();
+
+  float[] pushBuffer();
+}

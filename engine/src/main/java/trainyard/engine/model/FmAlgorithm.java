@@ -1,0 +1,225 @@
+package trainyard.engine.model;
+
+import trainyard.engine.data.CsrBlock;
+import trainyard.engine.optim.FmUpdater;
+import trainyard.engine.optim.Optimizers;
+import trainyard.engine.optim.WeightInit;
+import trainyard.engine.ps.KeyDeduper;
+import trainyard.engine.ps.KeyRanges;
+import trainyard.engine.ps.Keys;
+import trainyard.engine.ps.ParameterServer;
+import trainyard.engine.ps.Updater;
+
+/**
+ * Factorization machines on the parameter server, DiFacto style: memory-adaptive embeddings
+ * (see {@link FmUpdater}) and frequency-adaptive regularization of the embeddings. Immutable
+ * and thread-safe.
+ */
+public final class FmAlgorithm implements Algorithm {
+  private final Loss loss;
+  private final String optimizer;
+  private final double learningRate;
+  private final double l1;
+  private final double l2;
+  private final int dim;
+  private final int threshold;
+  private final long expectedKeys;
+
+  public FmAlgorithm(Loss loss, String optimizer, double learningRate, double l1, double l2, int dim, int threshold,
+      long expectedKeys) {
+    this.loss = loss;
+    this.optimizer = optimizer;
+    this.learningRate = learningRate;
+    this.l1 = l1;
+    this.l2 = l2;
+    this.dim = dim;
+    this.threshold = threshold;
+    this.expectedKeys = expectedKeys;
+    Optimizers.create(optimizer, 1, learningRate, l1, l2, WeightInit.ZERO); // fail fast on bad values
+  }
+
+  @Override
+  public String name() {
+    return "fm";
+  }
+
+  @Override
+  public KeyRanges keyRanges(int servers) {
+    return KeyRanges.uniform(servers);
+  }
+
+  @Override
+  public Updater newUpdater() {
+    return new FmUpdater(Optimizers.create(optimizer, 1, learningRate, l1, l2, WeightInit.ZERO), dim, threshold,
+        learningRate);
+  }
+
+  @Override
+  public long expectedKeys() {
+    return expectedKeys;
+  }
+
+  @Override
+  public BatchCompute newCompute() {
+    return new Compute(loss, dim, (float) l2);
+  }
+
+  @Override
+  public Model export(ParameterServer ps, ModelInfo info) {
+    SparseExport e = new SparseExport(ps);
+    return FmModel.fromPulled(info, loss, dim, e.keys, e.values);
+  }
+
+  /** Per-worker forward/backward; not thread-safe. */
+  static final class Compute implements BatchCompute {
+    private static final long BIAS_KEY = Keys.mix(Keys.BIAS_FEATURE);
+    private final Loss loss;
+    private final int dim;
+    private final float l2;
+    private final int pullW;
+    private final int pushW;
+    private final KeyDeduper dedup = new KeyDeduper();
+    private final float[] s;
+    private float[] pull = new float[0];
+    private float[] push = new float[0];
+    private CsrBlock block;
+    private int[] order;
+    private int from;
+    private int to;
+    private int n;
+
+    Compute(Loss loss, int dim, float l2) {
+      this.loss = loss;
+      this.dim = dim;
+      this.l2 = l2;
+      this.pullW = 1 + dim;
+      this.pushW = 2 + dim;
+      this.s = new float[dim];
+    }
+
+    @Override
+    public int prepare(CsrBlock block, int[] order, int from, int to) {
+      this.block = block;
+      this.order = order;
+      this.from = from;
+      this.to = to;
+      int[] rowStart = block.rowStart;
+      long[] ids = block.keys;
+      int occurrences = 0;
+      for (int i = from; i < to; i++) {
+        occurrences += rowStart[order[i] + 1] - rowStart[order[i]] + 1;
+      }
+      KeyDeduper d = dedup;
+      d.begin(occurrences);
+      for (int i = from; i < to; i++) {
+        int r = order[i];
+        d.add(BIAS_KEY);
+        for (int e = rowStart[r], end = rowStart[r + 1]; e < end; e++) {
+          d.add(Keys.mix(ids[e]));
+        }
+      }
+      d.finish();
+      n = d.size();
+      if (pull.length < n * pullW) {
+        int cap = Math.max(n, pull.length / pullW * 2);
+        pull = new float[cap * pullW];
+        push = new float[cap * pushW];
+      }
+      return n;
+    }
+
+    @Override
+    public long[] keys() {
+      return dedup.keys();
+    }
+
+    @Override
+    public float[] pullBuffer() {
+      return pull;
+    }
+
+    @Override
+    public float[] pushBuffer() {
+      return push;
+    }
+
+    // Per row: s_f = Σ_i V_if x_i;  m = w_bias + Σ_i w_i x_i + ½ Σ_f (s_f² − Σ_i V_if² x_i²)
+    // d = ℓ'(m, y) / B;   ∂/∂w_i += d x_i;   ∂/∂V_if += d (x_i s_f − V_if x_i²)
+    // Frequency-adaptive regularization (DiFacto): ∂/∂V_if += λ₂ (c_i / B) V_if, where c_i counts
+    // feature i in the minibatch, so a feature is regularized in proportion to how often it is seen.
+    // The push carries [c_i, ∂/∂w_i, ∂/∂V_i].
+    @Override
+    public double gradient() {
+      final float[] p = pull;
+      final float[] g = push;
+      final int[] occ = dedup.occurrences();
+      final int[] counts = dedup.counts();
+      final int[] rowStart = block.rowStart;
+      final float[] values = block.values;
+      final float[] labels = block.labels;
+      final int dim = this.dim;
+      final float[] s = this.s;
+      final float inv = 1f / (to - from);
+      java.util.Arrays.fill(g, 0, n * pushW, 0f);
+      double sum = 0;
+      int pos = 0;
+      for (int i = from; i < to; i++) {
+        int r = order[i];
+        int start = rowStart[r];
+        int end = rowStart[r + 1];
+        int biasIdx = occ[pos++];
+        int first = pos;
+        float m = p[biasIdx * pullW];
+        float sq = 0f;
+        java.util.Arrays.fill(s, 0f);
+        for (int e = start; e < end; e++) {
+          int k = occ[pos++] * pullW;
+          float x = values == null ? 1f : values[e];
+          m += p[k] * x;
+          for (int f = 0; f < dim; f++) {
+            float vx = p[k + 1 + f] * x;
+            s[f] += vx;
+            sq += vx * vx;
+          }
+        }
+        float ss = 0f;
+        for (int f = 0; f < dim; f++) {
+          ss += s[f] * s[f];
+        }
+        m += 0.5f * (ss - sq);
+        float y = labels[r];
+        sum += loss.value(m, y);
+        float d = loss.gradient(m, y) * inv;
+        if (d == 0f) {
+          continue;
+        }
+        g[biasIdx * pushW + 1] += d;
+        pos = first;
+        for (int e = start; e < end; e++) {
+          int idx = occ[pos++];
+          int k = idx * pullW;
+          int o = idx * pushW;
+          float x = values == null ? 1f : values[e];
+          float dx = d * x;
+          g[o + 1] += dx;
+          float xx = x * x;
+          for (int f = 0; f < dim; f++) {
+            g[o + 2 + f] += d * (x * s[f] - p[k + 1 + f] * xx);
+          }
+        }
+      }
+      for (int idx = 0; idx < n; idx++) {
+        int o = idx * pushW;
+        g[o] = counts[idx];
+        if (l2 > 0) {
+          float reg = l2 * counts[idx] * inv;
+          int k = idx * pullW;
+          for (int f = 0; f < dim; f++) {
+            g[o + 2 + f] += reg * p[k + 1 + f];
+          }
+        }
+      }
+      return sum;
+    }
+  }
+}

@@ -1,0 +1,171 @@
+package trainyard.engine.model;
+
+import trainyard.engine.data.CsrBlock;
+import trainyard.engine.optim.Optimizers;
+import trainyard.engine.optim.WeightInit;
+import trainyard.engine.ps.KeyDeduper;
+import trainyard.engine.ps.KeyRanges;
+import trainyard.engine.ps.Keys;
+import trainyard.engine.ps.ParameterServer;
+import trainyard.engine.ps.Updater;
+
+/**
+ * Sparse linear models (logistic regression, linear SVM, least squares) on the parameter server:
+ * one float per feature key plus a bias key. Immutable and thread-safe.
+ */
+public final class LinearAlgorithm implements Algorithm {
+  private final Loss loss;
+  private final Updater updater;
+  private final long expectedKeys;
+
+  public LinearAlgorithm(Loss loss, String optimizer, double learningRate, double l1, double l2, long expectedKeys) {
+    this.loss = loss;
+    this.updater = Optimizers.create(optimizer, 1, learningRate, l1, l2, WeightInit.ZERO);
+    this.expectedKeys = expectedKeys;
+  }
+
+  @Override
+  public String name() {
+    return "linear";
+  }
+
+  @Override
+  public KeyRanges keyRanges(int servers) {
+    return KeyRanges.uniform(servers);
+  }
+
+  @Override
+  public Updater newUpdater() {
+    return updater;
+  }
+
+  @Override
+  public long expectedKeys() {
+    return expectedKeys;
+  }
+
+  @Override
+  public BatchCompute newCompute() {
+    return new Compute(loss);
+  }
+
+  @Override
+  public Model export(ParameterServer ps, ModelInfo info) {
+    SparseExport e = new SparseExport(ps);
+    return new LinearModel(info, loss, e.keys, e.values);
+  }
+
+  /** Per-worker forward/backward; not thread-safe. */
+  static final class Compute implements BatchCompute {
+    private static final long BIAS_KEY = Keys.mix(Keys.BIAS_FEATURE);
+    private final Loss loss;
+    private final KeyDeduper dedup = new KeyDeduper();
+    private float[] pull = new float[256];
+    private float[] push = new float[256];
+    private CsrBlock block;
+    private int[] order;
+    private int from;
+    private int to;
+    private int n;
+
+    Compute(Loss loss) {
+      this.loss = loss;
+    }
+
+    @Override
+    public int prepare(CsrBlock block, int[] order, int from, int to) {
+      this.block = block;
+      this.order = order;
+      this.from = from;
+      this.to = to;
+      int[] rowStart = block.rowStart;
+      long[] ids = block.keys;
+      int occurrences = 0;
+      for (int i = from; i < to; i++) {
+        int r = order[i];
+        occurrences += rowStart[r + 1] - rowStart[r] + 1;
+      }
+      KeyDeduper d = dedup;
+      d.begin(occurrences);
+      for (int i = from; i < to; i++) {
+        int r = order[i];
+        d.add(BIAS_KEY);
+        for (int e = rowStart[r], end = rowStart[r + 1]; e < end; e++) {
+          d.add(Keys.mix(ids[e]));
+        }
+      }
+      d.finish();
+      n = d.size();
+      if (pull.length < n) {
+        pull = new float[Math.max(n, pull.length * 2)];
+        push = new float[pull.length];
+      }
+      return n;
+    }
+
+    @Override
+    public long[] keys() {
+      return dedup.keys();
+    }
+
+    @Override
+    public float[] pullBuffer() {
+      return pull;
+    }
+
+    @Override
+    public float[] pushBuffer() {
+      return push;
+    }
+
+    // Per row r: m = w_bias + Σ_e w[key_e] x_e;   loss ℓ(m, y);   d = ℓ'(m, y) / batch
+    // ∂/∂w_bias += d;   ∂/∂w[key_e] += d x_e
+    @Override
+    public double gradient() {
+      final float[] w = pull;
+      final float[] g = push;
+      final int[] occ = dedup.occurrences();
+      final int[] rowStart = block.rowStart;
+      final float[] values = block.values;
+      final float[] labels = block.labels;
+      final float inv = 1f / (to - from);
+      java.util.Arrays.fill(g, 0, n, 0f);
+      double sum = 0;
+      int pos = 0;
+      for (int i = from; i < to; i++) {
+        int r = order[i];
+        int start = rowStart[r];
+        int end = rowStart[r + 1];
+        int first = pos;
+        float m = w[occ[pos++]];
+        if (values == null) {
+          for (int e = start; e < end; e++) {
+            m += w[occ[pos++]];
+          }
+        } else {
+          for (int e = start; e < end; e++) {
+            m += w[occ[pos++]] * values[e];
+          }
+        }
+        float y = labels[r];
+        sum += loss.value(m, y);
+        float d = loss.gradient(m, y) * inv;
+        if (d == 0f) {
+          continue;
+        }
+        pos = first;
+        g[occ[pos++]] += d;
+        if (values == null) {
+          for (int e = start; e < end; e++) {
+            g[occ[pos++]] += d;
+          }
+        } else {
+          for (int e = start; e < end; e++) {
+            g[occ[pos++]] += d * values[e];
+          }
+        }
+      }
+      return sum;
+    }
+  }
+}

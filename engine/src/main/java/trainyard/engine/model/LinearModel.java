@@ -1,0 +1,79 @@
+package trainyard.engine.model;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import trainyard.engine.data.CsrBlock;
+import trainyard.engine.ps.Keys;
+
+/**
+ * A linear model: margin = w_bias + Σ w[mix(id)] · x. Keys are parameter-server keys
+ * ({@link Keys#mix} of feature ids), ascending; features without a key weigh 0.
+ * Immutable and thread-safe.
+ */
+public final class LinearModel extends Model {
+  private final Loss loss;
+  private final long[] keys;
+  private final float[] w;
+  private final KeyIndex index;
+  private final float bias;
+
+  public LinearModel(ModelInfo info, Loss loss, long[] keys, float[] w) {
+    super(info.withKeys(keys.length));
+    this.loss = loss;
+    this.keys = keys;
+    this.w = w;
+    this.index = new KeyIndex(keys, keys.length);
+    int b = index.find(Keys.mix(Keys.BIAS_FEATURE));
+    this.bias = b < 0 ? 0f : w[b];
+  }
+
+  @Override
+  public String loss() {
+    return loss.specName();
+  }
+
+  public long[] keys() {
+    return keys.clone();
+  }
+
+  public float[] weights() {
+    return w.clone();
+  }
+
+  @Override
+  public float[] predict(CsrBlock rows) {
+    float[] out = new float[rows.rows];
+    for (int r = 0; r < rows.rows; r++) {
+      float m = bias;
+      for (int e = rows.rowStart[r]; e < rows.rowStart[r + 1]; e++) {
+        int i = index.find(Keys.mix(rows.keys[e]));
+        if (i >= 0) {
+          m += w[i] * rows.value(e);
+        }
+      }
+      out[r] = loss.output(m);
+    }
+    return out;
+  }
+
+  @Override
+  void writeBody(DataOutputStream out) throws IOException {
+    writeString(out, loss.specName());
+    out.writeInt(keys.length);
+    for (long k : keys) {
+      out.writeLong(k);
+    }
+    writeFloats(out, w, w.length);
+  }
+
+  static LinearModel readBody(DataInputStream in, ModelInfo info) throws IOException {
+    Loss loss = Loss.of(readString(in));
+    int n = readCount(in, "key");
+    long[] keys = new long[n];
+    for (int i = 0; i < n; i++) {
+      keys[i] = in.readLong();
+    }
+    return new LinearModel(info, loss, keys, readFloats(in, n));
+  }
+}

@@ -1,0 +1,187 @@
+package trainyard.engine.model;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
+import trainyard.engine.data.CsrBlock;
+import trainyard.engine.metrics.Evaluation;
+
+/**
+ * A trained model: predictions, provenance and its file (docs/MODEL-FORMAT.md).
+ *
+ * <p>Immutable; {@link #predict} is safe to call from many threads at once.
+ */
+public abstract class Model {
+  static final byte[] MAGIC = {'T', 'Y', 'M', 'O', 'D', 'E', 'L', '\n'};
+  static final int FORMAT_VERSION = 1;
+
+  private final ModelInfo info;
+
+  Model(ModelInfo info) {
+    this.info = info;
+  }
+
+  public ModelInfo info() {
+    return info;
+  }
+
+  /**
+   * Predictions for every row: {@link #outputs()} floats per row, row-major. Probabilities for
+   * logistic and softmax outputs, σ(margin) for hinge, the raw value for squared loss.
+   */
+  public abstract float[] predict(CsrBlock rows);
+
+  /** Floats per row that {@link #predict} returns: 1, or the class count of a softmax model. */
+  public int outputs() {
+    return 1;
+  }
+
+  /** logistic, squared, hinge or softmax. */
+  public abstract String loss();
+
+  /** Validation metrics of these rows under the project's metric names. */
+  public Map<String, Double> evaluate(CsrBlock rows) {
+    float[] p = predict(rows);
+    int n = rows.rows;
+    if (outputs() > 1) {
+      return Evaluation.multiClass(p, outputs(), rows.labels, n);
+    }
+    if (!"squared".equals(loss())) {
+      return Evaluation.binary(p, rows.labels, n);
+    }
+    Map<String, Double> m = new LinkedHashMap<>();
+    boolean binary = n > 0;
+    for (int i = 0; i < n && binary; i++) {
+      binary = rows.labels[i] == 0f || rows.labels[i] == 1f;
+    }
+    if (binary) {
+      float[] clipped = new float[n];
+      for (int i = 0; i < n; i++) {
+        clipped[i] = Math.min(1f, Math.max(0f, p[i]));
+      }
+      m.putAll(Evaluation.binary(clipped, rows.labels, n));
+    }
+    if (n > 0) {
+      m.put(Evaluation.VAL_RMSE, Evaluation.rmse(p, rows.labels, n));
+    }
+    return m;
+  }
+
+  /** Writes the model atomically: a temporary sibling, forced to disk, then renamed over {@code file}. */
+  public void save(Path file) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+    try {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        OutputStream raw = java.nio.channels.Channels.newOutputStream(ch);
+        CRC32 crc = new CRC32();
+        DataOutputStream out = new DataOutputStream(new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 16), crc));
+        out.write(MAGIC);
+        out.writeInt(FORMAT_VERSION);
+        writeString(out, info.algorithm());
+        out.writeLong(info.keys());
+        out.writeInt(info.hashBits());
+        writeString(out, info.specJson());
+        writeString(out, info.datasetChecksum());
+        out.writeLong(info.seed());
+        writeString(out, info.engineVersion());
+        writeBody(out);
+        out.flush();
+        DataOutputStream trailer = new DataOutputStream(raw);
+        trailer.writeInt((int) crc.getValue());
+        trailer.flush();
+        ch.force(true);
+      }
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Reads a model file; throws IOException naming the file when it is not a valid model. */
+  public static Model load(Path file) throws IOException {
+    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      CRC32 crc = new CRC32();
+      DataInputStream in = new DataInputStream(new CheckedInputStream(raw, crc));
+      byte[] magic = new byte[MAGIC.length];
+      in.readFully(magic);
+      if (!java.util.Arrays.equals(magic, MAGIC)) {
+        throw new IOException(file + " is not a Trainyard model file (bad magic)");
+      }
+      int version = in.readInt();
+      if (version != FORMAT_VERSION) {
+        throw new IOException(file + " has model format version " + version + ", this engine reads " + FORMAT_VERSION);
+      }
+      ModelInfo info = new ModelInfo(readString(in), in.readLong(), in.readInt(), readString(in), readString(in),
+          in.readLong(), readString(in));
+      Model model = switch (info.algorithm()) {
+        case "linear" -> LinearModel.readBody(in, info);
+        case "fm" -> FmModel.readBody(in, info);
+        default -> throw new IOException(file + " holds an unknown algorithm '" + info.algorithm() + "'");
+      };
+      int expected = (int) crc.getValue();
+      int stored = new DataInputStream(raw).readInt();
+      if (stored != expected || raw.read() != -1) {
+        throw new IOException(file + " is corrupt (checksum mismatch or trailing bytes)");
+      }
+      return model;
+    } catch (java.io.EOFException e) {
+      throw new IOException(file + " is truncated", e);
+    }
+  }
+
+  abstract void writeBody(DataOutputStream out) throws IOException;
+
+  static void writeString(DataOutputStream out, String s) throws IOException {
+    byte[] b = (s == null ? "" : s).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    out.writeInt(b.length);
+    out.write(b);
+  }
+
+  static String readString(DataInputStream in) throws IOException {
+    int n = in.readInt();
+    if (n < 0 || n > (64 << 20)) {
+      throw new IOException("string length " + n + " out of range");
+    }
+    byte[] b = new byte[n];
+    in.readFully(b);
+    return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  static void writeFloats(DataOutputStream out, float[] a, int n) throws IOException {
+    for (int i = 0; i < n; i++) {
+      out.writeInt(Float.floatToRawIntBits(a[i]));
+    }
+  }
+
+  static float[] readFloats(DataInputStream in, int n) throws IOException {
+    float[] a = new float[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = Float.intBitsToFloat(in.readInt());
+    }
+    return a;
+  }
+
+  static int readCount(DataInputStream in, String what) throws IOException {
+    int n = in.readInt();
+    if (n < 0) {
+      throw new IOException(what + " count " + n + " is negative");
+    }
+    return n;
+  }
+}

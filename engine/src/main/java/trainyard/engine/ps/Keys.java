@@ -1,0 +1,29 @@
+package trainyard.engine.ps;
+
+/** Key helpers shared by workers and models. Stateless. */
+public final class Keys {
+  /** The feature id that stands for the bias term of sparse models. */
+  public static final long BIAS_FEATURE = -1L;
+
+  private Keys() {}
+
+  /**
+   * Maps a feature id to its parameter-server key: MurmurHash3's 64-bit finalizer, a bijection,
+   * so ids never collide while consecutive ids spread evenly over the server ranges.
+   */
+  public static long mix(long id) {
+    long h = id;
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    h ^= h >>> 33;
+    return h;
+  }
+
+  /** A uniform float in [0, 1) derived from a key and a salt; used to initialise weights. */
+  public static float unit(long key, long salt) {
+    long h = mix(key * 0x9E3779B97F4A7C15L + salt);
+    return (h >>> 40) * 0x1.0p-24f;
+  }
+}

@@ -1,0 +1,104 @@
+package trainyard.engine.ps;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * S server shards behind one transport: what a job starts before its workers. Each shard gets
+ * its own updater from {@code updaters} and owns the keys of one range of {@code ranges}.
+ *
+ * <p>Thread-safe for {@link #newWorker}. {@link #forEach}, {@link #save} and {@link #load} read
+ * or write shard state directly: call them only while no worker has requests in flight.
+ */
+public final class ParameterServer implements AutoCloseable {
+  private final List<ServerShard> shards = new ArrayList<>();
+  private final KeyRanges ranges;
+  private final InProcessTransport transport;
+  private final int pushWidth;
+  private final int pullWidth;
+
+  public ParameterServer(KeyRanges ranges, Supplier<Updater> updaters, int expectedKeys, String name) {
+    this.ranges = ranges;
+    Updater first = null;
+    for (int s = 0; s < ranges.servers(); s++) {
+      Updater u = updaters.get();
+      first = first == null ? u : first;
+      shards.add(new ServerShard(u, Math.max(16, expectedKeys / ranges.servers())));
+    }
+    this.pushWidth = first.pushWidth();
+    this.pullWidth = first.pullWidth();
+    this.transport = new InProcessTransport(shards, name);
+  }
+
+  /** A client for one worker thread. */
+  public KVWorker newWorker() {
+    return new KVWorker(transport, ranges, pushWidth, pullWidth);
+  }
+
+  public int servers() {
+    return shards.size();
+  }
+
+  public int pullWidth() {
+    return pullWidth;
+  }
+
+  public long keyCount() {
+    long n = 0;
+    for (ServerShard s : shards) {
+      n += s.keyCount();
+    }
+    return n;
+  }
+
+  public long memoryBytes() {
+    long n = 0;
+    for (ServerShard s : shards) {
+      n += s.memoryBytes();
+    }
+    return n;
+  }
+
+  /** Visits every stored key with its pulled values, shard by shard. */
+  public void forEach(ServerShard.KeyValueVisitor visitor) {
+    checkHealthy();
+    for (ServerShard s : shards) {
+      s.forEach(visitor);
+    }
+  }
+
+  public void save(DataOutput out) throws IOException {
+    checkHealthy();
+    out.writeInt(shards.size());
+    for (ServerShard s : shards) {
+      s.save(out);
+    }
+  }
+
+  public void load(DataInput in) throws IOException {
+    int n = in.readInt();
+    if (n != shards.size()) {
+      throw new IOException("checkpoint has " + n + " server shards, this job runs " + shards.size());
+    }
+    for (ServerShard s : shards) {
+      s.load(in);
+    }
+  }
+
+  /** Throws if a shard failed while applying a request. */
+  public void checkHealthy() {
+    Throwable f = transport.failure();
+    if (f != null) {
+      throw new IllegalStateException("a parameter server shard failed: " + f, f);
+    }
+  }
+
+  @Override
+  public void close() {
+    transport.close();
+  }
+}

@@ -1,0 +1,130 @@
+package trainyard.engine.ps;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
+/**
+ * One server: the records of the keys in its range and the updater that changes them, applied
+ * where the parameters live.
+ *
+ * <p>Not thread-safe: a transport feeds it from one thread at a time.
+ */
+public final class ServerShard {
+  private final Updater updater;
+  private final KeyTable table;
+  private final float[] scratch;
+  private final int pushWidth;
+  private final int pullWidth;
+
+  public ServerShard(Updater updater, int expectedKeys) {
+    this.updater = updater;
+    this.table = new KeyTable(updater.stateWidth(), expectedKeys);
+    this.scratch = new float[updater.stateWidth()];
+    this.pushWidth = updater.pushWidth();
+    this.pullWidth = updater.pullWidth();
+  }
+
+  /** Runs one request. */
+  public void handle(Request r) {
+    if (r.kind == Request.Kind.PUSH) {
+      push(r.keys, r.from, r.to, r.vals, r.valOff);
+    } else {
+      pull(r.keys, r.from, r.to, r.vals, r.valOff);
+    }
+  }
+
+  void push(long[] keys, int from, int to, float[] grads, int goff) {
+    Updater u = updater;
+    int sw = table.width();
+    for (int i = from; i < to; i++) {
+      long key = keys[i];
+      int rec = table.find(key);
+      if (rec < 0) {
+        rec = table.insert(key);
+        u.init(key, table.state(), rec * sw);
+      }
+      u.apply(key, grads, goff + (i - from) * pushWidth, table.state(), rec * sw);
+    }
+  }
+
+  /** Keys never pushed read as freshly initialised records, without being stored. */
+  void pull(long[] keys, int from, int to, float[] out, int ooff) {
+    Updater u = updater;
+    int sw = table.width();
+    float[] state = table.state();
+    for (int i = from; i < to; i++) {
+      long key = keys[i];
+      int rec = table.find(key);
+      int o = ooff + (i - from) * pullWidth;
+      if (rec < 0) {
+        java.util.Arrays.fill(scratch, 0f);
+        u.init(key, scratch, 0);
+        u.read(key, scratch, 0, out, o);
+      } else {
+        u.read(key, state, rec * sw, out, o);
+      }
+    }
+  }
+
+  public int keyCount() {
+    return table.size();
+  }
+
+  public long memoryBytes() {
+    return table.bytes() + updater.extraBytes();
+  }
+
+  /** Calls {@code visitor} with each stored key and its pulled values; values are reused. */
+  public void forEach(KeyValueVisitor visitor) {
+    float[] vals = new float[pullWidth];
+    int sw = table.width();
+    for (int r = 0; r < table.size(); r++) {
+      long key = table.keyOf(r);
+      updater.read(key, table.state(), r * sw, vals, 0);
+      visitor.visit(key, vals);
+    }
+  }
+
+  /** Writes every record and the updater's extra state (checkpoints). */
+  public void save(DataOutput out) throws IOException {
+    int sw = table.width();
+    out.writeInt(sw);
+    out.writeInt(table.size());
+    float[] state = table.state();
+    for (int r = 0; r < table.size(); r++) {
+      out.writeLong(table.keyOf(r));
+      for (int j = 0; j < sw; j++) {
+        out.writeInt(Float.floatToRawIntBits(state[r * sw + j]));
+      }
+    }
+    updater.saveExtra(out);
+  }
+
+  /** Restores what {@link #save} wrote into this empty shard. */
+  public void load(DataInput in) throws IOException {
+    int sw = in.readInt();
+    if (sw != table.width()) {
+      throw new IOException("checkpoint records have " + sw + " floats, this updater needs " + table.width());
+    }
+    if (table.size() != 0) {
+      throw new IllegalStateException("load into a shard that already holds " + table.size() + " keys");
+    }
+    int n = in.readInt();
+    for (int i = 0; i < n; i++) {
+      long key = in.readLong();
+      int rec = table.insert(key);
+      float[] state = table.state();
+      for (int j = 0; j < sw; j++) {
+        state[rec * sw + j] = Float.intBitsToFloat(in.readInt());
+      }
+    }
+    updater.loadExtra(in);
+  }
+
+  /** Receives one key and its values; the array is reused between calls. */
+  @FunctionalInterface
+  public interface KeyValueVisitor {
+    void visit(long key, float[] values);
+  }
+}

@@ -1,0 +1,26 @@
+package trainyard.engine.train;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Receives training's progress. All calls come from the thread that called
+ * {@link Trainer#train}, one at a time, so implementations need not be thread-safe.
+ */
+public interface TrainListener {
+  TrainListener NONE = new TrainListener() {};
+
+  /**
+   * After each completed epoch (1-based) with the number of minibatch steps taken so far by all
+   * workers, and the metrics: train_loss, examples_per_sec and the validation metrics.
+   */
+  default void onEpoch(int epoch, long step, Map<String, Double> metrics) {}
+
+  /** Fraction of all minibatches done, in [0, 1]; at most about once a second. */
+  default void onProgress(double fraction) {}
+
+  default void onLog(String line) {}
+
+  /** A checkpoint was written completely at {@code dir}. */
+  default void onCheckpoint(Path dir) {}
+}

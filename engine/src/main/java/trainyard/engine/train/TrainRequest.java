@@ -1,0 +1,25 @@
+package trainyard.engine.train;
+
+import java.nio.file.Path;
+import trainyard.engine.data.Dataset;
+import trainyard.engine.spec.JobSpec;
+
+/**
+ * What to train.
+ *
+ * @param spec          the job spec
+ * @param train         training data
+ * @param validation    held-out data, or null: the spec's {@code validation.fraction} of the
+ *                      training rows (chosen by the seed), or no validation at all
+ * @param checkpointDir where checkpoints go and are resumed from, or null: none
+ */
+public record TrainRequest(JobSpec spec, Dataset train, Dataset validation, Path checkpointDir) {
+  public TrainRequest {
+    if (spec == null) {
+      throw new IllegalArgumentException("spec must not be null");
+    }
+    if (train == null) {
+      throw new IllegalArgumentException("train dataset must not be null");
+    }
+  }
+}

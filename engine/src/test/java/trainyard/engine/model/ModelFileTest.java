@@ -1,0 +1,76 @@
+package trainyard.engine.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import trainyard.engine.data.CsrBlock;
+import trainyard.engine.testing.MemoryDataset;
+import trainyard.engine.testing.Specs;
+import trainyard.engine.testing.Synthetic;
+import trainyard.engine.train.TrainListener;
+import trainyard.engine.train.TrainRequest;
+import trainyard.engine.train.Trainer;
+
+class ModelFileTest {
+  @TempDir
+  Path dir;
+
+  static Model trained() throws IOException {
+    CsrBlock data = Synthetic.sparseBinary(2000, 300, 10, 0.3, 11);
+    return Trainer.train(new TrainRequest(Specs.linear("ftrl", 0.2, 2, 50, 2, 2, 1), MemoryDataset.of(data), null, null),
+        TrainListener.NONE, () -> false).model();
+  }
+
+  @Test
+  void savesAndLoadsBitExactlyWithProvenance() throws IOException {
+    Model model = trained();
+    Path file = dir.resolve("models/model.bin");
+    model.save(file);
+    Model back = Model.load(file);
+    assertEquals(model.info(), back.info());
+    assertTrue(back.info().specJson().contains("\"algorithm\":\"linear\""), back.info().specJson());
+    assertEquals(ModelInfo.ENGINE_VERSION, back.info().engineVersion());
+    LinearModel a = (LinearModel) model;
+    LinearModel b = (LinearModel) back;
+    assertArrayEquals(a.keys(), b.keys());
+    float[] wa = a.weights();
+    float[] wb = b.weights();
+    for (int i = 0; i < wa.length; i++) {
+      assertEquals(Float.floatToRawIntBits(wa[i]), Float.floatToRawIntBits(wb[i]));
+    }
+    CsrBlock rows = Synthetic.sparseBinary(100, 300, 10, 0.3, 12);
+    assertArrayEquals(model.predict(rows), back.predict(rows));
+    Path again = dir.resolve("again.bin");
+    back.save(again);
+    assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(again));
+    try (var list = Files.list(file.getParent())) {
+      assertEquals(1, list.count(), "no temporary file is left behind");
+    }
+  }
+
+  @Test
+  void rejectsCorruptTruncatedAndForeignFiles() throws IOException {
+    Path file = dir.resolve("m.bin");
+    trained().save(file);
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[bytes.length / 2] ^= 1;
+    Files.write(file, bytes);
+    IOException e = assertThrows(IOException.class, () -> Model.load(file));
+    assertTrue(e.getMessage().contains("corrupt"), e.getMessage());
+
+    Files.write(file, java.util.Arrays.copyOf(bytes, 40));
+    e = assertThrows(IOException.class, () -> Model.load(file));
+    assertTrue(e.getMessage().contains("m.bin"), e.getMessage());
+
+    Files.writeString(file, "label,f1\n1,2\n");
+    e = assertThrows(IOException.class, () -> Model.load(file));
+    assertTrue(e.getMessage().contains("not a Trainyard model file"), e.getMessage());
+  }
+}

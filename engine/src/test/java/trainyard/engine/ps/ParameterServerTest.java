@@ -1,0 +1,92 @@
+package trainyard.engine.ps;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import trainyard.engine.optim.SgdUpdater;
+import trainyard.engine.optim.WeightInit;
+
+/** The parameter server in a dozen lines: also its tutorial. */
+class ParameterServerTest {
+
+  @Test
+  void twoServersTwoWorkersAddUpEveryPush() throws Exception {
+    // SGD with η = 1 on a zero start: a key's value is minus the sum of its pushed gradients.
+    try (ParameterServer ps = new ParameterServer(KeyRanges.uniform(2),
+        () -> new SgdUpdater(1, 1.0, 0, 0, WeightInit.ZERO), 16, "tutorial")) {
+      long[] keys = {Keys.mix(1), Keys.mix(2), Keys.mix(3), Keys.mix(4)};
+      Arrays.sort(keys);
+      Runnable worker = () -> {
+        KVWorker kv = ps.newWorker();
+        for (int i = 0; i < 100; i++) {
+          kv.push(keys, new float[] {1, 2, 3, 4});
+        }
+        kv.waitAll();
+      };
+      Thread a = new Thread(worker);
+      Thread b = new Thread(worker);
+      a.start();
+      b.start();
+      a.join();
+      b.join();
+      KVWorker kv = ps.newWorker();
+      float[] out = new float[4];
+      kv.waitFor(kv.pull(keys, out));
+      assertArrayEquals(new float[] {-200, -400, -600, -800}, out);
+      assertEquals(4, ps.keyCount());
+    }
+  }
+
+  @Test
+  void keysSpreadOverServerRanges() {
+    KeyRanges ranges = KeyRanges.uniform(4);
+    int[] perServer = new int[4];
+    for (long id = 0; id < 10_000; id++) {
+      perServer[ranges.owner(Keys.mix(id))]++;
+    }
+    for (int n : perServer) {
+      assertTrue(n > 2300 && n < 2700, "unbalanced ranges: " + Arrays.toString(perServer));
+    }
+    assertEquals(0, ranges.owner(Long.MIN_VALUE));
+    assertEquals(3, ranges.owner(Long.MAX_VALUE));
+  }
+
+  @Test
+  void pullSeesTheSameWorkersEarlierPush() {
+    try (ParameterServer ps = new ParameterServer(KeyRanges.uniform(3),
+        () -> new SgdUpdater(2, 0.5, 0, 0, WeightInit.ZERO), 16, "order")) {
+      KVWorker kv = ps.newWorker();
+      long[] keys = {-5, 0, 7, Long.MAX_VALUE};
+      kv.push(keys, new float[] {2, 4, 6, 8, 10, 12, 14, 16});
+      float[] out = new float[8];
+      kv.waitFor(kv.pull(keys, out));
+      assertArrayEquals(new float[] {-1, -2, -3, -4, -5, -6, -7, -8}, out);
+    }
+  }
+
+  @Test
+  void rejectsKeysOutOfOrderAndShortBuffers() {
+    try (ParameterServer ps = new ParameterServer(KeyRanges.uniform(1),
+        () -> new SgdUpdater(1, 1, 0, 0, WeightInit.ZERO), 16, "bad")) {
+      KVWorker kv = ps.newWorker();
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> kv.push(new long[] {3, 3}, new float[2]));
+      assertTrue(e.getMessage().contains("keys[1]=3"), e.getMessage());
+      e = assertThrows(IllegalArgumentException.class, () -> kv.pull(new long[] {1, 2}, new float[1]));
+      assertTrue(e.getMessage().contains("2 x 1"), e.getMessage());
+    }
+  }
+
+  @Test
+  void denseRangesCoverEveryKey() {
+    KeyRanges r = KeyRanges.dense(10, 3);
+    assertEquals(0, r.owner(0));
+    assertEquals(0, r.owner(2));
+    assertEquals(1, r.owner(3));
+    assertEquals(2, r.owner(9));
+  }
+}
