@@ -2,10 +2,11 @@ package trainyard.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.FilterInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.http.HttpRequest;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -75,45 +76,21 @@ public final class Uploader {
 
   /** One streamed POST: nothing to resume, so only for small files or servers without uploads. */
   private JsonNode simple(Path file, long size, String name, String format) {
-    ProgressReporter progress = new ProgressReporter(console.err(), console.tty(),
+    // A bar for a file that takes no time to send is noise.
+    PrintStream bar = size >= 1 << 20 ? console.err() : new PrintStream(OutputStream.nullOutputStream());
+    ProgressReporter progress = new ProgressReporter(bar, console.tty(),
         console.nanoClock(), "upload  ", size, 0);
-    HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
-        HttpRequest.BodyPublishers.ofInputStream(() -> counting(file, progress)), size);
+    HttpRequest.BodyPublisher body;
+    try {
+      body = new CountingPublisher(HttpRequest.BodyPublishers.ofFile(file), progress::update);
+    } catch (FileNotFoundException e) {
+      throw CliException.usage("cannot read " + file + ": " + e.getMessage());
+    }
     JsonNode dataset = api.json("POST",
         ApiClient.query("/api/v1/datasets", ApiClient.params("name", name, "format", format)),
         body, "application/octet-stream", Map.of());
     progress.finish();
     return dataset;
-  }
-
-  /** The file as a stream that reports how much of it was read (= sent). */
-  private static InputStream counting(Path file, ProgressReporter progress) {
-    try {
-      return new FilterInputStream(Files.newInputStream(file)) {
-        private long done;
-
-        @Override
-        public int read() throws IOException {
-          int b = super.read();
-          if (b >= 0) {
-            progress.update(++done);
-          }
-          return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-          int n = super.read(b, off, len);
-          if (n > 0) {
-            done += n;
-            progress.update(done);
-          }
-          return n;
-        }
-      };
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private JsonNode resumable(Path file, long size, long modified, String name, String format) {

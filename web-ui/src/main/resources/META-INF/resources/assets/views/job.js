@@ -40,10 +40,20 @@ export async function render(main, { id, signal }) {
   const evList = Array.isArray(events) ? events : (events.items || []);
   log.textContent = evList.filter((e) => e.type !== 'PROGRESS').map(eventLine).join('\n');
 
+  const list = (x) => (Array.isArray(x) ? x : (x && x.items) || []);
+  const reload = async () => {
+    const [j, m, ev] = await Promise.all([api(path, { signal }), api(`${path}/metrics`, { signal }),
+      api(`${path}/events`, { signal })]);
+    job = j;
+    points.splice(0, points.length, ...list(m));
+    redraw();
+    drawHead();
+    log.textContent = list(ev).filter((e) => e.type !== 'PROGRESS').map(eventLine).join('\n');
+  };
   const drawHead = () => {
     const cancel = TERMINAL.has(job.status) ? '' : h('button', { class: 'danger', id: 'cancel-job', onclick: async (ev) => {
       ev.target.disabled = true;
-      try { job = await api(`${path}/cancel`, { method: 'POST' }) || job; drawHead(); } catch (e) { head.append(errorBox(e)); }
+      try { await api(`${path}/cancel`, { method: 'POST' }); await reload(); } catch (e) { head.append(errorBox(e)); }
     } }, 'Cancel');
     head.replaceChildren(
       h('div', { class: 'row' }, h('h1', { class: 'grow' }, job.name || job.id, ' ', badge(job.status)), cancel),
@@ -71,16 +81,6 @@ export async function render(main, { id, signal }) {
 
   if (TERMINAL.has(job.status)) return;
 
-  const list = (x) => (Array.isArray(x) ? x : (x && x.items) || []);
-  const reload = async () => {
-    const [j, m, ev] = await Promise.all([api(path, { signal }), api(`${path}/metrics`, { signal }),
-      api(`${path}/events`, { signal })]);
-    job = j;
-    points.splice(0, points.length, ...list(m));
-    redraw();
-    drawHead();
-    log.textContent = list(ev).filter((e) => e.type !== 'PROGRESS').map(eventLine).join('\n');
-  };
   // The event stream brings each event at once; a slow poll covers a stream that cannot
   // connect or stalls (a proxy that buffers), and stops it once the job has ended.
   const stream = new AbortController();
