@@ -85,6 +85,21 @@ class PlatformFlowTest {
   }
 
   @Test
+  void theExecutorPoolIsListedFromHeartbeats() {
+    long deadline = System.nanoTime() + Api.DEADLINE.toNanos();
+    while (System.nanoTime() < deadline) {
+      JsonPath pool = Api.as(token).get("/api/v1/executors").then().statusCode(200).extract().jsonPath();
+      if (!pool.getList("").isEmpty()) {
+        assertTrue(pool.getInt("[0].cores") >= 4, pool.prettify());
+        org.junit.jupiter.api.Assertions.assertNotNull(pool.getString("[0].lastSeen"));
+        return;
+      }
+      Api.pause();
+    }
+    throw new AssertionError("no executor was listed");
+  }
+
+  @Test
   void aRunningJobCanBeCancelled() {
     String spec = Api.spec(dataset, "\"params\": {\"epochs\": 10000, \"batchSize\": 10},"
         + " \"resources\": {\"workers\": 1, \"servers\": 1}");

@@ -23,7 +23,8 @@ final class Uploads {
    */
   static long store(InputStream body, Path file, long maxBytes) throws IOException {
     boolean done = false;
-    try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+    try (OutputStream out = new java.io.BufferedOutputStream(
+        Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 1 << 20)) {
       byte[] buffer = new byte[BUFFER];
       long total = 0;
       int n;

@@ -76,11 +76,23 @@ public class EventStore {
           job.progress = e.progress();
         }
       }
-      case MODEL -> job.modelId = models.register(job, e.modelPath(), time);
+      case MODEL -> registerModel(job, e, time);
       case LOG -> { }
     }
     job.updatedAt = clock.instant();
     return true;
+  }
+
+  /**
+   * A model file that cannot be read is a lasting fault, not a reason to stop consuming: the
+   * event is kept (its path is in the events list) and the job simply gets no model row.
+   */
+  private void registerModel(JobRow job, JobEvent e, Instant time) {
+    try {
+      job.modelId = models.register(job, e.modelPath(), time);
+    } catch (java.io.UncheckedIOException | IllegalArgumentException ex) {
+      LOG.errorf("job %s: cannot register its model %s: %s", job.id, e.modelPath(), ex.getMessage());
+    }
   }
 
   private static void applyState(JobRow job, JobEvent e, Instant time) {

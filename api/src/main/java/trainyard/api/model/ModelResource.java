@@ -51,6 +51,9 @@ public class ModelResource {
   @Consumes(MediaType.WILDCARD)
   public Map<String, List<Float>> predict(@PathParam("id") String id, @QueryParam("format") String format,
       Reader rows) {
-    return Map.of("predictions", models.predict(caller.tenantId(), id, rows, format));
+    return Map.of("predictions", models.predict(caller.tenantId(), id, new LimitedReader(rows, MAX_PREDICT_CHARS), format));
   }
+
+  /** Predictions are parsed in memory: bigger batches belong in a dataset. */
+  static final long MAX_PREDICT_CHARS = 16L << 20;
 }

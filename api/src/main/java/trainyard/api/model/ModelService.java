@@ -57,7 +57,12 @@ public class ModelService {
   /** The model file of the tenant's model. */
   public Path artifact(String tenantId, String id) {
     ModelRow row = QuarkusTransaction.requiringNew().call(() -> owned(tenantId, id));
-    return blobs.resolve(row.path);
+    Path file = blobs.resolve(row.path);
+    if (!java.nio.file.Files.isReadable(file)) {
+      throw new ApiException(404, "artifact_not_found", "Not found",
+          "the file of model " + id + " is no longer in the blob store");
+    }
+    return file;
   }
 
   /** One probability (or value) per row of {@code rows} (libsvm, labels optional). */

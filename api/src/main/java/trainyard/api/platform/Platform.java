@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 import trainyard.api.auth.AdminToken;
 import trainyard.api.dataset.Ingestor;
 import trainyard.api.demo.Demo;
+import trainyard.api.executor.HeartbeatConsumer;
 import trainyard.api.job.EventConsumer;
 import trainyard.api.job.JobService;
 import trainyard.api.platform.TrainyardConfig.Role;
@@ -18,7 +19,7 @@ import trainyard.api.platform.TrainyardConfig.Role;
 /**
  * Starts the parts of this process in order, by role, and stops them in reverse: the bus
  * (embedded Kafka unless one is configured), then for the api role the admin token, unfinished
- * ingestions, the event consumer and the re-publishing of unfinished jobs; then the scheduler
+ * ingestions, the event and heartbeat consumers and the re-publishing of unfinished jobs; then the scheduler
  * and the executor roles. PostgreSQL (embedded unless configured) is up before any of this:
  * configuration starts it (see {@link EmbeddedPostgresConfigSourceFactory}).
  */
@@ -32,6 +33,7 @@ public class Platform {
   @Inject AdminToken adminToken;
   @Inject Ingestor ingestor;
   @Inject EventConsumer events;
+  @Inject HeartbeatConsumer heartbeats;
   @Inject JobService jobs;
   @Inject Demo demo;
 
@@ -46,6 +48,7 @@ public class Platform {
       String token = adminToken.ensure();
       ingestor.resumeUnfinished();
       events.start();
+      heartbeats.start();
       int resubmitted = jobs.resubmitUnfinished();
       if (resubmitted > 0) {
         LOG.infof("re-published %d unfinished job(s)", resubmitted);
@@ -62,6 +65,7 @@ public class Platform {
   void stop(@Observes ShutdownEvent shutdown) {
     demo.stop();
     roles.stop();
+    heartbeats.stop();
     events.stop();
     bus.stop();
     EmbeddedPostgresServer.stop();

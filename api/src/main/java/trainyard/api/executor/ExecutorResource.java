@@ -1,0 +1,34 @@
+package trainyard.api.executor;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code GET /api/v1/executors}: the pool and what is free, from the latest heartbeats. Shared
+ * infrastructure, the same for every tenant. HTTP only.
+ */
+@Path("/api/v1/executors")
+@Produces(MediaType.APPLICATION_JSON)
+public class ExecutorResource {
+  /** An executor as the REST API shows it; {@code lastSeen} tells a silent one. */
+  public record ExecutorView(String id, int cores, int gpus, long memoryMb, int freeCores, int freeGpus,
+      long freeMemoryMb, int runningJobs, Instant lastSeen) {}
+
+  @GET
+  public List<ExecutorView> list() {
+    return QuarkusTransaction.requiringNew().call(() -> {
+      List<ExecutorView> out = new ArrayList<>();
+      for (ExecutorRow r : ExecutorRow.<ExecutorRow>list("order by id")) {
+        out.add(new ExecutorView(r.id, r.cores, r.gpus, r.memoryMb, r.freeCores, r.freeGpus, r.freeMemoryMb,
+            r.runningJobs, r.lastSeen));
+      }
+      return out;
+    });
+  }
+}

@@ -1,0 +1,96 @@
+package trainyard.api.executor;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.errors.WakeupException;
+import org.jboss.logging.Logger;
+import trainyard.api.platform.Bus;
+import trainyard.bus.BusConsumer;
+import trainyard.bus.Heartbeat;
+import trainyard.bus.Received;
+
+/**
+ * Keeps the executors table at each executor's latest heartbeat, read from the newest message
+ * on (a heartbeat comes every second, so history does not matter). Writes the last beat of each
+ * executor per poll, not every beat. Thread-safe: start and stop are synchronized.
+ */
+@ApplicationScoped
+public class HeartbeatConsumer {
+  private static final Logger LOG = Logger.getLogger(HeartbeatConsumer.class);
+
+  @Inject Bus bus;
+
+  private BusConsumer<Heartbeat> consumer; // Guarded by this
+  private Thread thread; // Guarded by this
+  private volatile boolean running;
+
+  public synchronized void start() {
+    consumer = new BusConsumer<>(bus.bootstrapServers(), Heartbeat.class, null, BusConsumer.Start.LATEST);
+    running = true;
+    BusConsumer<Heartbeat> c = consumer;
+    thread = new Thread(() -> loop(c), "trainyard-heartbeats");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void loop(BusConsumer<Heartbeat> c) {
+    try {
+      while (running) {
+        Map<String, Heartbeat> latest = new LinkedHashMap<>();
+        List<Received<Heartbeat>> batch = c.poll(Duration.ofMillis(500));
+        for (Received<Heartbeat> r : batch) {
+          latest.put(r.value().executorId(), r.value());
+        }
+        if (!latest.isEmpty()) {
+          try {
+            QuarkusTransaction.requiringNew().run(() -> latest.values().forEach(HeartbeatConsumer::store));
+          } catch (RuntimeException e) {
+            LOG.warnf("cannot store heartbeats: %s", e.getMessage());
+          }
+        }
+      }
+    } catch (WakeupException e) {
+      // stop() asked us to leave
+    } finally {
+      c.close();
+    }
+  }
+
+  private static void store(Heartbeat h) {
+    ExecutorRow row = ExecutorRow.findById(h.executorId());
+    if (row == null) {
+      row = new ExecutorRow();
+      row.id = h.executorId();
+    }
+    row.cores = h.cores();
+    row.gpus = h.gpus();
+    row.memoryMb = h.memoryMb();
+    row.freeCores = h.freeCores();
+    row.freeGpus = h.freeGpus();
+    row.freeMemoryMb = h.freeMemoryMb();
+    row.runningJobs = h.runningJobs() == null ? 0 : h.runningJobs().size();
+    row.lastSeen = Instant.ofEpochMilli(h.timeMillis());
+    row.persist();
+  }
+
+  public synchronized void stop() {
+    if (thread == null) {
+      return;
+    }
+    running = false;
+    consumer.wakeup();
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    thread = null;
+    consumer = null;
+  }
+}
