@@ -13,8 +13,11 @@ import java.util.function.Predicate;
 final class Proc {
   private Proc() {}
 
-  /** What a run printed (stdout and stderr merged), its exit status and wall time. */
-  record Result(int exit, String output, double seconds, String stopLine) {}
+  /**
+   * What a run printed (stdout and stderr merged), its exit status and wall time; when stopped at
+   * a line, the CPU seconds it had used by then (from /proc; NaN where unknown).
+   */
+  record Result(int exit, String output, double seconds, String stopLine, double cpuSecondsAtStop) {}
 
   /** Whether {@code tool} is on the PATH. */
   static boolean installed(String tool) {
@@ -37,11 +40,13 @@ final class Proc {
     Process p = pb.start();
     StringBuilder out = new StringBuilder();
     String stop = null;
+    double cpu = Double.NaN;
     try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       for (String line; (line = r.readLine()) != null; ) {
         out.append(line).append('\n');
         if (stopAt != null && stopAt.test(line)) {
           stop = line;
+          cpu = cpuSeconds(p.pid());
           p.destroyForcibly();
           break;
         }
@@ -52,6 +57,18 @@ final class Proc {
       throw new IOException(String.join(" ", command) + " ran longer than " + timeoutSeconds + " s");
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
-    return new Result(stop != null ? 0 : p.exitValue(), out.toString(), seconds, stop);
+    return new Result(stop != null ? 0 : p.exitValue(), out.toString(), seconds, stop, cpu);
+  }
+
+  /** utime + stime of a live process from /proc/PID/stat, at the usual 100 ticks a second. */
+  static double cpuSeconds(long pid) {
+    try {
+      String stat = java.nio.file.Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      // after the command name: state is field 3, utime field 14, stime field 15
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+    } catch (IOException | RuntimeException e) {
+      return Double.NaN;
+    }
   }
 }

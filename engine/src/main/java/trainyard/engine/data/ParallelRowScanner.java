@@ -65,7 +65,7 @@ final class ParallelRowScanner implements RowSource {
 
     Slot(boolean withFields, int chunkSize) {
       text = new byte[chunkSize];
-      rows = new CsrBuilder(withFields, 1 << 14, 1 << 19);
+      rows = new CsrBuilder(withFields, 1 << 12, 1 << 16);
     }
 
     void reset() {
