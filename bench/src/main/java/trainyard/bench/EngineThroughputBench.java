@@ -8,6 +8,11 @@ import trainyard.engine.data.CsrBlock;
 import trainyard.engine.data.Dataset;
 import trainyard.engine.data.DatasetStats;
 import trainyard.engine.data.synth.CtrGenerator;
+import trainyard.engine.model.LinearModel;
+import trainyard.engine.model.Loss;
+import trainyard.engine.model.Model;
+import trainyard.engine.model.ModelInfo;
+import trainyard.engine.ps.Keys;
 import trainyard.engine.spec.JobSpec;
 import trainyard.engine.train.TrainListener;
 import trainyard.engine.train.TrainRequest;
@@ -18,7 +23,8 @@ import trainyard.engine.train.Trainer;
  * of the CTR generator held in memory, for LR and FM, 1 and 2 workers, τ = 0, 4 and ∞.
  *
  * <p>Usage: {@code java -cp ... trainyard.bench.EngineThroughputBench [rows] [epochs]}
- * (defaults 1000000 and 3). Prints one line per configuration: the mean examples/s of the
+ * [only] (defaults 1000000 and 3; only: a prefix such as {@code fm/2} to run some configurations,
+ * or {@code modelio} to time saving and loading a linear model of {@code rows} keys). Prints one line per configuration: the mean examples/s of the
  * epochs after the first (JIT warm-up), the last validation AUC/logloss and the servers' memory.
  */
 public final class EngineThroughputBench {
@@ -28,6 +34,10 @@ public final class EngineThroughputBench {
     int rows = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     String only = args.length > 2 ? args[2] : "";
+    if (only.equals("modelio")) {
+      modelIo(rows);
+      return;
+    }
     CtrGenerator gen = new CtrGenerator(1);
     long t0 = System.nanoTime();
     List<CsrBlock> shards = new ArrayList<>();
@@ -83,6 +93,29 @@ public final class EngineThroughputBench {
     System.out.printf(Locale.ROOT, "%-6s workers=%d tau=%-2s  %,10.0f ex/s (epoch 1: %,.0f)  auc=%.4f logloss=%.4f  "
             + "wall %.1f s  %s%n", algorithm, workers, maxDelay < 0 ? "inf" : String.valueOf(maxDelay), warm,
         speeds.get(0), m.get("val_auc"), m.get("val_logloss"), wall, memory);
+  }
+
+  /** Saves and loads a linear model with {@code keys} keys; prints the times and file size. */
+  private static void modelIo(int keys) throws Exception {
+    long[] k = new long[keys];
+    float[] w = new float[keys];
+    java.util.SplittableRandom rnd = new java.util.SplittableRandom(1);
+    for (int i = 0; i < keys; i++) {
+      k[i] = Keys.mix(i);
+      w[i] = (float) rnd.nextGaussian();
+    }
+    java.util.Arrays.sort(k);
+    ModelInfo info = new ModelInfo("linear", keys, 0, "{}", "bench", 1, ModelInfo.ENGINE_VERSION);
+    LinearModel model = new LinearModel(info, Loss.LOGISTIC, k, w);
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("trainyard-model", ".bin");
+    long t0 = System.nanoTime();
+    model.save(file);
+    long t1 = System.nanoTime();
+    Model back = Model.load(file);
+    long t2 = System.nanoTime();
+    System.out.printf(Locale.ROOT, "model with %,d keys: %,d bytes, save %.2f s, load %.2f s (%s)%n", keys,
+        java.nio.file.Files.size(file), (t1 - t0) / 1e9, (t2 - t1) / 1e9, back.info().algorithm());
+    java.nio.file.Files.delete(file);
   }
 
   private static Dataset memory(List<CsrBlock> shards) {
