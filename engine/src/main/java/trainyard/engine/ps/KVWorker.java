@@ -28,6 +28,8 @@ public final class KVWorker {
   private final int[] splits;
   /** Pushes copy their buffers unless the transport runs requests before send returns. */
   private final boolean copy;
+  private final int servers;
+  private final int firstServer;
   private static final java.util.concurrent.atomic.AtomicInteger IDS = new java.util.concurrent.atomic.AtomicInteger();
 
   private final int id = IDS.incrementAndGet();
@@ -44,6 +46,8 @@ public final class KVWorker {
     this.pullWidth = pullWidth;
     this.splits = new int[ranges.servers() + 1];
     this.copy = !transport.synchronous();
+    this.servers = ranges.servers();
+    this.firstServer = id % servers;
   }
 
   /**
@@ -59,7 +63,9 @@ public final class KVWorker {
   public long push(long[] keys, int n, float[] vals) {
     checkKeys(keys, n, vals.length, pushWidth, "vals");
     long ts = begin(keys, n);
-    for (int s = 0; s < splits.length - 1; s++) {
+    for (int i = 0; i < servers; i++) {
+      // Workers start at different servers, so they rarely queue for the same one.
+      int s = (firstServer + i) % servers;
       int from = splits[s];
       int to = splits[s + 1];
       if (from < to) {
@@ -88,7 +94,9 @@ public final class KVWorker {
   public long pull(long[] keys, int n, float[] out) {
     checkKeys(keys, n, out.length, pullWidth, "out");
     long ts = begin(keys, n);
-    for (int s = 0; s < splits.length - 1; s++) {
+    for (int i = 0; i < servers; i++) {
+      // Workers start at different servers, so they rarely queue for the same one.
+      int s = (firstServer + i) % servers;
       int from = splits[s];
       int to = splits[s + 1];
       if (from < to) {
@@ -110,7 +118,9 @@ public final class KVWorker {
     long ts = begin(keys, keys.length);
     registered = splits.clone();
     registeredCount = keys.length;
-    for (int s = 0; s < splits.length - 1; s++) {
+    for (int i = 0; i < servers; i++) {
+      // Workers start at different servers, so they rarely queue for the same one.
+      int s = (firstServer + i) % servers;
       int from = splits[s];
       int to = splits[s + 1];
       if (from < to) {
@@ -127,7 +137,9 @@ public final class KVWorker {
    */
   public long pushRanks(int[] ranks, int n, float[] vals) {
     long ts = beginRanks(ranks, n, vals.length, pushWidth);
-    for (int s = 0; s < splits.length - 1; s++) {
+    for (int i = 0; i < servers; i++) {
+      // Workers start at different servers, so they rarely queue for the same one.
+      int s = (firstServer + i) % servers;
       int from = splits[s];
       int to = splits[s + 1];
       if (from < to) {
@@ -151,7 +163,9 @@ public final class KVWorker {
    */
   public long pullRanks(int[] ranks, int n, float[] out) {
     long ts = beginRanks(ranks, n, out.length, pullWidth);
-    for (int s = 0; s < splits.length - 1; s++) {
+    for (int i = 0; i < servers; i++) {
+      // Workers start at different servers, so they rarely queue for the same one.
+      int s = (firstServer + i) % servers;
       int from = splits[s];
       int to = splits[s + 1];
       if (from < to) {

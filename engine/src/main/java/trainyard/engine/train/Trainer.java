@@ -138,8 +138,10 @@ public final class Trainer {
         metrics.put(Evaluation.EXAMPLES_PER_SEC, seconds > 0 ? examples / seconds : 0);
         last = metrics;
         listener.onEpoch(epoch + 1, step, metrics);
-        listener.onLog("epoch " + (epoch + 1) + ": " + format(metrics) + "; servers hold " + ps.keyCount()
-            + " keys in " + (ps.memoryBytes() >> 20) + " MiB");
+        long keys = ps.keyCount();
+        long bytes = ps.memoryBytes();
+        listener.onLog("epoch " + (epoch + 1) + ": " + format(metrics) + "; servers hold " + keys + " keys in "
+            + (bytes >> 20) + " MiB (" + (keys == 0 ? 0 : bytes / keys) + " bytes/key)");
         if (checkpointDir != null) {
           Checkpoints.save(checkpointDir, fingerprint, new Checkpoints.Progress(epoch + 1, step, metrics), ps);
           listener.onCheckpoint(checkpointDir);
