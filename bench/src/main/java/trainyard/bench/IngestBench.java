@@ -49,25 +49,28 @@ public final class IngestBench {
     System.out.printf(Locale.ROOT, "rows %d, libsvm %.1f MB, libffm %.1f MB, libsvm.gz %.1f MB, %d cores, %s%n", rows,
         mb(Files.size(svm)), mb(Files.size(ffm)), mb(Files.size(gz)), Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-    parseOnly(svm, Format.LIBSVM, Files.size(svm));
-    parseOnly(ffm, Format.LIBFFM, Files.size(ffm));
+    int threads = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    parseOnly(svm, Format.LIBSVM, Files.size(svm), 1);
+    parseOnly(svm, Format.LIBSVM, Files.size(svm), threads);
+    parseOnly(ffm, Format.LIBFFM, Files.size(ffm), 1);
+    parseOnly(ffm, Format.LIBFFM, Files.size(ffm), threads);
     ingest(svm, Format.LIBSVM, work, Files.size(svm), Files.size(svm));
     ingest(ffm, Format.LIBFFM, work, Files.size(ffm), Files.size(ffm));
     ingest(gz, Format.LIBSVM, work, Files.size(gz), Files.size(svm));
   }
 
-  private static void parseOnly(Path file, Format format, long bytes) throws IOException {
+  private static void parseOnly(Path file, Format format, long bytes, int threads) throws IOException {
     double best = Double.MAX_VALUE;
     long rows = 0;
     for (int i = 0; i < 3; i++) {
       long t0 = System.nanoTime();
       try (InputStream in = Files.newInputStream(file)) {
-        rows = ParseOnly.parse(in, format);
+        rows = ParseOnly.parse(in, format, threads);
       }
       best = Math.min(best, (System.nanoTime() - t0) / 1e9);
     }
-    System.out.printf(Locale.ROOT, "parse only   %-7s %8.1f MB/s  %6.2f M rows/s  (%d rows, %.2f s)%n", format.id(),
-        mb(bytes) / best, rows / best / 1e6, rows, best);
+    System.out.printf(Locale.ROOT, "parse only   %-7s %d thread(s) %8.1f MB/s  %6.2f M rows/s  (%d rows, %.2f s)%n",
+        format.id(), threads, mb(bytes) / best, rows / best / 1e6, rows, best);
   }
 
   private static void ingest(Path file, Format format, Path work, long fileBytes, long textBytes) throws IOException {

@@ -10,6 +10,11 @@ final class LibsvmParser extends RowParser {
   }
 
   @Override
+  RowParser copy() {
+    return new LibsvmParser(hashBits, labelOptional);
+  }
+
+  @Override
   int parse(byte[] b, int start, int end, CsrBuilder out) {
     int i = start;
     while (i < end && isSpace(b[i])) {
@@ -25,7 +30,9 @@ final class LibsvmParser extends RowParser {
       t++;
     }
     float label = 0f;
-    if (!(colon && labelOptional)) {
+    if (colon && labelOptional) {
+      unlabelledRows++;
+    } else {
       label = ByteNumbers.parseFloat(b, i, t);
       if (label != label) {
         return fail(start, i, "label " + token(b, i, t) + " is not a finite number");

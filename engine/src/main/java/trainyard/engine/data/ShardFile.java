@@ -43,7 +43,8 @@ final class ShardFile {
     int n = rows.rows;
     int nnz = rows.nnz;
     CRC32C crc = new CRC32C();
-    ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+    // direct: bulk puts of primitive arrays become memory copies, and the channel writes it without another copy
+    ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
     long total = 0;
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       buf.putInt(MAGIC).putInt(VERSION).putInt((values ? FLAG_VALUES : 0) | (fields ? FLAG_FIELDS : 0))
@@ -62,7 +63,7 @@ final class ShardFile {
       int checksum = (int) crc.getValue();
       buf.putInt(checksum);
       buf.flip();
-      digest.update(buf.array(), 0, buf.limit());
+      digest.update(buf.duplicate());
       total = sink.written + buf.limit();
       while (buf.hasRemaining()) {
         ch.write(buf);
@@ -199,8 +200,8 @@ final class ShardFile {
 
     void flush() throws IOException {
       buf.flip();
-      crc.update(buf.array(), 0, buf.limit());
-      digest.update(buf.array(), 0, buf.limit());
+      crc.update(buf.duplicate());
+      digest.update(buf.duplicate());
       written += buf.limit();
       while (buf.hasRemaining()) {
         ch.write(buf);
