@@ -60,11 +60,6 @@ public final class BatchKeys {
     return block;
   }
 
-  /** Distinct keys of the whole block (the bias included). */
-  public int distinctKeys() {
-    return dict.length;
-  }
-
   /** Takes rows {@code order[from..to)} as the minibatch; returns its number of unique keys. */
   public int batch(int[] order, int from, int to) {
     int[] rowStart = block.rowStart;

@@ -34,5 +34,10 @@ public final class DirectTransport implements Transport {
   }
 
   @Override
+  public boolean synchronous() {
+    return true;
+  }
+
+  @Override
   public void close() {}
 }

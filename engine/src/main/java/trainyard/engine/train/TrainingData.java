@@ -10,7 +10,8 @@ import trainyard.engine.ps.Keys;
 import trainyard.engine.spec.JobSpec;
 
 /**
- * The job's data in memory: one block per worker and the validation block. Shards go to
+ * The job's data in memory: one block per worker, its rows shuffled once by the seed, and the
+ * validation block. Shards go to
  * workers round-robin when there are at least as many shards as workers; otherwise every shard
  * is cut into one contiguous slice per worker. A validation fraction holds out each row with
  * that probability, decided by a hash of its position and the seed, so reruns split alike.
@@ -73,10 +74,14 @@ final class TrainingData {
     } else if (fraction > 0) {
       validation = Rows.gather(shards, heldOut);
     }
-    return new TrainingData(assign(shards, trainRows, workerCount), validation, train.stats());
+    return new TrainingData(assign(shards, trainRows, workerCount, seed), validation, train.stats());
   }
 
-  private static CsrBlock[] assign(List<CsrBlock> shards, int[][] rows, int workerCount) {
+  /**
+   * Gathers each worker's rows in an order shuffled once by the seed: the worker then takes
+   * contiguous minibatches (sequential memory) and shuffles only their order per epoch.
+   */
+  private static CsrBlock[] assign(List<CsrBlock> shards, int[][] rows, int workerCount, long seed) {
     CsrBlock[] out = new CsrBlock[workerCount];
     for (int w = 0; w < workerCount; w++) {
       int[][] mine = new int[shards.size()][];
@@ -90,9 +95,20 @@ final class TrainingData {
           mine[s] = java.util.Arrays.copyOfRange(r, from, to);
         }
       }
-      out[w] = Rows.gather(shards, mine);
+      out[w] = shuffled(Rows.gather(shards, mine), new java.util.SplittableRandom(seed * 31 + w));
     }
     return out;
+  }
+
+  private static CsrBlock shuffled(CsrBlock block, java.util.SplittableRandom rnd) {
+    int[] perm = identity(block.rows);
+    for (int i = perm.length - 1; i > 0; i--) {
+      int j = rnd.nextInt(i + 1);
+      int t = perm[i];
+      perm[i] = perm[j];
+      perm[j] = t;
+    }
+    return Rows.gather(List.of(block), new int[][] {perm});
   }
 
   private static List<CsrBlock> loadAll(Dataset d) throws IOException {
