@@ -27,7 +27,7 @@ export async function render(main, { id, signal }) {
 
   const points = Array.isArray(metrics) ? metrics : (metrics.items || []);
   const lossChart = lineChart({ title: 'Loss' });
-  const aucChart = lineChart({ title: 'Validation AUC' });
+  const aucChart = lineChart({ title: 'Validation AUC', yBounds: [0, 1] });
   lossChart.id = 'chart-loss';
   aucChart.id = 'chart-auc';
   const redraw = () => {
