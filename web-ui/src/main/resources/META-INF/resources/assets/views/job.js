@@ -50,6 +50,7 @@ export async function render(main, { id, signal }) {
     drawHead();
     log.textContent = list(ev).filter((e) => e.type !== 'PROGRESS').map(eventLine).join('\n');
   };
+  let finalsKey = null;
   const drawHead = () => {
     const cancel = TERMINAL.has(job.status) ? '' : h('button', { class: 'danger', id: 'cancel-job', onclick: async (ev) => {
       ev.target.disabled = true;
@@ -65,6 +66,10 @@ export async function render(main, { id, signal }) {
         kv([['Id', job.id], ['Algorithm', job.algorithm], ['Dataset', h('a', { href: `#/datasets/${encodeURIComponent(job.datasetId || '')}` }, job.datasetId || '-')],
           ['Executor', job.executorId], ['Attempt', job.attempt], ['Running for', job.startedAt ? duration(job.startedAt, job.finishedAt) : '-']])));
     const fm = job.finalMetrics && Object.keys(job.finalMetrics).length ? job.finalMetrics : null;
+    // Redrawn only when it changes, so a button is not replaced under the user's pointer.
+    const key = JSON.stringify([fm, job.modelId]);
+    if (key === finalsKey) return;
+    finalsKey = key;
     finals.replaceChildren(...(fm || job.modelId ? [h('h2', null, 'Result'), h('div', { class: 'card', id: 'final-metrics' },
       fm ? kv(Object.entries(fm).map(([k, v]) => [k, num(v)])) : '',
       job.modelId ? h('p', null, h('button', { id: 'download-model', onclick: async (ev) => {
@@ -108,7 +113,6 @@ export async function render(main, { id, signal }) {
         job.status = e.state;
         job.statusReason = e.reason;
         drawHead();
-        if (TERMINAL.has(e.state)) reload().catch(() => {});
       }
       log.textContent += (log.textContent ? '\n' : '') + eventLine({ ...e, type });
       log.scrollTop = log.scrollHeight;
