@@ -1,7 +1,7 @@
 // One job, live: state, progress, loss and AUC curves, events and log lines over SSE.
 import { api, download, followEvents } from '../api.js';
 import { lineChart, seriesByName } from '../chart.js';
-import { badge, duration, errorBox, h, kv, num, progress } from '../ui.js';
+import { badge, duration, errorBox, h, jobProgress, kv, num, progress } from '../ui.js';
 
 const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 const LOSS = ['train_loss', 'val_logloss'];
@@ -59,8 +59,8 @@ export async function render(main, { id, signal }) {
     head.replaceChildren(
       h('div', { class: 'row' }, h('h1', { class: 'grow' }, job.name || job.id, ' ', badge(job.status)), cancel),
       h('div', { class: 'card' },
-        h('div', { class: 'row' }, h('div', { class: 'grow' }, progress(job.progress)),
-          h('span', { id: 'job-progress' }, `${Math.floor((job.progress || 0) * 100)}%`),
+        h('div', { class: 'row' }, h('div', { class: 'grow' }, progress(jobProgress(job))),
+          h('span', { id: 'job-progress' }, `${Math.floor(jobProgress(job) * 100)}%`),
           job.epoch !== undefined && job.epoch !== null ? h('span', { class: 'muted' }, `epoch ${job.epoch}`) : ''),
         job.statusReason ? h('p', { class: 'small', id: 'job-reason' }, job.statusReason) : '',
         kv([['Id', job.id], ['Algorithm', job.algorithm], ['Dataset', h('a', { href: `#/datasets/${encodeURIComponent(job.datasetId || '')}` }, job.datasetId || '-')],
