@@ -67,10 +67,11 @@ export async function render(main, { id, signal }) {
           ['Executor', job.executorId], ['Attempt', job.attempt], ['Running for', job.startedAt ? duration(job.startedAt, job.finishedAt) : '-']])));
     const fm = job.finalMetrics && Object.keys(job.finalMetrics).length ? job.finalMetrics : null;
     // Redrawn only when it changes, so a button is not replaced under the user's pointer.
-    const key = JSON.stringify([fm, job.modelId]);
+    const done = TERMINAL.has(job.status);
+    const key = JSON.stringify([fm, job.modelId, done]);
     if (key === finalsKey) return;
     finalsKey = key;
-    finals.replaceChildren(...(fm || job.modelId ? [h('h2', null, 'Result'), h('div', { class: 'card', id: 'final-metrics' },
+    finals.replaceChildren(...(fm || job.modelId ? [h('h2', null, done ? 'Final metrics' : 'Latest metrics'), h('div', { class: 'card', id: 'final-metrics' },
       fm ? kv(Object.entries(fm).map(([k, v]) => [k, num(v)])) : '',
       job.modelId ? h('p', null, h('button', { id: 'download-model', onclick: async (ev) => {
         ev.target.disabled = true;
@@ -107,6 +108,7 @@ export async function render(main, { id, signal }) {
       if (type === 'METRIC' && e.metrics) {
         for (const [name, value] of Object.entries(e.metrics)) points.push({ name, value, epoch: e.epoch, step: e.step });
         redraw();
+        if (typeof e.epoch === 'number') { job.epoch = e.epoch; drawHead(); }
       }
       if (type === 'PROGRESS' && typeof e.progress === 'number') { job.progress = e.progress; drawHead(); return; }
       if (type === 'STATE') {
