@@ -64,6 +64,10 @@ public final class BusConsumer<T> implements AutoCloseable {
     consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     try {
       position(Topics.of(type), start);
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      consumer.close();
+      throw new IllegalStateException("cannot reach Kafka at " + bootstrapServers + " to read "
+          + Topics.of(type) + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
       consumer.close();
       throw e;
@@ -73,7 +77,8 @@ public final class BusConsumer<T> implements AutoCloseable {
   private void position(String topic, Start start) {
     List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
     if (infos == null || infos.isEmpty()) {
-      throw new IllegalStateException("topic " + topic + " does not exist");
+      throw new IllegalStateException("topic " + topic + " does not exist; create the Trainyard "
+          + "topics with Topics.ensureCreated");
     }
     Set<TopicPartition> partitions = new HashSet<>();
     for (PartitionInfo info : infos) {

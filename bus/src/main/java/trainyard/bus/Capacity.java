@@ -13,9 +13,9 @@ import trainyard.engine.spec.JobSpec;
  */
 public record Capacity(int cores, int gpus, long memoryMb) {
   /** A job's fixed memory allowance: shard buffers, minibatches, the trainer's own state. */
-  static final long BASE_MEMORY_MB = 256;
+  static final long BASE_MEMORY_MB = 128;
   /** Memory per worker or server thread: its key and value buffers and model slice. */
-  static final long MEMORY_PER_THREAD_MB = 64;
+  static final long MEMORY_PER_THREAD_MB = 32;
 
   public static final Capacity NONE = new Capacity(0, 0, 0);
 

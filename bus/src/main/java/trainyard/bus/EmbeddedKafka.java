@@ -1,25 +1,17 @@
 package trainyard.bus;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.Feature;
@@ -72,10 +64,16 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
     KafkaRaftServer server = new KafkaRaftServer(
         KafkaConfig.fromProps(config(logDir, brokerPort, controllerPort), false), Time.SYSTEM);
-    server.startup();
+    try {
+      server.startup();
+    } catch (RuntimeException e) {
+      server.shutdown();
+      throw new IllegalStateException("cannot start the embedded Kafka broker on 127.0.0.1:" + brokerPort
+          + " with its log in " + logDir + ": " + e.getMessage(), e);
+    }
     EmbeddedKafka kafka = new EmbeddedKafka(server, brokerPort);
     try {
-      kafka.createTopics();
+      Topics.ensureCreated(kafka.bootstrapServers());
     } catch (RuntimeException e) {
       kafka.close();
       throw e;
@@ -143,39 +141,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
         .setUnstableFeatureVersionsEnabled(false)
         .setIgnoreFormatted(true)
-        .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        .setPrintStream(new PrintStream(OutputStream.nullOutputStream()));
     try {
       formatter.run();
     } catch (Exception e) {
       throw new IllegalStateException("cannot format the Kafka log directory " + logDir + ": " + e.getMessage(), e);
-    }
-  }
-
-  private void createTopics() {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-    try (Admin admin = Admin.create(props)) {
-      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-      List<NewTopic> missing = new ArrayList<>();
-      for (String topic : Topics.ALL) {
-        if (!existing.contains(topic)) {
-          missing.add(new NewTopic(topic, 1, (short) 1));
-        }
-      }
-      if (!missing.isEmpty()) {
-        try {
-          admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-          if (!(e.getCause() instanceof TopicExistsException)) {
-            throw e;
-          }
-        }
-      }
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot create the Trainyard topics: " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while creating the Trainyard topics", e);
     }
   }
 

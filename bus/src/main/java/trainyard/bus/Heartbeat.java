@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param freeMemoryMb memory not taken by running jobs
  * @param runningJobs  ids of the jobs it runs now
  * @param timeMillis   the executor's clock when it sent this
+ * @param session      new each time the executor process starts: a new session under a known
+ *                     id means the executor restarted and lost the jobs it ran before
  */
 public record Heartbeat(
     String executorId,
@@ -26,10 +28,17 @@ public record Heartbeat(
     int freeGpus,
     long freeMemoryMb,
     List<String> runningJobs,
-    long timeMillis) {
+    long timeMillis,
+    String session) {
 
   public Heartbeat {
     Objects.requireNonNull(executorId, "executorId");
     runningJobs = runningJobs == null ? List.of() : List.copyOf(runningJobs);
+  }
+
+  /** A heartbeat without a session, as executors before sessions sent them. */
+  public Heartbeat(String executorId, int cores, int gpus, long memoryMb, int freeCores, int freeGpus,
+      long freeMemoryMb, List<String> runningJobs, long timeMillis) {
+    this(executorId, cores, gpus, memoryMb, freeCores, freeGpus, freeMemoryMb, runningJobs, timeMillis, null);
   }
 }

@@ -1,6 +1,17 @@
 package trainyard.bus;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
 
 /** The Kafka topics of Trainyard (docs/ARCHITECTURE.md, "Kafka topics and messages"). */
 public final class Topics {
@@ -16,6 +27,41 @@ public final class Topics {
   public static final List<String> ALL = List.of(JOBS, ASSIGNMENTS, EVENTS, HEARTBEATS);
 
   private Topics() {}
+
+  /**
+   * Creates whichever of the four topics are missing, with the broker's default partition count
+   * and replication factor. Safe to call from several processes at once.
+   *
+   * @throws IllegalStateException naming the broker when they cannot be created within 30 s
+   */
+  public static void ensureCreated(String bootstrapServers) {
+    Properties props = new Properties();
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    try (Admin admin = Admin.create(props)) {
+      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      List<NewTopic> missing = new ArrayList<>();
+      for (String topic : ALL) {
+        if (!existing.contains(topic)) {
+          missing.add(new NewTopic(topic, Optional.empty(), Optional.empty()));
+        }
+      }
+      if (missing.isEmpty()) {
+        return;
+      }
+      try {
+        admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof TopicExistsException)) {
+          throw e;
+        }
+      }
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot create the Trainyard topics on " + bootstrapServers + ": " + e, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating the Trainyard topics", e);
+    }
+  }
 
   /** The topic that carries messages of {@code type}. */
   public static String of(Class<?> type) {

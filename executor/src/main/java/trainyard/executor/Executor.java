@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,7 @@ public final class Executor implements AutoCloseable {
   /** Guarded by itself; also orders heartbeats. */
   private final Map<String, JobRun> running = new LinkedHashMap<>();
   private final List<Thread> jobThreads = new ArrayList<>();
+  private final String session = UUID.randomUUID().toString();
   private volatile boolean closed;
 
   private Executor(String bootstrapServers, ExecutorOptions options) {
@@ -188,7 +190,7 @@ public final class Executor implements AutoCloseable {
     Capacity free = total.minus(used);
     producer.send(new Heartbeat(options.id(), total.cores(), total.gpus(), total.memoryMb(),
         Math.max(0, free.cores()), Math.max(0, free.gpus()), Math.max(0, free.memoryMb()),
-        new ArrayList<>(running.keySet()), options.clock().millis()));
+        new ArrayList<>(running.keySet()), options.clock().millis(), session));
   }
 
   /**

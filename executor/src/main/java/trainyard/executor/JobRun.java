@@ -96,10 +96,8 @@ final class JobRun implements Runnable {
     Dataset train = openDataset("training", assignment.datasetDir());
     Dataset validation = assignment.validationDir() == null ? null
         : openDataset("validation", assignment.validationDir());
+    // The engine saves a checkpoint after every epoch and resumes from the one it finds here.
     Path checkpoints = options.checkpointDir(jobId());
-    if (hasFiles(checkpoints)) {
-      log("resuming from the checkpoint in " + checkpoints);
-    }
     Files.createDirectories(checkpoints);
 
     TrainResult result = new Trainer(options.clock()).run(
@@ -146,7 +144,7 @@ final class JobRun implements Runnable {
       reason = "invalid job spec: " + e.getMessage();
     } else if (t instanceof OutOfMemoryError) {
       reason = "out of memory on executor " + options.id() + "; ask for fewer workers or use a smaller model";
-    } else if (t instanceof IOException || t instanceof IllegalArgumentException) {
+    } else if ((t instanceof IOException || t instanceof IllegalArgumentException) && t.getMessage() != null) {
       reason = t.getMessage();
     } else {
       LOG.log(System.Logger.Level.ERROR, "job " + jobId() + " failed", t);
@@ -179,11 +177,6 @@ final class JobRun implements Runnable {
     public void onLog(String line) {
       log(line);
     }
-
-    @Override
-    public void onCheckpoint(Path dir) {
-      log("checkpoint written to " + dir);
-    }
   }
 
   private void state(JobState state, String reason) {
@@ -200,15 +193,6 @@ final class JobRun implements Runnable {
 
   private long now() {
     return options.clock().millis();
-  }
-
-  private static boolean hasFiles(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      return false;
-    }
-    try (Stream<Path> entries = Files.list(dir)) {
-      return entries.findAny().isPresent();
-    }
   }
 
   private static void deleteQuietly(Path dir) {

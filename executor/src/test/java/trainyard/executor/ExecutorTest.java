@@ -128,7 +128,7 @@ class ExecutorTest {
 
     // The executor listed the job while it ran, and frees its room when it ends.
     heartbeats.await(h -> h.executorId().equals(executorId) && h.runningJobs().contains(jobId)
-        && h.freeCores() == 1 && h.freeMemoryMb() == 4096 - 448, "a heartbeat listing " + jobId);
+        && h.freeCores() == 1 && h.freeMemoryMb() == 4096 - 224, "a heartbeat listing " + jobId);
     heartbeats.await(h -> h.executorId().equals(executorId) && h.runningJobs().isEmpty() && h.freeCores() == 4
         && h.timeMillis() >= end.timeMillis(), "a heartbeat after " + jobId + " ended");
   }

@@ -34,6 +34,7 @@ class RuntimeTest {
 
   private final String run = UUID.randomUUID().toString().substring(0, 8);
   private final List<Executor> executors = new java.util.ArrayList<>();
+  private final List<String> submitted = new java.util.ArrayList<>();
   private Events<JobEvent> events;
 
   @BeforeAll
@@ -60,7 +61,11 @@ class RuntimeTest {
 
   /** Closes this test's executors and waits until the scheduler has let them go. */
   @AfterEach
-  void closeExecutors() throws InterruptedException {
+  void closeExecutors() throws Exception {
+    // A job a failed test left behind must not run in the next test.
+    for (String jobId : submitted) {
+      producer.send(JobMessage.cancel(jobId, "tenant")).get(10, TimeUnit.SECONDS);
+    }
     for (Executor e : executors) {
       e.close();
     }
@@ -72,16 +77,23 @@ class RuntimeTest {
     }
   }
 
-  private Executor executor(String name) {
+  /** Starts an executor and waits until the scheduler has its first heartbeat. */
+  private Executor executor(String name) throws InterruptedException {
     Executor e = Executor.start(kafka.bootstrapServers(),
         ExecutorOptions.defaults(name + "-" + run, dir.resolve("data"))
             .withCapacity(new Capacity(4, 0, 4096)).withHeartbeatInterval(Duration.ofMillis(200)));
     executors.add(e);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!scheduler.executors().containsKey(e.id())) {
+      assertTrue(System.nanoTime() < deadline, "the scheduler never heard of " + e.id());
+      Thread.sleep(20);
+    }
     return e;
   }
 
   private String submit(String spec) throws Exception {
     String jobId = "job-" + UUID.randomUUID();
+    submitted.add(jobId);
     producer.send(JobMessage.submit(jobId, "tenant", spec, 0, System.currentTimeMillis(), dataset.toString(), null, 1))
         .get(10, TimeUnit.SECONDS);
     return jobId;
@@ -108,7 +120,9 @@ class RuntimeTest {
   void aJobWhoseExecutorIsLostRunsAgainElsewhereAndCanBeCancelledThere() throws Exception {
     Executor e1 = executor("e1");
     String jobId = submit(TestData.spec(10_000, 10));
-    await(jobId, JobEvent.Type.METRIC, null, e1.id());
+    // Epoch 1's checkpoint is written before epoch 2 starts.
+    JobEvent before = events.await(e -> e.jobId().equals(jobId) && e.type() == JobEvent.Type.METRIC
+        && e.epoch() >= 2, "epoch 2 of " + jobId);
     Executor e2 = executor("e2");
 
     e1.close();
@@ -116,7 +130,13 @@ class RuntimeTest {
     assertEquals("executor " + e1.id() + " lost; will resume from checkpoint", queued.reason());
     await(jobId, JobEvent.Type.STATE, JobState.ASSIGNED, e2.id());
     await(jobId, JobEvent.Type.STATE, JobState.RUNNING, e2.id());
-    await(jobId, JobEvent.Type.METRIC, null, e2.id());
+    JobEvent resumed = events.await(e -> e.jobId().equals(jobId) && e.type() == JobEvent.Type.LOG
+        && e2.id().equals(e.executorId()) && e.message().startsWith("resumed from checkpoint after epoch "),
+        "a resume on " + e2.id());
+    int resumedAfter = Integer.parseInt(resumed.message().split(" ")[5]);
+    assertTrue(resumedAfter >= before.epoch() - 1, "resumed after epoch " + resumedAfter + ", saw epoch " + before.epoch());
+    JobEvent firstOnE2 = await(jobId, JobEvent.Type.METRIC, null, e2.id());
+    assertEquals(resumedAfter + 1, firstOnE2.epoch());
     assertTrue(events.all(e -> e.jobId().equals(jobId) && e.state() != null && e.state().isTerminal()).isEmpty(),
         "a job stopped by a closing executor has no terminal state");
     await(jobId, JobEvent.Type.LOG, null, e1.id());
@@ -124,5 +144,24 @@ class RuntimeTest {
     producer.send(JobMessage.cancel(jobId, "tenant")).get(10, TimeUnit.SECONDS);
     JobEvent end = await(jobId, JobEvent.Type.STATE, JobState.CANCELLED, e2.id());
     assertEquals("cancelled by the user", end.reason());
+  }
+
+  @Test
+  void anExecutorRestartedUnderTheSameIdResumesItsJob() throws Exception {
+    Executor first = executor("e1");
+    String jobId = submit(TestData.spec(10_000, 10));
+    events.await(e -> e.jobId().equals(jobId) && e.type() == JobEvent.Type.METRIC && e.epoch() >= 2,
+        "epoch 2 of " + jobId);
+    first.close();
+    Executor second = executor("e1");
+
+    JobEvent queued = await(jobId, JobEvent.Type.STATE, JobState.QUEUED, null);
+    assertEquals("executor " + second.id() + " restarted; will resume from checkpoint", queued.reason());
+    events.await(e -> e.jobId().equals(jobId) && e.type() == JobEvent.Type.LOG
+        && e.message().startsWith("resumed from checkpoint after epoch "), "a resume of " + jobId);
+    assertEquals(List.of(jobId), second.runningJobs());
+
+    producer.send(JobMessage.cancel(jobId, "tenant")).get(10, TimeUnit.SECONDS);
+    await(jobId, JobEvent.Type.STATE, JobState.CANCELLED, second.id());
   }
 }

@@ -158,7 +158,17 @@ final class SchedulerCore {
   }
 
   void onHeartbeat(Heartbeat beat, long now) {
-    Node node = executors.computeIfAbsent(beat.executorId(), Node::new);
+    Node node = executors.get(beat.executorId());
+    if (node != null && node.last.session() != null && !node.last.session().equals(beat.session())) {
+      // Restarted within the timeout: what it ran before is gone, whatever it lists now.
+      executors.remove(node.id);
+      lose(node, "restarted", now);
+      node = null;
+    }
+    if (node == null) {
+      node = new Node(beat.executorId());
+      executors.put(node.id, node);
+    }
     node.last = beat;
     node.lastSeenMillis = now;
     Set<String> running = new HashSet<>(beat.runningJobs());
@@ -196,13 +206,14 @@ final class SchedulerCore {
       Node node = it.next();
       if (now - node.lastSeenMillis > heartbeatTimeoutMillis) {
         it.remove();
-        lose(node, now);
+        lose(node, "lost", now);
       }
     }
     place(now);
   }
 
-  private void lose(Node node, long now) {
+  /** Ends {@code node}'s jobs there: requeues them, or ends those being cancelled. */
+  private void lose(Node node, String what, long now) {
     for (Map.Entry<String, Placed> entry : node.jobs.entrySet()) {
       String jobId = entry.getKey();
       Placed placed = entry.getValue();
@@ -210,16 +221,16 @@ final class SchedulerCore {
       if (placed.cancelling) {
         ended.put(jobId, placed.job == null ? Integer.MAX_VALUE : placed.job.attempt());
         sink.event(JobEvent.state(jobId, JobState.CANCELLED,
-            "executor " + node.id + " lost while cancelling", null, now));
+            "executor " + node.id + " " + what + " while cancelling", null, now));
       } else if (placed.job == null) {
-        LOG.log(System.Logger.Level.WARNING, "executor {0} lost with job {1}, which this scheduler "
-            + "did not place; it runs again when the api re-publishes it", node.id, jobId);
+        LOG.log(System.Logger.Level.WARNING, "executor {0} {1} with job {2}, which this scheduler "
+            + "did not place; it runs again when the api re-publishes it", node.id, what, jobId);
       } else {
         JobMessage job = placed.job;
         JobMessage again = JobMessage.submit(job.jobId(), job.tenantId(), job.specJson(),
             job.priority(), job.submittedAtMillis(), job.datasetDir(), job.validationDir(),
             job.attempt() + 1);
-        String reason = "executor " + node.id + " lost; will resume from checkpoint";
+        String reason = "executor " + node.id + " " + what + "; will resume from checkpoint";
         queue.put(jobId, new Queued(again, placed.demand, reason));
         sink.event(JobEvent.state(jobId, JobState.QUEUED, reason, null, now));
       }

@@ -147,6 +147,19 @@ class SchedulerCoreTest {
   }
 
   @Test
+  void anExecutorThatRestartsWithinTheTimeoutHasItsJobsRequeued() {
+    core.onHeartbeat(new Heartbeat("e1", 4, 0, 16_384, 4, 0, 16_384, List.of(), 0, "first"), 0);
+    core.onJob(job("j", 2, 0, 1), 0);
+    core.onHeartbeat(new Heartbeat("e1", 4, 0, 16_384, 1, 0, 15_936, List.of("j"), 100, "first"), 100);
+    assertEquals(List.of("RUN j @e1 #1"), runs());
+    states();
+
+    core.onHeartbeat(new Heartbeat("e1", 4, 0, 16_384, 4, 0, 16_384, List.of(), 200, "second"), 200);
+    assertEquals(List.of("j QUEUED: executor e1 restarted; will resume from checkpoint", "j ASSIGNED @e1"), states());
+    assertEquals(List.of("RUN j @e1 #2"), runs());
+  }
+
+  @Test
   void aJobPlacedByAnEarlierSchedulerIsAdoptedSoThatCancelReachesIt() {
     core.onHeartbeat(beat("e1", 4, 1, 0, "old"), 0);
     core.onJob(JobMessage.cancel("old", "tenant"), 1);

@@ -87,6 +87,36 @@ public final class CsrBuilder {
     rowStart[rows] = nnz;
   }
 
+  /** Appends rows {@code from .. to-1} of {@code src} (built with the same withFields). */
+  public void appendRows(CsrBuilder src, int from, int to) {
+    int n = to - from;
+    int e0 = src.rowStart[from];
+    int ne = src.rowStart[to] - e0;
+    while (rows + n > labels.length) {
+      growRows();
+    }
+    while (nnz + ne > keys.length) {
+      growEntries();
+    }
+    System.arraycopy(src.keys, e0, keys, nnz, ne);
+    System.arraycopy(src.values, e0, values, nnz, ne);
+    if (withFields) {
+      System.arraycopy(src.fields, e0, fields, nnz, ne);
+    }
+    System.arraycopy(src.labels, from, labels, rows, n);
+    int shift = nnz - e0;
+    int[] rs = rowStart;
+    int[] srs = src.rowStart;
+    for (int r = 1; r <= n; r++) {
+      rs[rows + r] = srs[from + r] + shift;
+    }
+    rows += n;
+    nnz += ne;
+    if (!src.allOnes) {
+      allOnes = false;
+    }
+  }
+
   /** Drops the entries added since the last endRow. */
   public void abortRow() {
     nnz = rowStart[rows];

@@ -17,6 +17,14 @@ final class CsvParser extends RowParser {
   }
 
   @Override
+  RowParser copy() {
+    CsvParser c = new CsvParser(hashBits);
+    c.columns = columns;
+    c.labelColumn = labelColumn;
+    return c;
+  }
+
+  @Override
   boolean needsHeader() {
     return true;
   }

@@ -2,6 +2,7 @@ package trainyard.engine.data;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -14,12 +15,18 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Turns a text dataset into binary shards plus {@code dataset.json} (docs/FORMATS.md).
  *
- * <p>Streams: memory is bounded by one shard ({@code rowsPerShard} rows, or 4M entries if that
- * comes first) plus a 1 MiB read buffer and the distinct-feature counter (at most 32 MiB). Writes
+ * <p>Streams: memory is bounded by two shards ({@code rowsPerShard} rows, or 4M entries if that
+ * comes first: one being parsed while a writer thread writes the other) plus a 1 MiB read buffer
+ * and the distinct-feature counter (at most 32 MiB). Writes
  * into a temporary sibling of {@code dir} and renames it to {@code dir} only when every line was
  * good, so a failure leaves nothing at {@code dir}.
  *
@@ -62,26 +69,107 @@ public final class Ingest {
 
   private static DatasetManifest writeShards(InputStream in, Format format, Path dir, IngestOptions options)
       throws IOException {
-    RowScanner scanner = new RowScanner(in, format, options.hashBits(), false, options.maxBadLines());
+    try (RowSource rows = RowSource.open(in, format, options.hashBits(), false, options.maxBadLines(),
+        RowSource.defaultThreads())) {
+      return writeShards(rows, format, dir, options);
+    }
+  }
+
+  private static DatasetManifest writeShards(RowSource scanner, Format format, Path dir, IngestOptions options)
+      throws IOException {
     boolean withFields = format == Format.LIBFFM;
-    CsrBuilder block = new CsrBuilder(withFields, Math.min(options.rowsPerShard(), 1 << 16), 1 << 20);
-    MessageDigest digest = sha256();
-    DistinctCounter features = new DistinctCounter(options.hashBits());
-    List<DatasetManifest.Shard> shards = new ArrayList<>();
-    long rows = 0;
-    long nonZeros = 0;
-    long positives = 0;
-    long bytes = 0;
-    boolean ended;
-    do {
-      block.clear();
-      ended = scanner.fill(block, options.rowsPerShard(), MAX_SHARD_ENTRIES);
-      if (scanner.failed()) {
-        throw new IngestException(scanner.badLines());
+    int rowCapacity = Math.min(options.rowsPerShard(), 1 << 16);
+    // two blocks: the scanner fills one while the writer thread writes the other
+    CsrBuilder filling = new CsrBuilder(withFields, rowCapacity, 1 << 20);
+    CsrBuilder spare = new CsrBuilder(withFields, rowCapacity, 1 << 20);
+    ShardSink sink = new ShardSink(dir, options.hashBits());
+    ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "ingest-writer-" + dir.getFileName());
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      Future<?> pending = null;
+      boolean ended;
+      do {
+        filling.clear();
+        ended = scanner.fill(filling, options.rowsPerShard(), MAX_SHARD_ENTRIES);
+        if (scanner.failed()) {
+          throw new IngestException(scanner.badLines());
+        }
+        await(pending);
+        pending = null;
+        if (filling.rows() > 0) {
+          CsrBuilder block = filling;
+          pending = writer.submit(() -> {
+            sink.write(block);
+            return null;
+          });
+          filling = spare;
+          spare = block;
+        }
+      } while (!ended);
+      await(pending);
+    } finally {
+      // on failure, let a shard write in flight finish so the caller can delete the directory
+      writer.shutdown();
+      try {
+        writer.awaitTermination(5, TimeUnit.MINUTES);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
-      if (block.rows() == 0) {
-        continue;
+    }
+    if (sink.rows == 0) {
+      throw new IngestException(0, "the input has no rows");
+    }
+    return sink.manifest(format, withFields);
+  }
+
+  /** Waits for a shard write; its IOException comes out as is. */
+  private static void await(Future<?> pending) throws IOException {
+    if (pending == null) {
+      return;
+    }
+    try {
+      pending.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while writing shards");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
       }
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IllegalStateException("writing a shard failed", cause);
+    }
+  }
+
+  /**
+   * Writes shards in order and accumulates the statistics. Used by one writer thread at a time;
+   * the ingesting thread reads the totals only after the last write completed (Future.get gives
+   * the happens-before).
+   */
+  private static final class ShardSink {
+    private final Path dir;
+    private final int hashBits;
+    private final MessageDigest digest = sha256();
+    private final DistinctCounter features;
+    private final List<DatasetManifest.Shard> shards = new ArrayList<>();
+    long rows;
+    long nonZeros;
+    long positives;
+    long bytes;
+
+    ShardSink(Path dir, int hashBits) {
+      this.dir = dir;
+      this.hashBits = hashBits;
+      this.features = new DistinctCounter(hashBits);
+    }
+
+    void write(CsrBuilder block) throws IOException {
       String name = DatasetManifest.shardName(shards.size());
       ShardFile.Written w = ShardFile.write(dir.resolve(name), block, digest);
       shards.add(new DatasetManifest.Shard(name, block.rows(), block.nonZeros(), w.bytes(), w.crc()));
@@ -90,13 +178,13 @@ public final class Ingest {
       rows += block.rows();
       nonZeros += block.nonZeros();
       bytes += w.bytes();
-    } while (!ended);
-    if (rows == 0) {
-      throw new IngestException(0, "the input has no rows");
     }
-    DatasetStats stats = new DatasetStats(rows, features.count(), nonZeros, positives, rows - positives, bytes,
-        shards.size(), options.hashBits(), withFields, HexFormat.of().formatHex(digest.digest()));
-    return new DatasetManifest(format, stats, features.exact(), List.copyOf(shards));
+
+    DatasetManifest manifest(Format format, boolean withFields) {
+      DatasetStats stats = new DatasetStats(rows, features.count(), nonZeros, positives, rows - positives, bytes,
+          shards.size(), hashBits, withFields, HexFormat.of().formatHex(digest.digest()));
+      return new DatasetManifest(format, stats, features.exact(), List.copyOf(shards));
+    }
   }
 
   private static long countPositives(float[] labels, int n) {

@@ -10,6 +10,11 @@ final class LibffmParser extends RowParser {
   }
 
   @Override
+  RowParser copy() {
+    return new LibffmParser(hashBits, labelOptional);
+  }
+
+  @Override
   int parse(byte[] b, int start, int end, CsrBuilder out) {
     int i = start;
     while (i < end && isSpace(b[i])) {
@@ -25,7 +30,9 @@ final class LibffmParser extends RowParser {
       t++;
     }
     float label = 0f;
-    if (!(colon && labelOptional)) {
+    if (colon && labelOptional) {
+      unlabelledRows++;
+    } else {
       label = ByteNumbers.parseFloat(b, i, t);
       if (label != label) {
         return fail(start, i, "label " + token(b, i, t) + " is not a finite number");
@@ -38,6 +45,48 @@ final class LibffmParser extends RowParser {
       }
       if (i == end || b[i] == '#') {
         break;
+      }
+      // fast path: field digits ':' id digits (up to 18) ':' then "1" or a number; else the checked path
+      int j = i;
+      int fastField = 0;
+      while (j < end && j - i < 9) {
+        int d = b[j] - '0';
+        if (d < 0 || d > 9) {
+          break;
+        }
+        fastField = fastField * 10 + d;
+        j++;
+      }
+      if (j > i && j < end && b[j] == ':') {
+        int idStart = ++j;
+        long fastId = 0;
+        while (j < end) {
+          int d = b[j] - '0';
+          if (d < 0 || d > 9) {
+            break;
+          }
+          fastId = fastId * 10 + d;
+          j++;
+        }
+        if (j > idStart && j - idStart <= 18 && j < end && b[j] == ':') {
+          int k = j + 1;
+          if (k < end && b[k] == '1' && (k + 1 == end || isSpace(b[k + 1]))) {
+            out.add(fastField, key(fastId), 1f);
+            i = k + 1;
+            continue;
+          }
+          t = k;
+          while (t < end && !isSpace(b[t])) {
+            t++;
+          }
+          float v = ByteNumbers.parseFloat(b, k, t);
+          if (v != v) {
+            return fail(start, k, "value " + token(b, k, t) + " is not a finite number");
+          }
+          out.add(fastField, key(fastId), v);
+          i = t;
+          continue;
+        }
       }
       int c1 = -1;
       int c2 = -1;

@@ -10,6 +10,11 @@ final class LibsvmParser extends RowParser {
   }
 
   @Override
+  RowParser copy() {
+    return new LibsvmParser(hashBits, labelOptional);
+  }
+
+  @Override
   int parse(byte[] b, int start, int end, CsrBuilder out) {
     int i = start;
     while (i < end && isSpace(b[i])) {
@@ -25,7 +30,9 @@ final class LibsvmParser extends RowParser {
       t++;
     }
     float label = 0f;
-    if (!(colon && labelOptional)) {
+    if (colon && labelOptional) {
+      unlabelledRows++;
+    } else {
       label = ByteNumbers.parseFloat(b, i, t);
       if (label != label) {
         return fail(start, i, "label " + token(b, i, t) + " is not a finite number");
@@ -38,6 +45,36 @@ final class LibsvmParser extends RowParser {
       }
       if (i == end || b[i] == '#') {
         break;
+      }
+      // fast path: up to 18 digits, ':', then "1" or a number; anything else takes the checked path below
+      int j = i;
+      long fastId = 0;
+      while (j < end) {
+        int d = b[j] - '0';
+        if (d < 0 || d > 9) {
+          break;
+        }
+        fastId = fastId * 10 + d;
+        j++;
+      }
+      if (j > i && j - i <= 18 && j < end && b[j] == ':') {
+        int k = j + 1;
+        if (k < end && b[k] == '1' && (k + 1 == end || isSpace(b[k + 1]))) {
+          out.add(key(fastId), 1f);
+          i = k + 1;
+          continue;
+        }
+        t = k;
+        while (t < end && !isSpace(b[t])) {
+          t++;
+        }
+        float v = ByteNumbers.parseFloat(b, k, t);
+        if (v != v) {
+          return fail(start, k, "value " + token(b, k, t) + " is not a finite number");
+        }
+        out.add(key(fastId), v);
+        i = t;
+        continue;
       }
       int c = -1;
       t = i;

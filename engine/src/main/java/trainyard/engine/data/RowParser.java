@@ -14,11 +14,13 @@ abstract class RowParser {
   static final int SKIP = 0;
   static final int ERROR = -1;
 
-  private final int hashBits;
+  final int hashBits;
   /** Predict requests may leave out the label; ingestion may not. */
   final boolean labelOptional;
   int errorColumn;
   String errorReason;
+  /** Rows read without a label (only when labels are optional), including rows later found bad. */
+  long unlabelledRows;
 
   RowParser(int hashBits, boolean labelOptional) {
     this.hashBits = hashBits;
@@ -37,6 +39,9 @@ abstract class RowParser {
         throw new IllegalArgumentException("no parser for " + format);
     }
   }
+
+  /** A fresh parser for another thread, with this one's settings and header. */
+  abstract RowParser copy();
 
   /** {@link #ROW} (a row was added), {@link #SKIP} (blank or comment) or {@link #ERROR}. */
   abstract int parse(byte[] b, int start, int end, CsrBuilder out);

@@ -1,24 +1,18 @@
 package trainyard.engine.data;
 
-import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
- * Reads rows of a text format from a stream (gzip detected by its magic bytes) into
- * {@link CsrBuilder}s, a block at a time, and collects bad lines. After the first bad line no more
- * rows are kept, but scanning goes on until {@code maxBadLines} are found or the input ends, so a
- * user sees several problems at once.
- *
- * <p>Not thread-safe.
+ * A {@link RowSource} that parses on the caller's thread, a line at a time. For small inputs,
+ * where threads cost more than they give. Not thread-safe.
  */
-final class RowScanner {
+final class RowScanner implements RowSource {
   private static final int CHUNK = 1 << 20;
 
   private final LineReader lines;
@@ -28,43 +22,35 @@ final class RowScanner {
   private final List<BadLine> bad = new ArrayList<>();
   private boolean headerSeen;
 
-  RowScanner(InputStream in, Format format, int hashBits, boolean labelOptional, int maxBadLines) throws IOException {
-    BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
-    buffered.mark(2);
-    int b0 = buffered.read();
-    int b1 = buffered.read();
-    buffered.reset();
-    gzip = b0 == 0x1f && b1 == 0x8b;
-    InputStream source = gzip ? new GZIPInputStream(buffered, 1 << 16) : buffered;
+  RowScanner(InputStream source, boolean gzip, RowParser parser, int maxBadLines) {
     this.lines = new LineReader(source, CHUNK);
-    this.parser = RowParser.of(format, hashBits, labelOptional);
+    this.parser = parser;
     this.maxBadLines = maxBadLines;
+    this.gzip = gzip;
   }
 
-  boolean gzip() {
-    return gzip;
-  }
-
-  boolean failed() {
+  @Override
+  public boolean failed() {
     return !bad.isEmpty();
   }
 
-  List<BadLine> badLines() {
+  @Override
+  public List<BadLine> badLines() {
     return bad;
   }
 
-  /** Bytes consumed so far (after decompression). */
-  long bytesRead() {
-    return lines.bytesRead();
+  @Override
+  public long unlabelledRows() {
+    return parser.unlabelledRows;
   }
 
-  /**
-   * Adds rows to {@code out} until it holds {@code maxRows} rows or {@code maxEntries} entries, or
-   * the input ends.
-   *
-   * @return true when there is nothing more to read: the input ended, or it is known bad
-   */
-  boolean fill(CsrBuilder out, int maxRows, int maxEntries) throws IOException {
+  @Override
+  public void close() {
+    // nothing to stop: no threads
+  }
+
+  @Override
+  public boolean fill(CsrBuilder out, int maxRows, int maxEntries) throws IOException {
     try {
       while (lines.next()) {
         byte[] b = lines.buffer();
@@ -103,7 +89,7 @@ final class RowScanner {
       return true;
     }
     if (parser.needsHeader() && !headerSeen && bad.isEmpty()) {
-      bad.add(new BadLine(1, 0, "the input is empty: a header line is required", ""));
+      bad.add(new BadLine(lines.lineNumber() + 1, 0, "the input is empty: a header line is required", ""));
     }
     return true;
   }

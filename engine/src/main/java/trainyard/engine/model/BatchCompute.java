@@ -18,6 +18,20 @@ public interface BatchCompute {
 
   long[] keys();
 
+  /**
+   * The keys rows of {@code block} can touch, ascending, for the worker to register with the
+   * servers once; afterwards the loop addresses a batch's keys by {@link #ranks()}. Null (the
+   * default) when the compute has no such list: the loop sends {@link #keys()}.
+   */
+  default long[] dictionary(CsrBlock block) {
+    return null;
+  }
+
+  /** After {@link #dictionary}: the prepared batch's keys as positions in it, ascending. */
+  default int[] ranks() {
+    throw new UnsupportedOperationException("this compute has no key dictionary");
+  }
+
   /** Where the pull of {@link #keys()} must land. */
   float[] pullBuffer();
 

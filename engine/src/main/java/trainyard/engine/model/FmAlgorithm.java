@@ -4,7 +4,7 @@ import trainyard.engine.data.CsrBlock;
 import trainyard.engine.optim.FmUpdater;
 import trainyard.engine.optim.Optimizers;
 import trainyard.engine.optim.WeightInit;
-import trainyard.engine.ps.KeyDeduper;
+import trainyard.engine.ps.BatchKeys;
 import trainyard.engine.ps.KeyRanges;
 import trainyard.engine.ps.Keys;
 import trainyard.engine.ps.ParameterServer;
@@ -78,7 +78,7 @@ public final class FmAlgorithm implements Algorithm {
     private final float l2;
     private final int pullW;
     private final int pushW;
-    private final KeyDeduper dedup = new KeyDeduper();
+    private BatchKeys dedup;
     private final float[] s;
     private float[] pull = new float[0];
     private float[] push = new float[0];
@@ -103,23 +103,10 @@ public final class FmAlgorithm implements Algorithm {
       this.order = order;
       this.from = from;
       this.to = to;
-      int[] rowStart = block.rowStart;
-      long[] ids = block.keys;
-      int occurrences = 0;
-      for (int i = from; i < to; i++) {
-        occurrences += rowStart[order[i] + 1] - rowStart[order[i]] + 1;
+      if (dedup == null || dedup.block() != block) {
+        dedup = new BatchKeys(block, BIAS_KEY);
       }
-      KeyDeduper d = dedup;
-      d.begin(occurrences);
-      for (int i = from; i < to; i++) {
-        int r = order[i];
-        d.add(BIAS_KEY);
-        for (int e = rowStart[r], end = rowStart[r + 1]; e < end; e++) {
-          d.add(Keys.mix(ids[e]));
-        }
-      }
-      d.finish();
-      n = d.size();
+      n = dedup.batch(order, from, to);
       if (pull.length < n * pullW) {
         int cap = Math.max(n, pull.length / pullW * 2);
         pull = new float[cap * pullW];
@@ -131,6 +118,19 @@ public final class FmAlgorithm implements Algorithm {
     @Override
     public long[] keys() {
       return dedup.keys();
+    }
+
+    @Override
+    public long[] dictionary(CsrBlock block) {
+      if (dedup == null || dedup.block() != block) {
+        dedup = new BatchKeys(block, BIAS_KEY);
+      }
+      return dedup.dictionary();
+    }
+
+    @Override
+    public int[] ranks() {
+      return dedup.ranks();
     }
 
     @Override

@@ -3,7 +3,7 @@ package trainyard.engine.model;
 import trainyard.engine.data.CsrBlock;
 import trainyard.engine.optim.Optimizers;
 import trainyard.engine.optim.WeightInit;
-import trainyard.engine.ps.KeyDeduper;
+import trainyard.engine.ps.BatchKeys;
 import trainyard.engine.ps.KeyRanges;
 import trainyard.engine.ps.Keys;
 import trainyard.engine.ps.ParameterServer;
@@ -59,7 +59,7 @@ public final class LinearAlgorithm implements Algorithm {
   static final class Compute implements BatchCompute {
     private static final long BIAS_KEY = Keys.mix(Keys.BIAS_FEATURE);
     private final Loss loss;
-    private final KeyDeduper dedup = new KeyDeduper();
+    private BatchKeys dedup;
     private float[] pull = new float[256];
     private float[] push = new float[256];
     private CsrBlock block;
@@ -78,24 +78,10 @@ public final class LinearAlgorithm implements Algorithm {
       this.order = order;
       this.from = from;
       this.to = to;
-      int[] rowStart = block.rowStart;
-      long[] ids = block.keys;
-      int occurrences = 0;
-      for (int i = from; i < to; i++) {
-        int r = order[i];
-        occurrences += rowStart[r + 1] - rowStart[r] + 1;
+      if (dedup == null || dedup.block() != block) {
+        dedup = new BatchKeys(block, BIAS_KEY);
       }
-      KeyDeduper d = dedup;
-      d.begin(occurrences);
-      for (int i = from; i < to; i++) {
-        int r = order[i];
-        d.add(BIAS_KEY);
-        for (int e = rowStart[r], end = rowStart[r + 1]; e < end; e++) {
-          d.add(Keys.mix(ids[e]));
-        }
-      }
-      d.finish();
-      n = d.size();
+      n = dedup.batch(order, from, to);
       if (pull.length < n) {
         pull = new float[Math.max(n, pull.length * 2)];
         push = new float[pull.length];
@@ -106,6 +92,19 @@ public final class LinearAlgorithm implements Algorithm {
     @Override
     public long[] keys() {
       return dedup.keys();
+    }
+
+    @Override
+    public long[] dictionary(CsrBlock block) {
+      if (dedup == null || dedup.block() != block) {
+        dedup = new BatchKeys(block, BIAS_KEY);
+      }
+      return dedup.dictionary();
+    }
+
+    @Override
+    public int[] ranks() {
+      return dedup.ranks();
     }
 
     @Override

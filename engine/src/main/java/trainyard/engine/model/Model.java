@@ -132,6 +132,7 @@ public abstract class Model {
       Model model = switch (info.algorithm()) {
         case "linear" -> LinearModel.readBody(in, info);
         case "fm" -> FmModel.readBody(in, info);
+        case "mlp" -> MlpModel.readBody(in, info);
         default -> throw new IOException(file + " holds an unknown algorithm '" + info.algorithm() + "'");
       };
       int expected = (int) crc.getValue();

@@ -26,6 +26,12 @@ public final class KVWorker {
   /** Parts still outstanding per timestamp, indexed by {@code ts & (RING-1)}. */
   private final AtomicIntegerArray remaining = new AtomicIntegerArray(RING);
   private final int[] splits;
+  private static final java.util.concurrent.atomic.AtomicInteger IDS = new java.util.concurrent.atomic.AtomicInteger();
+
+  private final int id = IDS.incrementAndGet();
+  /** After {@link #register}: ranks [registered[s], registered[s+1]) belong to server s. */
+  private int[] registered;
+  private int registeredCount;
   private long next;
   private volatile Thread waiter;
 
@@ -55,7 +61,7 @@ public final class KVWorker {
       if (from < to) {
         long[] k = Arrays.copyOfRange(keys, from, to);
         float[] v = Arrays.copyOfRange(vals, from * pushWidth, to * pushWidth);
-        transport.send(s, new Request(Request.Kind.PUSH, k, 0, to - from, v, 0, this, ts));
+        transport.send(s, new Request(Request.Kind.PUSH, k, null, 0, 0, to - from, v, 0, this, ts));
       }
     }
     return ts;
@@ -78,10 +84,73 @@ public final class KVWorker {
       int from = splits[s];
       int to = splits[s + 1];
       if (from < to) {
-        transport.send(s, new Request(Request.Kind.PULL, keys, from, to, out, from * pullWidth, this, ts));
+        transport.send(s, new Request(Request.Kind.PULL, keys, null, 0, from, to, out, from * pullWidth, this, ts));
       }
     }
     return ts;
+  }
+
+  /**
+   * Registers the keys this worker will use (unique, ascending): each server stores the keys of
+   * its range, initialised where new, and remembers where they live. Afterwards
+   * {@link #pushRanks} and {@link #pullRanks} address keys by their index in this list, which
+   * spares the servers a hash probe per key (ps-lite caches key lists for the same reason).
+   * Registering again replaces the list. Returns a timestamp; {@code keys} is copied.
+   */
+  public long register(long[] keys) {
+    checkKeys(keys, keys.length, 0, 0, "vals");
+    long ts = begin(keys, keys.length);
+    registered = splits.clone();
+    registeredCount = keys.length;
+    for (int s = 0; s < splits.length - 1; s++) {
+      int from = splits[s];
+      int to = splits[s + 1];
+      if (from < to) {
+        long[] k = Arrays.copyOfRange(keys, from, to);
+        transport.send(s, new Request(Request.Kind.REGISTER, k, null, 0, 0, to - from, null, 0, this, ts));
+      }
+    }
+    return ts;
+  }
+
+  /**
+   * As {@link #push(long[], int, float[])} for the registered keys at positions
+   * {@code ranks[0..n)} (unique, ascending). Both arrays are copied.
+   */
+  public long pushRanks(int[] ranks, int n, float[] vals) {
+    long ts = beginRanks(ranks, n, vals.length, pushWidth);
+    for (int s = 0; s < splits.length - 1; s++) {
+      int from = splits[s];
+      int to = splits[s + 1];
+      if (from < to) {
+        int[] r = Arrays.copyOfRange(ranks, from, to);
+        float[] v = Arrays.copyOfRange(vals, from * pushWidth, to * pushWidth);
+        transport.send(s, new Request(Request.Kind.PUSH, null, r, registered[s], 0, to - from, v, 0, this, ts));
+      }
+    }
+    return ts;
+  }
+
+  /**
+   * As {@link #pull(long[], int, float[])} for the registered keys at positions
+   * {@code ranks[0..n)} (unique, ascending). Until {@link #waitFor} returns, the caller must not
+   * touch either array.
+   */
+  public long pullRanks(int[] ranks, int n, float[] out) {
+    long ts = beginRanks(ranks, n, out.length, pullWidth);
+    for (int s = 0; s < splits.length - 1; s++) {
+      int from = splits[s];
+      int to = splits[s + 1];
+      if (from < to) {
+        transport.send(s, new Request(Request.Kind.PULL, null, ranks, registered[s], from, to, out, from * pullWidth,
+            this, ts));
+      }
+    }
+    return ts;
+  }
+
+  int id() {
+    return id;
   }
 
   /** Blocks until the request with timestamp {@code ts} is done on every server. */
@@ -138,6 +207,54 @@ public final class KVWorker {
       parts++;
     }
     // A request with no keys still needs a timestamp that completes.
+    remaining.set((int) (ts & (RING - 1)), parts);
+    return ts;
+  }
+
+  /** As {@link #begin} for ranks: checks them and cuts them at the registered servers' bounds. */
+  private long beginRanks(int[] ranks, int n, int valsLength, int width) {
+    if (registered == null) {
+      throw new IllegalStateException("register keys before addressing them by rank");
+    }
+    if (n < 0 || n > ranks.length || valsLength < (long) n * width) {
+      throw new IllegalArgumentException("n must be in [0, " + ranks.length + "] with " + width
+          + " floats per rank in the values, got n=" + n + " and " + valsLength + " floats");
+    }
+    for (int i = 0; i < n; i++) {
+      if ((i > 0 && ranks[i] <= ranks[i - 1]) || ranks[i] < 0 || ranks[i] >= registeredCount) {
+        throw new IllegalArgumentException("ranks must be unique, ascending and < " + registeredCount + ": ranks["
+            + i + "]=" + ranks[i]);
+      }
+    }
+    long ts = next;
+    if (ts >= RING) {
+      waitFor(ts - RING);
+    }
+    next = ts + 1;
+    int servers = splits.length - 1;
+    int parts = 0;
+    splits[0] = 0;
+    for (int s = 1; s <= servers; s++) {
+      if (s < servers) {
+        int bound = registered[s];
+        int lo = splits[s - 1];
+        int hi = n;
+        while (lo < hi) {
+          int mid = (lo + hi) >>> 1;
+          if (ranks[mid] < bound) {
+            lo = mid + 1;
+          } else {
+            hi = mid;
+          }
+        }
+        splits[s] = lo;
+      } else {
+        splits[s] = n;
+      }
+      if (splits[s] > splits[s - 1]) {
+        parts++;
+      }
+    }
     remaining.set((int) (ts & (RING - 1)), parts);
     return ts;
   }

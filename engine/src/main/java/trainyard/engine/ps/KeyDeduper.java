@@ -7,15 +7,16 @@ import java.util.Arrays;
  * {@link #finish} yields the unique keys in ascending order (what push and pull require) and,
  * per occurrence, the index of its key in that list.
  *
- * <p>Buffers grow and are reused from batch to batch. Not thread-safe: one per worker thread.
+ * <p>The hash table keeps key and (generation, index) side by side, one cache line per probe,
+ * and is sized from the previous batch's unique count, so it stays small enough for the cache;
+ * it grows when a batch needs more. Buffers are reused from batch to batch. Not thread-safe:
+ * one per worker thread.
  */
 public final class KeyDeduper {
-  private long[] bucketKeys = new long[1 << 10];
-  /** Generation at which a bucket was filled; older generations read as empty (O(1) reset). */
-  private int[] bucketGen = new int[1 << 10];
-  private int[] bucketIdx = new int[1 << 10];
-  private int mask = (1 << 10) - 1;
-  private int gen = 1;
+  /** Pairs: table[2b] = key, table[2b+1] = generation << 32 | index. */
+  private long[] table = new long[2 * 1024];
+  private int mask = 1023;
+  private long gen = 1;
 
   private long[] unique = new long[256];
   private int[] count = new int[256];
@@ -28,15 +29,8 @@ public final class KeyDeduper {
   /** Starts a minibatch of at most {@code maxOccurrences} key occurrences. */
   public void begin(int maxOccurrences) {
     if (++gen == Integer.MAX_VALUE) {
-      Arrays.fill(bucketGen, 0);
+      Arrays.fill(table, 0L);
       gen = 1;
-    }
-    int cap = Integer.highestOneBit(Math.max(16, maxOccurrences) * 2 - 1) << 1;
-    if (cap > bucketKeys.length) {
-      bucketKeys = new long[cap];
-      bucketGen = new int[cap];
-      bucketIdx = new int[cap];
-      mask = cap - 1;
     }
     if (occurrence.length < maxOccurrences) {
       occurrence = new int[maxOccurrences];
@@ -47,26 +41,52 @@ public final class KeyDeduper {
 
   /** Records one occurrence of {@code key}. */
   public void add(long key) {
-    int b = (int) ((key * 0x9E3779B97F4A7C15L) >>> 40) & mask;
-    while (bucketGen[b] == gen) {
-      if (bucketKeys[b] == key) {
-        int idx = bucketIdx[b];
+    long[] t = table;
+    int m = mask;
+    long tag = gen << 32;
+    int b = (int) ((key * 0x9E3779B97F4A7C15L) >>> 40) & m;
+    while (true) {
+      long meta = t[2 * b + 1];
+      if ((meta & 0xFFFFFFFF00000000L) != tag) {
+        break;
+      }
+      if (t[2 * b] == key) {
+        int idx = (int) meta;
         count[idx]++;
         occurrence[occurrences++] = idx;
         return;
       }
-      b = (b + 1) & mask;
+      b = (b + 1) & m;
     }
     if (size == unique.length) {
       unique = Arrays.copyOf(unique, size * 2);
       count = Arrays.copyOf(count, size * 2);
     }
-    bucketGen[b] = gen;
-    bucketKeys[b] = key;
-    bucketIdx[b] = size;
+    t[2 * b] = key;
+    t[2 * b + 1] = tag | size;
     unique[size] = key;
     count[size] = 1;
     occurrence[occurrences++] = size++;
+    if (size * 2 > m) {
+      grow();
+    }
+  }
+
+  /** Doubles the table, re-inserting this batch's keys. */
+  private void grow() {
+    int cap = (mask + 1) * 2;
+    table = new long[2 * cap];
+    mask = cap - 1;
+    gen = 1;
+    long tag = gen << 32;
+    for (int i = 0; i < size; i++) {
+      int b = (int) ((unique[i] * 0x9E3779B97F4A7C15L) >>> 40) & mask;
+      while ((table[2 * b + 1] & 0xFFFFFFFF00000000L) == tag) {
+        b = (b + 1) & mask;
+      }
+      table[2 * b] = unique[i];
+      table[2 * b + 1] = tag | i;
+    }
   }
 
   /** Sorts the unique keys and renumbers the occurrences to match. */
@@ -78,17 +98,21 @@ public final class KeyDeduper {
     int[] oldCount = countCopy;
     System.arraycopy(count, 0, oldCount, 0, size);
     Arrays.sort(unique, 0, size);
+    long[] t = table;
     for (int i = 0; i < size; i++) {
-      int b = (int) ((unique[i] * 0x9E3779B97F4A7C15L) >>> 40) & mask;
-      while (bucketKeys[b] != unique[i] || bucketGen[b] != gen) {
+      long key = unique[i];
+      int b = (int) ((key * 0x9E3779B97F4A7C15L) >>> 40) & mask;
+      while (t[2 * b] != key || (t[2 * b + 1] >>> 32) != gen) {
         b = (b + 1) & mask;
       }
-      int provisional = bucketIdx[b];
+      int provisional = (int) t[2 * b + 1];
       rank[provisional] = i;
       count[i] = oldCount[provisional];
     }
+    int[] occ = occurrence;
+    int[] rk = rank;
     for (int e = 0; e < occurrences; e++) {
-      occurrence[e] = rank[occurrence[e]];
+      occ[e] = rk[occ[e]];
     }
   }
 

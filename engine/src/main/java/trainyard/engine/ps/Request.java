@@ -1,31 +1,42 @@
 package trainyard.engine.ps;
 
 /**
- * One server's part of a push or pull: keys {@code keys[from..to)} with their values starting at
- * {@code vals[valOff]}. For a push, {@code vals} holds the gradients (a copy the worker no longer
- * touches); for a pull, the server writes into {@code vals}, the worker's output buffer.
+ * One server's part of a request. By key: keys {@code keys[from..to)}. By rank (after
+ * {@link KVWorker#register}): {@code ranks[from..to)}, positions in the worker's registered key
+ * list, of which this server holds the part starting at {@code rankBase}. Values start at
+ * {@code vals[valOff]}: gradients for a push (a copy the worker no longer touches), the worker's
+ * output buffer for a pull. A REGISTER request carries the keys of the server's part.
  * A transport delivers it to the server and calls {@link #complete()} once the server is done.
  */
 public final class Request {
-  public enum Kind { PUSH, PULL }
+  public enum Kind { PUSH, PULL, REGISTER }
 
   public final Kind kind;
+  /** The keys, or null when the request addresses registered keys by rank. */
   public final long[] keys;
+  public final int[] ranks;
+  public final int rankBase;
   public final int from;
   public final int to;
   public final float[] vals;
   public final int valOff;
+  /** The worker that sent it: whose registration ranks refer to. */
+  public final int worker;
   private final KVWorker origin;
   private final long timestamp;
 
-  Request(Kind kind, long[] keys, int from, int to, float[] vals, int valOff, KVWorker origin, long timestamp) {
+  Request(Kind kind, long[] keys, int[] ranks, int rankBase, int from, int to, float[] vals, int valOff,
+      KVWorker origin, long timestamp) {
     this.kind = kind;
     this.keys = keys;
+    this.ranks = ranks;
+    this.rankBase = rankBase;
     this.from = from;
     this.to = to;
     this.vals = vals;
     this.valOff = valOff;
     this.origin = origin;
+    this.worker = origin == null ? -1 : origin.id();
     this.timestamp = timestamp;
   }
 

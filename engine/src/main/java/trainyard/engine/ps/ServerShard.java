@@ -16,6 +16,8 @@ public final class ServerShard {
   private final float[] scratch;
   private final int pushWidth;
   private final int pullWidth;
+  /** Per worker id: the records of its registered keys in this range, in key order. */
+  private final java.util.Map<Integer, int[]> registrations = new java.util.HashMap<>();
 
   public ServerShard(Updater updater, int expectedKeys) {
     this.updater = updater;
@@ -27,10 +29,63 @@ public final class ServerShard {
 
   /** Runs one request. */
   public void handle(Request r) {
-    if (r.kind == Request.Kind.PUSH) {
+    if (r.kind == Request.Kind.REGISTER) {
+      register(r.worker, r.keys, r.from, r.to);
+    } else if (r.keys == null) {
+      int[] records = registrations.get(r.worker);
+      if (records == null) {
+        throw new IllegalStateException("worker " + r.worker + " addressed keys by rank before registering them");
+      }
+      if (r.kind == Request.Kind.PUSH) {
+        pushRecords(records, r.ranks, r.rankBase, r.from, r.to, r.vals, r.valOff);
+      } else {
+        pullRecords(records, r.ranks, r.rankBase, r.from, r.to, r.vals, r.valOff);
+      }
+    } else if (r.kind == Request.Kind.PUSH) {
       push(r.keys, r.from, r.to, r.vals, r.valOff);
     } else {
       pull(r.keys, r.from, r.to, r.vals, r.valOff);
+    }
+  }
+
+  /**
+   * Stores (initialising where new) the worker's keys of this range and remembers their records,
+   * so that later requests by rank cost an array read instead of a hash probe per key.
+   */
+  void register(int worker, long[] keys, int from, int to) {
+    int[] records = new int[to - from];
+    int sw = table.width();
+    for (int i = from; i < to; i++) {
+      long key = keys[i];
+      int rec = table.find(key);
+      if (rec < 0) {
+        rec = table.insert(key);
+        updater.init(key, table.state(), rec * sw);
+      }
+      records[i - from] = rec;
+    }
+    registrations.put(worker, records);
+  }
+
+  private void pushRecords(int[] records, int[] ranks, int base, int from, int to, float[] grads, int goff) {
+    Updater u = updater;
+    int sw = table.width();
+    float[] state = table.state();
+    int pw = pushWidth;
+    for (int i = from; i < to; i++) {
+      int rec = records[ranks[i] - base];
+      u.apply(table.keyOf(rec), grads, goff + (i - from) * pw, state, rec * sw);
+    }
+  }
+
+  private void pullRecords(int[] records, int[] ranks, int base, int from, int to, float[] out, int ooff) {
+    Updater u = updater;
+    int sw = table.width();
+    float[] state = table.state();
+    int pw = pullWidth;
+    for (int i = from; i < to; i++) {
+      int rec = records[ranks[i] - base];
+      u.read(table.keyOf(rec), state, rec * sw, out, ooff + (i - from) * pw);
     }
   }
 

@@ -1,7 +1,10 @@
 package trainyard.engine.train;
 
 import trainyard.engine.model.Algorithm;
+import trainyard.engine.model.CpuCompute;
 import trainyard.engine.model.FmAlgorithm;
+import trainyard.engine.model.MlpAlgorithm;
+import trainyard.engine.data.CsrBlock;
 import trainyard.engine.model.LinearAlgorithm;
 import trainyard.engine.model.Loss;
 import trainyard.engine.spec.JobSpec;
@@ -17,7 +20,53 @@ final class Algorithms {
       case "linear" -> new LinearAlgorithm(Loss.of(p.loss()), p.optimizer(), p.learningRate(), p.l1(), p.l2(), expected);
       case "fm" -> new FmAlgorithm(Loss.of(p.loss()), p.optimizer(), p.learningRate(), p.l1(), p.l2(), p.dim(),
           p.threshold(), expected);
+      case "mlp" -> mlp(spec, data);
       default -> throw new IllegalArgumentException("algorithm must be one of linear, fm, mlp, got '" + spec.algorithm() + "'");
     };
   }
+
+  /** Input width from the largest feature id; classes from the labels (softmax), which must be class indexes. */
+  private static Algorithm mlp(JobSpec spec, TrainingData data) {
+    JobSpec.Params p = spec.params();
+    boolean softmax = p.loss().equals("softmax");
+    long maxId = -1;
+    int maxClass = 1;
+    java.util.List<CsrBlock> blocks = new java.util.ArrayList<>(java.util.Arrays.asList(data.workers));
+    if (data.validation != null) {
+      blocks.add(data.validation);
+    }
+    for (CsrBlock b : blocks) {
+      for (int e = 0; e < b.nonZeros(); e++) {
+        if (b.keys[e] < 0) {
+          throw new IllegalArgumentException("mlp feature ids must be >= 0, got " + b.keys[e]);
+        }
+        maxId = Math.max(maxId, b.keys[e]);
+      }
+      for (int r = 0; softmax && r < b.rows; r++) {
+        float y = b.labels[r];
+        if (y < 0 || y != Math.rint(y) || y >= MAX_CLASSES) {
+          throw new IllegalArgumentException("softmax labels must be class indexes 0.." + (MAX_CLASSES - 1) + ", got " + y);
+        }
+        maxClass = Math.max(maxClass, (int) y);
+      }
+    }
+    if (maxId >= MAX_INPUTS) {
+      throw new IllegalArgumentException("mlp input is dense: feature ids must be < " + MAX_INPUTS + ", got " + maxId);
+    }
+    int[] sizes = new int[p.hiddenSize() + 2];
+    sizes[0] = (int) Math.max(1, maxId + 1);
+    for (int i = 0; i < p.hiddenSize(); i++) {
+      sizes[i + 1] = p.hidden(i);
+    }
+    sizes[sizes.length - 1] = softmax ? maxClass + 1 : 1;
+    int largestShare = 1;
+    for (CsrBlock b : data.workers) {
+      largestShare = Math.max(largestShare, b.rows);
+    }
+    return new MlpAlgorithm(sizes, softmax, p.optimizer(), p.learningRate(), p.l1(), p.l2(), CpuCompute.INSTANCE,
+        Math.min(p.batchSize(), largestShare), p.seed());
+  }
+
+  private static final int MAX_CLASSES = 10_000;
+  private static final int MAX_INPUTS = 1 << 20;
 }

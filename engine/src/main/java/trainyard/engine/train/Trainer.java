@@ -49,13 +49,19 @@ public final class Trainer {
 
   /** As {@link #train}, with this trainer's clock. */
   public TrainResult run(TrainRequest request, TrainListener listener, BooleanSupplier cancelled) throws IOException {
+    return run(request, null, listener, cancelled);
+  }
+
+  /** As {@link #run}, with {@code algorithm} instead of the one the spec names when not null (baselines in tests). */
+  TrainResult run(TrainRequest request, Algorithm override, TrainListener listener, BooleanSupplier cancelled)
+      throws IOException {
     JobSpec spec = request.spec();
     JobSpec.Params p = spec.params();
     int workers = spec.resources().workers();
     long deadline = clock.millis() + spec.stopping().maxSeconds() * 1000;
 
     TrainingData data = TrainingData.load(request, workers);
-    Algorithm algorithm = Algorithms.create(spec, data);
+    Algorithm algorithm = override != null ? override : Algorithms.create(spec, data);
     ModelInfo info = new ModelInfo(algorithm.name(), 0, data.stats.hashBits(), spec.toJson(),
         data.stats.checksum(), p.seed(), ModelInfo.ENGINE_VERSION);
     String name = "trainyard-job-" + JOBS.incrementAndGet();
@@ -76,8 +82,10 @@ public final class Trainer {
       t.setDaemon(true);
       return t;
     });
+    ParameterServer.Mode mode = serverMode(workers, spec.resources().servers());
     try (ParameterServer ps = new ParameterServer(algorithm.keyRanges(spec.resources().servers()),
-        algorithm::newUpdater, (int) Math.min(Integer.MAX_VALUE, algorithm.expectedKeys()), name)) {
+        algorithm::newUpdater, (int) Math.min(Integer.MAX_VALUE, algorithm.expectedKeys()), name, mode)) {
+      listener.onLog("servers run " + (mode == ParameterServer.Mode.THREADS ? "on their own threads" : "in the workers' threads"));
       List<WorkerLoop> loops = new ArrayList<>();
       long batchesPerEpoch = 0;
       for (int w = 0; w < workers; w++) {
@@ -191,5 +199,25 @@ public final class Trainer {
       sb.append(e.getKey()).append('=').append(String.format(java.util.Locale.ROOT, "%.5g", e.getValue()));
     }
     return sb.toString();
+  }
+
+  /**
+   * Server threads only when the machine has a core for every worker and server; otherwise the
+   * workers run server requests themselves (no hand-offs). The system property
+   * {@code trainyard.engine.ps.mode} ({@code threads} or {@code direct}) overrides, for benchmarks.
+   */
+  static ParameterServer.Mode serverMode(int workers, int servers) {
+    String forced = System.getProperty("trainyard.engine.ps.mode", "");
+    switch (forced) {
+      case "threads":
+        return ParameterServer.Mode.THREADS;
+      case "direct":
+        return ParameterServer.Mode.DIRECT;
+      case "":
+        return workers + servers <= Runtime.getRuntime().availableProcessors()
+            ? ParameterServer.Mode.THREADS : ParameterServer.Mode.DIRECT;
+      default:
+        throw new IllegalArgumentException("trainyard.engine.ps.mode must be threads or direct, got '" + forced + "'");
+    }
   }
 }

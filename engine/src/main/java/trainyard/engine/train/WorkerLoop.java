@@ -25,6 +25,8 @@ final class WorkerLoop {
   private final int batchSize;
   private final long seed;
   private long step;
+  private boolean registered;
+  private boolean byRank;
   double epochLoss;
   long epochExamples;
 
@@ -48,6 +50,14 @@ final class WorkerLoop {
     epochLoss = 0;
     epochExamples = 0;
     shuffle(epoch);
+    if (!registered) {
+      registered = true;
+      long[] dictionary = block.rows == 0 ? null : compute.dictionary(block);
+      if (dictionary != null) {
+        kv.waitFor(kv.register(dictionary));
+        byRank = true;
+      }
+    }
     boolean complete = true;
     try {
       for (int from = 0; from < order.length; from += batchSize) {
@@ -58,9 +68,15 @@ final class WorkerLoop {
         int to = Math.min(order.length, from + batchSize);
         clock.beforeStep(step);
         int n = compute.prepare(block, order, from, to);
-        kv.waitFor(kv.pull(compute.keys(), n, compute.pullBuffer()));
-        epochLoss += compute.gradient();
-        clock.pushed(step, kv.push(compute.keys(), n, compute.pushBuffer()));
+        if (byRank) {
+          kv.waitFor(kv.pullRanks(compute.ranks(), n, compute.pullBuffer()));
+          epochLoss += compute.gradient();
+          clock.pushed(step, kv.pushRanks(compute.ranks(), n, compute.pushBuffer()));
+        } else {
+          kv.waitFor(kv.pull(compute.keys(), n, compute.pullBuffer()));
+          epochLoss += compute.gradient();
+          clock.pushed(step, kv.push(compute.keys(), n, compute.pushBuffer()));
+        }
         epochExamples += to - from;
         step++;
         batchesDone.incrementAndGet();

@@ -34,6 +34,23 @@ class ParsersTest {
   }
 
   @Test
+  void streamsBlocksAndCountsUnlabelledRows() throws java.io.IOException {
+    byte[] text = "1 1:1\n2:1\n0 3:1\n4:1\n1 5:1\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(gz)) {
+      z.write(text);
+    }
+    java.util.List<CsrBlock> blocks = new java.util.ArrayList<>();
+    Parsers.Summary s = Parsers.forEachBlock(new java.io.ByteArrayInputStream(gz.toByteArray()), Format.LIBSVM, 0, 2,
+        blocks::add);
+    assertEquals(new Parsers.Summary(5, 2), s);
+    assertEquals(3, blocks.size());
+    assertArrayEquals(new long[] {1, 2}, blocks.get(0).keys);
+    assertArrayEquals(new float[] {1, 0}, blocks.get(0).labels);
+    assertArrayEquals(new long[] {5}, blocks.get(2).keys);
+  }
+
+  @Test
   void formatNamesAreCaseInsensitive() {
     assertEquals(Format.LIBSVM, Format.parse("libsvm"));
     assertEquals(Format.LIBFFM, Format.parse("LibFFM"));

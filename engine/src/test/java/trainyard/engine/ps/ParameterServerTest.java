@@ -89,4 +89,29 @@ class ParameterServerTest {
     assertEquals(1, r.owner(3));
     assertEquals(2, r.owner(9));
   }
+
+  @Test
+  void registeredKeysAreAddressedByRank() {
+    try (ParameterServer ps = new ParameterServer(KeyRanges.uniform(2),
+        () -> new SgdUpdater(1, 1.0, 0, 0, WeightInit.ZERO), 16, "ranks")) {
+      long[] keys = {Keys.mix(10), Keys.mix(11), Keys.mix(12), Keys.mix(13), Keys.mix(14)};
+      Arrays.sort(keys);
+      KVWorker kv = ps.newWorker();
+      kv.waitFor(kv.register(keys));
+      assertEquals(5, ps.keyCount());
+      kv.pushRanks(new int[] {0, 2, 4}, 3, new float[] {1, 2, 3});
+      float[] out = new float[2];
+      kv.waitFor(kv.pullRanks(new int[] {2, 4}, 2, out));
+      assertArrayEquals(new float[] {-2, -3}, out);
+      // Another worker sees the same values by key.
+      KVWorker other = ps.newWorker();
+      float[] all = new float[5];
+      other.waitFor(other.pull(keys, all));
+      assertArrayEquals(new float[] {-1, 0, -2, 0, -3}, all);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> kv.pullRanks(new int[] {1, 5}, 2, new float[2]));
+      assertTrue(e.getMessage().contains("ranks[1]=5"), e.getMessage());
+      assertThrows(IllegalStateException.class, () -> other.pullRanks(new int[] {0}, 1, new float[1]));
+    }
+  }
 }

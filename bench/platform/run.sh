@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Platform benchmark (issue 2), against the real all-in-one server jar started with -Xmx512m:
+#   1. upload + ingest throughput of a generated libsvm file (MB/s), beside the rate at which
+#      xgboost's CLI (Debian `xgboost`) loads the same file ("Loading data: X sec" in its log);
+#   2. peak memory (RSS) of the server JVM and of its embedded PostgreSQL while that file is
+#      uploaded and ingested;
+#   3. submit → RUNNING latency over N jobs, one at a time on a free executor, from the job's own
+#      createdAt (api clock) and startedAt (executor's RUNNING event) — p50, p95, max.
+# Usage: bench/platform/run.sh [MB] [JOBS]      (defaults 2048 and 100)
+# Needs: java 17+, curl, awk, python3, xgboost (apt-get install -y xgboost). Prints a Markdown
+# section for docs/PERFORMANCE.md; leaves its files in a temporary directory it names.
+set -euo pipefail
+
+MB=${1:-2048}
+JOBS=${2:-100}
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+jar="$root/api/target/quarkus-app/quarkus-run.jar"
+work="$(mktemp -d /tmp/trainyard-bench.XXXXXX)"
+server_pid=""
+sampler_pid=""
+
+cleanup() {
+  [ -n "$sampler_pid" ] && kill "$sampler_pid" 2>/dev/null || true
+  if [ -n "$server_pid" ]; then
+    kill "$server_pid" 2>/dev/null || true
+    wait "$server_pid" 2>/dev/null || true
+  fi
+}
+trap cleanup EXIT
+
+for tool in java curl awk python3 xgboost; do
+  command -v "$tool" >/dev/null || { echo "bench: $tool is missing" >&2; exit 1; }
+done
+if [ ! -f "$jar" ]; then
+  (cd "$root" && ./mvnw -B -q -DskipTests -pl api -am package)
+fi
+
+now() { date +%s.%N; }
+elapsed() { python3 -c "print(f'{$2 - $1:.3f}')"; }
+
+# --- the file: Criteo-like rows, 13 numeric and 26 categorical features -------------------
+data="$work/bench.libsvm"
+echo "bench: generating ${MB} MiB of libsvm in $data ..." >&2
+awk -v limit=$((MB * 1024 * 1024)) 'BEGIN {
+  srand(42); size = 0;
+  while (size < limit) {
+    line = (rand() < 0.25) ? "1" : "0";
+    for (f = 1; f <= 13; f++) { line = line " " f ":" int(rand() * 1000) / 100 }
+    for (f = 0; f < 26; f++) { id = 100 + f * 100000 + int(100000 * rand() ^ 3); line = line " " id ":1" }
+    print line; size += length(line) + 1
+  }
+}' > "$data"
+bytes=$(stat -c %s "$data")
+rows=$(wc -l < "$data")
+
+# --- the server -----------------------------------------------------------------------------
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])')
+java -Xmx512m -Dquarkus.http.port="$port" -Dtrainyard.data-dir="$work/data" -jar "$jar" > "$work/server.log" 2>&1 &
+server_pid=$!
+base="http://localhost:$port/api/v1"
+for _ in $(seq 1 600); do
+  if [ -f "$work/data/admin-token" ] && curl -sf -o /dev/null -H "Authorization: Bearer $(cat "$work/data/admin-token")" "$base/datasets?limit=1"; then
+    break
+  fi
+  kill -0 "$server_pid" 2>/dev/null || { echo "bench: the server died; see $work/server.log" >&2; exit 1; }
+  sleep 0.2
+done
+auth="Authorization: Bearer $(cat "$work/data/admin-token")"
+json() { python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"; }
+
+# Peak RSS of the JVM and of the embedded PostgreSQL (all its processes) while sampling runs.
+rss_of() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+pg_rss() {
+  local total=0 p
+  for p in $(pgrep -f "$work/data/postgres" || true); do total=$((total + $(rss_of "$p"))); done
+  echo "$total"
+}
+( jvm_peak=0; pg_peak=0
+  while kill -0 "$server_pid" 2>/dev/null; do
+    j=$(rss_of "$server_pid"); p=$(pg_rss)
+    [ "$j" -gt "$jvm_peak" ] && jvm_peak=$j
+    [ "$p" -gt "$pg_peak" ] && pg_peak=$p
+    echo "$jvm_peak $pg_peak" > "$work/rss"
+    sleep 0.2
+  done ) &
+sampler_pid=$!
+rss_before=$(rss_of "$server_pid")
+
+# --- 1. upload + ingest ------------------------------------------------------------------------
+echo "bench: uploading and ingesting ..." >&2
+t0=$(now)
+id=$(curl -sS -X POST -H "$auth" -H 'Content-Type: application/octet-stream' -T "$data" \
+  "$base/datasets?name=bench&format=libsvm" | json 'd["id"]')
+t1=$(now)
+while true; do
+  status=$(curl -sS -H "$auth" "$base/datasets/$id" | json 'd["status"]')
+  [ "$status" = READY ] && break
+  [ "$status" = FAILED ] && { echo "bench: ingestion failed" >&2; curl -sS -H "$auth" "$base/datasets/$id" >&2; exit 1; }
+  sleep 0.05
+done
+t2=$(now)
+sleep 0.5
+read -r jvm_peak pg_peak < "$work/rss"
+hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$server_pid/status")
+
+upload_s=$(elapsed "$t0" "$t1")
+ingest_s=$(elapsed "$t1" "$t2")
+total_s=$(elapsed "$t0" "$t2")
+mbps() { python3 -c "print(f'{$bytes / 1048576 / $1:.1f}')"; }
+
+# --- xgboost's load of the same file -----------------------------------------------------------
+echo "bench: xgboost loads the same file ..." >&2
+printf 'booster = gbtree\nobjective = binary:logistic\nnum_round = 1\nmax_depth = 1\nnthread = 2\nverbosity = 3\n' > "$work/xgb.conf"
+(cd "$work" && xgboost xgb.conf "data=$data?format=libsvm" model_out="$work/xgb.model") > "$work/xgboost.log" 2>&1
+xgb_s=$(sed -n 's/.*Loading data: \([0-9.e+-]*\) sec.*/\1/p' "$work/xgboost.log" | head -1)
+[ -n "$xgb_s" ] || { echo "bench: no 'Loading data' line in $work/xgboost.log" >&2; exit 1; }
+
+# --- 3. submit → RUNNING latency -----------------------------------------------------------------
+echo "bench: $JOBS jobs, one at a time ..." >&2
+small=$(awk 'NR <= 2000' "$data" | curl -sS -X POST -H "$auth" --data-binary @- "$base/datasets?name=small&format=libsvm" | json 'd["id"]')
+while [ "$(curl -sS -H "$auth" "$base/datasets/$small" | json 'd["status"]')" != READY ]; do sleep 0.05; done
+spec="{\"name\": \"latency\", \"algorithm\": \"linear\", \"dataset\": \"$small\", \"params\": {\"epochs\": 1},
+  \"resources\": {\"workers\": 1, \"servers\": 1}}"
+: > "$work/latency.jsonl"
+for i in $(seq 1 "$JOBS"); do
+  job=$(curl -sS -X POST -H "$auth" -H 'Content-Type: application/json' -d "$spec" "$base/jobs" | json 'd["id"]')
+  while true; do
+    body=$(curl -sS -H "$auth" "$base/jobs/$job")
+    status=$(echo "$body" | json 'd["status"]')
+    case "$status" in SUCCEEDED|FAILED|CANCELLED) break ;; esac
+    sleep 0.02
+  done
+  echo "$body" >> "$work/latency.jsonl"
+done
+latency=$(python3 - "$work/latency.jsonl" <<'PY'
+import json, sys
+from datetime import datetime
+def t(s): return datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
+jobs = [json.loads(l) for l in open(sys.argv[1])]
+ms = sorted((t(j["startedAt"]) - t(j["createdAt"])) * 1000 for j in jobs if j.get("startedAt"))
+failed = sum(1 for j in jobs if j["status"] != "SUCCEEDED")
+def pct(p): return ms[min(len(ms) - 1, int(round(p / 100 * (len(ms) - 1))))]
+print(f"{len(ms)} {pct(50):.0f} {pct(95):.0f} {ms[-1]:.0f} {failed}")
+PY
+)
+read -r n p50 p95 pmax failed <<< "$latency"
+
+cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
+cat <<MD
+
+## Platform
+
+Measured by \`bench/platform/run.sh $MB $JOBS\` on $(date -u +%Y-%m-%d), $(nproc) cores ($cpu),
+the all-in-one server jar with \`-Xmx512m\` (api + scheduler + executor, embedded PostgreSQL and Kafka).
+
+**Upload + ingest** of a generated Criteo-like libsvm file: $(python3 -c "print(f'{$bytes / 1048576:.0f}')") MiB, $rows rows,
+39 non-zeros per row, \`curl -T\` to \`POST /api/v1/datasets\`, then polled until \`READY\`.
+
+| | seconds | MiB/s |
+|---|---|---|
+| upload (streamed to the blob store) | $upload_s | $(mbps "$upload_s") |
+| ingest (parse, shards, stats) | $ingest_s | $(mbps "$ingest_s") |
+| **upload + ingest** | **$total_s** | **$(mbps "$total_s")** |
+| xgboost 1.7 CLI loading the same file ("Loading data" in its log, nthread 2) | $xgb_s | $(mbps "$xgb_s") |
+
+Upload + ingest is $(python3 -c "print(f'{$xgb_s / $total_s:.2f}')")× xgboost's load rate (goal: ≥ 3×).
+
+**Peak memory** while that file was uploaded and ingested: server JVM RSS $((jvm_peak / 1024)) MiB
+(VmHWM since start $((hwm / 1024)) MiB; $((rss_before / 1024)) MiB before the upload), embedded PostgreSQL
+(all its processes) $((pg_peak / 1024)) MiB. The heap is capped at 512 MiB; the upload is streamed, never held whole.
+
+**Submit → RUNNING** over $n jobs (1 epoch on 2000 rows, one at a time, the executor free),
+from the job's \`createdAt\` to its \`startedAt\`: p50 **$p50 ms**, p95 **$p95 ms**, max $pmax ms
+(goal: p95 < 300 ms). Jobs that did not succeed: $failed.
+MD
+echo "bench: files in $work" >&2

@@ -1,0 +1,81 @@
+package trainyard.engine.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import trainyard.engine.data.CsrBlock;
+import trainyard.engine.metrics.Evaluation;
+import trainyard.engine.model.Model;
+import trainyard.engine.testing.MemoryDataset;
+import trainyard.engine.testing.Specs;
+import trainyard.engine.testing.Synthetic;
+
+class TrainerMlpTest {
+  @TempDir
+  Path dir;
+
+  /** Points in [-1, 1]^6; the class is the ring of the first two coordinates' radius (3 classes). */
+  static CsrBlock rings(int rows, int classes, long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed);
+    float[][] x = new float[rows][6];
+    float[] y = new float[rows];
+    for (int r = 0; r < rows; r++) {
+      for (int j = 0; j < 6; j++) {
+        x[r][j] = (float) rnd.nextDouble(-1, 1);
+      }
+      double radius = Math.hypot(x[r][0], x[r][1]);
+      y[r] = classes == 2 ? (radius < 0.75 ? 1 : 0) : Math.min(classes - 1, (int) (radius / 0.45));
+    }
+    return Synthetic.dense(rows, x, y);
+  }
+
+  static TrainResult train(String algorithm, String loss, MemoryDataset train, MemoryDataset test) throws Exception {
+    var spec = Specs.spec(algorithm, loss, "adam", 0.01, 0, 0, 8, 8, 32,
+        algorithm.equals("mlp") ? new int[] {32, 16} : new int[0], 0, 2, 2, 1, null, 0, 4);
+    return Trainer.train(new TrainRequest(spec, train, test, null), TrainListener.NONE, () -> false);
+  }
+
+  @Test
+  void mlpBeatsTheLinearModelOnANonLinearBoundary() throws Exception {
+    CsrBlock data = rings(5000, 2, 1);
+    MemoryDataset train = MemoryDataset.of(Synthetic.head(data, 4000));
+    MemoryDataset test = MemoryDataset.of(Synthetic.tail(data, 4000));
+    Map<String, Double> linear = train("linear", "logistic", train, test).finalMetrics();
+    Map<String, Double> mlp = train("mlp", "logistic", train, test).finalMetrics();
+    assertTrue(mlp.get(Evaluation.VAL_ACCURACY) > 0.9, "mlp " + mlp);
+    assertTrue(mlp.get(Evaluation.VAL_ACCURACY) > linear.get(Evaluation.VAL_ACCURACY) + 0.15,
+        "mlp " + mlp + " vs linear " + linear);
+  }
+
+  @Test
+  void softmaxLearnsSeveralClassesAndRoundTrips() throws Exception {
+    CsrBlock data = rings(5000, 3, 2);
+    MemoryDataset train = MemoryDataset.of(Synthetic.head(data, 4000));
+    MemoryDataset test = MemoryDataset.of(Synthetic.tail(data, 4000));
+    TrainResult r = train("mlp", "softmax", train, test);
+    assertTrue(r.finalMetrics().get(Evaluation.VAL_ACCURACY) > 0.85, r.finalMetrics().toString());
+    assertTrue(r.finalMetrics().get(Evaluation.VAL_LOGLOSS) < 0.5, r.finalMetrics().toString());
+    Model m = r.model();
+    assertEquals(3, m.outputs());
+    Path file = dir.resolve("mlp.bin");
+    m.save(file);
+    Model back = Model.load(file);
+    assertEquals(m.info(), back.info());
+    assertArrayEquals(m.predict(test.shard(0)), back.predict(test.shard(0)));
+  }
+
+  @Test
+  void softmaxRejectsLabelsThatAreNotClassIndexes() {
+    float[][] x = {{1f}, {2f}};
+    MemoryDataset bad = MemoryDataset.of(Synthetic.dense(2, x, new float[] {0f, 1.5f}));
+    var e = assertThrows(IllegalArgumentException.class, () -> train("mlp", "softmax", bad, null));
+    assertTrue(e.getMessage().contains("got 1.5"), e.getMessage());
+  }
+}
