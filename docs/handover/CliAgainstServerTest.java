@@ -34,6 +34,7 @@ import trainyard.cli.Main;
  * as {@code bin/trainyard} runs it, with its own ~/.trainyard in a temporary directory.
  */
 @QuarkusTest
+@io.quarkus.test.common.WithTestResource(TestStores.class)
 class CliAgainstServerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int CHUNK = 256 * 1024;

@@ -60,7 +60,19 @@ public final class ApiClient {
   /** Sends a request and parses the JSON answer; an empty answer (204) is a missing node. */
   public JsonNode json(String method, String path, BodyPublisher body, String contentType,
       Map<String, String> headers) {
+    return json(method, path, body, contentType, headers, null);
+  }
+
+  /**
+   * As {@link #json(String, String, BodyPublisher, String, Map)}, giving up after {@code timeout}
+   * (null: never) with a connection error, so a stalled transfer can be retried.
+   */
+  public JsonNode json(String method, String path, BodyPublisher body, String contentType,
+      Map<String, String> headers, Duration timeout) {
     HttpRequest.Builder b = request(path).method(method, body).header("Accept", "application/json");
+    if (timeout != null) {
+      b.timeout(timeout);
+    }
     if (contentType != null) {
       b.header("Content-Type", contentType);
     }
@@ -121,6 +133,9 @@ public final class ApiClient {
   }
 
   CliException connectionError(Exception e) {
+    if (e instanceof java.net.http.HttpTimeoutException && !(e instanceof HttpConnectTimeoutException)) {
+      return CliException.connection("no answer from " + base + " in time: " + Problems.oneLine(String.valueOf(e.getMessage())));
+    }
     if (e instanceof HttpConnectTimeoutException) {
       return CliException.connection("cannot connect to " + base + ": timed out after "
           + CONNECT_TIMEOUT.toSeconds() + " s (is TRAINYARD_URL right?)");

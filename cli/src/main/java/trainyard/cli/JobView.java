@@ -78,12 +78,25 @@ final class JobView {
         : String.format(Locale.ROOT, "%.4f", v);
   }
 
+  /**
+   * The job's progress in [0, 1]: the server's {@code progress}, or, while that says nothing yet,
+   * finished epochs over the spec's epochs; NaN when neither is known.
+   */
+  static double progress(JsonNode job) {
+    double reported = job.path("progress").isNumber() ? job.path("progress").asDouble() : Double.NaN;
+    int epochs = job.at("/spec/params/epochs").asInt(0);
+    if (job.path("epoch").isNumber() && epochs > 0 && !(reported > 0)) {
+      return Math.min(1, job.path("epoch").asDouble() / epochs);
+    }
+    return reported;
+  }
+
   /** {@code RUNNING    [######------]  52%  epoch 2  train_loss 0.41 ...  (reason)}. */
   static String line(JsonNode job, Map<String, Double> latest) {
     String status = job.path("status").asText("?");
     StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-9s", status));
-    if (job.path("progress").isNumber()) {
-      double p = job.path("progress").asDouble();
+    double p = progress(job);
+    if (!Double.isNaN(p)) {
       sb.append(' ').append(ProgressFormat.bar(p, 20)).append(' ').append(ProgressFormat.percent(p));
     }
     if (job.path("epoch").isNumber()) {

@@ -31,6 +31,8 @@ public final class Uploader {
   public static final long SIMPLE_LIMIT = 8L << 20;
   public static final int DEFAULT_CHUNK = 8 << 20;
   private static final int RETRIES = 4;
+  /** A chunk that takes longer than this (under 70 KB/s for 8 MiB) is cut off and retried. */
+  private static final java.time.Duration CHUNK_TIMEOUT = java.time.Duration.ofMinutes(2);
 
   private final ApiClient api;
   private final UploadStateStore states;
@@ -196,7 +198,7 @@ public final class Uploader {
               HttpRequest.BodyPublishers.ofByteArray(buf, 0, len),
               "application/octet-stream",
               Map.of("Content-Range", Chunks.contentRange(offset, len, state.size()),
-                  "Content-Digest", Chunks.contentDigest(buf, len)));
+                  "Content-Digest", Chunks.contentDigest(buf, len)), CHUNK_TIMEOUT);
           long r = Chunks.received(answer, state.size());
           long next = r >= 0 ? r : offset + len;
           sentThisRun += next - offset;

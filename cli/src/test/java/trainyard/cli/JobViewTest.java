@@ -30,6 +30,15 @@ class JobViewTest {
   }
 
   @Test
+  void progressFallsBackToEpochsWhenTheServerSaysNothingYet() {
+    assertEquals(0.25, JobView.progress(Json.parseLenient(
+        "{\"progress\":0.0,\"epoch\":1,\"spec\":{\"params\":{\"epochs\":4}}}")), 1e-12);
+    assertEquals(0.6, JobView.progress(Json.parseLenient(
+        "{\"progress\":0.6,\"epoch\":1,\"spec\":{\"params\":{\"epochs\":4}}}")), 1e-12);
+    assertTrue(Double.isNaN(JobView.progress(Json.parseLenient("{\"status\":\"QUEUED\"}"))));
+  }
+
+  @Test
   void terminalStates() {
     assertTrue(JobView.terminal("SUCCEEDED"));
     assertTrue(JobView.terminal("FAILED"));

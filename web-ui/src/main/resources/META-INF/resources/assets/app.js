@@ -33,7 +33,8 @@ async function route() {
     a.classList.toggle('active', match && a.dataset.nav === match[2]);
   }
   const signout = document.getElementById('signout');
-  signout.textContent = token.get() ? 'Sign out' : 'Sign in';
+  const tenant = localStorage.getItem('trainyard.tenant');
+  signout.textContent = token.get() ? `Sign out${tenant ? ` (${tenant})` : ''}` : 'Sign in';
   if (!match) {
     main.replaceChildren(h('h1', null, 'Not found'), h('p', null, h('a', { href: '#/jobs' }, 'Go to jobs')));
     return;
@@ -49,6 +50,6 @@ async function route() {
   }
 }
 
-document.getElementById('signout').addEventListener('click', () => { token.clear(); });
+document.getElementById('signout').addEventListener('click', () => { token.clear(); localStorage.removeItem('trainyard.tenant'); });
 window.addEventListener('hashchange', route);
 route();

@@ -1,7 +1,6 @@
 // Line charts in plain SVG: several series on shared axes, redrawn when data arrives.
 const NS = 'http://www.w3.org/2000/svg';
 export const COLORS = ['#2458d6', '#d6452a', '#1f8a4c', '#8e44ad', '#b7791f', '#0f8b8d', '#c2185b', '#546e7a'];
-const W = 600; const H = 260;
 const M = { l: 52, r: 14, t: 26, b: 34 };
 
 function el(tag, attrs, text) {
@@ -11,12 +10,21 @@ function el(tag, attrs, text) {
   return e;
 }
 
-/** About five round tick values covering [lo, hi]. */
-export function ticks(lo, hi, count = 5) {
-  if (!(hi > lo)) { const d = Math.abs(lo) * 0.1 || 1; lo -= d; hi += d; }
+/**
+ * About five round tick values covering [lo, hi]; whole numbers only when {@code integer}
+ * (epochs), and never outside {@code bounds} when a flat series is padded (AUC stays <= 1).
+ */
+export function ticks(lo, hi, { count = 5, integer = false, bounds = [-Infinity, Infinity] } = {}) {
+  if (!(hi > lo)) {
+    const d = integer ? 1 : Math.abs(lo) * 0.1 || 1;
+    lo = Math.max(bounds[0], lo - d);
+    hi = Math.min(bounds[1], hi + d);
+    if (!(hi > lo)) { lo -= d; hi += d; }
+  }
   const raw = (hi - lo) / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw);
+  let step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw);
+  if (integer) step = Math.max(1, Math.round(step));
   const out = [];
   for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(+v.toFixed(12));
   return { values: out, lo: Math.min(lo, out[0]), hi: Math.max(hi, out[out.length - 1]) };
@@ -28,7 +36,9 @@ const label = (v) => (Math.abs(v) >= 1000 ? v.toExponential(1) : +v.toPrecision(
  * A chart element with update(series): series = [{name, color?, points: [{x, y}]}].
  * The svg carries data-series and data-points so tests can check what was drawn.
  */
-export function lineChart({ title, xLabel = 'epoch', yLabel = '' }) {
+export function lineChart({ title, xLabel = 'epoch', yLabel = '', yBounds, width = 600, height = 260 }) {
+  const W = width;
+  const H = height;
   const wrap = document.createElement('div');
   wrap.className = 'chart card';
   const svg = el('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': title });
@@ -48,8 +58,9 @@ export function lineChart({ title, xLabel = 'epoch', yLabel = '' }) {
       svg.append(el('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle', class: 'empty' }, 'no data yet'));
       return;
     }
-    const xs = ticks(Math.min(...all.map((p) => p.x)), Math.max(...all.map((p) => p.x)));
-    const ys = ticks(Math.min(...all.map((p) => p.y)), Math.max(...all.map((p) => p.y)));
+    const xs = ticks(Math.min(...all.map((p) => p.x)), Math.max(...all.map((p) => p.x)),
+      { integer: all.every((p) => Number.isInteger(p.x)) });
+    const ys = ticks(Math.min(...all.map((p) => p.y)), Math.max(...all.map((p) => p.y)), { bounds: yBounds });
     const px = (x) => M.l + ((x - xs.lo) / (xs.hi - xs.lo)) * (W - M.l - M.r);
     const py = (y) => H - M.b - ((y - ys.lo) / (ys.hi - ys.lo)) * (H - M.t - M.b);
     for (const v of ys.values) {

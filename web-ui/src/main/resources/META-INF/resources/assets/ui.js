@@ -55,6 +55,13 @@ export function duration(fromIso, toIso) {
 
 export const badge = (status) => h('span', { class: `badge ${status || ''}`, 'data-status': status || '' }, status || '-');
 
+/** A job's progress: the server's, or finished epochs over the spec's while that is still 0. */
+export function jobProgress(job) {
+  const epochs = job.spec && job.spec.params && job.spec.params.epochs;
+  if (!(job.progress > 0) && typeof job.epoch === 'number' && epochs > 0) return Math.min(1, job.epoch / epochs);
+  return job.progress || 0;
+}
+
 export function progress(fraction) {
   const f = Math.max(0, Math.min(1, Number(fraction) || 0));
   return h('div', { class: 'bar', role: 'progressbar', 'aria-valuenow': Math.round(f * 100),

@@ -32,7 +32,8 @@ export async function render(main, { query, signal }) {
     location.hash = `#/compare?ids=${picked.map(encodeURIComponent).join(',')}&metric=${m}`;
   });
 
-  const chart = lineChart({ title: `${metric} by epoch` });
+  const chart = lineChart({ title: `${metric} by epoch`, width: 1000, height: 380,
+    yBounds: metric.endsWith('auc') || metric.endsWith('accuracy') ? [0, 1] : undefined });
   chart.id = 'compare-chart';
   main.replaceChildren(h('h1', null, 'Compare runs'), chart, picker);
   if (ids.length === 0) return;

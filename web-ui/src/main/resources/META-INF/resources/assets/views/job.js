@@ -1,7 +1,7 @@
 // One job, live: state, progress, loss and AUC curves, events and log lines over SSE.
 import { api, download, followEvents } from '../api.js';
 import { lineChart, seriesByName } from '../chart.js';
-import { badge, duration, errorBox, h, kv, num, progress } from '../ui.js';
+import { badge, duration, errorBox, h, jobProgress, kv, num, progress } from '../ui.js';
 
 const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 const LOSS = ['train_loss', 'val_logloss'];
@@ -27,7 +27,7 @@ export async function render(main, { id, signal }) {
 
   const points = Array.isArray(metrics) ? metrics : (metrics.items || []);
   const lossChart = lineChart({ title: 'Loss' });
-  const aucChart = lineChart({ title: 'Validation AUC' });
+  const aucChart = lineChart({ title: 'Validation AUC', yBounds: [0, 1] });
   lossChart.id = 'chart-loss';
   aucChart.id = 'chart-auc';
   const redraw = () => {
@@ -50,6 +50,7 @@ export async function render(main, { id, signal }) {
     drawHead();
     log.textContent = list(ev).filter((e) => e.type !== 'PROGRESS').map(eventLine).join('\n');
   };
+  let finalsKey = null;
   const drawHead = () => {
     const cancel = TERMINAL.has(job.status) ? '' : h('button', { class: 'danger', id: 'cancel-job', onclick: async (ev) => {
       ev.target.disabled = true;
@@ -58,14 +59,19 @@ export async function render(main, { id, signal }) {
     head.replaceChildren(
       h('div', { class: 'row' }, h('h1', { class: 'grow' }, job.name || job.id, ' ', badge(job.status)), cancel),
       h('div', { class: 'card' },
-        h('div', { class: 'row' }, h('div', { class: 'grow' }, progress(job.progress)),
-          h('span', { id: 'job-progress' }, `${Math.floor((job.progress || 0) * 100)}%`),
+        h('div', { class: 'row' }, h('div', { class: 'grow' }, progress(jobProgress(job))),
+          h('span', { id: 'job-progress' }, `${Math.floor(jobProgress(job) * 100)}%`),
           job.epoch !== undefined && job.epoch !== null ? h('span', { class: 'muted' }, `epoch ${job.epoch}`) : ''),
         job.statusReason ? h('p', { class: 'small', id: 'job-reason' }, job.statusReason) : '',
         kv([['Id', job.id], ['Algorithm', job.algorithm], ['Dataset', h('a', { href: `#/datasets/${encodeURIComponent(job.datasetId || '')}` }, job.datasetId || '-')],
           ['Executor', job.executorId], ['Attempt', job.attempt], ['Running for', job.startedAt ? duration(job.startedAt, job.finishedAt) : '-']])));
     const fm = job.finalMetrics && Object.keys(job.finalMetrics).length ? job.finalMetrics : null;
-    finals.replaceChildren(...(fm || job.modelId ? [h('h2', null, 'Result'), h('div', { class: 'card', id: 'final-metrics' },
+    // Redrawn only when it changes, so a button is not replaced under the user's pointer.
+    const done = TERMINAL.has(job.status);
+    const key = JSON.stringify([fm, job.modelId, done]);
+    if (key === finalsKey) return;
+    finalsKey = key;
+    finals.replaceChildren(...(fm || job.modelId ? [h('h2', null, done ? 'Final metrics' : 'Latest metrics'), h('div', { class: 'card', id: 'final-metrics' },
       fm ? kv(Object.entries(fm).map(([k, v]) => [k, num(v)])) : '',
       job.modelId ? h('p', null, h('button', { id: 'download-model', onclick: async (ev) => {
         ev.target.disabled = true;
@@ -102,13 +108,13 @@ export async function render(main, { id, signal }) {
       if (type === 'METRIC' && e.metrics) {
         for (const [name, value] of Object.entries(e.metrics)) points.push({ name, value, epoch: e.epoch, step: e.step });
         redraw();
+        if (typeof e.epoch === 'number') { job.epoch = e.epoch; drawHead(); }
       }
       if (type === 'PROGRESS' && typeof e.progress === 'number') { job.progress = e.progress; drawHead(); return; }
       if (type === 'STATE') {
         job.status = e.state;
         job.statusReason = e.reason;
         drawHead();
-        if (TERMINAL.has(e.state)) reload().catch(() => {});
       }
       log.textContent += (log.textContent ? '\n' : '') + eventLine({ ...e, type });
       log.scrollTop = log.scrollHeight;

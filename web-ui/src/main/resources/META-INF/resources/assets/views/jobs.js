@@ -1,6 +1,6 @@
 // Jobs: state, why each waits, progress; refreshes while any job is live; pick runs to compare.
 import { api, items } from '../api.js';
-import { badge, h, progress, table, when } from '../ui.js';
+import { badge, h, jobProgress, progress, table, when } from '../ui.js';
 
 const LIVE = new Set(['QUEUED', 'ASSIGNED', 'RUNNING']);
 
@@ -30,14 +30,13 @@ export async function render(main, { query, signal }) {
         h('td', null, box),
         h('td', { class: 'wrap' }, h('a', { href: `#/jobs/${encodeURIComponent(j.id)}` }, j.name || j.id),
           j.statusReason ? h('div', { class: 'small muted show-narrow' }, j.statusReason) : ''),
-        h('td', null, badge(j.status)),
-        h('td', null, progress(j.progress)),
+        h('td', null, badge(j.status), progress(jobProgress(j))),
         h('td', { class: 'hide-narrow' }, j.algorithm || '-'),
         h('td', { class: 'wrap small hide-narrow' }, j.statusReason || ''),
         h('td', { class: 'hide-narrow' }, when(j.createdAt)));
     });
     holder.replaceChildren(rows.length
-      ? table(['', 'Name', 'State', 'Progress', h('th', { class: 'hide-narrow' }, 'Algorithm'),
+      ? table(['', 'Name', 'State and progress', h('th', { class: 'hide-narrow' }, 'Algorithm'),
         h('th', { class: 'hide-narrow' }, 'Why it waits'), h('th', { class: 'hide-narrow' }, 'Created')],
         rows, { id: 'jobs-table' })
       : h('p', { class: 'muted' }, 'No jobs yet. ', h('a', { href: '#/jobs/new' }, 'Submit one.')));

@@ -17,7 +17,8 @@ export async function render(main) {
     token.set(input.value);
     status.replaceChildren(h('p', { class: 'muted' }, 'Checking…'));
     try {
-      await api('/api/v1/datasets?limit=1');
+      const me = await api('/api/v1/whoami');
+      localStorage.setItem('trainyard.tenant', (me && me.tenant) || '');
       location.hash = '#/jobs';
     } catch (e) {
       token.clear();
