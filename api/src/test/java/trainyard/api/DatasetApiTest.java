@@ -84,6 +84,26 @@ class DatasetApiTest {
   }
 
   @Test
+  void anUploadPastTheLimitIsRefusedAndLeavesNothing() throws IOException {
+    String token = Api.newTenant("big");
+    java.util.Set<Path> before = uploads();
+    byte[] big = new byte[(int) TestStores.MAX_UPLOAD + 1];
+    java.util.Arrays.fill(big, (byte) '1');
+    Api.as(token).body(big).post("/api/v1/datasets?name=big").then().statusCode(413)
+        .contentType("application/problem+json").body("code", equalTo("upload_too_large"));
+    Api.as(token).get("/api/v1/datasets").then().body("items", hasSize(0));
+    java.util.Set<Path> left = uploads();
+    left.removeAll(before);
+    org.junit.jupiter.api.Assertions.assertEquals(java.util.Set.of(), left, "no partial upload is kept");
+  }
+
+  private static java.util.Set<Path> uploads() throws IOException {
+    try (var files = Files.list(dataDir().resolve("uploads"))) {
+      return files.collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
+    }
+  }
+
+  @Test
   void listsArePagedNewestFirst() {
     String token = Api.newTenant("pages");
     String a = Api.upload(token, "a", GOOD);

@@ -15,6 +15,8 @@ import java.util.stream.Stream;
  */
 public class TestStores implements QuarkusTestResourceLifecycleManager {
   public static final String ADMIN_TOKEN = "test-admin-token";
+  /** Small enough that a test can cross it cheaply, big enough for every other test's files. */
+  public static final long MAX_UPLOAD = 8 << 20;
   private Path dir;
 
   @Override
@@ -24,7 +26,8 @@ public class TestStores implements QuarkusTestResourceLifecycleManager {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return Map.of("trainyard.data-dir", dir.toString(), "trainyard.admin-token", ADMIN_TOKEN);
+    return Map.of("trainyard.data-dir", dir.toString(), "trainyard.admin-token", ADMIN_TOKEN,
+        "trainyard.upload.max-bytes", String.valueOf(MAX_UPLOAD));
   }
 
   @Override

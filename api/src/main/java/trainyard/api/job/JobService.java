@@ -113,9 +113,19 @@ public class JobService {
     }
   }
 
+  /**
+   * Hands a new job to the scheduler. If Kafka refuses, the job stays stored and QUEUED (the
+   * next start re-publishes it) and the client learns it with a 503 naming the job.
+   */
   private void publish(JobView job) {
     JobRow row = QuarkusTransaction.requiringNew().call(() -> JobRow.<JobRow>findById(job.id()));
-    publishSubmit(row);
+    try {
+      publishSubmit(row);
+    } catch (IllegalStateException e) {
+      LOG.errorf("job %s is stored but not published: %s", job.id(), e.getMessage());
+      throw new ApiException(503, "bus_unavailable", "Service unavailable", "job " + job.id()
+          + " is stored but could not be handed to the scheduler (Kafka did not answer); it is sent again when the server restarts");
+    }
   }
 
   void publishSubmit(JobRow row) {

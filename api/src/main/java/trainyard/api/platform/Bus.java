@@ -36,10 +36,16 @@ public class Bus {
     return bootstrapServers;
   }
 
-  /** Sends and waits for the broker's acknowledgement, so a caller knows the message is safe. */
+  /**
+   * Sends and waits for the broker's acknowledgement, so a caller knows the message is safe.
+   *
+   * @throws IllegalStateException when Kafka does not take it
+   */
   public void publish(JobMessage message) {
     try {
       producer.send(message).get();
+    } catch (org.apache.kafka.common.KafkaException e) {
+      throw new IllegalStateException("Kafka refused job message for " + message.jobId() + ": " + e.getMessage(), e);
     } catch (java.util.concurrent.ExecutionException e) {
       throw new IllegalStateException("Kafka refused job message for " + message.jobId() + ": " + e.getCause(), e);
     } catch (InterruptedException e) {
