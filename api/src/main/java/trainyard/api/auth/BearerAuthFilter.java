@@ -4,6 +4,7 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+import trainyard.api.platform.TrainyardConfig;
 import trainyard.api.problem.ApiException;
 
 /** Every REST call needs {@code Authorization: Bearer <token>}; the token decides the tenant. */
@@ -12,12 +13,18 @@ public class BearerAuthFilter {
 
   @Inject Tokens tokens;
   @Inject Caller caller;
+  @Inject TrainyardConfig config;
 
   @ServerRequestFilter
   public void authenticate(ContainerRequestContext request) {
     String path = request.getUriInfo().getPath();
     if (!path.startsWith("/api/")) {
       return; // the dashboard's static files and the OpenAPI document are public
+    }
+    if (!config.roles().contains(TrainyardConfig.Role.API)) {
+      // A scheduler or executor process runs the same binary but must not answer for the api.
+      throw new ApiException(404, "not_an_api_process", "Not found",
+          "this process runs the roles " + config.roles() + "; the REST API is served by the api role");
     }
     String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
     if (header == null || !header.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) {
