@@ -41,6 +41,17 @@ class PlatformFlowTest {
     String job = Api.as(token).contentType("application/json").body(spec).post("/api/v1/jobs")
         .then().statusCode(201).body("status", equalTo("QUEUED")).extract().path("id");
 
+    // Followed live from submission: the stream sends each event as it is stored and ends
+    // after the terminal state (a socket timeout fails the test if it never ends).
+    String stream = Api.as(token).config(io.restassured.RestAssured.config().httpClient(
+            io.restassured.config.HttpClientConfig.httpClientConfig().setParam("http.socket.timeout", 60_000)))
+        .accept("text/event-stream").get("/api/v1/jobs/" + job + "/events")
+        .then().statusCode(200).extract().asString();
+    for (String part : List.of("event:STATE", "\"state\":\"RUNNING\"", "event:METRIC", "event:MODEL",
+        "\"state\":\"SUCCEEDED\"")) {
+      org.hamcrest.MatcherAssert.assertThat(stream, containsString(part));
+    }
+
     JsonPath done = Api.waitForStatus(token, "/api/v1/jobs/" + job, "SUCCEEDED", "FAILED", "CANCELLED");
     assertEquals("SUCCEEDED", done.getString("status"), () -> "job ended " + done.prettify());
     assertEquals(1.0, done.getDouble("progress"));
@@ -58,11 +69,6 @@ class PlatformFlowTest {
     Api.as(token).get("/api/v1/jobs/" + job + "/events").then().statusCode(200)
         .body("state", hasItems("ASSIGNED", "RUNNING", "SUCCEEDED"), "type", hasItems("METRIC", "MODEL"));
 
-    // The event stream replays the job's events and ends after its terminal state.
-    String stream = Api.as(token).accept("text/event-stream").get("/api/v1/jobs/" + job + "/events")
-        .then().statusCode(200).extract().asString();
-    org.hamcrest.MatcherAssert.assertThat(stream, containsString("event:STATE"));
-    org.hamcrest.MatcherAssert.assertThat(stream, containsString("\"state\":\"SUCCEEDED\""));
 
     String model = done.getString("modelId");
     Api.as(token).get("/api/v1/models/" + model).then().statusCode(200)

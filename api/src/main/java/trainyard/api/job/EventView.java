@@ -1,10 +1,9 @@
 package trainyard.api.job;
 
-import trainyard.api.platform.JsonText;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import trainyard.api.platform.JsonText;
 
 /** A stored job event as the REST API shows it; {@code id} is the event id, {@code seq} its order. */
 @JsonInclude(JsonInclude.Include.NON_NULL)

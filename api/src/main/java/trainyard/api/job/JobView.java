@@ -1,10 +1,9 @@
 package trainyard.api.job;
 
-import trainyard.api.platform.JsonText;
-
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import trainyard.api.platform.JsonText;
 
 /** A job as the REST API shows it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
