@@ -279,6 +279,52 @@ class IngestTest {
   }
 
   @Test
+  void aFailingStreamLeavesNothing() throws IOException {
+    byte[] row = "1 4:1\n".getBytes(StandardCharsets.US_ASCII);
+    InputStream failing = new InputStream() {
+      private int served;
+
+      @Override
+      public int read() throws IOException {
+        if (served > 100_000) {
+          throw new IOException("connection reset by peer");
+        }
+        return row[served++ % row.length];
+      }
+    };
+    Path dir = tmp.resolve("cut-off");
+    IOException e = assertThrows(IOException.class, () -> Ingest.ingest(failing, Format.LIBSVM, dir,
+        IngestOptions.defaults().withRowsPerShard(1000)));
+    assertEquals("connection reset by peer", e.getMessage());
+    assertFalse(Files.exists(dir));
+    assertEquals(List.of(), listing(tmp));
+  }
+
+  @Test
+  void inputsOfManyChunksComeBackInOrder() throws IOException {
+    // about 12 MB: three of the parallel reader's 4 MiB chunks, cut mid-line
+    trainyard.engine.data.synth.CtrGenerator gen = new trainyard.engine.data.synth.CtrGenerator(11);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    gen.writeLibffm(out, 0, 25_000);
+    Path dir = tmp.resolve("big");
+    DatasetStats stats = Ingest.ingest(new ByteArrayInputStream(out.toByteArray()), Format.LIBFFM, dir,
+        IngestOptions.defaults().withRowsPerShard(7_000));
+    assertEquals(25_000, stats.rows());
+    assertEquals(4, stats.shards());
+    ShardedDataset ds = ShardedDataset.open(dir);
+    CsrBlock made = gen.block(0, 25_000);
+    int row = 0;
+    for (int i = 0; i < ds.shardCount(); i++) {
+      CsrBlock b = ds.shard(i);
+      int e0 = made.rowStart[row];
+      assertArrayEquals(java.util.Arrays.copyOfRange(made.keys, e0, e0 + b.nonZeros()), b.keys);
+      assertArrayEquals(java.util.Arrays.copyOfRange(made.fields, e0, e0 + b.nonZeros()), b.fields);
+      assertArrayEquals(java.util.Arrays.copyOfRange(made.labels, row, row + b.rows), b.labels);
+      row += b.rows;
+    }
+  }
+
+  @Test
   void checksumMismatchIsDetected() throws IOException {
     Path dir = tmp.resolve("flip");
     Ingest.ingest(text("1 1:1 2:0.5\n0 3:1\n"), Format.LIBSVM, dir, IngestOptions.defaults());
