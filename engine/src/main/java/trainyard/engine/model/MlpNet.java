@@ -15,7 +15,6 @@ final class MlpNet {
   final int params;
   final boolean softmax;
   private final Compute compute;
-  private final int maxRows;
   private final float[] x;
   /** Pre-activations and activations per layer (index 0 unused for z). */
   private final float[][] z;
@@ -26,7 +25,6 @@ final class MlpNet {
     this.sizes = sizes.clone();
     this.softmax = softmax;
     this.compute = compute;
-    this.maxRows = maxRows;
     int layers = sizes.length - 1;
     weightOff = new int[layers];
     biasOff = new int[layers];
@@ -167,9 +165,5 @@ final class MlpNet {
       }
     }
     return loss;
-  }
-
-  int maxRows() {
-    return maxRows;
   }
 }

@@ -131,7 +131,7 @@ public final class FmUpdater implements Updater {
 
   @Override
   public long extraBytes() {
-    return 4L * arena.length;
+    return 4L * embeddings * 2 * dim;
   }
 
   @Override

@@ -2,7 +2,7 @@ package trainyard.engine.optim;
 
 /**
  * FTRL-proximal (McMahan et al., KDD 2013) with α = learningRate and β = 1; state per float:
- * w, z, n. Thread-safe (immutable).
+ * w, z, √n. Thread-safe (immutable).
  */
 public final class FtrlUpdater extends ElementwiseUpdater {
   static final float BETA = 1f;
@@ -19,19 +19,18 @@ public final class FtrlUpdater extends ElementwiseUpdater {
   // σ = (√(n + g²) − √n) / α;   z ← z + g − σ w;   n ← n + g²
   // w = 0                                      if |z| ≤ λ₁
   //   = −(z − sign(z) λ₁) / ((β + √n) / α + λ₂)  otherwise
+  // The record keeps √n rather than n: one square root per update.
   @Override
   public void apply(long key, float[] grad, int goff, float[] state, int off) {
     for (int j = 0; j < k; j++) {
       float g = grad[goff + j];
       float w = state[off + j];
       float z = state[off + k + j];
-      float n = state[off + 2 * k + j];
-      float sqrtOld = (float) Math.sqrt(n);
-      n += g * g;
-      float sqrtNew = (float) Math.sqrt(n);
+      float sqrtOld = state[off + 2 * k + j];
+      float sqrtNew = (float) Math.sqrt(sqrtOld * sqrtOld + g * g);
       z += g - (sqrtNew - sqrtOld) / eta * w;
       state[off + k + j] = z;
-      state[off + 2 * k + j] = n;
+      state[off + 2 * k + j] = sqrtNew;
       if (Math.abs(z) <= l1) {
         state[off + j] = 0f;
       } else {

@@ -33,6 +33,7 @@ public final class BatchKeys {
   private int[] counts = new int[256];
   private int[] occurrences = new int[1024];
   private int size;
+  private boolean keysValid;
 
   /** Numbers the keys of {@code block} plus the bias key {@code biasKey}. */
   public BatchKeys(CsrBlock block, long biasKey) {
@@ -59,11 +60,6 @@ public final class BatchKeys {
     return block;
   }
 
-  /** Distinct keys of the whole block (the bias included). */
-  public int distinctKeys() {
-    return dict.length;
-  }
-
   /** Takes rows {@code order[from..to)} as the minibatch; returns its number of unique keys. */
   public int batch(int[] order, int from, int to) {
     int[] rowStart = block.rowStart;
@@ -87,6 +83,7 @@ public final class BatchKeys {
     } else {
       scannedUnique(order, from, to);
     }
+    keysValid = false;
     int[] rb = rankInBatch;
     int[] oc = occurrences;
     int[] cnt = counts;
@@ -121,7 +118,6 @@ public final class BatchKeys {
       }
     }
     int n = 0;
-    long[] d = dict;
     for (int w = 0; w < b.length; w++) {
       long x = b[w];
       if (x == 0) {
@@ -131,8 +127,7 @@ public final class BatchKeys {
       do {
         int k = (w << 6) + Long.numberOfTrailingZeros(x);
         rankInBatch[k] = n;
-        uniqueRanks[n] = k;
-        keys[n++] = d[k];
+        uniqueRanks[n++] = k;
         x &= x - 1;
       } while (x != 0);
     }
@@ -163,7 +158,6 @@ public final class BatchKeys {
       int k = uniqueRanks[i];
       b[k >>> 6] = 0;
       rankInBatch[k] = i;
-      keys[i] = dict[k];
     }
     size = n;
   }
@@ -178,8 +172,14 @@ public final class BatchKeys {
     return uniqueRanks;
   }
 
-  /** The batch's unique keys, ascending, in {@code [0, size())}. */
+  /** The batch's unique keys, ascending, in {@code [0, size())}; looked up on demand (rank users never need them). */
   public long[] keys() {
+    if (!keysValid) {
+      for (int i = 0; i < size; i++) {
+        keys[i] = dict[uniqueRanks[i]];
+      }
+      keysValid = true;
+    }
     return keys;
   }
 

@@ -16,8 +16,11 @@ import java.util.concurrent.locks.LockSupport;
  * threads.
  */
 public final class KVWorker {
-  /** Timestamps in flight at most; issuing more waits for the oldest. */
-  private static final int RING = 1 << 12;
+  /**
+   * Requests in flight at most; issuing more waits for the oldest. Flow control: each pending
+   * push holds a copy of its gradients, so even τ = ∞ keeps memory bounded.
+   */
+  private static final int RING = 1 << 8;
 
   private final Transport transport;
   private final KeyRanges ranges;
@@ -26,6 +29,10 @@ public final class KVWorker {
   /** Parts still outstanding per timestamp, indexed by {@code ts & (RING-1)}. */
   private final AtomicIntegerArray remaining = new AtomicIntegerArray(RING);
   private final int[] splits;
+  /** Pushes copy their buffers unless the transport runs requests before send returns. */
+  private final boolean copy;
+  private final int servers;
+  private final int firstServer;
   private static final java.util.concurrent.atomic.AtomicInteger IDS = new java.util.concurrent.atomic.AtomicInteger();
 
   private final int id = IDS.incrementAndGet();
@@ -41,11 +48,15 @@ public final class KVWorker {
     this.pushWidth = pushWidth;
     this.pullWidth = pullWidth;
     this.splits = new int[ranges.servers() + 1];
+    this.copy = !transport.synchronous();
+    this.servers = ranges.servers();
+    this.firstServer = id % servers;
   }
 
   /**
    * Sends {@code vals} ({@code keys.length * pushWidth} floats) as gradients of {@code keys} and
-   * returns at once with a timestamp. Both arrays are copied: the caller may reuse them.
+   * returns with a timestamp. The caller may reuse both arrays at once: they are copied, unless
+   * the transport is {@linkplain Transport#synchronous() synchronous} and has already applied them.
    */
   public long push(long[] keys, float[] vals) {
     return push(keys, keys.length, vals);
@@ -55,13 +66,19 @@ public final class KVWorker {
   public long push(long[] keys, int n, float[] vals) {
     checkKeys(keys, n, vals.length, pushWidth, "vals");
     long ts = begin(keys, n);
-    for (int s = 0; s < splits.length - 1; s++) {
+    for (int i = 0; i < servers; i++) {
+      // Workers start at different servers, so they rarely queue for the same one.
+      int s = (firstServer + i) % servers;
       int from = splits[s];
       int to = splits[s + 1];
       if (from < to) {
-        long[] k = Arrays.copyOfRange(keys, from, to);
-        float[] v = Arrays.copyOfRange(vals, from * pushWidth, to * pushWidth);
-        transport.send(s, new Request(Request.Kind.PUSH, k, null, 0, 0, to - from, v, 0, this, ts));
+        if (copy) {
+          long[] k = Arrays.copyOfRange(keys, from, to);
+          float[] v = Arrays.copyOfRange(vals, from * pushWidth, to * pushWidth);
+          transport.send(s, new Request(Request.Kind.PUSH, k, null, 0, 0, to - from, v, 0, this, ts));
+        } else {
+          transport.send(s, new Request(Request.Kind.PUSH, keys, null, 0, from, to, vals, from * pushWidth, this, ts));
+        }
       }
     }
     return ts;
@@ -80,7 +97,9 @@ public final class KVWorker {
   public long pull(long[] keys, int n, float[] out) {
     checkKeys(keys, n, out.length, pullWidth, "out");
     long ts = begin(keys, n);
-    for (int s = 0; s < splits.length - 1; s++) {
+    for (int i = 0; i < servers; i++) {
+      // Workers start at different servers, so they rarely queue for the same one.
+      int s = (firstServer + i) % servers;
       int from = splits[s];
       int to = splits[s + 1];
       if (from < to) {
@@ -102,7 +121,9 @@ public final class KVWorker {
     long ts = begin(keys, keys.length);
     registered = splits.clone();
     registeredCount = keys.length;
-    for (int s = 0; s < splits.length - 1; s++) {
+    for (int i = 0; i < servers; i++) {
+      // Workers start at different servers, so they rarely queue for the same one.
+      int s = (firstServer + i) % servers;
       int from = splits[s];
       int to = splits[s + 1];
       if (from < to) {
@@ -115,17 +136,24 @@ public final class KVWorker {
 
   /**
    * As {@link #push(long[], int, float[])} for the registered keys at positions
-   * {@code ranks[0..n)} (unique, ascending). Both arrays are copied.
+   * {@code ranks[0..n)} (unique, ascending). The caller may reuse both arrays at once.
    */
   public long pushRanks(int[] ranks, int n, float[] vals) {
     long ts = beginRanks(ranks, n, vals.length, pushWidth);
-    for (int s = 0; s < splits.length - 1; s++) {
+    for (int i = 0; i < servers; i++) {
+      // Workers start at different servers, so they rarely queue for the same one.
+      int s = (firstServer + i) % servers;
       int from = splits[s];
       int to = splits[s + 1];
       if (from < to) {
-        int[] r = Arrays.copyOfRange(ranks, from, to);
-        float[] v = Arrays.copyOfRange(vals, from * pushWidth, to * pushWidth);
-        transport.send(s, new Request(Request.Kind.PUSH, null, r, registered[s], 0, to - from, v, 0, this, ts));
+        if (copy) {
+          int[] r = Arrays.copyOfRange(ranks, from, to);
+          float[] v = Arrays.copyOfRange(vals, from * pushWidth, to * pushWidth);
+          transport.send(s, new Request(Request.Kind.PUSH, null, r, registered[s], 0, to - from, v, 0, this, ts));
+        } else {
+          transport.send(s, new Request(Request.Kind.PUSH, null, ranks, registered[s], from, to, vals,
+              from * pushWidth, this, ts));
+        }
       }
     }
     return ts;
@@ -138,7 +166,9 @@ public final class KVWorker {
    */
   public long pullRanks(int[] ranks, int n, float[] out) {
     long ts = beginRanks(ranks, n, out.length, pullWidth);
-    for (int s = 0; s < splits.length - 1; s++) {
+    for (int i = 0; i < servers; i++) {
+      // Workers start at different servers, so they rarely queue for the same one.
+      int s = (firstServer + i) % servers;
       int from = splits[s];
       int to = splits[s + 1];
       if (from < to) {

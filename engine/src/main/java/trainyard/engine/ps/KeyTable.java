@@ -79,8 +79,9 @@ final class KeyTable {
     return size++;
   }
 
+  /** Bytes the stored keys use: their records and keys, plus the index buckets. */
   long bytes() {
-    return bucketKeys.length * 12L + recordKeys.length * (8L + 4L * width);
+    return bucketKeys.length * 12L + size * (8L + 4L * width);
   }
 
   private int bucket(long key) {

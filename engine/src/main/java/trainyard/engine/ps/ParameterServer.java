@@ -17,11 +17,24 @@ import java.util.function.Supplier;
 public final class ParameterServer implements AutoCloseable {
   private final List<ServerShard> shards = new ArrayList<>();
   private final KeyRanges ranges;
-  private final InProcessTransport transport;
+  private final Transport transport;
+  private final InProcessTransport threaded;
   private final int pushWidth;
   private final int pullWidth;
 
+  /** How in-process servers run: on their own threads, or inside the sending worker's thread. */
+  public enum Mode {
+    /** A thread per shard ({@link InProcessTransport}): pushes overlap the workers' computation. */
+    THREADS,
+    /** No server threads ({@link DirectTransport}): best when cores are fewer than workers plus servers. */
+    DIRECT
+  }
+
   public ParameterServer(KeyRanges ranges, Supplier<Updater> updaters, int expectedKeys, String name) {
+    this(ranges, updaters, expectedKeys, name, Mode.THREADS);
+  }
+
+  public ParameterServer(KeyRanges ranges, Supplier<Updater> updaters, int expectedKeys, String name, Mode mode) {
     this.ranges = ranges;
     Updater first = null;
     for (int s = 0; s < ranges.servers(); s++) {
@@ -31,7 +44,8 @@ public final class ParameterServer implements AutoCloseable {
     }
     this.pushWidth = first.pushWidth();
     this.pullWidth = first.pullWidth();
-    this.transport = new InProcessTransport(shards, name);
+    this.threaded = mode == Mode.THREADS ? new InProcessTransport(shards, name) : null;
+    this.transport = threaded != null ? threaded : new DirectTransport(shards);
   }
 
   /** A client for one worker thread. */
@@ -91,7 +105,7 @@ public final class ParameterServer implements AutoCloseable {
 
   /** Throws if a shard failed while applying a request. */
   public void checkHealthy() {
-    Throwable f = transport.failure();
+    Throwable f = threaded == null ? null : threaded.failure();
     if (f != null) {
       throw new IllegalStateException("a parameter server shard failed: " + f, f);
     }

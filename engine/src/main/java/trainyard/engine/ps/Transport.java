@@ -12,6 +12,14 @@ public interface Transport extends AutoCloseable {
   /** Queues {@code request} for server shard {@code server}; returns without waiting. */
   void send(int server, Request request);
 
+  /**
+   * True when {@link #send} returns only after the server ran the request: the sender's buffers
+   * are free again at once, so a push need not copy them.
+   */
+  default boolean synchronous() {
+    return false;
+  }
+
   /** Stops delivering; requests not yet processed are dropped. */
   @Override
   void close();

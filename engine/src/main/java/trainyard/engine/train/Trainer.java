@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -69,8 +70,12 @@ public final class Trainer {
         + data.trainRows + " training rows, " + (data.validation == null ? 0 : data.validation.rows)
         + " validation rows, maxDelay " + spec.consistency().maxDelay());
 
-    java.util.concurrent.atomic.AtomicBoolean cancelSeen = new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean cancelSeen = new AtomicBoolean();
+    AtomicBoolean abort = new AtomicBoolean();
     WorkerLoop.StopSignal stop = () -> {
+      if (abort.get()) {
+        return true;
+      }
       if (cancelled.getAsBoolean()) {
         cancelSeen.set(true);
         return true;
@@ -82,8 +87,10 @@ public final class Trainer {
       t.setDaemon(true);
       return t;
     });
+    ParameterServer.Mode mode = serverMode(workers, spec.resources().servers());
     try (ParameterServer ps = new ParameterServer(algorithm.keyRanges(spec.resources().servers()),
-        algorithm::newUpdater, (int) Math.min(Integer.MAX_VALUE, algorithm.expectedKeys()), name)) {
+        algorithm::newUpdater, (int) Math.min(Integer.MAX_VALUE, algorithm.expectedKeys()), name, mode)) {
+      listener.onLog("servers run " + (mode == ParameterServer.Mode.THREADS ? "on their own threads" : "in the workers' threads"));
       List<WorkerLoop> loops = new ArrayList<>();
       long batchesPerEpoch = 0;
       for (int w = 0; w < workers; w++) {
@@ -112,7 +119,7 @@ public final class Trainer {
       boolean stopped = false;
       for (int epoch = firstEpoch; epoch < p.epochs() && !stopped; epoch++) {
         long t0 = System.nanoTime();
-        stopped = !runEpoch(pool, loops, epoch, stop, batchesDone, totalBatches, listener);
+        stopped = !runEpoch(pool, loops, epoch, stop, abort, batchesDone, totalBatches, listener);
         double seconds = (System.nanoTime() - t0) / 1e9;
         ps.checkHealthy();
         double loss = 0;
@@ -136,8 +143,10 @@ public final class Trainer {
         metrics.put(Evaluation.EXAMPLES_PER_SEC, seconds > 0 ? examples / seconds : 0);
         last = metrics;
         listener.onEpoch(epoch + 1, step, metrics);
-        listener.onLog("epoch " + (epoch + 1) + ": " + format(metrics) + "; servers hold " + ps.keyCount()
-            + " keys in " + (ps.memoryBytes() >> 20) + " MiB");
+        long keys = ps.keyCount();
+        long bytes = ps.memoryBytes();
+        listener.onLog("epoch " + (epoch + 1) + ": " + format(metrics) + "; servers hold " + keys + " keys in "
+            + (bytes >> 20) + " MiB (" + (keys == 0 ? 0 : bytes / keys) + " bytes/key)");
         if (checkpointDir != null) {
           Checkpoints.save(checkpointDir, fingerprint, new Checkpoints.Progress(epoch + 1, step, metrics), ps);
           listener.onCheckpoint(checkpointDir);
@@ -158,14 +167,26 @@ public final class Trainer {
     }
   }
 
-  /** Runs one epoch on every worker; reports progress while waiting. False if stopped early. */
+  /**
+   * Runs one epoch on every worker; reports progress while waiting. False if stopped early. When
+   * a worker fails, {@code abort} stops the others at their next minibatch, and once all have
+   * returned the first failure is thrown.
+   */
   private static boolean runEpoch(ExecutorService pool, List<WorkerLoop> loops, int epoch, WorkerLoop.StopSignal stop,
-      AtomicLong batchesDone, long totalBatches, TrainListener listener) {
+      AtomicBoolean abort, AtomicLong batchesDone, long totalBatches, TrainListener listener) {
     List<Future<Boolean>> futures = new ArrayList<>();
     for (WorkerLoop loop : loops) {
-      futures.add(pool.submit(() -> loop.runEpoch(epoch, stop, batchesDone)));
+      futures.add(pool.submit(() -> {
+        try {
+          return loop.runEpoch(epoch, stop, batchesDone);
+        } catch (RuntimeException | Error e) {
+          abort.set(true); // stops the other workers now, whichever future the trainer waits on
+          throw e;
+        }
+      }));
     }
     boolean complete = true;
+    RuntimeException failure = null;
     for (Future<Boolean> f : futures) {
       while (true) {
         try {
@@ -174,16 +195,22 @@ public final class Trainer {
         } catch (TimeoutException e) {
           listener.onProgress((double) batchesDone.get() / totalBatches);
         } catch (InterruptedException e) {
+          abort.set(true);
           Thread.currentThread().interrupt();
           throw new IllegalStateException("interrupted while training", e);
         } catch (ExecutionException e) {
+          abort.set(true);
           Throwable cause = e.getCause();
-          if (cause instanceof RuntimeException re) {
-            throw re;
+          if (failure == null) {
+            failure = cause instanceof RuntimeException re ? re
+                : new IllegalStateException("worker failed: " + cause, cause);
           }
-          throw new IllegalStateException("worker failed: " + cause, cause);
+          break;
         }
       }
+    }
+    if (failure != null) {
+      throw failure;
     }
     return complete;
   }
@@ -197,5 +224,25 @@ public final class Trainer {
       sb.append(e.getKey()).append('=').append(String.format(java.util.Locale.ROOT, "%.5g", e.getValue()));
     }
     return sb.toString();
+  }
+
+  /**
+   * Server threads only when the machine has a core for every worker and server; otherwise the
+   * workers run server requests themselves (no hand-offs). The system property
+   * {@code trainyard.engine.ps.mode} ({@code threads} or {@code direct}) overrides, for benchmarks.
+   */
+  static ParameterServer.Mode serverMode(int workers, int servers) {
+    String forced = System.getProperty("trainyard.engine.ps.mode", "");
+    switch (forced) {
+      case "threads":
+        return ParameterServer.Mode.THREADS;
+      case "direct":
+        return ParameterServer.Mode.DIRECT;
+      case "":
+        return workers + servers <= Runtime.getRuntime().availableProcessors()
+            ? ParameterServer.Mode.THREADS : ParameterServer.Mode.DIRECT;
+      default:
+        throw new IllegalArgumentException("trainyard.engine.ps.mode must be threads or direct, got '" + forced + "'");
+    }
   }
 }

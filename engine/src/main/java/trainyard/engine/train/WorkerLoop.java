@@ -8,7 +8,7 @@ import trainyard.engine.ps.DelayClock;
 import trainyard.engine.ps.KVWorker;
 
 /**
- * One worker's training loop, written once for every algorithm: shuffle, then per minibatch
+ * One worker's training loop, written once for every algorithm: shuffle the minibatches, then per minibatch
  * wait as the clock demands, pull, compute, push. The loop never holds weights beyond the
  * pulled copy of the current minibatch.
  *
@@ -21,7 +21,9 @@ final class WorkerLoop {
   private final DelayClock clock;
   private final BatchCompute compute;
   private final CsrBlock block;
+  /** Rows in block order: minibatch b is rows [b·batchSize, (b+1)·batchSize). */
   private final int[] order;
+  private final int[] batches;
   private final int batchSize;
   private final long seed;
   private long step;
@@ -36,8 +38,9 @@ final class WorkerLoop {
     this.clock = new DelayClock(maxDelay, kv);
     this.compute = compute;
     this.block = block;
-    this.order = new int[block.rows];
+    this.order = TrainingData.identity(block.rows);
     this.batchSize = batchSize;
+    this.batches = new int[(block.rows + batchSize - 1) / batchSize];
     this.seed = seed;
   }
 
@@ -60,11 +63,12 @@ final class WorkerLoop {
     }
     boolean complete = true;
     try {
-      for (int from = 0; from < order.length; from += batchSize) {
+      for (int b = 0; b < batches.length; b++) {
         if (stop.shouldStop()) {
           complete = false;
           break;
         }
+        int from = batches[b] * batchSize;
         int to = Math.min(order.length, from + batchSize);
         clock.beforeStep(step);
         int n = compute.prepare(block, order, from, to);
@@ -87,17 +91,21 @@ final class WorkerLoop {
     return complete;
   }
 
-  /** The same permutation for a given (seed, epoch, worker), whatever ran before: resumable. */
+  /**
+   * The minibatch order of an epoch: the same for a given (seed, epoch, worker) whatever ran
+   * before, so a resumed job replays it. Rows were shuffled once when the data was assigned;
+   * minibatches are contiguous rows, which keeps memory access sequential.
+   */
   private void shuffle(int epoch) {
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
+    for (int i = 0; i < batches.length; i++) {
+      batches[i] = i;
     }
     SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch * 1_000_003L + id);
-    for (int i = order.length - 1; i > 0; i--) {
+    for (int i = batches.length - 1; i > 0; i--) {
       int j = rnd.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
+      int t = batches[i];
+      batches[i] = batches[j];
+      batches[j] = t;
     }
   }
 

@@ -52,7 +52,7 @@ class UpdaterMathTest {
     // z = 0.3, n = 0.09: |z| ≤ λ₁, so w = 0.
     assertEquals(0f, s[0], 0f);
     assertEquals(0.3f, s[1], TOL);
-    assertEquals(0.09f, s[2], TOL);
+    assertEquals(0.3f, s[2], TOL); // √n
     step(u, s, 0.4f);
     // σ = (√0.25 − √0.09)/α = 2; z = 0.3 + 0.4 − 2·0 = 0.7; n = 0.25
     // w = −(0.7 − 0.5) / ((1 + 0.5)/0.1 + 1) = −0.0125

@@ -71,7 +71,8 @@ class CheckpointResumeTest {
           () -> resumedPolls.incrementAndGet() < 0);
       assertEquals(50, resumedPolls.get(), "only the last epoch runs again");
       assertFalse(resumed.cancelled());
-      assertTrue(second.log.get(1).startsWith("resumed from checkpoint after epoch 2"), second.log.toString());
+      assertTrue(second.log.stream().anyMatch(l -> l.startsWith("resumed from checkpoint after epoch 2")),
+          second.log.toString());
       assertEquals(1, second.checkpoints.size());
       assertArrayEquals(expected, resumed.model().predict(TEST.shard(0)), job[0] + "/" + job[1]);
     }

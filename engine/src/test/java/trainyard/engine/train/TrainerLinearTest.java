@@ -63,6 +63,22 @@ class TrainerLinearTest {
   }
 
   @Test
+  void serverThreadsAndDirectServersTrainAlike() throws Exception {
+    for (String mode : new String[] {"threads", "direct"}) {
+      System.setProperty("trainyard.engine.ps.mode", mode);
+      try {
+        Recorder rec = new Recorder();
+        TrainResult r = Trainer.train(new TrainRequest(Specs.linear("ftrl", 0.2, 2, 50, 2, 2, 4), TRAIN, TEST, null),
+            rec, () -> false);
+        assertTrue(rec.log.get(1).contains(mode.equals("threads") ? "own threads" : "workers' threads"), rec.log.get(1));
+        assertTrue(r.finalMetrics().get(Evaluation.VAL_AUC) > 0.9, mode + ": " + r.finalMetrics());
+      } finally {
+        System.clearProperty("trainyard.engine.ps.mode");
+      }
+    }
+  }
+
+  @Test
   void squaredAndHingeLossesLearnToo() throws Exception {
     for (String loss : new String[] {"squared", "hinge"}) {
       TrainResult r = Trainer.train(new TrainRequest(Specs.spec("linear", loss, "adagrad", 0.05, 0, 0, 8, 4, 50, new int[0],

@@ -1,0 +1,122 @@
+package trainyard.engine.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import trainyard.engine.data.CsrBlock;
+import trainyard.engine.model.Algorithm;
+import trainyard.engine.model.BatchCompute;
+import trainyard.engine.model.LinearAlgorithm;
+import trainyard.engine.model.Loss;
+import trainyard.engine.model.Model;
+import trainyard.engine.model.ModelInfo;
+import trainyard.engine.ps.KeyRanges;
+import trainyard.engine.ps.ParameterServer;
+import trainyard.engine.ps.Updater;
+import trainyard.engine.testing.MemoryDataset;
+import trainyard.engine.testing.Specs;
+import trainyard.engine.testing.Synthetic;
+
+/** A worker that fails stops the others and the job reports the failure, without hanging. */
+class WorkerFailureTest {
+
+  /** The real linear algorithm, whose second compute throws at its 20th minibatch. */
+  static final class Failing implements Algorithm {
+    final LinearAlgorithm real = new LinearAlgorithm(Loss.LOGISTIC, "ftrl", 0.1, 0, 0, 1024);
+    final AtomicInteger computes = new AtomicInteger();
+    final AtomicInteger batchesAfterFailure = new AtomicInteger();
+    volatile boolean failed;
+
+    @Override
+    public String name() {
+      return real.name();
+    }
+
+    @Override
+    public KeyRanges keyRanges(int servers) {
+      return real.keyRanges(servers);
+    }
+
+    @Override
+    public Updater newUpdater() {
+      return real.newUpdater();
+    }
+
+    @Override
+    public long expectedKeys() {
+      return real.expectedKeys();
+    }
+
+    @Override
+    public Model export(ParameterServer ps, ModelInfo info) {
+      return real.export(ps, info);
+    }
+
+    @Override
+    public BatchCompute newCompute() {
+      BatchCompute c = real.newCompute();
+      boolean doomed = computes.incrementAndGet() == 2;
+      AtomicInteger batches = new AtomicInteger();
+      return new BatchCompute() {
+        @Override
+        public int prepare(CsrBlock block, int[] order, int from, int to) {
+          if (failed) {
+            batchesAfterFailure.incrementAndGet();
+          }
+          if (doomed && batches.incrementAndGet() == 20) {
+            failed = true;
+            throw new IllegalStateException("disk on fire");
+          }
+          return c.prepare(block, order, from, to);
+        }
+
+        @Override
+        public long[] keys() {
+          return c.keys();
+        }
+
+        @Override
+        public long[] dictionary(CsrBlock block) {
+          return c.dictionary(block);
+        }
+
+        @Override
+        public int[] ranks() {
+          return c.ranks();
+        }
+
+        @Override
+        public float[] pullBuffer() {
+          return c.pullBuffer();
+        }
+
+        @Override
+        public double gradient() {
+          return c.gradient();
+        }
+
+        @Override
+        public float[] pushBuffer() {
+          return c.pushBuffer();
+        }
+      };
+    }
+  }
+
+  @Test
+  void aFailingWorkerStopsTheJobWithItsError() {
+    MemoryDataset data = MemoryDataset.of(Synthetic.sparseBinary(20_000, 300, 10, 0.3, 2));
+    Failing algorithm = new Failing();
+    var e = assertThrows(IllegalStateException.class, () -> new Trainer(Clock.systemUTC()).run(
+        new TrainRequest(Specs.linear("ftrl", 0.1, 3, 1, 2, 2, 1), data, null, null), algorithm,
+        TrainListener.NONE, () -> false));
+    assertEquals("disk on fire", e.getMessage());
+    // Each worker has 10,000 one-row minibatches per epoch; without the abort the healthy one would
+    // finish its epoch. It stops at its next minibatch, give or take the scheduler.
+    org.junit.jupiter.api.Assertions.assertTrue(algorithm.batchesAfterFailure.get() < 5_000,
+        "batches after the failure: " + algorithm.batchesAfterFailure.get());
+  }
+}
