@@ -145,6 +145,18 @@ class IngestTest {
   }
 
   @Test
+  void aByteOrderMarkIsSkipped() throws IOException {
+    Path dir = tmp.resolve("bom");
+    Ingest.ingest(text("\uFEFFlabel,a\n1,2\n"), Format.CSV, dir, IngestOptions.defaults());
+    CsrBlock block = ShardedDataset.open(dir).shard(0);
+    assertArrayEquals(new long[] {1}, block.keys);
+    assertArrayEquals(new float[] {1}, block.labels);
+    Path gz = tmp.resolve("bom-gz");
+    Ingest.ingest(new ByteArrayInputStream(gzip("\uFEFF1 3:1\n")), Format.LIBSVM, gz, IngestOptions.defaults());
+    assertArrayEquals(new long[] {3}, ShardedDataset.open(gz).shard(0).keys);
+  }
+
+  @Test
   void csvWithoutALabelColumnTakesTheFirst() throws IOException {
     Path dir = tmp.resolve("csv1");
     Ingest.ingest(text("y,a,b\n1,2,3\n"), Format.CSV, dir, IngestOptions.defaults());
