@@ -76,7 +76,7 @@ public final class EngineBench {
 
   /** One training run of ours. */
   private record Run(String label, JobSpec spec, double seconds, List<double[]> epochs, Map<String, Double> metrics,
-      long keys) {
+      long keys, String serverMemory) {
     /** Best examples/s over the epochs (each epoch: [elapsed s, examples/s, val_logloss]). */
     double bestRate() {
       double best = 0;
@@ -163,17 +163,18 @@ public final class EngineBench {
 
     line("## Training (parsing excluded; test metrics on the held-out rows)");
     line("");
-    line("| run | workers | τ | train s | best examples/s | examples/s by epoch | test logloss | test AUC | model keys |");
-    line("|---|---|---|---|---|---|---|---|---|");
+    line("| run | workers | τ | train s | best examples/s | examples/s by epoch | test logloss | test AUC | model keys "
+        + "| server memory |");
+    line("|---|---|---|---|---|---|---|---|---|---|");
     for (Run r : runs) {
       StringBuilder perEpoch = new StringBuilder();
       for (double[] e : r.epochs()) {
         perEpoch.append(perEpoch.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.0f", e[1]));
       }
-      line(String.format(Locale.ROOT, "| %s | %d | %s | %.2f | %.0f | %s | %.5f | %.5f | %d |", r.label(),
+      line(String.format(Locale.ROOT, "| %s | %d | %s | %.2f | %.0f | %s | %.5f | %.5f | %d | %s |", r.label(),
           r.spec().resources().workers(), tau(r.spec()), r.seconds(), r.bestRate(), perEpoch,
           r.metrics().getOrDefault(Evaluation.VAL_LOGLOSS, Double.NaN),
-          r.metrics().getOrDefault(Evaluation.VAL_AUC, Double.NaN), r.keys()));
+          r.metrics().getOrDefault(Evaluation.VAL_AUC, Double.NaN), r.keys(), r.serverMemory()));
     }
     line("");
     line(String.format(Locale.ROOT, "- scaling: 2 workers / 1 worker (LR best examples/s): %.2f×",
@@ -198,7 +199,17 @@ public final class EngineBench {
   private Run train(String label, JobSpec spec, ShardedDataset trainSet, ShardedDataset testSet) throws IOException {
     List<double[]> epochs = new ArrayList<>();
     long t0 = System.nanoTime();
+    String[] memory = {"?"};
     TrainListener listener = new TrainListener() {
+      @Override
+      public void onLog(String line) {
+        // the trainer logs "servers hold K keys in M MiB (B bytes/key)" after each epoch
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("in (\\d+ MiB \\(\\d+ bytes/key\\))").matcher(line);
+        if (m.find()) {
+          memory[0] = m.group(1);
+        }
+      }
+
       @Override
       public void onEpoch(int epoch, long step, Map<String, Double> m) {
         epochs.add(new double[] {(System.nanoTime() - t0) / 1e9, m.getOrDefault(Evaluation.EXAMPLES_PER_SEC, 0.0),
@@ -209,7 +220,7 @@ public final class EngineBench {
     double seconds = (System.nanoTime() - t0) / 1e9;
     Model model = result.model();
     System.err.printf(Locale.ROOT, "%s: %.2f s %s%n", label, seconds, result.finalMetrics());
-    return new Run(label, spec, seconds, epochs, result.finalMetrics(), model.info().keys());
+    return new Run(label, spec, seconds, epochs, result.finalMetrics(), model.info().keys(), memory[0]);
   }
 
   private void liblinear(Path train, Path test, double ingestSeconds, Run lr) throws Exception {

@@ -83,6 +83,7 @@ public final class Ingest {
     CsrBuilder filling = new CsrBuilder(withFields, rowCapacity, 1 << 20);
     CsrBuilder spare = new CsrBuilder(withFields, rowCapacity, 1 << 20);
     ShardSink sink = new ShardSink(dir, options.hashBits());
+    DistinctCounter features = new DistinctCounter(options.hashBits());
     ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "ingest-writer-" + dir.getFileName());
       t.setDaemon(true);
@@ -96,6 +97,10 @@ public final class Ingest {
         ended = scanner.fill(filling, options.rowsPerShard(), MAX_SHARD_ENTRIES);
         if (scanner.failed()) {
           throw new IngestException(scanner.badLines());
+        }
+        if (filling.rows() > 0) {
+          // counted here, beside the write of the previous block, rather than on the writer thread
+          features.addAll(filling.keys, filling.nonZeros());
         }
         await(pending);
         pending = null;
@@ -122,7 +127,7 @@ public final class Ingest {
     if (sink.rows == 0) {
       throw new IngestException(0, "the input has no rows");
     }
-    return sink.manifest(format, withFields);
+    return sink.manifest(format, withFields, features);
   }
 
   /** Waits for a shard write; its IOException comes out as is. */
@@ -156,7 +161,6 @@ public final class Ingest {
     private final Path dir;
     private final int hashBits;
     private final MessageDigest digest = sha256();
-    private final DistinctCounter features;
     private final List<DatasetManifest.Shard> shards = new ArrayList<>();
     long rows;
     long nonZeros;
@@ -166,21 +170,19 @@ public final class Ingest {
     ShardSink(Path dir, int hashBits) {
       this.dir = dir;
       this.hashBits = hashBits;
-      this.features = new DistinctCounter(hashBits);
     }
 
     void write(CsrBuilder block) throws IOException {
       String name = DatasetManifest.shardName(shards.size());
       ShardFile.Written w = ShardFile.write(dir.resolve(name), block, digest);
       shards.add(new DatasetManifest.Shard(name, block.rows(), block.nonZeros(), w.bytes(), w.crc()));
-      features.addAll(block.keys, block.nonZeros());
       positives += countPositives(block.labels, block.rows());
       rows += block.rows();
       nonZeros += block.nonZeros();
       bytes += w.bytes();
     }
 
-    DatasetManifest manifest(Format format, boolean withFields) {
+    DatasetManifest manifest(Format format, boolean withFields, DistinctCounter features) {
       DatasetStats stats = new DatasetStats(rows, features.count(), nonZeros, positives, rows - positives, bytes,
           shards.size(), hashBits, withFields, HexFormat.of().formatHex(digest.digest()));
       return new DatasetManifest(format, stats, features.exact(), List.copyOf(shards));

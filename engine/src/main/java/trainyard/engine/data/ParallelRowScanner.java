@@ -6,9 +6,11 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -135,7 +137,7 @@ final class ParallelRowScanner implements RowSource {
               s.inputError = "a line is longer than " + LineReader.MAX_LINE + " bytes";
               break;
             }
-            s.text = java.util.Arrays.copyOf(s.text, Math.min(LineReader.MAX_LINE, s.text.length * 2));
+            s.text = Arrays.copyOf(s.text, Math.min(LineReader.MAX_LINE, s.text.length * 2));
           }
           int n;
           try {
@@ -245,11 +247,11 @@ final class ParallelRowScanner implements RowSource {
   }
 
   private static Future<Slot> done(Slot s) {
-    return java.util.concurrent.CompletableFuture.completedFuture(s);
+    return CompletableFuture.completedFuture(s);
   }
 
   private static Future<Slot> failed(Throwable e) {
-    return java.util.concurrent.CompletableFuture.failedFuture(e);
+    return CompletableFuture.failedFuture(e);
   }
 
   // ---- worker threads ----

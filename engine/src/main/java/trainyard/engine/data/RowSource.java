@@ -46,11 +46,21 @@ interface RowSource extends Closeable {
     int b1 = buffered.read();
     buffered.reset();
     boolean gzip = b0 == 0x1f && b1 == 0x8b;
-    InputStream source = gzip ? new GZIPInputStream(buffered, 1 << 16) : buffered;
+    InputStream source = skipByteOrderMark(gzip ? new BufferedInputStream(new GZIPInputStream(buffered, 1 << 16), 1 << 16)
+        : buffered);
     RowParser parser = RowParser.of(format, hashBits, labelOptional);
     return threads <= 1
         ? new RowScanner(source, gzip, parser, maxBadLines)
         : new ParallelRowScanner(source, gzip, parser, maxBadLines, threads, ParallelRowScanner.CHUNK);
+  }
+
+  /** Drops a UTF-8 byte order mark (spreadsheets write one before CSV headers). */
+  private static InputStream skipByteOrderMark(BufferedInputStream in) throws IOException {
+    in.mark(3);
+    if (in.read() != 0xEF || in.read() != 0xBB || in.read() != 0xBF) {
+      in.reset();
+    }
+    return in;
   }
 
   /** Parser threads worth using here: the cores, at most 4. */

@@ -16,8 +16,11 @@ import java.util.concurrent.locks.LockSupport;
  * threads.
  */
 public final class KVWorker {
-  /** Timestamps in flight at most; issuing more waits for the oldest. */
-  private static final int RING = 1 << 12;
+  /**
+   * Requests in flight at most; issuing more waits for the oldest. Flow control: each pending
+   * push holds a copy of its gradients, so even τ = ∞ keeps memory bounded.
+   */
+  private static final int RING = 1 << 8;
 
   private final Transport transport;
   private final KeyRanges ranges;

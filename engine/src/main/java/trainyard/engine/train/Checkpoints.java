@@ -46,6 +46,12 @@ final class Checkpoints {
     Files.createDirectories(dir);
     Path tmp = Files.createTempFile(dir, FILE, ".tmp");
     try {
+      // Temporary files are owner-only; the renamed file is an artifact other services read.
+      Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException notPosix) {
+      // Keep the platform's default.
+    }
+    try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         OutputStream raw = Channels.newOutputStream(ch);
         CRC32 crc = new CRC32();

@@ -45,70 +45,86 @@ final class TrainingData {
     }
     long seed = spec.params().seed();
     int[][] trainRows = new int[shards.size()][];
-    int[][] heldOut = new int[shards.size()][];
+    long[] heldOut = new long[0];
+    int held = 0;
     long global = 0;
     for (int s = 0; s < shards.size(); s++) {
       int rows = shards.get(s).rows;
       int[] keep = new int[rows];
-      int[] hold = new int[rows];
       int nk = 0;
-      int nh = 0;
       for (int r = 0; r < rows; r++, global++) {
         if (fraction > 0 && Keys.unit(global, seed) < fraction) {
-          hold[nh++] = r;
+          if (held == heldOut.length) {
+            heldOut = java.util.Arrays.copyOf(heldOut, Math.max(16, held * 2));
+          }
+          heldOut[held++] = Rows.ref(s, r);
         } else {
           keep[nk++] = r;
         }
       }
       trainRows[s] = java.util.Arrays.copyOf(keep, nk);
-      heldOut[s] = java.util.Arrays.copyOf(hold, nh);
     }
     CsrBlock validation = null;
     if (request.validation() != null) {
       List<CsrBlock> v = loadAll(request.validation());
-      int[][] all = new int[v.size()][];
-      for (int i = 0; i < v.size(); i++) {
-        all[i] = identity(v.get(i).rows);
+      int total = 0;
+      for (CsrBlock b : v) {
+        total += b.rows;
+      }
+      long[] all = new long[total];
+      int n = 0;
+      for (int b = 0; b < v.size(); b++) {
+        for (int r = 0; r < v.get(b).rows; r++) {
+          all[n++] = Rows.ref(b, r);
+        }
       }
       validation = Rows.gather(v, all);
     } else if (fraction > 0) {
-      validation = Rows.gather(shards, heldOut);
+      validation = Rows.gather(shards, java.util.Arrays.copyOf(heldOut, held));
     }
     return new TrainingData(assign(shards, trainRows, workerCount, seed), validation, train.stats());
   }
 
   /**
-   * Gathers each worker's rows in an order shuffled once by the seed: the worker then takes
-   * contiguous minibatches (sequential memory) and shuffles only their order per epoch.
+   * Each worker's rows, in an order shuffled once by the seed: the worker then takes contiguous
+   * minibatches (sequential memory) and shuffles only their order per epoch.
    */
   private static CsrBlock[] assign(List<CsrBlock> shards, int[][] rows, int workerCount, long seed) {
     CsrBlock[] out = new CsrBlock[workerCount];
     for (int w = 0; w < workerCount; w++) {
-      int[][] mine = new int[shards.size()][];
+      int[] from = new int[shards.size()];
+      int[] to = new int[shards.size()];
+      int total = 0;
       for (int s = 0; s < shards.size(); s++) {
-        int[] r = rows[s];
+        int len = rows[s].length;
         if (shards.size() >= workerCount) {
-          mine[s] = s % workerCount == w ? r : new int[0];
+          to[s] = s % workerCount == w ? len : 0;
         } else {
-          int from = (int) ((long) r.length * w / workerCount);
-          int to = (int) ((long) r.length * (w + 1) / workerCount);
-          mine[s] = java.util.Arrays.copyOfRange(r, from, to);
+          from[s] = (int) ((long) len * w / workerCount);
+          to[s] = (int) ((long) len * (w + 1) / workerCount);
+        }
+        total += to[s] - from[s];
+      }
+      long[] refs = new long[total];
+      int n = 0;
+      for (int s = 0; s < shards.size(); s++) {
+        for (int i = from[s]; i < to[s]; i++) {
+          refs[n++] = Rows.ref(s, rows[s][i]);
         }
       }
-      out[w] = shuffled(Rows.gather(shards, mine), new java.util.SplittableRandom(seed * 31 + w));
+      shuffle(refs, new java.util.SplittableRandom(seed * 31 + w));
+      out[w] = Rows.gather(shards, refs);
     }
     return out;
   }
 
-  private static CsrBlock shuffled(CsrBlock block, java.util.SplittableRandom rnd) {
-    int[] perm = identity(block.rows);
-    for (int i = perm.length - 1; i > 0; i--) {
+  private static void shuffle(long[] a, java.util.SplittableRandom rnd) {
+    for (int i = a.length - 1; i > 0; i--) {
       int j = rnd.nextInt(i + 1);
-      int t = perm[i];
-      perm[i] = perm[j];
-      perm[j] = t;
+      long t = a[i];
+      a[i] = a[j];
+      a[j] = t;
     }
-    return Rows.gather(List.of(block), new int[][] {perm});
   }
 
   private static List<CsrBlock> loadAll(Dataset d) throws IOException {

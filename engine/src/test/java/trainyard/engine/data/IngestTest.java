@@ -145,6 +145,18 @@ class IngestTest {
   }
 
   @Test
+  void aByteOrderMarkIsSkipped() throws IOException {
+    Path dir = tmp.resolve("bom");
+    Ingest.ingest(text("\uFEFFlabel,a\n1,2\n"), Format.CSV, dir, IngestOptions.defaults());
+    CsrBlock block = ShardedDataset.open(dir).shard(0);
+    assertArrayEquals(new long[] {1}, block.keys);
+    assertArrayEquals(new float[] {1}, block.labels);
+    Path gz = tmp.resolve("bom-gz");
+    Ingest.ingest(new ByteArrayInputStream(gzip("\uFEFF1 3:1\n")), Format.LIBSVM, gz, IngestOptions.defaults());
+    assertArrayEquals(new long[] {3}, ShardedDataset.open(gz).shard(0).keys);
+  }
+
+  @Test
   void csvWithoutALabelColumnTakesTheFirst() throws IOException {
     Path dir = tmp.resolve("csv1");
     Ingest.ingest(text("y,a,b\n1,2,3\n"), Format.CSV, dir, IngestOptions.defaults());
@@ -275,6 +287,52 @@ class IngestTest {
     for (int i = 0; i < block.nonZeros(); i++) {
       assertTrue(block.keys[i] >= 0 && block.keys[i] < 16);
       assertEquals(FeatureHash.bucket(i * 1_000_003L, 4), block.keys[i]);
+    }
+  }
+
+  @Test
+  void aFailingStreamLeavesNothing() throws IOException {
+    byte[] row = "1 4:1\n".getBytes(StandardCharsets.US_ASCII);
+    InputStream failing = new InputStream() {
+      private int served;
+
+      @Override
+      public int read() throws IOException {
+        if (served > 100_000) {
+          throw new IOException("connection reset by peer");
+        }
+        return row[served++ % row.length];
+      }
+    };
+    Path dir = tmp.resolve("cut-off");
+    IOException e = assertThrows(IOException.class, () -> Ingest.ingest(failing, Format.LIBSVM, dir,
+        IngestOptions.defaults().withRowsPerShard(1000)));
+    assertEquals("connection reset by peer", e.getMessage());
+    assertFalse(Files.exists(dir));
+    assertEquals(List.of(), listing(tmp));
+  }
+
+  @Test
+  void inputsOfManyChunksComeBackInOrder() throws IOException {
+    // about 12 MB: three of the parallel reader's 4 MiB chunks, cut mid-line
+    trainyard.engine.data.synth.CtrGenerator gen = new trainyard.engine.data.synth.CtrGenerator(11);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    gen.writeLibffm(out, 0, 25_000);
+    Path dir = tmp.resolve("big");
+    DatasetStats stats = Ingest.ingest(new ByteArrayInputStream(out.toByteArray()), Format.LIBFFM, dir,
+        IngestOptions.defaults().withRowsPerShard(7_000));
+    assertEquals(25_000, stats.rows());
+    assertEquals(4, stats.shards());
+    ShardedDataset ds = ShardedDataset.open(dir);
+    CsrBlock made = gen.block(0, 25_000);
+    int row = 0;
+    for (int i = 0; i < ds.shardCount(); i++) {
+      CsrBlock b = ds.shard(i);
+      int e0 = made.rowStart[row];
+      assertArrayEquals(java.util.Arrays.copyOfRange(made.keys, e0, e0 + b.nonZeros()), b.keys);
+      assertArrayEquals(java.util.Arrays.copyOfRange(made.fields, e0, e0 + b.nonZeros()), b.fields);
+      assertArrayEquals(java.util.Arrays.copyOfRange(made.labels, row, row + b.rows), b.labels);
+      row += b.rows;
     }
   }
 

@@ -50,6 +50,7 @@ class ModelFileTest {
     Path again = dir.resolve("again.bin");
     back.save(again);
     assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(again));
+    assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     try (var list = Files.list(file.getParent())) {
       assertEquals(1, list.count(), "no temporary file is left behind");
     }

@@ -111,11 +111,12 @@ class WorkerFailureTest {
     MemoryDataset data = MemoryDataset.of(Synthetic.sparseBinary(20_000, 300, 10, 0.3, 2));
     Failing algorithm = new Failing();
     var e = assertThrows(IllegalStateException.class, () -> new Trainer(Clock.systemUTC()).run(
-        new TrainRequest(Specs.linear("ftrl", 0.1, 3, 10, 2, 2, 1), data, null, null), algorithm,
+        new TrainRequest(Specs.linear("ftrl", 0.1, 3, 1, 2, 2, 1), data, null, null), algorithm,
         TrainListener.NONE, () -> false));
     assertEquals("disk on fire", e.getMessage());
-    // The healthy worker stopped within a minibatch or two instead of finishing 1000 more.
-    org.junit.jupiter.api.Assertions.assertTrue(algorithm.batchesAfterFailure.get() <= 2,
+    // Each worker has 10,000 one-row minibatches per epoch; without the abort the healthy one would
+    // finish its epoch. It stops at its next minibatch, give or take the scheduler.
+    org.junit.jupiter.api.Assertions.assertTrue(algorithm.batchesAfterFailure.get() < 5_000,
         "batches after the failure: " + algorithm.batchesAfterFailure.get());
   }
 }
