@@ -17,6 +17,12 @@ public final class Chunks {
     return (int) Math.min(chunkSize, size - offset);
   }
 
+  /** The chunk size to use: the wanted one, lowered to the server's {@code maxChunkBytes} if it says one. */
+  public static int fit(int wanted, JsonNode upload) {
+    long max = upload.path("maxChunkBytes").asLong(0);
+    return max > 0 && max < wanted ? (int) max : wanted;
+  }
+
   /** {@code bytes START-END/TOTAL}, END inclusive (RFC 9110). */
   public static String contentRange(long offset, int length, long size) {
     return "bytes " + offset + "-" + (offset + length - 1) + "/" + size;

@@ -100,6 +100,7 @@ public final class Uploader {
     String path = file.toString();
     UploadState state = null;
     long received = 0;
+    int chunk = chunkSize;
     Optional<UploadState> saved = states.find(server, path);
     if (saved.isPresent()) {
       UploadState s = saved.get();
@@ -119,6 +120,7 @@ public final class Uploader {
           if (!status.equals("FAILED")) {
             state = s;
             received = Math.max(0, Chunks.received(upload, size));
+            chunk = Chunks.fit(chunkSize, upload);
             console.err().println("resuming upload " + s.uploadId() + " at "
                 + ProgressFormat.bytes(received) + " of " + ProgressFormat.bytes(size));
           } else {
@@ -146,10 +148,11 @@ public final class Uploader {
       if (id.isEmpty()) {
         throw new ApiException(201, "bad_upload", "the server created an upload without an id", created);
       }
+      chunk = Chunks.fit(chunkSize, created);
       state = new UploadState(server, path, size, modified, sha256, id, name, format);
       states.save(state);
     }
-    send(file, state, received);
+    send(file, state, received, chunk);
     return complete(state);
   }
 
@@ -176,9 +179,9 @@ public final class Uploader {
     }
   }
 
-  private void send(Path file, UploadState state, long from) {
+  private void send(Path file, UploadState state, long from, int chunk) {
     String url = "/api/v1/uploads/" + ApiClient.seg(state.uploadId());
-    byte[] buf = new byte[(int) Math.min(chunkSize, state.size())];
+    byte[] buf = new byte[(int) Math.min(chunk, state.size())];
     long offset = from;
     long sentThisRun = 0;
     int failures = 0;
@@ -191,7 +194,7 @@ public final class Uploader {
           throw CliException.connection("upload stopped after " + ProgressFormat.bytes(sentThisRun)
               + " (--stop-after); run the same command again to resume");
         }
-        int len = Chunks.length(offset, state.size(), chunkSize);
+        int len = Chunks.length(offset, state.size(), chunk);
         readFully(ch, buf, len, offset);
         try {
           JsonNode answer = api.json("PUT", url,

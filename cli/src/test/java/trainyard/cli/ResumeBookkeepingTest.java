@@ -79,6 +79,13 @@ class ResumeBookkeepingTest {
   }
 
   @Test
+  void chunksNeverExceedTheServersLimit() {
+    assertEquals(8 << 20, Chunks.fit(8 << 20, Json.parseLenient("{\"maxChunkBytes\":67108864}")));
+    assertEquals(1 << 20, Chunks.fit(8 << 20, Json.parseLenient("{\"maxChunkBytes\":1048576}")));
+    assertEquals(8 << 20, Chunks.fit(8 << 20, Json.parseLenient("{}")));
+  }
+
+  @Test
   void chunkDigestIsRfc9530Sha256() {
     byte[] buf = "abcXXXX".getBytes(StandardCharsets.US_ASCII);
     assertEquals("sha-256=:ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=:", Chunks.contentDigest(buf, 3));

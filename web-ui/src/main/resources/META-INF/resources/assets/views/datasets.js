@@ -61,27 +61,39 @@ function uploadForm(onDone) {
   return form;
 }
 
-export async function render(main, { query, signal }) {
-  const list = await api(`/api/v1/datasets?limit=100${query.get('cursor') ? `&cursor=${encodeURIComponent(query.get('cursor'))}` : ''}`);
-  if (signal.aborted) return;
-  const rows = items(list).map((d) => h('tr', { 'data-id': d.id },
-    h('td', null, h('a', { href: `#/datasets/${encodeURIComponent(d.id)}` }, d.name || d.id)),
+function rowsOf(list) {
+  return items(list).map((d) => h('tr', { 'data-id': d.id },
+    h('td', { class: 'wrap' }, h('a', { href: `#/datasets/${encodeURIComponent(d.id)}` }, d.name || d.id)),
     h('td', null, badge(d.status)),
     h('td', { class: 'hide-narrow' }, d.format),
     h('td', null, num(d.stats && d.stats.rows)),
     h('td', { class: 'hide-narrow' }, num(d.stats && d.stats.features)),
     h('td', { class: 'hide-narrow' }, bytes(d.uploadBytes)),
-    h('td', null, when(d.createdAt)),
+    h('td', { class: 'hide-narrow' }, when(d.createdAt)),
     h('td', null, d.status === 'READY'
       ? h('a', { href: `#/jobs/new?dataset=${encodeURIComponent(d.id)}` }, 'Train') : '')));
-  main.replaceChildren(
-    h('h1', null, 'Datasets'),
-    uploadForm(() => {}),
-    rows.length
+}
+
+export async function render(main, { query, signal }) {
+  const cursor = query.get('cursor');
+  const path = `/api/v1/datasets?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+  const holder = h('div');
+  const more = h('div');
+  main.replaceChildren(h('h1', null, 'Datasets'), uploadForm(() => {}), holder, more);
+  // Refreshed while any dataset is still being ingested, so its status moves on by itself.
+  for (;;) {
+    const list = await api(path, { signal });
+    if (signal.aborted) return;
+    const rows = rowsOf(list);
+    holder.replaceChildren(rows.length
       ? table(['Name', 'Status', h('th', { class: 'hide-narrow' }, 'Format'), 'Rows',
-        h('th', { class: 'hide-narrow' }, 'Features'), h('th', { class: 'hide-narrow' }, 'Upload'), 'Created', ''],
-      rows, { id: 'datasets-table' })
-      : h('p', { class: 'muted' }, 'No datasets yet: upload one above.'),
-    list && list.nextCursor
+        h('th', { class: 'hide-narrow' }, 'Features'), h('th', { class: 'hide-narrow' }, 'Upload'),
+        h('th', { class: 'hide-narrow' }, 'Created'), ''], rows, { id: 'datasets-table' })
+      : h('p', { class: 'muted' }, 'No datasets yet: upload one above.'));
+    more.replaceChildren(list && list.nextCursor
       ? h('p', null, h('a', { href: `#/datasets?cursor=${encodeURIComponent(list.nextCursor)}` }, 'Older datasets →')) : '');
+    if (!items(list).some((d) => d.status === 'UPLOADED' || d.status === 'INGESTING')) return;
+    await new Promise((r) => setTimeout(r, 2000));
+    if (signal.aborted) return;
+  }
 }
