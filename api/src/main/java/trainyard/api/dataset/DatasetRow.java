@@ -1,0 +1,68 @@
+package trainyard.api.dataset;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** A dataset's row in PostgreSQL. Stats columns are null until it is READY. */
+@Entity
+@Table(name = "datasets")
+public class DatasetRow extends PanacheEntityBase {
+  @Id public String id;
+
+  @Column(name = "tenant_id")
+  public String tenantId;
+
+  public String name;
+  public String format;
+
+  /** See {@link DatasetStatus}. */
+  public String status;
+
+  @Column(name = "status_reason")
+  public String statusReason;
+
+  /** JSON array of the first bad lines: {line, column, reason}. */
+  @Column(name = "bad_lines")
+  public String badLines;
+
+  @Column(name = "upload_bytes")
+  public long uploadBytes;
+
+  public boolean gzip;
+  public Long rows;
+  public Long features;
+
+  @Column(name = "non_zeros")
+  public Long nonZeros;
+
+  public Long positives;
+  public Long negatives;
+  public Long bytes;
+  public Integer shards;
+
+  @Column(name = "hash_bits")
+  public Integer hashBits;
+
+  @Column(name = "has_fields")
+  public Boolean hasFields;
+
+  public String checksum;
+
+  @Column(name = "created_at")
+  public Instant createdAt;
+
+  @Column(name = "updated_at")
+  public Instant updatedAt;
+
+  @Column(name = "ready_at")
+  public Instant readyAt;
+
+  /** The tenant's dataset, or null: another tenant's dataset does not exist for this one. */
+  public static DatasetRow owned(String tenantId, String id) {
+    return find("id = ?1 and tenantId = ?2", id, tenantId).firstResult();
+  }
+}

@@ -1,0 +1,144 @@
+package trainyard.api.dataset;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import trainyard.api.page.Page;
+import trainyard.api.page.PageRequest;
+import trainyard.api.platform.BlobStore;
+import trainyard.api.platform.Ids;
+import trainyard.api.platform.TrainyardConfig;
+import trainyard.api.problem.ApiException;
+import trainyard.engine.data.Format;
+
+/**
+ * Accepts dataset uploads and answers for datasets. An upload is streamed whole to
+ * data/uploads before its row exists, so a broken upload leaves no dataset behind; ingestion
+ * then runs on {@link Ingestor}'s threads. Thread-safe.
+ */
+@ApplicationScoped
+public class DatasetService {
+  @Inject BlobStore blobs;
+  @Inject TrainyardConfig config;
+  @Inject Clock clock;
+  @Inject Ingestor ingestor;
+
+  /** Validated upload parameters. */
+  public record UploadRequest(String name, Format format, int hashBits) {
+    public static UploadRequest of(String name, String format, Integer hashBits) {
+      if (name == null || name.isBlank() || name.length() > 200) {
+        throw ApiException.badRequest("invalid_name", "name must be 1..200 characters");
+      }
+      Format f;
+      try {
+        f = Format.parse(format == null ? "libsvm" : format);
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest("unknown_format", e.getMessage());
+      }
+      int bits = hashBits == null ? 0 : hashBits;
+      if (bits < 0 || bits > 40) {
+        throw ApiException.badRequest("invalid_hash_bits", "hashBits must be in 0..40, got " + bits);
+      }
+      return new UploadRequest(name, f, bits);
+    }
+  }
+
+  /** Streams {@code body} to the blob store, records the dataset UPLOADED and queues ingestion. */
+  public DatasetView upload(String tenantId, UploadRequest request, InputStream body, Long declaredLength)
+      throws IOException {
+    long max = config.upload().maxBytes();
+    if (declaredLength != null && declaredLength > max) {
+      throw Uploads.tooLarge(max);
+    }
+    String id = Ids.newId("ds", clock.millis());
+    Path part = blobs.upload(id);
+    long size = Uploads.store(body, part, max);
+    if (size == 0) {
+      Files.deleteIfExists(part);
+      throw ApiException.badRequest("empty_upload", "the request body is empty; send the dataset file as the body");
+    }
+    boolean gzip = Uploads.isGzip(part);
+    DatasetRow row = QuarkusTransaction.requiringNew().call(() -> {
+      DatasetRow r = new DatasetRow();
+      r.id = id;
+      r.tenantId = tenantId;
+      r.name = request.name();
+      r.format = request.format().id();
+      r.hashBits = request.hashBits();
+      r.status = DatasetStatus.UPLOADED.name();
+      r.uploadBytes = size;
+      r.gzip = gzip;
+      r.createdAt = clock.instant();
+      r.updatedAt = r.createdAt;
+      r.persist();
+      return r;
+    });
+    ingestor.submit(id);
+    return DatasetView.of(row);
+  }
+
+  public DatasetView get(String tenantId, String id) {
+    return QuarkusTransaction.requiringNew().call(() -> DatasetView.of(owned(tenantId, id)));
+  }
+
+  public Page<DatasetView> list(String tenantId, PageRequest page) {
+    return QuarkusTransaction.requiringNew().call(() -> {
+      List<DatasetRow> rows = page.cursor() == null
+          ? DatasetRow.<DatasetRow>find("tenantId = ?1 order by id desc", tenantId).page(0, page.limit() + 1).list()
+          : DatasetRow.<DatasetRow>find("tenantId = ?1 and id < ?2 order by id desc", tenantId, page.cursor())
+              .page(0, page.limit() + 1).list();
+      return page.page(rows, r -> r.id, DatasetView::of);
+    });
+  }
+
+  /**
+   * Deletes a dataset and its shards. 409 while a job that is not finished uses it, or while it
+   * is being ingested.
+   */
+  public void delete(String tenantId, String id) throws IOException {
+    QuarkusTransaction.requiringNew().run(() -> {
+      DatasetRow row = owned(tenantId, id);
+      if (DatasetStatus.UPLOADED.name().equals(row.status) || DatasetStatus.INGESTING.name().equals(row.status)) {
+        throw new ApiException(409, "dataset_busy", "Dataset busy",
+            "dataset " + id + " is " + row.status + "; delete it once ingestion ends");
+      }
+      long users = DatasetRow.getEntityManager().createQuery(
+              "select count(j) from JobRow j where (j.datasetId = ?1 or j.validationDatasetId = ?1)", Long.class)
+          .setParameter(1, id).getSingleResult();
+      if (users > 0) {
+        throw new ApiException(409, "dataset_in_use", "Dataset in use",
+            "dataset " + id + " is used by " + users + " job(s); their records keep it");
+      }
+      row.delete();
+    });
+    deleteTree(blobs.dataset(id));
+  }
+
+  static DatasetRow owned(String tenantId, String id) {
+    DatasetRow row = DatasetRow.owned(tenantId, id);
+    if (row == null) {
+      throw ApiException.notFound("dataset", id);
+    }
+    return row;
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    List<Path> paths = new ArrayList<>();
+    try (var walk = Files.walk(dir)) {
+      walk.forEach(paths::add);
+    }
+    for (int i = paths.size() - 1; i >= 0; i--) {
+      Files.deleteIfExists(paths.get(i));
+    }
+  }
+}

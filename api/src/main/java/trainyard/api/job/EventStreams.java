@@ -1,0 +1,107 @@
+package trainyard.api.job;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.Sse;
+import jakarta.ws.rs.sse.SseEventSink;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+import trainyard.api.platform.JsonText;
+import trainyard.bus.JobState;
+
+/**
+ * Live Server-Sent Events streams of job events. Each stream polls PostgreSQL for events after
+ * the last one it sent (so every api process can serve any job, whoever consumed the event),
+ * and closes after the job's terminal state. An event's SSE {@code id} is its event id and its
+ * {@code event} name its type. Thread-safe: each stream is polled by one timer task at a time.
+ */
+@ApplicationScoped
+public class EventStreams {
+  private static final Logger LOG = Logger.getLogger(EventStreams.class);
+  private static final long POLL_MS = 200;
+  private static final int BATCH = 500;
+
+  private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, r -> {
+    Thread t = new Thread(r, "trainyard-sse");
+    t.setDaemon(true);
+    return t;
+  });
+
+  /** Streams the events of {@code jobId} stored after {@code afterSeq} to {@code sink}. */
+  public void open(String jobId, long afterSeq, SseEventSink sink, Sse sse) {
+    Stream stream = new Stream(jobId, afterSeq, sink, sse);
+    stream.future = timer.scheduleWithFixedDelay(stream::poll, 0, POLL_MS, TimeUnit.MILLISECONDS);
+  }
+
+  @PreDestroy
+  void shutdown() {
+    timer.shutdownNow();
+  }
+
+  private static final class Stream {
+    private final String jobId;
+    private final SseEventSink sink;
+    private final Sse sse;
+    private long lastSeq;
+    private volatile ScheduledFuture<?> future;
+
+    Stream(String jobId, long afterSeq, SseEventSink sink, Sse sse) {
+      this.jobId = jobId;
+      this.lastSeq = afterSeq;
+      this.sink = sink;
+      this.sse = sse;
+    }
+
+    void poll() {
+      try {
+        if (sink.isClosed()) {
+          finish();
+          return;
+        }
+        List<EventView> events = QuarkusTransaction.requiringNew().call(
+            () -> JobService.eventsAfter(jobId, lastSeq, BATCH));
+        for (EventView event : events) {
+          sink.send(sse.newEventBuilder().id(event.id()).name(event.type())
+              .mediaType(MediaType.APPLICATION_JSON_TYPE).data(JsonText.write(event)).build());
+          lastSeq = event.seq();
+          if (event.terminal()) {
+            finish();
+            return;
+          }
+        }
+        if (events.isEmpty() && finishedWithoutEvent()) {
+          finish();
+        }
+      } catch (RuntimeException e) {
+        LOG.warnf("event stream of job %s ends early: %s", jobId, e.getMessage());
+        finish();
+      }
+    }
+
+    /** A job that became terminal without a terminal event here (should not happen) ends too. */
+    private boolean finishedWithoutEvent() {
+      String status = QuarkusTransaction.requiringNew().call(() -> {
+        JobRow job = JobRow.findById(jobId);
+        return job == null ? JobState.FAILED.name() : job.status;
+      });
+      return JobState.valueOf(status).isTerminal()
+          && QuarkusTransaction.requiringNew().call(() -> JobService.eventsAfter(jobId, lastSeq, 1)).isEmpty();
+    }
+
+    private void finish() {
+      ScheduledFuture<?> f = future;
+      if (f != null) {
+        f.cancel(false);
+      }
+      if (!sink.isClosed()) {
+        sink.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package trainyard.api.job;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** A job's row in PostgreSQL: its spec and what the events said about it. */
+@Entity
+@Table(name = "jobs")
+public class JobRow extends PanacheEntityBase {
+  @Id public String id;
+
+  @Column(name = "tenant_id")
+  public String tenantId;
+
+  public String name;
+  public String algorithm;
+
+  @Column(name = "dataset_id")
+  public String datasetId;
+
+  @Column(name = "validation_dataset_id")
+  public String validationDatasetId;
+
+  @Column(name = "spec_json")
+  public String specJson;
+
+  public int priority;
+
+  /** A {@link trainyard.bus.JobState} name. */
+  public String status;
+
+  @Column(name = "status_reason")
+  public String statusReason;
+
+  public double progress;
+  public Integer epoch;
+  public int attempt;
+
+  @Column(name = "executor_id")
+  public String executorId;
+
+  /** JSON object: the latest value of each metric. */
+  @Column(name = "final_metrics")
+  public String finalMetrics;
+
+  @Column(name = "model_id")
+  public String modelId;
+
+  @Column(name = "idempotency_key")
+  public String idempotencyKey;
+
+  @Column(name = "created_at")
+  public Instant createdAt;
+
+  @Column(name = "assigned_at")
+  public Instant assignedAt;
+
+  @Column(name = "started_at")
+  public Instant startedAt;
+
+  @Column(name = "finished_at")
+  public Instant finishedAt;
+
+  @Column(name = "updated_at")
+  public Instant updatedAt;
+
+  /** The tenant's job, or null: another tenant's job does not exist for this one. */
+  public static JobRow owned(String tenantId, String id) {
+    return find("id = ?1 and tenantId = ?2", id, tenantId).firstResult();
+  }
+}

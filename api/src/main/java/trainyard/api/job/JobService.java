@@ -1,0 +1,258 @@
+package trainyard.api.job;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import org.jboss.logging.Logger;
+import trainyard.api.dataset.DatasetRow;
+import trainyard.api.dataset.DatasetStatus;
+import trainyard.api.page.Page;
+import trainyard.api.page.PageRequest;
+import trainyard.api.platform.BlobStore;
+import trainyard.api.platform.Bus;
+import trainyard.api.platform.Ids;
+import trainyard.api.problem.ApiException;
+import trainyard.bus.JobMessage;
+import trainyard.bus.JobState;
+import trainyard.engine.spec.JobSpec;
+
+/**
+ * Submits, lists, reads and cancels jobs. A job is stored before its SUBMIT is published, so a
+ * crash in between loses nothing: the next start re-publishes it ({@link #resubmitUnfinished}).
+ * Thread-safe.
+ */
+@ApplicationScoped
+public class JobService {
+  private static final Logger LOG = Logger.getLogger(JobService.class);
+
+  /** A submitted job and whether this call created it (false: an Idempotency-Key replay). */
+  public record Submitted(JobView job, boolean created) {}
+
+  @Inject Bus bus;
+  @Inject BlobStore blobs;
+  @Inject Clock clock;
+
+  public Submitted submit(String tenantId, String body, String idempotencyKey) {
+    if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
+      throw ApiException.badRequest("invalid_idempotency_key", "Idempotency-Key must be 1..200 characters");
+    }
+    JobSpec spec = JobSpec.parse(body == null ? "" : body);
+    Submitted outcome;
+    try {
+      outcome = QuarkusTransaction.requiringNew().call(() -> insertOrReplay(tenantId, spec, idempotencyKey));
+    } catch (PersistenceException e) {
+      // Two submits with one Idempotency-Key raced; the unique key let one in. Return that one.
+      if (idempotencyKey == null) {
+        throw e;
+      }
+      JobRow first = QuarkusTransaction.requiringNew().call(() -> replay(tenantId, spec, idempotencyKey));
+      if (first == null) {
+        throw e;
+      }
+      outcome = new Submitted(JobView.of(first), false);
+    }
+    if (outcome.created()) {
+      publish(outcome.job());
+    }
+    return outcome;
+  }
+
+  private Submitted insertOrReplay(String tenantId, JobSpec spec, String key) {
+    if (key != null) {
+      JobRow existing = replay(tenantId, spec, key);
+      if (existing != null) {
+        return new Submitted(JobView.of(existing), false);
+      }
+    }
+    requireReady(tenantId, spec.dataset(), "dataset");
+    String validationId = spec.validation() == null ? null : spec.validation().dataset();
+    if (validationId != null) {
+      requireReady(tenantId, validationId, "validation.dataset");
+    }
+    JobRow row = new JobRow();
+    row.id = Ids.newId("job", clock.millis());
+    row.tenantId = tenantId;
+    row.name = spec.name();
+    row.algorithm = spec.algorithm();
+    row.datasetId = spec.dataset();
+    row.validationDatasetId = validationId;
+    row.specJson = spec.toJson();
+    row.priority = spec.priority();
+    row.status = JobState.QUEUED.name();
+    row.attempt = 1;
+    row.idempotencyKey = key;
+    row.createdAt = clock.instant();
+    row.updatedAt = row.createdAt;
+    row.persistAndFlush();
+    return new Submitted(JobView.of(row), true);
+  }
+
+  private static JobRow replay(String tenantId, JobSpec spec, String key) {
+    JobRow existing = JobRow.find("tenantId = ?1 and idempotencyKey = ?2", tenantId, key).firstResult();
+    if (existing != null && !existing.specJson.equals(spec.toJson())) {
+      throw new ApiException(422, "idempotency_key_reused", "Unprocessable request",
+          "Idempotency-Key " + key + " was used for job " + existing.id + " with a different spec");
+    }
+    return existing;
+  }
+
+  private static void requireReady(String tenantId, String datasetId, String field) {
+    DatasetRow dataset = DatasetRow.owned(tenantId, datasetId);
+    if (dataset == null) {
+      throw new ApiException(ApiException.notFound("dataset", datasetId).problem().withField(field));
+    }
+    if (!DatasetStatus.READY.name().equals(dataset.status)) {
+      throw new ApiException(new ApiException(409, "dataset_not_ready", "Dataset not ready",
+          "dataset " + datasetId + " is " + dataset.status + "; jobs need a READY dataset")
+          .problem().withField(field));
+    }
+  }
+
+  private void publish(JobView job) {
+    JobRow row = QuarkusTransaction.requiringNew().call(() -> JobRow.<JobRow>findById(job.id()));
+    publishSubmit(row);
+  }
+
+  void publishSubmit(JobRow row) {
+    String validationDir = row.validationDatasetId == null ? null : blobs.dataset(row.validationDatasetId).toString();
+    bus.publish(JobMessage.submit(row.id, row.tenantId, row.specJson, row.priority,
+        row.createdAt.toEpochMilli(), blobs.dataset(row.datasetId).toString(), validationDir, row.attempt));
+  }
+
+  public JobView get(String tenantId, String jobId) {
+    return QuarkusTransaction.requiringNew().call(() -> JobView.of(owned(tenantId, jobId)));
+  }
+
+  public Page<JobView> list(String tenantId, PageRequest page, String status) {
+    return QuarkusTransaction.requiringNew().call(() -> {
+      StringBuilder query = new StringBuilder("tenantId = ?1");
+      List<Object> args = new ArrayList<>(List.of(tenantId));
+      if (page.cursor() != null) {
+        args.add(page.cursor());
+        query.append(" and id < ?").append(args.size());
+      }
+      if (status != null) {
+        args.add(parseState(status).name());
+        query.append(" and status = ?").append(args.size());
+      }
+      query.append(" order by id desc");
+      List<JobRow> rows = JobRow.<JobRow>find(query.toString(), args.toArray()).page(0, page.limit() + 1).list();
+      return page.page(rows, r -> r.id, JobView::of);
+    });
+  }
+
+  /**
+   * Cancels a job: a QUEUED one at once; an ASSIGNED or RUNNING one when its executor reports
+   * CANCELLED. Either way CANCEL goes to the scheduler.
+   */
+  public JobView cancel(String tenantId, String jobId) {
+    JobRow row = QuarkusTransaction.requiringNew().call(() -> {
+      JobRow job = owned(tenantId, jobId);
+      JobRow locked = JobRow.findById(job.id, LockModeType.PESSIMISTIC_WRITE);
+      JobState state = JobState.valueOf(locked.status);
+      if (state.isTerminal()) {
+        throw new ApiException(409, "job_finished", "Job already finished",
+            "job " + jobId + " is " + state + " and cannot be cancelled");
+      }
+      if (state == JobState.QUEUED) {
+        locked.status = JobState.CANCELLED.name();
+        locked.statusReason = "cancelled by the user while queued";
+        locked.finishedAt = clock.instant();
+        locked.updatedAt = locked.finishedAt;
+        EventStore.record(EventStore.stateRow("api-cancel-" + jobId, jobId, JobState.CANCELLED,
+            locked.statusReason, locked.finishedAt));
+      }
+      return locked;
+    });
+    bus.publish(JobMessage.cancel(row.id, row.tenantId));
+    return JobView.of(row);
+  }
+
+  public List<MetricView> metrics(String tenantId, String jobId, String name) {
+    return QuarkusTransaction.requiringNew().call(() -> {
+      owned(tenantId, jobId);
+      List<MetricRow> rows = name == null
+          ? MetricRow.<MetricRow>find("jobId = ?1 order by id", jobId).list()
+          : MetricRow.<MetricRow>find("jobId = ?1 and name = ?2 order by id", jobId, name).list();
+      List<MetricView> out = new ArrayList<>(rows.size());
+      for (MetricRow r : rows) {
+        out.add(MetricView.of(r));
+      }
+      return out;
+    });
+  }
+
+  /** Events stored after {@code afterSeq}, oldest first, at most {@code limit}. */
+  public List<EventView> events(String tenantId, String jobId, long afterSeq, int limit) {
+    return QuarkusTransaction.requiringNew().call(() -> {
+      owned(tenantId, jobId);
+      return eventsAfter(jobId, afterSeq, limit);
+    });
+  }
+
+  static List<EventView> eventsAfter(String jobId, long afterSeq, int limit) {
+    List<JobEventRow> rows = JobEventRow.<JobEventRow>find("jobId = ?1 and seq > ?2 order by seq", jobId, afterSeq)
+        .page(0, limit).list();
+    List<EventView> out = new ArrayList<>(rows.size());
+    for (JobEventRow r : rows) {
+      out.add(EventView.of(r));
+    }
+    return out;
+  }
+
+  /** The seq of the tenant's event {@code eventId} of this job, or 0 if there is none. */
+  public long seqOf(String tenantId, String jobId, String eventId) {
+    return QuarkusTransaction.requiringNew().call(() -> {
+      owned(tenantId, jobId);
+      JobEventRow row = JobEventRow.findById(eventId);
+      return row == null || !row.jobId.equals(jobId) ? 0L : row.seq;
+    });
+  }
+
+  /**
+   * Re-publishes SUBMIT, attempt + 1, for every job a previous run left unfinished, so that
+   * the scheduler (whose queue lives in memory) knows them again; an executor resumes from
+   * the job's checkpoint. Returns how many were re-published.
+   */
+  public int resubmitUnfinished() {
+    List<JobRow> rows = QuarkusTransaction.requiringNew().call(() -> {
+      List<JobRow> unfinished = JobRow.<JobRow>find("status in ?1 order by id",
+          List.of(JobState.QUEUED.name(), JobState.ASSIGNED.name(), JobState.RUNNING.name())).list();
+      for (JobRow row : unfinished) {
+        // The state stays: events of the new attempt move it on, and a job still running on
+        // an executor of a distributed deployment keeps showing RUNNING.
+        row.attempt++;
+        row.statusReason = "re-submitted after a restart (attempt " + row.attempt + ")";
+        row.updatedAt = clock.instant();
+      }
+      return unfinished;
+    });
+    for (JobRow row : rows) {
+      publishSubmit(row);
+      LOG.infof("re-published job %s, attempt %d", row.id, row.attempt);
+    }
+    return rows.size();
+  }
+
+  static JobRow owned(String tenantId, String jobId) {
+    JobRow row = JobRow.owned(tenantId, jobId);
+    if (row == null) {
+      throw ApiException.notFound("job", jobId);
+    }
+    return row;
+  }
+
+  static JobState parseState(String status) {
+    try {
+      return JobState.valueOf(status.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("invalid_status", "status must be one of "
+          + java.util.Arrays.toString(JobState.values()) + ", got " + status);
+    }
+  }
+}

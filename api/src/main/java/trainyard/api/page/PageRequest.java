@@ -1,0 +1,34 @@
+package trainyard.api.page;
+
+import trainyard.api.problem.ApiException;
+
+/**
+ * {@code ?limit=&cursor=} of a list call. Ids sort by creation time (see Ids), so the cursor
+ * is the last id of the previous page and a page is "ids below the cursor, newest first".
+ */
+public record PageRequest(int limit, String cursor) {
+  public static final int MAX_LIMIT = 200;
+
+  public static PageRequest of(Integer limit, String cursor) {
+    int l = limit == null ? 50 : limit;
+    if (l < 1 || l > MAX_LIMIT) {
+      throw ApiException.badRequest("invalid_limit", "limit must be in 1.." + MAX_LIMIT + ", got " + l);
+    }
+    if (cursor != null && !cursor.matches("[a-z]{2,4}_[0-9a-f]{22}")) {
+      throw ApiException.badRequest("invalid_cursor", "cursor is not one this server gave out: " + cursor);
+    }
+    return new PageRequest(l, cursor);
+  }
+
+  /** Cuts one extra fetched row off and names the cursor of the next page. */
+  public <E, T> Page<T> page(java.util.List<E> rowsPlusOne, java.util.function.Function<E, String> id,
+      java.util.function.Function<E, T> view) {
+    boolean more = rowsPlusOne.size() > limit;
+    java.util.List<E> rows = more ? rowsPlusOne.subList(0, limit) : rowsPlusOne;
+    java.util.List<T> items = new java.util.ArrayList<>(rows.size());
+    for (E row : rows) {
+      items.add(view.apply(row));
+    }
+    return new Page<>(items, more ? id.apply(rows.get(rows.size() - 1)) : null);
+  }
+}

@@ -1,0 +1,69 @@
+package trainyard.api.platform;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.Set;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import trainyard.api.auth.AdminToken;
+import trainyard.api.dataset.Ingestor;
+import trainyard.api.demo.Demo;
+import trainyard.api.job.EventConsumer;
+import trainyard.api.job.JobService;
+import trainyard.api.platform.TrainyardConfig.Role;
+
+/**
+ * Starts the parts of this process in order, by role, and stops them in reverse: the bus
+ * (embedded Kafka unless one is configured), then for the api role the admin token, unfinished
+ * ingestions, the event consumer and the re-publishing of unfinished jobs; then the scheduler
+ * and the executor roles. PostgreSQL (embedded unless configured) is up before any of this:
+ * configuration starts it (see {@link EmbeddedPostgresConfigSourceFactory}).
+ */
+@ApplicationScoped
+public class Platform {
+  private static final Logger LOG = Logger.getLogger(Platform.class);
+
+  @Inject TrainyardConfig config;
+  @Inject Bus bus;
+  @Inject Roles roles;
+  @Inject AdminToken adminToken;
+  @Inject Ingestor ingestor;
+  @Inject EventConsumer events;
+  @Inject JobService jobs;
+  @Inject Demo demo;
+
+  @ConfigProperty(name = "quarkus.http.port")
+  int port;
+
+  void start(@Observes StartupEvent startup) {
+    Set<Role> enabled = config.roles();
+    LOG.infof("starting roles %s with the blob store at %s", enabled, config.dataDir().toAbsolutePath().normalize());
+    bus.start();
+    if (enabled.contains(Role.API)) {
+      String token = adminToken.ensure();
+      ingestor.resumeUnfinished();
+      events.start();
+      int resubmitted = jobs.resubmitUnfinished();
+      if (resubmitted > 0) {
+        LOG.infof("re-published %d unfinished job(s)", resubmitted);
+      }
+      LOG.infof("Trainyard API at http://localhost:%d/api/v1 (dashboard at http://localhost:%d/)%s", port, port,
+          token == null ? "" : "; admin token: " + token);
+    }
+    roles.start(enabled, bus.bootstrapServers());
+    if (config.demo()) {
+      demo.runInBackground(port);
+    }
+  }
+
+  void stop(@Observes ShutdownEvent shutdown) {
+    demo.stop();
+    roles.stop();
+    events.stop();
+    bus.stop();
+    EmbeddedPostgresServer.stop();
+  }
+}

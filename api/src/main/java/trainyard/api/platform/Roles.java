@@ -1,0 +1,71 @@
+package trainyard.api.platform;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Set;
+import org.jboss.logging.Logger;
+import trainyard.api.platform.TrainyardConfig.Role;
+import trainyard.bus.Capacity;
+import trainyard.executor.Executor;
+import trainyard.executor.ExecutorOptions;
+import trainyard.scheduler.Scheduler;
+import trainyard.scheduler.SchedulerOptions;
+
+/**
+ * The scheduler and executor roles of this process: the runtime's own objects, started on the
+ * bus. Thread-safe: start and stop are synchronized.
+ */
+@ApplicationScoped
+public class Roles {
+  private static final Logger LOG = Logger.getLogger(Roles.class);
+  private static final int MIN_DEFAULT_CORES = 4;
+
+  @Inject TrainyardConfig config;
+  @Inject BlobStore blobs;
+
+  private Scheduler scheduler; // Guarded by this
+  private Executor executor; // Guarded by this
+
+  synchronized void start(Set<Role> roles, String bootstrapServers) {
+    if (roles.contains(Role.SCHEDULER)) {
+      scheduler = Scheduler.start(bootstrapServers, SchedulerOptions.defaults());
+      LOG.info("scheduler role started");
+    }
+    if (roles.contains(Role.EXECUTOR)) {
+      ExecutorOptions options = executorOptions();
+      executor = Executor.start(bootstrapServers, options);
+      LOG.infof("executor role started as %s with %s", options.id(), options.capacity());
+    }
+  }
+
+  private ExecutorOptions executorOptions() {
+    TrainyardConfig.Executor c = config.executor();
+    ExecutorOptions defaults = ExecutorOptions.defaults(c.id().orElseGet(Roles::hostName), blobs.root());
+    Capacity d = defaults.capacity();
+    // Threads, not pinned cores: at least 4, so that the default spec (2 workers, 1 server)
+    // runs on a 2-core machine.
+    int cores = c.cores().orElse(Math.max(MIN_DEFAULT_CORES, d.cores()));
+    return defaults.withCapacity(new Capacity(cores, c.gpus(), c.memoryMb().orElse(d.memoryMb())));
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "executor-1";
+    }
+  }
+
+  synchronized void stop() {
+    if (executor != null) {
+      executor.close();
+      executor = null;
+    }
+    if (scheduler != null) {
+      scheduler.close();
+      scheduler = null;
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package trainyard.api;
+
+import static io.restassured.RestAssured.given;
+
+import io.restassured.path.json.JsonPath;
+import io.restassured.specification.RequestSpecification;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+
+/** Small helpers shared by the REST tests: tenants, uploads, and polling with a deadline. */
+final class Api {
+  static final Duration DEADLINE = Duration.ofSeconds(60);
+
+  private Api() {}
+
+  static RequestSpecification as(String token) {
+    return given().header("Authorization", "Bearer " + token);
+  }
+
+  /** A new tenant with a unique name; returns its token. */
+  static String newTenant(String prefix) {
+    return as(TestStores.ADMIN_TOKEN).contentType("application/json")
+        .body("{\"tenant\": \"" + prefix + "-" + UUID.randomUUID().toString().substring(0, 8) + "\"}")
+        .post("/api/v1/tokens").then().statusCode(201).extract().path("token");
+  }
+
+  static String upload(String token, String name, String libsvm) {
+    return upload(token, name, libsvm.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  static String upload(String token, String name, byte[] body) {
+    return as(token).body(body).contentType("application/octet-stream")
+        .post("/api/v1/datasets?name=" + name + "&format=libsvm")
+        .then().statusCode(202).extract().path("id");
+  }
+
+  /** Polls {@code path} until its {@code status} is one of {@code wanted}; returns the body. */
+  static JsonPath waitForStatus(String token, String path, String... wanted) {
+    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    String status = null;
+    while (System.nanoTime() < deadline) {
+      JsonPath body = as(token).get(path).then().statusCode(200).extract().jsonPath();
+      status = body.getString("status");
+      for (String w : wanted) {
+        if (w.equals(status)) {
+          return body;
+        }
+      }
+      pause();
+    }
+    throw new AssertionError(path + " did not reach " + String.join("|", wanted) + " within "
+        + DEADLINE.toSeconds() + " s; last status " + status);
+  }
+
+  static String readyDataset(String token, String name, String libsvm) {
+    String id = upload(token, name, libsvm);
+    waitForStatus(token, "/api/v1/datasets/" + id, "READY");
+    return id;
+  }
+
+  static String spec(String datasetId, String extra) {
+    return "{\"name\": \"t\", \"algorithm\": \"linear\", \"dataset\": \"" + datasetId + "\""
+        + (extra.isEmpty() ? "" : ", " + extra) + "}";
+  }
+
+  static void pause() {
+    try {
+      Thread.sleep(50);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
+}

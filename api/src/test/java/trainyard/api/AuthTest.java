@@ -1,0 +1,76 @@
+package trainyard.api;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.containsString;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(TestStores.class)
+class AuthTest {
+  @Test
+  void everyCallNeedsABearerToken() {
+    given().get("/api/v1/datasets").then().statusCode(401)
+        .contentType("application/problem+json")
+        .body("code", equalTo("unauthorized"), "status", equalTo(401));
+    given().header("Authorization", "Basic abc").get("/api/v1/jobs").then().statusCode(401);
+    given().post("/api/v1/jobs/job_x/cancel").then().statusCode(401);
+  }
+
+  @Test
+  void anUnknownTokenIsRefused() {
+    Api.as("ty_not-a-token").get("/api/v1/models/mdl_x").then().statusCode(401)
+        .body("code", equalTo("unauthorized"), "detail", equalTo("the bearer token is not valid"));
+  }
+
+  @Test
+  void onlyAnAdminMakesTokens() {
+    String tenant = Api.newTenant("plain");
+    Api.as(tenant).contentType("application/json").body("{\"tenant\": \"other\"}")
+        .post("/api/v1/tokens").then().statusCode(403).body("code", equalTo("admin_required"));
+  }
+
+  @Test
+  void aTenantNameIsValidated() {
+    Api.as(TestStores.ADMIN_TOKEN).contentType("application/json").body("{\"tenant\": \"a b/c\"}")
+        .post("/api/v1/tokens").then().statusCode(400).body("code", equalTo("invalid_tenant"));
+  }
+
+  @Test
+  void aTenantNeverSeesAnotherTenantsThings() {
+    String alice = Api.newTenant("alice");
+    String bob = Api.newTenant("bob");
+    String dataset = Api.readyDataset(alice, "private", "1 1:1\n0 2:1\n");
+    Api.as(bob).get("/api/v1/datasets/" + dataset).then().statusCode(404)
+        .body("code", equalTo("dataset_not_found"));
+    Api.as(bob).delete("/api/v1/datasets/" + dataset).then().statusCode(404);
+    Api.as(bob).get("/api/v1/datasets").then().statusCode(200)
+        .body("items.id", not(org.hamcrest.Matchers.hasItem(dataset)));
+    // Bob cannot train on Alice's dataset: it does not exist for him.
+    Api.as(bob).contentType("application/json").body(Api.spec(dataset, "")).post("/api/v1/jobs")
+        .then().statusCode(404).body("code", equalTo("dataset_not_found"), "field", equalTo("dataset"));
+    String job = Api.as(alice).contentType("application/json")
+        .body(Api.spec(dataset, "\"resources\": {\"gpus\": 64}")).post("/api/v1/jobs")
+        .then().statusCode(201).extract().path("id");
+    Api.as(bob).get("/api/v1/jobs/" + job).then().statusCode(404).body("code", equalTo("job_not_found"));
+    Api.as(bob).get("/api/v1/jobs/" + job + "/events").then().statusCode(404);
+    Api.as(bob).get("/api/v1/jobs/" + job + "/metrics").then().statusCode(404);
+    Api.as(bob).post("/api/v1/jobs/" + job + "/cancel").then().statusCode(404);
+    Api.as(bob).get("/api/v1/jobs").then().statusCode(200).body("items.id", not(org.hamcrest.Matchers.hasItem(job)));
+    Api.as(alice).post("/api/v1/jobs/" + job + "/cancel").then().statusCode(202);
+  }
+
+  @Test
+  void errorsCarryNoClassNamesOrStackTraces() {
+    String token = Api.newTenant("errors");
+    String body = Api.as(token).contentType("application/json").body("{not json")
+        .post("/api/v1/jobs").then().statusCode(400).contentType("application/problem+json")
+        .extract().asString();
+    org.hamcrest.MatcherAssert.assertThat(body, not(containsString("Exception")));
+    org.hamcrest.MatcherAssert.assertThat(body, not(containsString("at trainyard")));
+  }
+}

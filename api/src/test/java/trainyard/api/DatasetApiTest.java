@@ -1,0 +1,122 @@
+package trainyard.api;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(TestStores.class)
+class DatasetApiTest {
+  private static final String GOOD = "1 1:1 3:0.5\n0 2:1\n1 1:1 4:2\n0 3:1 5:1\n";
+
+  @Test
+  void anUploadIsIngestedAndDescribed() {
+    String token = Api.newTenant("ds");
+    String id = Api.upload(token, "good", GOOD);
+    JsonPath ds = Api.waitForStatus(token, "/api/v1/datasets/" + id, "READY");
+    assertEquals("good", ds.getString("name"));
+    assertEquals("libsvm", ds.getString("format"));
+    assertEquals(4, ds.getLong("stats.rows"));
+    assertEquals(5, ds.getLong("stats.features"));
+    assertEquals(7, ds.getLong("stats.nonZeros"));
+    assertEquals(2, ds.getLong("stats.positives"));
+    assertEquals(2, ds.getLong("stats.negatives"));
+    assertEquals(1, ds.getInt("stats.shards"));
+    assertEquals(GOOD.length(), ds.getLong("uploadBytes"));
+    assertFalse(Files.exists(dataDir().resolve("uploads").resolve(id + ".part")), "the raw upload is removed");
+    Api.as(token).get("/api/v1/datasets/" + id).then().body("readyAt", org.hamcrest.Matchers.notNullValue());
+  }
+
+  @Test
+  void gzipIsAccepted() throws IOException {
+    String token = Api.newTenant("gz");
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+      gz.write(GOOD.getBytes(StandardCharsets.US_ASCII));
+    }
+    String id = Api.upload(token, "zipped", bytes.toByteArray());
+    JsonPath ds = Api.waitForStatus(token, "/api/v1/datasets/" + id, "READY");
+    assertEquals(4, ds.getLong("stats.rows"));
+    assertEquals(true, ds.getBoolean("gzip"));
+  }
+
+  @Test
+  void aMalformedFileFailsWithItsBadLines() {
+    String token = Api.newTenant("bad");
+    String id = Api.upload(token, "broken", "1 1:1\n0 2:abc\n1 3:1\nnot-a-label 1:1\n");
+    JsonPath ds = Api.waitForStatus(token, "/api/v1/datasets/" + id, "FAILED");
+    assertEquals(2, ds.getLong("badLines[0].line"));
+    assertEquals(4, ds.getLong("badLines[1].line"));
+    org.hamcrest.MatcherAssert.assertThat(ds.getString("error"), containsString("line 2"));
+    org.junit.jupiter.api.Assertions.assertNull(ds.get("stats"));
+    assertFalse(Files.exists(dataDir().resolve("datasets").resolve(id)), "nothing half-ingested is left");
+  }
+
+  @Test
+  void badUploadRequestsAreRefused() {
+    String token = Api.newTenant("req");
+    Api.as(token).body(GOOD).post("/api/v1/datasets?name=x&format=parquet").then().statusCode(400)
+        .contentType("application/problem+json").body("code", equalTo("unknown_format"));
+    Api.as(token).body(GOOD).post("/api/v1/datasets?format=libsvm").then().statusCode(400)
+        .body("code", equalTo("invalid_name"));
+    Api.as(token).body(new byte[0]).post("/api/v1/datasets?name=empty").then().statusCode(400)
+        .body("code", equalTo("empty_upload"));
+    Api.as(token).body(GOOD).post("/api/v1/datasets?name=x&hashBits=41").then().statusCode(400)
+        .body("code", equalTo("invalid_hash_bits"));
+    Api.as(token).get("/api/v1/datasets/ds_nope").then().statusCode(404).body("code", equalTo("dataset_not_found"));
+    Api.as(token).get("/api/v1/datasets?limit=0").then().statusCode(400).body("code", equalTo("invalid_limit"));
+    Api.as(token).get("/api/v1/datasets?cursor=zzz").then().statusCode(400).body("code", equalTo("invalid_cursor"));
+  }
+
+  @Test
+  void listsArePagedNewestFirst() {
+    String token = Api.newTenant("pages");
+    String a = Api.upload(token, "a", GOOD);
+    String b = Api.upload(token, "b", GOOD);
+    String c = Api.upload(token, "c", GOOD);
+    JsonPath first = Api.as(token).get("/api/v1/datasets?limit=2").then().statusCode(200)
+        .body("items", hasSize(2)).extract().jsonPath();
+    assertEquals(c, first.getString("items[0].id"));
+    assertEquals(b, first.getString("items[1].id"));
+    String cursor = first.getString("nextCursor");
+    Api.as(token).get("/api/v1/datasets?limit=2&cursor=" + cursor).then().statusCode(200)
+        .body("items", hasSize(1), "items[0].id", equalTo(a), "nextCursor", nullValue());
+  }
+
+  @Test
+  void aDatasetCanBeDeletedUnlessAJobUsesIt() {
+    String token = Api.newTenant("del");
+    String unused = Api.readyDataset(token, "unused", GOOD);
+    Api.as(token).delete("/api/v1/datasets/" + unused).then().statusCode(204);
+    Api.as(token).get("/api/v1/datasets/" + unused).then().statusCode(404);
+    assertFalse(Files.exists(dataDir().resolve("datasets").resolve(unused)));
+
+    String used = Api.readyDataset(token, "used", GOOD);
+    String job = Api.as(token).contentType("application/json")
+        .body(Api.spec(used, "\"resources\": {\"gpus\": 64}")).post("/api/v1/jobs")
+        .then().statusCode(201).extract().path("id");
+    assertNotEquals(null, job);
+    Api.as(token).delete("/api/v1/datasets/" + used).then().statusCode(409).body("code", equalTo("dataset_in_use"));
+    Api.as(token).post("/api/v1/jobs/" + job + "/cancel").then().statusCode(202);
+  }
+
+  static Path dataDir() {
+    return Path.of(org.eclipse.microprofile.config.ConfigProvider.getConfig()
+        .getValue("trainyard.data-dir", String.class));
+  }
+}

@@ -1,0 +1,121 @@
+package trainyard.api;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(TestStores.class)
+class JobApiTest {
+  /** No executor has 64 GPUs: a job asking for them waits in the queue, with a reason. */
+  static final String UNPLACEABLE = "\"resources\": {\"workers\": 1, \"servers\": 1, \"gpus\": 64}";
+
+  private String token;
+  private String dataset;
+
+  @BeforeEach
+  void tenantWithData() {
+    token = Api.newTenant("jobs");
+    dataset = Api.readyDataset(token, "train", "1 1:1 2:1\n0 3:1\n1 1:1\n0 2:1 3:1\n");
+  }
+
+  @Test
+  void unknownSpecKeysAreRefusedWithTheirField() {
+    submit(Api.spec(dataset, "\"params\": {\"epochz\": 3}")).then().statusCode(400)
+        .contentType("application/problem+json")
+        .body("code", equalTo("unknown_field"), "field", equalTo("params.epochz"),
+            "detail", containsString("epochz"));
+  }
+
+  @Test
+  void outOfRangeValuesAreRefused() {
+    submit(Api.spec(dataset, "\"params\": {\"batchSize\": 0}")).then().statusCode(400)
+        .body("code", equalTo("out_of_range"), "field", equalTo("params.batchSize"), "detail", containsString("0"));
+    submit(Api.spec(dataset, "\"priority\": 5000")).then().statusCode(400)
+        .body("code", equalTo("out_of_range"), "field", equalTo("priority"));
+  }
+
+  @Test
+  void malformedJsonIsRefused() {
+    submit("{\"name\": ").then().statusCode(400).body("code", equalTo("malformed_json"));
+  }
+
+  @Test
+  void aDatasetThatIsNotReadyIsRefused() {
+    String failed = Api.upload(token, "broken", "1 1:x\n");
+    Api.waitForStatus(token, "/api/v1/datasets/" + failed, "FAILED");
+    submit(Api.spec(failed, "")).then().statusCode(409)
+        .body("code", equalTo("dataset_not_ready"), "field", equalTo("dataset"), "detail", containsString("FAILED"));
+    submit(Api.spec(dataset, "\"validation\": {\"dataset\": \"" + failed + "\"}")).then().statusCode(409)
+        .body("code", equalTo("dataset_not_ready"), "field", equalTo("validation.dataset"));
+    submit(Api.spec("ds_01a21c3508dc00d6010a77", "")).then().statusCode(404).body("code", equalTo("dataset_not_found"));
+  }
+
+  @Test
+  void aWaitingJobSaysWhyAndCanBeCancelled() {
+    String id = submit(Api.spec(dataset, UNPLACEABLE)).then().statusCode(201)
+        .header("Location", containsString("/api/v1/jobs/"))
+        .body("status", equalTo("QUEUED"), "attempt", equalTo(1), "spec.resources.gpus", equalTo(64))
+        .extract().path("id");
+    JsonPath waiting = waitForReason(id);
+    org.hamcrest.MatcherAssert.assertThat(waiting.getString("statusReason"), containsString("GPU"));
+    Api.as(token).post("/api/v1/jobs/" + id + "/cancel").then().statusCode(202)
+        .body("status", equalTo("CANCELLED"), "finishedAt", notNullValue());
+    Api.as(token).get("/api/v1/jobs/" + id + "/events").then().statusCode(200)
+        .body("state", hasItem("CANCELLED"));
+    Api.as(token).post("/api/v1/jobs/" + id + "/cancel").then().statusCode(409).body("code", equalTo("job_finished"));
+    Api.as(token).get("/api/v1/jobs?status=cancelled").then().statusCode(200).body("items.id", hasItem(id));
+  }
+
+  @Test
+  void anIdempotencyKeyReturnsTheSameJob() {
+    String spec = Api.spec(dataset, UNPLACEABLE);
+    String first = Api.as(token).header("Idempotency-Key", "retry-1").contentType("application/json").body(spec)
+        .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+    Api.as(token).header("Idempotency-Key", "retry-1").contentType("application/json").body(spec)
+        .post("/api/v1/jobs").then().statusCode(200).body("id", equalTo(first));
+    Api.as(token).header("Idempotency-Key", "retry-1").contentType("application/json")
+        .body(Api.spec(dataset, UNPLACEABLE + ", \"priority\": 3"))
+        .post("/api/v1/jobs").then().statusCode(422).body("code", equalTo("idempotency_key_reused"));
+    // Another tenant's key space is its own.
+    String other = Api.newTenant("jobs-other");
+    String otherData = Api.readyDataset(other, "d", "1 1:1\n0 2:1\n");
+    String second = Api.as(other).header("Idempotency-Key", "retry-1").contentType("application/json")
+        .body(Api.spec(otherData, UNPLACEABLE)).post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+    org.junit.jupiter.api.Assertions.assertNotEquals(first, second);
+    Api.as(token).post("/api/v1/jobs/" + first + "/cancel").then().statusCode(202);
+    Api.as(other).post("/api/v1/jobs/" + second + "/cancel").then().statusCode(202);
+  }
+
+  @Test
+  void unknownJobsAnd404s() {
+    Api.as(token).get("/api/v1/jobs/job_nope").then().statusCode(404).body("code", equalTo("job_not_found"));
+    Api.as(token).get("/api/v1/jobs?status=sleeping").then().statusCode(400).body("code", equalTo("invalid_status"));
+    Api.as(token).get("/api/v1/models/mdl_nope").then().statusCode(404).body("code", equalTo("model_not_found"));
+  }
+
+  private JsonPath waitForReason(String id) {
+    long deadline = System.nanoTime() + Api.DEADLINE.toNanos();
+    while (System.nanoTime() < deadline) {
+      JsonPath job = Api.as(token).get("/api/v1/jobs/" + id).then().statusCode(200).extract().jsonPath();
+      if (job.getString("statusReason") != null) {
+        assertEquals("QUEUED", job.getString("status"));
+        return job;
+      }
+      Api.pause();
+    }
+    throw new AssertionError("job " + id + " got no statusReason");
+  }
+
+  private io.restassured.response.Response submit(String spec) {
+    return Api.as(token).contentType("application/json").body(spec).post("/api/v1/jobs");
+  }
+}

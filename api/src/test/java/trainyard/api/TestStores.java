@@ -1,0 +1,41 @@
+package trainyard.api;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A fresh blob store for the test run: the embedded PostgreSQL and Kafka of the one shared
+ * application boot live under it, and it is deleted afterwards.
+ */
+public class TestStores implements QuarkusTestResourceLifecycleManager {
+  public static final String ADMIN_TOKEN = "test-admin-token";
+  private Path dir;
+
+  @Override
+  public Map<String, String> start() {
+    try {
+      dir = Files.createTempDirectory("trainyard-test-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Map.of("trainyard.data-dir", dir.toString(), "trainyard.admin-token", ADMIN_TOKEN);
+  }
+
+  @Override
+  public void stop() {
+    if (dir == null) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package trainyard.bus;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class JsonTest {
+  @Test
+  void everyMessageRoundTrips() {
+    JobMessage job = JobMessage.submit("job-1", "t1", "{\"name\":\"x\"}", 3, 1_700_000_000_000L,
+        "/data/datasets/ds1", null, 2);
+    Assignment run = Assignment.run("exec-1", job);
+    JobEvent metric = JobEvent.metric("job-1", 2, 40L, Map.of("train_loss", 0.5, "val_auc", 0.75),
+        "exec-1", 123L);
+    Heartbeat beat = new Heartbeat("exec-1", 8, 1, 4096, 5, 0, 2048, List.of("job-1"), 99L);
+
+    assertEquals(job, roundTrip(job, JobMessage.class));
+    assertEquals(run, roundTrip(run, Assignment.class));
+    assertEquals(metric, roundTrip(metric, JobEvent.class));
+    assertEquals(beat, roundTrip(beat, Heartbeat.class));
+  }
+
+  @Test
+  void nullFieldsAreLeftOut() {
+    String json = new String(Json.write(JobEvent.log("job-1", "hello", null, 5L)),
+        StandardCharsets.UTF_8);
+    assertTrue(json.contains("\"message\":\"hello\""), json);
+    assertFalse(json.contains("modelPath"), json);
+    assertFalse(json.contains("executorId"), json);
+  }
+
+  @Test
+  void unknownFieldsFromANewerWriterAreIgnored() {
+    String json = "{\"type\":\"CANCEL\",\"jobId\":\"job-9\",\"tenantId\":\"t\",\"fromTheFuture\":{\"a\":1}}";
+    JobMessage read = Json.read(json.getBytes(StandardCharsets.UTF_8), JobMessage.class);
+    assertEquals(JobMessage.cancel("job-9", "t"), read);
+  }
+
+  @Test
+  void aBadMessageNamesItsTypeAndWhy() {
+    Json.BadMessageException noJobId = assertThrows(Json.BadMessageException.class,
+        () -> Json.read("{\"type\":\"SUBMIT\"}".getBytes(StandardCharsets.UTF_8), JobMessage.class));
+    assertTrue(noJobId.getMessage().contains("JobMessage"), noJobId.getMessage());
+    assertTrue(noJobId.getMessage().contains("jobId"), noJobId.getMessage());
+
+    Json.BadMessageException badType = assertThrows(Json.BadMessageException.class,
+        () -> Json.read("{\"type\":\"EXPLODE\",\"jobId\":\"j\"}".getBytes(StandardCharsets.UTF_8),
+            JobMessage.class));
+    assertTrue(badType.getMessage().contains("EXPLODE"), badType.getMessage());
+
+    assertThrows(Json.BadMessageException.class,
+        () -> Json.read("not json".getBytes(StandardCharsets.UTF_8), Heartbeat.class));
+  }
+
+  private static <T> T roundTrip(T message, Class<T> type) {
+    return Json.read(Json.write(message), type);
+  }
+}

@@ -1,0 +1,135 @@
+package trainyard.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code trainyard datasets ls|show|rm|upload}. */
+@Command(name = "datasets", description = "List, show, delete and upload datasets.",
+    subcommands = {DatasetsCommand.Ls.class, DatasetsCommand.ShowDataset.class,
+        DatasetsCommand.Rm.class, UploadCommand.class})
+final class DatasetsCommand extends Group {
+
+  static String path(String id) {
+    return "/api/v1/datasets/" + ApiClient.seg(id);
+  }
+
+  @Command(name = "ls", description = "List datasets, newest first.")
+  static final class Ls extends Leaf {
+    @Option(names = "--limit", paramLabel = "N", description = "at most N rows (default 50)")
+    int limit = 50;
+
+    @Option(names = "--cursor", paramLabel = "C", description = "continue a previous listing")
+    String cursor;
+
+    @Override
+    public Integer call() {
+      JsonNode list = api().get(ApiClient.query("/api/v1/datasets",
+          ApiClient.params("limit", limit, "cursor", cursor)));
+      if (json()) {
+        printJson(list);
+        return 0;
+      }
+      Table t = new Table("ID", "NAME", "FORMAT", "STATUS", "ROWS", "FEATURES", "CREATED");
+      for (JsonNode d : Json.items(list)) {
+        JsonNode stats = d.path("stats");
+        t.row(Json.text(d, "id"), Json.text(d, "name"), Json.text(d, "format"),
+            Json.text(d, "status"), Json.text(stats, "rows"), Json.text(stats, "features"),
+            Json.text(d, "createdAt"));
+      }
+      t.print(out());
+      Lists.moreHint(console().err(), list);
+      return 0;
+    }
+  }
+
+  @Command(name = "show", description = "Show a dataset: status, statistics, bad lines.")
+  static final class ShowDataset extends Leaf {
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Override
+    public Integer call() {
+      JsonNode d = api().get(path(id));
+      if (json()) {
+        printJson(d);
+      } else {
+        Show.print(out(), d);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "rm", description = "Delete a dataset.")
+  static final class Rm extends Leaf {
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Override
+    public Integer call() {
+      JsonNode answer = api().delete(path(id));
+      if (json()) {
+        printJson(answer.isMissingNode()
+            ? Json.MAPPER.createObjectNode().put("id", id).put("deleted", true) : answer);
+      } else {
+        out().println("deleted " + id);
+      }
+      return 0;
+    }
+  }
+
+  /** Waits for ingestion; returns the final dataset (READY or FAILED). */
+  static JsonNode awaitIngestion(ApiClient api, Console console, String id) {
+    String last = "";
+    while (true) {
+      JsonNode d = api.get(path(id));
+      String status = d.path("status").asText("");
+      if (!status.equals(last)) {
+        console.err().println("dataset " + id + ": " + status);
+        last = status;
+      }
+      if (status.equals("READY") || status.equals("FAILED")) {
+        return d;
+      }
+      console.pause(500);
+    }
+  }
+
+  /** Prints why ingestion failed: the error and the first bad lines, one per line. */
+  static void printFailure(PrintStream err, JsonNode d) {
+    String error = Json.text(d, "error");
+    err.println("error: dataset " + Json.text(d, "id") + " FAILED" + (error.equals("-") ? "" : ": " + error));
+    for (JsonNode b : d.path("badLines")) {
+      StringBuilder sb = new StringBuilder("  line ").append(Json.text(b, "line"));
+      if (b.hasNonNull("column")) {
+        sb.append(", column ").append(b.get("column").asText());
+      }
+      sb.append(": ").append(Json.text(b, "reason"));
+      if (b.hasNonNull("text")) {
+        sb.append("  | ").append(Problems.oneLine(b.get("text").asText()));
+      }
+      err.println(sb);
+    }
+  }
+
+  /** The format implied by a file name: .csv is csv, anything else libsvm (.gz ignored). */
+  static String formatOf(Path file) {
+    String n = stripGz(file.getFileName().toString().toLowerCase(Locale.ROOT));
+    return n.endsWith(".csv") ? "csv" : "libsvm";
+  }
+
+  /** A dataset name from a file name: {@code clicks.libsvm.gz} is {@code clicks}. */
+  static String nameOf(Path file) {
+    String n = stripGz(file.getFileName().toString());
+    int dot = n.lastIndexOf('.');
+    return dot > 0 ? n.substring(0, dot) : n;
+  }
+
+  private static String stripGz(String n) {
+    return n.toLowerCase(Locale.ROOT).endsWith(".gz") ? n.substring(0, n.length() - 3) : n;
+  }
+}

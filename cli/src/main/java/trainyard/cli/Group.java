@@ -1,0 +1,17 @@
+package trainyard.cli;
+
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** A command that only holds subcommands; run alone it is a usage error naming them. */
+abstract class Group implements Runnable {
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "missing subcommand: one of "
+        + String.join(", ", spec.subcommands().keySet()));
+  }
+}

@@ -1,0 +1,102 @@
+package trainyard.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** What a person sees of a job while watching it; pure formatting. */
+final class JobView {
+  static final List<String> METRIC_ORDER = List.of("train_loss", "val_logloss", "val_auc",
+      "val_accuracy", "val_rmse", "examples_per_sec");
+
+  private JobView() {}
+
+  static boolean terminal(String status) {
+    return status.equals("SUCCEEDED") || status.equals("FAILED") || status.equals("CANCELLED");
+  }
+
+  /** The latest value of each metric: the entry with the highest step (then the later one). */
+  static Map<String, Double> latest(JsonNode metrics) {
+    Map<String, Double> value = new LinkedHashMap<>();
+    Map<String, Long> step = new LinkedHashMap<>();
+    for (JsonNode m : Json.items(metrics)) {
+      String name = m.path("name").asText("");
+      if (name.isEmpty() || !m.path("value").isNumber()) {
+        continue;
+      }
+      long s = m.path("step").asLong(m.path("epoch").asLong(0));
+      Long seen = step.get(name);
+      if (seen == null || s >= seen) {
+        step.put(name, s);
+        value.put(name, m.path("value").asDouble());
+      }
+    }
+    return value;
+  }
+
+  /** A {@code {"name": value}} JSON object as a map of its numeric members. */
+  static Map<String, Double> numbers(JsonNode object) {
+    Map<String, Double> m = new LinkedHashMap<>();
+    object.fields().forEachRemaining(e -> {
+      if (e.getValue().isNumber()) {
+        m.put(e.getKey(), e.getValue().asDouble());
+      }
+    });
+    return m;
+  }
+
+  /** {@code train_loss 0.4123  val_auc 0.8123}, known metrics first in a fixed order. */
+  static String metrics(Map<String, Double> latest) {
+    StringBuilder sb = new StringBuilder();
+    for (String name : METRIC_ORDER) {
+      if (latest.containsKey(name)) {
+        append(sb, name, latest.get(name));
+      }
+    }
+    for (Map.Entry<String, Double> e : latest.entrySet()) {
+      if (!METRIC_ORDER.contains(e.getKey())) {
+        append(sb, e.getKey(), e.getValue());
+      }
+    }
+    return sb.toString();
+  }
+
+  private static void append(StringBuilder sb, String name, double v) {
+    if (sb.length() > 0) {
+      sb.append("  ");
+    }
+    sb.append(name).append(' ').append(number(v));
+  }
+
+  static String number(double v) {
+    if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+      return String.valueOf((long) v);
+    }
+    return Math.abs(v) >= 1000 ? String.format(Locale.ROOT, "%.0f", v)
+        : String.format(Locale.ROOT, "%.4f", v);
+  }
+
+  /** {@code RUNNING    [######------]  52%  epoch 2  train_loss 0.41 ...  (reason)}. */
+  static String line(JsonNode job, Map<String, Double> latest) {
+    String status = job.path("status").asText("?");
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-9s", status));
+    if (job.path("progress").isNumber()) {
+      double p = job.path("progress").asDouble();
+      sb.append(' ').append(ProgressFormat.bar(p, 20)).append(' ').append(ProgressFormat.percent(p));
+    }
+    if (job.path("epoch").isNumber()) {
+      sb.append("  epoch ").append(job.path("epoch").asInt());
+    }
+    String m = metrics(latest);
+    if (!m.isEmpty()) {
+      sb.append("  ").append(m);
+    }
+    String reason = job.path("statusReason").asText("");
+    if (!reason.isEmpty()) {
+      sb.append("  (").append(Problems.oneLine(reason)).append(')');
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,167 @@
+package trainyard.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code trainyard jobs submit|ls|show|cancel|watch|logs}. */
+@Command(name = "jobs", description = "Submit, list, show, cancel, watch jobs and read their logs.",
+    subcommands = {JobsCommand.Submit.class, JobsCommand.Ls.class, JobsCommand.ShowJob.class,
+        JobsCommand.Cancel.class, WatchCommand.class, LogsCommand.class})
+final class JobsCommand extends Group {
+
+  static String path(String id) {
+    return "/api/v1/jobs/" + ApiClient.seg(id);
+  }
+
+  @Command(name = "submit",
+      description = {"Submit a job from SPEC.json, from options, or both (options win):",
+          "  trainyard jobs submit --algorithm fm --dataset ds_1 \\",
+          "      --set dim=8 --set epochs=3",
+          "--set keys: name, algorithm, dataset, priority; loss, optimizer,",
+          "  learningRate, l1, l2, dim, epochs, batchSize, hidden (64,32),",
+          "  threshold, hashBits, seed; workers, servers, gpus; maxDelay;",
+          "  maxSeconds; fraction, validationDataset; or a dotted path such",
+          "  as params.dim."})
+  static final class Submit extends Leaf {
+    @Parameters(paramLabel = "SPEC.json", arity = "0..1", description = "a job spec file")
+    Path specFile;
+
+    @Option(names = "--algorithm", paramLabel = "A", description = "linear, fm or mlp")
+    String algorithm;
+
+    @Option(names = "--dataset", paramLabel = "ID", description = "training dataset id")
+    String dataset;
+
+    @Option(names = "--name", paramLabel = "N", description = "job name")
+    String name;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "set a spec field (repeatable)")
+    List<String> sets = new ArrayList<>();
+
+    @Option(names = "--idempotency-key", paramLabel = "K",
+        description = "a retried submit with the same key returns the same job")
+    String idempotencyKey;
+
+    @Option(names = "--watch", description = "then watch it like 'jobs watch'")
+    boolean watch;
+
+    @Option(names = "--dry-run", description = "print the spec that would be sent; send nothing")
+    boolean dryRun;
+
+    @Override
+    public Integer call() {
+      JsonNode base = specFile == null ? null : readSpec(specFile);
+      ObjectNode spec = SpecBuilder.build(base, algorithm, dataset, name, sets);
+      if (dryRun) {
+        printJson(spec);
+        return 0;
+      }
+      JsonNode job = api().postJson("/api/v1/jobs", spec,
+          idempotencyKey == null ? Map.of() : Map.of("Idempotency-Key", idempotencyKey));
+      String id = job.path("id").asText("");
+      if (watch && !id.isEmpty()) {
+        console().err().println("submitted " + id);
+        return WatchCommand.watch(api(), console(), id, json(), 1000);
+      }
+      if (json()) {
+        printJson(job);
+      } else {
+        out().println(id + "  " + Json.text(job, "status"));
+      }
+      return 0;
+    }
+
+    static JsonNode readSpec(Path file) {
+      String text;
+      try {
+        text = Files.readString(file);
+      } catch (IOException e) {
+        throw CliException.usage("cannot read " + file + ": " + e.getMessage());
+      }
+      try {
+        return Json.MAPPER.readTree(text);
+      } catch (IOException e) {
+        throw CliException.usage(file + " is not valid JSON: " + Problems.oneLine(
+            e.getMessage() == null ? "" : e.getMessage().split("\n")[0]));
+      }
+    }
+  }
+
+  @Command(name = "ls", description = "List jobs, newest first.")
+  static final class Ls extends Leaf {
+    @Option(names = "--status", paramLabel = "S", description = "only jobs in this state")
+    String status;
+
+    @Option(names = "--limit", paramLabel = "N", description = "at most N rows (default 50)")
+    int limit = 50;
+
+    @Option(names = "--cursor", paramLabel = "C", description = "continue a previous listing")
+    String cursor;
+
+    @Override
+    public Integer call() {
+      JsonNode list = api().get(ApiClient.query("/api/v1/jobs",
+          ApiClient.params("status", status, "limit", limit, "cursor", cursor)));
+      if (json()) {
+        printJson(list);
+        return 0;
+      }
+      Table t = new Table("ID", "NAME", "ALGORITHM", "STATUS", "PROGRESS", "CREATED", "WHY");
+      for (JsonNode j : Json.items(list)) {
+        String progress = j.path("progress").isNumber()
+            ? ProgressFormat.percent(j.path("progress").asDouble()).trim() : "-";
+        String why = j.path("statusReason").asText("");
+        t.row(Json.text(j, "id"), Json.text(j, "name"), Json.text(j, "algorithm"),
+            Json.text(j, "status"), progress, Json.text(j, "createdAt"),
+            why.isEmpty() ? "" : Problems.oneLine(why));
+      }
+      t.print(out());
+      Lists.moreHint(console().err(), list);
+      return 0;
+    }
+  }
+
+  @Command(name = "show", description = "Show a job: state, why it waits, progress, final metrics.")
+  static final class ShowJob extends Leaf {
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Override
+    public Integer call() {
+      JsonNode j = api().get(path(id));
+      if (json()) {
+        printJson(j);
+      } else {
+        Show.print(out(), j);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "cancel", description = "Cancel a queued or running job.")
+  static final class Cancel extends Leaf {
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Override
+    public Integer call() {
+      JsonNode j = api().json("POST", path(id) + "/cancel",
+          java.net.http.HttpRequest.BodyPublishers.noBody(), null, Map.of());
+      if (json()) {
+        printJson(j);
+      } else {
+        out().println(id + "  " + (j.isMissingNode() ? "cancel requested" : Json.text(j, "status")));
+      }
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package trainyard.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** A command that does something: reaches the root's settings and prints results. */
+abstract class Leaf implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  TrainyardCommand root() {
+    return (TrainyardCommand) spec.root().userObject();
+  }
+
+  ApiClient api() {
+    return root().api();
+  }
+
+  Console console() {
+    return root().console();
+  }
+
+  PrintStream out() {
+    return console().out();
+  }
+
+  boolean json() {
+    return root().json();
+  }
+
+  void printJson(JsonNode node) {
+    out().println(Json.pretty(node));
+  }
+}

@@ -1,0 +1,153 @@
+package trainyard.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code trainyard models ls|show|download}. */
+@Command(name = "models", description = "List, show and download trained models.",
+    subcommands = {ModelsCommand.Ls.class, ModelsCommand.ShowModel.class, ModelsCommand.Download.class})
+final class ModelsCommand extends Group {
+  private static final Pattern FILENAME = Pattern.compile("filename=\"?([^\";]+)\"?");
+
+  static String path(String id) {
+    return "/api/v1/models/" + ApiClient.seg(id);
+  }
+
+  @Command(name = "ls", description = "List models, newest first.")
+  static final class Ls extends Leaf {
+    @Option(names = "--limit", paramLabel = "N", description = "at most N rows (default 50)")
+    int limit = 50;
+
+    @Option(names = "--cursor", paramLabel = "C", description = "continue a previous listing")
+    String cursor;
+
+    @Override
+    public Integer call() {
+      JsonNode list = api().get(ApiClient.query("/api/v1/models",
+          ApiClient.params("limit", limit, "cursor", cursor)));
+      if (json()) {
+        printJson(list);
+        return 0;
+      }
+      Table t = new Table("ID", "JOB", "ALGORITHM", "SIZE", "CREATED");
+      for (JsonNode m : Json.items(list)) {
+        String size = m.path("sizeBytes").isNumber()
+            ? ProgressFormat.bytes(m.path("sizeBytes").asLong()) : "-";
+        t.row(Json.text(m, "id"), Json.text(m, "jobId"), Json.text(m, "algorithm"), size,
+            Json.text(m, "createdAt"));
+      }
+      t.print(out());
+      Lists.moreHint(console().err(), list);
+      return 0;
+    }
+  }
+
+  @Command(name = "show", description = "Show a model: how it was made and its metrics.")
+  static final class ShowModel extends Leaf {
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Override
+    public Integer call() {
+      JsonNode m = api().get(path(id));
+      if (json()) {
+        printJson(m);
+      } else {
+        Show.print(out(), m);
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "download", description = "Download a model's file.")
+  static final class Download extends Leaf {
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Option(names = "--file", paramLabel = "PATH",
+        description = "where to write it (default: the server's file name, else ID.bin)")
+    Path file;
+
+    @Override
+    public Integer call() {
+      HttpResponse<InputStream> r = api().stream(path(id) + "/artifact", "application/octet-stream", Map.of());
+      Path target = file != null ? file
+          : Path.of(fileName(r.headers().firstValue("Content-Disposition").orElse(""), id));
+      long total = r.headers().firstValueAsLong("Content-Length").orElse(-1);
+      long written = write(r, target, total);
+      if (json()) {
+        printJson(Json.MAPPER.createObjectNode().put("id", id).put("file", target.toString())
+            .put("bytes", written));
+      } else {
+        out().println(target + "  " + ProgressFormat.bytes(written));
+      }
+      return 0;
+    }
+
+    /** Writes to a temporary sibling and renames: a broken download leaves nothing behind. */
+    private long write(HttpResponse<InputStream> r, Path target, long total) {
+      Path abs = target.toAbsolutePath();
+      Path tmp = null;
+      try (InputStream in = r.body()) {
+        tmp = Files.createTempFile(abs.getParent(), ".download", ".part");
+        ProgressReporter progress = total > 0 ? new ProgressReporter(console().err(),
+            console().tty(), console().nanoClock(), "download", total, 0) : null;
+        long n = 0;
+        try (OutputStream out = Files.newOutputStream(tmp)) {
+          byte[] buf = new byte[1 << 16];
+          int k;
+          while ((k = in.read(buf)) > 0) {
+            out.write(buf, 0, k);
+            n += k;
+            if (progress != null) {
+              progress.update(n);
+            }
+          }
+        }
+        if (progress != null) {
+          progress.finish();
+        }
+        if (total >= 0 && n != total) {
+          throw CliException.connection("download of " + id + " broke after " + n + " of " + total + " bytes");
+        }
+        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+        tmp = null;
+        return n;
+      } catch (IOException e) {
+        throw CliException.connection("download of " + id + " failed: " + Problems.oneLine(String.valueOf(e.getMessage())));
+      } finally {
+        if (tmp != null) {
+          try {
+            Files.deleteIfExists(tmp);
+          } catch (IOException ignored) {
+            // Nothing more to do; the temp name starts with a dot and says what it is.
+          }
+        }
+      }
+    }
+  }
+
+  /** The file name from Content-Disposition, kept to a plain name (no directories). */
+  static String fileName(String contentDisposition, String id) {
+    Matcher m = FILENAME.matcher(contentDisposition);
+    if (m.find()) {
+      String name = Path.of(m.group(1).trim()).getFileName().toString();
+      if (!name.isEmpty() && !name.startsWith(".")) {
+        return name;
+      }
+    }
+    return id + ".bin";
+  }
+}

@@ -1,0 +1,48 @@
+package trainyard.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.FileNotFoundException;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code trainyard predict MODEL FILE}: probabilities for libsvm rows, one per line. */
+@Command(name = "predict", description = "Score libsvm rows with a model; prints one prediction per row.")
+final class PredictCommand extends Leaf {
+  @Parameters(index = "0", paramLabel = "MODEL")
+  String model;
+
+  @Parameters(index = "1", paramLabel = "FILE", description = "libsvm rows ('-' for stdin)")
+  Path file;
+
+  @Override
+  public Integer call() {
+    HttpRequest.BodyPublisher body;
+    if (file.toString().equals("-")) {
+      body = HttpRequest.BodyPublishers.ofInputStream(() -> System.in);
+    } else {
+      if (!Files.isRegularFile(file)) {
+        throw CliException.usage("no such file: " + file);
+      }
+      try {
+        body = HttpRequest.BodyPublishers.ofFile(file);
+      } catch (FileNotFoundException e) {
+        throw CliException.usage("cannot read " + file + ": " + e.getMessage());
+      }
+    }
+    JsonNode answer = api().json("POST", ModelsCommand.path(model) + "/predict", body,
+        "text/plain", Map.of());
+    if (json()) {
+      printJson(answer);
+      return 0;
+    }
+    JsonNode predictions = answer.isArray() ? answer : answer.path("predictions");
+    for (JsonNode p : predictions) {
+      out().println(p.asText());
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,334 @@
+package trainyard.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.InputStream;
+import java.net.http.HttpRequest;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Sends a dataset file to the server. Small files go in one {@code POST /api/v1/datasets};
+ * larger ones use the resumable protocol of docs/UPLOAD-PROTOCOL.md: the file's SHA-256 is
+ * declared, chunks travel with their own digest, and the upload id is kept in the
+ * {@link UploadStateStore} so that running the same command again after a crash or a broken
+ * connection sends only what the server does not have. A broken connection is also retried
+ * in-process a few times before giving up. Not thread-safe.
+ */
+public final class Uploader {
+  /** Files below this size go in one request. */
+  public static final long SIMPLE_LIMIT = 8L << 20;
+  public static final int DEFAULT_CHUNK = 8 << 20;
+  private static final int RETRIES = 4;
+
+  private final ApiClient api;
+  private final UploadStateStore states;
+  private final Console console;
+  private final int chunkSize;
+  private final long stopAfterBytes;
+
+  /**
+   * @param stopAfterBytes a test hook: stop as if the connection broke once this many bytes
+   *                       were sent by this run (Long.MAX_VALUE: never)
+   */
+  public Uploader(ApiClient api, UploadStateStore states, Console console, int chunkSize,
+      long stopAfterBytes) {
+    if (chunkSize < 1) {
+      throw new IllegalArgumentException("chunkSize must be >= 1, got " + chunkSize);
+    }
+    this.api = api;
+    this.states = states;
+    this.console = console;
+    this.chunkSize = chunkSize;
+    this.stopAfterBytes = stopAfterBytes;
+  }
+
+  /** Uploads {@code file} and returns the dataset the server created (not yet READY). */
+  public JsonNode upload(Path file, String name, String format) {
+    Path real = realFile(file);
+    long size;
+    long modified;
+    try {
+      size = Files.size(real);
+      modified = Files.getLastModifiedTime(real).toMillis();
+    } catch (IOException e) {
+      throw CliException.usage("cannot read " + file + ": " + e.getMessage());
+    }
+    if (size == 0) {
+      throw CliException.usage(file + " is empty");
+    }
+    if (size < SIMPLE_LIMIT && size <= chunkSize) {
+      return simple(real, size, name, format);
+    }
+    return resumable(real, size, modified, name, format);
+  }
+
+  /** One streamed POST: nothing to resume, so only for small files or servers without uploads. */
+  private JsonNode simple(Path file, long size, String name, String format) {
+    ProgressReporter progress = new ProgressReporter(console.err(), console.tty(),
+        console.nanoClock(), "upload  ", size, 0);
+    HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.fromPublisher(
+        HttpRequest.BodyPublishers.ofInputStream(() -> counting(file, progress)), size);
+    JsonNode dataset = api.json("POST",
+        ApiClient.query("/api/v1/datasets", ApiClient.params("name", name, "format", format)),
+        body, "application/octet-stream", Map.of());
+    progress.finish();
+    return dataset;
+  }
+
+  /** The file as a stream that reports how much of it was read (= sent). */
+  private static InputStream counting(Path file, ProgressReporter progress) {
+    try {
+      return new FilterInputStream(Files.newInputStream(file)) {
+        private long done;
+
+        @Override
+        public int read() throws IOException {
+          int b = super.read();
+          if (b >= 0) {
+            progress.update(++done);
+          }
+          return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          int n = super.read(b, off, len);
+          if (n > 0) {
+            done += n;
+            progress.update(done);
+          }
+          return n;
+        }
+      };
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private JsonNode resumable(Path file, long size, long modified, String name, String format) {
+    String server = api.base().toString();
+    String path = file.toString();
+    UploadState state = null;
+    long received = 0;
+    Optional<UploadState> saved = states.find(server, path);
+    if (saved.isPresent()) {
+      UploadState s = saved.get();
+      if (!s.sameFile(size, modified)) {
+        console.err().println("the file changed since its upload " + s.uploadId() + " began; starting over");
+        abandon(s);
+      } else if (!s.sameRequest(name, format)) {
+        console.err().println("upload " + s.uploadId() + " of this file had another name or format; starting over");
+        abandon(s);
+      } else {
+        JsonNode upload = fetch(s);
+        if (upload != null) {
+          String status = upload.path("status").asText("OPEN");
+          if (status.equals("COMPLETED")) {
+            return complete(s);
+          }
+          if (!status.equals("FAILED")) {
+            state = s;
+            received = Math.max(0, Chunks.received(upload, size));
+            console.err().println("resuming upload " + s.uploadId() + " at "
+                + ProgressFormat.bytes(received) + " of " + ProgressFormat.bytes(size));
+          } else {
+            states.delete(server, path);
+          }
+        }
+      }
+    }
+    if (state == null) {
+      String sha256 = sha256(file, size);
+      ObjectNode body = Json.MAPPER.createObjectNode()
+          .put("name", name).put("format", format).put("size", size).put("sha256", sha256);
+      JsonNode created;
+      try {
+        created = api.postJson("/api/v1/uploads", body, Map.of());
+      } catch (ApiException e) {
+        if (e.status() != 404 && e.status() != 405) {
+          throw e;
+        }
+        console.err().println("this server has no resumable uploads (POST /api/v1/uploads: HTTP "
+            + e.status() + "); sending the file in one request, which cannot resume");
+        return simple(file, size, name, format);
+      }
+      String id = created.path("id").asText("");
+      if (id.isEmpty()) {
+        throw new ApiException(201, "bad_upload", "the server created an upload without an id", created);
+      }
+      state = new UploadState(server, path, size, modified, sha256, id, name, format);
+      states.save(state);
+    }
+    send(file, state, received);
+    return complete(state);
+  }
+
+  /** The upload as the server knows it, or null when it is gone (state forgotten). */
+  private JsonNode fetch(UploadState s) {
+    try {
+      return api.get("/api/v1/uploads/" + ApiClient.seg(s.uploadId()));
+    } catch (ApiException e) {
+      if (e.status() == 404) {
+        console.err().println("upload " + s.uploadId() + " is gone from the server; starting over");
+        states.delete(s.server(), s.path());
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  private void abandon(UploadState s) {
+    states.delete(s.server(), s.path());
+    try {
+      api.delete("/api/v1/uploads/" + ApiClient.seg(s.uploadId()));
+    } catch (CliException ignored) {
+      // Best effort: the server expires abandoned uploads on its own.
+    }
+  }
+
+  private void send(Path file, UploadState state, long from) {
+    String url = "/api/v1/uploads/" + ApiClient.seg(state.uploadId());
+    byte[] buf = new byte[(int) Math.min(chunkSize, state.size())];
+    long offset = from;
+    long sentThisRun = 0;
+    int failures = 0;
+    ProgressReporter progress = new ProgressReporter(console.err(), console.tty(),
+        console.nanoClock(), "upload  ", state.size(), offset);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      while (offset < state.size()) {
+        if (sentThisRun >= stopAfterBytes) {
+          progress.finish();
+          throw CliException.connection("upload stopped after " + ProgressFormat.bytes(sentThisRun)
+              + " (--stop-after); run the same command again to resume");
+        }
+        int len = Chunks.length(offset, state.size(), chunkSize);
+        readFully(ch, buf, len, offset);
+        try {
+          JsonNode answer = api.json("PUT", url,
+              HttpRequest.BodyPublishers.ofByteArray(buf, 0, len),
+              "application/octet-stream",
+              Map.of("Content-Range", Chunks.contentRange(offset, len, state.size()),
+                  "Content-Digest", Chunks.contentDigest(buf, len)));
+          long r = Chunks.received(answer, state.size());
+          long next = r >= 0 ? r : offset + len;
+          sentThisRun += next - offset;
+          offset = next;
+          failures = 0;
+          progress.update(offset);
+        } catch (ApiException e) {
+          if (e.status() != 409 || !"upload_offset_mismatch".equals(e.code())) {
+            progress.finish();
+            throw e;
+          }
+          long r = Chunks.received(e.problem(), state.size());
+          long next = r >= 0 ? r : Chunks.received(api.get(url), state.size());
+          if (next == offset || next < 0) {
+            progress.finish();
+            throw e;
+          }
+          offset = next;
+          progress.update(offset);
+        } catch (CliException e) {
+          if (e.exitCode() != ExitCode.CONNECTION || ++failures > RETRIES) {
+            progress.finish();
+            if (e.exitCode() == ExitCode.CONNECTION) {
+              throw CliException.connection(e.getMessage() + "; " + ProgressFormat.bytes(offset)
+                  + " of " + ProgressFormat.bytes(state.size())
+                  + " are on the server: run the same command again to resume");
+            }
+            throw e;
+          }
+          console.pause(1000L << (failures - 1));
+          offset = askOffset(url, state.size(), offset);
+        }
+      }
+      progress.finish();
+    } catch (IOException e) {
+      throw CliException.usage("cannot read " + file + ": " + e.getMessage());
+    }
+  }
+
+  /** After a broken connection: where the server stands, or where we were if it cannot say. */
+  private long askOffset(String url, long size, long fallback) {
+    try {
+      long r = Chunks.received(api.get(url), size);
+      return r >= 0 ? r : fallback;
+    } catch (CliException e) {
+      if (e.exitCode() == ExitCode.CONNECTION) {
+        return fallback;
+      }
+      throw e;
+    }
+  }
+
+  private JsonNode complete(UploadState state) {
+    String url = "/api/v1/uploads/" + ApiClient.seg(state.uploadId()) + "/complete";
+    try {
+      JsonNode dataset = api.json("POST", url, HttpRequest.BodyPublishers.noBody(),
+          null, Map.of());
+      states.delete(state.server(), state.path());
+      return dataset;
+    } catch (ApiException e) {
+      if (e.status() == 422 || e.status() == 404) {
+        states.delete(state.server(), state.path());
+        throw new ApiException(e.status(), e.code(), e.getMessage()
+            + "; the upload was discarded: run the command again to send the file afresh", e.problem());
+      }
+      throw e;
+    }
+  }
+
+  static void readFully(FileChannel ch, byte[] buf, int len, long offset) throws IOException {
+    ByteBuffer bb = ByteBuffer.wrap(buf, 0, len);
+    long pos = offset;
+    while (bb.hasRemaining()) {
+      int n = ch.read(bb, pos);
+      if (n < 0) {
+        throw new IOException("the file shrank while uploading (ended at byte " + pos + ")");
+      }
+      pos += n;
+    }
+  }
+
+  private String sha256(Path file, long size) {
+    MessageDigest md = Chunks.sha256();
+    byte[] buf = new byte[1 << 20];
+    ProgressReporter progress = new ProgressReporter(console.err(), console.tty(),
+        console.nanoClock(), "checksum", size, 0);
+    long done = 0;
+    try (InputStream in = Files.newInputStream(file)) {
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        md.update(buf, 0, n);
+        done += n;
+        progress.update(done);
+      }
+    } catch (IOException e) {
+      throw CliException.usage("cannot read " + file + ": " + e.getMessage());
+    }
+    progress.finish();
+    return HexFormat.of().formatHex(md.digest());
+  }
+
+  private static Path realFile(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw CliException.usage("no such file: " + file);
+    }
+    try {
+      return file.toRealPath();
+    } catch (IOException e) {
+      throw CliException.usage("cannot read " + file + ": " + e.getMessage());
+    }
+  }
+}

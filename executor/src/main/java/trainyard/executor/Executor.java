@@ -1,0 +1,247 @@
+package trainyard.executor;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.errors.WakeupException;
+import trainyard.bus.Assignment;
+import trainyard.bus.BusConsumer;
+import trainyard.bus.BusProducer;
+import trainyard.bus.Capacity;
+import trainyard.bus.Heartbeat;
+import trainyard.bus.Received;
+import trainyard.engine.spec.JobSpec;
+
+/**
+ * The executor role: takes the assignments addressed to its id on {@code trainyard.assignments},
+ * runs each job on its own thread with the engine ({@link JobRun}), reports the job's events on
+ * {@code trainyard.events} and its own capacity on {@code trainyard.heartbeats}.
+ *
+ * <p>A heartbeat goes out every {@code heartbeatInterval}, and at once when a job starts or ends,
+ * so that the scheduler sees every job listed before it sees it gone. Heartbeats are built and
+ * sent under one lock, so they reach Kafka in the order they describe.
+ *
+ * <p>{@link #close()} stops heartbeats first, then stops the jobs at their next check without a
+ * terminal state: to the scheduler the executor is lost, and the jobs resume from their
+ * checkpoints on another executor (or on this one when it starts again).
+ *
+ * <p>Thread-safe.
+ */
+public final class Executor implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(Executor.class.getName());
+
+  private final ExecutorOptions options;
+  private final BusProducer producer;
+  private final BusConsumer<Assignment> assignments;
+  private final ScheduledExecutorService heartbeats;
+  private final Thread reader;
+  /** Guarded by itself; also orders heartbeats. */
+  private final Map<String, JobRun> running = new LinkedHashMap<>();
+  private final List<Thread> jobThreads = new ArrayList<>();
+  private volatile boolean closed;
+
+  private Executor(String bootstrapServers, ExecutorOptions options) {
+    this.options = options;
+    this.producer = new BusProducer(bootstrapServers, "trainyard-executor-" + options.id());
+    try {
+      this.assignments = new BusConsumer<>(bootstrapServers, Assignment.class,
+          "trainyard-executor-" + options.id(), BusConsumer.Start.COMMITTED_OR_LATEST);
+    } catch (RuntimeException e) {
+      producer.close();
+      throw e;
+    }
+    this.heartbeats = Executors.newSingleThreadScheduledExecutor(
+        r -> new Thread(r, "trainyard-executor-" + options.id() + "-heartbeat"));
+    this.reader = new Thread(this::readAssignments, "trainyard-executor-" + options.id() + "-assignments");
+    this.reader.setDaemon(true);
+  }
+
+  /**
+   * Connects to Kafka, and starts taking assignments and sending heartbeats. Returns once the
+   * assignment reader is positioned, so the scheduler cannot place a job here before it can
+   * be read.
+   */
+  public static Executor start(String bootstrapServers, ExecutorOptions options) {
+    Executor executor = new Executor(bootstrapServers, options);
+    executor.reader.start();
+    long interval = options.heartbeatInterval().toMillis();
+    executor.heartbeats.scheduleAtFixedRate(executor::heartbeat, 0, interval, TimeUnit.MILLISECONDS);
+    return executor;
+  }
+
+  public String id() {
+    return options.id();
+  }
+
+  /** Ids of the jobs running now. */
+  public List<String> runningJobs() {
+    synchronized (running) {
+      return List.copyOf(running.keySet());
+    }
+  }
+
+  private void readAssignments() {
+    try {
+      while (!closed) {
+        try {
+          List<Received<Assignment>> batch = assignments.poll(Duration.ofSeconds(1));
+          for (Received<Assignment> r : batch) {
+            if (options.id().equals(r.key()) && options.id().equals(r.value().executorId())) {
+              handle(r.value());
+            }
+          }
+          if (!batch.isEmpty()) {
+            assignments.commit();
+          }
+        } catch (WakeupException e) {
+          return;
+        } catch (RuntimeException e) {
+          if (closed) {
+            return;
+          }
+          LOG.log(System.Logger.Level.ERROR, "executor " + options.id() + " failed to read assignments; retrying", e);
+          sleepQuietly(1000);
+        }
+      }
+    } finally {
+      assignments.close();
+    }
+  }
+
+  private void handle(Assignment assignment) {
+    switch (assignment.type()) {
+      case RUN -> run(assignment);
+      case CANCEL -> signal(assignment.jobId(), JobRun.Stop.CANCEL);
+      case RELEASE -> signal(assignment.jobId(), JobRun.Stop.RELEASE);
+    }
+  }
+
+  private void run(Assignment assignment) {
+    JobRun job;
+    synchronized (running) {
+      if (closed || running.containsKey(assignment.jobId())) {
+        return;
+      }
+      job = new JobRun(assignment, demandOf(assignment), options, producer, this::finished);
+      running.put(assignment.jobId(), job);
+      sendHeartbeat();
+      Thread thread = new Thread(job, "trainyard-job-" + assignment.jobId());
+      thread.setDaemon(true);
+      jobThreads.removeIf(t -> !t.isAlive());
+      jobThreads.add(thread);
+      thread.start();
+    }
+  }
+
+  /** A job's demand; a spec that does not parse takes nothing, and its run fails it. */
+  private static Capacity demandOf(Assignment assignment) {
+    try {
+      return Capacity.of(JobSpec.parse(assignment.specJson()));
+    } catch (RuntimeException e) {
+      return Capacity.NONE;
+    }
+  }
+
+  private void signal(String jobId, JobRun.Stop stop) {
+    JobRun job;
+    synchronized (running) {
+      job = running.get(jobId);
+    }
+    if (job != null) {
+      job.stop(stop);
+    }
+  }
+
+  private void finished(JobRun job) {
+    synchronized (running) {
+      running.remove(job.jobId());
+      if (!closed) {
+        sendHeartbeat();
+      }
+    }
+  }
+
+  private void heartbeat() {
+    try {
+      synchronized (running) {
+        if (!closed) {
+          sendHeartbeat();
+        }
+      }
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "executor " + options.id() + " could not send a heartbeat", e);
+    }
+  }
+
+  /** Caller holds the lock on {@code running}. */
+  private void sendHeartbeat() {
+    Capacity used = Capacity.NONE;
+    for (JobRun job : running.values()) {
+      used = used.plus(job.demand());
+    }
+    Capacity total = options.capacity();
+    Capacity free = total.minus(used);
+    producer.send(new Heartbeat(options.id(), total.cores(), total.gpus(), total.memoryMb(),
+        Math.max(0, free.cores()), Math.max(0, free.gpus()), Math.max(0, free.memoryMb()),
+        new ArrayList<>(running.keySet()), options.clock().millis()));
+  }
+
+  /**
+   * Stops heartbeats and assignments, asks every job to stop at its next check (no terminal
+   * state: it resumes from its checkpoint elsewhere), and waits up to {@code stopTimeout} for
+   * them. Idempotent.
+   */
+  @Override
+  public void close() {
+    List<JobRun> jobs;
+    List<Thread> threads;
+    synchronized (running) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      jobs = new ArrayList<>(running.values());
+      threads = new ArrayList<>(jobThreads);
+    }
+    heartbeats.shutdownNow();
+    assignments.wakeup();
+    for (JobRun job : jobs) {
+      job.stop(JobRun.Stop.SHUTDOWN);
+    }
+    long deadline = System.nanoTime() + options.stopTimeout().toNanos();
+    for (Thread thread : threads) {
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      try {
+        if (left > 0) {
+          thread.join(left);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      if (thread.isAlive()) {
+        LOG.log(System.Logger.Level.WARNING, thread.getName() + " did not stop within " + options.stopTimeout());
+      }
+    }
+    try {
+      reader.join(10_000);
+      heartbeats.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    producer.close();
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

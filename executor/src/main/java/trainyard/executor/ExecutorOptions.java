@@ -1,0 +1,90 @@
+package trainyard.executor;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import trainyard.bus.Capacity;
+
+/**
+ * How an {@link Executor} runs. Immutable; start from {@link #defaults(String, Path)}.
+ *
+ * @param id                the executor's id: the key of its assignments and heartbeats
+ * @param capacity          cores (worker and server threads), GPUs and memory it offers to jobs
+ * @param dataDir           the blob store: datasets are read from where assignments say, and
+ *                          {@code checkpoints/{jobId}} and {@code models/{jobId}/model.bin} are
+ *                          written under it
+ * @param heartbeatInterval how often it tells the scheduler what is free
+ * @param stopTimeout       how long {@link Executor#close()} waits for jobs to stop
+ * @param clock             the time on events and heartbeats
+ */
+public record ExecutorOptions(
+    String id, Capacity capacity, Path dataDir, Duration heartbeatInterval, Duration stopTimeout,
+    Clock clock) {
+
+  public ExecutorOptions {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(clock, "clock");
+    if (id.isBlank()) {
+      throw new IllegalArgumentException("executor id must not be blank");
+    }
+    if (capacity.cores() < 1 || capacity.gpus() < 0 || capacity.memoryMb() < 1) {
+      throw new IllegalArgumentException("capacity must have >= 1 core, >= 0 GPUs and >= 1 MB, got " + capacity);
+    }
+    if (heartbeatInterval.toMillis() <= 0) {
+      throw new IllegalArgumentException("heartbeatInterval must be > 0, got " + heartbeatInterval);
+    }
+    if (stopTimeout.isNegative()) {
+      throw new IllegalArgumentException("stopTimeout must be >= 0, got " + stopTimeout);
+    }
+  }
+
+  /**
+   * This machine's processors, no GPUs, three quarters of the JVM's maximum heap, a heartbeat a
+   * second, 30 s to stop, the system clock.
+   */
+  public static ExecutorOptions defaults(String id, Path dataDir) {
+    long memoryMb = Runtime.getRuntime().maxMemory() / 4 * 3 / (1024 * 1024);
+    return new ExecutorOptions(id,
+        new Capacity(Runtime.getRuntime().availableProcessors(), 0, Math.max(1, memoryMb)),
+        dataDir, Duration.ofSeconds(1), Duration.ofSeconds(30), Clock.systemUTC());
+  }
+
+  public ExecutorOptions withCapacity(Capacity capacity) {
+    return new ExecutorOptions(id, capacity, dataDir, heartbeatInterval, stopTimeout, clock);
+  }
+
+  public ExecutorOptions withHeartbeatInterval(Duration heartbeatInterval) {
+    return new ExecutorOptions(id, capacity, dataDir, heartbeatInterval, stopTimeout, clock);
+  }
+
+  public ExecutorOptions withStopTimeout(Duration stopTimeout) {
+    return new ExecutorOptions(id, capacity, dataDir, heartbeatInterval, stopTimeout, clock);
+  }
+
+  public ExecutorOptions withClock(Clock clock) {
+    return new ExecutorOptions(id, capacity, dataDir, heartbeatInterval, stopTimeout, clock);
+  }
+
+  /** {@code data/checkpoints/{jobId}}. */
+  public Path checkpointDir(String jobId) {
+    return dataDir.resolve("checkpoints").resolve(safe(jobId));
+  }
+
+  /** {@code data/models/{jobId}/model.bin}. */
+  public Path modelFile(String jobId) {
+    return dataDir.resolve("models").resolve(safe(jobId)).resolve("model.bin");
+  }
+
+  /** A job id names directories: it must not climb out of the blob store. */
+  private static String safe(String jobId) {
+    if (!SAFE_ID.matcher(jobId).matches() || jobId.equals(".") || jobId.equals("..")) {
+      throw new IllegalArgumentException("job id must be 1..200 of [A-Za-z0-9_.-], got \"" + jobId + "\"");
+    }
+    return jobId;
+  }
+
+  private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9_.-]{1,200}");
+}

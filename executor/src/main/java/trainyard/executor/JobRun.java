@@ -1,0 +1,210 @@
+package trainyard.executor;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import trainyard.bus.Assignment;
+import trainyard.bus.BusProducer;
+import trainyard.bus.Capacity;
+import trainyard.bus.JobEvent;
+import trainyard.bus.JobState;
+import trainyard.engine.data.Dataset;
+import trainyard.engine.data.ShardedDataset;
+import trainyard.engine.spec.JobSpec;
+import trainyard.engine.spec.SpecException;
+import trainyard.engine.train.TrainListener;
+import trainyard.engine.train.TrainRequest;
+import trainyard.engine.train.TrainResult;
+import trainyard.engine.train.Trainer;
+
+/**
+ * One job on an executor, start to end: RUNNING, the engine's metrics, progress and log lines,
+ * then the model and SUCCEEDED, or FAILED with a reason, or CANCELLED. A job stopped for any
+ * other reason (the executor closing, the scheduler moving it) ends without a terminal state:
+ * it resumes from {@code data/checkpoints/{jobId}} wherever it runs next.
+ *
+ * <p>{@link #run()} runs on the job's own thread; {@link #stop} may be called from any thread.
+ */
+final class JobRun implements Runnable {
+  /** Why a job stops before its end. */
+  enum Stop {
+    /** The user cancelled it: it ends CANCELLED. */
+    CANCEL,
+    /** It runs elsewhere now: stop quietly. */
+    RELEASE,
+    /** The executor is closing: stop quietly; it resumes elsewhere. */
+    SHUTDOWN
+  }
+
+  private static final System.Logger LOG = System.getLogger(JobRun.class.getName());
+  /** Progress events are sent when progress moved this much, to keep the event log small. */
+  private static final double PROGRESS_STEP = 0.01;
+
+  private final Assignment assignment;
+  private final Capacity demand;
+  private final ExecutorOptions options;
+  private final BusProducer producer;
+  private final Consumer<JobRun> onEnd;
+  private volatile Stop stop;
+
+  JobRun(Assignment assignment, Capacity demand, ExecutorOptions options, BusProducer producer,
+      Consumer<JobRun> onEnd) {
+    this.assignment = assignment;
+    this.demand = demand;
+    this.options = options;
+    this.producer = producer;
+    this.onEnd = onEnd;
+  }
+
+  String jobId() {
+    return assignment.jobId();
+  }
+
+  Capacity demand() {
+    return demand;
+  }
+
+  /** Asks the job to stop at its next check; the first reason given wins. */
+  void stop(Stop why) {
+    synchronized (this) {
+      if (stop == null) {
+        stop = why;
+      }
+    }
+  }
+
+  @Override
+  public void run() {
+    try {
+      state(JobState.RUNNING, null);
+      log("started on executor " + options.id() + ", attempt " + assignment.attempt());
+      train();
+    } catch (Throwable t) {
+      fail(t);
+    } finally {
+      onEnd.accept(this);
+    }
+  }
+
+  private void train() throws IOException {
+    JobSpec spec = JobSpec.parse(assignment.specJson());
+    Dataset train = openDataset("training", assignment.datasetDir());
+    Dataset validation = assignment.validationDir() == null ? null
+        : openDataset("validation", assignment.validationDir());
+    // The engine saves a checkpoint after every epoch and resumes from the one it finds here.
+    Path checkpoints = options.checkpointDir(jobId());
+    Files.createDirectories(checkpoints);
+
+    TrainResult result = new Trainer(options.clock()).run(
+        new TrainRequest(spec, train, validation, checkpoints), new Listener(), () -> stop != null);
+    Stop why = stop;
+    if (result.cancelled() && why != Stop.CANCEL) {
+      log(why == Stop.RELEASE
+          ? "stopped on executor " + options.id() + ": the job was moved to another executor"
+          : "stopped: executor " + options.id() + " is shutting down; the job resumes from its checkpoint");
+      return;
+    }
+    if (result.cancelled()) {
+      state(JobState.CANCELLED, "cancelled by the user");
+      deleteQuietly(checkpoints);
+      return;
+    }
+    Path modelFile = options.modelFile(jobId()).toAbsolutePath().normalize();
+    result.model().save(modelFile);
+    send(JobEvent.model(jobId(), modelFile.toString(), options.id(), now()));
+    state(JobState.SUCCEEDED, null);
+    deleteQuietly(checkpoints);
+  }
+
+  private static Dataset openDataset(String role, String dir) throws IOException {
+    if (dir == null || dir.isBlank()) {
+      throw new IllegalArgumentException("the assignment names no " + role + " dataset directory");
+    }
+    try {
+      return ShardedDataset.open(Path.of(dir));
+    } catch (NoSuchFileException e) {
+      throw new IOException("the " + role + " dataset at " + dir + " is missing (" + e.getFile() + ")", e);
+    }
+  }
+
+  private void fail(Throwable t) {
+    Stop why = stop;
+    if (why == Stop.RELEASE || why == Stop.SHUTDOWN) {
+      // Stopping may surface as an error from the engine; the job is not over.
+      LOG.log(System.Logger.Level.INFO, "job " + jobId() + " ended while stopping: " + t);
+      return;
+    }
+    String reason;
+    if (t instanceof SpecException e) {
+      reason = "invalid job spec: " + e.getMessage();
+    } else if (t instanceof OutOfMemoryError) {
+      reason = "out of memory on executor " + options.id() + "; ask for fewer workers or use a smaller model";
+    } else if (t instanceof IOException || t instanceof IllegalArgumentException) {
+      reason = t.getMessage();
+    } else {
+      LOG.log(System.Logger.Level.ERROR, "job " + jobId() + " failed", t);
+      reason = "internal error in the engine (" + t.getClass().getSimpleName() + "): " + t.getMessage();
+    }
+    try {
+      state(JobState.FAILED, reason);
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.ERROR, "cannot report the failure of job " + jobId(), e);
+    }
+  }
+
+  private final class Listener implements TrainListener {
+    private double lastProgress = -1;
+
+    @Override
+    public void onEpoch(int epoch, long step, Map<String, Double> metrics) {
+      send(JobEvent.metric(jobId(), epoch, step, metrics, options.id(), now()));
+    }
+
+    @Override
+    public void onProgress(double fraction) {
+      if (fraction - lastProgress >= PROGRESS_STEP || (fraction >= 1.0 && lastProgress < 1.0)) {
+        lastProgress = fraction;
+        send(JobEvent.progress(jobId(), fraction, options.id(), now()));
+      }
+    }
+
+    @Override
+    public void onLog(String line) {
+      log(line);
+    }
+  }
+
+  private void state(JobState state, String reason) {
+    send(JobEvent.state(jobId(), state, reason, options.id(), now()));
+  }
+
+  private void log(String line) {
+    send(JobEvent.log(jobId(), line, options.id(), now()));
+  }
+
+  private void send(JobEvent event) {
+    producer.send(event);
+  }
+
+  private long now() {
+    return options.clock().millis();
+  }
+
+  private static void deleteQuietly(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "cannot delete " + dir + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package trainyard.scheduler;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a {@link Scheduler} runs. Immutable; start from {@link #defaults()}.
+ *
+ * @param groupId          where the scheduler commits its position on {@code trainyard.jobs}
+ * @param heartbeatTimeout an executor silent this long is lost and its jobs are requeued
+ * @param tickInterval     how often silent executors are looked for
+ * @param clock            the time for heartbeat expiry and event timestamps
+ */
+public record SchedulerOptions(String groupId, Duration heartbeatTimeout, Duration tickInterval, Clock clock) {
+  public SchedulerOptions {
+    Objects.requireNonNull(groupId, "groupId");
+    Objects.requireNonNull(clock, "clock");
+    if (heartbeatTimeout.toMillis() <= 0) {
+      throw new IllegalArgumentException("heartbeatTimeout must be > 0, got " + heartbeatTimeout);
+    }
+    if (tickInterval.toMillis() <= 0) {
+      throw new IllegalArgumentException("tickInterval must be > 0, got " + tickInterval);
+    }
+  }
+
+  /** Group {@code trainyard-scheduler}, 10 s heartbeat timeout, 200 ms ticks, the system clock. */
+  public static SchedulerOptions defaults() {
+    return new SchedulerOptions("trainyard-scheduler", Duration.ofSeconds(10), Duration.ofMillis(200),
+        Clock.systemUTC());
+  }
+
+  public SchedulerOptions withGroupId(String groupId) {
+    return new SchedulerOptions(groupId, heartbeatTimeout, tickInterval, clock);
+  }
+
+  public SchedulerOptions withHeartbeatTimeout(Duration heartbeatTimeout) {
+    return new SchedulerOptions(groupId, heartbeatTimeout, tickInterval, clock);
+  }
+
+  public SchedulerOptions withTickInterval(Duration tickInterval) {
+    return new SchedulerOptions(groupId, heartbeatTimeout, tickInterval, clock);
+  }
+
+  public SchedulerOptions withClock(Clock clock) {
+    return new SchedulerOptions(groupId, heartbeatTimeout, tickInterval, clock);
+  }
+}
