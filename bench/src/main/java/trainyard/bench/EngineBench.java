@@ -32,7 +32,7 @@ import trainyard.engine.train.Trainer;
  * LIBLINEAR ({@code liblinear-train -s 0}) and xgboost's CLI data loading, all in one run.
  *
  * <p>{@code EngineBench [--rows N] [--test-rows N] [--work DIR] [--specs DIR] [--no-peers]
- * [--liblinear-c 0.01,0.1,1]}; LIBLINEAR runs once per C and the best test logloss is the reference. Prints
+ * [--liblinear-c 0.01,0.1,1] [--ingest-only]}; LIBLINEAR runs once per C and the best test logloss is the reference. Prints
  * a markdown report (also written to {@code DIR/results.md}). Single-threaded driver.
  */
 public final class EngineBench {
@@ -42,10 +42,13 @@ public final class EngineBench {
   private final Path specs;
   private final boolean peers;
   private final double[] liblinearC;
+  private final boolean ingestOnly;
   private final List<String> report = new ArrayList<>();
 
-  private EngineBench(long rows, long testRows, Path work, Path specs, boolean peers, double[] liblinearC) {
+  private EngineBench(long rows, long testRows, Path work, Path specs, boolean peers, double[] liblinearC,
+      boolean ingestOnly) {
     this.liblinearC = liblinearC;
+    this.ingestOnly = ingestOnly;
     this.rows = rows;
     this.testRows = testRows;
     this.work = work;
@@ -60,6 +63,7 @@ public final class EngineBench {
     Path specs = Path.of("bench/specs");
     boolean peers = true;
     double[] liblinearC = {0.01, 0.1, 1};
+    boolean ingestOnly = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--rows" -> rows = Long.parseLong(args[++i]);
@@ -67,11 +71,12 @@ public final class EngineBench {
         case "--work" -> work = Path.of(args[++i]);
         case "--specs" -> specs = Path.of(args[++i]);
         case "--no-peers" -> peers = false;
+        case "--ingest-only" -> ingestOnly = true;
         case "--liblinear-c" -> liblinearC = Arrays.stream(args[++i].split(",")).mapToDouble(Double::parseDouble).toArray();
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
-    new EngineBench(rows, testRows, work, specs, peers, liblinearC).run();
+    new EngineBench(rows, testRows, work, specs, peers, liblinearC, ingestOnly).run();
   }
 
   /** One training run of ours. */
@@ -146,6 +151,10 @@ public final class EngineBench {
           ourCpuRate / xgb[1]));
     }
     line("");
+    if (ingestOnly) {
+      Files.write(work.resolve("results.md"), report);
+      return;
+    }
 
     ShardedDataset trainSet = ShardedDataset.open(trainDir);
     ShardedDataset testSet = ShardedDataset.open(testDir);

@@ -1,68 +1,59 @@
 package trainyard.engine.data;
 
+import java.util.Arrays;
+
 /**
- * Counts distinct 64-bit keys in bounded memory. Exact while the keys fit a 2^27-bit bitmap (hashed
- * ids with hashBits ≤ 27: 16 MiB at most) or an open-addressing set of up to 2^21 keys (32 MiB);
- * past that it switches to a HyperLogLog sketch with 2^14 registers (standard error about 0.8%).
+ * Counts distinct 64-bit keys in bounded memory. Keys below 2^27 (libsvm's small integer ids, ids
+ * hashed into at most 2^27) go to a bitmap that grows to the largest such key (16 MiB at most),
+ * so they are counted exactly and fast; larger keys go to an open-addressing set of up to 2^21
+ * keys (32 MiB), and past that to a HyperLogLog sketch with 2^14 registers (standard error about
+ * 0.8%).
  *
  * <p>Not thread-safe.
  */
 final class DistinctCounter {
-  private static final int MAX_BITMAP_BITS = 27;
+  private static final int BITMAP_BITS = 27;
   private static final int MAX_SET_KEYS = 1 << 21;
   private static final int HLL_P = 14;
 
-  private long[] bitmap;
-  private long[] set;
-  private boolean setHasZero;
+  private long[] bitmap = new long[1 << 10];
+  private long[] set = new long[1 << 12];
   private int setSize;
   private byte[] registers;
 
-  /** @param hashBits the dataset's hashBits: 1..27 selects the exact bitmap */
-  DistinctCounter(int hashBits) {
-    if (hashBits > 0 && hashBits <= MAX_BITMAP_BITS) {
-      bitmap = new long[Math.max(1, (int) ((1L << hashBits) >>> 6))];
-    } else {
-      set = new long[1 << 12];
+  void addAll(long[] keys, int n) {
+    long[] bm = bitmap;
+    for (int i = 0; i < n; i++) {
+      long k = keys[i];
+      if ((k >>> BITMAP_BITS) == 0) {
+        int word = (int) (k >>> 6);
+        if (word >= bm.length) {
+          bm = growBitmap(word);
+        }
+        bm[word] |= 1L << k;
+      } else if (set != null) {
+        addToSet(k);
+      } else {
+        addToSketch(k);
+      }
     }
   }
 
-  void addAll(long[] keys, int n) {
-    if (bitmap != null) {
-      long[] bm = bitmap;
-      for (int i = 0; i < n; i++) {
-        long k = keys[i];
-        bm[(int) (k >>> 6)] |= 1L << k;
-      }
-    } else if (set != null) {
-      for (int i = 0; i < n && set != null; i++) {
-        addToSet(keys[i]);
-      }
-      if (set == null) {
-        // switched to the sketch part way: the rest goes there (re-adding is harmless)
-        for (int i = 0; i < n; i++) {
-          addToSketch(keys[i]);
-        }
-      }
-    } else {
-      for (int i = 0; i < n; i++) {
-        addToSketch(keys[i]);
-      }
+  private long[] growBitmap(int word) {
+    int n = bitmap.length;
+    while (n <= word) {
+      n *= 2;
     }
+    bitmap = Arrays.copyOf(bitmap, n);
+    return bitmap;
   }
 
   long count() {
-    if (bitmap != null) {
-      long c = 0;
-      for (long w : bitmap) {
-        c += Long.bitCount(w);
-      }
-      return c;
+    long c = 0;
+    for (long w : bitmap) {
+      c += Long.bitCount(w);
     }
-    if (set != null) {
-      return setSize + (setHasZero ? 1 : 0);
-    }
-    return estimate();
+    return c + (set != null ? setSize : estimate());
   }
 
   /** Whether {@link #count()} is exact rather than an estimate. */
@@ -71,10 +62,6 @@ final class DistinctCounter {
   }
 
   private void addToSet(long k) {
-    if (k == 0) {
-      setHasZero = true;
-      return;
-    }
     long[] s = set;
     int mask = s.length - 1;
     int i = (int) FeatureHash.mix(k) & mask;
@@ -103,9 +90,6 @@ final class DistinctCounter {
         if (k != 0) {
           addToSketch(k);
         }
-      }
-      if (setHasZero) {
-        addToSketch(0);
       }
       return;
     }

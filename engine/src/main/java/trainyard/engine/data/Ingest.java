@@ -83,7 +83,7 @@ public final class Ingest {
     CsrBuilder filling = new CsrBuilder(withFields, rowCapacity, 1 << 20);
     CsrBuilder spare = new CsrBuilder(withFields, rowCapacity, 1 << 20);
     ShardSink sink = new ShardSink(dir, options.hashBits());
-    DistinctCounter features = new DistinctCounter(options.hashBits());
+    DistinctCounter features = new DistinctCounter();
     ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "ingest-writer-" + dir.getFileName());
       t.setDaemon(true);

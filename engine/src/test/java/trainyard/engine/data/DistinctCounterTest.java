@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class DistinctCounterTest {
   @Test
   void countsExactlyWithDuplicatesAndZero() {
-    DistinctCounter c = new DistinctCounter(0);
+    DistinctCounter c = new DistinctCounter();
     c.addAll(new long[] {0, 5, 5, Long.MAX_VALUE, 0, 7}, 6);
     c.addAll(new long[] {7, 8, 99}, 2);
     assertEquals(5, c.count());
@@ -17,8 +17,8 @@ class DistinctCounterTest {
   }
 
   @Test
-  void bitmapForHashedIds() {
-    DistinctCounter c = new DistinctCounter(12);
+  void smallKeysAreCountedExactlyInTheBitmap() {
+    DistinctCounter c = new DistinctCounter();
     long[] keys = new long[5000];
     for (int i = 0; i < keys.length; i++) {
       keys[i] = FeatureHash.bucket(i % 3000, 12);
@@ -33,7 +33,7 @@ class DistinctCounterTest {
 
   @Test
   void estimatesPastTheExactLimit() {
-    DistinctCounter c = new DistinctCounter(0);
+    DistinctCounter c = new DistinctCounter();
     int n = 3_000_000;
     long[] keys = new long[1 << 16];
     long next = 1;
