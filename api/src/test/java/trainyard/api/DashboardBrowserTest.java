@@ -24,6 +24,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -78,7 +79,9 @@ class DashboardBrowserTest {
   }
 
   private WebDriverWait await(int seconds) {
-    return new WebDriverWait(browser, Duration.ofSeconds(seconds), Duration.ofMillis(100));
+    // A live page redraws parts of itself; an element found just before a redraw goes stale.
+    return (WebDriverWait) new WebDriverWait(browser, Duration.ofSeconds(seconds), Duration.ofMillis(100))
+        .ignoring(StaleElementReferenceException.class);
   }
 
   private void open(String hash) {
@@ -149,12 +152,12 @@ class DashboardBrowserTest {
     await(120).until(d -> !d.findElements(By.cssSelector("h1 .badge[data-status=SUCCEEDED]")).isEmpty());
     await(10).until(d -> Integer.parseInt(d.findElement(By.cssSelector("#chart-loss svg"))
         .getAttribute("data-points")) >= 3);
-    assertTrue(browser.findElements(By.cssSelector("#chart-loss path[data-name=train_loss]")).size() == 1);
-    assertTrue(Integer.parseInt(browser.findElement(By.cssSelector("#chart-auc svg")).getAttribute("data-points")) >= 1);
-    assertTrue(browser.findElement(By.id("job-log")).getText().contains("SUCCEEDED"));
+    await(10).until(d -> d.findElements(By.cssSelector("#chart-loss path[data-name=train_loss]")).size() == 1);
+    await(10).until(d -> Integer.parseInt(d.findElement(By.cssSelector("#chart-auc svg")).getAttribute("data-points")) >= 1);
+    await(10).until(d -> d.findElement(By.id("job-log")).getText().contains("SUCCEEDED"));
     // The page reloads the job (and so learns its modelId) just after the terminal event.
     await(10).until(d -> d.findElements(By.id("download-model")).size() == 1);
-    assertTrue(browser.findElement(By.id("final-metrics")).getText().contains("val_auc"));
+    await(10).until(d -> d.findElement(By.id("final-metrics")).getText().contains("val_auc"));
     shot("02-job-succeeded");
 
     String second = submitThroughTheForm(ds, "browser-run-2", "2");

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * A minimal in-memory implementation of docs/UPLOAD-PROTOCOL.md, so the client's resume logic
  * can be tested inside the cli module, which must not depend on api/ where the real server
  * lives. It enforces the protocol's rules (offsets, chunk digests, the final SHA-256) and can
- * be told to misbehave the way networks do. CliAgainstServerTest (docs/handover) runs the same
+ * be told to misbehave the way networks do. api's CliAgainstServerTest runs the same
  * scenarios against the real server. Thread-safe enough for one client: handlers synchronize.
  */
 final class UploadProtocolServer implements AutoCloseable {

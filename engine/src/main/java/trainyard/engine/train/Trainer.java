@@ -143,6 +143,8 @@ public final class Trainer {
         metrics.put(Evaluation.EXAMPLES_PER_SEC, seconds > 0 ? examples / seconds : 0);
         last = metrics;
         listener.onEpoch(epoch + 1, step, metrics);
+        // Epochs shorter than the one-second poll in runEpoch would otherwise report no progress.
+        listener.onProgress((double) step / totalBatches);
         long keys = ps.keyCount();
         long bytes = ps.memoryBytes();
         listener.onLog("epoch " + (epoch + 1) + ": " + format(metrics) + "; servers hold " + keys + " keys in "

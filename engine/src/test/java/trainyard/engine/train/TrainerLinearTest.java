@@ -27,6 +27,7 @@ class TrainerLinearTest {
   static final class Recorder implements TrainListener {
     final List<Map<String, Double>> epochs = new ArrayList<>();
     final List<String> log = new ArrayList<>();
+    final List<Double> progress = new ArrayList<>();
 
     @Override
     public void onEpoch(int epoch, long step, Map<String, Double> metrics) {
@@ -38,6 +39,25 @@ class TrainerLinearTest {
     public void onLog(String line) {
       log.add(line);
     }
+
+    @Override
+    public void onProgress(double fraction) {
+      progress.add(fraction);
+    }
+  }
+
+  @Test
+  void progressIsReportedEveryEpochAndEndsAtOne() throws Exception {
+    Recorder rec = new Recorder();
+    Trainer.train(new TrainRequest(Specs.linear("ftrl", 0.2, 4, 50, 2, 2, 2), TRAIN, TEST, null), rec, () -> false);
+    // After each epoch, whatever the one-second poll reported in between.
+    for (double done : new double[] {0.25, 0.5, 0.75, 1.0}) {
+      assertTrue(rec.progress.contains(done), "progress " + rec.progress);
+    }
+    for (int i = 1; i < rec.progress.size(); i++) {
+      assertTrue(rec.progress.get(i) >= rec.progress.get(i - 1), "progress " + rec.progress);
+    }
+    assertEquals(1.0, rec.progress.get(rec.progress.size() - 1), 1e-9);
   }
 
   @Test
