@@ -10,6 +10,9 @@ import java.util.UUID;
  *
  * @param eventId    unique (a random UUID); the same event delivered twice has the same id
  * @param jobId      the job
+ * @param attempt    the job's attempt this event belongs to (the {@link JobMessage}'s and
+ *                   {@link Assignment}'s); 0 when unknown, which is what a message from a writer
+ *                   older than this field reads as
  * @param type       STATE, METRIC, PROGRESS, LOG or MODEL
  * @param state      the new state (STATE)
  * @param reason     why: a job waits, failed or was requeued (STATE), or null
@@ -25,6 +28,7 @@ import java.util.UUID;
 public record JobEvent(
     String eventId,
     String jobId,
+    int attempt,
     Type type,
     JobState state,
     String reason,
@@ -43,35 +47,39 @@ public record JobEvent(
     Objects.requireNonNull(eventId, "eventId");
     Objects.requireNonNull(jobId, "jobId");
     Objects.requireNonNull(type, "type");
+    if (attempt < 0) {
+      throw new IllegalArgumentException("attempt must be >= 0, got " + attempt);
+    }
     metrics = metrics == null ? null : Map.copyOf(metrics);
   }
 
-  public static JobEvent state(String jobId, JobState state, String reason, String executorId,
-      long timeMillis) {
-    return new JobEvent(newId(), jobId, Type.STATE, Objects.requireNonNull(state, "state"), reason,
-        null, null, null, null, null, null, executorId, timeMillis);
+  public static JobEvent state(String jobId, int attempt, JobState state, String reason,
+      String executorId, long timeMillis) {
+    return new JobEvent(newId(), jobId, attempt, Type.STATE, Objects.requireNonNull(state, "state"),
+        reason, null, null, null, null, null, null, executorId, timeMillis);
   }
 
-  public static JobEvent metric(String jobId, int epoch, long step, Map<String, Double> metrics,
-      String executorId, long timeMillis) {
-    return new JobEvent(newId(), jobId, Type.METRIC, null, null, epoch, step,
+  public static JobEvent metric(String jobId, int attempt, int epoch, long step,
+      Map<String, Double> metrics, String executorId, long timeMillis) {
+    return new JobEvent(newId(), jobId, attempt, Type.METRIC, null, null, epoch, step,
         Objects.requireNonNull(metrics, "metrics"), null, null, null, executorId, timeMillis);
   }
 
-  public static JobEvent progress(String jobId, double progress, String executorId,
+  public static JobEvent progress(String jobId, int attempt, double progress, String executorId,
       long timeMillis) {
-    return new JobEvent(newId(), jobId, Type.PROGRESS, null, null, null, null, null, progress,
-        null, null, executorId, timeMillis);
+    return new JobEvent(newId(), jobId, attempt, Type.PROGRESS, null, null, null, null, null,
+        progress, null, null, executorId, timeMillis);
   }
 
-  public static JobEvent log(String jobId, String message, String executorId, long timeMillis) {
-    return new JobEvent(newId(), jobId, Type.LOG, null, null, null, null, null, null,
+  public static JobEvent log(String jobId, int attempt, String message, String executorId,
+      long timeMillis) {
+    return new JobEvent(newId(), jobId, attempt, Type.LOG, null, null, null, null, null, null,
         Objects.requireNonNull(message, "message"), null, executorId, timeMillis);
   }
 
-  public static JobEvent model(String jobId, String modelPath, String executorId,
+  public static JobEvent model(String jobId, int attempt, String modelPath, String executorId,
       long timeMillis) {
-    return new JobEvent(newId(), jobId, Type.MODEL, null, null, null, null, null, null, null,
+    return new JobEvent(newId(), jobId, attempt, Type.MODEL, null, null, null, null, null, null, null,
         Objects.requireNonNull(modelPath, "modelPath"), executorId, timeMillis);
   }
 

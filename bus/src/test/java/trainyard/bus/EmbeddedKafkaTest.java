@@ -24,7 +24,7 @@ class EmbeddedKafkaTest {
   @Test
   void messagesRoundTripAndSurviveARestartOnTheSameDirectory() throws Exception {
     JobMessage job = JobMessage.submit("job-1", "t1", "{}", 0, 1L, "/d", null, 1);
-    JobEvent event = JobEvent.state("job-1", JobState.QUEUED, "waiting", null, 2L);
+    JobEvent event = JobEvent.state("job-1", 1, JobState.QUEUED, "waiting", null, 2L);
     int port;
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dir)) {
       port = kafka.port();

@@ -16,7 +16,7 @@ class JsonTest {
     JobMessage job = JobMessage.submit("job-1", "t1", "{\"name\":\"x\"}", 3, 1_700_000_000_000L,
         "/data/datasets/ds1", null, 2);
     Assignment run = Assignment.run("exec-1", job);
-    JobEvent metric = JobEvent.metric("job-1", 2, 40L, Map.of("train_loss", 0.5, "val_auc", 0.75),
+    JobEvent metric = JobEvent.metric("job-1", 3, 2, 40L, Map.of("train_loss", 0.5, "val_auc", 0.75),
         "exec-1", 123L);
     Heartbeat beat = new Heartbeat("exec-1", 8, 1, 4096, 5, 0, 2048, List.of("job-1"), 99L);
 
@@ -28,7 +28,7 @@ class JsonTest {
 
   @Test
   void nullFieldsAreLeftOut() {
-    String json = new String(Json.write(JobEvent.log("job-1", "hello", null, 5L)),
+    String json = new String(Json.write(JobEvent.log("job-1", 1, "hello", null, 5L)),
         StandardCharsets.UTF_8);
     assertTrue(json.contains("\"message\":\"hello\""), json);
     assertFalse(json.contains("modelPath"), json);
@@ -40,6 +40,15 @@ class JsonTest {
     String json = "{\"type\":\"CANCEL\",\"jobId\":\"job-9\",\"tenantId\":\"t\",\"fromTheFuture\":{\"a\":1}}";
     JobMessage read = Json.read(json.getBytes(StandardCharsets.UTF_8), JobMessage.class);
     assertEquals(JobMessage.cancel("job-9", "t"), read);
+  }
+
+  @Test
+  void anEventFromAWriterOlderThanItsAttemptFieldHasAttemptZero() {
+    String json = "{\"eventId\":\"e1\",\"jobId\":\"job-1\",\"type\":\"STATE\",\"state\":\"RUNNING\","
+        + "\"timeMillis\":7}";
+    JobEvent read = Json.read(json.getBytes(StandardCharsets.UTF_8), JobEvent.class);
+    assertEquals(0, read.attempt());
+    assertEquals(JobState.RUNNING, read.state());
   }
 
   @Test

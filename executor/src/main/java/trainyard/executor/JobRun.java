@@ -116,7 +116,7 @@ final class JobRun implements Runnable {
     }
     Path modelFile = options.modelFile(jobId()).toAbsolutePath().normalize();
     result.model().save(modelFile);
-    send(JobEvent.model(jobId(), modelFile.toString(), options.id(), now()));
+    send(JobEvent.model(jobId(), assignment.attempt(), modelFile.toString(), options.id(), now()));
     state(JobState.SUCCEEDED, null);
     deleteQuietly(checkpoints);
   }
@@ -162,14 +162,14 @@ final class JobRun implements Runnable {
 
     @Override
     public void onEpoch(int epoch, long step, Map<String, Double> metrics) {
-      send(JobEvent.metric(jobId(), epoch, step, metrics, options.id(), now()));
+      send(JobEvent.metric(jobId(), assignment.attempt(), epoch, step, metrics, options.id(), now()));
     }
 
     @Override
     public void onProgress(double fraction) {
       if (fraction - lastProgress >= PROGRESS_STEP || (fraction >= 1.0 && lastProgress < 1.0)) {
         lastProgress = fraction;
-        send(JobEvent.progress(jobId(), fraction, options.id(), now()));
+        send(JobEvent.progress(jobId(), assignment.attempt(), fraction, options.id(), now()));
       }
     }
 
@@ -180,11 +180,11 @@ final class JobRun implements Runnable {
   }
 
   private void state(JobState state, String reason) {
-    send(JobEvent.state(jobId(), state, reason, options.id(), now()));
+    send(JobEvent.state(jobId(), assignment.attempt(), state, reason, options.id(), now()));
   }
 
   private void log(String line) {
-    send(JobEvent.log(jobId(), line, options.id(), now()));
+    send(JobEvent.log(jobId(), assignment.attempt(), line, options.id(), now()));
   }
 
   private void send(JobEvent event) {

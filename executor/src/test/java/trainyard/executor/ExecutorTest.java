@@ -71,9 +71,11 @@ class ExecutorTest {
     heartbeats.close();
   }
 
+  private static final int ATTEMPT = 3;
+
   private String runJob(String spec, String datasetDir) throws Exception {
     String jobId = "job-" + UUID.randomUUID();
-    producer.send(new Assignment(Assignment.Type.RUN, executorId, jobId, "tenant", spec, datasetDir, null, 1))
+    producer.send(new Assignment(Assignment.Type.RUN, executorId, jobId, "tenant", spec, datasetDir, null, ATTEMPT))
         .get(10, TimeUnit.SECONDS);
     return jobId;
   }
@@ -95,6 +97,9 @@ class ExecutorTest {
 
     List<JobEvent> all = events.all(e -> e.jobId().equals(jobId));
     assertEquals(JobState.RUNNING, all.get(0).state());
+    for (JobEvent e : all) {
+      assertEquals(ATTEMPT, e.attempt(), "the assignment's attempt on " + e);
+    }
     List<JobEvent> metrics = events.all(e -> e.jobId().equals(jobId) && e.type() == JobEvent.Type.METRIC);
     assertEquals(3, metrics.size());
     for (int i = 0; i < 3; i++) {

@@ -128,8 +128,9 @@ class RuntimeTest {
     e1.close();
     JobEvent queued = await(jobId, JobEvent.Type.STATE, JobState.QUEUED, null);
     assertEquals("executor " + e1.id() + " lost; will resume from checkpoint", queued.reason());
+    assertEquals(2, queued.attempt());
     await(jobId, JobEvent.Type.STATE, JobState.ASSIGNED, e2.id());
-    await(jobId, JobEvent.Type.STATE, JobState.RUNNING, e2.id());
+    assertEquals(2, await(jobId, JobEvent.Type.STATE, JobState.RUNNING, e2.id()).attempt());
     JobEvent resumed = events.await(e -> e.jobId().equals(jobId) && e.type() == JobEvent.Type.LOG
         && e2.id().equals(e.executorId()) && e.message().startsWith("resumed from checkpoint after epoch "),
         "a resume on " + e2.id());

@@ -131,7 +131,7 @@ final class SchedulerCore {
     } catch (RuntimeException e) {
       // The api validated the spec; reaching here means a writer bug, not user input.
       ended.put(id, job.attempt());
-      sink.event(JobEvent.state(id, JobState.FAILED, "invalid job spec: " + e.getMessage(), null, now));
+      sink.event(JobEvent.state(id, job.attempt(), JobState.FAILED, "invalid job spec: " + e.getMessage(), null, now));
       return;
     }
     queue.put(id, new Queued(job, demand, null));
@@ -143,7 +143,7 @@ final class SchedulerCore {
     Queued queued = queue.remove(id);
     if (queued != null) {
       ended.put(id, queued.job.attempt());
-      sink.event(JobEvent.state(id, JobState.CANCELLED, "cancelled while queued", null, now));
+      sink.event(JobEvent.state(id, queued.job.attempt(), JobState.CANCELLED, "cancelled while queued", null, now));
       return;
     }
     String executorId = placedOn.get(id);
@@ -220,7 +220,8 @@ final class SchedulerCore {
       placedOn.remove(jobId);
       if (placed.cancelling) {
         ended.put(jobId, placed.job == null ? Integer.MAX_VALUE : placed.job.attempt());
-        sink.event(JobEvent.state(jobId, JobState.CANCELLED,
+        // An adopted job's attempt is unknown here (0): the api applies it to the current one.
+        sink.event(JobEvent.state(jobId, placed.job == null ? 0 : placed.job.attempt(), JobState.CANCELLED,
             "executor " + node.id + " " + what + " while cancelling", null, now));
       } else if (placed.job == null) {
         LOG.log(System.Logger.Level.WARNING, "executor {0} {1} with job {2}, which this scheduler "
@@ -232,7 +233,7 @@ final class SchedulerCore {
             job.attempt() + 1);
         String reason = "executor " + node.id + " " + what + "; will resume from checkpoint";
         queue.put(jobId, new Queued(again, placed.demand, reason));
-        sink.event(JobEvent.state(jobId, JobState.QUEUED, reason, null, now));
+        sink.event(JobEvent.state(jobId, again.attempt(), JobState.QUEUED, reason, null, now));
       }
     }
   }
@@ -261,14 +262,14 @@ final class SchedulerCore {
       Queued q = queue.remove(p.jobId());
       executors.get(p.executorId()).jobs.put(p.jobId(), new Placed(q.job, q.demand, false));
       placedOn.put(p.jobId(), p.executorId());
-      sink.event(JobEvent.state(p.jobId(), JobState.ASSIGNED, null, p.executorId(), now));
+      sink.event(JobEvent.state(p.jobId(), q.job.attempt(), JobState.ASSIGNED, null, p.executorId(), now));
       sink.assign(Assignment.run(p.executorId(), q.job));
     }
     for (Map.Entry<String, String> w : result.waiting().entrySet()) {
       Queued q = queue.get(w.getKey());
       if (!w.getValue().equals(q.reason)) {
         q.reason = w.getValue();
-        sink.event(JobEvent.state(w.getKey(), JobState.QUEUED, q.reason, null, now));
+        sink.event(JobEvent.state(w.getKey(), q.job.attempt(), JobState.QUEUED, q.reason, null, now));
       }
     }
   }

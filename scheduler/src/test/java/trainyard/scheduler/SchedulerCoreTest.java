@@ -51,6 +51,15 @@ class SchedulerCoreTest {
     return out;
   }
 
+  /** The attempt of each event since the last {@link #states()}. */
+  private List<Integer> attempts() {
+    List<Integer> out = new ArrayList<>();
+    for (JobEvent e : events) {
+      out.add(e.attempt());
+    }
+    return out;
+  }
+
   private List<String> runs() {
     List<String> out = new ArrayList<>();
     for (Assignment a : assignments) {
@@ -132,10 +141,12 @@ class SchedulerCoreTest {
     states();
 
     core.tick(1000 + TIMEOUT + 1);
+    assertEquals(List.of(2, 2), attempts());
     assertEquals(List.of("j QUEUED: executor e1 lost; will resume from checkpoint",
         "j QUEUED: no executor is connected"), states());
 
     core.onHeartbeat(beat("e2", 4, 4, 7000), 7000);
+    assertEquals(List.of(2), attempts());
     assertEquals(List.of("j ASSIGNED @e2"), states());
     assertEquals(List.of("RUN j @e2 #2"), runs());
     assertEquals("e2", core.executorOf("j"));

@@ -193,7 +193,8 @@ class SchedulerTest {
     awaitUntil(() -> scheduler.executors().get(id("e1")).runningJobs().contains(id("j")));
 
     clock.advance(TIMEOUT.toMillis() + 1);
-    awaitState("j", JobState.QUEUED, "executor " + id("e1") + " lost; will resume from checkpoint");
+    JobEvent requeued = awaitState("j", JobState.QUEUED, "executor " + id("e1") + " lost; will resume from checkpoint");
+    assertEquals(2, requeued.attempt());
     beat("e2", 4, 4);
     Assignment again = awaitAssignment(Assignment.Type.RUN, "j", "e2");
     assertEquals(2, again.attempt());

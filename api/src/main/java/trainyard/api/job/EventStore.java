@@ -17,9 +17,13 @@ import trainyard.bus.JobState;
 
 /**
  * Writes job events to PostgreSQL, idempotently: the event id is the primary key of
- * job_events, and an event whose id is stored already changes nothing. A job's state only
- * moves forward (QUEUED → ASSIGNED → RUNNING → a terminal state) and a terminal state is never
- * overwritten. Thread-safe: each event is one transaction that locks its job's row.
+ * job_events, and an event whose id is stored already changes nothing. Attempts order the
+ * rest: an event of an attempt older than the one that set the job's state is recorded but
+ * changes nothing else (a lost executor may still send); a state of a newer attempt replaces the
+ * state whatever it was (the new attempt starts over at QUEUED or ASSIGNED); within an attempt a
+ * state only moves forward (QUEUED → ASSIGNED → RUNNING → a terminal state). A terminal state is
+ * never overwritten. An event without an attempt (0, from an older writer) counts as the
+ * current attempt. Thread-safe: each event is one transaction that locks its job's row.
  */
 @ApplicationScoped
 public class EventStore {
@@ -68,8 +72,17 @@ public class EventStore {
     row.executorId = e.executorId();
     row.time = time;
     record(row);
+    int attempt = e.attempt() == 0 ? job.stateAttempt : e.attempt();
+    if (attempt < job.stateAttempt) {
+      LOG.debugf("event %s of job %s is of attempt %d, the job is at %d: recorded only",
+          e.eventId(), e.jobId(), attempt, job.stateAttempt);
+      return true;
+    }
+    if (!JobState.valueOf(job.status).isTerminal()) {
+      job.attempt = Math.max(job.attempt, attempt);
+    }
     switch (e.type()) {
-      case STATE -> applyState(job, e, time);
+      case STATE -> applyState(job, e, attempt, time);
       case METRIC -> applyMetrics(job, e, time);
       case PROGRESS -> {
         if (!JobState.valueOf(job.status).isTerminal() && e.progress() != null) {
@@ -95,12 +108,14 @@ public class EventStore {
     }
   }
 
-  private static void applyState(JobRow job, JobEvent e, Instant time) {
+  private static void applyState(JobRow job, JobEvent e, int attempt, Instant time) {
     JobState current = JobState.valueOf(job.status);
     JobState next = e.state();
-    if (current.isTerminal() || rank(next) < rank(current)) {
+    boolean newAttempt = attempt > job.stateAttempt;
+    if (current.isTerminal() || (!newAttempt && rank(next) < rank(current))) {
       return;
     }
+    job.stateAttempt = attempt;
     job.status = next.name();
     job.statusReason = e.reason();
     if (e.executorId() != null) {
@@ -119,7 +134,7 @@ public class EventStore {
           job.progress = 1.0;
         }
       }
-      case QUEUED -> { }
+      case QUEUED -> job.executorId = null; // a requeued attempt runs nowhere yet
     }
   }
 
@@ -146,7 +161,7 @@ public class EventStore {
     }
   }
 
-  /** QUEUED 0, ASSIGNED 1, RUNNING 2, terminal 3: a state never moves to a lower rank. */
+  /** QUEUED 0, ASSIGNED 1, RUNNING 2, terminal 3: within an attempt, never to a lower rank. */
   private static int rank(JobState state) {
     return switch (state) {
       case QUEUED -> 0;

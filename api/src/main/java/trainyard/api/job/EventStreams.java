@@ -66,16 +66,14 @@ public class EventStreams {
         }
         List<EventView> events = QuarkusTransaction.requiringNew().call(
             () -> JobService.eventsAfter(jobId, lastSeq, BATCH));
+        boolean terminalSent = false;
         for (EventView event : events) {
           sink.send(sse.newEventBuilder().id(event.id()).name(event.type())
               .mediaType(MediaType.APPLICATION_JSON_TYPE).data(JsonText.write(event)).build());
           lastSeq = event.seq();
-          if (event.terminal()) {
-            finish();
-            return;
-          }
+          terminalSent |= event.terminal();
         }
-        if (events.isEmpty() && finishedWithoutEvent()) {
+        if ((events.isEmpty() || terminalSent) && jobEndedAndAllSent()) {
           finish();
         }
       } catch (RuntimeException e) {
@@ -84,8 +82,11 @@ public class EventStreams {
       }
     }
 
-    /** A job that became terminal without a terminal event here (should not happen) ends too. */
-    private boolean finishedWithoutEvent() {
+    /**
+     * Whether the job is terminal and all its events were sent. A terminal event alone does not
+     * say so: one of an older attempt (a lost executor that still sends) changes nothing.
+     */
+    private boolean jobEndedAndAllSent() {
       String status = QuarkusTransaction.requiringNew().call(() -> {
         JobRow job = JobRow.findById(jobId);
         return job == null ? JobState.FAILED.name() : job.status;

@@ -38,7 +38,13 @@ public class JobRow extends PanacheEntityBase {
 
   public double progress;
   public Integer epoch;
+
+  /** The latest attempt: published by the api (1, one more per re-publish) or in an event. */
   public int attempt;
+
+  /** The attempt whose events set {@link #status}; events of an older one change nothing. */
+  @Column(name = "state_attempt")
+  public int stateAttempt;
 
   @Column(name = "executor_id")
   public String executorId;

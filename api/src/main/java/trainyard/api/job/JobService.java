@@ -85,6 +85,7 @@ public class JobService {
     row.priority = spec.priority();
     row.status = JobState.QUEUED.name();
     row.attempt = 1;
+    row.stateAttempt = 1;
     row.idempotencyKey = key;
     row.createdAt = clock.instant();
     row.updatedAt = row.createdAt;
