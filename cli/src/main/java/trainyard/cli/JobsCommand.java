@@ -97,36 +97,27 @@ final class JobsCommand extends Group {
   }
 
   @Command(name = "ls", description = "List jobs, newest first.")
-  static final class Ls extends Leaf {
+  static final class Ls extends ListLeaf {
     @Option(names = "--status", paramLabel = "S", description = "only jobs in this state")
     String status;
 
-    @Option(names = "--limit", paramLabel = "N", description = "at most N rows (default 50)")
-    int limit = 50;
-
-    @Option(names = "--cursor", paramLabel = "C", description = "continue a previous listing")
-    String cursor;
+    Ls() {
+      super("/api/v1/jobs", "ID", "NAME", "ALGORITHM", "STATUS", "PROGRESS", "CREATED", "WHY");
+    }
 
     @Override
-    public Integer call() {
-      JsonNode list = api().get(ApiClient.query("/api/v1/jobs",
-          ApiClient.params("status", status, "limit", limit, "cursor", cursor)));
-      if (json()) {
-        printJson(list);
-        return 0;
-      }
-      Table t = new Table("ID", "NAME", "ALGORITHM", "STATUS", "PROGRESS", "CREATED", "WHY");
-      for (JsonNode j : Json.items(list)) {
-        String progress = j.path("progress").isNumber()
-            ? ProgressFormat.percent(j.path("progress").asDouble()).trim() : "-";
-        String why = j.path("statusReason").asText("");
-        t.row(Json.text(j, "id"), Json.text(j, "name"), Json.text(j, "algorithm"),
-            Json.text(j, "status"), progress, Json.text(j, "createdAt"),
-            why.isEmpty() ? "" : Problems.oneLine(why));
-      }
-      t.print(out());
-      Lists.moreHint(console().err(), list);
-      return 0;
+    Map<String, Object> filters() {
+      return ApiClient.params("status", status);
+    }
+
+    @Override
+    String[] row(JsonNode j) {
+      String progress = j.path("progress").isNumber()
+          ? ProgressFormat.percent(j.path("progress").asDouble()).trim() : "-";
+      String why = j.path("statusReason").asText("");
+      return new String[] {Json.text(j, "id"), Json.text(j, "name"), Json.text(j, "algorithm"),
+          Json.text(j, "status"), progress, Json.text(j, "createdAt"),
+          why.isEmpty() ? "" : Problems.oneLine(why)};
     }
   }
 

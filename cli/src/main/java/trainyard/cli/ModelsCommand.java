@@ -26,31 +26,17 @@ final class ModelsCommand extends Group {
   }
 
   @Command(name = "ls", description = "List models, newest first.")
-  static final class Ls extends Leaf {
-    @Option(names = "--limit", paramLabel = "N", description = "at most N rows (default 50)")
-    int limit = 50;
-
-    @Option(names = "--cursor", paramLabel = "C", description = "continue a previous listing")
-    String cursor;
+  static final class Ls extends ListLeaf {
+    Ls() {
+      super("/api/v1/models", "ID", "JOB", "ALGORITHM", "SIZE", "CREATED");
+    }
 
     @Override
-    public Integer call() {
-      JsonNode list = api().get(ApiClient.query("/api/v1/models",
-          ApiClient.params("limit", limit, "cursor", cursor)));
-      if (json()) {
-        printJson(list);
-        return 0;
-      }
-      Table t = new Table("ID", "JOB", "ALGORITHM", "SIZE", "CREATED");
-      for (JsonNode m : Json.items(list)) {
-        String size = m.path("sizeBytes").isNumber()
-            ? ProgressFormat.bytes(m.path("sizeBytes").asLong()) : "-";
-        t.row(Json.text(m, "id"), Json.text(m, "jobId"), Json.text(m, "algorithm"), size,
-            Json.text(m, "createdAt"));
-      }
-      t.print(out());
-      Lists.moreHint(console().err(), list);
-      return 0;
+    String[] row(JsonNode m) {
+      String size = m.path("sizeBytes").isNumber()
+          ? ProgressFormat.bytes(m.path("sizeBytes").asLong()) : "-";
+      return new String[] {Json.text(m, "id"), Json.text(m, "jobId"), Json.text(m, "algorithm"),
+          size, Json.text(m, "createdAt")};
     }
   }
 
