@@ -33,19 +33,9 @@ final class DatasetsCommand extends Group {
   }
 
   @Command(name = "show", description = "Show a dataset: status, statistics, bad lines.")
-  static final class ShowDataset extends Leaf {
-    @Parameters(paramLabel = "ID")
-    String id;
-
-    @Override
-    public Integer call() {
-      JsonNode d = api().get(path(id));
-      if (json()) {
-        printJson(d);
-      } else {
-        Show.print(out(), d);
-      }
-      return 0;
+  static final class ShowDataset extends ShowLeaf {
+    ShowDataset() {
+      super(DatasetsCommand::path);
     }
   }
 

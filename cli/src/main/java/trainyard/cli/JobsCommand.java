@@ -122,19 +122,9 @@ final class JobsCommand extends Group {
   }
 
   @Command(name = "show", description = "Show a job: state, why it waits, progress, final metrics.")
-  static final class ShowJob extends Leaf {
-    @Parameters(paramLabel = "ID")
-    String id;
-
-    @Override
-    public Integer call() {
-      JsonNode j = api().get(path(id));
-      if (json()) {
-        printJson(j);
-      } else {
-        Show.print(out(), j);
-      }
-      return 0;
+  static final class ShowJob extends ShowLeaf {
+    ShowJob() {
+      super(JobsCommand::path);
     }
   }
 

@@ -41,19 +41,9 @@ final class ModelsCommand extends Group {
   }
 
   @Command(name = "show", description = "Show a model: how it was made and its metrics.")
-  static final class ShowModel extends Leaf {
-    @Parameters(paramLabel = "ID")
-    String id;
-
-    @Override
-    public Integer call() {
-      JsonNode m = api().get(path(id));
-      if (json()) {
-        printJson(m);
-      } else {
-        Show.print(out(), m);
-      }
-      return 0;
+  static final class ShowModel extends ShowLeaf {
+    ShowModel() {
+      super(ModelsCommand::path);
     }
   }
 
