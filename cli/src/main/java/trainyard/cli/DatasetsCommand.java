@@ -47,12 +47,9 @@ final class DatasetsCommand extends Group {
     @Override
     public Integer call() {
       JsonNode answer = api().delete(path(id));
-      if (json()) {
-        printJson(answer.isMissingNode()
-            ? Json.MAPPER.createObjectNode().put("id", id).put("deleted", true) : answer);
-      } else {
-        out().println("deleted " + id);
-      }
+      printResult(answer.isMissingNode()
+          ? Json.MAPPER.createObjectNode().put("id", id).put("deleted", true) : answer,
+          "deleted " + id);
       return 0;
     }
   }

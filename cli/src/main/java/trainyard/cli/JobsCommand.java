@@ -72,11 +72,7 @@ final class JobsCommand extends Group {
         console().err().println("submitted " + id);
         return WatchCommand.watch(api(), console(), id, json(), 1000);
       }
-      if (json()) {
-        printJson(job);
-      } else {
-        out().println(id + "  " + Json.text(job, "status"));
-      }
+      printResult(job, id + "  " + Json.text(job, "status"));
       return 0;
     }
 
@@ -137,11 +133,7 @@ final class JobsCommand extends Group {
     public Integer call() {
       JsonNode j = api().json("POST", path(id) + "/cancel",
           java.net.http.HttpRequest.BodyPublishers.noBody(), null, Map.of());
-      if (json()) {
-        printJson(j);
-      } else {
-        out().println(id + "  " + (j.isMissingNode() ? "cancel requested" : Json.text(j, "status")));
-      }
+      printResult(j, id + "  " + (j.isMissingNode() ? "cancel requested" : Json.text(j, "status")));
       return 0;
     }
   }

@@ -63,12 +63,8 @@ final class ModelsCommand extends Group {
           : Path.of(fileName(r.headers().firstValue("Content-Disposition").orElse(""), id));
       long total = r.headers().firstValueAsLong("Content-Length").orElse(-1);
       long written = write(r, target, total);
-      if (json()) {
-        printJson(Json.MAPPER.createObjectNode().put("id", id).put("file", target.toString())
-            .put("bytes", written));
-      } else {
-        out().println(target + "  " + ProgressFormat.bytes(written));
-      }
+      printResult(Json.MAPPER.createObjectNode().put("id", id).put("file", target.toString())
+          .put("bytes", written), target + "  " + ProgressFormat.bytes(written));
       return 0;
     }
 
