@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code trainyard datasets ls|show|rm|upload}. */
@@ -19,48 +18,24 @@ final class DatasetsCommand extends Group {
   }
 
   @Command(name = "ls", description = "List datasets, newest first.")
-  static final class Ls extends Leaf {
-    @Option(names = "--limit", paramLabel = "N", description = "at most N rows (default 50)")
-    int limit = 50;
-
-    @Option(names = "--cursor", paramLabel = "C", description = "continue a previous listing")
-    String cursor;
+  static final class Ls extends ListLeaf {
+    Ls() {
+      super("/api/v1/datasets", "ID", "NAME", "FORMAT", "STATUS", "ROWS", "FEATURES", "CREATED");
+    }
 
     @Override
-    public Integer call() {
-      JsonNode list = api().get(ApiClient.query("/api/v1/datasets",
-          ApiClient.params("limit", limit, "cursor", cursor)));
-      if (json()) {
-        printJson(list);
-        return 0;
-      }
-      Table t = new Table("ID", "NAME", "FORMAT", "STATUS", "ROWS", "FEATURES", "CREATED");
-      for (JsonNode d : Json.items(list)) {
-        JsonNode stats = d.path("stats");
-        t.row(Json.text(d, "id"), Json.text(d, "name"), Json.text(d, "format"),
-            Json.text(d, "status"), Json.text(stats, "rows"), Json.text(stats, "features"),
-            Json.text(d, "createdAt"));
-      }
-      t.print(out());
-      Lists.moreHint(console().err(), list);
-      return 0;
+    String[] row(JsonNode d) {
+      JsonNode stats = d.path("stats");
+      return new String[] {Json.text(d, "id"), Json.text(d, "name"), Json.text(d, "format"),
+          Json.text(d, "status"), Json.text(stats, "rows"), Json.text(stats, "features"),
+          Json.text(d, "createdAt")};
     }
   }
 
   @Command(name = "show", description = "Show a dataset: status, statistics, bad lines.")
-  static final class ShowDataset extends Leaf {
-    @Parameters(paramLabel = "ID")
-    String id;
-
-    @Override
-    public Integer call() {
-      JsonNode d = api().get(path(id));
-      if (json()) {
-        printJson(d);
-      } else {
-        Show.print(out(), d);
-      }
-      return 0;
+  static final class ShowDataset extends ShowLeaf {
+    ShowDataset() {
+      super(DatasetsCommand::path);
     }
   }
 
@@ -72,12 +47,9 @@ final class DatasetsCommand extends Group {
     @Override
     public Integer call() {
       JsonNode answer = api().delete(path(id));
-      if (json()) {
-        printJson(answer.isMissingNode()
-            ? Json.MAPPER.createObjectNode().put("id", id).put("deleted", true) : answer);
-      } else {
-        out().println("deleted " + id);
-      }
+      printResult(answer.isMissingNode()
+          ? Json.MAPPER.createObjectNode().put("id", id).put("deleted", true) : answer,
+          "deleted " + id);
       return 0;
     }
   }

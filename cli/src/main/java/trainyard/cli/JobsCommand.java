@@ -72,11 +72,7 @@ final class JobsCommand extends Group {
         console().err().println("submitted " + id);
         return WatchCommand.watch(api(), console(), id, json(), 1000);
       }
-      if (json()) {
-        printJson(job);
-      } else {
-        out().println(id + "  " + Json.text(job, "status"));
-      }
+      printResult(job, id + "  " + Json.text(job, "status"));
       return 0;
     }
 
@@ -97,53 +93,34 @@ final class JobsCommand extends Group {
   }
 
   @Command(name = "ls", description = "List jobs, newest first.")
-  static final class Ls extends Leaf {
+  static final class Ls extends ListLeaf {
     @Option(names = "--status", paramLabel = "S", description = "only jobs in this state")
     String status;
 
-    @Option(names = "--limit", paramLabel = "N", description = "at most N rows (default 50)")
-    int limit = 50;
-
-    @Option(names = "--cursor", paramLabel = "C", description = "continue a previous listing")
-    String cursor;
+    Ls() {
+      super("/api/v1/jobs", "ID", "NAME", "ALGORITHM", "STATUS", "PROGRESS", "CREATED", "WHY");
+    }
 
     @Override
-    public Integer call() {
-      JsonNode list = api().get(ApiClient.query("/api/v1/jobs",
-          ApiClient.params("status", status, "limit", limit, "cursor", cursor)));
-      if (json()) {
-        printJson(list);
-        return 0;
-      }
-      Table t = new Table("ID", "NAME", "ALGORITHM", "STATUS", "PROGRESS", "CREATED", "WHY");
-      for (JsonNode j : Json.items(list)) {
-        String progress = j.path("progress").isNumber()
-            ? ProgressFormat.percent(j.path("progress").asDouble()).trim() : "-";
-        String why = j.path("statusReason").asText("");
-        t.row(Json.text(j, "id"), Json.text(j, "name"), Json.text(j, "algorithm"),
-            Json.text(j, "status"), progress, Json.text(j, "createdAt"),
-            why.isEmpty() ? "" : Problems.oneLine(why));
-      }
-      t.print(out());
-      Lists.moreHint(console().err(), list);
-      return 0;
+    Map<String, Object> filters() {
+      return ApiClient.params("status", status);
+    }
+
+    @Override
+    String[] row(JsonNode j) {
+      String progress = j.path("progress").isNumber()
+          ? ProgressFormat.percent(j.path("progress").asDouble()).trim() : "-";
+      String why = j.path("statusReason").asText("");
+      return new String[] {Json.text(j, "id"), Json.text(j, "name"), Json.text(j, "algorithm"),
+          Json.text(j, "status"), progress, Json.text(j, "createdAt"),
+          why.isEmpty() ? "" : Problems.oneLine(why)};
     }
   }
 
   @Command(name = "show", description = "Show a job: state, why it waits, progress, final metrics.")
-  static final class ShowJob extends Leaf {
-    @Parameters(paramLabel = "ID")
-    String id;
-
-    @Override
-    public Integer call() {
-      JsonNode j = api().get(path(id));
-      if (json()) {
-        printJson(j);
-      } else {
-        Show.print(out(), j);
-      }
-      return 0;
+  static final class ShowJob extends ShowLeaf {
+    ShowJob() {
+      super(JobsCommand::path);
     }
   }
 
@@ -156,11 +133,7 @@ final class JobsCommand extends Group {
     public Integer call() {
       JsonNode j = api().json("POST", path(id) + "/cancel",
           java.net.http.HttpRequest.BodyPublishers.noBody(), null, Map.of());
-      if (json()) {
-        printJson(j);
-      } else {
-        out().println(id + "  " + (j.isMissingNode() ? "cancel requested" : Json.text(j, "status")));
-      }
+      printResult(j, id + "  " + (j.isMissingNode() ? "cancel requested" : Json.text(j, "status")));
       return 0;
     }
   }

@@ -34,4 +34,13 @@ abstract class Leaf implements Callable<Integer> {
   void printJson(JsonNode node) {
     out().println(Json.pretty(node));
   }
+
+  /** A command's result: {@code node} for scripts with {@code --output json}, else {@code line}. */
+  void printResult(JsonNode node, String line) {
+    if (json()) {
+      printJson(node);
+    } else {
+      out().println(line);
+    }
+  }
 }

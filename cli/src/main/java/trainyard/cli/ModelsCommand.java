@@ -26,48 +26,24 @@ final class ModelsCommand extends Group {
   }
 
   @Command(name = "ls", description = "List models, newest first.")
-  static final class Ls extends Leaf {
-    @Option(names = "--limit", paramLabel = "N", description = "at most N rows (default 50)")
-    int limit = 50;
-
-    @Option(names = "--cursor", paramLabel = "C", description = "continue a previous listing")
-    String cursor;
+  static final class Ls extends ListLeaf {
+    Ls() {
+      super("/api/v1/models", "ID", "JOB", "ALGORITHM", "SIZE", "CREATED");
+    }
 
     @Override
-    public Integer call() {
-      JsonNode list = api().get(ApiClient.query("/api/v1/models",
-          ApiClient.params("limit", limit, "cursor", cursor)));
-      if (json()) {
-        printJson(list);
-        return 0;
-      }
-      Table t = new Table("ID", "JOB", "ALGORITHM", "SIZE", "CREATED");
-      for (JsonNode m : Json.items(list)) {
-        String size = m.path("sizeBytes").isNumber()
-            ? ProgressFormat.bytes(m.path("sizeBytes").asLong()) : "-";
-        t.row(Json.text(m, "id"), Json.text(m, "jobId"), Json.text(m, "algorithm"), size,
-            Json.text(m, "createdAt"));
-      }
-      t.print(out());
-      Lists.moreHint(console().err(), list);
-      return 0;
+    String[] row(JsonNode m) {
+      String size = m.path("sizeBytes").isNumber()
+          ? ProgressFormat.bytes(m.path("sizeBytes").asLong()) : "-";
+      return new String[] {Json.text(m, "id"), Json.text(m, "jobId"), Json.text(m, "algorithm"),
+          size, Json.text(m, "createdAt")};
     }
   }
 
   @Command(name = "show", description = "Show a model: how it was made and its metrics.")
-  static final class ShowModel extends Leaf {
-    @Parameters(paramLabel = "ID")
-    String id;
-
-    @Override
-    public Integer call() {
-      JsonNode m = api().get(path(id));
-      if (json()) {
-        printJson(m);
-      } else {
-        Show.print(out(), m);
-      }
-      return 0;
+  static final class ShowModel extends ShowLeaf {
+    ShowModel() {
+      super(ModelsCommand::path);
     }
   }
 
@@ -87,12 +63,8 @@ final class ModelsCommand extends Group {
           : Path.of(fileName(r.headers().firstValue("Content-Disposition").orElse(""), id));
       long total = r.headers().firstValueAsLong("Content-Length").orElse(-1);
       long written = write(r, target, total);
-      if (json()) {
-        printJson(Json.MAPPER.createObjectNode().put("id", id).put("file", target.toString())
-            .put("bytes", written));
-      } else {
-        out().println(target + "  " + ProgressFormat.bytes(written));
-      }
+      printResult(Json.MAPPER.createObjectNode().put("id", id).put("file", target.toString())
+          .put("bytes", written), target + "  " + ProgressFormat.bytes(written));
       return 0;
     }
 

@@ -46,11 +46,11 @@ final class UploadCommand extends Leaf {
     JsonNode dataset = uploader.upload(file, n, f);
     String id = dataset.path("id").asText("");
     if (noWait || id.isEmpty()) {
-      report(dataset);
+      printResult(dataset, summary(dataset));
       return 0;
     }
     JsonNode done = DatasetsCommand.awaitIngestion(api, console(), id);
-    report(done);
+    printResult(done, summary(done));
     if (done.path("status").asText().equals("FAILED")) {
       DatasetsCommand.printFailure(console().err(), done);
       return ExitCode.FAILED;
@@ -58,18 +58,14 @@ final class UploadCommand extends Leaf {
     return 0;
   }
 
-  private void report(JsonNode d) {
-    if (json()) {
-      printJson(d);
-      return;
-    }
+  /** One line for a person: the dataset and, once ingested, its statistics. */
+  private static String summary(JsonNode d) {
     JsonNode s = d.path("stats");
     if (s.isObject()) {
-      out().println(Json.text(d, "id") + "  " + Json.text(d, "status") + "  rows " + Json.text(s, "rows")
+      return Json.text(d, "id") + "  " + Json.text(d, "status") + "  rows " + Json.text(s, "rows")
           + "  features " + Json.text(s, "features") + "  non-zeros " + Json.text(s, "nonZeros")
-          + "  positives " + Json.text(s, "positives") + "  negatives " + Json.text(s, "negatives"));
-    } else {
-      out().println(Json.text(d, "id") + "  " + Json.text(d, "status"));
+          + "  positives " + Json.text(s, "positives") + "  negatives " + Json.text(s, "negatives");
     }
+    return Json.text(d, "id") + "  " + Json.text(d, "status");
   }
 }
