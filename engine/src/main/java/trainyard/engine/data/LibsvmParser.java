@@ -15,52 +15,72 @@ final class LibsvmParser extends SparseLineParser {
   }
 
   @Override
-  int feature(byte[] b, int start, int i, int end, CsrBuilder out) {
-    // fast path: up to 18 digits, ':', then "1" or a number; anything else takes the checked path below
-    int j = i;
-    long fastId = 0;
-    while (j < end) {
-      int d = b[j] - '0';
-      if (d < 0 || d > 9) {
+  int parse(byte[] b, int start, int end, CsrBuilder out) {
+    int i = beginRow(b, start, end);
+    if (i < 0) {
+      return i == BLANK ? SKIP : ERROR;
+    }
+    int t;
+    while (true) {
+      while (i < end && isSpace(b[i])) {
+        i++;
+      }
+      if (i == end || b[i] == '#') {
         break;
       }
-      fastId = fastId * 10 + d;
-      j++;
-    }
-    if (j > i && j - i <= 18 && j < end && b[j] == ':') {
-      int k = j + 1;
-      if (k < end && b[k] == '1' && (k + 1 == end || isSpace(b[k + 1]))) {
-        out.add(key(fastId), 1f);
-        return k + 1;
+      // fast path: up to 18 digits, ':', then "1" or a number; anything else takes the checked path below
+      int j = i;
+      long fastId = 0;
+      while (j < end) {
+        int d = b[j] - '0';
+        if (d < 0 || d > 9) {
+          break;
+        }
+        fastId = fastId * 10 + d;
+        j++;
       }
-      int t = tokenEnd(b, k, end);
-      float v = ByteNumbers.parseFloat(b, k, t);
+      if (j > i && j - i <= 18 && j < end && b[j] == ':') {
+        int k = j + 1;
+        if (k < end && b[k] == '1' && (k + 1 == end || isSpace(b[k + 1]))) {
+          out.add(key(fastId), 1f);
+          i = k + 1;
+          continue;
+        }
+        t = k;
+        while (t < end && !isSpace(b[t])) {
+          t++;
+        }
+        float v = ByteNumbers.parseFloat(b, k, t);
+        if (v != v) {
+          return fail(start, k, "value " + token(b, k, t) + " is not a finite number");
+        }
+        out.add(key(fastId), v);
+        i = t;
+        continue;
+      }
+      int c = -1;
+      t = i;
+      while (t < end && !isSpace(b[t])) {
+        if (b[t] == ':' && c < 0) {
+          c = t;
+        }
+        t++;
+      }
+      if (c < 0) {
+        return fail(start, i, "expected id:value, got " + token(b, i, t));
+      }
+      long id = ByteNumbers.parseId(b, i, c);
+      if (id < 0) {
+        return fail(start, i, "feature id " + token(b, i, c) + " is not an integer in 0..2^63-1");
+      }
+      float v = ByteNumbers.parseFloat(b, c + 1, t);
       if (v != v) {
-        return fail(start, k, "value " + token(b, k, t) + " is not a finite number");
+        return fail(start, c + 1, "value " + token(b, c + 1, t) + " is not a finite number");
       }
-      out.add(key(fastId), v);
-      return t;
+      out.add(key(id), v);
+      i = t;
     }
-    int c = -1;
-    int t = i;
-    while (t < end && !isSpace(b[t])) {
-      if (b[t] == ':' && c < 0) {
-        c = t;
-      }
-      t++;
-    }
-    if (c < 0) {
-      return fail(start, i, "expected id:value, got " + token(b, i, t));
-    }
-    long id = ByteNumbers.parseId(b, i, c);
-    if (id < 0) {
-      return fail(start, i, "feature id " + token(b, i, c) + " is not an integer in 0..2^63-1");
-    }
-    float v = ByteNumbers.parseFloat(b, c + 1, t);
-    if (v != v) {
-      return fail(start, c + 1, "value " + token(b, c + 1, t) + " is not a finite number");
-    }
-    out.add(key(id), v);
-    return t;
+    out.endRow(label);
+    return ROW;
   }
 }
