@@ -55,18 +55,8 @@ final class ByteNumbers {
 
   /** Digits only, below 2^31; -1 otherwise. */
   static int parseSmallInt(byte[] b, int start, int end) {
-    if (start >= end || end - start > 10) {
-      return -1;
-    }
-    long v = 0;
-    for (int i = start; i < end; i++) {
-      int d = b[i] - '0';
-      if (d < 0 || d > 9) {
-        return -1;
-      }
-      v = v * 10 + d;
-    }
-    return v > Integer.MAX_VALUE ? -1 : (int) v;
+    long v = end - start > 10 ? NOT_AN_ID : parseId(b, start, end);
+    return v < 0 || v > Integer.MAX_VALUE ? -1 : (int) v;
   }
 
   /**

@@ -1,10 +1,10 @@
 package trainyard.engine.data;
 
 /**
- * {@code label field:id:value ...}, tokens separated by spaces or tabs; fields are integers in
- * 0..2^31-1, ids in 0..2^63-1, values finite decimals. Not thread-safe.
+ * {@code label field:id:value ... [# comment]} (line shape in {@link SparseLineParser}); fields
+ * are integers in 0..2^31-1, ids in 0..2^63-1, values finite decimals. Not thread-safe.
  */
-final class LibffmParser extends RowParser {
+final class LibffmParser extends SparseLineParser {
   LibffmParser(int hashBits, boolean labelOptional) {
     super(hashBits, labelOptional);
   }
@@ -16,29 +16,11 @@ final class LibffmParser extends RowParser {
 
   @Override
   int parse(byte[] b, int start, int end, CsrBuilder out) {
-    int i = start;
-    while (i < end && isSpace(b[i])) {
-      i++;
+    int i = beginRow(b, start, end);
+    if (i < 0) {
+      return i == BLANK ? SKIP : ERROR;
     }
-    if (i == end || b[i] == '#') {
-      return SKIP;
-    }
-    int t = i;
-    boolean colon = false;
-    while (t < end && !isSpace(b[t])) {
-      colon |= b[t] == ':';
-      t++;
-    }
-    float label = 0f;
-    if (colon && labelOptional) {
-      unlabelledRows++;
-    } else {
-      label = ByteNumbers.parseFloat(b, i, t);
-      if (label != label) {
-        return fail(start, i, "label " + token(b, i, t) + " is not a finite number");
-      }
-      i = t;
-    }
+    int t;
     while (true) {
       while (i < end && isSpace(b[i])) {
         i++;

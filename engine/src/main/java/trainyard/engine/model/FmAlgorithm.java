@@ -1,12 +1,9 @@
 package trainyard.engine.model;
 
-import trainyard.engine.data.CsrBlock;
 import trainyard.engine.optim.FmUpdater;
 import trainyard.engine.optim.Optimizers;
 import trainyard.engine.optim.WeightInit;
-import trainyard.engine.ps.BatchKeys;
 import trainyard.engine.ps.KeyRanges;
-import trainyard.engine.ps.Keys;
 import trainyard.engine.ps.ParameterServer;
 import trainyard.engine.ps.Updater;
 
@@ -71,25 +68,15 @@ public final class FmAlgorithm implements Algorithm {
   }
 
   /** Per-worker forward/backward; not thread-safe. */
-  static final class Compute implements BatchCompute {
-    private static final long BIAS_KEY = Keys.mix(Keys.BIAS_FEATURE);
-    private final Loss loss;
+  static final class Compute extends SparseBatchCompute {
     private final int dim;
     private final float l2;
     private final int pullW;
     private final int pushW;
-    private BatchKeys dedup;
     private final float[] s;
-    private float[] pull = new float[0];
-    private float[] push = new float[0];
-    private CsrBlock block;
-    private int[] order;
-    private int from;
-    private int to;
-    private int n;
 
     Compute(Loss loss, int dim, float l2) {
-      this.loss = loss;
+      super(loss, new float[0], new float[0]);
       this.dim = dim;
       this.l2 = l2;
       this.pullW = 1 + dim;
@@ -98,49 +85,12 @@ public final class FmAlgorithm implements Algorithm {
     }
 
     @Override
-    public int prepare(CsrBlock block, int[] order, int from, int to) {
-      this.block = block;
-      this.order = order;
-      this.from = from;
-      this.to = to;
-      if (dedup == null || dedup.block() != block) {
-        dedup = new BatchKeys(block, BIAS_KEY);
-      }
-      n = dedup.batch(order, from, to);
+    void fit(int n) {
       if (pull.length < n * pullW) {
         int cap = Math.max(n, pull.length / pullW * 2);
         pull = new float[cap * pullW];
         push = new float[cap * pushW];
       }
-      return n;
-    }
-
-    @Override
-    public long[] keys() {
-      return dedup.keys();
-    }
-
-    @Override
-    public long[] dictionary(CsrBlock block) {
-      if (dedup == null || dedup.block() != block) {
-        dedup = new BatchKeys(block, BIAS_KEY);
-      }
-      return dedup.dictionary();
-    }
-
-    @Override
-    public int[] ranks() {
-      return dedup.ranks();
-    }
-
-    @Override
-    public float[] pullBuffer() {
-      return pull;
-    }
-
-    @Override
-    public float[] pushBuffer() {
-      return push;
     }
 
     // Per row: s_f = Σ_i V_if x_i;  m = w_bias + Σ_i w_i x_i + ½ Σ_f (s_f² − Σ_i V_if² x_i²)

@@ -1,11 +1,8 @@
 package trainyard.engine.model;
 
-import trainyard.engine.data.CsrBlock;
 import trainyard.engine.optim.Optimizers;
 import trainyard.engine.optim.WeightInit;
-import trainyard.engine.ps.BatchKeys;
 import trainyard.engine.ps.KeyRanges;
-import trainyard.engine.ps.Keys;
 import trainyard.engine.ps.ParameterServer;
 import trainyard.engine.ps.Updater;
 
@@ -56,65 +53,17 @@ public final class LinearAlgorithm implements Algorithm {
   }
 
   /** Per-worker forward/backward; not thread-safe. */
-  static final class Compute implements BatchCompute {
-    private static final long BIAS_KEY = Keys.mix(Keys.BIAS_FEATURE);
-    private final Loss loss;
-    private BatchKeys dedup;
-    private float[] pull = new float[256];
-    private float[] push = new float[256];
-    private CsrBlock block;
-    private int[] order;
-    private int from;
-    private int to;
-    private int n;
-
+  static final class Compute extends SparseBatchCompute {
     Compute(Loss loss) {
-      this.loss = loss;
+      super(loss, new float[256], new float[256]);
     }
 
     @Override
-    public int prepare(CsrBlock block, int[] order, int from, int to) {
-      this.block = block;
-      this.order = order;
-      this.from = from;
-      this.to = to;
-      if (dedup == null || dedup.block() != block) {
-        dedup = new BatchKeys(block, BIAS_KEY);
-      }
-      n = dedup.batch(order, from, to);
+    void fit(int n) {
       if (pull.length < n) {
         pull = new float[Math.max(n, pull.length * 2)];
         push = new float[pull.length];
       }
-      return n;
-    }
-
-    @Override
-    public long[] keys() {
-      return dedup.keys();
-    }
-
-    @Override
-    public long[] dictionary(CsrBlock block) {
-      if (dedup == null || dedup.block() != block) {
-        dedup = new BatchKeys(block, BIAS_KEY);
-      }
-      return dedup.dictionary();
-    }
-
-    @Override
-    public int[] ranks() {
-      return dedup.ranks();
-    }
-
-    @Override
-    public float[] pullBuffer() {
-      return pull;
-    }
-
-    @Override
-    public float[] pushBuffer() {
-      return push;
     }
 
     // Per row r: m = w_bias + Σ_e w[key_e] x_e;   loss ℓ(m, y);   d = ℓ'(m, y) / batch

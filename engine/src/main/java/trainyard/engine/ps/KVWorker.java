@@ -66,21 +66,7 @@ public final class KVWorker {
   public long push(long[] keys, int n, float[] vals) {
     checkKeys(keys, n, vals.length, pushWidth, "vals");
     long ts = begin(keys, n);
-    for (int i = 0; i < servers; i++) {
-      // Workers start at different servers, so they rarely queue for the same one.
-      int s = (firstServer + i) % servers;
-      int from = splits[s];
-      int to = splits[s + 1];
-      if (from < to) {
-        if (copy) {
-          long[] k = Arrays.copyOfRange(keys, from, to);
-          float[] v = Arrays.copyOfRange(vals, from * pushWidth, to * pushWidth);
-          transport.send(s, new Request(Request.Kind.PUSH, k, null, 0, 0, to - from, v, 0, this, ts));
-        } else {
-          transport.send(s, new Request(Request.Kind.PUSH, keys, null, 0, from, to, vals, from * pushWidth, this, ts));
-        }
-      }
-    }
+    fanOut(Request.Kind.PUSH, keys, null, vals, pushWidth, ts);
     return ts;
   }
 
@@ -97,15 +83,7 @@ public final class KVWorker {
   public long pull(long[] keys, int n, float[] out) {
     checkKeys(keys, n, out.length, pullWidth, "out");
     long ts = begin(keys, n);
-    for (int i = 0; i < servers; i++) {
-      // Workers start at different servers, so they rarely queue for the same one.
-      int s = (firstServer + i) % servers;
-      int from = splits[s];
-      int to = splits[s + 1];
-      if (from < to) {
-        transport.send(s, new Request(Request.Kind.PULL, keys, null, 0, from, to, out, from * pullWidth, this, ts));
-      }
-    }
+    fanOut(Request.Kind.PULL, keys, null, out, pullWidth, ts);
     return ts;
   }
 
@@ -140,22 +118,7 @@ public final class KVWorker {
    */
   public long pushRanks(int[] ranks, int n, float[] vals) {
     long ts = beginRanks(ranks, n, vals.length, pushWidth);
-    for (int i = 0; i < servers; i++) {
-      // Workers start at different servers, so they rarely queue for the same one.
-      int s = (firstServer + i) % servers;
-      int from = splits[s];
-      int to = splits[s + 1];
-      if (from < to) {
-        if (copy) {
-          int[] r = Arrays.copyOfRange(ranks, from, to);
-          float[] v = Arrays.copyOfRange(vals, from * pushWidth, to * pushWidth);
-          transport.send(s, new Request(Request.Kind.PUSH, null, r, registered[s], 0, to - from, v, 0, this, ts));
-        } else {
-          transport.send(s, new Request(Request.Kind.PUSH, null, ranks, registered[s], from, to, vals,
-              from * pushWidth, this, ts));
-        }
-      }
-    }
+    fanOut(Request.Kind.PUSH, null, ranks, vals, pushWidth, ts);
     return ts;
   }
 
@@ -166,17 +129,34 @@ public final class KVWorker {
    */
   public long pullRanks(int[] ranks, int n, float[] out) {
     long ts = beginRanks(ranks, n, out.length, pullWidth);
+    fanOut(Request.Kind.PULL, null, ranks, out, pullWidth, ts);
+    return ts;
+  }
+
+  /**
+   * Sends each server its slice of {@code keys} (or of {@code ranks}, into its registered list)
+   * and of {@code vals}, {@code width} floats per key.
+   */
+  private void fanOut(Request.Kind kind, long[] keys, int[] ranks, float[] vals, int width, long ts) {
+    // The caller may reuse a push's arrays at once, so a transport that runs later gets copies.
+    boolean copySlices = copy && kind == Request.Kind.PUSH;
     for (int i = 0; i < servers; i++) {
       // Workers start at different servers, so they rarely queue for the same one.
       int s = (firstServer + i) % servers;
       int from = splits[s];
       int to = splits[s + 1];
       if (from < to) {
-        transport.send(s, new Request(Request.Kind.PULL, null, ranks, registered[s], from, to, out, from * pullWidth,
-            this, ts));
+        int base = ranks == null ? 0 : registered[s];
+        if (copySlices) {
+          long[] k = keys == null ? null : Arrays.copyOfRange(keys, from, to);
+          int[] r = ranks == null ? null : Arrays.copyOfRange(ranks, from, to);
+          float[] v = Arrays.copyOfRange(vals, from * width, to * width);
+          transport.send(s, new Request(kind, k, r, base, 0, to - from, v, 0, this, ts));
+        } else {
+          transport.send(s, new Request(kind, keys, ranks, base, from, to, vals, from * width, this, ts));
+        }
       }
     }
-    return ts;
   }
 
   int id() {

@@ -54,17 +54,20 @@ public final class ServerShard {
    */
   void register(int worker, long[] keys, int from, int to) {
     int[] records = new int[to - from];
-    int sw = table.width();
     for (int i = from; i < to; i++) {
-      long key = keys[i];
-      int rec = table.find(key);
-      if (rec < 0) {
-        rec = table.insert(key);
-        updater.init(key, table.state(), rec * sw);
-      }
-      records[i - from] = rec;
+      records[i - from] = recordOf(keys[i]);
     }
     registrations.put(worker, records);
+  }
+
+  /** The key's record, stored and initialised first if the key is new. */
+  private int recordOf(long key) {
+    int rec = table.find(key);
+    if (rec < 0) {
+      rec = table.insert(key);
+      updater.init(key, table.state(), rec * table.width());
+    }
+    return rec;
   }
 
   private void pushRecords(int[] records, int[] ranks, int base, int from, int to, float[] grads, int goff) {
@@ -94,11 +97,7 @@ public final class ServerShard {
     int sw = table.width();
     for (int i = from; i < to; i++) {
       long key = keys[i];
-      int rec = table.find(key);
-      if (rec < 0) {
-        rec = table.insert(key);
-        u.init(key, table.state(), rec * sw);
-      }
+      int rec = recordOf(key);
       u.apply(key, grads, goff + (i - from) * pushWidth, table.state(), rec * sw);
     }
   }
