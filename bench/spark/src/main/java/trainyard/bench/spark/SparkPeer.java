@@ -22,10 +22,15 @@ import org.apache.spark.sql.SparkSession;
  *             [--lr-iter 100] [--lr-reg 0] [--fm-iter 100] [--fm-step 1.0] [--fm-reg 0]
  *             [--fm-batch-fraction 1.0] [--fm-solver adamW] [--factor-size 8] [--seed 5]
  * </pre>
+ * Defaults are Spark's own (factorSize 8 aside). {@code --lr-reg}, {@code --fm-step} and
+ * {@code --fm-reg} take comma lists: every combination is trained and reported, so a benchmark can
+ * give Spark its best setting.
  *
  * One line a model on stdout, {@code key=value} pairs separated by spaces:
  * {@code spark model=lr load_s=.. fit_s=.. total_s=.. rows=.. test_rows=.. iterations=.. test_logloss=..
- * test_auc=.. params=..}; iterations is the solver's count (-1 when the model has no summary).
+ * test_auc=.. params=..} plus the training objective's first, second-last and last values
+ * ({@code objective_first}, {@code objective_prev}, {@code objective_last}); iterations is the solver's
+ * count (-1 when the model has no summary).
  * {@code load_s} reads, parses and caches the training file (shared by the models); {@code fit_s}
  * is training on the cached data; {@code total_s = load_s + fit_s}. Test metrics are computed
  * here, exactly (logloss with p clipped to [1e-15, 1-1e-15], AUC by rank with ties averaged), so
@@ -53,18 +58,25 @@ public final class SparkPeer {
       for (String m : a.models) {
         switch (m) {
           case "lr" -> {
-            LogisticRegression lr = new LogisticRegression().setMaxIter(a.lrIter).setRegParam(a.lrReg)
-                .setStandardization(false);
-            report(m, lr.explainParams(), () -> lr.fit(train), test, loadSeconds, rows,
-                String.format(Locale.ROOT, "maxIter=%d,regParam=%s,lbfgs", a.lrIter, a.lrReg));
+            for (double reg : a.lrReg) {
+              LogisticRegression lr = new LogisticRegression().setMaxIter(a.lrIter).setRegParam(reg)
+                  .setStandardization(false);
+              report(m, lr.explainParams(), () -> lr.fit(train), test, loadSeconds, rows,
+                  String.format(Locale.ROOT, "maxIter=%d,regParam=%s,lbfgs", a.lrIter, reg));
+            }
           }
           case "fm" -> {
-            FMClassifier fm = new FMClassifier().setFactorSize(a.factorSize).setMaxIter(a.fmIter)
-                .setStepSize(a.fmStep).setRegParam(a.fmReg).setMiniBatchFraction(a.fmBatchFraction)
-                .setSolver(a.fmSolver).setSeed(a.seed);
-            report(m, fm.explainParams(), () -> fm.fit(train), test, loadSeconds, rows,
-                String.format(Locale.ROOT, "factorSize=%d,maxIter=%d,stepSize=%s,regParam=%s,miniBatchFraction=%s,"
-                    + "solver=%s", a.factorSize, a.fmIter, a.fmStep, a.fmReg, a.fmBatchFraction, a.fmSolver));
+            for (double step : a.fmStep) {
+              for (double reg : a.fmReg) {
+                FMClassifier fm = new FMClassifier().setFactorSize(a.factorSize).setMaxIter(a.fmIter)
+                    .setStepSize(step).setRegParam(reg).setMiniBatchFraction(a.fmBatchFraction)
+                    .setSolver(a.fmSolver).setSeed(a.seed);
+                report(m, fm.explainParams(), () -> fm.fit(train), test, loadSeconds, rows,
+                    String.format(Locale.ROOT, "factorSize=%d,maxIter=%d,stepSize=%s,regParam=%s,"
+                        + "miniBatchFraction=%s,solver=%s", a.factorSize, a.fmIter, step, reg, a.fmBatchFraction,
+                        a.fmSolver));
+              }
+            }
           }
           default -> throw new IllegalArgumentException("unknown model \"" + m + "\"; expected lr or fm");
         }
@@ -89,11 +101,17 @@ public final class SparkPeer {
     Model<?> model = fit.fit();
     double fitSeconds = (System.nanoTime() - t0) / 1e9;
     int iterations = -1;
+    double[] objective = {};
     if (model instanceof LogisticRegressionModel m && m.hasSummary()) {
       iterations = m.summary().totalIterations();
+      objective = m.summary().objectiveHistory();
     } else if (model instanceof FMClassificationModel m && m.hasSummary()) {
       iterations = m.summary().totalIterations();
+      objective = m.summary().objectiveHistory();
     }
+    // the training objective by iteration shows whether the solver was still improving at maxIter
+    System.err.println("spark " + name + " " + params + " objective history: " + Arrays.toString(objective));
+    int k = objective.length;
     List<Row> scored = model.transform(test).select("label", "probability").collectAsList();
     int n = scored.size();
     double[] p = new double[n];
@@ -104,8 +122,10 @@ public final class SparkPeer {
       p[i] = ((Vector) r.get(1)).apply(1);
     }
     System.out.printf(Locale.ROOT, "spark model=%s load_s=%.3f fit_s=%.3f total_s=%.3f rows=%d test_rows=%d "
-        + "iterations=%d test_logloss=%.6f test_auc=%.6f params=%s%n", name, loadSeconds, fitSeconds,
-        loadSeconds + fitSeconds, rows, n, iterations, logloss(p, y), auc(p, y), params);
+        + "iterations=%d objective_first=%.6f objective_last=%.6f objective_prev=%.6f test_logloss=%.6f test_auc=%.6f "
+        + "params=%s%n", name, loadSeconds, fitSeconds, loadSeconds + fitSeconds, rows, n, iterations,
+        k > 0 ? objective[0] : Double.NaN, k > 0 ? objective[k - 1] : Double.NaN,
+        k > 1 ? objective[k - 2] : Double.NaN, logloss(p, y), auc(p, y), params);
   }
 
   static double logloss(double[] p, double[] y) {
@@ -156,10 +176,10 @@ public final class SparkPeer {
     int numFeatures = (1 << 22) + 1;
     List<String> models = List.of("lr", "fm");
     int lrIter = 100;
-    double lrReg = 0;
+    double[] lrReg = {0};
     int fmIter = 100;
-    double fmStep = 1.0;
-    double fmReg = 0;
+    double[] fmStep = {1.0};
+    double[] fmReg = {0};
     double fmBatchFraction = 1.0;
     String fmSolver = "adamW";
     int factorSize = 8;
@@ -179,10 +199,10 @@ public final class SparkPeer {
           case "--num-features" -> a.numFeatures = Integer.parseInt(v);
           case "--models" -> a.models = List.of(v.split(","));
           case "--lr-iter" -> a.lrIter = Integer.parseInt(v);
-          case "--lr-reg" -> a.lrReg = Double.parseDouble(v);
+          case "--lr-reg" -> a.lrReg = doubles(v);
           case "--fm-iter" -> a.fmIter = Integer.parseInt(v);
-          case "--fm-step" -> a.fmStep = Double.parseDouble(v);
-          case "--fm-reg" -> a.fmReg = Double.parseDouble(v);
+          case "--fm-step" -> a.fmStep = doubles(v);
+          case "--fm-reg" -> a.fmReg = doubles(v);
           case "--fm-batch-fraction" -> a.fmBatchFraction = Double.parseDouble(v);
           case "--fm-solver" -> a.fmSolver = v;
           case "--factor-size" -> a.factorSize = Integer.parseInt(v);
@@ -194,6 +214,15 @@ public final class SparkPeer {
         throw new IllegalArgumentException("--train FILE and --test FILE are required");
       }
       return a;
+    }
+
+    private static double[] doubles(String list) {
+      String[] parts = list.split(",");
+      double[] d = new double[parts.length];
+      for (int i = 0; i < parts.length; i++) {
+        d[i] = Double.parseDouble(parts[i]);
+      }
+      return d;
     }
   }
 }
