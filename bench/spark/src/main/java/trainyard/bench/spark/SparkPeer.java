@@ -22,9 +22,9 @@ import org.apache.spark.sql.SparkSession;
  *             [--lr-iter 100] [--lr-reg 0] [--fm-iter 100] [--fm-step 1.0] [--fm-reg 0]
  *             [--fm-batch-fraction 1.0] [--fm-solver adamW] [--factor-size 8] [--seed 5]
  * </pre>
- * Defaults are Spark's own (factorSize 8 aside). {@code --lr-reg}, {@code --fm-step} and
- * {@code --fm-reg} take comma lists: every combination is trained and reported, so a benchmark can
- * give Spark its best setting.
+ * Defaults are Spark's own (factorSize 8 aside). {@code --lr-reg}, {@code --fm-solver},
+ * {@code --fm-step} and {@code --fm-reg} take comma lists: every combination is trained and
+ * reported, so a benchmark can give Spark its best setting.
  *
  * One line a model on stdout, {@code key=value} pairs separated by spaces:
  * {@code spark model=lr load_s=.. fit_s=.. total_s=.. rows=.. test_rows=.. iterations=.. test_logloss=..
@@ -66,15 +66,17 @@ public final class SparkPeer {
             }
           }
           case "fm" -> {
-            for (double step : a.fmStep) {
-              for (double reg : a.fmReg) {
-                FMClassifier fm = new FMClassifier().setFactorSize(a.factorSize).setMaxIter(a.fmIter)
-                    .setStepSize(step).setRegParam(reg).setMiniBatchFraction(a.fmBatchFraction)
-                    .setSolver(a.fmSolver).setSeed(a.seed);
-                report(m, fm.explainParams(), () -> fm.fit(train), test, loadSeconds, rows,
-                    String.format(Locale.ROOT, "factorSize=%d,maxIter=%d,stepSize=%s,regParam=%s,"
-                        + "miniBatchFraction=%s,solver=%s", a.factorSize, a.fmIter, step, reg, a.fmBatchFraction,
-                        a.fmSolver));
+            for (String solver : a.fmSolver) {
+              for (double step : a.fmStep) {
+                for (double reg : a.fmReg) {
+                  FMClassifier fm = new FMClassifier().setFactorSize(a.factorSize).setMaxIter(a.fmIter)
+                      .setStepSize(step).setRegParam(reg).setMiniBatchFraction(a.fmBatchFraction)
+                      .setSolver(solver).setSeed(a.seed);
+                  report(m, fm.explainParams(), () -> fm.fit(train), test, loadSeconds, rows,
+                      String.format(Locale.ROOT, "factorSize=%d,maxIter=%d,stepSize=%s,regParam=%s,"
+                          + "miniBatchFraction=%s,solver=%s", a.factorSize, a.fmIter, step, reg, a.fmBatchFraction,
+                          solver));
+                }
               }
             }
           }
@@ -181,7 +183,7 @@ public final class SparkPeer {
     double[] fmStep = {1.0};
     double[] fmReg = {0};
     double fmBatchFraction = 1.0;
-    String fmSolver = "adamW";
+    List<String> fmSolver = List.of("adamW");
     int factorSize = 8;
     long seed = 5;
 
@@ -204,7 +206,7 @@ public final class SparkPeer {
           case "--fm-step" -> a.fmStep = doubles(v);
           case "--fm-reg" -> a.fmReg = doubles(v);
           case "--fm-batch-fraction" -> a.fmBatchFraction = Double.parseDouble(v);
-          case "--fm-solver" -> a.fmSolver = v;
+          case "--fm-solver" -> a.fmSolver = List.of(v.split(","));
           case "--factor-size" -> a.factorSize = Integer.parseInt(v);
           case "--seed" -> a.seed = Long.parseLong(v);
           default -> throw new IllegalArgumentException("unknown argument " + args[i - 1]);
