@@ -42,7 +42,14 @@ public final class SparkPeer {
   private SparkPeer() {}
 
   public static void main(String[] args) {
-    Args a = Args.parse(args);
+    Args a;
+    try {
+      a = Args.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("SparkPeer: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     SparkSession spark = SparkSession.builder().master(a.master).appName("trainyard-spark-peer")
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "2")
@@ -214,6 +221,11 @@ public final class SparkPeer {
       }
       if (a.train == null || a.test == null) {
         throw new IllegalArgumentException("--train FILE and --test FILE are required");
+      }
+      for (String m : a.models) {
+        if (!m.equals("lr") && !m.equals("fm")) {
+          throw new IllegalArgumentException("unknown model \"" + m + "\" in --models; expected lr or fm");
+        }
       }
       return a;
     }
