@@ -148,7 +148,7 @@ def main():
                      float(s["total_s"]) / r[0], float(s["fit_s"]) / r[1]))
             h = hist.get((m, s["params"]))
             k = settled(h) if h and len(h) > 1 else None
-            if k is not None:
+            if k is not None and k < len(h) - 1:
                 # history[0] is before the first step: len(h) - 1 iterations were run
                 share = k / (len(h) - 1)
                 fit = float(s["fit_s"]) * share
