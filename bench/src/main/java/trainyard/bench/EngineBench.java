@@ -201,7 +201,7 @@ public final class EngineBench {
       line("Peers skipped (--no-peers).");
     }
     line("");
-    line("Spark MLlib was not run (optional in the brief; not installed here).");
+    line("Spark MLlib runs separately: bench/spark/run.sh (a standalone Maven project).");
     Files.write(work.resolve("results.md"), report);
   }
 
