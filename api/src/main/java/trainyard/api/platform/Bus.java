@@ -6,6 +6,7 @@ import org.jboss.logging.Logger;
 import trainyard.bus.BusProducer;
 import trainyard.bus.EmbeddedKafka;
 import trainyard.bus.JobMessage;
+import trainyard.bus.Topics;
 
 /**
  * The Kafka side of this process: the configured broker, or an embedded one under data/kafka,
@@ -29,6 +30,9 @@ public class Bus {
       bootstrapServers = embedded.bootstrapServers();
       LOG.infof("embedded Kafka started on %s, log in %s", bootstrapServers, blobs.kafka());
     }
+    // An external broker may not auto-create topics; creating the missing ones is idempotent, so
+    // the embedded broker takes the same path.
+    Topics.ensureCreated(bootstrapServers);
     producer = new BusProducer(bootstrapServers, "trainyard-api");
   }
 
