@@ -8,9 +8,9 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 import trainyard.api.platform.Bus;
+import trainyard.api.platform.ConsumerThread;
 import trainyard.bus.BusConsumer;
 import trainyard.bus.Heartbeat;
 import trainyard.bus.Received;
@@ -18,7 +18,7 @@ import trainyard.bus.Received;
 /**
  * Keeps the executors table at each executor's latest heartbeat, read from the newest message
  * on (a heartbeat comes every second, so history does not matter). Writes the last beat of each
- * executor per poll, not every beat. Thread-safe: start and stop are synchronized.
+ * executor per poll, not every beat. Thread-safe.
  */
 @ApplicationScoped
 public class HeartbeatConsumer {
@@ -26,39 +26,25 @@ public class HeartbeatConsumer {
 
   @Inject Bus bus;
 
-  private BusConsumer<Heartbeat> consumer; // Guarded by this
-  private Thread thread; // Guarded by this
-  private volatile boolean running;
+  private final ConsumerThread<Heartbeat> thread =
+      new ConsumerThread<>("trainyard-heartbeats", Duration.ofMillis(500), Duration.ofSeconds(5));
 
-  public synchronized void start() {
-    consumer = new BusConsumer<>(bus.bootstrapServers(), Heartbeat.class, null, BusConsumer.Start.LATEST);
-    running = true;
-    BusConsumer<Heartbeat> c = consumer;
-    thread = new Thread(() -> loop(c), "trainyard-heartbeats");
-    thread.setDaemon(true);
-    thread.start();
+  public void start() {
+    thread.start(new BusConsumer<>(bus.bootstrapServers(), Heartbeat.class, null, BusConsumer.Start.LATEST),
+        (batch, c) -> storeLatest(batch));
   }
 
-  private void loop(BusConsumer<Heartbeat> c) {
-    try {
-      while (running) {
-        Map<String, Heartbeat> latest = new LinkedHashMap<>();
-        List<Received<Heartbeat>> batch = c.poll(Duration.ofMillis(500));
-        for (Received<Heartbeat> r : batch) {
-          latest.put(r.value().executorId(), r.value());
-        }
-        if (!latest.isEmpty()) {
-          try {
-            QuarkusTransaction.requiringNew().run(() -> latest.values().forEach(HeartbeatConsumer::store));
-          } catch (RuntimeException e) {
-            LOG.warnf("cannot store heartbeats: %s", e.getMessage());
-          }
-        }
+  private static void storeLatest(List<Received<Heartbeat>> batch) {
+    Map<String, Heartbeat> latest = new LinkedHashMap<>();
+    for (Received<Heartbeat> r : batch) {
+      latest.put(r.value().executorId(), r.value());
+    }
+    if (!latest.isEmpty()) {
+      try {
+        QuarkusTransaction.requiringNew().run(() -> latest.values().forEach(HeartbeatConsumer::store));
+      } catch (RuntimeException e) {
+        LOG.warnf("cannot store heartbeats: %s", e.getMessage());
       }
-    } catch (WakeupException e) {
-      // stop() asked us to leave
-    } finally {
-      c.close();
     }
   }
 
@@ -79,18 +65,7 @@ public class HeartbeatConsumer {
     row.persist();
   }
 
-  public synchronized void stop() {
-    if (thread == null) {
-      return;
-    }
-    running = false;
-    consumer.wakeup();
-    try {
-      thread.join(5_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    thread = null;
-    consumer = null;
+  public void stop() {
+    thread.stop();
   }
 }

@@ -4,9 +4,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
-import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 import trainyard.api.platform.Bus;
+import trainyard.api.platform.ConsumerThread;
 import trainyard.bus.BusConsumer;
 import trainyard.bus.JobEvent;
 import trainyard.bus.Received;
@@ -15,7 +15,7 @@ import trainyard.bus.Received;
  * Reads trainyard.events on its own thread and hands each event to {@link EventStore}. The
  * position is committed only after a batch is stored, so a crash re-delivers events, which the
  * store ignores. An event that cannot be stored (the database is down) is retried, never
- * skipped. Thread-safe: start and stop are synchronized; the loop runs on one thread.
+ * skipped. Thread-safe.
  */
 @ApplicationScoped
 public class EventConsumer {
@@ -25,45 +25,26 @@ public class EventConsumer {
   @Inject Bus bus;
   @Inject EventStore store;
 
-  private BusConsumer<JobEvent> consumer; // Guarded by this
-  private Thread thread; // Guarded by this
-  private volatile boolean running;
+  private final ConsumerThread<JobEvent> thread =
+      new ConsumerThread<>("trainyard-event-consumer", Duration.ofMillis(200), Duration.ofSeconds(10));
 
-  public synchronized void start() {
-    consumer = new BusConsumer<>(bus.bootstrapServers(), JobEvent.class, GROUP,
-        BusConsumer.Start.COMMITTED_OR_EARLIEST);
-    running = true;
-    BusConsumer<JobEvent> c = consumer;
-    thread = new Thread(() -> loop(c), "trainyard-event-consumer");
-    thread.setDaemon(true);
-    thread.start();
+  public void start() {
+    thread.start(new BusConsumer<>(bus.bootstrapServers(), JobEvent.class, GROUP,
+        BusConsumer.Start.COMMITTED_OR_EARLIEST), this::storeBatch);
   }
 
-  private void loop(BusConsumer<JobEvent> c) {
-    try {
-      while (running) {
-        List<Received<JobEvent>> batch = c.poll(Duration.ofMillis(200));
-        for (Received<JobEvent> received : batch) {
-          storeUntilDone(received.value());
-        }
-        if (!batch.isEmpty()) {
-          c.commit();
-        }
-      }
-    } catch (WakeupException e) {
-      // stop() asked us to leave
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      LOG.error("the event consumer stopped", e);
-    } finally {
-      c.close();
+  private void storeBatch(List<Received<JobEvent>> batch, BusConsumer<JobEvent> c) throws InterruptedException {
+    for (Received<JobEvent> received : batch) {
+      storeUntilDone(received.value());
+    }
+    if (!batch.isEmpty()) {
+      c.commit();
     }
   }
 
   private void storeUntilDone(JobEvent event) throws InterruptedException {
     long backoffMs = 100;
-    while (running) {
+    while (thread.running()) {
       try {
         store.apply(event);
         return;
@@ -76,18 +57,7 @@ public class EventConsumer {
     }
   }
 
-  public synchronized void stop() {
-    if (thread == null) {
-      return;
-    }
-    running = false;
-    consumer.wakeup();
-    try {
-      thread.join(10_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    thread = null;
-    consumer = null;
+  public void stop() {
+    thread.stop();
   }
 }
