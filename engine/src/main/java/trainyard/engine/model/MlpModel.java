@@ -1,5 +1,8 @@
 package trainyard.engine.model;
 
+import static trainyard.engine.io.CheckedFile.readString;
+import static trainyard.engine.io.CheckedFile.writeString;
+
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

@@ -1,23 +1,16 @@
 package trainyard.engine.model;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
+import static trainyard.engine.io.CheckedFile.readString;
+import static trainyard.engine.io.CheckedFile.writeString;
+
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.zip.CRC32;
-import java.util.zip.CheckedInputStream;
-import java.util.zip.CheckedOutputStream;
 import trainyard.engine.data.CsrBlock;
+import trainyard.engine.io.CheckedFile;
 import trainyard.engine.metrics.Evaluation;
 
 /**
@@ -83,92 +76,38 @@ public abstract class Model {
 
   /** Writes the model atomically: a temporary sibling, forced to disk, then renamed over {@code file}. */
   public void save(Path file) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-    try {
-      // Temporary files are owner-only; the renamed file is an artifact other services read.
-      Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-    } catch (UnsupportedOperationException notPosix) {
-      // Keep the platform's default.
-    }
-    try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        OutputStream raw = java.nio.channels.Channels.newOutputStream(ch);
-        CRC32 crc = new CRC32();
-        DataOutputStream out = new DataOutputStream(new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 16), crc));
-        out.write(MAGIC);
-        out.writeInt(FORMAT_VERSION);
-        writeString(out, info.algorithm());
-        out.writeLong(info.keys());
-        out.writeInt(info.hashBits());
-        writeString(out, info.specJson());
-        writeString(out, info.datasetChecksum());
-        out.writeLong(info.seed());
-        writeString(out, info.engineVersion());
-        writeBody(out);
-        out.flush();
-        DataOutputStream trailer = new DataOutputStream(raw);
-        trailer.writeInt((int) crc.getValue());
-        trailer.flush();
-        ch.force(true);
-      }
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    CheckedFile.write(file, MAGIC, out -> {
+      out.writeInt(FORMAT_VERSION);
+      writeString(out, info.algorithm());
+      out.writeLong(info.keys());
+      out.writeInt(info.hashBits());
+      writeString(out, info.specJson());
+      writeString(out, info.datasetChecksum());
+      out.writeLong(info.seed());
+      writeString(out, info.engineVersion());
+      writeBody(out);
+    });
   }
 
   /** Reads a model file; throws IOException naming the file when it is not a valid model. */
   public static Model load(Path file) throws IOException {
-    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-      CRC32 crc = new CRC32();
-      DataInputStream in = new DataInputStream(new CheckedInputStream(raw, crc));
-      byte[] magic = new byte[MAGIC.length];
-      in.readFully(magic);
-      if (!java.util.Arrays.equals(magic, MAGIC)) {
-        throw new IOException(file + " is not a Trainyard model file (bad magic)");
-      }
+    return CheckedFile.read(file, MAGIC, "Trainyard model file", in -> {
       int version = in.readInt();
       if (version != FORMAT_VERSION) {
         throw new IOException(file + " has model format version " + version + ", this engine reads " + FORMAT_VERSION);
       }
       ModelInfo info = new ModelInfo(readString(in), in.readLong(), in.readInt(), readString(in), readString(in),
           in.readLong(), readString(in));
-      Model model = switch (info.algorithm()) {
+      return switch (info.algorithm()) {
         case "linear" -> LinearModel.readBody(in, info);
         case "fm" -> FmModel.readBody(in, info);
         case "mlp" -> MlpModel.readBody(in, info);
         default -> throw new IOException(file + " holds an unknown algorithm '" + info.algorithm() + "'");
       };
-      int expected = (int) crc.getValue();
-      int stored = new DataInputStream(raw).readInt();
-      if (stored != expected || raw.read() != -1) {
-        throw new IOException(file + " is corrupt (checksum mismatch or trailing bytes)");
-      }
-      return model;
-    } catch (java.io.EOFException e) {
-      throw new IOException(file + " is truncated", e);
-    }
+    });
   }
 
   abstract void writeBody(DataOutputStream out) throws IOException;
-
-  static void writeString(DataOutputStream out, String s) throws IOException {
-    byte[] b = (s == null ? "" : s).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    out.writeInt(b.length);
-    out.write(b);
-  }
-
-  static String readString(DataInputStream in) throws IOException {
-    int n = in.readInt();
-    if (n < 0 || n > (64 << 20)) {
-      throw new IOException("string length " + n + " out of range");
-    }
-    byte[] b = new byte[n];
-    in.readFully(b);
-    return new String(b, java.nio.charset.StandardCharsets.UTF_8);
-  }
 
   static void writeFloats(DataOutputStream out, float[] a, int n) throws IOException {
     for (int i = 0; i < n; i++) {

@@ -1,0 +1,119 @@
+package trainyard.engine.io;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.zip.CRC32;
+import java.util.zip.CheckedInputStream;
+import java.util.zip.CheckedOutputStream;
+
+/**
+ * Files written whole or not at all, and read back only when intact: a magic header, the body,
+ * then a CRC32 of both. Model files and checkpoints use it. Stateless and thread-safe.
+ */
+public final class CheckedFile {
+  private static final int MAX_STRING_BYTES = 64 << 20;
+
+  /** Writes a file's body after the magic. */
+  public interface Body {
+    void write(DataOutputStream out) throws IOException;
+  }
+
+  /** Reads a file's body after the magic. */
+  public interface Parser<T> {
+    T read(DataInputStream in) throws IOException;
+  }
+
+  private CheckedFile() {}
+
+  /**
+   * Writes {@code magic}, the body and the CRC32 to a temporary sibling, forces it to disk and
+   * renames it over {@code file}: a reader sees the old file or the new one, never a part.
+   */
+  public static void write(Path file, byte[] magic, Body body) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+    try {
+      // Temporary files are owner-only; the renamed file is an artifact other services read.
+      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException notPosix) {
+      // Keep the platform's default.
+    }
+    try {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        OutputStream raw = Channels.newOutputStream(ch);
+        CRC32 crc = new CRC32();
+        DataOutputStream out = new DataOutputStream(new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 16), crc));
+        out.write(magic);
+        body.write(out);
+        out.flush();
+        DataOutputStream trailer = new DataOutputStream(raw);
+        trailer.writeInt((int) crc.getValue());
+        trailer.flush();
+        ch.force(true);
+      }
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * Reads {@code file} written by {@link #write}: checks the magic, parses the body, then checks
+   * the CRC32 and that nothing follows it.
+   *
+   * @param what what the file should be, for the error ("Trainyard model file")
+   * @throws IOException naming the file when it is not such a file, is truncated or corrupt
+   */
+  public static <T> T read(Path file, byte[] magic, String what, Parser<T> parser) throws IOException {
+    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      CRC32 crc = new CRC32();
+      DataInputStream in = new DataInputStream(new CheckedInputStream(raw, crc));
+      byte[] found = new byte[magic.length];
+      in.readFully(found);
+      if (!Arrays.equals(found, magic)) {
+        throw new IOException(file + " is not a " + what + " (bad magic)");
+      }
+      T value = parser.read(in);
+      int expected = (int) crc.getValue();
+      if (new DataInputStream(raw).readInt() != expected || raw.read() != -1) {
+        throw new IOException(file + " is corrupt (checksum mismatch or trailing bytes)");
+      }
+      return value;
+    } catch (EOFException e) {
+      throw new IOException(file + " is truncated", e);
+    }
+  }
+
+  /** A length-prefixed UTF-8 string; null is written as "". */
+  public static void writeString(DataOutputStream out, String s) throws IOException {
+    byte[] b = (s == null ? "" : s).getBytes(StandardCharsets.UTF_8);
+    out.writeInt(b.length);
+    out.write(b);
+  }
+
+  public static String readString(DataInputStream in) throws IOException {
+    int n = in.readInt();
+    if (n < 0 || n > MAX_STRING_BYTES) {
+      throw new IOException("string length " + n + " out of range");
+    }
+    byte[] b = new byte[n];
+    in.readFully(b);
+    return new String(b, StandardCharsets.UTF_8);
+  }
+}
