@@ -26,6 +26,7 @@ import trainyard.engine.train.TrainListener;
 import trainyard.engine.train.TrainRequest;
 import trainyard.engine.train.TrainResult;
 import trainyard.engine.train.Trainer;
+import trainyard.engine.io.FileTrees;
 
 /**
  * The engine benchmark (issue 3): CTR data from {@link CtrGenerator}, our LR and FM beside
@@ -112,8 +113,8 @@ public final class EngineBench {
 
     Path trainDir = work.resolve("ds-train");
     Path testDir = work.resolve("ds-test");
-    delete(trainDir);
-    delete(testDir);
+    FileTrees.deleteRecursively(trainDir);
+    FileTrees.deleteRecursively(testDir);
     // the first ingest warms the JIT (a server ingests many files); the second is the one reported
     double coldSeconds = 0;
     double ingestSeconds = 0;
@@ -121,7 +122,7 @@ public final class EngineBench {
     var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     DatasetStats stats = null;
     for (int round = 0; round < 2; round++) {
-      delete(trainDir);
+      FileTrees.deleteRecursively(trainDir);
       long t1 = System.nanoTime();
       long c1 = os.getProcessCpuTime();
       try (InputStream in = Files.newInputStream(train)) {
@@ -409,18 +410,6 @@ public final class EngineBench {
       // not Linux: leave the model out
     }
     return "unknown CPU";
-  }
-
-  private static void delete(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var files = Files.list(dir)) {
-      for (Path p : (Iterable<Path>) files::iterator) {
-        Files.delete(p);
-      }
-    }
-    Files.delete(dir);
   }
 
   private void line(String s) {

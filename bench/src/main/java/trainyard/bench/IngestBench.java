@@ -14,6 +14,7 @@ import trainyard.engine.data.Ingest;
 import trainyard.engine.data.IngestOptions;
 import trainyard.engine.data.ParseOnly;
 import trainyard.engine.data.synth.CtrGenerator;
+import trainyard.engine.io.FileTrees;
 
 /**
  * Parsing and ingestion throughput on CTR data from {@link CtrGenerator}:
@@ -78,30 +79,18 @@ public final class IngestBench {
     DatasetStats stats = null;
     for (int i = 0; i < 3; i++) {
       Path dir = work.resolve("ds-" + file.getFileName() + "-" + i);
-      deleteDataset(dir);
+      FileTrees.deleteRecursively(dir);
       long t0 = System.nanoTime();
       try (InputStream in = Files.newInputStream(file)) {
         stats = Ingest.ingest(in, format, dir, IngestOptions.defaults());
       }
       best = Math.min(best, (System.nanoTime() - t0) / 1e9);
-      deleteDataset(dir);
+      FileTrees.deleteRecursively(dir);
     }
     System.out.printf(Locale.ROOT, "ingest       %-7s %8.1f MB/s of text (%.1f MB/s of file %s)  %6.2f M rows/s  "
             + "(%.2f s; %d features, %d shards, %.1f MB of shards)%n", format.id(), mb(textBytes) / best,
         mb(fileBytes) / best, file.getFileName(), stats.rows() / best / 1e6, best, stats.features(), stats.shards(),
         mb(stats.bytes()));
-  }
-
-  private static void deleteDataset(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var files = Files.list(dir)) {
-      for (Path p : (Iterable<Path>) files::iterator) {
-        Files.delete(p);
-      }
-    }
-    Files.delete(dir);
   }
 
   private static double mb(long bytes) {

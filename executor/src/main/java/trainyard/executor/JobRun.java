@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import trainyard.bus.Assignment;
 import trainyard.bus.BusProducer;
 import trainyard.bus.Capacity;
@@ -21,6 +19,7 @@ import trainyard.engine.train.TrainListener;
 import trainyard.engine.train.TrainRequest;
 import trainyard.engine.train.TrainResult;
 import trainyard.engine.train.Trainer;
+import trainyard.engine.io.FileTrees;
 
 /**
  * One job on an executor, start to end: RUNNING, the engine's metrics, progress and log lines,
@@ -196,13 +195,8 @@ final class JobRun implements Runnable {
   }
 
   private static void deleteQuietly(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-        Files.deleteIfExists(p);
-      }
+    try {
+      FileTrees.deleteRecursively(dir);
     } catch (IOException e) {
       LOG.log(System.Logger.Level.WARNING, "cannot delete " + dir + ": " + e.getMessage());
     }

@@ -8,7 +8,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import trainyard.api.page.Page;
 import trainyard.api.page.PageRequest;
@@ -17,6 +16,7 @@ import trainyard.api.platform.Ids;
 import trainyard.api.platform.TrainyardConfig;
 import trainyard.api.problem.ApiException;
 import trainyard.engine.data.Format;
+import trainyard.engine.io.FileTrees;
 
 /**
  * Accepts dataset uploads and answers for datasets. An upload is streamed whole to
@@ -156,7 +156,7 @@ public class DatasetService {
       }
       row.delete();
     });
-    deleteTree(blobs.dataset(id));
+    FileTrees.deleteRecursively(blobs.dataset(id));
   }
 
   static DatasetRow owned(String tenantId, String id) {
@@ -165,18 +165,5 @@ public class DatasetService {
       throw ApiException.notFound("dataset", id);
     }
     return row;
-  }
-
-  static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    List<Path> paths = new ArrayList<>();
-    try (var walk = Files.walk(dir)) {
-      walk.forEach(paths::add);
-    }
-    for (int i = paths.size() - 1; i >= 0; i--) {
-      Files.deleteIfExists(paths.get(i));
-    }
   }
 }

@@ -27,6 +27,7 @@ import trainyard.engine.data.Format;
 import trainyard.engine.data.Ingest;
 import trainyard.engine.data.IngestException;
 import trainyard.engine.data.IngestOptions;
+import trainyard.engine.io.FileTrees;
 
 /**
  * Turns uploaded files into the engine's shards on a small pool of worker threads:
@@ -98,7 +99,7 @@ public class Ingestor {
         fail(id, "the raw upload is gone (the server stopped during ingestion and lost it); upload the file again", null);
         return;
       }
-      DatasetService.deleteTree(dir); // left by a run that stopped between rename and commit
+      FileTrees.deleteRecursively(dir); // left by a run that stopped between rename and commit
       IngestOptions options = IngestOptions.defaults().withHashBits(start.hashBits == null ? 0 : start.hashBits);
       long t0 = System.nanoTime();
       DatasetStats stats;

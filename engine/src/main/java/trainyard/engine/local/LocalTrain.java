@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +16,7 @@ import trainyard.engine.train.TrainListener;
 import trainyard.engine.train.TrainRequest;
 import trainyard.engine.train.TrainResult;
 import trainyard.engine.train.Trainer;
+import trainyard.engine.io.FileTrees;
 
 /**
  * {@code train}: ingests the files into a temporary directory beside the model, trains, saves the
@@ -82,7 +82,7 @@ public final class LocalTrain {
       double seconds = (System.nanoTime() - t1) / 1e9;
       return new Outcome(spec, stats, ingest, seconds, result);
     } finally {
-      deleteRecursively(work);
+      FileTrees.deleteRecursively(work);
     }
   }
 
@@ -102,16 +102,5 @@ public final class LocalTrain {
         log.println(line);
       }
     };
-  }
-
-  private static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var walk = Files.walk(dir)) {
-      for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-        Files.delete(p);
-      }
-    }
   }
 }
