@@ -33,18 +33,22 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import trainyard.api.demo.DemoData;
 import trainyard.bus.EmbeddedKafka;
+import trainyard.bus.Topics;
 
 /**
  * docker-compose.yml's topology, run without Docker: an external PostgreSQL (a separate server,
  * credentials checked) and an external KRaft broker, then the api, the scheduler and two executors
  * as four JVMs of the packaged jar, each with the environment its compose service declares. Only
  * addresses are rewritten (the compose network's {@code postgres:5432} and {@code kafka:9092}, the
- * {@code blobs} volume, the HTTP ports) and heaps made small; a key the server does not read,
- * or a role that needs what it should not, fails here. Driven through the api's REST API only.
+ * {@code blobs} volume, the HTTP ports) and heaps made small. A key missing from the README's
+ * configuration table, a role that needs what it should not (a database for the scheduler or an
+ * executor) or a topology that does not train fails here. Driven through the api's REST API only.
  * Runs the real jar (failsafe, after {@code package}); logs in target/distributed-it-{service}.log.
  *
  * <p>What this cannot check: the image itself (Dockerfile), the postgres and apache/kafka images,
@@ -71,10 +75,21 @@ class DistributedIT {
   void composeTopologyTrainsJobsOnTwoExecutorProcesses() throws Exception {
     Instant began = Instant.now();
     ComposeFile compose = ComposeFile.load(Path.of("..", "docker-compose.yml"));
+    Set<String> documented = readmeEnvironmentVariables();
     for (String service : SERVICES) {
       assertEquals(".", compose.get(service, "build"), service + " is built from the one Dockerfile");
       assertEquals(compose.get("api", "image"), compose.get(service, "image"), service + " runs the api's image");
+      for (String key : compose.environment(service, Map.of()).keySet()) {
+        assertTrue(key.equals("JAVA_OPTS") || documented.contains(key),
+            service + ": " + key + " is not in the README's configuration table " + documented);
+      }
     }
+    Set<String> topics = new TreeSet<>();
+    Matcher topic = Pattern.compile("trainyard\\.[a-z]+").matcher(String.valueOf(compose.get("kafka-topics", "command")));
+    while (topic.find()) {
+      topics.add(topic.group());
+    }
+    assertEquals(new TreeSet<>(Topics.ALL), topics, "kafka-topics creates the topics the servers use");
     Path blobs = Files.createDirectories(work.resolve("blobs"));
     CompletableFuture<EmbeddedPostgres> pgStart = CompletableFuture.supplyAsync(() -> startPostgres(compose));
     CompletableFuture<EmbeddedKafka> kafkaStart =
@@ -119,7 +134,8 @@ class DistributedIT {
 
       JsonNode executors = awaitExecutors(Set.of("executor-1", "executor-2"));
       for (JsonNode e : executors) {
-        assertEquals(4, e.get("cores").asInt(), "TRAINYARD_EXECUTOR_CORES reached " + e);
+        assertEquals(env.get(e.get("id").asText()).get("TRAINYARD_EXECUTOR_CORES"), e.get("cores").asText(),
+            "TRAINYARD_EXECUTOR_CORES reached " + e);
         assertTrue(Instant.parse(e.get("lastSeen").asText()).isAfter(began), "a heartbeat of this run: " + e);
       }
 
@@ -171,6 +187,20 @@ class DistributedIT {
       close(kafkaStart);
       close(pgStart);
     }
+  }
+
+  /** The environment variables of the README's configuration table (its second column). */
+  private static Set<String> readmeEnvironmentVariables() throws IOException {
+    String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+    String table = readme.substring(readme.indexOf("## Configuration"));
+    table = table.substring(0, table.indexOf("\n## "));
+    Set<String> out = new TreeSet<>();
+    Matcher row = Pattern.compile("(?m)^\\| `[^`]+` \\| `([A-Z0-9_]+)` \\|").matcher(table);
+    while (row.find()) {
+      out.add(row.group(1));
+    }
+    assertTrue(out.contains("TRAINYARD_ROLES"), "read the README's configuration table: " + out);
+    return out;
   }
 
   /** Waits for a server's start to end and closes the server if it started. */
