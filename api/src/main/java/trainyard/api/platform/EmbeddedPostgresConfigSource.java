@@ -35,7 +35,7 @@ final class EmbeddedPostgresConfigSource implements ConfigSource {
   @Override
   public String getValue(String name) {
     switch (name) {
-      case EmbeddedPostgresConfigSourceFactory.URL_KEY:
+      case DatabaseConfigSourceFactory.URL_KEY:
         return EmbeddedPostgresServer.start(dataDir);
       case USER_KEY:
       case PASSWORD_KEY:

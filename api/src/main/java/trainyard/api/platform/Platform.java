@@ -4,9 +4,11 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.flywaydb.core.Flyway;
 import org.jboss.logging.Logger;
 import trainyard.api.auth.AdminToken;
 import trainyard.api.dataset.Ingestor;
@@ -18,10 +20,13 @@ import trainyard.api.platform.TrainyardConfig.Role;
 
 /**
  * Starts the parts of this process in order, by role, and stops them in reverse: the bus
- * (embedded Kafka unless one is configured), then for the api role the admin token, unfinished
+ * (embedded Kafka unless one is configured), then for the api role the schema (Flyway), the admin token, unfinished
  * ingestions, the event and heartbeat consumers and the re-publishing of unfinished jobs; then the scheduler
  * and the executor roles. PostgreSQL (embedded unless configured) is up before any of this:
- * configuration starts it (see {@link EmbeddedPostgresConfigSourceFactory}).
+ * configuration starts it (see {@link DatabaseConfigSourceFactory}).
+ *
+ * <p>Only the api role migrates the schema and uses the database: a scheduler or executor process
+ * never touches it, so it can start before the api has created the schema.
  */
 @ApplicationScoped
 public class Platform {
@@ -36,6 +41,7 @@ public class Platform {
   @Inject HeartbeatConsumer heartbeats;
   @Inject JobService jobs;
   @Inject Demo demo;
+  @Inject Instance<Flyway> flyway;
 
   @ConfigProperty(name = "quarkus.http.port")
   int port;
@@ -45,6 +51,7 @@ public class Platform {
     LOG.infof("starting roles %s with the blob store at %s", enabled, config.dataDir().toAbsolutePath().normalize());
     bus.start();
     if (enabled.contains(Role.API)) {
+      flyway.get().migrate();
       String token = adminToken.ensure();
       ingestor.resumeUnfinished();
       events.start();
