@@ -2,6 +2,7 @@ package trainyard.engine.data;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -141,7 +142,6 @@ public final class Ingest {
   private static final class ShardSink {
     private final Path dir;
     private final int hashBits;
-    private final MessageDigest digest = sha256();
     private final List<DatasetManifest.Shard> shards = new ArrayList<>();
     long rows;
     long nonZeros;
@@ -155,7 +155,7 @@ public final class Ingest {
 
     void write(CsrBuilder block) throws IOException {
       String name = DatasetManifest.shardName(shards.size());
-      ShardFile.Written w = ShardFile.write(dir.resolve(name), block, digest);
+      ShardFile.Written w = ShardFile.write(dir.resolve(name), block);
       shards.add(new DatasetManifest.Shard(name, block.rows(), block.nonZeros(), w.bytes(), w.crc()));
       positives += countPositives(block.labels, block.rows());
       rows += block.rows();
@@ -165,7 +165,7 @@ public final class Ingest {
 
     DatasetManifest manifest(Format format, boolean withFields, DistinctCounter features) {
       DatasetStats stats = new DatasetStats(rows, features.count(), nonZeros, positives, rows - positives, bytes,
-          shards.size(), hashBits, withFields, HexFormat.of().formatHex(digest.digest()));
+          shards.size(), hashBits, withFields, checksum(shards));
       return new DatasetManifest(format, stats, features.exact(), List.copyOf(shards));
     }
   }
@@ -180,11 +180,24 @@ public final class Ingest {
     return p;
   }
 
-  static MessageDigest sha256() {
+  /**
+   * SHA-256 of the shard list: each shard's name, rows, entries, bytes and CRC32C. It names the
+   * content (the shards are a deterministic function of the input and options, and a change to
+   * any shard changes its CRC) without a second pass over every byte: hashing the shard bytes
+   * themselves cost more CPU than parsing. It is an identity for provenance, not a defence
+   * against crafted collisions.
+   */
+  static String checksum(List<DatasetManifest.Shard> shards) {
+    MessageDigest digest;
     try {
-      return MessageDigest.getInstance("SHA-256");
+      digest = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform has SHA-256", e);
     }
+    for (DatasetManifest.Shard s : shards) {
+      digest.update((s.file() + ' ' + s.rows() + ' ' + s.nonZeros() + ' ' + s.bytes() + ' '
+          + Integer.toHexString(s.crc32c()) + '\n').getBytes(StandardCharsets.US_ASCII));
+    }
+    return HexFormat.of().formatHex(digest.digest());
   }
 }
