@@ -186,7 +186,6 @@ final class LibsvmParser extends SparseLineParser {
     if (i < 0) {
       return i == BLANK ? SKIP : ERROR;
     }
-    int t;
     while (true) {
       while (i < end && isSpace(b[i])) {
         i++;
@@ -194,38 +193,8 @@ final class LibsvmParser extends SparseLineParser {
       if (i == end || b[i] == '#') {
         break;
       }
-      // fast path: up to 18 digits, ':', then "1" or a number; anything else takes the checked path below
-      int j = i;
-      long fastId = 0;
-      while (j < end) {
-        int d = b[j] - '0';
-        if (d < 0 || d > 9) {
-          break;
-        }
-        fastId = fastId * 10 + d;
-        j++;
-      }
-      if (j > i && j - i <= 18 && j < end && b[j] == ':') {
-        int k = j + 1;
-        if (k < end && b[k] == '1' && (k + 1 == end || isSpace(b[k + 1]))) {
-          out.add(key(fastId), 1f);
-          i = k + 1;
-          continue;
-        }
-        t = k;
-        while (t < end && !isSpace(b[t])) {
-          t++;
-        }
-        float v = ByteNumbers.parseFloat(b, k, t);
-        if (v != v) {
-          return fail(start, k, "value " + token(b, k, t) + " is not a finite number");
-        }
-        out.add(key(fastId), v);
-        i = t;
-        continue;
-      }
       int c = -1;
-      t = i;
+      int t = i;
       while (t < end && !isSpace(b[t])) {
         if (b[t] == ':' && c < 0) {
           c = t;

@@ -28,8 +28,7 @@ import java.util.zip.ZipException;
  */
 final class ParallelRowScanner implements RowSource {
   static final int CHUNK = 4 << 20;
-  /** Bytes kept free after a chunk's text, for the parsers' sentinel. */
-  private static final int PAD = 16;
+  private static final int PAD = LineReader.PAD;
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private final RowParser prototype;
