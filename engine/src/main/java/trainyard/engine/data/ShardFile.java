@@ -37,7 +37,7 @@ final class ShardFile {
 
   /**
    * Writes the builder's rows to {@code file} (created new); values are omitted when all are 1,
-   * keys take 4 bytes when all fit.
+   * keys take 4 bytes when all fit. Does not force the file to disk: {@link Durable#sync} does.
    */
   static Written write(Path file, CsrBuilder rows) throws IOException {
     boolean values = !rows.allOnes;
@@ -75,7 +75,6 @@ final class ShardFile {
       while (buf.hasRemaining()) {
         ch.write(buf);
       }
-      ch.force(false);
       return new Written(total, checksum);
     }
   }
