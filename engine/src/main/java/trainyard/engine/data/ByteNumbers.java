@@ -17,7 +17,7 @@ final class ByteNumbers {
   static final long NOT_AN_ID = -1;
 
   private static final double[] POW10 = new double[23];
-  private static final float[] FPOW10 = new float[11];
+  static final float[] FPOW10 = new float[11];
 
   static {
     double p = 1;

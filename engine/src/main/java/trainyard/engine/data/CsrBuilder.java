@@ -135,7 +135,7 @@ public final class CsrBuilder {
         withFields ? Arrays.copyOf(fields, nnz) : null);
   }
 
-  private void growEntries() {
+  void growEntries() {
     int n = Math.max(16, keys.length + (keys.length >> 1));
     keys = Arrays.copyOf(keys, n);
     values = Arrays.copyOf(values, n);

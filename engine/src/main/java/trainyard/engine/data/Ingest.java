@@ -2,6 +2,7 @@ package trainyard.engine.data;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import trainyard.engine.io.Durable;
 import trainyard.engine.io.FileTrees;
 
 /**
@@ -53,8 +55,11 @@ public final class Ingest {
     try {
       DatasetManifest manifest = writeShards(in, format, tmp, options);
       manifest.write(tmp);
+      Durable.sync(tmp.resolve(DatasetManifest.FILE));
+      Durable.syncDirectory(tmp);
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
       moved = true;
+      Durable.syncDirectory(parent);
       return manifest.stats();
     } finally {
       if (!moved) {
@@ -78,13 +83,11 @@ public final class Ingest {
     // two blocks: the scanner fills one while the writer thread writes the other
     CsrBuilder filling = new CsrBuilder(withFields, rowCapacity, 1 << 20);
     CsrBuilder spare = new CsrBuilder(withFields, rowCapacity, 1 << 20);
-    ShardSink sink = new ShardSink(dir, options.hashBits());
     DistinctCounter features = new DistinctCounter();
-    ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "ingest-writer-" + dir.getFileName());
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService writer = singleThread("ingest-writer-" + dir.getFileName());
+    // forcing a shard to disk waits on the device: a thread of its own keeps that off the writer's path
+    ExecutorService syncer = singleThread("ingest-sync-" + dir.getFileName());
+    ShardSink sink = new ShardSink(dir, options.hashBits(), syncer);
     try {
       Future<?> pending = null;
       boolean ended;
@@ -111,19 +114,35 @@ public final class Ingest {
         }
       } while (!ended);
       await(pending);
-    } finally {
-      // on failure, let a shard write in flight finish so the caller can delete the directory
-      writer.shutdown();
-      try {
-        writer.awaitTermination(5, TimeUnit.MINUTES);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+      for (Future<?> sync : sink.syncs) {
+        Tasks.await(sync, "forcing a shard to disk");
       }
+    } finally {
+      // on failure, let the writes and syncs in flight finish so the caller can delete the directory
+      finish(writer);
+      finish(syncer);
     }
     if (sink.rows == 0) {
       throw new IngestException(0, "the input has no rows");
     }
     return sink.manifest(format, withFields, features);
+  }
+
+  private static ExecutorService singleThread(String name) {
+    return Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  private static void finish(ExecutorService executor) {
+    executor.shutdown();
+    try {
+      executor.awaitTermination(5, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Waits for a shard write; its IOException comes out as is. */
@@ -134,28 +153,35 @@ public final class Ingest {
   }
 
   /**
-   * Writes shards in order and accumulates the statistics. Used by one writer thread at a time;
-   * the ingesting thread reads the totals only after the last write completed (Future.get gives
-   * the happens-before).
+   * Writes shards in order, queues each for a sync, and accumulates the statistics. Used by one
+   * writer thread at a time; the ingesting thread reads the totals and syncs only after the last
+   * write completed (Future.get gives the happens-before).
    */
   private static final class ShardSink {
     private final Path dir;
     private final int hashBits;
-    private final MessageDigest digest = sha256();
+    private final ExecutorService syncer;
     private final List<DatasetManifest.Shard> shards = new ArrayList<>();
+    final List<Future<?>> syncs = new ArrayList<>();
     long rows;
     long nonZeros;
     long positives;
     long bytes;
 
-    ShardSink(Path dir, int hashBits) {
+    ShardSink(Path dir, int hashBits, ExecutorService syncer) {
       this.dir = dir;
       this.hashBits = hashBits;
+      this.syncer = syncer;
     }
 
     void write(CsrBuilder block) throws IOException {
       String name = DatasetManifest.shardName(shards.size());
-      ShardFile.Written w = ShardFile.write(dir.resolve(name), block, digest);
+      Path file = dir.resolve(name);
+      ShardFile.Written w = ShardFile.write(file, block);
+      syncs.add(syncer.submit(() -> {
+        Durable.sync(file);
+        return null;
+      }));
       shards.add(new DatasetManifest.Shard(name, block.rows(), block.nonZeros(), w.bytes(), w.crc()));
       positives += countPositives(block.labels, block.rows());
       rows += block.rows();
@@ -165,7 +191,7 @@ public final class Ingest {
 
     DatasetManifest manifest(Format format, boolean withFields, DistinctCounter features) {
       DatasetStats stats = new DatasetStats(rows, features.count(), nonZeros, positives, rows - positives, bytes,
-          shards.size(), hashBits, withFields, HexFormat.of().formatHex(digest.digest()));
+          shards.size(), hashBits, withFields, checksum(shards));
       return new DatasetManifest(format, stats, features.exact(), List.copyOf(shards));
     }
   }
@@ -180,11 +206,24 @@ public final class Ingest {
     return p;
   }
 
-  static MessageDigest sha256() {
+  /**
+   * SHA-256 of the shard list: each shard's name, rows, entries, bytes and CRC32C. It names the
+   * content (the shards are a deterministic function of the input and options, and a change to
+   * any shard changes its CRC) without a second pass over every byte: hashing the shard bytes
+   * themselves cost more CPU than parsing. It is an identity for provenance, not a defence
+   * against crafted collisions.
+   */
+  static String checksum(List<DatasetManifest.Shard> shards) {
+    MessageDigest digest;
     try {
-      return MessageDigest.getInstance("SHA-256");
+      digest = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform has SHA-256", e);
     }
+    for (DatasetManifest.Shard s : shards) {
+      digest.update((s.file() + ' ' + s.rows() + ' ' + s.nonZeros() + ' ' + s.bytes() + ' '
+          + Integer.toHexString(s.crc32c()) + '\n').getBytes(StandardCharsets.US_ASCII));
+    }
+    return HexFormat.of().formatHex(digest.digest());
   }
 }

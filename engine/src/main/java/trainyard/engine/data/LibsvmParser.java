@@ -1,5 +1,9 @@
 package trainyard.engine.data;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * {@code label id:value id:value ... [# comment]} (line shape in {@link SparseLineParser}); ids
  * are integers in 0..2^63-1, values finite decimals. Not thread-safe.
@@ -14,13 +18,174 @@ final class LibsvmParser extends SparseLineParser {
     return new LibsvmParser(hashBits, labelOptional);
   }
 
+  /**
+   * One pass over a line of {@code label id:value ...}: a label and values of at most 7 decimal
+   * digits without exponent, ids of at most 18 digits, spaces or tabs between, LF or CRLF at the
+   * end. Values come out bit-identical to {@link ByteNumbers#parseFloat}, which takes the same
+   * float path for such numbers. Anything else (a comment, a missing label, an exponent, a bad
+   * token) is declined.
+   */
+  @Override
+  int parseFast(byte[] b, int start, CsrBuilder out) {
+    if (labelOptional) {
+      return DECLINED;
+    }
+    float label = shortDecimal(b, start);
+    int i = cursor;
+    if (label != label || !endsToken(b[i]) || out.withFields()) {
+      return DECLINED;
+    }
+    // entries go straight into the builder's arrays; its count moves only when the row is whole
+    long[] keys = out.keys;
+    float[] values = out.values;
+    int nnz = out.nnz;
+    while (true) {
+      byte c = b[i];
+      while (c == ' ' || c == '\t') {
+        c = b[++i];
+      }
+      if (c == '\n' || c == '\r' && b[i + 1] == '\n') {
+        out.nnz = nnz;
+        out.endRow(label);
+        return c == '\n' ? i + 1 : i + 2;
+      }
+      if (nnz == keys.length) {
+        out.nnz = nnz;
+        out.growEntries();
+        keys = out.keys;
+        values = out.values;
+      }
+      // ids and values are read 8 bytes at a time: no branch per digit
+      long x = (long) LONGS.get(b, i) ^ ZEROS;
+      int n = Long.numberOfTrailingZeros(nonDigits(x)) >>> 3;
+      if (n == 0) {
+        return DECLINED;
+      }
+      long id = digitsValue(x, n);
+      i += n;
+      if (n == 8) {
+        int d;
+        while ((d = b[i] - '0') >= 0 && d <= 9 && n < 18) {
+          id = id * 10 + d;
+          i++;
+          n++;
+        }
+      }
+      if (b[i] != ':') {
+        return DECLINED;
+      }
+      i++;
+      x = (long) LONGS.get(b, i) ^ ZEROS;
+      if ((x & 0xFF) == 1 && endsToken(b[i + 1])) { // "1": most values of one-hot data
+        keys[nnz] = key(id);
+        values[nnz++] = 1f;
+        i++;
+        continue;
+      }
+      long marks = nonDigits(x);
+      n = Long.numberOfTrailingZeros(marks) >>> 3;
+      float v;
+      int end;
+      if (n == 0 || n == 8) {
+        v = shortDecimal(b, i); // a sign, a leading '.', or too many digits
+        i = cursor;
+      } else if (b[i + n] == '.' && (end = Long.numberOfTrailingZeros(marks & (marks - 1)) >>> 3) < 8
+          && end > n + 1) {
+        // the whole decimal lies in x: close the gap the '.' leaves and read the digits at once
+        int k = end - n - 1;
+        long joined = x & ((1L << 8 * n) - 1) | x >>> 8 * (n + 1) << 8 * n;
+        v = digitsValue(joined, n + k) / ByteNumbers.FPOW10[k];
+        i += end;
+      } else if (b[i + n] == '.') {
+        long y = (long) LONGS.get(b, i + n + 1) ^ ZEROS;
+        int k = Long.numberOfTrailingZeros(nonDigits(y)) >>> 3;
+        if (k == 0 || n + k > 7) {
+          return DECLINED;
+        }
+        v = (digitsValue(x, n) * POW10[k] + digitsValue(y, k)) / ByteNumbers.FPOW10[k];
+        i += n + 1 + k;
+      } else {
+        v = digitsValue(x, n);
+        i += n;
+      }
+      if (v != v || !endsToken(b[i])) {
+        return DECLINED;
+      }
+      keys[nnz] = key(id);
+      values[nnz++] = v;
+      if (v != 1f) {
+        out.allOnes = false;
+      }
+    }
+  }
+
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  /** '0' in every byte: x ^ ZEROS turns digit bytes into their values 0..9. */
+  private static final long ZEROS = 0x3030303030303030L;
+  private static final long[] POW10 = {1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000};
+
+  /** The high bit of every byte of {@code x} (text ^ ZEROS) that was not a digit; no carries cross bytes. */
+  private static long nonDigits(long x) {
+    return (((x & 0x7F7F7F7F7F7F7F7FL) + 0x7676767676767676L) | x) & 0x8080808080808080L;
+  }
+
+  /**
+   * The number written by the first {@code n} (1..8) bytes of {@code x} (text ^ ZEROS, first
+   * character in the low byte): the digits move to the top, zeros lead, and three multiplications
+   * combine pairs, quads and the two halves (the method of simdjson's parse_eight_digits_unrolled).
+   */
+  private static long digitsValue(long x, int n) {
+    long v = x << (64 - 8 * n);
+    v = v * 10 + (v >>> 8);
+    return (((v & 0x000000FF000000FFL) * 0x000F424000000064L)
+        + (((v >>> 16) & 0x000000FF000000FFL) * 0x0000271000000001L)) >>> 32;
+  }
+
+  /** Where {@link #shortDecimal} stopped. */
+  private int cursor;
+
+  /** {@code [-+]digits[.digits]} with 1 to 7 digits in all, from {@code i}; NaN for anything else. */
+  private float shortDecimal(byte[] b, int i) {
+    boolean negative = b[i] == '-';
+    if (negative || b[i] == '+') {
+      i++;
+    }
+    int mantissa = 0;
+    int digits = 0;
+    int d;
+    while ((d = b[i] - '0') >= 0 && d <= 9) {
+      mantissa = mantissa * 10 + d;
+      digits++;
+      i++;
+    }
+    int fraction = 0;
+    if (b[i] == '.') {
+      i++;
+      while ((d = b[i] - '0') >= 0 && d <= 9) {
+        mantissa = mantissa * 10 + d;
+        fraction++;
+        i++;
+      }
+    }
+    cursor = i;
+    int all = digits + fraction;
+    if (all == 0 || all > 7) {
+      return Float.NaN;
+    }
+    float r = fraction == 0 ? mantissa : mantissa / ByteNumbers.FPOW10[fraction];
+    return negative ? -r : r;
+  }
+
+  private static boolean endsToken(byte c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+  }
+
   @Override
   int parse(byte[] b, int start, int end, CsrBuilder out) {
     int i = beginRow(b, start, end);
     if (i < 0) {
       return i == BLANK ? SKIP : ERROR;
     }
-    int t;
     while (true) {
       while (i < end && isSpace(b[i])) {
         i++;
@@ -28,38 +193,8 @@ final class LibsvmParser extends SparseLineParser {
       if (i == end || b[i] == '#') {
         break;
       }
-      // fast path: up to 18 digits, ':', then "1" or a number; anything else takes the checked path below
-      int j = i;
-      long fastId = 0;
-      while (j < end) {
-        int d = b[j] - '0';
-        if (d < 0 || d > 9) {
-          break;
-        }
-        fastId = fastId * 10 + d;
-        j++;
-      }
-      if (j > i && j - i <= 18 && j < end && b[j] == ':') {
-        int k = j + 1;
-        if (k < end && b[k] == '1' && (k + 1 == end || isSpace(b[k + 1]))) {
-          out.add(key(fastId), 1f);
-          i = k + 1;
-          continue;
-        }
-        t = k;
-        while (t < end && !isSpace(b[t])) {
-          t++;
-        }
-        float v = ByteNumbers.parseFloat(b, k, t);
-        if (v != v) {
-          return fail(start, k, "value " + token(b, k, t) + " is not a finite number");
-        }
-        out.add(key(fastId), v);
-        i = t;
-        continue;
-      }
       int c = -1;
-      t = i;
+      int t = i;
       while (t < end && !isSpace(b[t])) {
         if (b[t] == ':' && c < 0) {
           c = t;

@@ -28,6 +28,7 @@ import java.util.zip.ZipException;
  */
 final class ParallelRowScanner implements RowSource {
   static final int CHUNK = 4 << 20;
+  private static final int PAD = LineReader.PAD;
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   private final RowParser prototype;
@@ -64,7 +65,7 @@ final class ParallelRowScanner implements RowSource {
     final CsrBuilder rows;
 
     Slot(boolean withFields, int chunkSize) {
-      text = new byte[chunkSize];
+      text = new byte[chunkSize + PAD];
       rows = new CsrBuilder(withFields, 1 << 12, 1 << 16);
     }
 
@@ -118,28 +119,28 @@ final class ParallelRowScanner implements RowSource {
       while (true) {
         Slot s = free.take();
         s.reset();
-        if (s.text.length < carryLength) {
-          s.text = new byte[carryLength * 2];
+        if (s.text.length - PAD < carryLength) {
+          s.text = new byte[carryLength * 2 + PAD];
         }
         System.arraycopy(carry, 0, s.text, 0, carryLength);
         int length = carryLength;
         boolean eof = false;
         int cut = -1;
         while (true) {
-          if (length == s.text.length) {
+          if (length == s.text.length - PAD) {
             cut = lastNewline(s.text, length);
             if (cut >= 0) {
               break;
             }
-            if (s.text.length >= LineReader.MAX_LINE) {
+            if (length >= LineReader.MAX_LINE) {
               s.inputError = "a line is longer than " + LineReader.MAX_LINE + " bytes";
               break;
             }
-            s.text = Arrays.copyOf(s.text, Math.min(LineReader.MAX_LINE, s.text.length * 2));
+            s.text = Arrays.copyOf(s.text, Math.min(LineReader.MAX_LINE, length * 2) + PAD);
           }
           int n;
           try {
-            n = in.read(s.text, length, s.text.length - length);
+            n = in.read(s.text, length, s.text.length - PAD - length);
           } catch (ZipException | EOFException e) {
             if (!gzip) {
               throw e;
@@ -260,15 +261,22 @@ final class ParallelRowScanner implements RowSource {
     byte[] b = s.text;
     int i = s.start;
     int limit = s.length;
+    b[limit] = '\n'; // the sentinel parseFast needs after the last line; the pad keeps room for it
     int line = 0;
     CsrBuilder out = s.rows;
     while (i < limit) {
+      line++;
+      int next = p.parseFast(b, i, out);
+      if (next != RowParser.DECLINED) {
+        i = next;
+        continue;
+      }
+      out.abortRow();
       int e = i;
-      while (e < limit && b[e] != '\n') {
+      while (b[e] != '\n') {
         e++;
       }
       int end = e > i && b[e - 1] == '\r' ? e - 1 : e;
-      line++;
       if (p.parse(b, i, end, out) == RowParser.ERROR) {
         out.abortRow();
         if (s.bad.size() < maxBadLines) {

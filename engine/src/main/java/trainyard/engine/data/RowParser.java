@@ -46,6 +46,20 @@ abstract class RowParser {
   /** {@link #ROW} (a row was added), {@link #SKIP} (blank or comment) or {@link #ERROR}. */
   abstract int parse(byte[] b, int start, int end, CsrBuilder out);
 
+  /** What {@link #parseFast} returns when it leaves a line to {@link #parse}. */
+  static final int DECLINED = -1;
+
+  /**
+   * Parses the line at {@code start} if it has the plain shape that most lines of large inputs
+   * have, and returns the index just past its {@code '\n'}; otherwise returns {@link #DECLINED}
+   * (the caller drops any entries it added and calls {@link #parse}, which gives the same row or
+   * the error). {@code b} must hold a {@code '\n'} at or after {@code start}: callers put one
+   * after the last line, so the loops here need no bounds checks.
+   */
+  int parseFast(byte[] b, int start, CsrBuilder out) {
+    return DECLINED;
+  }
+
   /** Whether the first non-blank line is a header for {@link #header}. */
   boolean needsHeader() {
     return false;

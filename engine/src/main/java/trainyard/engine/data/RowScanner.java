@@ -67,7 +67,11 @@ final class RowScanner implements RowSource {
           }
           continue;
         }
-        int r = parser.parse(b, s, e, out);
+        int r = RowParser.ROW;
+        if (parser.parseFast(b, s, out) == RowParser.DECLINED) {
+          out.abortRow();
+          r = parser.parse(b, s, e, out);
+        }
         if (r == RowParser.ERROR) {
           out.abortRow();
           if (recordBad(b, s, e)) {

@@ -3,18 +3,18 @@ package trainyard.engine.data;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.IntBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.zip.CRC32C;
 
 /**
  * The binary shard format (docs/FORMATS.md), little-endian:
  *
  * <pre>
- *   "TYSH"  int32 version=1  int32 flags (1: values, 2: fields)  int32 rows  int64 nnz
- *   int32[rows+1] rowStart   int64[nnz] keys   [float32[nnz] values]   float32[rows] labels
+ *   "TYSH"  int32 version=1  int32 flags (1: values, 2: fields, 4: 32-bit keys)  int32 rows  int64 nnz
+ *   int32[rows+1] rowStart   int64[nnz] or uint32[nnz] keys   [float32[nnz] values]   float32[rows] labels
  *   [int32[nnz] fields]      int32 CRC32C of every byte before it
  * </pre>
  *
@@ -25,6 +25,8 @@ final class ShardFile {
   static final int VERSION = 1;
   static final int FLAG_VALUES = 1;
   static final int FLAG_FIELDS = 2;
+  /** Keys stored as unsigned 32-bit ints: every key of the shard is below 2^32 (unhashed ids, hashBits <= 32). */
+  static final int FLAG_KEYS32 = 4;
   static final int HEADER = 24;
   private static final int CHUNK = 1 << 20;
 
@@ -34,11 +36,12 @@ final class ShardFile {
   record Written(long bytes, int crc) {}
 
   /**
-   * Writes the builder's rows to {@code file} (created new) and feeds every byte to
-   * {@code digest}; values are omitted when all are 1.
+   * Writes the builder's rows to {@code file} (created new); values are omitted when all are 1,
+   * keys take 4 bytes when all fit. Does not force the file to disk: {@link Durable#sync} does.
    */
-  static Written write(Path file, CsrBuilder rows, MessageDigest digest) throws IOException {
+  static Written write(Path file, CsrBuilder rows) throws IOException {
     boolean values = !rows.allOnes;
+    boolean keys32 = fitIn32Bits(rows.keys, rows.nnz);
     boolean fields = rows.withFields();
     int n = rows.rows;
     int nnz = rows.nnz;
@@ -47,11 +50,16 @@ final class ShardFile {
     ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
     long total = 0;
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      buf.putInt(MAGIC).putInt(VERSION).putInt((values ? FLAG_VALUES : 0) | (fields ? FLAG_FIELDS : 0))
+      buf.putInt(MAGIC).putInt(VERSION)
+          .putInt((values ? FLAG_VALUES : 0) | (fields ? FLAG_FIELDS : 0) | (keys32 ? FLAG_KEYS32 : 0))
           .putInt(n).putLong(nnz);
-      Sink sink = new Sink(ch, buf, crc, digest);
+      Sink sink = new Sink(ch, buf, crc);
       sink.ints(rows.rowStart, n + 1);
-      sink.longs(rows.keys, nnz);
+      if (keys32) {
+        sink.lowInts(rows.keys, nnz);
+      } else {
+        sink.longs(rows.keys, nnz);
+      }
       if (values) {
         sink.floats(rows.values, nnz);
       }
@@ -63,12 +71,10 @@ final class ShardFile {
       int checksum = (int) crc.getValue();
       buf.putInt(checksum);
       buf.flip();
-      digest.update(buf.duplicate());
       total = sink.written + buf.limit();
       while (buf.hasRemaining()) {
         ch.write(buf);
       }
-      ch.force(false);
       return new Written(total, checksum);
     }
   }
@@ -105,7 +111,8 @@ final class ShardFile {
     long nnzLong = in.getLong();
     boolean values = (flags & FLAG_VALUES) != 0;
     boolean fields = (flags & FLAG_FIELDS) != 0;
-    long expected = HEADER + 4L * (rows + 1) + 8 * nnzLong + (values ? 4 * nnzLong : 0) + 4L * rows
+    boolean keys32 = (flags & FLAG_KEYS32) != 0;
+    long expected = HEADER + 4L * (rows + 1) + (keys32 ? 4 : 8) * nnzLong + (values ? 4 * nnzLong : 0) + 4L * rows
         + (fields ? 4 * nnzLong : 0) + 4;
     if (rows < 0 || nnzLong < 0 || nnzLong > Integer.MAX_VALUE || expected != bytes.length) {
       throw corrupt(file, "its header (rows " + rows + ", nnz " + nnzLong + ") does not match its size");
@@ -115,8 +122,16 @@ final class ShardFile {
     in.asIntBuffer().get(rowStart);
     in.position(in.position() + 4 * (rows + 1));
     long[] keys = new long[nnz];
-    in.asLongBuffer().get(keys);
-    in.position(in.position() + 8 * nnz);
+    if (keys32) {
+      IntBuffer low = in.asIntBuffer();
+      for (int i = 0; i < nnz; i++) {
+        keys[i] = low.get(i) & 0xFFFFFFFFL;
+      }
+      in.position(in.position() + 4 * nnz);
+    } else {
+      in.asLongBuffer().get(keys);
+      in.position(in.position() + 8 * nnz);
+    }
     float[] vals = null;
     if (values) {
       vals = new float[nnz];
@@ -141,19 +156,43 @@ final class ShardFile {
     return new CorruptShardException(file + " is corrupt: " + why);
   }
 
-  /** Buffers primitive arrays into the channel, feeding the CRC and digest on each flush. */
+  private static boolean fitIn32Bits(long[] keys, int n) {
+    long high = 0;
+    for (int i = 0; i < n; i++) {
+      high |= keys[i];
+    }
+    return high >>> 32 == 0;
+  }
+
+  /** Buffers primitive arrays into the channel, feeding the CRC on each flush. */
   private static final class Sink {
     private final FileChannel ch;
     private final ByteBuffer buf;
     private final CRC32C crc;
-    private final MessageDigest digest;
+    private final int[] narrowed = new int[CHUNK / 4];
     long written;
 
-    Sink(FileChannel ch, ByteBuffer buf, CRC32C crc, MessageDigest digest) {
+    Sink(FileChannel ch, ByteBuffer buf, CRC32C crc) {
       this.ch = ch;
       this.buf = buf;
       this.crc = crc;
-      this.digest = digest;
+    }
+
+    /** The low 32 bits of each long. */
+    void lowInts(long[] a, int n) throws IOException {
+      int off = 0;
+      while (off < n) {
+        int k = Math.min(n - off, Math.min(narrowed.length, buf.remaining() / 4));
+        if (k == 0) {
+          flush();
+          continue;
+        }
+        for (int i = 0; i < k; i++) {
+          narrowed[i] = (int) a[off + i];
+        }
+        ints(narrowed, k);
+        off += k;
+      }
     }
 
     void ints(int[] a, int n) throws IOException {
@@ -201,7 +240,6 @@ final class ShardFile {
     void flush() throws IOException {
       buf.flip();
       crc.update(buf.duplicate());
-      digest.update(buf.duplicate());
       written += buf.limit();
       while (buf.hasRemaining()) {
         ch.write(buf);

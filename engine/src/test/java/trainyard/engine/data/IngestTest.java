@@ -108,14 +108,15 @@ class IngestTest {
   }
 
   @Test
-  void valuesAreOmittedWhenAllOne() throws IOException {
+  void valuesAreOmittedWhenAllOneAndKeysBelow2To32TakeFourBytes() throws IOException {
     Path dir = tmp.resolve("ones");
-    Ingest.ingest(text("1 1:1 2:1\n0 3:1.0\n"), Format.LIBSVM, dir, IngestOptions.defaults());
+    Ingest.ingest(text("1 1:1 2:1\n0 4294967295:1.0\n"), Format.LIBSVM, dir, IngestOptions.defaults());
     CsrBlock block = ShardedDataset.open(dir).shard(0);
     assertNull(block.values);
     assertEquals(1f, block.value(2));
-    // header 24 + rowStart 12 + keys 24 + labels 8 + crc 4
-    assertEquals(72, Files.size(dir.resolve("shard-00000.bin")));
+    assertArrayEquals(new long[] {1, 2, 4294967295L}, block.keys);
+    // header 24 + rowStart 12 + keys 12 + labels 8 + crc 4
+    assertEquals(60, Files.size(dir.resolve("shard-00000.bin")));
   }
 
   @Test
