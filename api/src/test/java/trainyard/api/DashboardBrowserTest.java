@@ -115,7 +115,7 @@ class DashboardBrowserTest {
     }
     String id = given().auth().oauth2(token).queryParam("name", name).queryParam("format", "libsvm")
         .contentType("application/octet-stream").body(sb.toString().getBytes(StandardCharsets.US_ASCII))
-        .post("/api/v1/datasets").then().statusCode(202).extract().path("id");
+        .post("/api/v1/datasets").then().statusCode(201).extract().path("id");
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (System.nanoTime() < deadline) {
       String status = given().auth().oauth2(token).get("/api/v1/datasets/" + id).then().extract().path("status");
