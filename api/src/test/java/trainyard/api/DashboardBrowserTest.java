@@ -203,6 +203,20 @@ class DashboardBrowserTest {
   }
 
   @Test
+  void aBadFileUploadedFromTheBrowserShowsItsBadLines() throws IOException {
+    signIn();
+    Path file = Files.createTempFile("browser-bad", ".libsvm");
+    Files.writeString(file, "1 1:1\n0 2:oops\n");
+    open("#/datasets");
+    await(10).until(d -> d.findElement(By.id("upload-file"))).sendKeys(file.toString());
+    browser.findElement(By.cssSelector("#upload-form button[type=submit]")).click();
+    WebElement bad = await(60).until(d -> d.findElements(By.id("bad-lines")).isEmpty() ? null
+        : d.findElement(By.id("bad-lines")));
+    assertTrue(bad.getText().contains("oops"), bad.getText());
+    assertTrue(browser.findElement(By.cssSelector("h1 .badge[data-status=FAILED]")).isDisplayed());
+  }
+
+  @Test
   void phoneWidthHasNoSidewaysScrolling() throws IOException {
     signIn();
     browser.manage().window().setSize(new Dimension(390, 844));

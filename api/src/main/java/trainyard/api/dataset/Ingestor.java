@@ -125,6 +125,7 @@ public class Ingestor {
     Path dir = blobs.dataset(id);
     try {
       if (!Files.exists(part)) {
+        FileTrees.deleteRecursively(dir); // shards of a streamed upload whose READY was never committed
         // a streamed upload's row has uploadBytes 0 until its body has ended
         fail(id, start.uploadBytes == 0 ? STREAM_CUT : RAW_GONE, null, start.uploadBytes);
         return;
@@ -210,9 +211,17 @@ public class Ingestor {
         .with("datasetId", id));
   }
 
-  /** Deletes the row of a streamed upload that broke off: it never was a dataset. */
+  /**
+   * Deletes the row of a streamed upload that broke off: it never was a dataset. If the database
+   * is gone too (the server is stopping), the row stays INGESTING and the next start fails it.
+   */
   private void discard(String id) {
-    QuarkusTransaction.requiringNew().run(() -> DatasetRow.deleteById(id));
+    try {
+      QuarkusTransaction.requiringNew().run(() -> DatasetRow.deleteById(id));
+    } catch (RuntimeException e) {
+      LOG.warnf("cannot delete the row of the broken upload %s (%s); the next start marks it FAILED", id,
+          e.getMessage());
+    }
   }
 
   private static IngestOptions options(Integer hashBits) {
