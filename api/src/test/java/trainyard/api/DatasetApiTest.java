@@ -65,6 +65,22 @@ class DatasetApiTest {
   }
 
   @Test
+  void aCutOffGzipFailsAsBadData() throws IOException {
+    String token = Api.newTenant("gzcut");
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+      gz.write(trainyard.api.demo.DemoData.libsvm(2000, 50, 5, 5));
+    }
+    byte[] cut = java.util.Arrays.copyOf(bytes.toByteArray(), bytes.size() / 2);
+    String id = Api.as(token).body(cut).contentType("application/octet-stream")
+        .post("/api/v1/datasets?name=cut&format=libsvm").then().statusCode(422)
+        .body("code", equalTo("ingest_failed"), "detail", containsString("gzip")).extract().path("datasetId");
+    Api.as(token).get("/api/v1/datasets/" + id).then().statusCode(200)
+        .body("status", equalTo("FAILED"), "gzip", equalTo(true), "error", containsString("gzip"));
+    assertFalse(Files.exists(dataDir().resolve("datasets").resolve(id)), "nothing half-ingested is left");
+  }
+
+  @Test
   void aMalformedFileFailsWithItsBadLines() {
     String token = Api.newTenant("bad");
     JsonPath problem = Api.as(token).body("1 1:1\n0 2:abc\n1 3:1\nnot-a-label 1:1\n".getBytes(StandardCharsets.US_ASCII))
