@@ -36,7 +36,7 @@ public class DatasetResource {
   @Consumes(MediaType.WILDCARD)
   public Response upload(@QueryParam("name") String name, @QueryParam("format") String format,
       @QueryParam("hashBits") Integer hashBits, @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long length,
-      InputStream body) throws IOException {
+      InputStream body) {
     DatasetService.UploadRequest request = DatasetService.UploadRequest.of(name, format, hashBits);
     DatasetView dataset = datasets.upload(caller.tenantId(), request, body, length);
     return Response.created(URI.create("/api/v1/datasets/" + dataset.id())).entity(dataset).build();

@@ -59,8 +59,7 @@ public class DatasetService {
    * {@link Ingestor#ingestStream} for the failures. Waits for an ingestion permit before reading
    * the body.
    */
-  public DatasetView upload(String tenantId, UploadRequest request, InputStream body, Long declaredLength)
-      throws IOException {
+  public DatasetView upload(String tenantId, UploadRequest request, InputStream body, Long declaredLength) {
     long max = config.upload().maxBytes();
     if (declaredLength != null && declaredLength > max) {
       throw UploadBody.tooLarge(max);
