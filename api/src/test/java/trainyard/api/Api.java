@@ -29,10 +29,20 @@ final class Api {
     return upload(token, name, libsvm.getBytes(StandardCharsets.US_ASCII));
   }
 
+  /** Uploads a good file: the answer comes once it is ingested, READY. Returns its id. */
   static String upload(String token, String name, byte[] body) {
     return as(token).body(body).contentType("application/octet-stream")
         .post("/api/v1/datasets?name=" + name + "&format=libsvm")
-        .then().statusCode(202).extract().path("id");
+        .then().statusCode(201).body("status", org.hamcrest.Matchers.equalTo("READY"))
+        .extract().path("id");
+  }
+
+  /** Uploads a bad file: 422 {@code ingest_failed}; returns the FAILED dataset's id. */
+  static String uploadBad(String token, String name, String libsvm) {
+    return as(token).body(libsvm.getBytes(StandardCharsets.US_ASCII)).contentType("application/octet-stream")
+        .post("/api/v1/datasets?name=" + name + "&format=libsvm")
+        .then().statusCode(422).contentType("application/problem+json")
+        .body("code", org.hamcrest.Matchers.equalTo("ingest_failed")).extract().path("datasetId");
   }
 
   /** Polls {@code path} until its {@code status} is one of {@code wanted}; returns the body. */
@@ -54,9 +64,7 @@ final class Api {
   }
 
   static String readyDataset(String token, String name, String libsvm) {
-    String id = upload(token, name, libsvm);
-    waitForStatus(token, "/api/v1/datasets/" + id, "READY");
-    return id;
+    return upload(token, name, libsvm);
   }
 
   static String spec(String datasetId, String extra) {

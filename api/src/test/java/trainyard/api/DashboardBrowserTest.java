@@ -115,7 +115,7 @@ class DashboardBrowserTest {
     }
     String id = given().auth().oauth2(token).queryParam("name", name).queryParam("format", "libsvm")
         .contentType("application/octet-stream").body(sb.toString().getBytes(StandardCharsets.US_ASCII))
-        .post("/api/v1/datasets").then().statusCode(202).extract().path("id");
+        .post("/api/v1/datasets").then().statusCode(201).extract().path("id");
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (System.nanoTime() < deadline) {
       String status = given().auth().oauth2(token).get("/api/v1/datasets/" + id).then().extract().path("status");
@@ -200,6 +200,20 @@ class DashboardBrowserTest {
     await(60).until(d -> !d.findElements(By.cssSelector("#dataset-stats")).isEmpty());
     assertTrue(browser.findElement(By.id("dataset-stats")).getText().contains("Rows"));
     shot("05-dataset");
+  }
+
+  @Test
+  void aBadFileUploadedFromTheBrowserShowsItsBadLines() throws IOException {
+    signIn();
+    Path file = Files.createTempFile("browser-bad", ".libsvm");
+    Files.writeString(file, "1 1:1\n0 2:oops\n");
+    open("#/datasets");
+    await(10).until(d -> d.findElement(By.id("upload-file"))).sendKeys(file.toString());
+    browser.findElement(By.cssSelector("#upload-form button[type=submit]")).click();
+    WebElement bad = await(60).until(d -> d.findElements(By.id("bad-lines")).isEmpty() ? null
+        : d.findElement(By.id("bad-lines")));
+    assertTrue(bad.getText().contains("oops"), bad.getText());
+    assertTrue(browser.findElement(By.cssSelector("h1 .badge[data-status=FAILED]")).isDisplayed());
   }
 
   @Test

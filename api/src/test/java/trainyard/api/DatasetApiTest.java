@@ -27,8 +27,14 @@ class DatasetApiTest {
   @Test
   void anUploadIsIngestedAndDescribed() {
     String token = Api.newTenant("ds");
-    String id = Api.upload(token, "good", GOOD);
-    JsonPath ds = Api.waitForStatus(token, "/api/v1/datasets/" + id, "READY");
+    // The answer comes once the body is ingested: the dataset is READY, with its statistics.
+    JsonPath answered = Api.as(token).body(GOOD.getBytes(StandardCharsets.US_ASCII)).contentType("application/octet-stream")
+        .post("/api/v1/datasets?name=good&format=libsvm").then().statusCode(201)
+        .header("Location", containsString("/api/v1/datasets/ds_"))
+        .body("status", equalTo("READY"), "stats.rows", equalTo(4)).extract().jsonPath();
+    String id = answered.getString("id");
+    JsonPath ds = Api.as(token).get("/api/v1/datasets/" + id).then().statusCode(200).extract().jsonPath();
+    assertEquals("READY", ds.getString("status"));
     assertEquals("good", ds.getString("name"));
     assertEquals("libsvm", ds.getString("format"));
     assertEquals(4, ds.getLong("stats.rows"));
@@ -49,17 +55,44 @@ class DatasetApiTest {
     try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
       gz.write(GOOD.getBytes(StandardCharsets.US_ASCII));
     }
-    String id = Api.upload(token, "zipped", bytes.toByteArray());
-    JsonPath ds = Api.waitForStatus(token, "/api/v1/datasets/" + id, "READY");
+    JsonPath ds = Api.as(token).body(bytes.toByteArray()).contentType("application/octet-stream")
+        .post("/api/v1/datasets?name=zipped&format=libsvm").then().statusCode(201).extract().jsonPath();
+    assertEquals("READY", ds.getString("status"));
     assertEquals(4, ds.getLong("stats.rows"));
     assertEquals(true, ds.getBoolean("gzip"));
+    assertEquals(bytes.size(), ds.getLong("uploadBytes"));
+    Api.as(token).get("/api/v1/datasets/" + ds.getString("id")).then().body("gzip", equalTo(true));
+  }
+
+  @Test
+  void aCutOffGzipFailsAsBadData() throws IOException {
+    String token = Api.newTenant("gzcut");
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+      gz.write(trainyard.api.demo.DemoData.libsvm(2000, 50, 5, 5));
+    }
+    byte[] cut = java.util.Arrays.copyOf(bytes.toByteArray(), bytes.size() / 2);
+    String id = Api.as(token).body(cut).contentType("application/octet-stream")
+        .post("/api/v1/datasets?name=cut&format=libsvm").then().statusCode(422)
+        .body("code", equalTo("ingest_failed"), "detail", containsString("gzip")).extract().path("datasetId");
+    Api.as(token).get("/api/v1/datasets/" + id).then().statusCode(200)
+        .body("status", equalTo("FAILED"), "gzip", equalTo(true), "error", containsString("gzip"));
+    assertFalse(Files.exists(dataDir().resolve("datasets").resolve(id)), "nothing half-ingested is left");
   }
 
   @Test
   void aMalformedFileFailsWithItsBadLines() {
     String token = Api.newTenant("bad");
-    String id = Api.upload(token, "broken", "1 1:1\n0 2:abc\n1 3:1\nnot-a-label 1:1\n");
-    JsonPath ds = Api.waitForStatus(token, "/api/v1/datasets/" + id, "FAILED");
+    JsonPath problem = Api.as(token).body("1 1:1\n0 2:abc\n1 3:1\nnot-a-label 1:1\n".getBytes(StandardCharsets.US_ASCII))
+        .contentType("application/octet-stream").post("/api/v1/datasets?name=broken&format=libsvm")
+        .then().statusCode(422).contentType("application/problem+json")
+        .body("code", equalTo("ingest_failed"), "status", equalTo(422), "detail", containsString("line 2"))
+        .extract().jsonPath();
+    String id = problem.getString("datasetId");
+    assertEquals(2, problem.getLong("badLines[0].line"));
+    assertEquals(4, problem.getLong("badLines[1].line"));
+    JsonPath ds = Api.as(token).get("/api/v1/datasets/" + id).then().statusCode(200).extract().jsonPath();
+    assertEquals("FAILED", ds.getString("status"));
     assertEquals(2, ds.getLong("badLines[0].line"));
     assertEquals(4, ds.getLong("badLines[1].line"));
     org.hamcrest.MatcherAssert.assertThat(ds.getString("error"), containsString("line 2"));
@@ -76,6 +109,8 @@ class DatasetApiTest {
         .body("code", equalTo("invalid_name"));
     Api.as(token).body(new byte[0]).post("/api/v1/datasets?name=empty").then().statusCode(400)
         .body("code", equalTo("empty_upload"));
+    Api.as(token).contentType("application/octet-stream").body("\n\n".getBytes(StandardCharsets.US_ASCII)).post("/api/v1/datasets?name=blank")
+        .then().statusCode(422).body("code", equalTo("ingest_failed"), "detail", containsString("no rows"));
     Api.as(token).body(GOOD).post("/api/v1/datasets?name=x&hashBits=41").then().statusCode(400)
         .body("code", equalTo("invalid_hash_bits"));
     Api.as(token).get("/api/v1/datasets/ds_nope").then().statusCode(404).body("code", equalTo("dataset_not_found"));

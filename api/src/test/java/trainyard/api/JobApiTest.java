@@ -50,8 +50,7 @@ class JobApiTest {
 
   @Test
   void aDatasetThatIsNotReadyIsRefused() {
-    String failed = Api.upload(token, "broken", "1 1:x\n");
-    Api.waitForStatus(token, "/api/v1/datasets/" + failed, "FAILED");
+    String failed = Api.uploadBad(token, "broken", "1 1:x\n");
     submit(Api.spec(failed, "")).then().statusCode(409)
         .body("code", equalTo("dataset_not_ready"), "field", equalTo("dataset"), "detail", containsString("FAILED"));
     submit(Api.spec(dataset, "\"validation\": {\"dataset\": \"" + failed + "\"}")).then().statusCode(409)

@@ -30,7 +30,6 @@ class PlatformFlowTest {
   void data() {
     token = Api.newTenant("flow");
     dataset = Api.upload(token, "clicks", DemoData.libsvm(800, 60, 6, 7));
-    Api.waitForStatus(token, "/api/v1/datasets/" + dataset, "READY");
   }
 
   @Test

@@ -45,11 +45,13 @@ final class UploadCommand extends Leaf {
     Uploader uploader = new Uploader(api, states, console(), chunkSize, stopAfter);
     JsonNode dataset = uploader.upload(file, n, f);
     String id = dataset.path("id").asText("");
-    if (noWait || id.isEmpty()) {
+    String status = dataset.path("status").asText("");
+    boolean ended = status.equals("READY") || status.equals("FAILED");
+    if (!ended && (noWait || id.isEmpty())) {
       printResult(dataset, summary(dataset));
       return 0;
     }
-    JsonNode done = DatasetsCommand.awaitIngestion(api, console(), id);
+    JsonNode done = ended ? dataset : DatasetsCommand.awaitIngestion(api, console(), id);
     printResult(done, summary(done));
     if (done.path("status").asText().equals("FAILED")) {
       DatasetsCommand.printFailure(console().err(), done);

@@ -56,7 +56,10 @@ public final class Uploader {
     this.stopAfterBytes = stopAfterBytes;
   }
 
-  /** Uploads {@code file} and returns the dataset the server created (not yet READY). */
+  /**
+   * Uploads {@code file} and returns the dataset the server created: READY or FAILED after a
+   * single POST (the server ingests while the body arrives), not yet READY after a resumable upload.
+   */
   public JsonNode upload(Path file, String name, String format) {
     Path real = realFile(file);
     long size;
@@ -88,9 +91,20 @@ public final class Uploader {
     } catch (FileNotFoundException e) {
       throw CliException.usage("cannot read " + file + ": " + e.getMessage());
     }
-    JsonNode dataset = api.json("POST",
-        ApiClient.query("/api/v1/datasets", ApiClient.params("name", name, "format", format)),
-        body, "application/octet-stream", Map.of());
+    JsonNode dataset;
+    try {
+      dataset = api.json("POST",
+          ApiClient.query("/api/v1/datasets", ApiClient.params("name", name, "format", format)),
+          body, "application/octet-stream", Map.of());
+    } catch (ApiException e) {
+      progress.finish();
+      String failed = e.problem().path("datasetId").asText("");
+      if (e.status() != 422 || !"ingest_failed".equals(e.code()) || failed.isEmpty()) {
+        throw e;
+      }
+      // The file was bad: the dataset exists, FAILED with its bad lines, as after a resumable upload.
+      return api.get(DatasetsCommand.path(failed));
+    }
     progress.finish();
     return dataset;
   }

@@ -27,15 +27,19 @@ public class DatasetResource {
   @Inject Caller caller;
   @Inject DatasetService datasets;
 
-  /** 202 with the dataset, UPLOADED; ingestion goes on in the background. */
+  /**
+   * Ingests the body while it arrives; answers once ingestion has ended: 201 with the READY
+   * dataset, or 422 {@code ingest_failed} with the dataset id and its bad lines (the dataset is
+   * FAILED). A body that breaks off leaves no dataset (413 past the size limit).
+   */
   @POST
   @Consumes(MediaType.WILDCARD)
   public Response upload(@QueryParam("name") String name, @QueryParam("format") String format,
       @QueryParam("hashBits") Integer hashBits, @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long length,
-      InputStream body) throws IOException {
+      InputStream body) {
     DatasetService.UploadRequest request = DatasetService.UploadRequest.of(name, format, hashBits);
     DatasetView dataset = datasets.upload(caller.tenantId(), request, body, length);
-    return Response.accepted(dataset).location(URI.create("/api/v1/datasets/" + dataset.id())).build();
+    return Response.created(URI.create("/api/v1/datasets/" + dataset.id())).entity(dataset).build();
   }
 
   @GET

@@ -29,6 +29,7 @@ public class DatasetRow extends PanacheEntityBase {
   @Column(name = "bad_lines")
   public String badLines;
 
+  /** The file's size; 0 while a streamed upload's body is still arriving. */
   @Column(name = "upload_bytes")
   public long uploadBytes;
 

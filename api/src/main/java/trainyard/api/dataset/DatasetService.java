@@ -19,9 +19,11 @@ import trainyard.engine.data.Format;
 import trainyard.engine.io.FileTrees;
 
 /**
- * Accepts dataset uploads and answers for datasets. An upload is streamed whole to
- * data/uploads before its row exists, so a broken upload leaves no dataset behind; ingestion
- * then runs on {@link Ingestor}'s threads. Thread-safe.
+ * Accepts dataset uploads and answers for datasets. A streamed upload is ingested while its body
+ * arrives (no raw file is kept): its row is INGESTING from the first byte, READY or FAILED when
+ * the answer goes out, and deleted again if the body breaks off, so a broken upload leaves no
+ * dataset behind. A file that arrived by the resumable protocol is ingested on {@link Ingestor}'s
+ * threads. Thread-safe.
  */
 @ApplicationScoped
 public class DatasetService {
@@ -29,6 +31,7 @@ public class DatasetService {
   @Inject TrainyardConfig config;
   @Inject Clock clock;
   @Inject Ingestor ingestor;
+  @Inject IngestPermits permits;
   @Inject jakarta.transaction.TransactionSynchronizationRegistry registry;
 
   /** Validated upload parameters. */
@@ -51,21 +54,39 @@ public class DatasetService {
     }
   }
 
-  /** Streams {@code body} to the blob store, records the dataset UPLOADED and queues ingestion. */
-  public DatasetView upload(String tenantId, UploadRequest request, InputStream body, Long declaredLength)
-      throws IOException {
+  /**
+   * Ingests {@code body} while it arrives and returns the READY dataset; see
+   * {@link Ingestor#ingestStream} for the failures. Waits for an ingestion permit before reading
+   * the body.
+   */
+  public DatasetView upload(String tenantId, UploadRequest request, InputStream body, Long declaredLength) {
     long max = config.upload().maxBytes();
     if (declaredLength != null && declaredLength > max) {
-      throw Uploads.tooLarge(max);
+      throw UploadBody.tooLarge(max);
     }
-    String id = Ids.newId("ds", clock.millis());
-    Path part = blobs.upload(id);
-    long size = Uploads.store(body, part, max);
-    if (size == 0) {
-      Files.deleteIfExists(part);
-      throw ApiException.badRequest("empty_upload", "the request body is empty; send the dataset file as the body");
+    permits.acquire();
+    try {
+      UploadBody in = new UploadBody(body, max);
+      boolean gzip;
+      try {
+        gzip = in.startsWithGzip();
+      } catch (IOException e) {
+        throw in.brokenAnswer();
+      }
+      if (in.isEmpty()) {
+        throw ApiException.badRequest("empty_upload", "the request body is empty; send the dataset file as the body");
+      }
+      String id = Ids.newId("ds", clock.millis());
+      ingestor.streamStarts(id);
+      try {
+        QuarkusTransaction.requiringNew().run(() -> newRow(tenantId, request, id, DatasetStatus.INGESTING, 0, gzip));
+        return ingestor.ingestStream(id, request.format(), request.hashBits(), in);
+      } finally {
+        ingestor.streamEnds(id);
+      }
+    } finally {
+      permits.release();
     }
-    return record(tenantId, request, id, size);
   }
 
   /**
@@ -79,24 +100,35 @@ public class DatasetService {
   }
 
   private DatasetView record(String tenantId, UploadRequest request, String id, long size) throws IOException {
-    boolean gzip = Uploads.isGzip(blobs.upload(id));
-    DatasetRow row = QuarkusTransaction.joiningExisting().call(() -> {
-      DatasetRow r = new DatasetRow();
-      r.id = id;
-      r.tenantId = tenantId;
-      r.name = request.name();
-      r.format = request.format().id();
-      r.hashBits = request.hashBits();
-      r.status = DatasetStatus.UPLOADED.name();
-      r.uploadBytes = size;
-      r.gzip = gzip;
-      r.createdAt = clock.instant();
-      r.updatedAt = r.createdAt;
-      r.persist();
-      return r;
-    });
+    boolean gzip = isGzip(blobs.upload(id));
+    DatasetRow row = QuarkusTransaction.joiningExisting().call(
+        () -> newRow(tenantId, request, id, DatasetStatus.UPLOADED, size, gzip));
     afterCommit(() -> ingestor.submit(id));
     return DatasetView.of(row);
+  }
+
+  private DatasetRow newRow(String tenantId, UploadRequest request, String id, DatasetStatus status, long size,
+      boolean gzip) {
+    DatasetRow r = new DatasetRow();
+    r.id = id;
+    r.tenantId = tenantId;
+    r.name = request.name();
+    r.format = request.format().id();
+    r.hashBits = request.hashBits();
+    r.status = status.name();
+    r.uploadBytes = size;
+    r.gzip = gzip;
+    r.createdAt = clock.instant();
+    r.updatedAt = r.createdAt;
+    r.persist();
+    return r;
+  }
+
+  /** Whether the file starts with the gzip magic number. */
+  private static boolean isGzip(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return in.read() == 0x1f && in.read() == 0x8b;
+    }
   }
 
   /** Runs {@code task} once the current transaction commits, or now if there is none. */

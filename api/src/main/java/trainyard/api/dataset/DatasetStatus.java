@@ -1,6 +1,9 @@
 package trainyard.api.dataset;
 
-/** UPLOADED → INGESTING → READY, or FAILED with the reason and the first bad lines. */
+/**
+ * A streamed upload: INGESTING → READY or FAILED. A resumable upload's file: UPLOADED →
+ * INGESTING → READY or FAILED. FAILED carries the reason and the first bad lines.
+ */
 public enum DatasetStatus {
   UPLOADED,
   INGESTING,

@@ -13,6 +13,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +23,8 @@ import org.jboss.logging.Logger;
 import trainyard.api.platform.BlobStore;
 import trainyard.api.platform.JsonText;
 import trainyard.api.platform.TrainyardConfig;
+import trainyard.api.problem.ApiException;
+import trainyard.api.problem.Problem;
 import trainyard.engine.data.BadLine;
 import trainyard.engine.data.DatasetStats;
 import trainyard.engine.data.Format;
@@ -30,23 +34,32 @@ import trainyard.engine.data.IngestOptions;
 import trainyard.engine.io.FileTrees;
 
 /**
- * Turns uploaded files into the engine's shards on a small pool of worker threads:
- * UPLOADED → INGESTING → READY, or FAILED with the first bad lines. The engine writes shards
- * to a temporary directory and renames it when done, so a failed ingest leaves nothing usable.
- * The raw upload is deleted afterwards either way. Thread-safe.
+ * Turns uploads into the engine's shards: UPLOADED → INGESTING → READY, or FAILED with the first
+ * bad lines. A file that arrived by the resumable protocol is ingested from data/uploads on a
+ * small pool of threads and deleted afterwards; a streamed upload is ingested on its request's
+ * thread while the body arrives ({@link #ingestStream}). Both take an {@link IngestPermits}
+ * permit. The engine writes shards to a temporary directory and renames it when done, so a
+ * failed ingest leaves nothing usable. Thread-safe.
  */
 @ApplicationScoped
 public class Ingestor {
   private static final Logger LOG = Logger.getLogger(Ingestor.class);
+  static final String STREAM_CUT = "the server stopped while the file was uploading; upload it again";
+  static final String RAW_GONE =
+      "the raw upload is gone (the server stopped during ingestion and lost it); upload the file again";
 
   private final BlobStore blobs;
   private final Clock clock;
+  private final IngestPermits permits;
   private final ExecutorService pool;
+  /** Streamed uploads in progress in this process: not to be resumed as if left over. */
+  private final Set<String> streaming = ConcurrentHashMap.newKeySet();
 
   @Inject
-  public Ingestor(BlobStore blobs, Clock clock, TrainyardConfig config) {
+  public Ingestor(BlobStore blobs, Clock clock, TrainyardConfig config, IngestPermits permits) {
     this.blobs = blobs;
     this.clock = clock;
+    this.permits = permits;
     AtomicInteger n = new AtomicInteger();
     this.pool = Executors.newFixedThreadPool(config.upload().ingestThreads(), r -> {
       Thread t = new Thread(r, "trainyard-ingest-" + n.incrementAndGet());
@@ -60,8 +73,8 @@ public class Ingestor {
   }
 
   /**
-   * Queues again the datasets a previous run left UPLOADED or INGESTING; one whose raw upload
-   * is gone is marked FAILED.
+   * Queues again the datasets a previous run left UPLOADED or INGESTING; one without a raw
+   * upload (a streamed upload cut off by the stop, or a lost file) is marked FAILED.
    */
   public void resumeUnfinished() {
     List<String> ids = QuarkusTransaction.requiringNew().call(() -> {
@@ -79,6 +92,22 @@ public class Ingestor {
   }
 
   private void ingest(String id) {
+    try {
+      permits.acquire();
+    } catch (RuntimeException e) {
+      return; // stopping
+    }
+    try {
+      ingestFile(id);
+    } finally {
+      permits.release();
+    }
+  }
+
+  private void ingestFile(String id) {
+    if (streaming.contains(id)) {
+      return; // arriving right now on a request of this process
+    }
     DatasetRow start = QuarkusTransaction.requiringNew().call(() -> {
       DatasetRow row = DatasetRow.findById(id);
       if (row == null || !(DatasetStatus.UPLOADED.name().equals(row.status)
@@ -96,24 +125,25 @@ public class Ingestor {
     Path dir = blobs.dataset(id);
     try {
       if (!Files.exists(part)) {
-        fail(id, "the raw upload is gone (the server stopped during ingestion and lost it); upload the file again", null);
+        FileTrees.deleteRecursively(dir); // shards of a streamed upload whose READY was never committed
+        // a streamed upload's row has uploadBytes 0 until its body has ended
+        fail(id, start.uploadBytes == 0 ? STREAM_CUT : RAW_GONE, null, start.uploadBytes);
         return;
       }
       FileTrees.deleteRecursively(dir); // left by a run that stopped between rename and commit
-      IngestOptions options = IngestOptions.defaults().withHashBits(start.hashBits == null ? 0 : start.hashBits);
       long t0 = System.nanoTime();
       DatasetStats stats;
       try (InputStream in = new BufferedInputStream(Files.newInputStream(part), 1 << 20)) {
-        stats = Ingest.ingest(in, Format.parse(start.format), dir, options);
+        stats = Ingest.ingest(in, Format.parse(start.format), dir, options(start.hashBits));
       }
-      ready(id, stats);
+      ready(id, stats, start.uploadBytes);
       LOG.infof("dataset %s READY: %d rows, %d features, %d bytes in %d ms", id, stats.rows(),
           stats.features(), start.uploadBytes, (System.nanoTime() - t0) / 1_000_000);
     } catch (IngestException e) {
-      fail(id, e.getMessage(), e.badLines());
+      fail(id, e.getMessage(), e.badLines(), start.uploadBytes);
     } catch (IOException | RuntimeException e) {
       LOG.errorf(e, "ingestion of dataset %s failed", id);
-      fail(id, "ingestion failed: " + e.getMessage(), null);
+      fail(id, "ingestion failed: " + e.getMessage(), null, start.uploadBytes);
     } finally {
       try {
         Files.deleteIfExists(part);
@@ -123,11 +153,87 @@ public class Ingestor {
     }
   }
 
-  private void ready(String id, DatasetStats s) {
-    QuarkusTransaction.requiringNew().run(() -> {
+  /** Marks {@code id} as arriving on a request of this process (before its row is committed). */
+  void streamStarts(String id) {
+    streaming.add(id);
+  }
+
+  void streamEnds(String id) {
+    streaming.remove(id);
+  }
+
+  /**
+   * Ingests a streamed upload whose row is committed INGESTING, on the caller's thread, while
+   * the body arrives; the caller holds a permit. Returns the READY dataset. Throws the answer for
+   * the client otherwise: 422 {@code ingest_failed} for bad data (the row is FAILED with the first
+   * bad lines); for a broken body (too large, client gone) the row is deleted and the answer is
+   * 413 or 400; 500 when the server failed (the row is FAILED with the reason).
+   */
+  DatasetView ingestStream(String id, Format format, int hashBits, UploadBody body) {
+    long t0 = System.nanoTime();
+    DatasetStats stats;
+    try {
+      stats = Ingest.ingest(body, format, blobs.dataset(id), options(hashBits));
+    } catch (IOException | RuntimeException e) {
+      body.detach(); // the engine's reader thread may still be in a read
+      throw streamFailed(id, body, e);
+    }
+    DatasetView view = ready(id, stats, body.count());
+    LOG.infof("dataset %s READY: %d rows, %d features, %d bytes streamed and ingested in %d ms", id,
+        stats.rows(), stats.features(), body.count(), (System.nanoTime() - t0) / 1_000_000);
+    return view;
+  }
+
+  private ApiException streamFailed(String id, UploadBody body, Exception e) {
+    if (!body.broken() && e instanceof IngestException bad) {
+      try {
+        body.drain(); // the client is still sending: let it finish, so that it reads the answer
+      } catch (IOException drainFailed) {
+        // broken after all: handled below
+      }
+      if (!body.broken()) {
+        List<Map<String, Object>> lines = badLines(bad.badLines());
+        fail(id, bad.getMessage(), bad.badLines(), body.count());
+        Problem problem = Problem.of(422, "ingest_failed", "Ingestion failed", bad.getMessage())
+            .with("datasetId", id).with("badLines", lines == null ? List.of() : lines);
+        return new ApiException(problem);
+      }
+    }
+    if (body.broken()) {
+      discard(id);
+      LOG.infof("streamed upload of dataset %s broke off after %d bytes: %s", id, body.count(), e.getMessage());
+      return body.brokenAnswer();
+    }
+    LOG.errorf(e, "ingestion of streamed dataset %s failed", id);
+    fail(id, "ingestion failed: " + e.getMessage(), null, body.count());
+    return new ApiException(Problem.of(500, "ingest_error", "Internal error",
+        "the server failed to ingest the upload; dataset " + id + " is FAILED and the reason is in the server's log")
+        .with("datasetId", id));
+  }
+
+  /**
+   * Deletes the row of a streamed upload that broke off: it never was a dataset. If the database
+   * is gone too (the server is stopping), the row stays INGESTING and the next start fails it.
+   */
+  private void discard(String id) {
+    try {
+      QuarkusTransaction.requiringNew().run(() -> DatasetRow.deleteById(id));
+    } catch (RuntimeException e) {
+      LOG.warnf("cannot delete the row of the broken upload %s (%s); the next start marks it FAILED", id,
+          e.getMessage());
+    }
+  }
+
+  private static IngestOptions options(Integer hashBits) {
+    return IngestOptions.defaults().withHashBits(hashBits == null ? 0 : hashBits);
+  }
+
+  private DatasetView ready(String id, DatasetStats s, long uploadBytes) {
+    return QuarkusTransaction.requiringNew().call(() -> {
       DatasetRow row = DatasetRow.findById(id);
       row.status = DatasetStatus.READY.name();
       row.statusReason = null;
+      row.uploadBytes = uploadBytes;
       row.rows = s.rows();
       row.features = s.features();
       row.nonZeros = s.nonZeros();
@@ -140,25 +246,33 @@ public class Ingestor {
       row.checksum = s.checksum();
       row.updatedAt = clock.instant();
       row.readyAt = row.updatedAt;
+      return DatasetView.of(row);
     });
   }
 
-  private void fail(String id, String reason, List<BadLine> badLines) {
-    List<Map<String, Object>> bad = null;
-    if (badLines != null) {
-      bad = new ArrayList<>();
-      for (BadLine b : badLines) {
-        bad.add(Map.of("line", b.line(), "column", b.column(), "reason", b.reason(), "text", b.text()));
-      }
-    }
+  private void fail(String id, String reason, List<BadLine> badLines, long uploadBytes) {
+    List<Map<String, Object>> bad = badLines(badLines);
     String badJson = bad == null ? null : JsonText.write(bad);
     QuarkusTransaction.requiringNew().run(() -> {
       DatasetRow row = DatasetRow.findById(id);
       row.status = DatasetStatus.FAILED.name();
       row.statusReason = reason;
       row.badLines = badJson;
+      row.uploadBytes = uploadBytes;
       row.updatedAt = clock.instant();
     });
+  }
+
+  /** The bad lines as the API shows them, or null. */
+  private static List<Map<String, Object>> badLines(List<BadLine> badLines) {
+    if (badLines == null) {
+      return null;
+    }
+    List<Map<String, Object>> bad = new ArrayList<>();
+    for (BadLine b : badLines) {
+      bad.add(Map.of("line", b.line(), "column", b.column(), "reason", b.reason(), "text", b.text()));
+    }
+    return bad;
   }
 
   @PreDestroy

@@ -63,10 +63,10 @@ public class Demo {
     Client client = new Client(base, token);
     client.waitUntilUp(Duration.ofSeconds(60));
     say("uploading a generated dataset (5000 rows, libsvm) ...");
+    // answered once ingested: READY, with its statistics
     JsonNode dataset = client.send("POST", "/api/v1/datasets?name=demo-clicks&format=libsvm",
         HttpRequest.BodyPublishers.ofByteArray(DemoData.libsvm(5000, 200, 8, 42)));
     String datasetId = dataset.get("id").asText();
-    dataset = client.waitFor("/api/v1/datasets/" + datasetId, "READY", Duration.ofMinutes(2));
     JsonNode stats = dataset.get("stats");
     say(String.format(Locale.ROOT, "dataset %s READY: %d rows, %d features, %d positives, %d negatives",
         datasetId, stats.get("rows").asLong(), stats.get("features").asLong(),

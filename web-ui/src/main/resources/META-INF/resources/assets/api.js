@@ -16,6 +16,7 @@ export class ApiError extends Error {
     this.code = p.code || `http_${status}`;
     this.field = p.field || null;
     this.errors = Array.isArray(p.errors) ? p.errors : [];
+    this.problem = p; // extension members, e.g. an ingest_failed answer's datasetId and badLines
   }
 }
 
@@ -52,7 +53,10 @@ export async function api(path, { method = 'GET', json, body, contentType, extra
 export const items = (list) => (Array.isArray(list) ? list : (list && list.items) || []);
 
 /**
- * Uploads a file with POST /api/v1/datasets, reporting progress(sentBytes, totalBytes).
+ * Uploads a file with POST /api/v1/datasets, reporting progress(sentBytes, totalBytes). The server
+ * ingests while the file arrives and answers once done: resolves with the READY dataset; a bad
+ * file rejects with an ApiError whose code is ingest_failed and whose problem names the FAILED
+ * dataset (datasetId) and its badLines.
  * XMLHttpRequest because fetch() cannot report upload progress; the browser streams the File.
  */
 export function uploadDataset(file, name, format, progress) {

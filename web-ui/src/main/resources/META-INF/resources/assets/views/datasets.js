@@ -45,15 +45,23 @@ function uploadForm(onDone) {
         const eta = rate > 0 ? Math.ceil((total - sent) / rate) : null;
         bar.firstChild.style.width = `${((100 * sent) / total).toFixed(1)}%`;
         bar.setAttribute('aria-valuenow', Math.floor((100 * sent) / total));
-        line.textContent = `${bytes(sent)} / ${bytes(total)} · ${bytes(Math.round(rate))}/s`
-          + (eta !== null ? ` · ${eta} s left` : '');
+        line.textContent = sent >= total
+          ? `${bytes(total)} sent · finishing ingestion…`
+          : `${bytes(sent)} / ${bytes(total)} · ${bytes(Math.round(rate))}/s`
+            + (eta !== null ? ` · ${eta} s left` : '');
       });
-      line.textContent = 'Uploaded; ingesting…';
+      line.textContent = 'Uploaded and ingested';
       location.hash = `#/datasets/${encodeURIComponent(ds.id)}`;
       onDone();
     } catch (e) {
-      out.replaceChildren(errorBox(e));
       line.textContent = '';
+      if (e.code === 'ingest_failed' && e.problem && e.problem.datasetId) {
+        // The dataset exists, FAILED: its page shows why, with the bad lines.
+        location.hash = `#/datasets/${encodeURIComponent(e.problem.datasetId)}`;
+        onDone();
+      } else {
+        out.replaceChildren(errorBox(e));
+      }
     } finally {
       button.disabled = false;
     }
