@@ -8,13 +8,15 @@
 #      uploaded and ingested;
 #   3. submit → RUNNING latency over N jobs, one at a time on a free executor, from the job's own
 #      createdAt (api clock) and startedAt (executor's RUNNING event) — p50, p95, max.
-# Usage: bench/platform/run.sh [MB] [JOBS]      (defaults 2048 and 100; BENCH_FILE=path reuses a generated file)
+# Usage: bench/platform/run.sh [MB] [JOBS]      (defaults 2048 and 100; BENCH_FILE=path reuses a generated file;
+#        ROUNDS=n upload/xgboost pairs, default 3)
 # Needs: java 17+, curl, awk, python3, xgboost (apt-get install -y xgboost). Prints a Markdown
 # section for docs/PERFORMANCE.md; leaves its files in a temporary directory it names.
 set -euo pipefail
 
 MB=${1:-2048}
 JOBS=${2:-100}
+ROUNDS=${ROUNDS:-3}
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 jar="$root/api/target/quarkus-app/quarkus-run.jar"
 work="$(mktemp -d /tmp/trainyard-bench.XXXXXX)"
@@ -92,34 +94,44 @@ pg_rss() {
 sampler_pid=$!
 rss_before=$(rss_of "$server_pid")
 
-# --- 1. upload + ingest: one POST, answered once the file is ingested -------------------------
-echo "bench: uploading and ingesting ..." >&2
-t0=$(now)
-# "Expect:" off: curl would otherwise wait for a 100 Continue before it sends the body.
-code=$(curl -sS -X POST -H "$auth" -H 'Content-Type: application/octet-stream' -H 'Expect:' -T "$data" \
-  -o "$work/upload.json" -w '%{http_code}' "$base/datasets?name=bench&format=libsvm")
-t1=$(now)
-status=$(json 'd.get("status", "")' < "$work/upload.json")
-if [ "$code" != 201 ] || [ "$status" != READY ]; then
-  echo "bench: the upload answered HTTP $code, status '$status':" >&2
-  cat "$work/upload.json" >&2
-  exit 1
-fi
+# --- 1. upload + ingest, and xgboost's load of the same file, alternating -----------------------
+# The machine is shared, so one run of each says little: ROUNDS pairs, each pair back to back.
+printf 'booster = gblinear\nobjective = binary:logistic\nnum_round = 1\nnthread = 2\nverbosity = 3\n' > "$work/xgb.conf"
+mbps() { python3 -c "print(f'{$bytes / 1048576 / $1:.1f}')"; }
+ours=()
+theirs=()
+for round in $(seq 1 "$ROUNDS"); do
+  echo "bench: round $round: uploading and ingesting ..." >&2
+  t0=$(now)
+  # "Expect:" off: curl would otherwise wait for a 100 Continue before it sends the body.
+  code=$(curl -sS -X POST -H "$auth" -H 'Content-Type: application/octet-stream' -H 'Expect:' -T "$data" \
+    -o "$work/upload.json" -w '%{http_code}' "$base/datasets?name=bench-$round&format=libsvm")
+  t1=$(now)
+  status=$(json 'd.get("status", "")' < "$work/upload.json")
+  if [ "$code" != 201 ] || [ "$status" != READY ]; then
+    echo "bench: the upload answered HTTP $code, status '$status':" >&2
+    cat "$work/upload.json" >&2
+    exit 1
+  fi
+  ours+=("$(elapsed "$t0" "$t1")")
+  echo "bench: round $round: xgboost loads the same file ..." >&2
+  # One cheap linear round: only the load is measured, from xgboost's own log line.
+  (cd "$work" && xgboost xgb.conf "data=$data?format=libsvm" model_out="$work/xgb.model") > "$work/xgboost.log" 2>&1 \
+    || echo "bench: xgboost exited non-zero after loading (see $work/xgboost.log)" >&2
+  xgb_s=$(sed -n 's/.*Loading data: \([0-9.e+-]*\) sec.*/\1/p' "$work/xgboost.log" | head -1)
+  [ -n "$xgb_s" ] || { echo "bench: no 'Loading data' line in $work/xgboost.log" >&2; exit 1; }
+  theirs+=("$xgb_s")
+done
 sleep 0.5
 read -r jvm_peak pg_peak < "$work/rss"
 hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$server_pid/status")
-
-total_s=$(elapsed "$t0" "$t1")
-mbps() { python3 -c "print(f'{$bytes / 1048576 / $1:.1f}')"; }
-
-# --- xgboost's load of the same file -----------------------------------------------------------
-echo "bench: xgboost loads the same file ..." >&2
-# One cheap linear round: only the load is measured, from xgboost's own log line.
-printf 'booster = gblinear\nobjective = binary:logistic\nnum_round = 1\nnthread = 2\nverbosity = 3\n' > "$work/xgb.conf"
-(cd "$work" && xgboost xgb.conf "data=$data?format=libsvm" model_out="$work/xgb.model") > "$work/xgboost.log" 2>&1 \
-  || echo "bench: xgboost exited non-zero after loading (see $work/xgboost.log)" >&2
-xgb_s=$(sed -n 's/.*Loading data: \([0-9.e+-]*\) sec.*/\1/p' "$work/xgboost.log" | head -1)
-[ -n "$xgb_s" ] || { echo "bench: no 'Loading data' line in $work/xgboost.log" >&2; exit 1; }
+rounds_md=""
+for i in "${!ours[@]}"; do
+  rounds_md+="| $((i + 1)) | ${ours[$i]} s = $(mbps "${ours[$i]}") MiB/s | ${theirs[$i]} s = $(mbps "${theirs[$i]}") MiB/s | $(python3 -c "print(f'{${theirs[$i]} / ${ours[$i]}:.2f}')")× |"$'\n'
+done
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+ours_med=$(median "${ours[@]}")
+theirs_med=$(median "${theirs[@]}")
 
 # --- 3. submit → RUNNING latency -----------------------------------------------------------------
 echo "bench: $JOBS jobs, one at a time ..." >&2
@@ -163,12 +175,12 @@ the all-in-one server jar with \`-Xmx512m\` (api + scheduler + executor, embedde
 39 non-zeros per row, \`curl -T\` to \`POST /api/v1/datasets\`: one request, ingested while the body
 arrives, timed from its start to the answer (201, \`READY\`, with the statistics).
 
-| | seconds | MiB/s |
-|---|---|---|
-| **upload + ingest** (one streamed POST, answered \`READY\`) | **$total_s** | **$(mbps "$total_s")** |
-| xgboost 1.7 CLI loading the same file ("Loading data" in its log, nthread=2) | $xgb_s | $(mbps "$xgb_s") |
-
-Upload + ingest is $(python3 -c "print(f'{$xgb_s / $total_s:.2f}')")× xgboost's load rate (goal: ≥ 3×).
+| round | ours: upload + ingest (one streamed POST, answered \`READY\`) | xgboost 1.7 CLI loading the same file ("Loading data" in its log, nthread=2) | ratio |
+|---|---|---|---|
+${rounds_md}
+Medians: ours **$ours_med s = $(mbps "$ours_med") MiB/s**, xgboost $theirs_med s = $(mbps "$theirs_med") MiB/s:
+upload + ingest is **$(python3 -c "print(f'{$theirs_med / $ours_med:.2f}')")×** xgboost's load rate (goal: ≥ 3×).
+Load average when the script ended: $(cut -d' ' -f1-3 /proc/loadavg).
 
 **Peak memory** while that file was uploaded and ingested: server JVM RSS $((jvm_peak / 1024)) MiB
 (VmHWM since start $((hwm / 1024)) MiB; $((rss_before / 1024)) MiB before the upload), embedded PostgreSQL
