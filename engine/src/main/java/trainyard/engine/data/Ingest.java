@@ -157,6 +157,7 @@ public final class Ingest {
     private final int hashBits;
     private final ExecutorService syncer;
     private final List<DatasetManifest.Shard> shards = new ArrayList<>();
+    private final ShardFile.Writer shardWriter = new ShardFile.Writer();
     final List<Future<?>> syncs = new ArrayList<>();
     long rows;
     long nonZeros;
@@ -172,7 +173,7 @@ public final class Ingest {
     void write(CsrBuilder block) throws IOException {
       String name = DatasetManifest.shardName(shards.size());
       Path file = dir.resolve(name);
-      ShardFile.Written w = ShardFile.write(file, block);
+      ShardFile.Written w = shardWriter.write(file, block);
       syncs.add(syncer.submit(() -> {
         Durable.sync(file);
         return null;

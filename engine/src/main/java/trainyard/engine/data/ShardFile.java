@@ -5,6 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.IntBuffer;
 import java.nio.channels.FileChannel;
+import com.sun.nio.file.ExtendedOpenOption;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
@@ -34,50 +36,6 @@ final class ShardFile {
 
   /** What writing one shard produced. */
   record Written(long bytes, int crc) {}
-
-  /**
-   * Writes the builder's rows to {@code file} (created new); values are omitted when all are 1,
-   * keys take 4 bytes when all fit. Does not force the file to disk: {@link Durable#sync} does.
-   */
-  static Written write(Path file, CsrBuilder rows) throws IOException {
-    boolean values = !rows.allOnes;
-    boolean keys32 = fitIn32Bits(rows.keys, rows.nnz);
-    boolean fields = rows.withFields();
-    int n = rows.rows;
-    int nnz = rows.nnz;
-    CRC32C crc = new CRC32C();
-    // direct: bulk puts of primitive arrays become memory copies, and the channel writes it without another copy
-    ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
-    long total = 0;
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      buf.putInt(MAGIC).putInt(VERSION)
-          .putInt((values ? FLAG_VALUES : 0) | (fields ? FLAG_FIELDS : 0) | (keys32 ? FLAG_KEYS32 : 0))
-          .putInt(n).putLong(nnz);
-      Sink sink = new Sink(ch, buf, crc);
-      sink.ints(rows.rowStart, n + 1);
-      if (keys32) {
-        sink.lowInts(rows.keys, nnz);
-      } else {
-        sink.longs(rows.keys, nnz);
-      }
-      if (values) {
-        sink.floats(rows.values, nnz);
-      }
-      sink.floats(rows.labels, n);
-      if (fields) {
-        sink.ints(rows.fields, nnz);
-      }
-      sink.flush();
-      int checksum = (int) crc.getValue();
-      buf.putInt(checksum);
-      buf.flip();
-      total = sink.written + buf.limit();
-      while (buf.hasRemaining()) {
-        ch.write(buf);
-      }
-      return new Written(total, checksum);
-    }
-  }
 
   /** Reads and verifies a whole shard. */
   static CsrBlock read(Path file) throws IOException {
@@ -164,38 +122,91 @@ final class ShardFile {
     return high >>> 32 == 0;
   }
 
-  /** Buffers primitive arrays into the channel, feeding the CRC on each flush. */
-  private static final class Sink {
-    private final FileChannel ch;
-    private final ByteBuffer buf;
-    private final CRC32C crc;
+  /**
+   * Writes shards through one reusable buffer, with direct I/O where the file system has it: the
+   * shard bytes go from the buffer to the device without a copy into the page cache, which on a
+   * 2-core machine cost as much CPU as parsing (and the shards are read once per epoch, later).
+   * Falls back to ordinary writes where direct I/O is refused (tmpfs). Files are not forced to
+   * disk here: {@link trainyard.engine.io.Durable#sync} does that.
+   *
+   * <p>Not thread-safe: one writing thread.
+   */
+  static final class Writer {
+    /** Direct I/O wants buffer addresses, sizes and offsets in whole blocks of the device. */
+    private static final int BLOCK = 4096;
+
+    private final ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK + BLOCK).alignedSlice(BLOCK)
+        .order(ByteOrder.LITTLE_ENDIAN);
     private final int[] narrowed = new int[CHUNK / 4];
-    long written;
+    private final CRC32C crc = new CRC32C();
+    private boolean direct = true;
+    private FileChannel ch;
+    private long written;
 
-    Sink(FileChannel ch, ByteBuffer buf, CRC32C crc) {
-      this.ch = ch;
-      this.buf = buf;
-      this.crc = crc;
-    }
-
-    /** The low 32 bits of each long. */
-    void lowInts(long[] a, int n) throws IOException {
-      int off = 0;
-      while (off < n) {
-        int k = Math.min(n - off, Math.min(narrowed.length, buf.remaining() / 4));
-        if (k == 0) {
-          flush();
-          continue;
+    /** Writes the rows to {@code file} (created new); values are omitted when all are 1, keys take 4 bytes when all fit. */
+    Written write(Path file, CsrBuilder rows) throws IOException {
+      boolean values = !rows.allOnes;
+      boolean keys32 = fitIn32Bits(rows.keys, rows.nnz);
+      boolean fields = rows.withFields();
+      int n = rows.rows;
+      int nnz = rows.nnz;
+      buf.clear();
+      crc.reset();
+      written = 0;
+      try (FileChannel channel = open(file)) {
+        ch = channel;
+        buf.putInt(MAGIC).putInt(VERSION)
+            .putInt((values ? FLAG_VALUES : 0) | (fields ? FLAG_FIELDS : 0) | (keys32 ? FLAG_KEYS32 : 0))
+            .putInt(n).putLong(nnz);
+        ints(rows.rowStart, n + 1);
+        if (keys32) {
+          lowInts(rows.keys, nnz);
+        } else {
+          longs(rows.keys, nnz);
         }
-        for (int i = 0; i < k; i++) {
-          narrowed[i] = (int) a[off + i];
+        if (values) {
+          floats(rows.values, nnz);
         }
-        ints(narrowed, k);
-        off += k;
+        floats(rows.labels, n);
+        if (fields) {
+          ints(rows.fields, nnz);
+        }
+        flush();
+        ByteBuffer tail = buf.duplicate().flip();
+        crc.update(tail);
+        int checksum = (int) crc.getValue();
+        buf.putInt(checksum);
+        long total = written + buf.position();
+        while (direct && buf.position() % BLOCK != 0) {
+          buf.put((byte) 0);
+        }
+        buf.flip();
+        while (buf.hasRemaining()) {
+          ch.write(buf);
+        }
+        if (direct) {
+          ch.truncate(total); // drop the padding of the last block
+        }
+        return new Written(total, checksum);
+      } finally {
+        ch = null;
       }
     }
 
-    void ints(int[] a, int n) throws IOException {
+    private FileChannel open(Path file) throws IOException {
+      if (direct) {
+        try {
+          return FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+              ExtendedOpenOption.DIRECT);
+        } catch (UnsupportedOperationException | IOException e) {
+          direct = false; // the file system refuses it: ordinary writes from now on
+          Files.deleteIfExists(file);
+        }
+      }
+      return FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    }
+
+    private void ints(int[] a, int n) throws IOException {
       int off = 0;
       while (off < n) {
         int k = Math.min(n - off, buf.remaining() / 4);
@@ -209,7 +220,25 @@ final class ShardFile {
       }
     }
 
-    void floats(float[] a, int n) throws IOException {
+    /** The low 32 bits of each long. */
+    private void lowInts(long[] a, int n) throws IOException {
+      int off = 0;
+      while (off < n) {
+        int k = Math.min(n - off, Math.min(narrowed.length, buf.remaining() / 4));
+        if (k == 0) {
+          flush();
+          continue;
+        }
+        for (int i = 0; i < k; i++) {
+          narrowed[i] = (int) a[off + i];
+        }
+        buf.asIntBuffer().put(narrowed, 0, k);
+        buf.position(buf.position() + 4 * k);
+        off += k;
+      }
+    }
+
+    private void floats(float[] a, int n) throws IOException {
       int off = 0;
       while (off < n) {
         int k = Math.min(n - off, buf.remaining() / 4);
@@ -223,7 +252,7 @@ final class ShardFile {
       }
     }
 
-    void longs(long[] a, int n) throws IOException {
+    private void longs(long[] a, int n) throws IOException {
       int off = 0;
       while (off < n) {
         int k = Math.min(n - off, buf.remaining() / 8);
@@ -237,14 +266,18 @@ final class ShardFile {
       }
     }
 
-    void flush() throws IOException {
-      buf.flip();
-      crc.update(buf.duplicate());
-      written += buf.limit();
-      while (buf.hasRemaining()) {
-        ch.write(buf);
+    /** Writes the buffer's whole blocks (all of it without direct I/O) and keeps the rest at its start. */
+    private void flush() throws IOException {
+      int end = buf.position();
+      int whole = direct ? end & -BLOCK : end;
+      ByteBuffer out = buf.duplicate().limit(whole).position(0);
+      crc.update(out.duplicate());
+      while (out.hasRemaining()) {
+        ch.write(out);
       }
-      buf.clear();
+      written += whole;
+      buf.limit(end).position(whole);
+      buf.compact();
     }
   }
 }
