@@ -139,9 +139,18 @@ final class ShardFile {
         .order(ByteOrder.LITTLE_ENDIAN);
     private final int[] narrowed = new int[CHUNK / 4];
     private final CRC32C crc = new CRC32C();
-    private boolean direct = true;
+    private boolean direct;
     private FileChannel ch;
     private long written;
+
+    Writer() {
+      this(true);
+    }
+
+    /** @param direct whether to try direct I/O first */
+    Writer(boolean direct) {
+      this.direct = direct;
+    }
 
     /** Writes the rows to {@code file} (created new); values are omitted when all are 1, keys take 4 bytes when all fit. */
     Written write(Path file, CsrBuilder rows) throws IOException {
