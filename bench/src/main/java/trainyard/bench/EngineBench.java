@@ -115,23 +115,27 @@ public final class EngineBench {
     Path testDir = work.resolve("ds-test");
     FileTrees.deleteRecursively(trainDir);
     FileTrees.deleteRecursively(testDir);
-    // the first ingest warms the JIT (a server ingests many files); the second is the one reported
+    // the first ingest warms the JIT (a server ingests many files); the best of the next three is
+    // reported, as xgboost's best of three is (the machine is shared: one run says little)
     double coldSeconds = 0;
-    double ingestSeconds = 0;
+    double ingestSeconds = Double.MAX_VALUE;
     double ingestCpu = 0;
     var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     DatasetStats stats = null;
-    for (int round = 0; round < 2; round++) {
+    for (int round = 0; round < 4; round++) {
       FileTrees.deleteRecursively(trainDir);
       long t1 = System.nanoTime();
       long c1 = os.getProcessCpuTime();
       try (InputStream in = Files.newInputStream(train)) {
         stats = Ingest.ingest(in, Format.LIBSVM, trainDir, IngestOptions.defaults());
       }
-      ingestSeconds = (System.nanoTime() - t1) / 1e9;
-      ingestCpu = (os.getProcessCpuTime() - c1) / 1e9;
+      double seconds = (System.nanoTime() - t1) / 1e9;
+      double cpu = (os.getProcessCpuTime() - c1) / 1e9;
       if (round == 0) {
-        coldSeconds = ingestSeconds;
+        coldSeconds = seconds;
+      } else if (seconds < ingestSeconds) {
+        ingestSeconds = seconds;
+        ingestCpu = cpu;
       }
     }
     try (InputStream in = Files.newInputStream(test)) {
@@ -140,8 +144,8 @@ public final class EngineBench {
     double ingestMbs = Files.size(train) / 1e6 / ingestSeconds;
     line("## Parsing (ingest: parse, shards, checksums)");
     line("");
-    line(String.format(Locale.ROOT, "ours: %.2f s for %d rows = %.1f MB/s, %.0f rows/s (%d features, %d shards; "
-        + "first, cold JVM: %.2f s = %.1f MB/s)", ingestSeconds, stats.rows(), ingestMbs, stats.rows() / ingestSeconds,
+    line(String.format(Locale.ROOT, "ours, best of 3 warm runs: %.2f s for %d rows = %.1f MB/s, %.0f rows/s (%d features, "
+        + "%d shards; the first, cold run: %.2f s = %.1f MB/s)", ingestSeconds, stats.rows(), ingestMbs, stats.rows() / ingestSeconds,
         stats.features(), stats.shards(), coldSeconds, Files.size(train) / 1e6 / coldSeconds));
     double ourCpuRate = Files.size(train) / 1e6 / ingestCpu;
     line(String.format(Locale.ROOT, "ours, CPU cost: %.2f CPU-s (all threads, GC and JIT included) = %.1f MB per CPU-s",
@@ -328,17 +332,24 @@ public final class EngineBench {
     Files.writeString(conf, String.join("\n", "booster = gbtree", "objective = binary:logistic",
         "tree_method = hist", "num_round = 1", "data = \"" + train + "?format=libsvm\"",
         "model_out = \"" + work.resolve("xgboost.model") + "\"", ""));
-    Proc.Result r = Proc.run(List.of("xgboost", conf.toString(), "verbosity=3"), work, 3600,
-        l -> l.contains("Loading data:"));
-    if (r.stopLine() == null) {
-      line("xgboost: no \"Loading data\" line in its log: " + r.output().strip().lines().findFirst().orElse(""));
-      return new double[] {Double.NaN, Double.NaN};
+    Proc.Result r = null;
+    double seconds = Double.MAX_VALUE;
+    for (int run = 0; run < 3; run++) { // the best of three, as for ours
+      Proc.Result attempt = Proc.run(List.of("xgboost", conf.toString(), "verbosity=3"), work, 3600,
+          l -> l.contains("Loading data:"));
+      if (attempt.stopLine() == null) {
+        line("xgboost: no \"Loading data\" line in its log: " + attempt.output().strip().lines().findFirst().orElse(""));
+        return new double[] {Double.NaN, Double.NaN};
+      }
+      double t = Double.parseDouble(attempt.stopLine().replaceAll(".*Loading data: *([0-9.eE+-]+) *sec.*", "$1"));
+      if (t < seconds) {
+        seconds = t;
+        r = attempt;
+      }
     }
-    String s = r.stopLine().replaceAll(".*Loading data: *([0-9.eE+-]+) *sec.*", "$1");
-    double seconds = Double.parseDouble(s);
     double mbs = Files.size(train) / 1e6 / seconds;
     double cpuRate = Files.size(train) / 1e6 / r.cpuSecondsAtStop();
-    line(String.format(Locale.ROOT, "xgboost %s CLI: loads the same file in %.2f s = %.1f MB/s, %.2f CPU-s = %.1f MB "
+    line(String.format(Locale.ROOT, "xgboost %s CLI, best of 3: loads the same file in %.2f s = %.1f MB/s, %.2f CPU-s = %.1f MB "
         + "per CPU-s (its log: \"%s\")", xgboostVersion(), seconds, mbs, r.cpuSecondsAtStop(), cpuRate,
         r.stopLine().strip()));
     return new double[] {mbs, cpuRate};
