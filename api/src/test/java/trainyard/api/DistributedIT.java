@@ -139,9 +139,10 @@ class DistributedIT {
         assertTrue(Instant.parse(e.get("lastSeen").asText()).isAfter(began), "a heartbeat of this run: " + e);
       }
 
-      String dataset = call("api", "POST", "/api/v1/datasets?name=compose&format=libsvm",
-          HttpRequest.BodyPublishers.ofByteArray(DemoData.libsvm(10_000, 60, 6, 11)), 202).get("id").asText();
-      await("api", "/api/v1/datasets/" + dataset, "READY");
+      JsonNode uploaded = call("api", "POST", "/api/v1/datasets?name=compose&format=libsvm",
+          HttpRequest.BodyPublishers.ofByteArray(DemoData.libsvm(10_000, 60, 6, 11)), 201);
+      assertEquals("READY", uploaded.get("status").asText(), "the upload answers once ingested: " + uploaded);
+      String dataset = uploaded.get("id").asText();
       // Each job takes all four cores an executor offers, so the two cannot share one while
       // both run; they are submitted at once, and small batches make each run for seconds.
       String spec = "{\"name\": \"compose-%d\", \"algorithm\": \"linear\", \"dataset\": \"" + dataset + "\","
