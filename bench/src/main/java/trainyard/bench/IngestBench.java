@@ -19,7 +19,7 @@ import trainyard.engine.io.FileTrees;
 /**
  * Parsing and ingestion throughput on CTR data from {@link CtrGenerator}:
  * {@code IngestBench [rows] [workDir]}. Writes libsvm, libffm and gzipped libsvm files, then times
- * parse-only and full ingest (parse, shards, CRC32C, SHA-256, distinct count) of each, best of 3.
+ * parse-only and full ingest (parse, shards, CRC32C, distinct count, syncs) of each, best of 3.
  */
 public final class IngestBench {
   private IngestBench() {}
