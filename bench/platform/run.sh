@@ -10,7 +10,7 @@
 #      createdAt (api clock) and startedAt (executor's RUNNING event) — p50, p95, max.
 # Usage: bench/platform/run.sh [MB] [JOBS]      (defaults 2048 and 100; BENCH_FILE=path reuses a generated file;
 #        ROUNDS=n upload/xgboost pairs, default 3)
-# Needs: java 17+, curl, awk, python3, xgboost (apt-get install -y xgboost). Prints a Markdown
+# Needs: java 17+, curl, awk, python3, GNU time, xgboost (apt-get install -y xgboost time). Prints a Markdown
 # section for docs/PERFORMANCE.md; leaves its files in a temporary directory it names.
 set -euo pipefail
 
@@ -32,7 +32,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for tool in java curl awk python3 xgboost; do
+for tool in java curl awk python3 xgboost /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing" >&2; exit 1; }
 done
 if [ ! -f "$jar" ]; then
@@ -100,6 +100,8 @@ printf 'booster = gblinear\nobjective = binary:logistic\nnum_round = 1\nnthread 
 mbps() { python3 -c "print(f'{$bytes / 1048576 / $1:.1f}')"; }
 ours=()
 theirs=()
+cpus=()
+server_cpu() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }
 # A server in service has ingested before: one warm-up upload of an eighth of the file (not timed)
 # lets the JIT compile the HTTP and parsing paths first.
 echo "bench: warm-up upload ..." >&2
@@ -108,8 +110,9 @@ head -c $((bytes / 8)) "$data" | sed '$d' | curl -sS -X POST -H "$auth" -H 'Expe
 for round in $(seq 1 "$ROUNDS"); do
   echo "bench: round $round: uploading and ingesting ..." >&2
   t0=$(now)
+  c0=$(server_cpu)
   # "Expect:" off: curl would otherwise wait for a 100 Continue before it sends the body.
-  code=$(curl -sS -X POST -H "$auth" -H 'Content-Type: application/octet-stream' -H 'Expect:' -T "$data" \
+  code=$(/usr/bin/time -f '%U %S' -o "$work/curl.time" curl -sS -X POST -H "$auth" -H 'Content-Type: application/octet-stream' -H 'Expect:' -T "$data" \
     -o "$work/upload.json" -w '%{http_code}' "$base/datasets?name=bench-$round&format=libsvm")
   t1=$(now)
   status=$(json 'd.get("status", "")' < "$work/upload.json")
@@ -119,6 +122,8 @@ for round in $(seq 1 "$ROUNDS"); do
     exit 1
   fi
   ours+=("$(elapsed "$t0" "$t1")")
+  server_s=$(awk -v a="$c0" -v b="$(server_cpu)" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", (b - a) / hz }')
+  cpus+=("$server_s + $(awk '{ printf "%.1f", $1 + $2 }' "$work/curl.time")")
   # each round's shards would otherwise pile up on disk and in the page cache
   curl -sS -X DELETE -H "$auth" "$base/datasets/$(json 'd["id"]' < "$work/upload.json")" -o /dev/null
   echo "bench: round $round: xgboost loads the same file ..." >&2
@@ -134,7 +139,7 @@ read -r jvm_peak pg_peak < "$work/rss"
 hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$server_pid/status")
 rounds_md=""
 for i in "${!ours[@]}"; do
-  rounds_md+="| $((i + 1)) | ${ours[$i]} s = $(mbps "${ours[$i]}") MiB/s | ${theirs[$i]} s = $(mbps "${theirs[$i]}") MiB/s | $(python3 -c "print(f'{${theirs[$i]} / ${ours[$i]}:.2f}')")× |"$'\n'
+  rounds_md+="| $((i + 1)) | ${ours[$i]} s = $(mbps "${ours[$i]}") MiB/s | ${cpus[$i]} | ${theirs[$i]} s = $(mbps "${theirs[$i]}") MiB/s | $(python3 -c "print(f'{${theirs[$i]} / ${ours[$i]}:.2f}')")× |"$'\n'
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 ours_med=$(median "${ours[@]}")
@@ -183,8 +188,8 @@ the all-in-one server jar with \`-Xmx512m\` (api + scheduler + executor, embedde
 arrives, timed from its start to the answer (201, \`READY\`, with the statistics), after one untimed
 warm-up upload of an eighth of the file; each round's dataset is deleted after it.
 
-| round | ours: upload + ingest (one streamed POST, answered \`READY\`) | xgboost 1.7 CLI loading the same file ("Loading data" in its log, nthread=2) | ratio |
-|---|---|---|---|
+| round | ours: upload + ingest (one streamed POST, answered \`READY\`) | our CPU-s: server + curl | xgboost 1.7 CLI loading the same file ("Loading data" in its log, nthread=2) | ratio |
+|---|---|---|---|---|
 ${rounds_md}
 Medians: ours **$ours_med s = $(mbps "$ours_med") MiB/s**, xgboost $theirs_med s = $(mbps "$theirs_med") MiB/s:
 upload + ingest is **$(python3 -c "print(f'{$theirs_med / $ours_med:.2f}')")×** xgboost's load rate (goal: ≥ 3×).
