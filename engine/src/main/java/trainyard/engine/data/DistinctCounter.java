@@ -22,12 +22,8 @@ final class DistinctCounter {
   private byte[] registers;
 
   void addAll(long[] keys, int n) {
-    addAll(keys, 0, n);
-  }
-
-  void addAll(long[] keys, int from, int to) {
     long[] bm = bitmap;
-    for (int i = from; i < to; i++) {
+    for (int i = 0; i < n; i++) {
       long k = keys[i];
       if ((k >>> BITMAP_BITS) == 0) {
         int word = (int) (k >>> 6);
@@ -40,36 +36,6 @@ final class DistinctCounter {
       } else {
         addToSketch(k);
       }
-    }
-  }
-
-  /** Adds every key {@code other} has seen. */
-  void addAll(DistinctCounter other) {
-    if (other.bitmap.length > bitmap.length) {
-      growBitmap(other.bitmap.length - 1);
-    }
-    long[] bm = bitmap;
-    long[] theirs = other.bitmap;
-    for (int i = 0; i < theirs.length; i++) {
-      bm[i] |= theirs[i];
-    }
-    if (other.set != null) {
-      for (long k : other.set) {
-        if (k != 0) { // keys below 2^27 live in the bitmap, so 0 marks a free slot
-          if (set != null) {
-            addToSet(k);
-          } else {
-            addToSketch(k);
-          }
-        }
-      }
-      return;
-    }
-    if (set != null) {
-      toSketch();
-    }
-    for (int i = 0; i < registers.length; i++) {
-      registers[i] = (byte) Math.max(registers[i], other.registers[i]);
     }
   }
 
@@ -118,7 +84,13 @@ final class DistinctCounter {
   private void growSet() {
     long[] old = set;
     if (setSize >= MAX_SET_KEYS) {
-      toSketch();
+      registers = new byte[1 << HLL_P];
+      set = null;
+      for (long k : old) {
+        if (k != 0) {
+          addToSketch(k);
+        }
+      }
       return;
     }
     long[] s = new long[old.length * 2];
@@ -133,17 +105,6 @@ final class DistinctCounter {
       }
     }
     set = s;
-  }
-
-  private void toSketch() {
-    long[] old = set;
-    registers = new byte[1 << HLL_P];
-    set = null;
-    for (long k : old) {
-      if (k != 0) {
-        addToSketch(k);
-      }
-    }
   }
 
   private void addToSketch(long k) {

@@ -83,6 +83,7 @@ public final class Ingest {
     // two blocks: the scanner fills one while the writer thread writes the other
     CsrBuilder filling = new CsrBuilder(withFields, rowCapacity, 1 << 20);
     CsrBuilder spare = new CsrBuilder(withFields, rowCapacity, 1 << 20);
+    DistinctCounter features = new DistinctCounter();
     ExecutorService writer = singleThread("ingest-writer-" + dir.getFileName());
     // forcing a shard to disk waits on the device: a thread of its own keeps that off the writer's path
     ExecutorService syncer = singleThread("ingest-sync-" + dir.getFileName());
@@ -95,6 +96,10 @@ public final class Ingest {
         ended = scanner.fill(filling, options.rowsPerShard(), MAX_SHARD_ENTRIES);
         if (scanner.failed()) {
           throw new IngestException(scanner.badLines());
+        }
+        if (filling.rows() > 0) {
+          // counted here, beside the write of the previous block, rather than on the writer thread
+          features.addAll(filling.keys, filling.nonZeros());
         }
         await(pending);
         pending = null;
@@ -120,7 +125,7 @@ public final class Ingest {
     if (sink.rows == 0) {
       throw new IngestException(0, "the input has no rows");
     }
-    return sink.manifest(format, withFields, scanner.distinctKeys());
+    return sink.manifest(format, withFields, features);
   }
 
   private static ExecutorService singleThread(String name) {

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -39,8 +38,6 @@ final class ParallelRowScanner implements RowSource {
   private final BlockingQueue<Slot> free;
   private final BlockingQueue<Future<Slot>> ordered;
   private final ThreadLocal<RowParser> parsers;
-  private final ThreadLocal<DistinctCounter> counters;
-  private final List<DistinctCounter> workerCounters = new CopyOnWriteArrayList<>();
   private final List<BadLine> bad = new ArrayList<>();
   private long linesBefore;
   private long unlabelled;
@@ -107,12 +104,6 @@ final class ParallelRowScanner implements RowSource {
     });
     // each worker parses with its own copy, made after the reader has read the header
     this.parsers = ThreadLocal.withInitial(prototype::copy);
-    // and counts the keys of its chunks while they are still in its cache
-    this.counters = ThreadLocal.withInitial(() -> {
-      DistinctCounter c = new DistinctCounter();
-      workerCounters.add(c);
-      return c;
-    });
     this.reader = new Thread(() -> read(source, gzip), name + "-reader");
     reader.setDaemon(true);
     reader.start();
@@ -295,7 +286,6 @@ final class ParallelRowScanner implements RowSource {
       }
       i = e + 1;
     }
-    counters.get().addAll(out.keys, out.nonZeros());
     s.lines = line;
     s.unlabelled = p.unlabelledRows - unlabelledBefore;
     return s;
@@ -369,16 +359,6 @@ final class ParallelRowScanner implements RowSource {
     } catch (InterruptedException e) {
       throw Tasks.interrupted("parsing");
     }
-  }
-
-  /** Merges the workers' counts: every chunk's future has been awaited by then, so their writes are visible. */
-  @Override
-  public DistinctCounter distinctKeys() {
-    DistinctCounter all = new DistinctCounter();
-    for (DistinctCounter c : workerCounters) {
-      all.addAll(c);
-    }
-    return all;
   }
 
   @Override

@@ -20,7 +20,6 @@ final class RowScanner implements RowSource {
   private final int maxBadLines;
   private final boolean gzip;
   private final List<BadLine> bad = new ArrayList<>();
-  private final DistinctCounter distinct = new DistinctCounter();
   private boolean headerSeen;
 
   RowScanner(InputStream source, boolean gzip, RowParser parser, int maxBadLines) {
@@ -51,19 +50,7 @@ final class RowScanner implements RowSource {
   }
 
   @Override
-  public DistinctCounter distinctKeys() {
-    return distinct;
-  }
-
-  @Override
   public boolean fill(CsrBuilder out, int maxRows, int maxEntries) throws IOException {
-    int before = out.nonZeros();
-    boolean ended = fillRows(out, maxRows, maxEntries);
-    distinct.addAll(out.keys, Math.min(before, out.nonZeros()), out.nonZeros());
-    return ended;
-  }
-
-  private boolean fillRows(CsrBuilder out, int maxRows, int maxEntries) throws IOException {
     try {
       while (lines.next()) {
         byte[] b = lines.buffer();

@@ -28,9 +28,6 @@ interface RowSource extends Closeable {
   /** Bad lines in input order, at most maxBadLines. */
   List<BadLine> badLines();
 
-  /** The distinct keys of the rows delivered; complete once {@link #fill} has returned true. */
-  DistinctCounter distinctKeys();
-
   /** Rows that had no label (labels optional only). */
   long unlabelledRows();
 
