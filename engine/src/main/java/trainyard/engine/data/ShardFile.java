@@ -229,21 +229,14 @@ final class ShardFile {
       }
     }
 
-    /** The low 32 bits of each long. */
+    /** The low 32 bits of each long, narrowed a buffer's worth at a time. */
     private void lowInts(long[] a, int n) throws IOException {
-      int off = 0;
-      while (off < n) {
-        int k = Math.min(n - off, Math.min(narrowed.length, buf.remaining() / 4));
-        if (k == 0) {
-          flush();
-          continue;
-        }
+      for (int off = 0; off < n; off += narrowed.length) {
+        int k = Math.min(n - off, narrowed.length);
         for (int i = 0; i < k; i++) {
           narrowed[i] = (int) a[off + i];
         }
-        buf.asIntBuffer().put(narrowed, 0, k);
-        buf.position(buf.position() + 4 * k);
-        off += k;
+        ints(narrowed, k);
       }
     }
 
