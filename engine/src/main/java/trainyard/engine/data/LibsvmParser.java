@@ -84,29 +84,20 @@ final class LibsvmParser extends SparseLineParser {
       }
       long marks = nonDigits(x);
       n = Long.numberOfTrailingZeros(marks) >>> 3;
+      int end = Long.numberOfTrailingZeros(marks & (marks - 1)) >>> 3; // the next non-digit after that
       float v;
-      int end;
-      if (n == 0 || n == 8) {
-        v = shortDecimal(b, i); // a sign, a leading '.', or too many digits
-        i = cursor;
-      } else if (b[i + n] == '.' && (end = Long.numberOfTrailingZeros(marks & (marks - 1)) >>> 3) < 8
-          && end > n + 1) {
+      if (n > 0 && n < 8 && b[i + n] != '.') {
+        v = digitsValue(x, n);
+        i += n;
+      } else if (n > 0 && b[i + n] == '.' && end < 8 && end > n + 1) {
         // the whole decimal lies in x: close the gap the '.' leaves and read the digits at once
         int k = end - n - 1;
         long joined = x & ((1L << 8 * n) - 1) | x >>> 8 * (n + 1) << 8 * n;
         v = digitsValue(joined, n + k) / ByteNumbers.FPOW10[k];
         i += end;
-      } else if (b[i + n] == '.') {
-        long y = (long) LONGS.get(b, i + n + 1) ^ ZEROS;
-        int k = Long.numberOfTrailingZeros(nonDigits(y)) >>> 3;
-        if (k == 0 || n + k > 7) {
-          return DECLINED;
-        }
-        v = (digitsValue(x, n) * POW10[k] + digitsValue(y, k)) / ByteNumbers.FPOW10[k];
-        i += n + 1 + k;
       } else {
-        v = digitsValue(x, n);
-        i += n;
+        v = shortDecimal(b, i); // a sign, a leading '.', or a decimal longer than 7 bytes
+        i = cursor;
       }
       if (v != v || !endsToken(b[i])) {
         return DECLINED;
@@ -122,7 +113,6 @@ final class LibsvmParser extends SparseLineParser {
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   /** '0' in every byte: x ^ ZEROS turns digit bytes into their values 0..9. */
   private static final long ZEROS = 0x3030303030303030L;
-  private static final long[] POW10 = {1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000};
 
   /** The high bit of every byte of {@code x} (text ^ ZEROS) that was not a digit; no carries cross bytes. */
   private static long nonDigits(long x) {
