@@ -5,12 +5,21 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import trainyard.api.job.JobRow;
+import trainyard.api.job.PendingPublishes;
+import trainyard.bus.JobState;
+import trainyard.engine.spec.JobSpec;
 
 @QuarkusTest
 @WithTestResource(TestStores.class)
@@ -25,6 +34,41 @@ class JobApiTest {
   void tenantWithData() {
     token = Api.newTenant("jobs");
     dataset = Api.readyDataset(token, "train", "1 1:1 2:1\n0 3:1\n1 1:1\n0 2:1 3:1\n");
+  }
+
+  @Inject PendingPublishes pending;
+
+  /**
+   * A job stored while Kafka did not answer (the row exists, its SUBMIT was never sent) is sent
+   * by the retry and runs; one that no longer waits is dropped from the retry.
+   */
+  @Test
+  void aJobKafkaRefusedIsSentAgainAndRuns() {
+    String tenant = Api.as(token).get("/api/v1/whoami").then().statusCode(200).extract().path("tenantId");
+    String id = "job_unpublished_" + UUID.randomUUID().toString().substring(0, 8);
+    QuarkusTransaction.requiringNew().run(() -> {
+      JobRow row = new JobRow();
+      row.id = id;
+      row.tenantId = tenant;
+      row.name = "t";
+      row.algorithm = "linear";
+      row.datasetId = dataset;
+      row.specJson = JobSpec.parse(Api.spec(dataset, "\"params\": {\"epochs\": 1}")).toJson();
+      row.status = JobState.QUEUED.name();
+      row.attempt = 1;
+      row.stateAttempt = 1;
+      row.createdAt = Instant.now();
+      row.updatedAt = row.createdAt;
+      row.persist();
+    });
+    pending.add(id);
+    assertEquals(0, pending.retryNow());
+    Api.waitForStatus(token, "/api/v1/jobs/" + id, "SUCCEEDED");
+
+    pending.add(id);
+    assertEquals(0, pending.retryNow());
+    assertFalse(pending.contains(id), "a job that no longer waits is not sent again");
+    assertEquals(1, Api.as(token).get("/api/v1/jobs/" + id).then().extract().<Integer>path("attempt"));
   }
 
   @Test

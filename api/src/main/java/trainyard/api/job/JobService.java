@@ -23,7 +23,8 @@ import trainyard.engine.spec.JobSpec;
 
 /**
  * Submits, lists, reads and cancels jobs. A job is stored before its SUBMIT is published, so a
- * crash in between loses nothing: the next start re-publishes it ({@link #resubmitUnfinished}).
+ * crash in between loses nothing: the next start re-publishes it ({@link #resubmitUnfinished}),
+ * and a publish Kafka refused is retried while the server runs ({@link PendingPublishes}).
  * Thread-safe.
  */
 @ApplicationScoped
@@ -34,6 +35,7 @@ public class JobService {
   public record Submitted(JobView job, boolean created) {}
 
   @Inject Bus bus;
+  @Inject PendingPublishes pending;
   @Inject BlobStore blobs;
   @Inject Clock clock;
 
@@ -115,8 +117,9 @@ public class JobService {
   }
 
   /**
-   * Hands a new job to the scheduler. If Kafka refuses, the job stays stored and QUEUED (the
-   * next start re-publishes it) and the client learns it with a 503 naming the job.
+   * Hands a new job to the scheduler. If Kafka refuses, the job stays stored and QUEUED,
+   * {@link PendingPublishes} sends it again every few seconds until Kafka answers, and the client
+   * learns it with a 503 naming the job.
    */
   private void publish(JobView job) {
     JobRow row = QuarkusTransaction.requiringNew().call(() -> JobRow.<JobRow>findById(job.id()));
@@ -124,9 +127,21 @@ public class JobService {
       publishSubmit(row);
     } catch (IllegalStateException e) {
       LOG.errorf("job %s is stored but not published: %s", job.id(), e.getMessage());
+      pending.add(job.id());
       throw new ApiException(503, "bus_unavailable", "Service unavailable", "job " + job.id()
-          + " is stored but could not be handed to the scheduler (Kafka did not answer); it is sent again when the server restarts");
+          + " is stored but could not be handed to the scheduler yet (Kafka did not answer); it is sent again every "
+          + PendingPublishes.RETRY_SECONDS + " s until Kafka answers");
     }
+  }
+
+  /** Publishes the job's SUBMIT again if it is still QUEUED; false when it no longer needs it. */
+  boolean republishIfQueued(String jobId) {
+    JobRow row = QuarkusTransaction.requiringNew().call(() -> JobRow.<JobRow>findById(jobId));
+    if (row == null || !JobState.QUEUED.name().equals(row.status)) {
+      return false;
+    }
+    publishSubmit(row);
+    return true;
   }
 
   void publishSubmit(JobRow row) {
