@@ -35,6 +35,37 @@ class AuthTest {
   }
 
   @Test
+  void aRevokedTokenIsRefusedAtOnce() {
+    String tenant = "rev-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    io.restassured.path.json.JsonPath first = Api.as(TestStores.ADMIN_TOKEN).contentType("application/json")
+        .body("{\"tenant\": \"" + tenant + "\", \"name\": \"laptop\"}").post("/api/v1/tokens")
+        .then().statusCode(201).extract().jsonPath();
+    String laptop = first.getString("token");
+    String laptopId = first.getString("id");
+    String ci = Api.as(TestStores.ADMIN_TOKEN).contentType("application/json")
+        .body("{\"tenant\": \"" + tenant + "\", \"name\": \"ci\"}").post("/api/v1/tokens")
+        .then().statusCode(201).extract().path("token");
+    String stranger = Api.newTenant("stranger");
+
+    // a tenant lists its own tokens, never their text
+    Api.as(ci).get("/api/v1/tokens").then().statusCode(200)
+        .body("size()", equalTo(2), "name", org.hamcrest.Matchers.contains("laptop", "ci"),
+            "[0].id", equalTo(laptopId), "[0].tenant", equalTo(tenant), "token", org.hamcrest.Matchers.everyItem(
+                org.hamcrest.Matchers.nullValue()))
+        .body(not(containsString(laptop)));
+    // another tenant can neither see nor revoke them
+    Api.as(stranger).get("/api/v1/tokens").then().body("id", not(org.hamcrest.Matchers.hasItem(laptopId)));
+    Api.as(stranger).delete("/api/v1/tokens/" + laptopId).then().statusCode(404).body("code", equalTo("token_not_found"));
+    Api.as(laptop).get("/api/v1/datasets").then().statusCode(200);
+
+    Api.as(ci).delete("/api/v1/tokens/" + laptopId).then().statusCode(204);
+    Api.as(laptop).get("/api/v1/datasets").then().statusCode(401).body("code", equalTo("unauthorized"));
+    Api.as(ci).get("/api/v1/tokens").then().body("name", org.hamcrest.Matchers.contains("ci"));
+    Api.as(ci).delete("/api/v1/tokens/" + laptopId).then().statusCode(404);
+    Api.as(ci).delete("/api/v1/tokens/not-an-id").then().statusCode(404);
+  }
+
+  @Test
   void whoamiNamesTheTenant() {
     String token = Api.newTenant("who");
     Api.as(token).get("/api/v1/whoami").then().statusCode(200)

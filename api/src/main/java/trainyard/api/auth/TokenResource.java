@@ -2,16 +2,22 @@ package trainyard.api.auth;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 import java.util.Map;
 import trainyard.api.problem.ApiException;
 
-/** Tokens: who am I, and (admin only) a token for a tenant, created if new. */
+/**
+ * Tokens: who am I; (admin only) a token for a tenant, created if new; the tokens one may see,
+ * and revoking one (an admin: any; anyone else: its tenant's).
+ */
 @Path("/api/v1")
 public class TokenResource {
   /** {@code tenant}: the tenant's name; {@code name}: a label for the token. */
@@ -41,5 +47,21 @@ public class TokenResource {
     String name = request.name() == null ? "token" : request.name();
     boolean admin = Boolean.TRUE.equals(request.admin());
     return Response.status(201).entity(tokens.issue(request.tenant(), name, admin)).build();
+  }
+
+  @GET
+  @Path("tokens")
+  @Produces(MediaType.APPLICATION_JSON)
+  public List<Tokens.TokenView> list() {
+    return tokens.list(caller.grant());
+  }
+
+  @DELETE
+  @Path("tokens/{id}")
+  public Response revoke(@PathParam("id") String id) {
+    if (!tokens.revoke(caller.grant(), id)) {
+      throw ApiException.notFound("token", id);
+    }
+    return Response.noContent().build();
   }
 }
