@@ -51,6 +51,10 @@ class CliAgainstServerTest {
   record Run(int exit, String out, String err) {}
 
   private Run cli(String... args) {
+    return cliAs(token, args);
+  }
+
+  private Run cliAs(String token, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Console console = new Console(new PrintStream(out, true, StandardCharsets.UTF_8),
@@ -185,6 +189,32 @@ class CliAgainstServerTest {
       out.write(new byte[1000]);
       out.flush();
     }
+  }
+
+  @Test
+  void tokensAreMadeListedAndRevoked() throws IOException {
+    String tenant = "cli-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    Run made = cli("--output", "json", "tokens", "create", "--tenant", tenant, "--name", "robot");
+    assertEquals(0, made.exit(), made.err());
+    JsonNode t = json(made.out());
+    String id = t.get("id").asText();
+    String secret = t.get("token").asText();
+    assertEquals(0, cliAs(secret, "datasets", "ls").exit());
+
+    Run ls = cli("tokens", "ls");
+    assertEquals(0, ls.exit(), ls.err());
+    assertTrue(ls.out().contains(id) && ls.out().contains("robot") && !ls.out().contains(secret), ls.out());
+
+    Run revoked = cli("tokens", "revoke", id);
+    assertEquals(0, revoked.exit(), revoked.err());
+    assertTrue(revoked.out().contains(id + "  revoked"), revoked.out());
+    Run refused = cliAs(secret, "datasets", "ls");
+    assertEquals(1, refused.exit());
+    assertOneErrorLine(refused);
+    assertTrue(refused.err().contains("HTTP 401"), refused.err());
+    Run again = cli("tokens", "revoke", id);
+    assertEquals(1, again.exit());
+    assertOneErrorLine(again);
   }
 
   @Test

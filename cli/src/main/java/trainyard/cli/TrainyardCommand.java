@@ -12,7 +12,7 @@ import picocli.CommandLine.ScopeType;
     versionProvider = Version.class,
     description = "Trainyard's command-line client: upload datasets, train, watch, get models.",
     subcommands = {DatasetsCommand.class, JobsCommand.class, ModelsCommand.class,
-        PredictCommand.class})
+        PredictCommand.class, TokensCommand.class})
 public final class TrainyardCommand implements Runnable {
   @Option(names = "--url", scope = ScopeType.INHERIT, paramLabel = "URL",
       description = "server URL (overrides TRAINYARD_URL)")

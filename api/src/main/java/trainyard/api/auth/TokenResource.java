@@ -10,8 +10,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.List;
 import java.util.Map;
+import trainyard.api.page.Page;
 import trainyard.api.problem.ApiException;
 
 /**
@@ -52,8 +52,9 @@ public class TokenResource {
   @GET
   @Path("tokens")
   @Produces(MediaType.APPLICATION_JSON)
-  public List<Tokens.TokenView> list() {
-    return tokens.list(caller.grant());
+  public Page<Tokens.TokenView> list() {
+    // a page like every list, though tokens are few enough to come in one
+    return new Page<>(tokens.list(caller.grant()), null);
   }
 
   @DELETE

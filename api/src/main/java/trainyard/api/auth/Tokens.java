@@ -67,12 +67,12 @@ public class Tokens {
     return grant;
   }
 
-  /** The tokens {@code caller} may see: every token for an admin, its tenant's otherwise; oldest first. */
+  /** The tokens {@code caller} may see: every token for an admin, its tenant's otherwise; newest first. */
   public List<TokenView> list(Grant caller) {
     return QuarkusTransaction.requiringNew().call(() -> {
       List<ApiToken> rows = caller.admin()
-          ? ApiToken.<ApiToken>list("order by createdAt, tokenHash")
-          : ApiToken.<ApiToken>list("tenantId = ?1 order by createdAt, tokenHash", caller.tenantId());
+          ? ApiToken.<ApiToken>list("order by createdAt desc, tokenHash")
+          : ApiToken.<ApiToken>list("tenantId = ?1 order by createdAt desc, tokenHash", caller.tenantId());
       List<TokenView> out = new ArrayList<>();
       for (ApiToken row : rows) {
         Tenant tenant = Tenant.findById(row.tenantId);
