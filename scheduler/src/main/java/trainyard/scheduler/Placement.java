@@ -4,16 +4,20 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import trainyard.bus.Capacity;
 
 /**
  * The placement policy, as a pure function: jobs in queue order (priority first, then age),
  * each on the executor with room that it fits most tightly, so that large free executors stay
  * free for large jobs. A job that does not fit does not hold back smaller jobs behind it
- * (backfilling); each job left waiting gets a reason a user can act on.
+ * (backfilling), until it has waited {@code reserveAfterMillis}: then it keeps one executor that
+ * could hold it (the one with the most free now, so the first to drain into it) from every job
+ * behind it, and cannot starve. Each job left waiting gets a reason a user can act on.
  *
  * <p>Stateless and thread-safe.
  */
@@ -41,33 +45,60 @@ public final class Placement {
 
   private Placement() {}
 
-  public static Result place(Collection<Job> jobs, Collection<Slot> slots) {
+  public static Result place(Collection<Job> jobs, Collection<Slot> slots, long nowMillis, long reserveAfterMillis) {
     List<Job> ordered = new ArrayList<>(jobs);
     ordered.sort(QUEUE_ORDER);
     Map<String, Capacity> free = new HashMap<>();
     for (Slot slot : slots) {
       free.put(slot.executorId(), slot.free());
     }
+    Set<String> reserved = new HashSet<>();
     List<Placed> placed = new ArrayList<>();
     Map<String, String> waiting = new LinkedHashMap<>();
     for (Job job : ordered) {
-      String best = tightestFit(job.demand(), free);
-      if (best == null) {
-        waiting.put(job.jobId(), reason(job.demand(), slots, free));
-      } else {
+      String best = tightestFit(job.demand(), free, reserved);
+      if (best != null) {
         free.put(best, free.get(best).minus(job.demand()));
         placed.add(new Placed(job.jobId(), best));
+        continue;
       }
+      String reason = reason(job.demand(), slots, free);
+      String kept = nowMillis - job.submittedAtMillis() >= reserveAfterMillis
+          ? firstToDrain(job.demand(), slots, free, reserved) : null;
+      if (kept != null) {
+        reserved.add(kept);
+        reason += "; " + kept + " takes no new job until it can";
+      }
+      waiting.put(job.jobId(), reason);
     }
     return new Result(placed, waiting);
   }
 
-  /** The executor that fits {@code demand} with the fewest cores, GPUs, memory left; or null. */
-  private static String tightestFit(Capacity demand, Map<String, Capacity> free) {
+  /** Of the executors large enough for {@code demand} and not kept for another job, the one with the most free; or null. */
+  private static String firstToDrain(Capacity demand, Collection<Slot> slots, Map<String, Capacity> free,
+      Set<String> reserved) {
+    String best = null;
+    Capacity bestFree = null;
+    for (Slot slot : slots) {
+      String id = slot.executorId();
+      if (!slot.total().fits(demand) || reserved.contains(id)) {
+        continue;
+      }
+      Capacity f = free.get(id);
+      if (best == null || tighter(bestFree, best, f, id)) {
+        best = id;
+        bestFree = f;
+      }
+    }
+    return best;
+  }
+
+  /** The executor not kept for another job that fits {@code demand} with the fewest cores, GPUs, memory left; or null. */
+  private static String tightestFit(Capacity demand, Map<String, Capacity> free, Set<String> reserved) {
     String best = null;
     Capacity bestLeft = null;
     for (Map.Entry<String, Capacity> entry : free.entrySet()) {
-      if (!entry.getValue().fits(demand)) {
+      if (!entry.getValue().fits(demand) || reserved.contains(entry.getKey())) {
         continue;
       }
       Capacity left = entry.getValue().minus(demand);

@@ -46,7 +46,8 @@ public final class Scheduler implements AutoCloseable {
     this.jobs = new BusConsumer<>(bootstrapServers, JobMessage.class, options.groupId(),
         BusConsumer.Start.COMMITTED_OR_EARLIEST);
     this.heartbeats = new BusConsumer<>(bootstrapServers, Heartbeat.class, null, BusConsumer.Start.LATEST);
-    this.core = new SchedulerCore(options.heartbeatTimeout().toMillis(), new SchedulerCore.Sink() {
+    long timeout = options.heartbeatTimeout().toMillis();
+    this.core = new SchedulerCore(timeout, options.reserveAfter().toMillis(), new SchedulerCore.Sink() {
       @Override
       public void assign(Assignment assignment) {
         producer.send(assignment);

@@ -42,6 +42,7 @@ final class SchedulerCore {
   private static final int ENDED_REMEMBERED = 10_000;
 
   private final long heartbeatTimeoutMillis;
+  private final long reserveAfterMillis;
   private final Sink sink;
   private final Map<String, Queued> queue = new HashMap<>();
   private final Map<String, Node> executors = new HashMap<>();
@@ -94,11 +95,12 @@ final class SchedulerCore {
     }
   }
 
-  SchedulerCore(long heartbeatTimeoutMillis, Sink sink) {
+  SchedulerCore(long heartbeatTimeoutMillis, long reserveAfterMillis, Sink sink) {
     if (heartbeatTimeoutMillis <= 0) {
       throw new IllegalArgumentException("heartbeat timeout must be > 0 ms, got " + heartbeatTimeoutMillis);
     }
     this.heartbeatTimeoutMillis = heartbeatTimeoutMillis;
+    this.reserveAfterMillis = reserveAfterMillis;
     this.sink = sink;
   }
 
@@ -257,7 +259,7 @@ final class SchedulerCore {
       }
       slots.add(new Placement.Slot(node.id, new Capacity(b.cores(), b.gpus(), b.memoryMb()), free));
     }
-    Placement.Result result = Placement.place(jobs, slots);
+    Placement.Result result = Placement.place(jobs, slots, now, reserveAfterMillis);
     for (Placement.Placed p : result.placed()) {
       Queued q = queue.remove(p.jobId());
       executors.get(p.executorId()).jobs.put(p.jobId(), new Placed(q.job, q.demand, false));

@@ -10,9 +10,12 @@ import java.util.Objects;
  * @param groupId          where the scheduler commits its position on {@code trainyard.jobs}
  * @param heartbeatTimeout an executor silent this long is lost and its jobs are requeued
  * @param tickInterval     how often silent executors are looked for
+ * @param reserveAfter     a job waiting this long keeps an executor from the jobs behind it until it fits
+ *                         (see {@link Placement}): the bound on how long a big job can be starved
  * @param clock            the time for heartbeat expiry and event timestamps
  */
-public record SchedulerOptions(String groupId, Duration heartbeatTimeout, Duration tickInterval, Clock clock) {
+public record SchedulerOptions(String groupId, Duration heartbeatTimeout, Duration tickInterval, Duration reserveAfter,
+    Clock clock) {
   public SchedulerOptions {
     Objects.requireNonNull(groupId, "groupId");
     Objects.requireNonNull(clock, "clock");
@@ -22,27 +25,34 @@ public record SchedulerOptions(String groupId, Duration heartbeatTimeout, Durati
     if (tickInterval.toMillis() <= 0) {
       throw new IllegalArgumentException("tickInterval must be > 0, got " + tickInterval);
     }
+    if (reserveAfter.isNegative()) {
+      throw new IllegalArgumentException("reserveAfter must be >= 0, got " + reserveAfter);
+    }
   }
 
-  /** Group {@code trainyard-scheduler}, 10 s heartbeat timeout, 200 ms ticks, the system clock. */
+  /** Group {@code trainyard-scheduler}, 10 s heartbeat timeout, 200 ms ticks, reservation after 5 min, the system clock. */
   public static SchedulerOptions defaults() {
     return new SchedulerOptions("trainyard-scheduler", Duration.ofSeconds(10), Duration.ofMillis(200),
-        Clock.systemUTC());
+        Duration.ofMinutes(5), Clock.systemUTC());
   }
 
   public SchedulerOptions withGroupId(String groupId) {
-    return new SchedulerOptions(groupId, heartbeatTimeout, tickInterval, clock);
+    return new SchedulerOptions(groupId, heartbeatTimeout, tickInterval, reserveAfter, clock);
   }
 
   public SchedulerOptions withHeartbeatTimeout(Duration heartbeatTimeout) {
-    return new SchedulerOptions(groupId, heartbeatTimeout, tickInterval, clock);
+    return new SchedulerOptions(groupId, heartbeatTimeout, tickInterval, reserveAfter, clock);
   }
 
   public SchedulerOptions withTickInterval(Duration tickInterval) {
-    return new SchedulerOptions(groupId, heartbeatTimeout, tickInterval, clock);
+    return new SchedulerOptions(groupId, heartbeatTimeout, tickInterval, reserveAfter, clock);
+  }
+
+  public SchedulerOptions withReserveAfter(Duration reserveAfter) {
+    return new SchedulerOptions(groupId, heartbeatTimeout, tickInterval, reserveAfter, clock);
   }
 
   public SchedulerOptions withClock(Clock clock) {
-    return new SchedulerOptions(groupId, heartbeatTimeout, tickInterval, clock);
+    return new SchedulerOptions(groupId, heartbeatTimeout, tickInterval, reserveAfter, clock);
   }
 }

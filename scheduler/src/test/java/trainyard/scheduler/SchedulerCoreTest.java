@@ -17,7 +17,9 @@ class SchedulerCoreTest {
 
   private final List<Assignment> assignments = new ArrayList<>();
   private final List<JobEvent> events = new ArrayList<>();
-  private final SchedulerCore core = new SchedulerCore(TIMEOUT, new SchedulerCore.Sink() {
+  private static final long RESERVE_AFTER = 60_000;
+
+  private final SchedulerCore core = new SchedulerCore(TIMEOUT, RESERVE_AFTER, new SchedulerCore.Sink() {
     @Override
     public void assign(Assignment assignment) {
       assignments.add(assignment);
@@ -200,5 +202,21 @@ class SchedulerCoreTest {
     JobMessage again = job("j", 2, 0, 1);
     core.onJob(JobMessage.submit("j", "tenant", again.specJson(), 0, 1, again.datasetDir(), null, 2), 4);
     assertEquals(List.of("RUN j @e1 #2"), runs());
+  }
+
+  @Test
+  void aJobWaitingPastTheLimitKeepsAnExecutorFromLaterJobs() {
+    core.onHeartbeat(beat("e1", 8, 2, 0, "running"), 0);
+    core.onHeartbeat(beat("e2", 4, 4, 0), 0);
+    core.onJob(job("big", 5, 0, 0), 0); // 6 cores: only e1 could hold it, once "running" ends
+    core.onJob(job("early", 1, 0, 1), 10);
+    assertEquals(List.of("RUN early @e1 #1"), runs(), "before the limit, a small job backfills e1");
+
+    // "early" ended: e1 has room for a small job again, and would be its tightest fit
+    core.onHeartbeat(beat("e1", 8, 2, RESERVE_AFTER, "running"), RESERVE_AFTER);
+    core.onJob(job("late", 1, 0, 2), RESERVE_AFTER);
+    assertEquals(List.of("RUN late @e2 #1"), runs(), "past it, e1 is kept for the big job");
+    core.onHeartbeat(beat("e1", 8, 8, RESERVE_AFTER + 10), RESERVE_AFTER + 10);
+    assertEquals(List.of("RUN big @e1 #1"), runs());
   }
 }

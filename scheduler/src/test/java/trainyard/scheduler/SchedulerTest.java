@@ -100,8 +100,9 @@ class SchedulerTest {
     return name + "-" + run;
   }
 
+  /** {@code submittedAt}: milliseconds after the scheduler's clock, so no job here is old enough to keep an executor. */
   private void submit(String job, int workers, int priority, long submittedAt) throws Exception {
-    JobMessage m = SchedulerCoreTest.job(id(job), workers, priority, submittedAt);
+    JobMessage m = SchedulerCoreTest.job(id(job), workers, priority, clock.millis() + submittedAt);
     producer.send(m).get(10, TimeUnit.SECONDS);
   }
 
