@@ -24,6 +24,7 @@ public class EventConsumer {
 
   @Inject Bus bus;
   @Inject EventStore store;
+  @Inject EventStreams streams;
 
   private final ConsumerThread<JobEvent> thread =
       new ConsumerThread<>("trainyard-event-consumer", Duration.ofMillis(200), Duration.ofSeconds(10));
@@ -47,6 +48,7 @@ public class EventConsumer {
     while (thread.running()) {
       try {
         store.apply(event);
+        streams.stored(event.jobId());
         return;
       } catch (RuntimeException e) {
         LOG.warnf("cannot store event %s of job %s (%s); retrying in %d ms",

@@ -7,6 +7,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -16,15 +19,18 @@ import trainyard.api.platform.JsonText;
 import trainyard.bus.JobState;
 
 /**
- * Live Server-Sent Events streams of job events. Each stream polls PostgreSQL for events after
- * the last one it sent (so every api process can serve any job, whoever consumed the event),
- * and closes after the job's terminal state. An event's SSE {@code id} is its event id and its
- * {@code event} name its type. Thread-safe: each stream is polled by one timer task at a time.
+ * Live Server-Sent Events streams of job events. Each stream reads PostgreSQL for events after
+ * the last one it sent, and closes after the job's terminal state. It reads when this process's
+ * {@link EventConsumer} has stored an event of its job ({@link #stored}), checked every
+ * {@value #TICK_MS} ms, and at least every {@value #FALLBACK_MS} ms for events another api process
+ * stored: so an idle stream costs no query per tick. An event's SSE {@code id} is its event id
+ * and its {@code event} name its type. Thread-safe: each stream is run by one timer task at a time.
  */
 @ApplicationScoped
 public class EventStreams {
   private static final Logger LOG = Logger.getLogger(EventStreams.class);
-  private static final long POLL_MS = 200;
+  private static final long TICK_MS = 200;
+  private static final long FALLBACK_MS = 2_000;
   private static final int BATCH = 500;
 
   private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, r -> {
@@ -33,10 +39,31 @@ public class EventStreams {
     return t;
   });
 
+  /** The open streams of each job: the consumer marks them when it stores an event. */
+  private final Map<String, Set<Stream>> open = new ConcurrentHashMap<>();
+
   /** Streams the events of {@code jobId} stored after {@code afterSeq} to {@code sink}. */
   public void open(String jobId, long afterSeq, SseEventSink sink, Sse sse) {
     Stream stream = new Stream(jobId, afterSeq, sink, sse);
-    stream.future = timer.scheduleWithFixedDelay(stream::poll, 0, POLL_MS, TimeUnit.MILLISECONDS);
+    open.computeIfAbsent(jobId, k -> ConcurrentHashMap.newKeySet()).add(stream);
+    stream.future = timer.scheduleWithFixedDelay(stream::tick, 0, TICK_MS, TimeUnit.MILLISECONDS);
+  }
+
+  /** An event of {@code jobId} was stored: its open streams read at their next tick. */
+  void stored(String jobId) {
+    Set<Stream> streams = open.get(jobId);
+    if (streams != null) {
+      for (Stream s : streams) {
+        s.dirty = true;
+      }
+    }
+  }
+
+  private void closed(Stream stream) {
+    open.computeIfPresent(stream.jobId, (k, streams) -> {
+      streams.remove(stream);
+      return streams.isEmpty() ? null : streams;
+    });
   }
 
   @PreDestroy
@@ -44,11 +71,14 @@ public class EventStreams {
     timer.shutdownNow();
   }
 
-  private static final class Stream {
+  private final class Stream {
     private final String jobId;
     private final SseEventSink sink;
     private final Sse sse;
     private long lastSeq;
+    /** Set by {@link #stored}; the first tick reads anyway. */
+    private volatile boolean dirty = true;
+    private long lastReadNanos;
     private volatile ScheduledFuture<?> future;
 
     Stream(String jobId, long afterSeq, SseEventSink sink, Sse sse) {
@@ -58,12 +88,18 @@ public class EventStreams {
       this.sse = sse;
     }
 
-    void poll() {
+    void tick() {
       try {
         if (sink.isClosed()) {
           finish();
           return;
         }
+        long now = System.nanoTime();
+        if (!dirty && now - lastReadNanos < TimeUnit.MILLISECONDS.toNanos(FALLBACK_MS)) {
+          return;
+        }
+        dirty = false;
+        lastReadNanos = now;
         List<EventView> events = QuarkusTransaction.requiringNew().call(
             () -> JobService.eventsAfter(jobId, lastSeq, BATCH));
         boolean terminalSent = false;
@@ -96,6 +132,7 @@ public class EventStreams {
     }
 
     private void finish() {
+      closed(this);
       ScheduledFuture<?> f = future;
       if (f != null) {
         f.cancel(false);
