@@ -154,6 +154,20 @@ final class ShardFile {
 
     /** Writes the rows to {@code file} (created new); values are omitted when all are 1, keys take 4 bytes when all fit. */
     Written write(Path file, CsrBuilder rows) throws IOException {
+      if (!direct) {
+        return writeOnce(file, rows);
+      }
+      try {
+        return writeOnce(file, rows);
+      } catch (IOException e) {
+        // some file systems take O_DIRECT at open and refuse the writes (EINVAL): write it again plainly
+        direct = false;
+        Files.deleteIfExists(file);
+        return writeOnce(file, rows);
+      }
+    }
+
+    private Written writeOnce(Path file, CsrBuilder rows) throws IOException {
       boolean values = !rows.allOnes;
       boolean keys32 = fitIn32Bits(rows.keys, rows.nnz);
       boolean fields = rows.withFields();
