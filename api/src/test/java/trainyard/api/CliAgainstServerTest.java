@@ -192,6 +192,23 @@ class CliAgainstServerTest {
   }
 
   @Test
+  void noResumeStreamsTheFileInOneRequestAndKeepsNoUploadState() throws IOException {
+    Path data = libsvm("streamed.libsvm", 20_000, 11); // larger than the chunk: would go resumable
+    // the chunked path would stop after one chunk (the test hook) and exit 3; one request has no chunks
+    Run r = cli("--output", "json", "datasets", "upload", data.toString(), "--chunk-size", String.valueOf(CHUNK),
+        "--stop-after", String.valueOf(CHUNK), "--no-resume");
+    assertEquals(0, r.exit(), r.err());
+    JsonNode d = json(r.out());
+    assertEquals("READY", d.get("status").asText());
+    assertEquals(20_000, d.get("stats").get("rows").asLong());
+    assertEquals(Files.size(data), d.get("uploadBytes").asLong());
+    Path states = tmp.resolve("home").resolve("uploads");
+    try (var listing = Files.exists(states) ? Files.list(states) : java.util.stream.Stream.<Path>empty()) {
+      assertEquals(0, listing.count(), "no resumable upload was started");
+    }
+  }
+
+  @Test
   void tokensAreMadeListedAndRevoked() throws IOException {
     String tenant = "cli-" + java.util.UUID.randomUUID().toString().substring(0, 8);
     Run made = cli("--output", "json", "tokens", "create", "--tenant", tenant, "--name", "robot");

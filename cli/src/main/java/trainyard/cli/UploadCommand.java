@@ -26,6 +26,10 @@ final class UploadCommand extends Leaf {
   @Option(names = "--no-wait", description = "return once uploaded; do not wait for ingestion")
   boolean noWait;
 
+  @Option(names = "--no-resume", description = {"send the file in one streamed request, ingested while it",
+      "arrives: faster, but a broken connection means starting over"})
+  boolean noResume;
+
   @Option(names = "--chunk-size", hidden = true, paramLabel = "BYTES")
   int chunkSize = Uploader.DEFAULT_CHUNK;
 
@@ -43,7 +47,7 @@ final class UploadCommand extends Leaf {
     ApiClient api = api();
     UploadStateStore states = new UploadStateStore(root().settings().home().resolve("uploads"));
     Uploader uploader = new Uploader(api, states, console(), chunkSize, stopAfter);
-    JsonNode dataset = uploader.upload(file, n, f);
+    JsonNode dataset = uploader.upload(file, n, f, !noResume);
     String id = dataset.path("id").asText("");
     String status = dataset.path("status").asText("");
     boolean ended = status.equals("READY") || status.equals("FAILED");

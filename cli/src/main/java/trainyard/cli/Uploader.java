@@ -60,7 +60,7 @@ public final class Uploader {
    * Uploads {@code file} and returns the dataset the server created: READY or FAILED after a
    * single POST (the server ingests while the body arrives), not yet READY after a resumable upload.
    */
-  public JsonNode upload(Path file, String name, String format) {
+  public JsonNode upload(Path file, String name, String format, boolean resumable) {
     Path real = realFile(file);
     long size;
     long modified;
@@ -73,13 +73,16 @@ public final class Uploader {
     if (size == 0) {
       throw CliException.usage(file + " is empty");
     }
-    if (size < SIMPLE_LIMIT && size <= chunkSize) {
+    if (!resumable || size < SIMPLE_LIMIT && size <= chunkSize) {
       return simple(real, size, name, format);
     }
     return resumable(real, size, modified, name, format);
   }
 
-  /** One streamed POST: nothing to resume, so only for small files or servers without uploads. */
+  /**
+   * One streamed POST, which the server ingests while it arrives (the fastest way in), but which
+   * cannot resume: for small files, or when the user asks for it.
+   */
   private JsonNode simple(Path file, long size, String name, String format) {
     // A bar for a file that takes no time to send is noise.
     PrintStream bar = size >= 1 << 20 ? console.err() : new PrintStream(OutputStream.nullOutputStream());
