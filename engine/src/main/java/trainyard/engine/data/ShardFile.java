@@ -154,12 +154,12 @@ final class ShardFile {
 
     /** Writes the rows to {@code file} (created new); values are omitted when all are 1, keys take 4 bytes when all fit. */
     Written write(Path file, CsrBuilder rows) throws IOException {
-      if (!direct) {
-        return writeOnce(file, rows);
-      }
       try {
         return writeOnce(file, rows);
       } catch (IOException e) {
+        if (!direct) {
+          throw e;
+        }
         // some file systems take O_DIRECT at open and refuse the writes (EINVAL): write it again plainly
         direct = false;
         Files.deleteIfExists(file);
