@@ -192,8 +192,7 @@ public class Ingestor {
         // broken after all: handled below
       }
       if (!body.broken()) {
-        List<Map<String, Object>> lines = badLines(bad.badLines());
-        fail(id, bad.getMessage(), bad.badLines(), body.count());
+        List<Map<String, Object>> lines = fail(id, bad.getMessage(), bad.badLines(), body.count());
         Problem problem = Problem.of(422, "ingest_failed", "Ingestion failed", bad.getMessage())
             .with("datasetId", id).with("badLines", lines == null ? List.of() : lines);
         return new ApiException(problem);
@@ -250,7 +249,8 @@ public class Ingestor {
     });
   }
 
-  private void fail(String id, String reason, List<BadLine> badLines, long uploadBytes) {
+  /** Records the dataset FAILED; returns the bad lines as the API shows them, or null. */
+  private List<Map<String, Object>> fail(String id, String reason, List<BadLine> badLines, long uploadBytes) {
     List<Map<String, Object>> bad = badLines(badLines);
     String badJson = bad == null ? null : JsonText.write(bad);
     QuarkusTransaction.requiringNew().run(() -> {
@@ -261,6 +261,7 @@ public class Ingestor {
       row.uploadBytes = uploadBytes;
       row.updatedAt = clock.instant();
     });
+    return bad;
   }
 
   /** The bad lines as the API shows them, or null. */
