@@ -40,26 +40,27 @@ final class LibsvmParser extends SparseLineParser {
     float[] values = out.values;
     int nnz = out.nnz;
     while (true) {
-      byte c = b[i];
-      while (c == ' ' || c == '\t') {
-        c = b[++i];
-      }
-      if (c == '\n' || c == '\r' && b[i + 1] == '\n') {
-        out.nnz = nnz;
-        out.endRow(label);
-        return c == '\n' ? i + 1 : i + 2;
+      // ids and values are read 8 bytes at a time: no branch per digit
+      long x = (long) LONGS.get(b, i) ^ ZEROS;
+      int n = Long.numberOfTrailingZeros(nonDigits(x)) >>> 3;
+      if (n == 0) { // not a token: a separator, the line's end, or something for the checked parser
+        byte c = b[i];
+        if (c == ' ' || c == '\t') {
+          i++;
+          continue;
+        }
+        if (c == '\n' || c == '\r' && b[i + 1] == '\n') {
+          out.nnz = nnz;
+          out.endRow(label);
+          return c == '\n' ? i + 1 : i + 2;
+        }
+        return DECLINED;
       }
       if (nnz == keys.length) {
         out.nnz = nnz;
         out.growEntries();
         keys = out.keys;
         values = out.values;
-      }
-      // ids and values are read 8 bytes at a time: no branch per digit
-      long x = (long) LONGS.get(b, i) ^ ZEROS;
-      int n = Long.numberOfTrailingZeros(nonDigits(x)) >>> 3;
-      if (n == 0) {
-        return DECLINED;
       }
       long id = digitsValue(x, n);
       i += n;
@@ -76,10 +77,10 @@ final class LibsvmParser extends SparseLineParser {
       }
       i++;
       x = (long) LONGS.get(b, i) ^ ZEROS;
-      if ((x & 0xFF) == 1 && endsToken(b[i + 1])) { // "1": most values of one-hot data
+      if ((x & 0xFFFF) == ONE_SPACE) { // "1 ": most values of one-hot data, and the space after
         keys[nnz] = key(id);
         values[nnz++] = 1f;
-        i++;
+        i += 2;
         continue;
       }
       long marks = nonDigits(x);
@@ -99,8 +100,12 @@ final class LibsvmParser extends SparseLineParser {
         v = shortDecimal(b, i); // a sign, a leading '.', or a decimal longer than 7 bytes
         i = cursor;
       }
-      if (v != v || !endsToken(b[i])) {
+      byte after = b[i];
+      if (v != v || !endsToken(after)) {
         return DECLINED;
+      }
+      if (after == ' ') {
+        i++;
       }
       keys[nnz] = key(id);
       values[nnz++] = v;
@@ -113,6 +118,8 @@ final class LibsvmParser extends SparseLineParser {
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   /** '0' in every byte: x ^ ZEROS turns digit bytes into their values 0..9. */
   private static final long ZEROS = 0x3030303030303030L;
+  /** "1 " as it reads in x: '1' ^ '0', then ' ' ^ '0'. */
+  private static final int ONE_SPACE = 0x1001;
 
   /** The high bit of every byte of {@code x} (text ^ ZEROS) that was not a digit; no carries cross bytes. */
   private static long nonDigits(long x) {

@@ -53,8 +53,9 @@ abstract class RowParser {
    * Parses the line at {@code start} if it has the plain shape that most lines of large inputs
    * have, and returns the index just past its {@code '\n'}; otherwise returns {@link #DECLINED}
    * (the caller drops any entries it added and calls {@link #parse}, which gives the same row or
-   * the error). {@code b} must hold a {@code '\n'} at or after {@code start}: callers put one
-   * after the last line, so the loops here need no bounds checks.
+   * the error). {@code b} must hold a {@code '\n'} at or after {@code start} and 8 readable bytes
+   * after it (the parsers read 8 bytes at a time): callers put one after the last line, in the
+   * {@link LineReader#PAD} spare bytes, so the loops here need no bounds checks.
    */
   int parseFast(byte[] b, int start, CsrBuilder out) {
     return DECLINED;
