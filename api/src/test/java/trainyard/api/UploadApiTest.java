@@ -2,15 +2,20 @@ package trainyard.api;
 
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import trainyard.api.demo.DemoData;
@@ -88,6 +93,41 @@ class UploadApiTest {
     Api.as(token).get("/api/v1/uploads/" + id).then().body("received", equalTo(0));
     Api.as(token).delete("/api/v1/uploads/" + id).then().statusCode(204);
     Api.as(token).get("/api/v1/uploads/" + id).then().statusCode(404);
+  }
+
+  @Test
+  void aFileReadWhileItArrivesMakesTheShardsOfAStreamedUploadAndLeavesNothingBehind() throws Exception {
+    String id = create(sha256Hex(file));
+    for (int at = 0; at < file.length; at += CHUNK) {
+      put(id, at, Math.min(CHUNK, file.length - at)).then().statusCode(200);
+    }
+    // this process read the chunks as they came: completion finds the file being ingested, not queued
+    String dataset = Api.as(token).post("/api/v1/uploads/" + id + "/complete").then().statusCode(202)
+        .body("status", equalTo("INGESTING")).extract().path("id");
+    String tailed = Api.waitForStatus(token, "/api/v1/datasets/" + dataset, "READY").getString("stats.checksum");
+    String streamed = Api.as(token).contentType("application/octet-stream").body(file)
+        .post("/api/v1/datasets?name=streamed&format=libsvm").then().statusCode(201).extract().path("stats.checksum");
+    assertEquals(streamed, tailed, "the same shards");
+    try (Stream<Path> left = Files.list(DatasetApiTest.dataDir().resolve("uploads"))) {
+      assertEquals(List.of(), left.filter(p -> p.getFileName().toString().contains(id)
+          || p.getFileName().toString().contains(dataset)).toList(), "the raw file and the work files are gone");
+    }
+    // the dataset goes, and the completed upload's record with it
+    Api.as(token).delete("/api/v1/datasets/" + dataset).then().statusCode(204);
+    Api.as(token).post("/api/v1/uploads/" + id + "/complete").then().statusCode(404);
+  }
+
+  @Test
+  void aBadFileReadWhileItArrivesEndsFailedWithItsBadLines() {
+    file = "1 3:1\n1 4:1\n0 4:x\n".repeat(2000).getBytes(StandardCharsets.US_ASCII);
+    String id = create(sha256Hex(file));
+    for (int at = 0; at < file.length; at += CHUNK) {
+      put(id, at, Math.min(CHUNK, file.length - at)).then().statusCode(200);
+    }
+    String dataset = Api.as(token).post("/api/v1/uploads/" + id + "/complete").then().statusCode(202)
+        .extract().path("id");
+    Api.waitForStatus(token, "/api/v1/datasets/" + dataset, "FAILED");
+    Api.as(token).get("/api/v1/datasets/" + dataset).then().body("badLines[0].line", equalTo(3));
   }
 
   private String create(String sha) {

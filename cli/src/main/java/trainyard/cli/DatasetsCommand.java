@@ -67,7 +67,7 @@ final class DatasetsCommand extends Group {
       if (status.equals("READY") || status.equals("FAILED")) {
         return d;
       }
-      console.pause(500);
+      console.pause(200);
     }
   }
 

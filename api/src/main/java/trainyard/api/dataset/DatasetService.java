@@ -90,20 +90,23 @@ public class DatasetService {
   }
 
   /**
-   * Makes a dataset of a file that arrived another way (a completed resumable upload): moves it
-   * into place, records it UPLOADED and queues its ingestion.
+   * Makes a dataset of a file that arrived another way (a completed resumable upload) and moves
+   * the file into place. With a claimed {@code tail} that has read the file while it arrived, the
+   * dataset is INGESTING and the tail ends it; without, it is UPLOADED and queued for ingestion.
+   * Either starts once the caller's transaction commits.
    */
-  public DatasetView register(String tenantId, UploadRequest request, Path staged, long size) throws IOException {
+  public DatasetView register(String tenantId, UploadRequest request, Path staged, long size, TailIngest tail)
+      throws IOException {
     String id = Ids.newId("ds", clock.millis());
     Files.move(staged, blobs.upload(id), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    return record(tenantId, request, id, size);
-  }
-
-  private DatasetView record(String tenantId, UploadRequest request, String id, long size) throws IOException {
     boolean gzip = isGzip(blobs.upload(id));
-    DatasetRow row = QuarkusTransaction.joiningExisting().call(
-        () -> newRow(tenantId, request, id, DatasetStatus.UPLOADED, size, gzip));
-    afterCommit(() -> ingestor.submit(id));
+    DatasetStatus status = tail == null ? DatasetStatus.UPLOADED : DatasetStatus.INGESTING;
+    DatasetRow row = QuarkusTransaction.joiningExisting().call(() -> newRow(tenantId, request, id, status, size, gzip));
+    if (tail == null) {
+      afterCommit(() -> ingestor.submit(id));
+    } else {
+      afterCommit(() -> tail.end(r -> ingestor.finishTail(id, r, size)));
+    }
     return DatasetView.of(row);
   }
 

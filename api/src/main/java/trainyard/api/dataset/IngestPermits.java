@@ -18,7 +18,11 @@ public class IngestPermits {
 
   @Inject
   public IngestPermits(TrainyardConfig config) {
-    this.permits = new Semaphore(config.upload().ingestThreads(), true);
+    this(config.upload().ingestThreads());
+  }
+
+  IngestPermits(int permits) {
+    this.permits = new Semaphore(permits, true);
   }
 
   /** Waits for a permit; 503 if the server is stopping meanwhile. */
@@ -30,6 +34,11 @@ public class IngestPermits {
       throw new ApiException(503, "server_stopping", "Service unavailable",
           "the server is stopping; send the file again once it is back");
     }
+  }
+
+  /** A permit if one is free now. */
+  boolean tryAcquire() {
+    return permits.tryAcquire();
   }
 
   void release() {

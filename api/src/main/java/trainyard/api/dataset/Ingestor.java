@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +32,7 @@ import trainyard.engine.data.Format;
 import trainyard.engine.data.Ingest;
 import trainyard.engine.data.IngestException;
 import trainyard.engine.data.IngestOptions;
+import trainyard.engine.io.Durable;
 import trainyard.engine.io.FileTrees;
 
 /**
@@ -68,6 +70,43 @@ public class Ingestor {
     });
   }
 
+  /** How long a {@link TailIngest} waits for the next chunk before it gives up. */
+  static final long TAIL_IDLE_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+  /** An ingestion of resumable upload {@code uploadId} while it arrives; the caller starts it. */
+  public TailIngest tail(String uploadId, Format format, int hashBits) {
+    return new TailIngest(uploadId, blobs.upload(uploadId), format, hashBits, blobs.uploadShards(uploadId), permits,
+        TAIL_IDLE_NANOS, System::nanoTime);
+  }
+
+  /**
+   * Ends dataset {@code id} (a completed upload that a {@link TailIngest} read while it arrived)
+   * with the tail's result: its shards move into place and the row becomes READY, or FAILED
+   * with the bad lines. The raw file goes once the row says so; if the server stops before,
+   * the next start ingests the file again.
+   */
+  void finishTail(String id, TailIngest.Result r, long uploadBytes) {
+    try {
+      if (r.stats() != null) {
+        Path dir = blobs.dataset(id);
+        FileTrees.deleteRecursively(dir);
+        Files.move(r.shards(), dir, StandardCopyOption.ATOMIC_MOVE);
+        Durable.syncDirectory(dir.getParent());
+        ready(id, r.stats(), uploadBytes);
+        LOG.infof("dataset %s READY: %d rows, %d features, %d bytes, ingested while it was uploaded", id,
+            r.stats().rows(), r.stats().features(), uploadBytes);
+      } else if (r.error() instanceof IngestException bad) {
+        fail(id, bad.getMessage(), bad.badLines(), uploadBytes);
+      } else {
+        LOG.errorf(r.error(), "ingestion of dataset %s failed", id);
+        fail(id, "ingestion failed: " + r.error().getMessage(), null, uploadBytes);
+      }
+      Files.deleteIfExists(blobs.upload(id));
+    } catch (IOException | RuntimeException e) {
+      LOG.errorf(e, "cannot record the ingestion of dataset %s; the next start ingests it again", id);
+    }
+  }
+
   public void submit(String datasetId) {
     pool.execute(() -> ingest(datasetId));
   }
@@ -77,6 +116,7 @@ public class Ingestor {
    * upload (a streamed upload cut off by the stop, or a lost file) is marked FAILED.
    */
   public void resumeUnfinished() {
+    deleteTailLeftovers();
     List<String> ids = QuarkusTransaction.requiringNew().call(() -> {
       List<String> out = new ArrayList<>();
       for (DatasetRow row : DatasetRow.<DatasetRow>list("status in ?1",
@@ -88,6 +128,18 @@ public class Ingestor {
     for (String id : ids) {
       LOG.infof("resuming the ingestion of dataset %s", id);
       submit(id);
+    }
+  }
+
+  /** Shards of uploads that a previous run was ingesting while they arrived: only that run could use them. */
+  private void deleteTailLeftovers() {
+    Path uploads = blobs.uploads();
+    try (var entries = Files.newDirectoryStream(uploads, "*.shards*")) {
+      for (Path p : entries) {
+        FileTrees.deleteRecursively(p);
+      }
+    } catch (IOException e) {
+      LOG.warnf("cannot delete the shards a previous run left in %s: %s", uploads, e.getMessage());
     }
   }
 
@@ -223,7 +275,7 @@ public class Ingestor {
     }
   }
 
-  private static IngestOptions options(Integer hashBits) {
+  static IngestOptions options(Integer hashBits) {
     return IngestOptions.defaults().withHashBits(hashBits == null ? 0 : hashBits);
   }
 

@@ -29,8 +29,17 @@ public class BlobStore {
     return root;
   }
 
+  public Path uploads() {
+    return root.resolve("uploads");
+  }
+
   public Path upload(String datasetId) {
-    return root.resolve("uploads").resolve(datasetId + ".part");
+    return uploads().resolve(datasetId + ".part");
+  }
+
+  /** Where a resumable upload's shards go while it is ingested as it arrives. */
+  public Path uploadShards(String uploadId) {
+    return uploads().resolve(uploadId + ".shards");
   }
 
   public Path dataset(String datasetId) {

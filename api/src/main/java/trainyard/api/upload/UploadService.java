@@ -1,6 +1,7 @@
 package trainyard.api.upload;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -18,16 +19,22 @@ import java.util.HexFormat;
 import java.util.concurrent.ConcurrentHashMap;
 import trainyard.api.dataset.DatasetService;
 import trainyard.api.dataset.DatasetView;
+import trainyard.api.dataset.Ingestor;
+import trainyard.api.dataset.TailIngest;
 import trainyard.api.platform.BlobStore;
 import trainyard.api.platform.Ids;
 import trainyard.api.platform.TrainyardConfig;
 import trainyard.api.problem.ApiException;
+import trainyard.engine.data.Format;
 
 /**
  * Resumable uploads (docs/UPLOAD-PROTOCOL.md): a file arrives as ordered chunks, each streamed
  * to its place in data/uploads/{id}.part and checked against its digest; {@code received}
  * moves only after a whole chunk is on disk (forced), so a broken connection costs one chunk.
- * On completion the whole file's SHA-256 is checked and the file becomes a dataset.
+ * On completion the whole file's SHA-256 is checked and the file becomes a dataset. While the
+ * chunks arrive in order, this process keeps the file's running SHA-256 and ingests the durable
+ * bytes ({@link TailIngest}), so completion neither reads the file again nor waits for a whole
+ * ingestion; after a restart it does what it can from the file.
  *
  * <p>Thread-safe within one api process: the chunks and the completion of one upload are
  * serialized by a per-upload lock.
@@ -49,8 +56,16 @@ public class UploadService {
   @Inject TrainyardConfig config;
   @Inject Clock clock;
   @Inject DatasetService datasets;
+  @Inject Ingestor ingestor;
 
   private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
+  /** Open uploads this process ingests while they arrive (one try each: one that gave up stays). */
+  private final ConcurrentHashMap<String, TailIngest> tails = new ConcurrentHashMap<>();
+  /** The SHA-256 of each open upload's durable bytes, kept while its chunks come in order. */
+  private final ConcurrentHashMap<String, FileDigest> digests = new ConcurrentHashMap<>();
+
+  /** A digest of the first {@code length} bytes of a file. */
+  private record FileDigest(long length, MessageDigest digest) {}
 
   public UploadView create(String tenantId, CreateRequest r) throws IOException {
     if (r == null) {
@@ -114,7 +129,8 @@ public class UploadService {
             .problem().with("received", row.received));
       }
       byte[] declared = parseDigest(contentDigest);
-      byte[] actual = write(blobs.upload(id), range, body);
+      MessageDigest whole = continued(id, range.start());
+      byte[] actual = write(blobs.upload(id), range, body, whole);
       if (declared != null && !MessageDigest.isEqual(declared, actual)) {
         throw ApiException.badRequest("chunk_digest_mismatch", "the chunk's SHA-256 is "
             + Base64.getEncoder().encodeToString(actual) + " but Content-Digest says "
@@ -126,8 +142,50 @@ public class UploadService {
         u.updatedAt = clock.instant();
         return u;
       });
+      if (whole == null) {
+        digests.remove(id);
+      } else {
+        digests.put(id, new FileDigest(updated.received, whole));
+      }
+      follow(updated);
       return view(updated);
     }
+  }
+
+  /**
+   * A copy of the running digest of the upload's bytes before {@code start}, to go on with this
+   * chunk (a copy, so that a chunk refused halfway leaves the digest as it was); a new digest at
+   * 0; null when there is none to go on from (after a restart), and complete() reads the file.
+   */
+  private MessageDigest continued(String id, long start) {
+    if (start == 0) {
+      return sha256();
+    }
+    FileDigest before = digests.get(id);
+    if (before == null || before.length() != start) {
+      return null;
+    }
+    try {
+      return (MessageDigest) before.digest().clone();
+    } catch (CloneNotSupportedException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Ingests the upload while it arrives: starts its {@link TailIngest} with the first chunk this
+   * process takes (after a restart the tail reads what came before from the file), or tells it
+   * that more bytes are durable.
+   */
+  private void follow(UploadRow row) {
+    TailIngest tail = tails.get(row.id);
+    if (tail != null) {
+      tail.advance(row.received);
+      return;
+    }
+    tail = ingestor.tail(row.id, Format.parse(row.format), row.hashBits);
+    tails.put(row.id, tail);
+    tail.start(row.received);
   }
 
   /** Checks the whole file and hands it to ingestion; idempotent once COMPLETED. */
@@ -144,8 +202,14 @@ public class UploadService {
             "the server has " + row.received + " of " + row.size + " bytes").problem().with("received", row.received));
       }
       Path part = blobs.upload(id);
-      String sha = sha256(part);
+      FileDigest running = digests.remove(id);
+      String sha = running != null && running.length() == row.size
+          ? HexFormat.of().formatHex(running.digest().digest()) : sha256(part);
+      TailIngest tail = tails.remove(id);
       if (!sha.equals(row.sha256)) {
+        if (tail != null) {
+          tail.cancel();
+        }
         QuarkusTransaction.requiringNew().run(() -> {
           UploadRow u = UploadRow.findById(id);
           u.status = FAILED;
@@ -156,14 +220,23 @@ public class UploadService {
             "the file's SHA-256 is " + sha + " but the upload declared " + row.sha256 + "; start a new upload");
       }
       DatasetService.UploadRequest request = DatasetService.UploadRequest.of(row.name, row.format, row.hashBits);
-      DatasetView dataset = QuarkusTransaction.requiringNew().call(() -> {
-        DatasetView d = datasets.register(tenantId, request, part, row.size);
-        UploadRow u = UploadRow.findById(id);
-        u.status = COMPLETED;
-        u.datasetId = d.id();
-        u.updatedAt = clock.instant();
-        return d;
-      });
+      TailIngest live = tail != null && tail.claim(row.size) ? tail : null;
+      DatasetView dataset;
+      try {
+        dataset = QuarkusTransaction.requiringNew().call(() -> {
+          DatasetView d = datasets.register(tenantId, request, part, row.size, live);
+          UploadRow u = UploadRow.findById(id);
+          u.status = COMPLETED;
+          u.datasetId = d.id();
+          u.updatedAt = clock.instant();
+          return d;
+        });
+      } catch (RuntimeException e) {
+        if (live != null) {
+          live.cancel();
+        }
+        throw e;
+      }
       return new Completed(dataset, true);
     }
   }
@@ -174,17 +247,32 @@ public class UploadService {
     synchronized (lock(id)) {
       UploadRow row = read(tenantId, id);
       requireOpen(row);
+      TailIngest tail = tails.remove(id);
+      if (tail != null) {
+        tail.cancel();
+      }
+      digests.remove(id);
       QuarkusTransaction.requiringNew().run(() -> UploadRow.deleteById(id));
       Files.deleteIfExists(blobs.upload(id));
     }
     locks.remove(id);
   }
 
+  /** Stops the ingestions of uploads still arriving; completed ones finish or are ingested again on start. */
+  @PreDestroy
+  void stop() {
+    for (TailIngest tail : tails.values()) {
+      tail.cancel();
+    }
+  }
+
   /**
    * Streams exactly {@code range.length()} bytes of {@code body} to their place in the file and
-   * forces them to disk; returns their SHA-256. A body shorter or longer than the range is refused.
+   * forces them to disk; returns their SHA-256, and adds them to {@code whole} unless null. A body
+   * shorter or longer than the range is refused.
    */
-  private static byte[] write(Path file, ContentRange range, InputStream body) throws IOException {
+  private static byte[] write(Path file, ContentRange range, InputStream body, MessageDigest whole)
+      throws IOException {
     MessageDigest digest = sha256();
     long want = range.length();
     long got = 0;
@@ -197,6 +285,9 @@ public class UploadService {
           throw ContentRange.invalid("the body ended after " + got + " bytes; Content-Range announced " + want);
         }
         digest.update(buffer, 0, n);
+        if (whole != null) {
+          whole.update(buffer, 0, n);
+        }
         ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, n);
         while (bytes.hasRemaining()) {
           ch.write(bytes);
