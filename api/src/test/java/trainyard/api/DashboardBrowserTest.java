@@ -20,6 +20,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -54,6 +55,8 @@ class DashboardBrowserTest {
 
   @ConfigProperty(name = "trainyard.admin-token")
   String token;
+
+  @TempDir Path files;
 
   @BeforeAll
   static void startBrowser() throws IOException {
@@ -192,7 +195,7 @@ class DashboardBrowserTest {
   @Test
   void datasetUploadFromTheBrowserShowsItsStatistics() throws IOException {
     signIn();
-    Path file = Files.createTempFile("browser-upload", ".libsvm");
+    Path file = files.resolve("browser-upload.libsvm");
     Files.writeString(file, "1 1:1 2:1\n0 3:1\n1 1:1 4:0.5\n0 5:1\n");
     open("#/datasets");
     await(10).until(d -> d.findElement(By.id("upload-file"))).sendKeys(file.toString());
@@ -205,7 +208,7 @@ class DashboardBrowserTest {
   @Test
   void aBadFileUploadedFromTheBrowserShowsItsBadLines() throws IOException {
     signIn();
-    Path file = Files.createTempFile("browser-bad", ".libsvm");
+    Path file = files.resolve("browser-bad.libsvm");
     Files.writeString(file, "1 1:1\n0 2:oops\n");
     open("#/datasets");
     await(10).until(d -> d.findElement(By.id("upload-file"))).sendKeys(file.toString());

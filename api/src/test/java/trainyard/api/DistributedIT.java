@@ -104,6 +104,8 @@ class DistributedIT {
       for (String service : SERVICES) {
         env.put(service, environment(compose, service, network, blobs));
       }
+      // Short, so that a job a restarted scheduler forgot (below) is sent again within the test.
+      env.get("api").put("TRAINYARD_JOBS_RESEND_INTERVAL", "2s");
       assertEquals("api", env.get("api").get("TRAINYARD_ROLES"));
       assertEquals("scheduler", env.get("scheduler").get("TRAINYARD_ROLES"));
       assertEquals("executor", env.get("executor-1").get("TRAINYARD_ROLES"));
@@ -150,9 +152,19 @@ class DistributedIT {
           + " \"resources\": {\"workers\": 3, \"servers\": 1}}";
       CompletableFuture<JsonNode> first = submitAsync(String.format(spec, 1));
       CompletableFuture<JsonNode> second = submitAsync(String.format(spec, 2));
+      String firstId = first.join().get("id").asText();
+      String secondId = second.join().get("id").asText();
+      // A third waits in the scheduler's queue for a free executor. The scheduler is restarted
+      // alone meanwhile: the new one starts after the third's SUBMIT on the topic, so it runs only
+      // because the api sends jobs still QUEUED again (trainyard.jobs.resend-interval).
+      String thirdId = submitAsync(String.format(spec, 3)).join().get("id").asText();
+      awaitReason("/api/v1/jobs/" + thirdId, "no executor has");
+      Instant schedulerStopped = restart("scheduler", env.get("scheduler"));
       List<JsonNode> jobs = List.of(
-          await("api", "/api/v1/jobs/" + first.join().get("id").asText(), "SUCCEEDED"),
-          await("api", "/api/v1/jobs/" + second.join().get("id").asText(), "SUCCEEDED"));
+          await("api", "/api/v1/jobs/" + firstId, "SUCCEEDED"),
+          await("api", "/api/v1/jobs/" + secondId, "SUCCEEDED"));
+      JsonNode third = await("api", "/api/v1/jobs/" + thirdId, "SUCCEEDED");
+      assertTrue(instant(third, "assignedAt").isAfter(schedulerStopped), "placed by the new scheduler: " + third);
 
       boolean firstEarlier = !instant(jobs.get(1), "assignedAt").isBefore(instant(jobs.get(0), "assignedAt"));
       JsonNode earlier = jobs.get(firstEarlier ? 0 : 1);
@@ -292,6 +304,33 @@ class DistributedIT {
     builder.environment().keySet().removeIf(k -> k.startsWith("TRAINYARD_") || k.startsWith("QUARKUS_"));
     builder.environment().putAll(env);
     processes.put(service, builder.start());
+  }
+
+  /** Stops {@code service} (SIGTERM, as compose does) and starts it again; returns when it had stopped. */
+  private Instant restart(String service, Map<String, String> env) throws IOException, InterruptedException {
+    Process p = processes.remove(service);
+    p.destroy();
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS), service + " did not stop within 30 s");
+    Instant stopped = Instant.now();
+    Files.move(log(service), log(service).resolveSibling("distributed-it-" + service + "-before-restart.log"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    start(service, env);
+    awaitStarted(service);
+    return stopped;
+  }
+
+  private void awaitReason(String path, String reason) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + WORK.toNanos();
+    JsonNode node = null;
+    while (System.nanoTime() < deadline) {
+      node = call("api", "GET", path, null, 200);
+      if (node.path("statusReason").asText("").contains(reason)) {
+        return;
+      }
+      assertEquals("QUEUED", node.get("status").asText(), "the job was to wait: " + node);
+      Thread.sleep(50);
+    }
+    throw new AssertionError(path + " never waited with '" + reason + "': " + node);
   }
 
   private void awaitStarted(String service) throws IOException, InterruptedException {

@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -142,6 +143,27 @@ public class JobService {
     }
     publishSubmit(row);
     return true;
+  }
+
+  /**
+   * Sends again every job still QUEUED that was submitted before {@code before}: a scheduler
+   * restarted alone has forgotten the jobs it had consumed but not placed, and one that still
+   * has them ignores the duplicate. Returns how many were sent; a job Kafka refuses waits for the
+   * next round.
+   */
+  int resendQueued(Instant before) {
+    List<JobRow> rows = QuarkusTransaction.requiringNew().call(() ->
+        JobRow.<JobRow>find("status = ?1 and createdAt < ?2 order by id", JobState.QUEUED.name(), before).list());
+    int sent = 0;
+    for (JobRow row : rows) {
+      try {
+        publishSubmit(row);
+        sent++;
+      } catch (IllegalStateException e) {
+        LOG.debugf("job %s not sent again: %s", row.id, e.getMessage());
+      }
+    }
+    return sent;
   }
 
   void publishSubmit(JobRow row) {

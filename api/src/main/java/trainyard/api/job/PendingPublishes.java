@@ -3,6 +3,8 @@ package trainyard.api.job;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -11,10 +13,13 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Jobs stored but not handed to Kafka because it did not answer, sent again every few seconds
- * until it does. The scheduler ignores a SUBMIT for a job it already knows, so a retry racing a
- * late success is harmless. The set lives in memory: a restart re-publishes every unfinished job
- * anyway ({@link JobService#resubmitUnfinished}). Thread-safe.
+ * Keeps every QUEUED job in a scheduler's hands. A job stored but not handed to Kafka because it
+ * did not answer is sent again every few seconds until it is; that set lives in memory, as a
+ * restart re-publishes every unfinished job anyway ({@link JobService#resubmitUnfinished}). And
+ * every {@code trainyard.jobs.resend-interval} each job still QUEUED is sent again, for a
+ * scheduler that restarted alone and forgot the jobs it had consumed but not placed. The
+ * scheduler ignores a SUBMIT for a job it already knows, so the duplicates are harmless.
+ * Thread-safe.
  */
 @ApplicationScoped
 public class PendingPublishes {
@@ -22,14 +27,13 @@ public class PendingPublishes {
   private static final Logger LOG = Logger.getLogger(PendingPublishes.class);
 
   @Inject JobService jobs;
+  @Inject Clock clock;
 
   private final Set<String> pending = ConcurrentHashMap.newKeySet();
-  /** Started at the first failure: most processes never need it. */
   private ScheduledExecutorService timer;
 
   public void add(String jobId) {
     pending.add(jobId);
-    startTimer();
   }
 
   public boolean contains(String jobId) {
@@ -51,7 +55,17 @@ public class PendingPublishes {
     return pending.size();
   }
 
-  private synchronized void startTimer() {
+  /** Sends jobs still QUEUED after {@code interval} again, every {@code interval}; returns how many it sent. */
+  public int resendQueued(Duration interval) {
+    int sent = jobs.resendQueued(clock.instant().minus(interval));
+    if (sent > 0) {
+      LOG.debugf("sent %d job(s) still queued to the scheduler again", sent);
+    }
+    return sent;
+  }
+
+  /** Starts both rounds; the api role calls it once on start. */
+  public synchronized void start(Duration resendInterval) {
     if (timer != null) {
       return;
     }
@@ -60,13 +74,19 @@ public class PendingPublishes {
       t.setDaemon(true);
       return t;
     });
-    timer.scheduleWithFixedDelay(() -> {
-      try {
-        retryNow();
-      } catch (RuntimeException e) {
-        LOG.warnf("retrying unpublished jobs failed: %s", e.getMessage());
-      }
-    }, RETRY_SECONDS, RETRY_SECONDS, TimeUnit.SECONDS);
+    timer.scheduleWithFixedDelay(() -> run(this::retryNow, "retrying unpublished jobs"),
+        RETRY_SECONDS, RETRY_SECONDS, TimeUnit.SECONDS);
+    long every = resendInterval.toMillis();
+    timer.scheduleWithFixedDelay(() -> run(() -> resendQueued(resendInterval), "sending queued jobs again"),
+        every, every, TimeUnit.MILLISECONDS);
+  }
+
+  private static void run(Runnable round, String what) {
+    try {
+      round.run();
+    } catch (RuntimeException e) {
+      LOG.warnf("%s failed: %s", what, e.getMessage());
+    }
   }
 
   @PreDestroy

@@ -16,6 +16,7 @@ import trainyard.api.demo.Demo;
 import trainyard.api.executor.HeartbeatConsumer;
 import trainyard.api.job.EventConsumer;
 import trainyard.api.job.JobService;
+import trainyard.api.job.PendingPublishes;
 import trainyard.api.platform.TrainyardConfig.Role;
 
 /**
@@ -40,6 +41,7 @@ public class Platform {
   @Inject EventConsumer events;
   @Inject HeartbeatConsumer heartbeats;
   @Inject JobService jobs;
+  @Inject PendingPublishes pending;
   @Inject Demo demo;
   @Inject Instance<Flyway> flyway;
 
@@ -60,6 +62,7 @@ public class Platform {
       if (resubmitted > 0) {
         LOG.infof("re-published %d unfinished job(s)", resubmitted);
       }
+      pending.start(config.jobs().resendInterval());
       LOG.infof("Trainyard API at http://localhost:%d/api/v1 (dashboard at http://localhost:%d/)%s", port, port,
           token == null ? "" : "; admin token: " + token);
     }

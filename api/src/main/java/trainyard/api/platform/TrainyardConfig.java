@@ -3,6 +3,7 @@ package trainyard.api.platform;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 
@@ -33,6 +34,8 @@ public interface TrainyardConfig {
 
   Executor executor();
 
+  Jobs jobs();
+
   interface Kafka {
     /** An external broker; if absent this process starts an embedded one under data/kafka. */
     Optional<String> bootstrapServers();
@@ -50,6 +53,15 @@ public interface TrainyardConfig {
     /** Datasets ingested at once; more wait in line. */
     @WithDefault("1")
     int ingestThreads();
+  }
+
+  interface Jobs {
+    /**
+     * How often the api hands the scheduler again every job still QUEUED that was submitted
+     * longer ago than that: a scheduler restarted alone has forgotten its queue.
+     */
+    @WithDefault("30s")
+    Duration resendInterval();
   }
 
   interface Executor {
