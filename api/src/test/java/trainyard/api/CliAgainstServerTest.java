@@ -244,6 +244,18 @@ class CliAgainstServerTest {
   }
 
   @Test
+  void aBadFileSentInChunksEndsFailedWithItsLines() throws IOException {
+    Path bad = tmp.resolve("bad-chunks.libsvm");
+    Files.writeString(bad, "1 1:1 2:oops\n".repeat(500_000)); // 6 MiB, every line bad
+    Run r = cli("datasets", "upload", bad.toString(), "--chunk-size", String.valueOf(CHUNK));
+    assertEquals(4, r.exit(), r.err());
+    assertTrue(r.err().contains("FAILED") && r.err().contains("line 1,") && r.err().contains("oops"), r.err());
+    try (Stream<Path> files = Files.list(tmp.resolve("home/uploads"))) {
+      assertEquals(0, files.filter(p -> p.toString().endsWith(".json")).count(), "no upload left to resume");
+    }
+  }
+
+  @Test
   void errorsAreOneLineWithDistinctExitStatuses() throws IOException {
     Run missing = cli("datasets", "show", "ds_does_not_exist");
     assertEquals(1, missing.exit());

@@ -3,6 +3,7 @@ package trainyard.api;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -128,6 +129,37 @@ class UploadApiTest {
         .extract().path("id");
     Api.waitForStatus(token, "/api/v1/datasets/" + dataset, "FAILED");
     Api.as(token).get("/api/v1/datasets/" + dataset).then().body("badLines[0].line", equalTo(3));
+  }
+
+  @Test
+  void aFileFoundBadWhileItArrivesEndsTheUploadAtOnce() throws Exception {
+    file = "0 1:1 2:oops\n".repeat(500_000).getBytes(StandardCharsets.US_ASCII); // 6 MiB, every line bad
+    int chunk = 256 * 1024;
+    String id = create(sha256Hex(file));
+    Response refused = null;
+    int at = 0;
+    for (; at < file.length; at += chunk) {
+      Response r = put(id, at, Math.min(chunk, file.length - at));
+      if (r.statusCode() != 200) {
+        refused = r;
+        break;
+      }
+      if (at >= 4 << 20) {
+        Thread.sleep(100); // the engine reads 4 MiB before it parses: give it time to find the lines
+      }
+    }
+    assertTrue(refused != null && at + chunk < file.length, "refused before the end, at " + at);
+    refused.then().statusCode(422).body("code", equalTo("ingest_failed"), "badLines[0].line", equalTo(1),
+        "badLines.size()", equalTo(10));
+    String dataset = refused.path("datasetId");
+    Api.as(token).get("/api/v1/uploads/" + id).then().body("status", equalTo("FAILED"), "datasetId", equalTo(dataset));
+    Api.as(token).get("/api/v1/datasets/" + dataset).then().body("status", equalTo("FAILED"),
+        "badLines[0].text", containsString("oops"), "uploadBytes", equalTo(at + chunk));
+    put(id, at + chunk, chunk).then().statusCode(409).body("code", equalTo("upload_not_open"));
+    try (Stream<Path> left = Files.list(DatasetApiTest.dataDir().resolve("uploads"))) {
+      assertEquals(List.of(), left.filter(p -> p.getFileName().toString().contains(id)
+          || p.getFileName().toString().contains(dataset)).toList(), "the raw file and the work files are gone");
+    }
   }
 
   private String create(String sha) {

@@ -175,7 +175,11 @@ public final class Uploader {
       state = new UploadState(server, path, size, modified, sha256, id, name, format);
       states.save(state);
     }
-    send(file, state, received, chunk);
+    JsonNode failed = send(file, state, received, chunk);
+    if (failed != null) {
+      states.delete(server, path);
+      return failed;
+    }
     return complete(state);
   }
 
@@ -205,7 +209,11 @@ public final class Uploader {
   /** A chunk read from the file, with its Content-Digest. */
   private record Chunk(long offset, int length, byte[] bytes, String digest) {}
 
-  private void send(Path file, UploadState state, long from, int chunk) {
+  /**
+   * Sends the file from {@code from}; returns null once the server has it all, or the FAILED
+   * dataset when the server found bad lines while the file arrived (it then takes no more).
+   */
+  private JsonNode send(Path file, UploadState state, long from, int chunk) {
     String url = "/api/v1/uploads/" + ApiClient.seg(state.uploadId());
     int size = (int) Math.min(chunk, state.size());
     byte[][] buffers = {new byte[size], new byte[size]};
@@ -250,6 +258,11 @@ public final class Uploader {
           failures = 0;
           progress.update(offset);
         } catch (ApiException e) {
+          String failed = e.problem().path("datasetId").asText("");
+          if (e.status() == 422 && "ingest_failed".equals(e.code()) && !failed.isEmpty()) {
+            progress.finish();
+            return api.get(DatasetsCommand.path(failed));
+          }
           if (e.status() != 409 || !"upload_offset_mismatch".equals(e.code())) {
             progress.finish();
             throw e;
@@ -277,6 +290,7 @@ public final class Uploader {
         }
       }
       progress.finish();
+      return null;
     } catch (IOException e) {
       throw CliException.usage("cannot read " + file + ": " + e.getMessage());
     } finally {

@@ -244,10 +244,8 @@ public class Ingestor {
         // broken after all: handled below
       }
       if (!body.broken()) {
-        List<Map<String, Object>> lines = fail(id, bad.getMessage(), bad.badLines(), body.count());
-        Problem problem = Problem.of(422, "ingest_failed", "Ingestion failed", bad.getMessage())
-            .with("datasetId", id).with("badLines", lines == null ? List.of() : lines);
-        return new ApiException(problem);
+        fail(id, bad.getMessage(), bad.badLines(), body.count());
+        return ingestFailed(id, bad);
       }
     }
     if (body.broken()) {
@@ -314,6 +312,13 @@ public class Ingestor {
       row.updatedAt = clock.instant();
     });
     return bad;
+  }
+
+  /** 422 {@code ingest_failed}: the file of dataset {@code id} (now FAILED) has bad lines. */
+  public static ApiException ingestFailed(String id, IngestException bad) {
+    List<Map<String, Object>> lines = badLines(bad.badLines());
+    return new ApiException(Problem.of(422, "ingest_failed", "Ingestion failed", bad.getMessage())
+        .with("datasetId", id).with("badLines", lines == null ? List.of() : lines));
   }
 
   /** The bad lines as the API shows them, or null. */

@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 import trainyard.engine.data.DatasetStats;
 import trainyard.engine.data.Format;
 import trainyard.engine.data.Ingest;
+import trainyard.engine.data.IngestException;
 import trainyard.engine.io.FileTrees;
 
 /**
@@ -135,6 +136,14 @@ public final class TailIngest {
     if (wrote) {
       deleteShards();
     }
+  }
+
+  /**
+   * The bad lines that ended it before the upload did (the engine stops at the tenth), or null:
+   * the upload need not go on.
+   */
+  public synchronized IngestException badLines() {
+    return !gaveUp && result != null && result.error() instanceof IngestException bad ? bad : null;
   }
 
   /** Whether it gave up or was cancelled. */

@@ -26,6 +26,7 @@ import trainyard.api.platform.Ids;
 import trainyard.api.platform.TrainyardConfig;
 import trainyard.api.problem.ApiException;
 import trainyard.engine.data.Format;
+import trainyard.engine.data.IngestException;
 
 /**
  * Resumable uploads (docs/UPLOAD-PROTOCOL.md): a file arrives as ordered chunks, each streamed
@@ -147,9 +148,35 @@ public class UploadService {
       } else {
         digests.put(id, new FileDigest(updated.received, whole));
       }
-      follow(updated);
+      TailIngest tail = follow(updated);
+      IngestException bad = tail.badLines();
+      if (bad != null) {
+        throw failEarly(tenantId, updated, tail, bad);
+      }
       return view(updated);
     }
+  }
+
+  /**
+   * The file has bad lines, found while it arrived: it becomes a FAILED dataset with them now
+   * rather than after the rest has travelled, and the upload ends (FAILED, with the dataset's
+   * id). Returns the 422 {@code ingest_failed} for the client, as a streamed upload gets.
+   */
+  private ApiException failEarly(String tenantId, UploadRow row, TailIngest tail, IngestException bad)
+      throws IOException {
+    tails.remove(row.id);
+    digests.remove(row.id);
+    tail.claim(row.received);
+    DatasetService.UploadRequest request = DatasetService.UploadRequest.of(row.name, row.format, row.hashBits);
+    DatasetView dataset = QuarkusTransaction.requiringNew().call(() -> {
+      DatasetView d = datasets.register(tenantId, request, blobs.upload(row.id), row.received, tail);
+      UploadRow u = UploadRow.findById(row.id);
+      u.status = FAILED;
+      u.datasetId = d.id();
+      u.updatedAt = clock.instant();
+      return d;
+    });
+    return Ingestor.ingestFailed(dataset.id(), bad);
   }
 
   /**
@@ -177,15 +204,16 @@ public class UploadService {
    * process takes (after a restart the tail reads what came before from the file), or tells it
    * that more bytes are durable.
    */
-  private void follow(UploadRow row) {
+  private TailIngest follow(UploadRow row) {
     TailIngest tail = tails.get(row.id);
     if (tail != null) {
       tail.advance(row.received);
-      return;
+      return tail;
     }
     tail = ingestor.tail(row.id, Format.parse(row.format), row.hashBits);
     tails.put(row.id, tail);
     tail.start(row.received);
+    return tail;
   }
 
   /** Checks the whole file and hands it to ingestion; idempotent once COMPLETED. */
