@@ -75,6 +75,33 @@ class UploadApiTest {
   }
 
   @Test
+  void theChecksumMayComeWithTheCompletion() {
+    String id = Api.as(token).contentType("application/json").body("{\"name\": \"later\", \"format\": \"libsvm\","
+        + " \"size\": " + file.length + "}").post("/api/v1/uploads").then().statusCode(201)
+        .body("sha256", equalTo(null)).extract().path("id");
+    for (int at = 0; at < file.length; at += CHUNK) {
+      put(id, at, Math.min(CHUNK, file.length - at)).then().statusCode(200);
+    }
+    Api.as(token).post("/api/v1/uploads/" + id + "/complete").then().statusCode(400)
+        .body("code", equalTo("checksum_missing"));
+    Api.as(token).contentType("application/json").body("[1]").post("/api/v1/uploads/" + id + "/complete")
+        .then().statusCode(400).body("code", equalTo("invalid_upload"));
+    Api.as(token).contentType("application/json").body("{\"sha256\": \"abc\"}").post("/api/v1/uploads/" + id + "/complete")
+        .then().statusCode(400).body("code", equalTo("invalid_upload"));
+    String dataset = Api.as(token).contentType("application/json").body("{\"sha256\": \"" + sha256Hex(file) + "\"}")
+        .post("/api/v1/uploads/" + id + "/complete").then().statusCode(202).extract().path("id");
+    Api.waitForStatus(token, "/api/v1/datasets/" + dataset, "READY");
+
+    String other = create(sha256Hex(file));
+    for (int at = 0; at < file.length; at += CHUNK) {
+      put(other, at, Math.min(CHUNK, file.length - at)).then().statusCode(200);
+    }
+    Api.as(token).contentType("application/json").body("{\"sha256\": \"" + sha256Hex(new byte[1]) + "\"}")
+        .post("/api/v1/uploads/" + other + "/complete").then().statusCode(422)
+        .body("code", equalTo("upload_checksum_mismatch"));
+  }
+
+  @Test
   void badRequestsAreRefused() {
     Api.as(token).contentType("application/json").body("{\"name\": \"x\", \"format\": \"libsvm\", \"size\": 0,"
         + " \"sha256\": \"" + sha256Hex(file) + "\"}").post("/api/v1/uploads").then().statusCode(400)

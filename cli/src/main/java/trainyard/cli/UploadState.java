@@ -8,7 +8,8 @@ package trainyard.cli;
  * @param path           the file's absolute, real path
  * @param size           the file's size when the upload began
  * @param modifiedMillis the file's modification time when the upload began
- * @param sha256         the file's SHA-256 (hex), so a resume need not read the file twice
+ * @param sha256         the file's SHA-256 (hex) if it was declared when the upload began (older
+ *                       versions did); null: it goes with the completion
  * @param uploadId       the server's upload id
  * @param name           dataset name
  * @param format         dataset format

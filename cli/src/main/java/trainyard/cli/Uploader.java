@@ -25,8 +25,8 @@ import java.util.concurrent.Future;
 
 /**
  * Sends a dataset file to the server. Small files go in one {@code POST /api/v1/datasets};
- * larger ones use the resumable protocol of docs/UPLOAD-PROTOCOL.md: the file's SHA-256 is
- * declared, chunks travel with their own digest, and the upload id is kept in the
+ * larger ones use the resumable protocol of docs/UPLOAD-PROTOCOL.md: chunks travel with their
+ * own digest, the file's SHA-256 (read meanwhile) goes with the completion, and the upload id is kept in the
  * {@link UploadStateStore} so that running the same command again after a crash or a broken
  * connection sends only what the server does not have. A broken connection is also retried
  * in-process a few times before giving up. Not thread-safe.
@@ -138,7 +138,7 @@ public final class Uploader {
         if (upload != null) {
           String status = upload.path("status").asText("OPEN");
           if (status.equals("COMPLETED")) {
-            return complete(s);
+            return complete(s, null);
           }
           if (!status.equals("FAILED")) {
             state = s;
@@ -153,9 +153,9 @@ public final class Uploader {
       }
     }
     if (state == null) {
-      String sha256 = sha256(file, size);
+      // The file's SHA-256 goes with the completion: the first chunk need not wait for a read of the whole file.
       ObjectNode body = Json.MAPPER.createObjectNode()
-          .put("name", name).put("format", format).put("size", size).put("sha256", sha256);
+          .put("name", name).put("format", format).put("size", size);
       JsonNode created;
       try {
         created = api.postJson("/api/v1/uploads", body, Map.of());
@@ -172,15 +172,40 @@ public final class Uploader {
         throw new ApiException(201, "bad_upload", "the server created an upload without an id", created);
       }
       chunk = Chunks.fit(chunkSize, created);
-      state = new UploadState(server, path, size, modified, sha256, id, name, format);
+      state = new UploadState(server, path, size, modified, null, id, name, format);
       states.save(state);
     }
+    CompletableFuture<String> sha256 = state.sha256() != null
+        ? CompletableFuture.completedFuture(state.sha256()) : hashInBackground(file);
     JsonNode failed = send(file, state, received, chunk);
     if (failed != null) {
       states.delete(server, path);
       return failed;
     }
-    return complete(state);
+    return complete(state, checksum(sha256, file));
+  }
+
+  /** The file's SHA-256, read on a thread of its own while the chunks travel. */
+  private static CompletableFuture<String> hashInBackground(Path file) {
+    CompletableFuture<String> sha = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        sha.complete(sha256(file));
+      } catch (IOException | RuntimeException e) {
+        sha.completeExceptionally(e);
+      }
+    }, "checksum");
+    t.setDaemon(true);
+    t.start();
+    return sha;
+  }
+
+  private static String checksum(CompletableFuture<String> sha256, Path file) {
+    try {
+      return sha256.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw CliException.usage("cannot read " + file + ": " + e.getCause().getMessage());
+    }
   }
 
   /** The upload as the server knows it, or null when it is gone (state forgotten). */
@@ -332,11 +357,14 @@ public final class Uploader {
     }
   }
 
-  private JsonNode complete(UploadState state) {
+  /** Completes the upload, declaring the file's SHA-256 unless null (the server has it, or has completed). */
+  private JsonNode complete(UploadState state, String sha256) {
     String url = "/api/v1/uploads/" + ApiClient.seg(state.uploadId()) + "/complete";
     try {
-      JsonNode dataset = api.json("POST", url, HttpRequest.BodyPublishers.noBody(),
-          null, Map.of());
+      JsonNode dataset = sha256 == null
+          ? api.json("POST", url, HttpRequest.BodyPublishers.noBody(), null, Map.of())
+          : api.json("POST", url, HttpRequest.BodyPublishers.ofString(
+              Json.MAPPER.createObjectNode().put("sha256", sha256).toString()), "application/json", Map.of());
       states.delete(state.server(), state.path());
       return dataset;
     } catch (ApiException e) {
@@ -361,23 +389,15 @@ public final class Uploader {
     }
   }
 
-  private String sha256(Path file, long size) {
+  private static String sha256(Path file) throws IOException {
     MessageDigest md = Chunks.sha256();
     byte[] buf = new byte[1 << 20];
-    ProgressReporter progress = new ProgressReporter(console.err(), console.tty(),
-        console.nanoClock(), "checksum", size, 0);
-    long done = 0;
     try (InputStream in = Files.newInputStream(file)) {
       int n;
       while ((n = in.read(buf)) > 0) {
         md.update(buf, 0, n);
-        done += n;
-        progress.update(done);
       }
-    } catch (IOException e) {
-      throw CliException.usage("cannot read " + file + ": " + e.getMessage());
     }
-    progress.finish();
     return HexFormat.of().formatHex(md.digest());
   }
 

@@ -137,7 +137,7 @@ final class UploadProtocolServer implements AutoCloseable {
     JsonNode req = Json.MAPPER.readTree(ex.getRequestBody());
     long size = req.path("size").asLong(-1);
     String sha = req.path("sha256").asText("");
-    if (size < 1 || !sha.matches("[0-9a-f]{64}") || req.path("name").asText("").isEmpty()) {
+    if (size < 1 || !sha.isEmpty() && !sha.matches("[0-9a-f]{64}") || req.path("name").asText("").isEmpty()) {
       problem(ex, 400, "invalid_upload", "bad upload request " + req, null);
       return;
     }
@@ -201,10 +201,16 @@ final class UploadProtocolServer implements AutoCloseable {
     if (corrupt) {
       data[data.length / 2] ^= 1;
     }
+    byte[] body = ex.getRequestBody().readAllBytes();
+    String declared = body.length == 0 ? u.sha256 : Json.MAPPER.readTree(body).path("sha256").asText(u.sha256);
+    if (declared.isEmpty()) {
+      problem(ex, 400, "checksum_missing", "no sha256 declared", null);
+      return;
+    }
     String actual = HexFormat.of().formatHex(sha256(data));
-    if (!actual.equals(u.sha256)) {
+    if (!actual.equals(declared)) {
       u.status = "FAILED";
-      problem(ex, 422, "upload_checksum_mismatch", "sha256 " + actual + " != " + u.sha256, null);
+      problem(ex, 422, "upload_checksum_mismatch", "sha256 " + actual + " != " + declared, null);
       return;
     }
     u.status = "COMPLETED";

@@ -1,5 +1,6 @@
 package trainyard.api.upload;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -16,6 +17,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import trainyard.api.auth.Caller;
+import trainyard.api.platform.JsonText;
+import trainyard.api.problem.ApiException;
 
 /** {@code /api/v1/uploads}: resumable uploads (docs/UPLOAD-PROTOCOL.md). HTTP only. */
 @Path("/api/v1/uploads")
@@ -45,13 +48,33 @@ public class UploadResource {
     return uploads.chunk(caller.tenantId(), id, range, digest, body);
   }
 
-  /** 202 with the dataset it became; again 202 with the same dataset when retried. */
+  /**
+   * 202 with the dataset it became; again 202 with the same dataset when retried. The body, if
+   * any, is {@code {"sha256": "..."}} for an upload created without one.
+   */
   @POST
   @Path("{id}/complete")
-  public Response complete(@PathParam("id") String id) throws IOException {
-    UploadService.Completed done = uploads.complete(caller.tenantId(), id);
+  @Consumes(MediaType.WILDCARD)
+  public Response complete(@PathParam("id") String id, String body) throws IOException {
+    UploadService.Completed done = uploads.complete(caller.tenantId(), id, sha256Of(body));
     return Response.accepted(done.dataset())
         .location(URI.create("/api/v1/datasets/" + done.dataset().id())).build();
+  }
+
+  private static String sha256Of(String body) {
+    if (body == null || body.isBlank()) {
+      return null;
+    }
+    JsonNode json;
+    try {
+      json = JsonText.tree(body);
+    } catch (RuntimeException e) {
+      json = null;
+    }
+    if (json == null || !json.isObject() || json.has("sha256") && !json.get("sha256").isTextual()) {
+      throw ApiException.badRequest("invalid_upload", "the body must be empty or {\"sha256\": \"...\"}");
+    }
+    return json.has("sha256") ? json.get("sha256").asText() : null;
   }
 
   @DELETE

@@ -78,8 +78,8 @@ public class UploadService {
     if (r.size() == null || r.size() < 1) {
       throw invalid("size must be >= 1, got " + r.size());
     }
-    if (r.sha256() == null || !r.sha256().matches("[0-9a-f]{64}")) {
-      throw invalid("sha256 must be 64 lowercase hex digits, got " + r.sha256());
+    if (r.sha256() != null) {
+      requireSha256(r.sha256());
     }
     DatasetService.UploadRequest dataset = DatasetService.UploadRequest.of(r.name(), r.format(), r.hashBits());
     long max = config.upload().maxBytes();
@@ -216,8 +216,14 @@ public class UploadService {
     return tail;
   }
 
-  /** Checks the whole file and hands it to ingestion; idempotent once COMPLETED. */
-  public Completed complete(String tenantId, String id) throws IOException {
+  /**
+   * Checks the whole file against the SHA-256 declared at creation or now ({@code sha256}, may
+   * be null) and hands it to ingestion; idempotent once COMPLETED.
+   */
+  public Completed complete(String tenantId, String id, String sha256) throws IOException {
+    if (sha256 != null) {
+      requireSha256(sha256);
+    }
     read(tenantId, id);
     synchronized (lock(id)) {
       UploadRow row = read(tenantId, id);
@@ -229,12 +235,17 @@ public class UploadService {
         throw new ApiException(ApiException.conflict("upload_incomplete",
             "the server has " + row.received + " of " + row.size + " bytes").problem().with("received", row.received));
       }
+      String declared = row.sha256 != null ? row.sha256 : sha256;
+      if (declared == null) {
+        throw ApiException.badRequest("checksum_missing",
+            "give the file's SHA-256 when the upload is created or completed ({\"sha256\": \"...\"})");
+      }
       Path part = blobs.upload(id);
       FileDigest running = digests.remove(id);
       String sha = running != null && running.length() == row.size
           ? HexFormat.of().formatHex(running.digest().digest()) : sha256(part);
       TailIngest tail = tails.remove(id);
-      if (!sha.equals(row.sha256)) {
+      if (!sha.equals(declared) || sha256 != null && !sha256.equals(declared)) {
         if (tail != null) {
           tail.cancel();
         }
@@ -245,7 +256,9 @@ public class UploadService {
         });
         Files.deleteIfExists(part);
         throw new ApiException(422, "upload_checksum_mismatch", "Checksum mismatch",
-            "the file's SHA-256 is " + sha + " but the upload declared " + row.sha256 + "; start a new upload");
+            "the file's SHA-256 is " + sha + " but the upload declared "
+                + (sha256 == null || sha256.equals(declared) ? declared : declared + " and " + sha256)
+                + "; start a new upload");
       }
       DatasetService.UploadRequest request = DatasetService.UploadRequest.of(row.name, row.format, row.hashBits);
       TailIngest live = tail != null && tail.claim(row.size) ? tail : null;
@@ -388,6 +401,12 @@ public class UploadService {
 
   private UploadView view(UploadRow row) {
     return UploadView.of(row, config.upload().maxChunkBytes());
+  }
+
+  private static void requireSha256(String sha256) {
+    if (!sha256.matches("[0-9a-f]{64}")) {
+      throw invalid("sha256 must be 64 lowercase hex digits, got " + sha256);
+    }
   }
 
   private static ApiException invalid(String detail) {
