@@ -10,6 +10,7 @@ set -euo pipefail
 MB=${1:-1024}
 ROUNDS=${ROUNDS:-2}
 root="$(cd "$(dirname "$0")/../.." && pwd)"
+. "$root/bench/platform/common.sh"
 jar="$root/api/target/quarkus-app/quarkus-run.jar"
 work="$(mktemp -d /tmp/trainyard-cli-bench.XXXXXX)"
 server_pid=""
@@ -18,30 +19,11 @@ trap '[ -n "$server_pid" ] && { kill "$server_pid" 2>/dev/null; wait "$server_pi
 [ -f "$jar" ] || (cd "$root" && ./mvnw -B -q -DskipTests -pl api,cli -am package)
 data="${BENCH_FILE:-$work/bench.libsvm}"
 if [ ! -f "$data" ]; then
-  echo "bench: generating ${MB} MiB of libsvm ..." >&2
-  awk -v limit=$((MB * 1024 * 1024)) 'BEGIN {
-    srand(42); size = 0;
-    while (size < limit) {
-      line = (rand() < 0.25) ? "1" : "0";
-      for (f = 1; f <= 13; f++) { line = line " " f ":" int(rand() * 1000) / 100 }
-      for (f = 0; f < 26; f++) { id = 100 + f * 100000 + int(100000 * rand() ^ 3); line = line " " id ":1" }
-      print line; size += length(line) + 1
-    }
-  }' > "$data"
+  generate_libsvm "$data" "$MB"
 fi
 
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])')
-java -Xmx512m -Dquarkus.http.port="$port" -Dtrainyard.data-dir="$work/data" -jar "$jar" > "$work/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 600); do
-  if [ -f "$work/data/admin-token" ] && curl -sf -o /dev/null -H "Authorization: Bearer $(cat "$work/data/admin-token")" \
-      "http://localhost:$port/api/v1/datasets?limit=1"; then
-    break
-  fi
-  kill -0 "$server_pid" 2>/dev/null || { echo "bench: the server died; see $work/server.log" >&2; exit 1; }
-  sleep 0.2
-done
-export TRAINYARD_URL="http://localhost:$port" TRAINYARD_TOKEN="$(cat "$work/data/admin-token")" HOME="$work"
+start_server "$jar" "$work"
+export TRAINYARD_URL="${base%/api/v1}" TRAINYARD_TOKEN="$(cat "$work/data/admin-token")" HOME="$work"
 cli="$root/bin/trainyard"
 json() { python3 -c "import json, sys; print(json.load(sys.stdin)$1)"; }
 

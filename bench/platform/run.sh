@@ -18,6 +18,7 @@ MB=${1:-2048}
 JOBS=${2:-100}
 ROUNDS=${ROUNDS:-3}
 root="$(cd "$(dirname "$0")/../.." && pwd)"
+. "$root/bench/platform/common.sh"
 jar="$root/api/target/quarkus-app/quarkus-run.jar"
 work="$(mktemp -d /tmp/trainyard-bench.XXXXXX)"
 server_pid=""
@@ -47,32 +48,13 @@ data="${BENCH_FILE:-$work/bench.libsvm}"   # BENCH_FILE: reuse a file this scrip
 if [ -f "$data" ]; then
   echo "bench: using $data" >&2
 else
-echo "bench: generating ${MB} MiB of libsvm in $data ..." >&2
-awk -v limit=$((MB * 1024 * 1024)) 'BEGIN {
-  srand(42); size = 0;
-  while (size < limit) {
-    line = (rand() < 0.25) ? "1" : "0";
-    for (f = 1; f <= 13; f++) { line = line " " f ":" int(rand() * 1000) / 100 }
-    for (f = 0; f < 26; f++) { id = 100 + f * 100000 + int(100000 * rand() ^ 3); line = line " " id ":1" }
-    print line; size += length(line) + 1
-  }
-}' > "$data"
+  generate_libsvm "$data" "$MB"
 fi
 bytes=$(stat -c %s "$data")
 rows=$(wc -l < "$data")
 
 # --- the server -----------------------------------------------------------------------------
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])')
-java -Xmx512m -Dquarkus.http.port="$port" -Dtrainyard.data-dir="$work/data" -jar "$jar" > "$work/server.log" 2>&1 &
-server_pid=$!
-base="http://localhost:$port/api/v1"
-for _ in $(seq 1 600); do
-  if [ -f "$work/data/admin-token" ] && curl -sf -o /dev/null -H "Authorization: Bearer $(cat "$work/data/admin-token")" "$base/datasets?limit=1"; then
-    break
-  fi
-  kill -0 "$server_pid" 2>/dev/null || { echo "bench: the server died; see $work/server.log" >&2; exit 1; }
-  sleep 0.2
-done
+start_server "$jar" "$work"
 auth="Authorization: Bearer $(cat "$work/data/admin-token")"
 json() { python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"; }
 
