@@ -13,9 +13,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import trainyard.api.demo.DemoData;
@@ -33,6 +37,8 @@ class RestartIT {
   @TempDir Path data;
 
   private final HttpClient http = HttpClient.newHttpClient();
+  /** A file uploaded in chunks across the restart. */
+  private final byte[] file = DemoData.libsvm(5000, 40, 5, 4);
   private int port;
   private String token;
 
@@ -44,6 +50,7 @@ class RestartIT {
     String job;
     String waiting;
     String model;
+    String upload;
     try {
       token = Files.readString(data.resolve("admin-token")).trim();
       dataset = send("POST", "/api/v1/datasets?name=kept&format=libsvm",
@@ -55,6 +62,10 @@ class RestartIT {
       model = awaitStatus("/api/v1/jobs/" + job, "SUCCEEDED").get("modelId").asText();
       waiting = submit("{\"name\": \"waits\", \"algorithm\": \"linear\", \"dataset\": \"" + dataset + "\","
           + " \"resources\": {\"workers\": 1, \"servers\": 1, \"gpus\": 64}}");
+      // A resumable upload half sent when the server stops, ingested meanwhile as it arrived.
+      upload = send("POST", "/api/v1/uploads", HttpRequest.BodyPublishers.ofString("{\"name\": \"halfway\","
+          + " \"format\": \"libsvm\", \"size\": " + file.length + "}")).get("id").asText();
+      sendChunks(upload, 0, file.length / 2);
     } finally {
       stop(first);
     }
@@ -73,6 +84,14 @@ class RestartIT {
       JsonNode again = send("GET", "/api/v1/jobs/" + waiting, null);
       assertEquals("QUEUED", again.get("status").asText());
       assertEquals(2, again.get("attempt").asInt(), "an unfinished job is re-published with attempt 2");
+
+      long received = send("GET", "/api/v1/uploads/" + upload, null).get("received").asLong();
+      sendChunks(upload, received, file.length);
+      String resumed = send("POST", "/api/v1/uploads/" + upload + "/complete", HttpRequest.BodyPublishers.ofString(
+          "{\"sha256\": \"" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file)) + "\"}"))
+          .get("id").asText();
+      assertEquals(5000, awaitStatus("/api/v1/datasets/" + resumed, "READY").get("stats").get("rows").asLong());
+      awaitEmpty(data.resolve("uploads"));
     } finally {
       stop(second);
     }
@@ -142,6 +161,38 @@ class RestartIT {
       throw new AssertionError(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
     }
     return JSON.readTree(response.body());
+  }
+
+  /** Sends bytes {@code from..to-1} of {@code file} in chunks of 16 KiB, each with its digest. */
+  private void sendChunks(String upload, long from, long to) throws Exception {
+    for (long at = from; at < to; at += 16 * 1024) {
+      int end = (int) Math.min(to, at + 16 * 1024);
+      byte[] chunk = java.util.Arrays.copyOfRange(file, (int) at, end);
+      HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/uploads/" + upload))
+          .header("Authorization", "Bearer " + token)
+          .header("Content-Range", "bytes " + at + "-" + (end - 1) + "/" + file.length)
+          .header("Content-Digest", "sha-256=:" + Base64.getEncoder().encodeToString(
+              MessageDigest.getInstance("SHA-256").digest(chunk)) + ":")
+          .PUT(HttpRequest.BodyPublishers.ofByteArray(chunk)).timeout(Duration.ofSeconds(30)).build();
+      HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, response.statusCode(), response.body());
+    }
+  }
+
+  /** The raw file and the tail's work files go once the dataset is ready. */
+  private static void awaitEmpty(Path dir) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    List<Path> left;
+    do {
+      try (Stream<Path> files = Files.list(dir)) {
+        left = files.toList();
+      }
+      if (left.isEmpty()) {
+        return;
+      }
+      Thread.sleep(100);
+    } while (System.nanoTime() < deadline);
+    throw new AssertionError(dir + " still holds " + left);
   }
 
   private static int freePort() throws IOException {
