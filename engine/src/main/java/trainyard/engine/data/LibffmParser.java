@@ -6,7 +6,7 @@ package trainyard.engine.data;
  */
 final class LibffmParser extends SparseLineParser {
   LibffmParser(int hashBits, boolean labelOptional) {
-    super(hashBits, labelOptional);
+    super(hashBits, labelOptional, true);
   }
 
   @Override
