@@ -32,7 +32,9 @@ import trainyard.engine.io.FileTrees;
  */
 public final class TailIngest {
   private static final Logger LOG = Logger.getLogger(TailIngest.class);
+  /** How often a wait for bytes looks at the clock and at the permit's queue. */
   private static final long WAKE_MILLIS = 250;
+  /** How long another ingestion may wait for the permit while this one only waits for bytes. */
   private static final long YIELD_NANOS = 1_000_000_000L;
 
   /** The shards (in {@code shards}) and their stats, or why there are none. */
