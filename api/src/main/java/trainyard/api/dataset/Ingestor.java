@@ -95,11 +95,8 @@ public class Ingestor {
         ready(id, r.stats(), uploadBytes);
         LOG.infof("dataset %s READY: %d rows, %d features, %d bytes, ingested while it was uploaded", id,
             r.stats().rows(), r.stats().features(), uploadBytes);
-      } else if (r.error() instanceof IngestException bad) {
-        fail(id, bad.getMessage(), bad.badLines(), uploadBytes);
       } else {
-        LOG.errorf(r.error(), "ingestion of dataset %s failed", id);
-        fail(id, "ingestion failed: " + r.error().getMessage(), null, uploadBytes);
+        failWith(id, r.error(), uploadBytes);
       }
       Files.deleteIfExists(blobs.upload(id));
     } catch (IOException | RuntimeException e) {
@@ -191,11 +188,8 @@ public class Ingestor {
       ready(id, stats, start.uploadBytes);
       LOG.infof("dataset %s READY: %d rows, %d features, %d bytes in %d ms", id, stats.rows(),
           stats.features(), start.uploadBytes, (System.nanoTime() - t0) / 1_000_000);
-    } catch (IngestException e) {
-      fail(id, e.getMessage(), e.badLines(), start.uploadBytes);
     } catch (IOException | RuntimeException e) {
-      LOG.errorf(e, "ingestion of dataset %s failed", id);
-      fail(id, "ingestion failed: " + e.getMessage(), null, start.uploadBytes);
+      failWith(id, e, start.uploadBytes);
     } finally {
       try {
         Files.deleteIfExists(part);
@@ -297,6 +291,16 @@ public class Ingestor {
       row.readyAt = row.updatedAt;
       return DatasetView.of(row);
     });
+  }
+
+  /** Records the dataset FAILED for what ended its ingestion: bad lines, or a failure of the server. */
+  private void failWith(String id, Exception e, long uploadBytes) {
+    if (e instanceof IngestException bad) {
+      fail(id, bad.getMessage(), bad.badLines(), uploadBytes);
+    } else {
+      LOG.errorf(e, "ingestion of dataset %s failed", id);
+      fail(id, "ingestion failed: " + e.getMessage(), null, uploadBytes);
+    }
   }
 
   /** Records the dataset FAILED; returns the bad lines as the API shows them, or null. */

@@ -149,7 +149,7 @@ public final class TailIngest {
   }
 
   /** Whether it gave up or was cancelled. */
-  public synchronized boolean gaveUp() {
+  synchronized boolean gaveUp() {
     return gaveUp;
   }
 

@@ -162,21 +162,28 @@ public class UploadService {
    * rather than after the rest has travelled, and the upload ends (FAILED, with the dataset's
    * id). Returns the 422 {@code ingest_failed} for the client, as a streamed upload gets.
    */
-  private ApiException failEarly(String tenantId, UploadRow row, TailIngest tail, IngestException bad)
-      throws IOException {
+  private ApiException failEarly(String tenantId, UploadRow row, TailIngest tail, IngestException bad) {
     tails.remove(row.id);
     digests.remove(row.id);
     tail.claim(row.received);
+    DatasetView dataset = toDataset(tenantId, row, row.received, tail, FAILED);
+    return Ingestor.ingestFailed(dataset.id(), bad);
+  }
+
+  /**
+   * Makes the upload's file a dataset (ingested by {@code tail} if not null) and ends the upload
+   * with {@code status}, in one transaction.
+   */
+  private DatasetView toDataset(String tenantId, UploadRow row, long size, TailIngest tail, String status) {
     DatasetService.UploadRequest request = DatasetService.UploadRequest.of(row.name, row.format, row.hashBits);
-    DatasetView dataset = QuarkusTransaction.requiringNew().call(() -> {
-      DatasetView d = datasets.register(tenantId, request, blobs.upload(row.id), row.received, tail);
+    return QuarkusTransaction.requiringNew().call(() -> {
+      DatasetView d = datasets.register(tenantId, request, blobs.upload(row.id), size, tail);
       UploadRow u = UploadRow.findById(row.id);
-      u.status = FAILED;
+      u.status = status;
       u.datasetId = d.id();
       u.updatedAt = clock.instant();
       return d;
     });
-    return Ingestor.ingestFailed(dataset.id(), bad);
   }
 
   /**
@@ -260,18 +267,10 @@ public class UploadService {
                 + (sha256 == null || sha256.equals(declared) ? declared : declared + " and " + sha256)
                 + "; start a new upload");
       }
-      DatasetService.UploadRequest request = DatasetService.UploadRequest.of(row.name, row.format, row.hashBits);
       TailIngest live = tail != null && tail.claim(row.size) ? tail : null;
       DatasetView dataset;
       try {
-        dataset = QuarkusTransaction.requiringNew().call(() -> {
-          DatasetView d = datasets.register(tenantId, request, part, row.size, live);
-          UploadRow u = UploadRow.findById(id);
-          u.status = COMPLETED;
-          u.datasetId = d.id();
-          u.updatedAt = clock.instant();
-          return d;
-        });
+        dataset = toDataset(tenantId, row, row.size, live, COMPLETED);
       } catch (RuntimeException e) {
         if (live != null) {
           live.cancel();
