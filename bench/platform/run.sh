@@ -7,7 +7,10 @@
 #   2. peak memory (RSS) of the server JVM and of its embedded PostgreSQL while that file is
 #      uploaded and ingested;
 #   3. submit → RUNNING latency over N jobs, one at a time on a free executor, from the job's own
-#      createdAt (api clock) and startedAt (executor's RUNNING event) — p50, p95, max.
+#      createdAt (api clock) and startedAt (executor's RUNNING event) — p50, p95, max;
+#   4. where the upload's time goes, in the same run: the same file sent by curl to a socket that
+#      throws it away (sink.py: the loopback transfer alone), and ingested by the engine from the
+#      file with no HTTP (FileIngestBench: the engine alone), each with its CPU seconds.
 # Usage: bench/platform/run.sh [MB] [JOBS]      (defaults 2048 and 100; BENCH_FILE=path reuses a generated file;
 #        ROUNDS=n upload/xgboost pairs, default 3)
 # Needs: java 17+, curl, awk, python3, GNU time, xgboost (apt-get install -y xgboost time). Prints a Markdown
@@ -24,8 +27,11 @@ work="$(mktemp -d /tmp/trainyard-bench.XXXXXX)"
 server_pid=""
 sampler_pid=""
 
+sink_pid=""
+
 cleanup() {
   [ -n "$sampler_pid" ] && kill "$sampler_pid" 2>/dev/null || true
+  [ -n "$sink_pid" ] && kill "$sink_pid" 2>/dev/null || true
   if [ -n "$server_pid" ]; then
     kill "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
@@ -36,8 +42,9 @@ trap cleanup EXIT
 for tool in java curl awk python3 xgboost /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "bench: $tool is missing" >&2; exit 1; }
 done
-if [ ! -f "$jar" ]; then
-  (cd "$root" && ./mvnw -B -q -DskipTests -pl api -am package)
+bench_jar="$root/bench/target/trainyard-bench.jar"
+if [ ! -f "$jar" ] || [ ! -f "$bench_jar" ]; then
+  (cd "$root" && ./mvnw -B -q -DskipTests -pl api,bench -am package)
 fi
 
 now() { date +%s.%N; }
@@ -83,6 +90,11 @@ mbps() { python3 -c "print(f'{$bytes / 1048576 / $1:.1f}')"; }
 ours=()
 theirs=()
 cpus=()
+xgb_cpus=()
+transfers=()
+sink_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])')
+python3 "$root/bench/platform/sink.py" "$sink_port" &
+sink_pid=$!
 server_cpu() { awk '{ print $14 + $15 }' "/proc/$server_pid/stat"; }
 # A server in service has ingested before: one warm-up upload of an eighth of the file (not timed)
 # lets the JIT compile the HTTP and parsing paths first.
@@ -108,20 +120,35 @@ for round in $(seq 1 "$ROUNDS"); do
   cpus+=("$server_s + $(awk '{ printf "%.1f", $1 + $2 }' "$work/curl.time")")
   # each round's shards would otherwise pile up on disk and in the page cache
   curl -sS -X DELETE -H "$auth" "$base/datasets/$(json 'd["id"]' < "$work/upload.json")" -o /dev/null
+  echo "bench: round $round: the same file to a socket that throws it away ..." >&2
+  t0=$(now)
+  /usr/bin/time -f '%U %S' -o "$work/curl.time" curl -sS -H 'Expect:' -T "$data" -o "$work/sink.json" \
+    "http://127.0.0.1:$sink_port/"
+  t1=$(now)
+  transfers+=("$(elapsed "$t0" "$t1") s | $(json 'd["cpuSeconds"]' < "$work/sink.json") + $(awk '{ printf "%.1f", $1 + $2 }' "$work/curl.time")")
   echo "bench: round $round: xgboost loads the same file ..." >&2
-  # One cheap linear round: only the load is measured, from xgboost's own log line.
-  (cd "$work" && xgboost xgb.conf "data=$data?format=libsvm" model_out="$work/xgb.model") > "$work/xgboost.log" 2>&1 \
-    || echo "bench: xgboost exited non-zero after loading (see $work/xgboost.log)" >&2
+  # Only the load is measured, from xgboost's own log line; its CPU is read from /proc until that
+  # line appears, and the one linear round after it is not waited for.
+  (cd "$work" && exec xgboost xgb.conf "data=$data?format=libsvm" model_out="$work/xgb.model") > "$work/xgboost.log" 2>&1 &
+  xgb_pid=$!
+  xgb_ticks=0
+  while ! grep -q 'Loading data' "$work/xgboost.log" && kill -0 "$xgb_pid" 2>/dev/null; do
+    xgb_ticks=$(awk '{ print $14 + $15 }' "/proc/$xgb_pid/stat" 2>/dev/null || echo "$xgb_ticks")
+    sleep 0.02
+  done
+  kill "$xgb_pid" 2>/dev/null || true
+  wait "$xgb_pid" 2>/dev/null || true
   xgb_s=$(sed -n 's/.*Loading data: \([0-9.e+-]*\) sec.*/\1/p' "$work/xgboost.log" | head -1)
   [ -n "$xgb_s" ] || { echo "bench: no 'Loading data' line in $work/xgboost.log" >&2; exit 1; }
   theirs+=("$xgb_s")
+  xgb_cpus+=("$(awk -v t="$xgb_ticks" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", t / hz }')")
 done
 sleep 0.5
 read -r jvm_peak pg_peak < "$work/rss"
 hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$server_pid/status")
 rounds_md=""
 for i in "${!ours[@]}"; do
-  rounds_md+="| $((i + 1)) | ${ours[$i]} s = $(mbps "${ours[$i]}") MiB/s | ${cpus[$i]} | ${theirs[$i]} s = $(mbps "${theirs[$i]}") MiB/s | $(python3 -c "print(f'{${theirs[$i]} / ${ours[$i]}:.2f}')")× |"$'\n'
+  rounds_md+="| $((i + 1)) | ${ours[$i]} s = $(mbps "${ours[$i]}") MiB/s | ${cpus[$i]} | ${theirs[$i]} s = $(mbps "${theirs[$i]}") MiB/s | ${xgb_cpus[$i]} | $(python3 -c "print(f'{${theirs[$i]} / ${ours[$i]}:.2f}')")× |"$'\n'
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 ours_med=$(median "${ours[@]}")
@@ -157,6 +184,11 @@ PY
 )
 read -r n p50 p95 pmax failed <<< "$latency"
 
+# --- 4. the engine alone: the same file ingested from disk, in a JVM of its own with the server's heap ---------
+echo "bench: the engine ingests the same file, no HTTP ..." >&2
+engine_md=$(java -Xmx512m -cp "$bench_jar" trainyard.bench.FileIngestBench "$data" libsvm "$ROUNDS" "$work" \
+  | awk -v b="$bytes" -v x="$theirs_med" '{ sub(":", "", $2); printf "| %s | %s s = %.1f MiB/s | %s | %.2f× |\n", $2, $3, b / 1048576 / $3, $6, x / $3 }')
+
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 cat <<MD
 
@@ -170,12 +202,28 @@ the all-in-one server jar with \`-Xmx512m\` (api + scheduler + executor, embedde
 arrives, timed from its start to the answer (201, \`READY\`, with the statistics), after one untimed
 warm-up upload of an eighth of the file; each round's dataset is deleted after it.
 
-| round | ours: upload + ingest (one streamed POST, answered \`READY\`) | our CPU-s: server + curl | xgboost 1.7 CLI loading the same file ("Loading data" in its log, nthread=2) | ratio |
-|---|---|---|---|---|
+| round | ours: upload + ingest (one streamed POST, answered \`READY\`) | our CPU-s: server + curl | xgboost 1.7 CLI loading the same file ("Loading data" in its log, nthread=2) | xgboost's CPU-s until that line | ratio |
+|---|---|---|---|---|---|
 ${rounds_md}
 Medians: ours **$ours_med s = $(mbps "$ours_med") MiB/s**, xgboost $theirs_med s = $(mbps "$theirs_med") MiB/s:
 upload + ingest is **$(python3 -c "print(f'{$theirs_med / $ours_med:.2f}')")×** xgboost's load rate (goal: ≥ 3×).
 Load average when the script ended: $(cut -d' ' -f1-3 /proc/loadavg).
+
+**Where the time goes**, in the same run. The same file sent by the same \`curl -T\` to a socket
+that reads and discards it (\`bench/platform/sink.py\`: the loopback transfer alone, no framework,
+no parsing), one per round, right after that round's upload:
+
+| round | transfer only | CPU-s: sink + curl |
+|---|---|---|
+$(for i in "${!transfers[@]}"; do echo "| $((i + 1)) | ${transfers[$i]} |"; done)
+
+The engine ingesting the same file from disk, no HTTP (\`FileIngestBench\`: parse, shards, CRC32C,
+distinct count, syncs; a JVM of its own at \`-Xmx512m\`, after one untimed round), against
+xgboost's median load:
+
+| round | engine alone | CPU-s (all its threads) | ratio to xgboost's median |
+|---|---|---|---|
+${engine_md}
 
 **Peak memory** while that file was uploaded and ingested: server JVM RSS $((jvm_peak / 1024)) MiB
 (VmHWM since start $((hwm / 1024)) MiB; $((rss_before / 1024)) MiB before the upload), embedded PostgreSQL
