@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +19,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import trainyard.api.demo.DemoData;
@@ -60,6 +63,39 @@ class UploadApiTest {
     Api.as(token).get("/api/v1/datasets/" + dataset).then().body("stats.rows", equalTo(1000));
     Api.as(Api.newTenant("snoop")).get("/api/v1/uploads/" + id).then().statusCode(404)
         .body("code", equalTo("upload_not_found"));
+  }
+
+  @Test
+  void aChunkDigestMayBeCrc32cAndEveryDeclaredOneIsChecked() {
+    String id = create(sha256Hex(file));
+    String url = "/api/v1/uploads/" + id;
+    withDigest(id, 0, CHUNK, "crc32c=:" + b64(crc32c(new byte[] {1})) + ":").put(url).then().statusCode(400)
+        .body("code", equalTo("chunk_digest_mismatch"), "detail", containsString("CRC32C"));
+    byte[] first = Arrays.copyOfRange(file, 0, CHUNK);
+    String bothButOneWrong = "sha-256=:" + b64(sha256(first)) + ":, crc32c=:" + b64(crc32c(new byte[] {1})) + ":";
+    withDigest(id, 0, CHUNK, bothButOneWrong).put(url).then().statusCode(400).body("code", equalTo("chunk_digest_mismatch"));
+    withDigest(id, 0, CHUNK, "md5=:" + b64(new byte[16]) + ":").put(url).then().statusCode(400)
+        .body("code", equalTo("content_digest_invalid"));
+    withDigest(id, 0, CHUNK, "crc32c=:" + b64(new byte[8]) + ":").put(url).then().statusCode(400)
+        .body("code", equalTo("content_digest_invalid"));
+    Api.as(token).get(url).then().body("received", equalTo(0));
+
+    withDigest(id, 0, CHUNK, "crc32c=:" + b64(crc32c(first)) + ":").put(url).then().statusCode(200).body("received", equalTo(CHUNK));
+    byte[] second = Arrays.copyOfRange(file, CHUNK, 2 * CHUNK);
+    withDigest(id, CHUNK, CHUNK, "sha-256=:" + b64(sha256(second)) + ":, crc32c=:" + b64(crc32c(second)) + ":").put(url)
+        .then().statusCode(200);
+    for (int at = 2 * CHUNK; at < file.length; at += CHUNK) { // the digest is optional
+      withDigest(id, at, Math.min(CHUNK, file.length - at), null).put(url).then().statusCode(200);
+    }
+    String dataset = Api.as(token).post(url + "/complete").then().statusCode(202).extract().path("id");
+    Api.waitForStatus(token, "/api/v1/datasets/" + dataset, "READY");
+    Api.as(token).get("/api/v1/datasets/" + dataset).then().body("stats.rows", equalTo(1000));
+  }
+
+  private static byte[] crc32c(byte[] b) {
+    CRC32C crc = new CRC32C();
+    crc.update(b);
+    return ByteBuffer.allocate(4).putInt((int) crc.getValue()).array();
   }
 
   @Test
@@ -199,12 +235,18 @@ class UploadApiTest {
     return chunk(id, at, length, null).put("/api/v1/uploads/" + id);
   }
 
-  /** A chunk of the file with its digest, or with {@code digest} instead when given. */
-  private io.restassured.specification.RequestSpecification chunk(String id, int at, int length, byte[] digest) {
+  /** A chunk of the file with its SHA-256, or with {@code digest} instead when given. */
+  private RequestSpecification chunk(String id, int at, int length, byte[] digest) {
     byte[] bytes = Arrays.copyOfRange(file, at, at + length);
-    return Api.as(token).contentType("application/octet-stream").body(bytes)
-        .header("Content-Range", "bytes " + at + "-" + (at + length - 1) + "/" + file.length)
-        .header("Content-Digest", "sha-256=:" + b64(digest == null ? sha256(bytes) : digest) + ":");
+    return withDigest(id, at, length, "sha-256=:" + b64(digest == null ? sha256(bytes) : digest) + ":");
+  }
+
+  /** A chunk of the file with {@code digest} as its Content-Digest (none when null). */
+  private RequestSpecification withDigest(String id, int at, int length, String digest) {
+    RequestSpecification r = Api.as(token).contentType("application/octet-stream")
+        .body(Arrays.copyOfRange(file, at, at + length))
+        .header("Content-Range", "bytes " + at + "-" + (at + length - 1) + "/" + file.length);
+    return digest == null ? r : r.header("Content-Digest", digest);
   }
 
   private static String b64(byte[] b) {

@@ -247,7 +247,7 @@ public final class Uploader {
     int failures = 0;
     ProgressReporter progress = new ProgressReporter(console.err(), console.tty(),
         console.nanoClock(), "upload  ", state.size(), offset);
-    // the next chunk is read and hashed while this one travels
+    // the next chunk is read and checksummed while this one travels
     ExecutorService ahead = Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "read-ahead");
       t.setDaemon(true);

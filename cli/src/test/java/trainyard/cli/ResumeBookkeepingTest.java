@@ -86,9 +86,10 @@ class ResumeBookkeepingTest {
   }
 
   @Test
-  void chunkDigestIsRfc9530Sha256() {
-    byte[] buf = "abcXXXX".getBytes(StandardCharsets.US_ASCII);
-    assertEquals("sha-256=:ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=:", Chunks.contentDigest(buf, 3));
+  void chunkDigestIsRfc9530Crc32cBigEndian() {
+    // CRC32C("123456789") is the standard check value 0xE3069283
+    byte[] buf = "123456789XXXX".getBytes(StandardCharsets.US_ASCII);
+    assertEquals("crc32c=:4waSgw==:", Chunks.contentDigest(buf, 9));
   }
 
   @Test

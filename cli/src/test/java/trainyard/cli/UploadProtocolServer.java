@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
@@ -18,11 +19,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.CRC32C;
 
 /**
  * A minimal in-memory implementation of docs/UPLOAD-PROTOCOL.md, so the client's resume logic
  * can be tested inside the cli module, which must not depend on api/ where the real server
- * lives. It enforces the protocol's rules (offsets, chunk digests, the final SHA-256) and can
+ * lives. It enforces the protocol's rules (offsets, chunk CRC32C digests, the final SHA-256) and can
  * be told to misbehave the way networks do. api's CliAgainstServerTest runs the same
  * scenarios against the real server. Thread-safe enough for one client: handlers synchronize.
  */
@@ -172,7 +174,10 @@ final class UploadProtocolServer implements AutoCloseable {
       problem(ex, 400, "content_range_invalid", "length differs from Content-Range", null);
       return;
     }
-    String digest = "sha-256=:" + Base64.getEncoder().encodeToString(sha256(body)) + ":";
+    CRC32C crc = new CRC32C();
+    crc.update(body);
+    byte[] crcBytes = ByteBuffer.allocate(4).putInt((int) crc.getValue()).array();
+    String digest = "crc32c=:" + Base64.getEncoder().encodeToString(crcBytes) + ":";
     if (!digest.equals(ex.getRequestHeaders().getFirst("Content-Digest"))) {
       problem(ex, 400, "chunk_digest_mismatch", "digest differs", null);
       return;
