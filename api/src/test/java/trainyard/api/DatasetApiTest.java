@@ -101,6 +101,23 @@ class DatasetApiTest {
   }
 
   @Test
+  void aBinaryFileFailsWithPrintableBadLines() {
+    String token = Api.newTenant("binary");
+    // NUL and other control bytes: PostgreSQL refuses NUL in text, which once made this a 500
+    byte[] elf = {0x7F, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, '\n', 0, 0, 0, 1, ' ', '1', ':', '1', '\n'};
+    JsonPath problem = Api.as(token).body(elf).contentType("application/octet-stream")
+        .post("/api/v1/datasets?name=binary&format=libsvm").then().statusCode(422)
+        .body("code", equalTo("ingest_failed")).extract().jsonPath();
+    String text = problem.getString("badLines[0].text") + problem.getString("badLines[0].reason");
+    org.hamcrest.MatcherAssert.assertThat(text, containsString("\uFFFDELF"));
+    assertFalse(text.chars().anyMatch(c -> c < 0x20 && c != '\t' || c == 0x7F), text);
+    JsonPath ds = Api.as(token).get("/api/v1/datasets/" + problem.getString("datasetId")).then().statusCode(200)
+        .extract().jsonPath();
+    assertEquals("FAILED", ds.getString("status"));
+    assertEquals(2, ds.getList("badLines").size());
+  }
+
+  @Test
   void badUploadRequestsAreRefused() {
     String token = Api.newTenant("req");
     Api.as(token).body(GOOD).post("/api/v1/datasets?name=x&format=parquet").then().statusCode(400)

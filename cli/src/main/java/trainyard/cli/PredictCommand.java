@@ -3,7 +3,6 @@ package trainyard.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.FileNotFoundException;
 import java.net.http.HttpRequest;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -24,9 +23,7 @@ final class PredictCommand extends Leaf {
     if (file.toString().equals("-")) {
       body = HttpRequest.BodyPublishers.ofInputStream(() -> System.in);
     } else {
-      if (!Files.isRegularFile(file)) {
-        throw CliException.usage("no such file: " + file);
-      }
+      InputFiles.requireRegular(file);
       try {
         body = HttpRequest.BodyPublishers.ofFile(file);
       } catch (FileNotFoundException e) {

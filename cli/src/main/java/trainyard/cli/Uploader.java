@@ -402,9 +402,7 @@ public final class Uploader {
   }
 
   private static Path realFile(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw CliException.usage("no such file: " + file);
-    }
+    InputFiles.requireRegular(file);
     try {
       return file.toRealPath();
     } catch (IOException e) {

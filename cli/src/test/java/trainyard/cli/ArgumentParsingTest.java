@@ -141,6 +141,9 @@ class ArgumentParsingTest {
     CliRun r = CliRun.of(env(), "datasets", "upload", home.resolve("none.libsvm").toString());
     assertEquals(ExitCode.USAGE, r.exit());
     assertTrue(r.err().contains("no such file"), r.err());
+    r = CliRun.of(env(), "datasets", "upload", home.toString());
+    assertEquals(ExitCode.USAGE, r.exit());
+    assertTrue(r.err().contains("is a directory, not a file"), r.err());
   }
 
   @Test

@@ -3,6 +3,7 @@ package trainyard.api.problem;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import java.sql.SQLException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import trainyard.engine.spec.SpecException;
@@ -49,10 +50,28 @@ public class ProblemMappers {
 
   @ServerExceptionMapper
   public Response unexpected(Throwable e) {
+    if (isNulRefused(e)) {
+      return respond(Problem.of(400, "invalid_characters", "Bad request",
+          "names, ids and other text cannot hold the NUL character (U+0000)"));
+    }
     String incident = Long.toHexString(System.nanoTime());
     LOG.errorf(e, "unexpected error, incident %s", incident);
     return respond(Problem.of(500, "internal", "Internal error",
         "the server failed to answer; incident " + incident + " is in its log"));
+  }
+
+  /**
+   * Whether PostgreSQL refused a NUL in text (SQLSTATE 22021, "invalid byte sequence"): the one
+   * character a Java string holds that no text column can, in a name or id from anywhere in a
+   * request. The statement failed, so its transaction rolled back and nothing was written.
+   */
+  private static boolean isNulRefused(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException sql && "22021".equals(sql.getSQLState())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static Response respond(Problem p) {

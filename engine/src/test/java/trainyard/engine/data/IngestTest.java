@@ -108,6 +108,13 @@ class IngestTest {
   }
 
   @Test
+  void controlCharactersInBadLinesAreShownAsReplacementCharacters() {
+    IngestException e = failure("1 1:1\n\u0000\u0001x\t1:1\n", Format.LIBSVM);
+    assertEquals(new BadLine(2, 1, "label \"\uFFFD\uFFFDx\" is not a finite number", "\uFFFD\uFFFDx\t1:1"),
+        e.badLines().get(0));
+  }
+
+  @Test
   void valuesAreOmittedWhenAllOneAndKeysBelow2To32TakeFourBytes() throws IOException {
     Path dir = tmp.resolve("ones");
     Ingest.ingest(text("1 1:1 2:1\n0 4294967295:1.0\n"), Format.LIBSVM, dir, IngestOptions.defaults());
