@@ -133,6 +133,13 @@ class DatasetApiTest {
     Api.as(token).get("/api/v1/datasets/ds_nope").then().statusCode(404).body("code", equalTo("dataset_not_found"));
     Api.as(token).get("/api/v1/datasets?limit=0").then().statusCode(400).body("code", equalTo("invalid_limit"));
     Api.as(token).get("/api/v1/datasets?cursor=zzz").then().statusCode(400).body("code", equalTo("invalid_cursor"));
+    // a number that is not one is a bad request, not a missing resource (JAX-RS would answer 404)
+    Api.as(token).body(GOOD).post("/api/v1/datasets?name=x&hashBits=abc").then().statusCode(400)
+        .body("code", equalTo("invalid_hash_bits"), "detail", equalTo("hashBits must be an integer, got \"abc\""));
+    for (String list : new String[] {"datasets", "jobs", "models"}) {
+      Api.as(token).get("/api/v1/" + list + "?limit=ten").then().statusCode(400).body("code", equalTo("invalid_limit"));
+    }
+    Api.as(token).get("/api/v1/jobs/job_nope/events?after=x").then().statusCode(400).body("code", equalTo("invalid_after"));
   }
 
   @Test

@@ -19,6 +19,7 @@ import java.net.URI;
 import trainyard.api.auth.Caller;
 import trainyard.api.page.Page;
 import trainyard.api.page.PageRequest;
+import trainyard.api.problem.Params;
 
 /** {@code /api/v1/datasets}: upload (the body is the file, streamed), list, read, delete. HTTP only. */
 @Path("/api/v1/datasets")
@@ -35,15 +36,16 @@ public class DatasetResource {
   @POST
   @Consumes(MediaType.WILDCARD)
   public Response upload(@QueryParam("name") String name, @QueryParam("format") String format,
-      @QueryParam("hashBits") Integer hashBits, @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long length,
+      @QueryParam("hashBits") String hashBits, @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long length,
       InputStream body) {
-    DatasetService.UploadRequest request = DatasetService.UploadRequest.of(name, format, hashBits);
+    DatasetService.UploadRequest request = DatasetService.UploadRequest.of(name, format,
+        Params.integer("hashBits", hashBits, "invalid_hash_bits"));
     DatasetView dataset = datasets.upload(caller.tenantId(), request, body, length);
     return Response.created(URI.create("/api/v1/datasets/" + dataset.id())).entity(dataset).build();
   }
 
   @GET
-  public Page<DatasetView> list(@QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+  public Page<DatasetView> list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
     return datasets.list(caller.tenantId(), PageRequest.of(limit, cursor));
   }
 

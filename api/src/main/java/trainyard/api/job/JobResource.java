@@ -20,6 +20,7 @@ import trainyard.api.auth.Caller;
 import trainyard.api.page.Page;
 import trainyard.api.page.PageRequest;
 import trainyard.api.problem.ApiException;
+import trainyard.api.problem.Params;
 
 /** {@code /api/v1/jobs}: submit, list, read, follow and cancel training jobs. HTTP only. */
 @Path("/api/v1/jobs")
@@ -41,7 +42,7 @@ public class JobResource {
   }
 
   @GET
-  public Page<JobView> list(@QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor,
+  public Page<JobView> list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor,
       @QueryParam("status") String status) {
     return jobs.list(caller.tenantId(), PageRequest.of(limit, cursor), status);
   }
@@ -61,13 +62,15 @@ public class JobResource {
   /** Stored events after {@code after} (a seq), oldest first. */
   @GET
   @Path("{id}/events")
-  public List<EventView> events(@PathParam("id") String id, @QueryParam("after") Long after,
-      @QueryParam("limit") Integer limit) {
-    int l = limit == null ? 1000 : limit;
+  public List<EventView> events(@PathParam("id") String id, @QueryParam("after") String after,
+      @QueryParam("limit") String limit) {
+    Long from = Params.whole("after", after, "invalid_after");
+    Integer count = Params.integer("limit", limit, "invalid_limit");
+    int l = count == null ? 1000 : count;
     if (l < 1 || l > 10_000) {
       throw ApiException.badRequest("invalid_limit", "limit must be in 1..10000, got " + l);
     }
-    return jobs.events(caller.tenantId(), id, after == null ? 0 : after, l);
+    return jobs.events(caller.tenantId(), id, from == null ? 0 : from, l);
   }
 
   /**

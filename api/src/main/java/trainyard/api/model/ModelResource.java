@@ -25,7 +25,7 @@ public class ModelResource {
   @Inject ModelService models;
 
   @GET
-  public Page<ModelView> list(@QueryParam("limit") Integer limit, @QueryParam("cursor") String cursor) {
+  public Page<ModelView> list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
     return models.list(caller.tenantId(), PageRequest.of(limit, cursor));
   }
 

@@ -1,6 +1,7 @@
 package trainyard.api.page;
 
 import trainyard.api.problem.ApiException;
+import trainyard.api.problem.Params;
 
 /**
  * {@code ?limit=&cursor=} of a list call. Ids sort by creation time (see Ids), so the cursor
@@ -9,8 +10,10 @@ import trainyard.api.problem.ApiException;
 public record PageRequest(int limit, String cursor) {
   public static final int MAX_LIMIT = 200;
 
-  public static PageRequest of(Integer limit, String cursor) {
-    int l = limit == null ? 50 : limit;
+  /** From the query parameters as they came. */
+  public static PageRequest of(String limit, String cursor) {
+    Integer parsed = Params.integer("limit", limit, "invalid_limit");
+    int l = parsed == null ? 50 : parsed;
     if (l < 1 || l > MAX_LIMIT) {
       throw ApiException.badRequest("invalid_limit", "limit must be in 1.." + MAX_LIMIT + ", got " + l);
     }
