@@ -78,6 +78,9 @@ class AuthTest {
   void aTenantNameIsValidated() {
     Api.as(TestStores.ADMIN_TOKEN).contentType("application/json").body("{\"tenant\": \"a b/c\"}")
         .post("/api/v1/tokens").then().statusCode(400).body("code", equalTo("invalid_tenant"));
+    Api.as(TestStores.ADMIN_TOKEN).contentType("application/json").body("{\"tenant\": \"t\", \"admin\": \"yes\"}")
+        .post("/api/v1/tokens").then().statusCode(400)
+        .body("code", equalTo("invalid_type"), "detail", equalTo("admin must be true or false"));
   }
 
   @Test

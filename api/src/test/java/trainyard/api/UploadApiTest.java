@@ -147,6 +147,17 @@ class UploadApiTest {
     Api.as(token).contentType("application/json").body("{\"name\": \"x\", \"format\": \"xls\", \"size\": 5,"
         + " \"sha256\": \"" + sha256Hex(file) + "\"}").post("/api/v1/uploads").then().statusCode(400)
         .body("code", equalTo("unknown_format"));
+    // a body binds as written: no "12" or 12.5 read as 12, no unknown field ignored
+    for (String size : new String[] {"\"12\"", "12.5", "[12]"}) {
+      Api.as(token).contentType("application/json").body("{\"name\": \"x\", \"size\": " + size + "}")
+          .post("/api/v1/uploads").then().statusCode(400)
+          .body("code", equalTo("invalid_type"), "field", equalTo("size"), "detail", equalTo("size must be an integer"));
+    }
+    Api.as(token).contentType("application/json").body("{\"name\": \"x\", \"size\": 12, \"sha265\": \"\"}")
+        .post("/api/v1/uploads").then().statusCode(400).body("code", equalTo("unknown_field"), "field", equalTo("sha265"),
+            "detail", equalTo("unknown field \"sha265\"; allowed: format, hashBits, name, sha256, size"));
+    Api.as(token).contentType("application/json").body("[1]").post("/api/v1/uploads").then().statusCode(400)
+        .body("code", equalTo("invalid_type"), "detail", equalTo("the request body must be an object"));
     String id = create(sha256Hex(file));
     Api.as(token).body(new byte[10]).header("Content-Range", "bytes 0-9/12").put("/api/v1/uploads/" + id)
         .then().statusCode(400).body("code", equalTo("content_range_invalid"));

@@ -1,9 +1,16 @@
 package trainyard.api.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import trainyard.engine.spec.SpecException;
@@ -30,6 +37,55 @@ public class ProblemMappers {
   public Response json(JsonProcessingException e) {
     return respond(Problem.of(400, "invalid_json", "Malformed JSON", "the request body is not valid JSON: "
         + e.getOriginalMessage()));
+  }
+
+  /** A body that is JSON but not of the shape asked for: which field, and what it must be. */
+  @ServerExceptionMapper
+  public Response shape(MismatchedInputException e) {
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference r : e.getPath()) {
+      if (r.getFieldName() != null) {
+        path.append(path.length() == 0 ? "" : ".").append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        path.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    String field = path.toString();
+    if (e instanceof UnrecognizedPropertyException u) {
+      List<String> known = new ArrayList<>();
+      for (Object id : u.getKnownPropertyIds()) {
+        known.add(String.valueOf(id));
+      }
+      Collections.sort(known);
+      return respond(Problem.of(400, "unknown_field", "Bad request", "unknown field \"" + u.getPropertyName()
+          + "\"; allowed: " + String.join(", ", known)).withField(field));
+    }
+    String detail = field.isEmpty() ? "the request body must be " + kind(e.getTargetType())
+        : field + " must be " + kind(e.getTargetType());
+    return respond(Problem.of(400, "invalid_type", "Bad request", detail).withField(field));
+  }
+
+  /** What a JSON value of {@code type} is, in words. */
+  private static String kind(Class<?> type) {
+    if (type == null) {
+      return "of another type";
+    }
+    if (type == String.class) {
+      return "a string";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    if (type == Long.class || type == Integer.class || type == long.class || type == int.class) {
+      return "an integer";
+    }
+    if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
+      return "a number";
+    }
+    if (type.isArray() || Collection.class.isAssignableFrom(type)) {
+      return "an array";
+    }
+    return "an object";
   }
 
   @ServerExceptionMapper
