@@ -130,6 +130,10 @@ class EventConsumerTest {
         .accept("text/event-stream").get("/api/v1/jobs/" + job + "/events")
         .then().statusCode(200).extract().asString();
     org.hamcrest.MatcherAssert.assertThat(stream, org.hamcrest.Matchers.containsString("out of memory"));
+    // each event is the SSE fields id, event and data, and nothing else
+    for (String line : stream.split("\n")) {
+      org.junit.jupiter.api.Assertions.assertTrue(line.isEmpty() || line.matches("(id|event|data):.*"), line);
+    }
   }
 
   @Test

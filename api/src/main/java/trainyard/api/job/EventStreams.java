@@ -3,7 +3,6 @@ package trainyard.api.job;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.List;
@@ -104,8 +103,8 @@ public class EventStreams {
             () -> JobService.eventsAfter(jobId, lastSeq, BATCH));
         boolean terminalSent = false;
         for (EventView event : events) {
-          sink.send(sse.newEventBuilder().id(event.id()).name(event.type())
-              .mediaType(MediaType.APPLICATION_JSON_TYPE).data(JsonText.write(event)).build());
+          // data is JSON text already: a media type would only add a "content-type:" line to each event
+          sink.send(sse.newEventBuilder().id(event.id()).name(event.type()).data(JsonText.write(event)).build());
           lastSeq = event.seq();
           terminalSent |= event.terminal();
         }
