@@ -44,7 +44,7 @@ class RuntimeTest {
     producer = new BusProducer(kafka.bootstrapServers(), "api");
     dataset = TestData.dataset(dir.resolve("data/datasets/ds1"), 500, 11);
     scheduler = Scheduler.start(kafka.bootstrapServers(), SchedulerOptions.defaults()
-        .withHeartbeatTimeout(HEARTBEAT_TIMEOUT).withTickInterval(Duration.ofMillis(100)));
+        .withHeartbeatTimeout(HEARTBEAT_TIMEOUT).withTickInterval(Duration.ofMillis(100)).withSettle(Duration.ZERO));
   }
 
   @AfterAll

@@ -47,7 +47,8 @@ public final class Scheduler implements AutoCloseable {
         BusConsumer.Start.COMMITTED_OR_EARLIEST);
     this.heartbeats = new BusConsumer<>(bootstrapServers, Heartbeat.class, null, BusConsumer.Start.LATEST);
     long timeout = options.heartbeatTimeout().toMillis();
-    this.core = new SchedulerCore(timeout, options.reserveAfter().toMillis(), new SchedulerCore.Sink() {
+    long placeFrom = options.clock().millis() + options.settle().toMillis();
+    this.core = new SchedulerCore(timeout, options.reserveAfter().toMillis(), placeFrom, new SchedulerCore.Sink() {
       @Override
       public void assign(Assignment assignment) {
         producer.send(assignment);

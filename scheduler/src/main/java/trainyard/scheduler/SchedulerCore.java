@@ -43,6 +43,8 @@ final class SchedulerCore {
 
   private final long heartbeatTimeoutMillis;
   private final long reserveAfterMillis;
+  /** No job is placed before this time: see {@link SchedulerOptions#settle()}. */
+  private final long placeFromMillis;
   private final Sink sink;
   private final Map<String, Queued> queue = new HashMap<>();
   private final Map<String, Node> executors = new HashMap<>();
@@ -60,11 +62,14 @@ final class SchedulerCore {
     JobMessage job;
     final Capacity demand;
     String reason;
+    /** Put back by this scheduler when its executor was lost, rather than submitted. */
+    final boolean requeued;
 
-    Queued(JobMessage job, Capacity demand, String reason) {
+    Queued(JobMessage job, Capacity demand, String reason, boolean requeued) {
       this.job = job;
       this.demand = demand;
       this.reason = reason;
+      this.requeued = requeued;
     }
   }
 
@@ -95,12 +100,13 @@ final class SchedulerCore {
     }
   }
 
-  SchedulerCore(long heartbeatTimeoutMillis, long reserveAfterMillis, Sink sink) {
+  SchedulerCore(long heartbeatTimeoutMillis, long reserveAfterMillis, long placeFromMillis, Sink sink) {
     if (heartbeatTimeoutMillis <= 0) {
       throw new IllegalArgumentException("heartbeat timeout must be > 0 ms, got " + heartbeatTimeoutMillis);
     }
     this.heartbeatTimeoutMillis = heartbeatTimeoutMillis;
     this.reserveAfterMillis = reserveAfterMillis;
+    this.placeFromMillis = placeFromMillis;
     this.sink = sink;
   }
 
@@ -136,7 +142,7 @@ final class SchedulerCore {
       sink.event(JobEvent.state(id, job.attempt(), JobState.FAILED, "invalid job spec: " + e.getMessage(), null, now));
       return;
     }
-    queue.put(id, new Queued(job, demand, null));
+    queue.put(id, new Queued(job, demand, null, false));
     place(now);
   }
 
@@ -176,9 +182,16 @@ final class SchedulerCore {
     Set<String> running = new HashSet<>(beat.runningJobs());
     for (String jobId : beat.runningJobs()) {
       Placed placed = node.jobs.get(jobId);
+      Queued queued = queue.get(jobId);
       if (placed != null) {
         placed.listed = true;
-      } else if (queue.containsKey(jobId) || placedOn.containsKey(jobId) || ended.containsKey(jobId)) {
+      } else if (queued != null && !queued.requeued) {
+        // Submitted, and already running here: placed by an earlier scheduler process whose
+        // position on the jobs topic was not committed, so this one read the SUBMIT again.
+        queue.remove(jobId);
+        node.jobs.put(jobId, new Placed(queued.job, queued.demand, true));
+        placedOn.put(jobId, node.id);
+      } else if (queued != null || placedOn.containsKey(jobId) || ended.containsKey(jobId)) {
         // Back from being thought lost, it runs a job that was requeued or moved on.
         if (node.released.add(jobId)) {
           sink.assign(Assignment.release(node.id, jobId));
@@ -234,14 +247,14 @@ final class SchedulerCore {
             job.priority(), job.submittedAtMillis(), job.datasetDir(), job.validationDir(),
             job.attempt() + 1);
         String reason = "executor " + node.id + " " + what + "; will resume from checkpoint";
-        queue.put(jobId, new Queued(again, placed.demand, reason));
+        queue.put(jobId, new Queued(again, placed.demand, reason, true));
         sink.event(JobEvent.state(jobId, again.attempt(), JobState.QUEUED, reason, null, now));
       }
     }
   }
 
   private void place(long now) {
-    if (queue.isEmpty()) {
+    if (queue.isEmpty() || now < placeFromMillis) {
       return;
     }
     List<Placement.Job> jobs = new ArrayList<>(queue.size());

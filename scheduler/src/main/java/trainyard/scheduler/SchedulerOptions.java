@@ -12,10 +12,13 @@ import java.util.Objects;
  * @param tickInterval     how often silent executors are looked for
  * @param reserveAfter     a job waiting this long keeps an executor from the jobs behind it until it fits
  *                         (see {@link Placement}): the bound on how long a big job can be starved
+ * @param settle           after its start the scheduler places nothing for this long, so that every live
+ *                         executor has beaten (they beat every second) and listed what it runs: a job an
+ *                         earlier scheduler process placed just before it stopped is adopted, not placed twice
  * @param clock            the time for heartbeat expiry and event timestamps
  */
 public record SchedulerOptions(String groupId, Duration heartbeatTimeout, Duration tickInterval, Duration reserveAfter,
-    Clock clock) {
+    Duration settle, Clock clock) {
   public SchedulerOptions {
     Objects.requireNonNull(groupId, "groupId");
     Objects.requireNonNull(clock, "clock");
@@ -28,31 +31,41 @@ public record SchedulerOptions(String groupId, Duration heartbeatTimeout, Durati
     if (reserveAfter.isNegative()) {
       throw new IllegalArgumentException("reserveAfter must be >= 0, got " + reserveAfter);
     }
+    if (settle.isNegative()) {
+      throw new IllegalArgumentException("settle must be >= 0, got " + settle);
+    }
   }
 
-  /** Group {@code trainyard-scheduler}, 10 s heartbeat timeout, 200 ms ticks, reservation after 5 min, the system clock. */
+  /**
+   * Group {@code trainyard-scheduler}, 10 s heartbeat timeout, 200 ms ticks, reservation after 5 min,
+   * 2 s to settle, the system clock.
+   */
   public static SchedulerOptions defaults() {
     return new SchedulerOptions("trainyard-scheduler", Duration.ofSeconds(10), Duration.ofMillis(200),
-        Duration.ofMinutes(5), Clock.systemUTC());
+        Duration.ofMinutes(5), Duration.ofSeconds(2), Clock.systemUTC());
   }
 
   public SchedulerOptions withGroupId(String groupId) {
-    return new SchedulerOptions(groupId, heartbeatTimeout, tickInterval, reserveAfter, clock);
+    return new SchedulerOptions(groupId, heartbeatTimeout, tickInterval, reserveAfter, settle, clock);
   }
 
   public SchedulerOptions withHeartbeatTimeout(Duration heartbeatTimeout) {
-    return new SchedulerOptions(groupId, heartbeatTimeout, tickInterval, reserveAfter, clock);
+    return new SchedulerOptions(groupId, heartbeatTimeout, tickInterval, reserveAfter, settle, clock);
   }
 
   public SchedulerOptions withTickInterval(Duration tickInterval) {
-    return new SchedulerOptions(groupId, heartbeatTimeout, tickInterval, reserveAfter, clock);
+    return new SchedulerOptions(groupId, heartbeatTimeout, tickInterval, reserveAfter, settle, clock);
   }
 
   public SchedulerOptions withReserveAfter(Duration reserveAfter) {
-    return new SchedulerOptions(groupId, heartbeatTimeout, tickInterval, reserveAfter, clock);
+    return new SchedulerOptions(groupId, heartbeatTimeout, tickInterval, reserveAfter, settle, clock);
+  }
+
+  public SchedulerOptions withSettle(Duration settle) {
+    return new SchedulerOptions(groupId, heartbeatTimeout, tickInterval, reserveAfter, settle, clock);
   }
 
   public SchedulerOptions withClock(Clock clock) {
-    return new SchedulerOptions(groupId, heartbeatTimeout, tickInterval, reserveAfter, clock);
+    return new SchedulerOptions(groupId, heartbeatTimeout, tickInterval, reserveAfter, settle, clock);
   }
 }

@@ -19,7 +19,7 @@ class SchedulerCoreTest {
   private final List<JobEvent> events = new ArrayList<>();
   private static final long RESERVE_AFTER = 60_000;
 
-  private final SchedulerCore core = new SchedulerCore(TIMEOUT, RESERVE_AFTER, new SchedulerCore.Sink() {
+  private final SchedulerCore.Sink sink = new SchedulerCore.Sink() {
     @Override
     public void assign(Assignment assignment) {
       assignments.add(assignment);
@@ -29,7 +29,8 @@ class SchedulerCoreTest {
     public void event(JobEvent event) {
       events.add(event);
     }
-  });
+  };
+  private final SchedulerCore core = new SchedulerCore(TIMEOUT, RESERVE_AFTER, 0, sink);
 
   /** A job of {@code workers} workers and one server: workers + 1 cores. */
   static JobMessage job(String id, int workers, int priority, long submittedAt) {
@@ -179,6 +180,27 @@ class SchedulerCoreTest {
     assertEquals(List.of("CANCEL old @e1"), runs());
     core.onHeartbeat(beat("e1", 4, 4, 2), 2);
     assertNull(core.executorOf("old"));
+  }
+
+  @Test
+  void aRestartedSchedulerSettlesAndAdoptsAJobItReadAgainRatherThanPlacingItTwice() {
+    // j1 runs on ex-a, placed by the previous scheduler process, which stopped before it
+    // committed the SUBMIT: this one reads it again, and ex-b happens to beat first
+    SchedulerCore restarted = new SchedulerCore(TIMEOUT, RESERVE_AFTER, 2_000, sink);
+    restarted.onJob(job("j1", 1, 0, 1), 0);
+    restarted.onHeartbeat(beat("ex-b", 4, 4, 100), 100);
+    restarted.tick(1_000);
+    assertEquals(List.of(), runs());
+    restarted.onHeartbeat(beat("ex-a", 2, 0, 1_100, "j1"), 1_100);
+    restarted.tick(2_100);
+    assertEquals(List.of(), runs());
+    assertEquals("ex-a", restarted.executorOf("j1"));
+    assertEquals(List.of(), restarted.queuedJobs());
+    restarted.onJob(JobMessage.cancel("j1", "tenant"), 2_200);
+    assertEquals(List.of("CANCEL j1 @ex-a"), runs());
+    // settled, a new job is placed as usual
+    restarted.onJob(job("j2", 1, 0, 2_300), 2_300);
+    assertEquals(List.of("RUN j2 @ex-b #1"), runs());
   }
 
   @Test

@@ -73,7 +73,7 @@ class SchedulerTest {
     assignments = new BusConsumer<>(kafka.bootstrapServers(), Assignment.class, null, BusConsumer.Start.LATEST);
     scheduler = Scheduler.start(kafka.bootstrapServers(), SchedulerOptions.defaults()
         .withGroupId(group).withHeartbeatTimeout(TIMEOUT).withTickInterval(Duration.ofMillis(50))
-        .withClock(clock));
+        .withSettle(Duration.ZERO).withClock(clock));
   }
 
   @AfterEach
