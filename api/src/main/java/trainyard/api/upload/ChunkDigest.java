@@ -24,7 +24,7 @@ final class ChunkDigest {
   private ChunkDigest(byte[] sha256, byte[] crc32c) {
     this.sha256 = sha256;
     this.crc32c = crc32c;
-    this.sha = sha256 == null ? null : newSha256();
+    this.sha = sha256 == null ? null : sha256();
     this.crc = crc32c == null ? null : new CRC32C();
   }
 
@@ -95,7 +95,8 @@ final class ChunkDigest {
         + "chunk's SHA-256>: or crc32c=:<base64 of its CRC32C, 4 bytes big-endian>:, got " + header);
   }
 
-  private static MessageDigest newSha256() {
+  /** A fresh SHA-256, for the chunks and the whole file alike. */
+  static MessageDigest sha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {

@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.concurrent.ConcurrentHashMap;
@@ -190,7 +189,7 @@ public class UploadService {
    */
   private MessageDigest continued(String id, long start) {
     if (start == 0) {
-      return sha256();
+      return ChunkDigest.sha256();
     }
     FileDigest before = digests.get(id);
     if (before == null || before.length() != start) {
@@ -340,7 +339,7 @@ public class UploadService {
   }
 
   private static String sha256(Path file) throws IOException {
-    MessageDigest digest = sha256();
+    MessageDigest digest = ChunkDigest.sha256();
     try (InputStream in = Files.newInputStream(file)) {
       byte[] buffer = new byte[1 << 20];
       for (int n; (n = in.read(buffer)) > 0; ) {
@@ -348,14 +347,6 @@ public class UploadService {
       }
     }
     return HexFormat.of().formatHex(digest.digest());
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("the JVM lacks SHA-256", e);
-    }
   }
 
   private UploadRow read(String tenantId, String id) {
