@@ -81,6 +81,10 @@ class AuthTest {
     Api.as(TestStores.ADMIN_TOKEN).contentType("application/json").body("{\"tenant\": \"t\", \"admin\": \"yes\"}")
         .post("/api/v1/tokens").then().statusCode(400)
         .body("code", equalTo("invalid_type"), "detail", equalTo("admin must be true or false"));
+    for (String name : new String[] {"", " ", "x".repeat(201)}) {
+      Api.as(TestStores.ADMIN_TOKEN).contentType("application/json").body("{\"tenant\": \"t\", \"name\": \"" + name + "\"}")
+          .post("/api/v1/tokens").then().statusCode(400).body("code", equalTo("invalid_token_name"));
+    }
   }
 
   @Test

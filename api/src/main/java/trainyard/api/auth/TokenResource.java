@@ -45,6 +45,9 @@ public class TokenResource {
       throw ApiException.badRequest("invalid_tenant", "tenant must be 1..64 of A-Z a-z 0-9 _ . -");
     }
     String name = request.name() == null ? "token" : request.name();
+    if (name.isBlank() || name.length() > 200) {
+      throw ApiException.badRequest("invalid_token_name", "name must be 1..200 characters, not blank");
+    }
     boolean admin = Boolean.TRUE.equals(request.admin());
     return Response.status(201).entity(tokens.issue(request.tenant(), name, admin)).build();
   }
