@@ -4,6 +4,7 @@ import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
@@ -65,5 +66,13 @@ public class DatasetRow extends PanacheEntityBase {
   /** The tenant's dataset, or null: another tenant's dataset does not exist for this one. */
   public static DatasetRow owned(String tenantId, String id) {
     return find("id = ?1 and tenantId = ?2", id, tenantId).firstResult();
+  }
+
+  /**
+   * {@link #owned} with the row locked until the transaction ends: shared by a job's submission,
+   * exclusive for a deletion, so that neither sees the other half done.
+   */
+  public static DatasetRow owned(String tenantId, String id, LockModeType lock) {
+    return find("id = ?1 and tenantId = ?2", id, tenantId).withLock(lock).firstResult();
   }
 }

@@ -3,6 +3,7 @@ package trainyard.api.dataset;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -177,7 +178,11 @@ public class DatasetService {
    */
   public void delete(String tenantId, String id) throws IOException {
     QuarkusTransaction.requiringNew().run(() -> {
-      DatasetRow row = owned(tenantId, id);
+      // locked first: a job submitted meanwhile either waits and finds no dataset, or is counted below
+      DatasetRow row = DatasetRow.owned(tenantId, id, LockModeType.PESSIMISTIC_WRITE);
+      if (row == null) {
+        throw ApiException.notFound("dataset", id);
+      }
       if (DatasetStatus.UPLOADED.name().equals(row.status) || DatasetStatus.INGESTING.name().equals(row.status)) {
         throw new ApiException(409, "dataset_busy", "Dataset busy",
             "dataset " + id + " is " + row.status + "; delete it once ingestion ends");

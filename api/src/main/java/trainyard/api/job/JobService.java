@@ -106,7 +106,8 @@ public class JobService {
   }
 
   private static void requireReady(String tenantId, String datasetId, String field) {
-    DatasetRow dataset = DatasetRow.owned(tenantId, datasetId);
+    // shared lock until the job row is in: a deletion of the dataset waits, then sees the job
+    DatasetRow dataset = DatasetRow.owned(tenantId, datasetId, LockModeType.PESSIMISTIC_READ);
     if (dataset == null) {
       throw new ApiException(ApiException.notFound("dataset", datasetId).problem().withField(field));
     }
