@@ -25,6 +25,7 @@ import trainyard.api.platform.BlobStore;
 import trainyard.api.platform.JsonText;
 import trainyard.api.platform.TrainyardConfig;
 import trainyard.api.problem.ApiException;
+import trainyard.api.problem.DiskFull;
 import trainyard.api.problem.Problem;
 import trainyard.engine.data.BadLine;
 import trainyard.engine.data.DatasetStats;
@@ -249,6 +250,10 @@ public class Ingestor {
     }
     LOG.errorf(e, "ingestion of streamed dataset %s failed", id);
     fail(id, "ingestion failed: " + e.getMessage(), null, body.count());
+    if (DiskFull.causedBy(e)) {
+      return new ApiException(DiskFull.problem("dataset " + id + " is FAILED and nothing of it is kept")
+          .with("datasetId", id));
+    }
     return new ApiException(Problem.of(500, "ingest_error", "Internal error",
         "the server failed to ingest the upload; dataset " + id + " is FAILED and the reason is in the server's log")
         .with("datasetId", id));

@@ -110,6 +110,10 @@ public class ProblemMappers {
       return respond(Problem.of(400, "invalid_characters", "Bad request",
           "names, ids and other text cannot hold the NUL character (U+0000)"));
     }
+    if (DiskFull.causedBy(e)) {
+      LOG.errorf(e, "the disk is full");
+      return respond(DiskFull.problem("nothing of this request was kept"));
+    }
     String incident = Long.toHexString(System.nanoTime());
     LOG.errorf(e, "unexpected error, incident %s", incident);
     return respond(Problem.of(500, "internal", "Internal error",

@@ -326,8 +326,14 @@ public class UploadService {
           whole.update(buffer, 0, n);
         }
         ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, n);
-        while (bytes.hasRemaining()) {
-          ch.write(bytes);
+        try {
+          while (bytes.hasRemaining()) {
+            ch.write(bytes);
+          }
+        } catch (IOException e) {
+          // a full disk, say: give back what this chunk took, since it will not count
+          ch.truncate(range.start());
+          throw e;
         }
         got += n;
       }
