@@ -110,6 +110,12 @@ public class ProblemMappers {
       return respond(Problem.of(400, "invalid_characters", "Bad request",
           "names, ids and other text cannot hold the NUL character (U+0000)"));
     }
+    if (sqlState(e).startsWith("08")) {
+      LOG.warnf("the database is unreachable: %s", e.getMessage());
+      return Response.fromResponse(respond(Problem.of(503, "database_unavailable", "Service unavailable",
+          "the server cannot reach its database, so this request failed; try it again shortly")))
+          .header("Retry-After", "5").build();
+    }
     if (DiskFull.causedBy(e)) {
       LOG.errorf(e, "the disk is full");
       return respond(DiskFull.problem("nothing of this request was kept"));
@@ -126,12 +132,17 @@ public class ProblemMappers {
    * request. The statement failed, so its transaction rolled back and nothing was written.
    */
   private static boolean isNulRefused(Throwable e) {
+    return sqlState(e).equals("22021");
+  }
+
+  /** The SQLSTATE of the first SQLException among {@code e} and its causes; "" where none says one. */
+  private static String sqlState(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof SQLException sql && "22021".equals(sql.getSQLState())) {
-        return true;
+      if (t instanceof SQLException sql && sql.getSQLState() != null) {
+        return sql.getSQLState();
       }
     }
-    return false;
+    return "";
   }
 
   static Response respond(Problem p) {
