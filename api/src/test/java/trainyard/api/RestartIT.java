@@ -28,7 +28,8 @@ import trainyard.api.demo.DemoData;
  * Everything survives a restart: the packaged server is started on an empty data directory,
  * trains a job, is stopped (SIGTERM) and started again on the same directory; the dataset,
  * job, metrics, model and admin token are all still there, and a job it left waiting is
- * re-published with its next attempt. Runs the real jar (failsafe, after {@code package}).
+ * re-published with its next attempt. Its embedded PostgreSQL, killed, comes back with everything.
+ * Runs the real jar (failsafe, after {@code package}).
  */
 class RestartIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -92,8 +93,42 @@ class RestartIT {
           .get("id").asText();
       assertEquals(5000, awaitStatus("/api/v1/datasets/" + resumed, "READY").get("stats").get("rows").asLong());
       awaitEmpty(data.resolve("uploads"));
+
+      // The embedded PostgreSQL killed, as the kernel's OOM killer would: the server starts it
+      // again on the same directory, and everything is there; meanwhile it answers 503.
+      // pg_ctl starts it, so it is no child of the server's JVM: it is known by its data directory
+      String pgData = data.resolve("postgres").toString();
+      ProcessHandle postgres = ProcessHandle.allProcesses()
+          .filter(p -> p.info().command().orElse("").endsWith("/postgres")
+              && p.info().commandLine().orElse("").contains(pgData))
+          .findFirst().orElseThrow(() -> new AssertionError("no embedded PostgreSQL on " + pgData));
+      postgres.destroyForcibly();
+      postgres.onExit().get(30, TimeUnit.SECONDS);
+      awaitAnswer("/api/v1/datasets/" + dataset);
+      assertEquals(500, send("GET", "/api/v1/datasets/" + dataset, null).get("stats").get("rows").asLong());
+      String after = send("POST", "/api/v1/datasets?name=after-crash&format=libsvm",
+          HttpRequest.BodyPublishers.ofByteArray(DemoData.libsvm(200, 40, 5, 5))).get("id").asText();
+      assertEquals("READY", send("GET", "/api/v1/datasets/" + after, null).get("status").asText());
     } finally {
       stop(second);
+    }
+  }
+
+  /** Waits for {@code path} to answer 200, while it answers 503 (the database comes back). */
+  private void awaitAnswer(String path) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+          .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(30)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() == 200) {
+        return;
+      }
+      assertEquals(503, response.statusCode(), response.body());
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(path + " still answers 503 after 60 s: " + response.body());
+      }
+      Thread.sleep(200);
     }
   }
 
