@@ -103,6 +103,18 @@ class JobApiTest {
   }
 
   @Test
+  void aValidationDatasetIngestedWithOtherHashBitsIsRefused() {
+    String hashed = Api.as(token).body("1 1:1 2:1\n0 3:1\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+        .contentType("application/octet-stream").post("/api/v1/datasets?name=hashed&format=libsvm&hashBits=20")
+        .then().statusCode(201).extract().path("id");
+    submit(Api.spec(dataset, "\"validation\": {\"dataset\": \"" + hashed + "\"}")).then().statusCode(400)
+        .body("code", equalTo("validation_mismatch"), "field", equalTo("validation.dataset"),
+            "detail", containsString("hashBits 20"));
+    String alike = Api.readyDataset(token, "alike", "1 1:1\n0 2:1\n");
+    submit(Api.spec(dataset, "\"validation\": {\"dataset\": \"" + alike + "\"}")).then().statusCode(201);
+  }
+
+  @Test
   void aWaitingJobSaysWhyAndCanBeCancelled() {
     String id = submit(Api.spec(dataset, UNPLACEABLE)).then().statusCode(201)
         .header("Location", containsString("/api/v1/jobs/"))

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.jboss.logging.Logger;
 import trainyard.api.dataset.DatasetRow;
 import trainyard.api.dataset.DatasetStatus;
@@ -72,10 +73,16 @@ public class JobService {
         return new Submitted(JobView.of(existing), false);
       }
     }
-    requireReady(tenantId, spec.dataset(), "dataset");
+    DatasetRow train = requireReady(tenantId, spec.dataset(), "dataset");
     String validationId = spec.validation() == null ? null : spec.validation().dataset();
     if (validationId != null) {
-      requireReady(tenantId, validationId, "validation.dataset");
+      DatasetRow validation = requireReady(tenantId, validationId, "validation.dataset");
+      if (!Objects.equals(train.hashBits, validation.hashBits)) {
+        // the same feature id would be another key in each: the validation metrics would mean nothing
+        throw new ApiException(ApiException.badRequest("validation_mismatch", "validation dataset " + validationId
+            + " was ingested with hashBits " + validation.hashBits + " and dataset " + spec.dataset() + " with "
+            + train.hashBits + "; ingest both alike").problem().withField("validation.dataset"));
+      }
     }
     JobRow row = new JobRow();
     row.id = Ids.newId("job", clock.millis());
@@ -105,7 +112,7 @@ public class JobService {
     return existing;
   }
 
-  private static void requireReady(String tenantId, String datasetId, String field) {
+  private static DatasetRow requireReady(String tenantId, String datasetId, String field) {
     // shared lock until the job row is in: a deletion of the dataset waits, then sees the job
     DatasetRow dataset = DatasetRow.owned(tenantId, datasetId, LockModeType.PESSIMISTIC_READ);
     if (dataset == null) {
@@ -116,6 +123,7 @@ public class JobService {
           "dataset " + datasetId + " is " + dataset.status + "; jobs need a READY dataset")
           .problem().withField(field));
     }
+    return dataset;
   }
 
   /**
