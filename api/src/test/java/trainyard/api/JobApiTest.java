@@ -110,6 +110,10 @@ class JobApiTest {
     submit(Api.spec(dataset, "\"validation\": {\"dataset\": \"" + hashed + "\"}")).then().statusCode(400)
         .body("code", equalTo("validation_mismatch"), "field", equalTo("validation.dataset"),
             "detail", containsString("hashBits 20"));
+    // hashing happens at ingestion: a job may only repeat the dataset's hashBits
+    submit(Api.spec(hashed, "\"params\": {\"hashBits\": 10}")).then().statusCode(400)
+        .body("code", equalTo("hash_bits_mismatch"), "field", equalTo("params.hashBits"));
+    submit(Api.spec(hashed, "\"params\": {\"hashBits\": 20}")).then().statusCode(201);
     String alike = Api.readyDataset(token, "alike", "1 1:1\n0 2:1\n");
     submit(Api.spec(dataset, "\"validation\": {\"dataset\": \"" + alike + "\"}")).then().statusCode(201);
   }

@@ -74,6 +74,13 @@ public class JobService {
       }
     }
     DatasetRow train = requireReady(tenantId, spec.dataset(), "dataset");
+    int bits = spec.params().hashBits();
+    if (bits != 0 && !Objects.equals(bits, train.hashBits)) {
+      // the platform hashes at ingestion (?hashBits= on the upload); a job cannot hash again
+      throw new ApiException(ApiException.badRequest("hash_bits_mismatch", "dataset " + spec.dataset()
+          + " was ingested with hashBits " + train.hashBits + "; params.hashBits must be 0 or " + train.hashBits
+          + " (upload the data again with ?hashBits=" + bits + " to hash it so)").problem().withField("params.hashBits"));
+    }
     String validationId = spec.validation() == null ? null : spec.validation().dataset();
     if (validationId != null) {
       DatasetRow validation = requireReady(tenantId, validationId, "validation.dataset");
