@@ -6,6 +6,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.flywaydb.core.Flyway;
@@ -49,6 +51,7 @@ public class Platform {
   int port;
 
   void start(@Observes StartupEvent startup) {
+    requireValid(config);
     Set<Role> enabled = config.roles();
     LOG.infof("starting roles %s with the blob store at %s", enabled, config.dataDir().toAbsolutePath().normalize());
     bus.start();
@@ -69,6 +72,29 @@ public class Platform {
     roles.start(enabled, bus.bootstrapServers());
     if (config.demo()) {
       demo.runInBackground(port);
+    }
+  }
+
+  /** Refuses to start on numbers no setting may take, naming each key, before anything uses them. */
+  static void requireValid(TrainyardConfig config) {
+    List<String> wrong = new ArrayList<>();
+    atLeast(wrong, "trainyard.upload.max-bytes", config.upload().maxBytes(), 1);
+    atLeast(wrong, "trainyard.upload.max-chunk-bytes", config.upload().maxChunkBytes(), 1);
+    atLeast(wrong, "trainyard.upload.ingest-threads", config.upload().ingestThreads(), 1);
+    atLeast(wrong, "trainyard.jobs.resend-interval (ms)", config.jobs().resendInterval().toMillis(), 1);
+    atLeast(wrong, "trainyard.executor.gpus", config.executor().gpus(), 0);
+    config.executor().cores().ifPresent(c -> atLeast(wrong, "trainyard.executor.cores", c, 1));
+    config.executor().memoryMb().ifPresent(m -> atLeast(wrong, "trainyard.executor.memory-mb", m, 1));
+    if (!wrong.isEmpty()) {
+      String message = "invalid configuration: " + String.join("; ", wrong);
+      LOG.error(message);
+      throw new IllegalArgumentException(message);
+    }
+  }
+
+  private static void atLeast(List<String> wrong, String key, long value, long min) {
+    if (value < min) {
+      wrong.add(key + " must be at least " + min + ", got " + value);
     }
   }
 
