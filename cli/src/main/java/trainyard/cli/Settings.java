@@ -3,6 +3,7 @@ package trainyard.cli;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.URI;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -65,6 +66,8 @@ public record Settings(URI url, String token, Path home) {
     if (Files.isRegularFile(file)) {
       try (Reader r = Files.newBufferedReader(file)) {
         p.load(r);
+      } catch (CharacterCodingException e) {
+        throw CliException.usage("cannot read " + file + ": it is not UTF-8 text (key=value lines)");
       } catch (IOException e) {
         throw CliException.usage("cannot read " + file + ": " + e.getMessage());
       }

@@ -38,6 +38,14 @@ class SettingsTest {
   }
 
   @Test
+  void aConfigFileThatIsNotTextIsAUsageErrorSayingSo() throws IOException {
+    Files.write(home.resolve("config"), new byte[] {0, (byte) 0xff, (byte) 0xfe});
+    CliException e = org.junit.jupiter.api.Assertions.assertThrows(CliException.class,
+        () -> Settings.resolve(null, null, Map.of("TRAINYARD_HOME", home.toString())));
+    assertEquals("cannot read " + home.resolve("config") + ": it is not UTF-8 text (key=value lines)", e.getMessage());
+  }
+
+  @Test
   void namesAndFormatsFromFileNames() {
     assertEquals("clicks", DatasetsCommand.nameOf(Path.of("/d/clicks.libsvm.gz")));
     assertEquals("libsvm", DatasetsCommand.formatOf(Path.of("/d/clicks.libsvm.gz")));
