@@ -61,6 +61,49 @@ final class CsvParser extends RowParser {
     return true;
   }
 
+  /**
+   * One pass over a line of plain cells: decimals of at most 7 digits without exponent (or
+   * nothing), commas between, no spaces, as many as the header, LF or CRLF at the end. Anything
+   * else, a blank line or an empty label included, is declined. (Reading longer decimals here as
+   * well, with a second pass over their cell, was slower than the checked parser on pandas'
+   * 17-digit floats.)
+   */
+  @Override
+  int parseFast(byte[] b, int start, CsrBuilder out) {
+    int i = start;
+    float label = 0f;
+    int last = columns - 1;
+    for (int column = 0; ; column++) {
+      byte c = b[i];
+      if (c != ',' && c != '\n' && c != '\r') {
+        float v = shortDecimal(b, i);
+        if (v != v) {
+          return DECLINED;
+        }
+        i = cursor;
+        if (column == labelColumn) {
+          label = v;
+        } else if (v != 0f) {
+          out.add(key(column), v);
+        }
+      } else if (column == labelColumn) {
+        return DECLINED;
+      }
+      c = b[i];
+      if (column < last) {
+        if (c != ',') {
+          return DECLINED;
+        }
+        i++;
+      } else if (c == '\n' || c == '\r' && b[i + 1] == '\n') {
+        out.endRow(label);
+        return c == '\n' ? i + 1 : i + 2;
+      } else {
+        return DECLINED;
+      }
+    }
+  }
+
   @Override
   int parse(byte[] b, int start, int end, CsrBuilder out) {
     int i = start;

@@ -263,15 +263,22 @@ final class ParallelRowScanner implements RowSource {
     int limit = s.length;
     b[limit] = '\n'; // the sentinel parseFast needs after the last line; the pad keeps room for it
     int line = 0;
+    // lines in a row the fast path declined: past 16 (a file of long floats, say) it is tried on
+    // one line in 64 only, since each try costs a partial parse before the checked one
+    int declined = 0;
     CsrBuilder out = s.rows;
     while (i < limit) {
       line++;
-      int next = p.parseFast(b, i, out);
-      if (next != RowParser.DECLINED) {
-        i = next;
-        continue;
+      if (declined < 16 || (line & 63) == 0) {
+        int next = p.parseFast(b, i, out);
+        if (next != RowParser.DECLINED) {
+          declined = 0;
+          i = next;
+          continue;
+        }
+        out.abortRow();
+        declined++;
       }
-      out.abortRow();
       int e = i;
       while (b[e] != '\n') {
         e++;

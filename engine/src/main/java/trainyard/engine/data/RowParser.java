@@ -61,6 +61,45 @@ abstract class RowParser {
     return DECLINED;
   }
 
+  /** Where {@link #shortDecimal} stopped. */
+  int cursor;
+
+  /**
+   * For the fast paths: {@code [-+]digits[.digits]} with 1 to 7 digits in all, from {@code i}, as
+   * {@link ByteNumbers#parseFloat} reads it (one float operation on exact operands); NaN for
+   * anything else. Reads past the number to the first byte that is not part of it.
+   */
+  final float shortDecimal(byte[] b, int i) {
+    boolean negative = b[i] == '-';
+    if (negative || b[i] == '+') {
+      i++;
+    }
+    int mantissa = 0;
+    int digits = 0;
+    int d;
+    while ((d = b[i] - '0') >= 0 && d <= 9) {
+      mantissa = mantissa * 10 + d;
+      digits++;
+      i++;
+    }
+    int fraction = 0;
+    if (b[i] == '.') {
+      i++;
+      while ((d = b[i] - '0') >= 0 && d <= 9) {
+        mantissa = mantissa * 10 + d;
+        fraction++;
+        i++;
+      }
+    }
+    cursor = i;
+    int all = digits + fraction;
+    if (all == 0 || all > 7) {
+      return Float.NaN;
+    }
+    float r = fraction == 0 ? mantissa : mantissa / ByteNumbers.FPOW10[fraction];
+    return negative ? -r : r;
+  }
+
   /** Whether the first non-blank line is a header for {@link #header}. */
   boolean needsHeader() {
     return false;

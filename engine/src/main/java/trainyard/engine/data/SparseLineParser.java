@@ -78,41 +78,6 @@ abstract class SparseLineParser extends RowParser {
         + (((v >>> 16) & 0x000000FF000000FFL) * 0x0000271000000001L)) >>> 32;
   }
 
-  /** Where {@link #shortDecimal} stopped. */
-  private int cursor;
-
-  /** {@code [-+]digits[.digits]} with 1 to 7 digits in all, from {@code i}; NaN for anything else. */
-  private float shortDecimal(byte[] b, int i) {
-    boolean negative = b[i] == '-';
-    if (negative || b[i] == '+') {
-      i++;
-    }
-    int mantissa = 0;
-    int digits = 0;
-    int d;
-    while ((d = b[i] - '0') >= 0 && d <= 9) {
-      mantissa = mantissa * 10 + d;
-      digits++;
-      i++;
-    }
-    int fraction = 0;
-    if (b[i] == '.') {
-      i++;
-      while ((d = b[i] - '0') >= 0 && d <= 9) {
-        mantissa = mantissa * 10 + d;
-        fraction++;
-        i++;
-      }
-    }
-    cursor = i;
-    int all = digits + fraction;
-    if (all == 0 || all > 7) {
-      return Float.NaN;
-    }
-    float r = fraction == 0 ? mantissa : mantissa / ByteNumbers.FPOW10[fraction];
-    return negative ? -r : r;
-  }
-
   private static boolean endsToken(byte c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
   }
