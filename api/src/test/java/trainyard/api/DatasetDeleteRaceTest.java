@@ -41,21 +41,15 @@ class DatasetDeleteRaceTest {
     String token = Api.newTenant("race-submit");
     String dataset = Api.readyDataset(token, "race", GOOD);
     String tenant = Api.as(token).get("/api/v1/whoami").then().extract().path("tenantId");
-    CountDownLatch holding = new CountDownLatch(1);
-    CountDownLatch finish = new CountDownLatch(1);
     // a submission halfway: the dataset's row share-locked, its job row written, not yet committed
-    Future<?> submission = threads.submit(() -> QuarkusTransaction.requiringNew().run(() -> {
+    Held submission = hold(() -> {
       DatasetRow.owned(tenant, dataset, LockModeType.PESSIMISTIC_READ);
       job(tenant, dataset).persistAndFlush();
-      holding.countDown();
-      await(finish);
-    }));
-    holding.await(30, TimeUnit.SECONDS);
+    });
     Future<Response> delete = threads.submit(() -> Api.as(token).delete("/api/v1/datasets/" + dataset));
     Thread.sleep(500);
     assertFalse(delete.isDone(), "the deletion waits for the submission's transaction");
-    finish.countDown();
-    submission.get(30, TimeUnit.SECONDS);
+    submission.commit();
     delete.get(30, TimeUnit.SECONDS).then().statusCode(409).body("code", equalTo("dataset_in_use"));
   }
 
@@ -64,22 +58,16 @@ class DatasetDeleteRaceTest {
     String token = Api.newTenant("race-delete");
     String dataset = Api.readyDataset(token, "race", GOOD);
     String tenant = Api.as(token).get("/api/v1/whoami").then().extract().path("tenantId");
-    CountDownLatch holding = new CountDownLatch(1);
-    CountDownLatch finish = new CountDownLatch(1);
     // a deletion halfway: the row locked and deleted, not yet committed
-    Future<?> deletion = threads.submit(() -> QuarkusTransaction.requiringNew().run(() -> {
+    Held deletion = hold(() -> {
       DatasetRow.owned(tenant, dataset, LockModeType.PESSIMISTIC_WRITE).delete();
       DatasetRow.flush();
-      holding.countDown();
-      await(finish);
-    }));
-    holding.await(30, TimeUnit.SECONDS);
+    });
     Future<Response> submit = threads.submit(() -> Api.as(token).contentType("application/json")
         .body("{\"name\": \"late\", \"algorithm\": \"linear\", \"dataset\": \"" + dataset + "\"}").post("/api/v1/jobs"));
     Thread.sleep(500);
     assertFalse(submit.isDone(), "the submission waits for the deletion's transaction");
-    finish.countDown();
-    deletion.get(30, TimeUnit.SECONDS);
+    deletion.commit();
     submit.get(30, TimeUnit.SECONDS).then().statusCode(404).body("code", equalTo("dataset_not_found"));
   }
 
@@ -97,6 +85,27 @@ class DatasetDeleteRaceTest {
     row.createdAt = Instant.now();
     row.updatedAt = row.createdAt;
     return row;
+  }
+
+  /** A transaction on a thread of its own, open until {@link #commit}. */
+  private record Held(CountDownLatch finish, Future<?> done) {
+    void commit() throws Exception {
+      finish.countDown();
+      done.get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Runs {@code work} in a new transaction and returns once it is done, its transaction still open. */
+  private Held hold(Runnable work) throws InterruptedException {
+    CountDownLatch worked = new CountDownLatch(1);
+    CountDownLatch finish = new CountDownLatch(1);
+    Future<?> done = threads.submit(() -> QuarkusTransaction.requiringNew().run(() -> {
+      work.run();
+      worked.countDown();
+      await(finish);
+    }));
+    worked.await(30, TimeUnit.SECONDS);
+    return new Held(finish, done);
   }
 
   private static void await(CountDownLatch latch) {
