@@ -86,6 +86,8 @@ class PlatformFlowTest {
     }
     Api.as(token).contentType("text/plain").body("1 2:oops\n").post("/api/v1/models/" + model + "/predict")
         .then().statusCode(400).body("code", equalTo("invalid_rows"), "detail", containsString("line 1"));
+    Api.as(token).contentType("text/plain").body("label,a,b\n1,0.5,2\n").post("/api/v1/models/" + model + "/predict")
+        .then().statusCode(400).body("code", equalTo("invalid_rows"), "detail", containsString("if the file is CSV, say so (format=csv)"));
     Api.as(Api.newTenant("stranger")).get("/api/v1/models/" + model).then().statusCode(404);
   }
 

@@ -48,9 +48,20 @@ abstract class SparseLineParser extends RowParser {
     }
     label = ByteNumbers.parseFloat(b, i, t);
     if (label != label) {
-      return fail(start, i, "label " + token(b, i, t) + " is not a finite number");
+      String reason = "label " + token(b, i, t) + " is not a finite number";
+      return fail(start, i, commas(b, i, t) ? reason + "; the line has commas: if the file is CSV, say so (format=csv)"
+          : reason);
     }
     return t;
+  }
+
+  private static boolean commas(byte[] b, int from, int to) {
+    for (int k = from; k < to; k++) {
+      if (b[k] == ',') {
+        return true;
+      }
+    }
+    return false;
   }
 
   // ---- for the fast paths (RowParser#parseFast): reading 8 bytes at a time ----

@@ -108,6 +108,13 @@ class IngestTest {
   }
 
   @Test
+  void aCsvReadAsLibsvmSaysWhatItLooksLike() {
+    IngestException e = failure("label,a,b\n1,0.5,2\n", Format.LIBSVM);
+    assertEquals("label \"label,a,b\" is not a finite number; the line has commas: if the file is CSV, say so "
+        + "(format=csv)", e.badLines().get(0).reason());
+  }
+
+  @Test
   void controlCharactersInBadLinesAreShownAsReplacementCharacters() {
     IngestException e = failure("1 1:1\n\u0000\u0001x\t1:1\n", Format.LIBSVM);
     assertEquals(new BadLine(2, 1, "label \"\uFFFD\uFFFDx\" is not a finite number", "\uFFFD\uFFFDx\t1:1"),
