@@ -110,6 +110,15 @@ class ResumableUploadTest {
   }
 
   @Test
+  void aChunkRefusedWith503IsSentAgainAfterAPause() {
+    server.unavailablePut = 4;
+    CliRun r = upload();
+    assertEquals(0, r.exit(), r.err());
+    assertArrayEquals(content, onlyDataset());
+    assertEquals(12, server.puts.get(), "the refused chunk is sent once more");
+  }
+
+  @Test
   void aChunkStoredButNotConfirmedIsNotSentAgain() {
     server.dropAnswerOfPut = 5;
     CliRun r = upload();

@@ -59,6 +59,8 @@ final class UploadProtocolServer implements AutoCloseable {
   volatile int dropPut = -1;
   /** The PUT with this 1-based number is stored, then the connection closes without an answer. */
   volatile int dropAnswerOfPut = -1;
+  /** The PUT with this 1-based number answers 503 database_unavailable and keeps nothing. */
+  volatile int unavailablePut = -1;
   /** Flip one stored byte before complete checks the SHA-256. */
   volatile boolean corrupt;
   /** Act as a server that predates resumable uploads. */
@@ -165,6 +167,10 @@ final class UploadProtocolServer implements AutoCloseable {
     bytesPut.addAndGet(body.length);
     if (n == dropPut) {
       return; // closes the connection without an answer and keeps nothing
+    }
+    if (n == unavailablePut) {
+      problem(ex, 503, "database_unavailable", "the server cannot reach its database", null);
+      return;
     }
     if (start != u.data.size()) {
       problem(ex, 409, "upload_offset_mismatch", "expected offset " + u.data.size(), (long) u.data.size());
