@@ -119,6 +119,14 @@ class ResumableUploadTest {
   }
 
   @Test
+  void waitingForTheDatasetOutlastsA503() {
+    server.unavailableDatasetGets.set(2);
+    CliRun r = upload();
+    assertEquals(0, r.exit(), r.err());
+    assertArrayEquals(content, onlyDataset());
+  }
+
+  @Test
   void aChunkStoredButNotConfirmedIsNotSentAgain() {
     server.dropAnswerOfPut = 5;
     CliRun r = upload();

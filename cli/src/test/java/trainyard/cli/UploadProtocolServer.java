@@ -59,6 +59,8 @@ final class UploadProtocolServer implements AutoCloseable {
   volatile int dropPut = -1;
   /** The PUT with this 1-based number is stored, then the connection closes without an answer. */
   volatile int dropAnswerOfPut = -1;
+  /** This many GETs of a dataset answer 503 database_unavailable first. */
+  final AtomicInteger unavailableDatasetGets = new AtomicInteger();
   /** The PUT with this 1-based number answers 503 database_unavailable and keeps nothing. */
   volatile int unavailablePut = -1;
   /** Flip one stored byte before complete checks the SHA-256. */
@@ -124,7 +126,9 @@ final class UploadProtocolServer implements AutoCloseable {
         d.putObject("stats").put("rows", body.length);
         json(ex, 201, d);
       } else if (p.length == 5 && p[3].equals("datasets") && method.equals("GET")) {
-        if (datasets.containsKey(p[4])) {
+        if (unavailableDatasetGets.getAndDecrement() > 0) {
+          problem(ex, 503, "database_unavailable", "the server cannot reach its database", null);
+        } else if (datasets.containsKey(p[4])) {
           ObjectNode d = dataset(p[4], "READY");
           d.putObject("stats").put("rows", datasets.get(p[4]).length);
           json(ex, 200, d);
