@@ -263,21 +263,13 @@ final class ParallelRowScanner implements RowSource {
     int limit = s.length;
     b[limit] = '\n'; // the sentinel parseFast needs after the last line; the pad keeps room for it
     int line = 0;
-    // lines in a row the fast path declined: past 16 (a file of long floats, say) it is tried on
-    // one line in 64 only, since each try costs a partial parse before the checked one
-    int declined = 0;
     CsrBuilder out = s.rows;
     while (i < limit) {
       line++;
-      if (declined < 16 || (line & 63) == 0) {
-        int next = p.parseFast(b, i, out);
-        if (next != RowParser.DECLINED) {
-          declined = 0;
-          i = next;
-          continue;
-        }
-        out.abortRow();
-        declined++;
+      int next = p.tryFast(b, i, out);
+      if (next != RowParser.DECLINED) {
+        i = next;
+        continue;
       }
       int e = i;
       while (b[e] != '\n') {

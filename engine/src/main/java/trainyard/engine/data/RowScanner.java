@@ -68,8 +68,7 @@ final class RowScanner implements RowSource {
           continue;
         }
         int r = RowParser.ROW;
-        if (parser.parseFast(b, s, out) == RowParser.DECLINED) {
-          out.abortRow();
+        if (parser.tryFast(b, s, out) == RowParser.DECLINED) {
           r = parser.parse(b, s, e, out);
         }
         if (r == RowParser.ERROR) {
