@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import trainyard.api.job.JobRow;
 import trainyard.api.job.PendingPublishes;
 import trainyard.bus.JobState;
-import trainyard.engine.spec.JobSpec;
+import trainyard.spec.JobSpec;
 
 @QuarkusTest
 @WithTestResource(TestStores.class)

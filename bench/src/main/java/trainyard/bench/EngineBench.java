@@ -21,7 +21,7 @@ import trainyard.engine.data.ShardedDataset;
 import trainyard.engine.data.synth.CtrGenerator;
 import trainyard.engine.metrics.Evaluation;
 import trainyard.engine.model.Model;
-import trainyard.engine.spec.JobSpec;
+import trainyard.spec.JobSpec;
 import trainyard.engine.train.TrainListener;
 import trainyard.engine.train.TrainRequest;
 import trainyard.engine.train.TrainResult;

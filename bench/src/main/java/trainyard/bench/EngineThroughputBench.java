@@ -13,7 +13,7 @@ import trainyard.engine.model.Loss;
 import trainyard.engine.model.Model;
 import trainyard.engine.model.ModelInfo;
 import trainyard.engine.ps.Keys;
-import trainyard.engine.spec.JobSpec;
+import trainyard.spec.JobSpec;
 import trainyard.engine.train.TrainListener;
 import trainyard.engine.train.TrainRequest;
 import trainyard.engine.train.Trainer;

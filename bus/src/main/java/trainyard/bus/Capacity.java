@@ -1,6 +1,6 @@
 package trainyard.bus;
 
-import trainyard.engine.spec.JobSpec;
+import trainyard.spec.JobSpec;
 
 /**
  * An amount of executor resources: what an executor has or has free, or what a job needs.

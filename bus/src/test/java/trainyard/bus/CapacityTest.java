@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
-import trainyard.engine.spec.JobSpec;
+import trainyard.spec.JobSpec;
 
 class CapacityTest {
   @Test

@@ -16,7 +16,7 @@ import trainyard.bus.BusProducer;
 import trainyard.bus.Capacity;
 import trainyard.bus.Heartbeat;
 import trainyard.bus.Received;
-import trainyard.engine.spec.JobSpec;
+import trainyard.spec.JobSpec;
 
 /**
  * The executor role: takes the assignments addressed to its id on {@code trainyard.assignments},

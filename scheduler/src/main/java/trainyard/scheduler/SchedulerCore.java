@@ -14,7 +14,7 @@ import trainyard.bus.Heartbeat;
 import trainyard.bus.JobEvent;
 import trainyard.bus.JobMessage;
 import trainyard.bus.JobState;
-import trainyard.engine.spec.JobSpec;
+import trainyard.spec.JobSpec;
 
 /**
  * The scheduler's state and rules, without Kafka: the queue, the executors known from their

@@ -21,7 +21,7 @@ import trainyard.api.platform.Ids;
 import trainyard.api.problem.ApiException;
 import trainyard.bus.JobMessage;
 import trainyard.bus.JobState;
-import trainyard.engine.spec.JobSpec;
+import trainyard.spec.JobSpec;
 
 /**
  * Submits, lists, reads and cancels jobs. A job is stored before its SUBMIT is published, so a

@@ -13,7 +13,7 @@ import java.util.Collections;
 import java.util.List;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
-import trainyard.engine.spec.SpecException;
+import trainyard.spec.SpecException;
 
 /**
  * Every error leaves as RFC 9457 problem+json with a stable {@code code}. Nothing from an

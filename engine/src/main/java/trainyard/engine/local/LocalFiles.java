@@ -13,8 +13,8 @@ import trainyard.engine.data.Format;
 import trainyard.engine.data.Ingest;
 import trainyard.engine.data.IngestException;
 import trainyard.engine.data.IngestOptions;
-import trainyard.engine.spec.JobSpec;
-import trainyard.engine.spec.SpecException;
+import trainyard.spec.JobSpec;
+import trainyard.spec.SpecException;
 
 /** File handling shared by the local sub-commands: formats from names, specs, ingestion. Stateless. */
 final class LocalFiles {

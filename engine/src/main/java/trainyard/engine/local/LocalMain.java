@@ -7,7 +7,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import trainyard.engine.data.IngestException;
-import trainyard.engine.spec.SpecException;
+import trainyard.spec.SpecException;
 
 /**
  * The local command, like {@code liblinear-train} / {@code vw}: train and predict on files with the

@@ -11,7 +11,7 @@ import trainyard.engine.data.Dataset;
 import trainyard.engine.data.DatasetStats;
 import trainyard.engine.data.Format;
 import trainyard.engine.data.ShardedDataset;
-import trainyard.engine.spec.JobSpec;
+import trainyard.spec.JobSpec;
 import trainyard.engine.train.TrainListener;
 import trainyard.engine.train.TrainRequest;
 import trainyard.engine.train.TrainResult;

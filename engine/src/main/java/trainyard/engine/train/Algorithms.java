@@ -7,7 +7,7 @@ import trainyard.engine.model.MlpAlgorithm;
 import trainyard.engine.data.CsrBlock;
 import trainyard.engine.model.LinearAlgorithm;
 import trainyard.engine.model.Loss;
-import trainyard.engine.spec.JobSpec;
+import trainyard.spec.JobSpec;
 
 /** Picks and configures the algorithm a spec names. Stateless. */
 final class Algorithms {

@@ -2,7 +2,7 @@ package trainyard.engine.train;
 
 import java.nio.file.Path;
 import trainyard.engine.data.Dataset;
-import trainyard.engine.spec.JobSpec;
+import trainyard.spec.JobSpec;
 
 /**
  * What to train.

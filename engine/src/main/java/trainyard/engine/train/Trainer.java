@@ -22,7 +22,7 @@ import trainyard.engine.model.Algorithm;
 import trainyard.engine.model.Model;
 import trainyard.engine.model.ModelInfo;
 import trainyard.engine.ps.ParameterServer;
-import trainyard.engine.spec.JobSpec;
+import trainyard.spec.JobSpec;
 
 /**
  * The engine's facade: trains the model a job spec describes on an in-process parameter server

@@ -7,7 +7,7 @@ import trainyard.engine.data.CsrBlock;
 import trainyard.engine.data.Dataset;
 import trainyard.engine.data.DatasetStats;
 import trainyard.engine.ps.Keys;
-import trainyard.engine.spec.JobSpec;
+import trainyard.spec.JobSpec;
 
 /**
  * The job's data in memory: one block per worker, its rows shuffled once by the seed, and the

@@ -1,6 +1,6 @@
 package trainyard.engine.testing;
 
-import trainyard.engine.spec.JobSpec;
+import trainyard.spec.JobSpec;
 
 /** Job specs for tests, built in code. */
 public final class Specs {

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import trainyard.engine.data.CsrBlock;
-import trainyard.engine.spec.JobSpec;
+import trainyard.spec.JobSpec;
 import trainyard.engine.testing.MemoryDataset;
 import trainyard.engine.testing.Specs;
 import trainyard.engine.testing.Synthetic;

@@ -20,7 +20,7 @@ import trainyard.engine.data.ShardedDataset;
 import trainyard.engine.data.synth.CtrGenerator;
 import trainyard.engine.metrics.Evaluation;
 import trainyard.engine.model.Model;
-import trainyard.engine.spec.JobSpec;
+import trainyard.spec.JobSpec;
 
 /** What the executor does: ingest a file, train from its shards with a parsed spec, save, load, predict. */
 class EndToEndTest {

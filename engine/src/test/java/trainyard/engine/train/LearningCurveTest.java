@@ -13,7 +13,7 @@ import trainyard.engine.data.CsrBlock;
 import trainyard.engine.data.Format;
 import trainyard.engine.data.Parsers;
 import trainyard.engine.metrics.Evaluation;
-import trainyard.engine.spec.JobSpec;
+import trainyard.spec.JobSpec;
 import trainyard.engine.testing.MemoryDataset;
 import trainyard.engine.testing.Specs;
 import trainyard.engine.testing.Synthetic;

@@ -9,7 +9,7 @@ import trainyard.engine.data.synth.ImageGenerator;
 import trainyard.engine.metrics.Evaluation;
 import trainyard.engine.model.CpuCompute;
 import trainyard.engine.model.MlpAlgorithm;
-import trainyard.engine.spec.JobSpec;
+import trainyard.spec.JobSpec;
 import trainyard.engine.testing.MemoryDataset;
 import trainyard.engine.testing.Specs;
 

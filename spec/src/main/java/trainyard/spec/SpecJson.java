@@ -1,4 +1,4 @@
-package trainyard.engine.spec;
+package trainyard.spec;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;

@@ -1,4 +1,4 @@
-package trainyard.engine.spec;
+package trainyard.spec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

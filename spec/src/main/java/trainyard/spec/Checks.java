@@ -1,4 +1,4 @@
-package trainyard.engine.spec;
+package trainyard.spec;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package trainyard.engine.spec;
+package trainyard.spec;
 
 /**
  * A job spec that cannot be accepted. {@link #field()} is the JSON path of the offending value
