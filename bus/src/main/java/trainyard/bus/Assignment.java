@@ -1,5 +1,6 @@
 package trainyard.bus;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -15,6 +16,9 @@ import java.util.Objects;
  * @param datasetDir    training dataset directory (RUN only)
  * @param validationDir validation dataset directory, or null
  * @param attempt       the job's attempt, copied from its {@link JobMessage}
+ * @param members       RUN only: every member of the job, by rank, the same list in each
+ *                      member's assignment (one member for a job on one executor); empty
+ *                      otherwise. The executor finds its own part by its id.
  */
 public record Assignment(
     Type type,
@@ -24,7 +28,8 @@ public record Assignment(
     String specJson,
     String datasetDir,
     String validationDir,
-    int attempt) {
+    int attempt,
+    List<Member> members) {
 
   public enum Type { RUN, CANCEL, RELEASE }
 
@@ -32,19 +37,31 @@ public record Assignment(
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(executorId, "executorId");
     Objects.requireNonNull(jobId, "jobId");
+    members = members == null ? List.of() : List.copyOf(members);
   }
 
-  public static Assignment run(String executorId, JobMessage job) {
+  /** The member this assignment's executor runs, or null when it is none of them. */
+  public Member self() {
+    for (Member m : members) {
+      if (m.executorId().equals(executorId)) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  /** Runs {@code job} as the member of {@code members} whose executor is {@code executorId}. */
+  public static Assignment run(String executorId, JobMessage job, List<Member> members) {
     return new Assignment(Type.RUN, executorId, job.jobId(), job.tenantId(), job.specJson(),
-        job.datasetDir(), job.validationDir(), job.attempt());
+        job.datasetDir(), job.validationDir(), job.attempt(), members);
   }
 
   public static Assignment cancel(String executorId, String jobId, String tenantId) {
-    return new Assignment(Type.CANCEL, executorId, jobId, tenantId, null, null, null, 0);
+    return new Assignment(Type.CANCEL, executorId, jobId, tenantId, null, null, null, 0, null);
   }
 
   /** Tells an executor that was thought lost to stop a job that now runs elsewhere. */
   public static Assignment release(String executorId, String jobId) {
-    return new Assignment(Type.RELEASE, executorId, jobId, null, null, null, null, 0);
+    return new Assignment(Type.RELEASE, executorId, jobId, null, null, null, null, 0, null);
   }
 }

@@ -20,13 +20,16 @@ public record Capacity(int cores, int gpus, long memoryMb) {
   public static final Capacity NONE = new Capacity(0, 0, 0);
 
   /**
-   * What a job asks for. Memory is an admission estimate ({@value #BASE_MEMORY_MB} MiB plus
-   * {@value #MEMORY_PER_THREAD_MB} MiB per thread), not a measured footprint.
+   * What each member of a job asks for: the threads of the largest member's share (rank 0
+   * takes the remainder), the GPUs, and {@code memoryMb}, the engine's estimate for the job
+   * (see JobMessage); when that is unknown (0), {@value #BASE_MEMORY_MB} MiB plus
+   * {@value #MEMORY_PER_THREAD_MB} MiB per thread.
    */
-  public static Capacity of(JobSpec spec) {
-    int threads = spec.resources().workers() + spec.resources().servers();
-    return new Capacity(threads, spec.resources().gpus(),
-        BASE_MEMORY_MB + MEMORY_PER_THREAD_MB * threads);
+  public static Capacity of(JobSpec spec, long memoryMb) {
+    JobSpec.Resources r = spec.resources();
+    int threads = r.workersOf(0) + r.serversOf(0);
+    return new Capacity(threads, r.gpus(),
+        memoryMb > 0 ? memoryMb : BASE_MEMORY_MB + MEMORY_PER_THREAD_MB * threads);
   }
 
   /** Whether {@code demand} fits in this amount. */

@@ -18,6 +18,9 @@ import java.util.Objects;
  * @param timeMillis   the executor's clock when it sent this
  * @param session      new each time the executor process starts: a new session under a known
  *                     id means the executor restarted and lost the jobs it ran before
+ * @param dataHost     host of its engine data port as other executors reach it, or null
+ * @param dataPort     its engine data port (workers and servers of jobs spread over several
+ *                     executors talk there), or 0 when it has none
  */
 public record Heartbeat(
     String executorId,
@@ -29,7 +32,9 @@ public record Heartbeat(
     long freeMemoryMb,
     List<String> runningJobs,
     long timeMillis,
-    String session) {
+    String session,
+    String dataHost,
+    int dataPort) {
 
   public Heartbeat {
     Objects.requireNonNull(executorId, "executorId");
@@ -40,5 +45,12 @@ public record Heartbeat(
   public Heartbeat(String executorId, int cores, int gpus, long memoryMb, int freeCores, int freeGpus,
       long freeMemoryMb, List<String> runningJobs, long timeMillis) {
     this(executorId, cores, gpus, memoryMb, freeCores, freeGpus, freeMemoryMb, runningJobs, timeMillis, null);
+  }
+
+  /** A heartbeat without a data port, as executors before jobs over several executors sent them. */
+  public Heartbeat(String executorId, int cores, int gpus, long memoryMb, int freeCores, int freeGpus,
+      long freeMemoryMb, List<String> runningJobs, long timeMillis, String session) {
+    this(executorId, cores, gpus, memoryMb, freeCores, freeGpus, freeMemoryMb, runningJobs, timeMillis, session,
+        null, 0);
   }
 }

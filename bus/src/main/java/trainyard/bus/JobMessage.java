@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param datasetDir        the ingested training dataset's directory (SUBMIT only)
  * @param validationDir     the validation dataset's directory, or null (spec's fraction)
  * @param attempt           1 for the first submit; the api adds one on every re-publish
+ * @param memoryMb          memory each member needs, the engine's estimate for the job's spec and
+ *                          dataset (SUBMIT only); 0 when unknown (a fixed allowance is assumed)
  */
 public record JobMessage(
     Type type,
@@ -25,7 +27,8 @@ public record JobMessage(
     long submittedAtMillis,
     String datasetDir,
     String validationDir,
-    int attempt) {
+    int attempt,
+    long memoryMb) {
 
   public enum Type { SUBMIT, CANCEL }
 
@@ -35,12 +38,12 @@ public record JobMessage(
   }
 
   public static JobMessage submit(String jobId, String tenantId, String specJson, int priority,
-      long submittedAtMillis, String datasetDir, String validationDir, int attempt) {
+      long submittedAtMillis, String datasetDir, String validationDir, int attempt, long memoryMb) {
     return new JobMessage(Type.SUBMIT, jobId, tenantId, specJson, priority, submittedAtMillis,
-        datasetDir, validationDir, attempt);
+        datasetDir, validationDir, attempt, memoryMb);
   }
 
   public static JobMessage cancel(String jobId, String tenantId) {
-    return new JobMessage(Type.CANCEL, jobId, tenantId, null, 0, 0L, null, null, 0);
+    return new JobMessage(Type.CANCEL, jobId, tenantId, null, 0, 0L, null, null, 0, 0);
   }
 }

@@ -12,7 +12,7 @@ class CapacityTest {
   void aJobNeedsAThreadPerWorkerAndServerItsGpusAndAMemoryAllowance() {
     JobSpec spec = JobSpec.parse("{\"name\":\"n\",\"algorithm\":\"linear\",\"dataset\":\"d\","
         + "\"resources\":{\"workers\":4,\"servers\":2,\"gpus\":1}}");
-    assertEquals(new Capacity(6, 1, 128 + 6 * 32), Capacity.of(spec));
+    assertEquals(new Capacity(6, 1, 128 + 6 * 32), Capacity.of(spec, 0));
   }
 
   @Test

@@ -23,7 +23,7 @@ class EmbeddedKafkaTest {
 
   @Test
   void messagesRoundTripAndSurviveARestartOnTheSameDirectory() throws Exception {
-    JobMessage job = JobMessage.submit("job-1", "t1", "{}", 0, 1L, "/d", null, 1);
+    JobMessage job = JobMessage.submit("job-1", "t1", "{}", 0, 1L, "/d", null, 1, 0);
     JobEvent event = JobEvent.state("job-1", 1, JobState.QUEUED, "waiting", null, 2L);
     int port;
     try (EmbeddedKafka kafka = EmbeddedKafka.start(dir)) {
@@ -35,7 +35,7 @@ class EmbeddedKafkaTest {
         producer.send(event).get(10, TimeUnit.SECONDS);
         producer.send(new Heartbeat("e1", 4, 0, 1024, 4, 0, 1024, List.of(), 3L))
             .get(10, TimeUnit.SECONDS);
-        producer.send(Assignment.run("e1", job)).get(10, TimeUnit.SECONDS);
+        producer.send(Assignment.run("e1", job, List.of())).get(10, TimeUnit.SECONDS);
 
         List<Received<JobMessage>> read = pollUntil(jobs, 1);
         assertEquals("job-1", read.get(0).key());

@@ -14,8 +14,8 @@ class JsonTest {
   @Test
   void everyMessageRoundTrips() {
     JobMessage job = JobMessage.submit("job-1", "t1", "{\"name\":\"x\"}", 3, 1_700_000_000_000L,
-        "/data/datasets/ds1", null, 2);
-    Assignment run = Assignment.run("exec-1", job);
+        "/data/datasets/ds1", null, 2, 300);
+    Assignment run = Assignment.run("exec-1", job, List.of(new Member(0, "exec-1", "h", 7000, 0, 2, 0, 1)));
     JobEvent metric = JobEvent.metric("job-1", 3, 2, 40L, Map.of("train_loss", 0.5, "val_auc", 0.75),
         "exec-1", 123L);
     Heartbeat beat = new Heartbeat("exec-1", 8, 1, 4096, 5, 0, 2048, List.of("job-1"), 99L);

@@ -143,7 +143,7 @@ public final class Executor implements AutoCloseable {
   /** A job's demand; a spec that does not parse takes nothing, and its run fails it. */
   private static Capacity demandOf(Assignment assignment) {
     try {
-      return Capacity.of(JobSpec.parse(assignment.specJson()));
+      return Capacity.of(JobSpec.parse(assignment.specJson()), 0);
     } catch (RuntimeException e) {
       return Capacity.NONE;
     }

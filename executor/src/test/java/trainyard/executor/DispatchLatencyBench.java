@@ -43,7 +43,7 @@ class DispatchLatencyBench {
       for (int i = 0; i < WARM_UP + JOBS; i++) {
         String jobId = "job-" + i;
         long sent = System.currentTimeMillis();
-        api.send(JobMessage.submit(jobId, "t", TestData.spec(1, 50), 0, sent, dataset.toString(), null, 1));
+        api.send(JobMessage.submit(jobId, "t", TestData.spec(1, 50), 0, sent, dataset.toString(), null, 1, 0));
         JobEvent running = events.await(e -> e.jobId().equals(jobId) && e.state() == JobState.RUNNING, "RUNNING");
         events.await(e -> e.jobId().equals(jobId) && e.state() != null && e.state().isTerminal(), "the end");
         if (i >= WARM_UP) {

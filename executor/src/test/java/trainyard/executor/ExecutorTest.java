@@ -75,7 +75,7 @@ class ExecutorTest {
 
   private String runJob(String spec, String datasetDir) throws Exception {
     String jobId = "job-" + UUID.randomUUID();
-    producer.send(new Assignment(Assignment.Type.RUN, executorId, jobId, "tenant", spec, datasetDir, null, ATTEMPT))
+    producer.send(new Assignment(Assignment.Type.RUN, executorId, jobId, "tenant", spec, datasetDir, null, ATTEMPT, null))
         .get(10, TimeUnit.SECONDS);
     return jobId;
   }
@@ -170,7 +170,7 @@ class ExecutorTest {
   void assignmentsForOtherExecutorsAreIgnored() throws Exception {
     String jobId = "job-" + UUID.randomUUID();
     producer.send(new Assignment(Assignment.Type.RUN, "someone-else", jobId, "t", TestData.spec(1, 50),
-        dataset.toString(), null, 1)).get(10, TimeUnit.SECONDS);
+        dataset.toString(), null, 1, null)).get(10, TimeUnit.SECONDS);
     String mine = runJob(TestData.spec(1, 50), dataset.toString());
     assertEquals(JobState.SUCCEEDED, awaitTerminal(mine).state());
     assertTrue(events.all(e -> e.jobId().equals(jobId)).isEmpty());

@@ -94,7 +94,7 @@ class RuntimeTest {
   private String submit(String spec) throws Exception {
     String jobId = "job-" + UUID.randomUUID();
     submitted.add(jobId);
-    producer.send(JobMessage.submit(jobId, "tenant", spec, 0, System.currentTimeMillis(), dataset.toString(), null, 1))
+    producer.send(JobMessage.submit(jobId, "tenant", spec, 0, System.currentTimeMillis(), dataset.toString(), null, 1, 0))
         .get(10, TimeUnit.SECONDS);
     return jobId;
   }

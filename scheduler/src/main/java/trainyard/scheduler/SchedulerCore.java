@@ -14,6 +14,7 @@ import trainyard.bus.Heartbeat;
 import trainyard.bus.JobEvent;
 import trainyard.bus.JobMessage;
 import trainyard.bus.JobState;
+import trainyard.bus.Member;
 import trainyard.spec.JobSpec;
 
 /**
@@ -135,7 +136,7 @@ final class SchedulerCore {
     }
     Capacity demand;
     try {
-      demand = Capacity.of(JobSpec.parse(job.specJson()));
+      demand = Capacity.of(JobSpec.parse(job.specJson()), job.memoryMb());
     } catch (RuntimeException e) {
       // The api validated the spec; reaching here means a writer bug, not user input.
       ended.put(id, job.attempt());
@@ -245,7 +246,7 @@ final class SchedulerCore {
         JobMessage job = placed.job;
         JobMessage again = JobMessage.submit(job.jobId(), job.tenantId(), job.specJson(),
             job.priority(), job.submittedAtMillis(), job.datasetDir(), job.validationDir(),
-            job.attempt() + 1);
+            job.attempt() + 1, job.memoryMb());
         String reason = "executor " + node.id + " " + what + "; will resume from checkpoint";
         queue.put(jobId, new Queued(again, placed.demand, reason, true));
         sink.event(JobEvent.state(jobId, again.attempt(), JobState.QUEUED, reason, null, now));
@@ -278,7 +279,9 @@ final class SchedulerCore {
       executors.get(p.executorId()).jobs.put(p.jobId(), new Placed(q.job, q.demand, false));
       placedOn.put(p.jobId(), p.executorId());
       sink.event(JobEvent.state(p.jobId(), q.job.attempt(), JobState.ASSIGNED, null, p.executorId(), now));
-      sink.assign(Assignment.run(p.executorId(), q.job));
+      JobSpec.Resources r = JobSpec.parse(q.job.specJson()).resources();
+      sink.assign(Assignment.run(p.executorId(), q.job,
+          List.of(new Member(0, p.executorId(), null, 0, 0, r.workers(), 0, r.servers()))));
     }
     for (Map.Entry<String, String> w : result.waiting().entrySet()) {
       Queued q = queue.get(w.getKey());

@@ -36,7 +36,7 @@ class SchedulerCoreTest {
   static JobMessage job(String id, int workers, int priority, long submittedAt) {
     String spec = "{\"name\":\"" + id + "\",\"algorithm\":\"linear\",\"dataset\":\"ds\","
         + "\"resources\":{\"workers\":" + workers + ",\"servers\":1,\"gpus\":0},\"priority\":" + priority + "}";
-    return JobMessage.submit(id, "tenant", spec, priority, submittedAt, "/data/datasets/ds", null, 1);
+    return JobMessage.submit(id, "tenant", spec, priority, submittedAt, "/data/datasets/ds", null, 1, 0);
   }
 
   static Heartbeat beat(String executor, int cores, int freeCores, long now, String... running) {
@@ -205,7 +205,7 @@ class SchedulerCoreTest {
 
   @Test
   void anUnreadableSpecFailsTheJob() {
-    core.onJob(JobMessage.submit("bad", "t", "{\"name\":", 0, 0, "/d", null, 1), 0);
+    core.onJob(JobMessage.submit("bad", "t", "{\"name\":", 0, 0, "/d", null, 1, 0), 0);
     List<String> s = states();
     assertEquals(1, s.size());
     assertEquals(true, s.get(0).startsWith("bad FAILED: invalid job spec: "), s.get(0));
@@ -222,7 +222,7 @@ class SchedulerCoreTest {
     assertEquals(List.of(), runs());
 
     JobMessage again = job("j", 2, 0, 1);
-    core.onJob(JobMessage.submit("j", "tenant", again.specJson(), 0, 1, again.datasetDir(), null, 2), 4);
+    core.onJob(JobMessage.submit("j", "tenant", again.specJson(), 0, 1, again.datasetDir(), null, 2, 0), 4);
     assertEquals(List.of("RUN j @e1 #2"), runs());
   }
 

@@ -14,6 +14,14 @@ final class Checks {
     return value;
   }
 
+  /** {@code value} of {@code field} must be at least {@code bound}, the value of {@code boundField}. */
+  static void atLeast(String field, int value, String boundField, int bound, String why) {
+    if (value < bound) {
+      throw new SpecException(field, SpecException.OUT_OF_RANGE,
+          field + " must be >= " + boundField + " (" + bound + "): " + why + ", got " + value);
+    }
+  }
+
   static long longRange(String field, long value, long min, long max) {
     if (value < min || value > max) {
       throw new SpecException(field, SpecException.OUT_OF_RANGE,

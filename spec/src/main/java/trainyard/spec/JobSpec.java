@@ -214,12 +214,43 @@ public record JobSpec(
     }
   }
 
-  /** workers 1..256, servers 1..64, gpus 0..64. */
-  public record Resources(int workers, int servers, int gpus) {
+  /**
+   * workers 1..256 and servers 1..64 are the job's totals, split as evenly as possible over
+   * {@code executors} 1..64 distinct executors (gang-placed: all or none), each of which runs at
+   * least one worker and one server; gpus 0..64 per executor.
+   */
+  public record Resources(int workers, int servers, int gpus, int executors) {
     public Resources {
+      Checks.intRange("resources.executors", executors, 1, 64);
       Checks.intRange("resources.workers", workers, 1, 256);
       Checks.intRange("resources.servers", servers, 1, 64);
       Checks.intRange("resources.gpus", gpus, 0, 64);
+      Checks.atLeast("resources.workers", workers, "resources.executors", executors, "each executor runs a worker");
+      Checks.atLeast("resources.servers", servers, "resources.executors", executors, "each executor runs a server");
+    }
+
+    /** One executor. */
+    public Resources(int workers, int servers, int gpus) {
+      this(workers, servers, gpus, 1);
+    }
+
+    /** Workers of member {@code rank}: an even split, the first members taking the remainder. */
+    public int workersOf(int rank) {
+      return share(workers, rank);
+    }
+
+    /** Servers of member {@code rank}, split as {@link #workersOf}. */
+    public int serversOf(int rank) {
+      return share(servers, rank);
+    }
+
+    /** The first global index of member {@code rank}'s share of {@code total}. */
+    public int firstOf(int total, int rank) {
+      return rank * (total / executors) + Math.min(rank, total % executors);
+    }
+
+    private int share(int total, int rank) {
+      return total / executors + (rank < total % executors ? 1 : 0);
     }
   }
 
@@ -232,10 +263,21 @@ public record JobSpec(
     }
   }
 
-  /** {@code maxSeconds}: wall-clock budget of the whole job, 1..2592000 (30 days). */
-  public record Stopping(long maxSeconds) {
+  /**
+   * {@code maxSeconds}: wall-clock budget of the whole job, 1..2592000 (30 days);
+   * {@code checkpointSeconds}: a checkpoint is also taken within an epoch when the last one is
+   * this old, 1..86400 (epoch ends always take one).
+   */
+  public record Stopping(long maxSeconds, long checkpointSeconds) {
+    public static final long DEFAULT_CHECKPOINT_SECONDS = 300;
+
     public Stopping {
       Checks.longRange("stopping.maxSeconds", maxSeconds, 1, 2_592_000);
+      Checks.longRange("stopping.checkpointSeconds", checkpointSeconds, 1, 86_400);
+    }
+
+    public Stopping(long maxSeconds) {
+      this(maxSeconds, DEFAULT_CHECKPOINT_SECONDS);
     }
   }
 }

@@ -26,9 +26,9 @@ final class SpecJson {
   private static final List<String> VALIDATION = List.of("dataset", "fraction");
   private static final List<String> PARAMS = List.of("loss", "optimizer", "learningRate", "l1", "l2", "dim",
       "epochs", "batchSize", "hidden", "threshold", "hashBits", "seed");
-  private static final List<String> RESOURCES = List.of("workers", "servers", "gpus");
+  private static final List<String> RESOURCES = List.of("workers", "servers", "gpus", "executors");
   private static final List<String> CONSISTENCY = List.of("maxDelay");
-  private static final List<String> STOPPING = List.of("maxSeconds");
+  private static final List<String> STOPPING = List.of("maxSeconds", "checkpointSeconds");
 
   private SpecJson() {}
 
@@ -54,13 +54,16 @@ final class SpecJson {
     JobSpec.Validation validation = validation(top.get("validation"));
     JobSpec.Params params = params(top.get("params"), algorithm);
     ObjectNode r = optionalObject(top.get("resources"), "resources", RESOURCES);
+    int executors = intValue(r, "resources", "executors", 1);
+    // Defaults scale with the executors: two workers and one server on each.
     JobSpec.Resources resources = new JobSpec.Resources(
-        intValue(r, "resources", "workers", 2), intValue(r, "resources", "servers", 1),
-        intValue(r, "resources", "gpus", 0));
+        intValue(r, "resources", "workers", 2 * executors), intValue(r, "resources", "servers", executors),
+        intValue(r, "resources", "gpus", 0), executors);
     ObjectNode c = optionalObject(top.get("consistency"), "consistency", CONSISTENCY);
     JobSpec.Consistency consistency = new JobSpec.Consistency(intValue(c, "consistency", "maxDelay", 4));
     ObjectNode s = optionalObject(top.get("stopping"), "stopping", STOPPING);
-    JobSpec.Stopping stopping = new JobSpec.Stopping(longValue(s, "stopping", "maxSeconds", 3600));
+    JobSpec.Stopping stopping = new JobSpec.Stopping(longValue(s, "stopping", "maxSeconds", 3600),
+        longValue(s, "stopping", "checkpointSeconds", JobSpec.Stopping.DEFAULT_CHECKPOINT_SECONDS));
     int priority = intValue(top, "", "priority", 0);
     return new JobSpec(name, algorithm, dataset, validation, params, resources, consistency, stopping, priority);
   }
@@ -137,8 +140,11 @@ final class SpecJson {
     r.put("workers", spec.resources().workers());
     r.put("servers", spec.resources().servers());
     r.put("gpus", spec.resources().gpus());
+    r.put("executors", spec.resources().executors());
     top.putObject("consistency").put("maxDelay", spec.consistency().maxDelay());
-    top.putObject("stopping").put("maxSeconds", spec.stopping().maxSeconds());
+    ObjectNode st = top.putObject("stopping");
+    st.put("maxSeconds", spec.stopping().maxSeconds());
+    st.put("checkpointSeconds", spec.stopping().checkpointSeconds());
     top.put("priority", spec.priority());
     return top.toString();
   }

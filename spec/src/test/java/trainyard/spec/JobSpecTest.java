@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class JobSpecTest {
@@ -147,6 +148,32 @@ class JobSpecTest {
     assertEquals("name", rejected("{\"name\":\"  \",\"algorithm\":\"fm\",\"dataset\":\"d\"}").field());
     assertEquals("stopping.maxSeconds", rejected(
         "{\"name\":\"a\",\"algorithm\":\"fm\",\"dataset\":\"d\",\"stopping\":{\"maxSeconds\":0}}").field());
+  }
+
+  @Test
+  void executorsSplitWorkersAndServersAndScaleTheDefaults() {
+    JobSpec spec = JobSpec.parse("{\"name\":\"a\",\"algorithm\":\"fm\",\"dataset\":\"d\",\"resources\":{\"executors\":3}}");
+    assertEquals(new JobSpec.Resources(6, 3, 0, 3), spec.resources());
+    JobSpec.Resources r = new JobSpec.Resources(7, 4, 0, 3);
+    // 7 workers over 3 members: 3, 2, 2 starting at 0, 3, 5; 4 servers: 2, 1, 1 at 0, 2, 3.
+    assertEquals(List.of(3, 2, 2), List.of(r.workersOf(0), r.workersOf(1), r.workersOf(2)));
+    assertEquals(List.of(0, 3, 5), List.of(r.firstOf(7, 0), r.firstOf(7, 1), r.firstOf(7, 2)));
+    assertEquals(List.of(2, 1, 1), List.of(r.serversOf(0), r.serversOf(1), r.serversOf(2)));
+    assertEquals(List.of(0, 2, 3), List.of(r.firstOf(4, 0), r.firstOf(4, 1), r.firstOf(4, 2)));
+    assertEquals(spec, JobSpec.parse(spec.toJson()));
+    SpecException e = rejected(
+        "{\"name\":\"a\",\"algorithm\":\"fm\",\"dataset\":\"d\",\"resources\":{\"executors\":3,\"servers\":2}}");
+    assertEquals("resources.servers", e.field());
+    assertTrue(e.getMessage().contains("resources.executors (3)"), e.getMessage());
+    assertEquals("resources.executors", rejected(
+        "{\"name\":\"a\",\"algorithm\":\"fm\",\"dataset\":\"d\",\"resources\":{\"executors\":0}}").field());
+  }
+
+  @Test
+  void checkpointSecondsDefaultsToFiveMinutes() {
+    assertEquals(300L, JobSpec.parse("{\"name\":\"a\",\"algorithm\":\"fm\",\"dataset\":\"d\"}").stopping().checkpointSeconds());
+    assertEquals("stopping.checkpointSeconds", rejected(
+        "{\"name\":\"a\",\"algorithm\":\"fm\",\"dataset\":\"d\",\"stopping\":{\"checkpointSeconds\":0}}").field());
   }
 
   @Test

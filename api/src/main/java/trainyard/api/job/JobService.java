@@ -185,7 +185,7 @@ public class JobService {
   void publishSubmit(JobRow row) {
     String validationDir = row.validationDatasetId == null ? null : blobs.dataset(row.validationDatasetId).toString();
     bus.publish(JobMessage.submit(row.id, row.tenantId, row.specJson, row.priority,
-        row.createdAt.toEpochMilli(), blobs.dataset(row.datasetId).toString(), validationDir, row.attempt));
+        row.createdAt.toEpochMilli(), blobs.dataset(row.datasetId).toString(), validationDir, row.attempt, 0));
   }
 
   public JobView get(String tenantId, String jobId) {
