@@ -5,6 +5,7 @@ import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -21,6 +22,8 @@ public final class ParameterServer implements AutoCloseable {
   private final InProcessTransport threaded;
   private final int pushWidth;
   private final int pullWidth;
+  private final int rank = 0;
+  private final AtomicInteger nextLocal = new AtomicInteger();
 
   /** How in-process servers run: on their own threads, or inside the sending worker's thread. */
   public enum Mode {
@@ -48,9 +51,20 @@ public final class ParameterServer implements AutoCloseable {
     this.transport = threaded != null ? threaded : new DirectTransport(shards);
   }
 
-  /** A client for one worker thread. */
+  /** A client for one worker thread, with the next free local id. */
   public KVWorker newWorker() {
-    return new KVWorker(transport, ranges, pushWidth, pullWidth);
+    return newWorker(nextLocal.getAndIncrement());
+  }
+
+  /**
+   * A client for one worker thread with global id {@code rank << 16 | local}; {@code local} in
+   * [0, 65536) must be unique in this process's part of the job.
+   */
+  public KVWorker newWorker(int local) {
+    if (local < 0 || local > 0xFFFF) {
+      throw new IllegalArgumentException("local worker id must be in [0, 65535], got " + local);
+    }
+    return new KVWorker(transport, ranges, pushWidth, pullWidth, rank << 16 | local);
   }
 
   public int servers() {
