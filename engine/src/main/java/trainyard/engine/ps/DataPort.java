@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteOrder;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A process's data port: one TCP listener that serves the server shards of every job member the
@@ -27,6 +28,7 @@ public final class DataPort implements AutoCloseable {
   private final Channel listener;
   /** The member serving each job here: the newest attempt registered. */
   private final ConcurrentHashMap<String, Member> members = new ConcurrentHashMap<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private DataPort(String host, int port) {
     int threads = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
@@ -60,9 +62,12 @@ public final class DataPort implements AutoCloseable {
     return ((InetSocketAddress) listener.localAddress()).getPort();
   }
 
-  /** Stops listening, drops every connection and stops the network threads. */
+  /** Stops listening, drops every connection and stops the network threads. Idempotent. */
   @Override
   public void close() {
+    if (closed.getAndSet(true)) {
+      return;
+    }
     listener.close().syncUninterruptibly();
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }
