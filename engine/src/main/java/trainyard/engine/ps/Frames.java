@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
  *          rankBase i32, seq i64, count i32, width i32
  * PUSH     count keys (i64) or ranks (i32, flag RANKS), then count * width values (f32)
  * PULL     count keys or ranks; REGISTER: count keys
- * VALUES   count values (f32): a pull's reply, in request order; ACK: no body
+ * VALUES   count values (f32): a pull's reply, in request order; ACK, PING, PONG, BYE: no body
  * HELLO, CONTROL, ERROR, NOT_READY   count bytes: job id, payload, message (UTF-8 text)
  * </pre>
  *
@@ -39,6 +39,8 @@ final class Frames {
   static final byte CONTROL = 10;
   static final byte PING = 11;
   static final byte PONG = 12;
+  /** A member closes: the peer's connection to it ends next, and that is no failure. */
+  static final byte BYE = 13;
 
   /** Flag: the request addresses registered keys by rank. */
   static final byte RANKS = 1;

@@ -3,6 +3,7 @@ package trainyard.engine.ps;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.EventExecutor;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -33,6 +34,8 @@ final class Member implements Transport {
   private final PeerLink[] links;
   private final ControlHandler handler;
   private final ChannelGroup inbound;
+  /** Runs control messages to self, in send order. */
+  private final EventExecutor loop;
   private final LongAdder sent = new LongAdder();
   private final LongAdder received = new LongAdder();
   private final AtomicReference<RuntimeException> failure = new AtomicReference<>();
@@ -58,7 +61,8 @@ final class Member implements Transport {
       localIndex[s] = owners[s] == rank ? n++ : -1;
     }
     links = new PeerLink[membership.members().size()];
-    inbound = new DefaultChannelGroup(port.group().next());
+    loop = port.group().next();
+    inbound = new DefaultChannelGroup(loop);
   }
 
   /** Serves this member's shards on the data port, then connects to every peer; throws if one fails. */
@@ -113,7 +117,7 @@ final class Member implements Transport {
     }
     if (to == rank) {
       byte[] copy = payload.clone();
-      port.group().execute(() -> control(rank, copy));
+      loop.execute(() -> control(rank, copy));
     } else {
       links[to].control(payload);
     }
@@ -193,12 +197,19 @@ final class Member implements Transport {
     return received.sum();
   }
 
-  /** Stops serving, fails what is still pending (nobody hears of it) and stops the shard threads. */
+  /**
+   * Stops serving, says goodbye to the peers (so they do not take our leaving for a failure
+   * unless they still wait on us), fails what is still pending here (no handler hears of it) and
+   * stops the shard threads.
+   */
   @Override
   public void close() {
     closed = true;
     serving = false;
     port.unregister(this);
+    for (Channel ch : inbound) {
+      ch.writeAndFlush(Frames.empty(ch.alloc(), Frames.BYE, 0), ch.voidPromise());
+    }
     fail(new IllegalStateException("job " + job + " attempt " + attempt + " rank " + rank + ": closed"));
     local.close();
   }

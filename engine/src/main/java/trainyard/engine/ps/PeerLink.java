@@ -32,6 +32,8 @@ final class PeerLink {
   private final ConcurrentHashMap<Long, Request> pending = new ConcurrentHashMap<>();
   private final AtomicLong nextSeq = new AtomicLong();
   private volatile Channel channel;
+  /** The peer said goodbye and its connection ended: sending to it again fails the group. */
+  private volatile boolean left;
 
   PeerLink(Member member, int rank) {
     this.member = member;
@@ -111,6 +113,9 @@ final class PeerLink {
   void send(int server, Request r, int width) {
     long seq = nextSeq.getAndIncrement();
     pending.put(seq, r);
+    if (left) {
+      member.fail(member.peerFailure(rank, "has left the job", null));
+    }
     RuntimeException f = member.failure();
     if (f != null) {
       // The group failed meanwhile and may have drained pending already: fail it here if not.
@@ -126,6 +131,11 @@ final class PeerLink {
   }
 
   void control(byte[] payload) {
+    if (left) {
+      RuntimeException e = member.peerFailure(rank, "has left the job", null);
+      member.fail(e);
+      throw Member.failed(e);
+    }
     Channel ch = channel;
     ByteBuf b = Frames.bytes(ch.alloc(), Frames.CONTROL, member.jobKey, member.attempt, member.rank, 0, payload);
     member.sent(b.readableBytes());
@@ -152,6 +162,7 @@ final class PeerLink {
     volatile boolean ready;
     volatile boolean fatal;
     volatile String problem;
+    private volatile boolean bye;
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf f) {
@@ -160,6 +171,7 @@ final class PeerLink {
       switch (h.kind()) {
         case Frames.ACK, Frames.VALUES -> reply(h, f, size);
         case Frames.PONG -> { }
+        case Frames.BYE -> bye = true;
         case Frames.READY -> answer(true, false, null);
         case Frames.NOT_READY -> answer(false, false, Frames.readText(f, h.count()));
         case Frames.ERROR -> {
@@ -203,7 +215,13 @@ final class PeerLink {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      if (ready) {
+      if (ready && bye) {
+        // Set before looking at pending; a send puts first, then looks at this: one of them sees the other.
+        left = true;
+        if (!pending.isEmpty()) {
+          member.fail(member.peerFailure(rank, "left the job while requests to it were pending", null));
+        }
+      } else if (ready) {
         member.fail(member.peerFailure(rank, "connection closed", null));
       } else {
         answer(false, false, "connection closed during the hello");
@@ -227,7 +245,8 @@ final class PeerLink {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      if (ready) {
+      // After a goodbye, writes may meet a closed socket; the end of the connection decides.
+      if (ready && !bye) {
         member.fail(member.peerFailure(rank, cause.toString(), cause));
       }
       ctx.close();

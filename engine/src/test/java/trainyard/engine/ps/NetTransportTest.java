@@ -169,6 +169,26 @@ class NetTransportTest {
   }
 
   @Test
+  void aMemberThatClosesSaysGoodbyeSoOnlyNeedingItFails() {
+    try (Cluster c = Cluster.start(Cluster.Kind.NETTY, KeyRanges.uniform(2), SGD)) {
+      c.members[0].close();
+      // Until rank 1 has read the goodbye, a message may still go out (and be lost): poll.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      IllegalStateException e = null;
+      while (e == null && System.nanoTime() < deadline) {
+        try {
+          c.members[1].sendControl(0, new byte[1]);
+          Thread.onSpinWait();
+        } catch (IllegalStateException thrown) {
+          e = thrown;
+        }
+      }
+      assertTrue(e != null && e.getMessage().contains("rank 0 (127.0.0.1:" + c.port(0).port() + ") has left the job"),
+          String.valueOf(e));
+    }
+  }
+
+  @Test
   void aPeerWhoseDataPortClosesWakesABlockedWait() throws Exception {
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
