@@ -31,6 +31,10 @@ final class Inbound extends SimpleChannelInboundHandler<ByteBuf> implements Comp
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, ByteBuf f) {
+    Member bound = member;
+    if (bound != null && bound.closed()) {
+      return; // it said goodbye; the peer closes the connection when it reads that
+    }
     int size = f.readableBytes() + 4;
     long seq = -1;
     try {

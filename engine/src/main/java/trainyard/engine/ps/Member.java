@@ -1,6 +1,7 @@
 package trainyard.engine.ps;
 
 import io.netty.channel.Channel;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.EventExecutor;
@@ -149,8 +150,8 @@ final class Member implements Transport {
         l.fail(cause);
       }
     }
-    inbound.close();
     if (!closed) {
+      inbound.close();
       handler.onFailure(cause);
     }
   }
@@ -207,8 +208,11 @@ final class Member implements Transport {
     closed = true;
     serving = false;
     port.unregister(this);
+    // Half-close after the goodbye: a full close with the peer's frames unread would reset the
+    // connection, and the peer might lose the goodbye. The peer closes it when it reads it.
     for (Channel ch : inbound) {
-      ch.writeAndFlush(Frames.empty(ch.alloc(), Frames.BYE, 0), ch.voidPromise());
+      ch.writeAndFlush(Frames.empty(ch.alloc(), Frames.BYE, 0))
+          .addListener(f -> ((DuplexChannel) ch).shutdownOutput());
     }
     fail(new IllegalStateException("job " + job + " attempt " + attempt + " rank " + rank + ": closed"));
     local.close();

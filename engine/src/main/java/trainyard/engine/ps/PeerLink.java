@@ -171,7 +171,10 @@ final class PeerLink {
       switch (h.kind()) {
         case Frames.ACK, Frames.VALUES -> reply(h, f, size);
         case Frames.PONG -> { }
-        case Frames.BYE -> bye = true;
+        case Frames.BYE -> {
+          bye = true;
+          ctx.close();
+        }
         case Frames.READY -> answer(true, false, null);
         case Frames.NOT_READY -> answer(false, false, Frames.readText(f, h.count()));
         case Frames.ERROR -> {
