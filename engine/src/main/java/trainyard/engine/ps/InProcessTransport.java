@@ -10,7 +10,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * <p>Thread-safe.
  */
 public final class InProcessTransport implements Transport {
-  private static final Request STOP = new Request(Request.Kind.PULL, new long[0], null, 0, 0, 0, new float[0], 0, null, 0);
+  private static final Request STOP = new Request(Request.Kind.PULL, new long[0], null, 0, 0, 0, new float[0], 0, -1, null, 0);
 
   private final LinkedBlockingQueue<Request>[] queues;
   private final Thread[] threads;
@@ -51,15 +51,21 @@ public final class InProcessTransport implements Transport {
         if (r == STOP) {
           return;
         }
+        RuntimeException error = null;
         try {
           shard.handle(r);
         } catch (RuntimeException e) {
+          error = e;
           if (failure == null) {
             failure = e;
           }
         }
-        // Complete even after a failure so no worker waits forever; it sees failure() next send.
-        r.complete();
+        // A failed request is reported, never dropped, so no worker waits forever.
+        if (error == null) {
+          r.complete();
+        } else {
+          r.fail(new IllegalStateException("a parameter server shard failed: " + error, error));
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -13,7 +13,8 @@ import java.util.concurrent.locks.LockSupport;
  * push of the same worker sees that push.
  *
  * <p>Not thread-safe: one instance per worker thread. Servers complete requests from their own
- * threads.
+ * threads. Once a request fails (its server or the connection to it broke), every later wait and
+ * send throws.
  */
 public final class KVWorker {
   /**
@@ -33,24 +34,41 @@ public final class KVWorker {
   private final boolean copy;
   private final int servers;
   private final int firstServer;
-  private static final java.util.concurrent.atomic.AtomicInteger IDS = new java.util.concurrent.atomic.AtomicInteger();
+  private final int id;
+  /** How servers report back; one object per worker, so requests carry no callback of their own. */
+  private final Completion done = new Completion() {
+    @Override
+    public void complete(Request r) {
+      partDone(r.timestamp);
+    }
 
-  private final int id = IDS.incrementAndGet();
+    @Override
+    public void fail(Request r, RuntimeException cause) {
+      failed(cause);
+    }
+  };
   /** After {@link #register}: ranks [registered[s], registered[s+1]) belong to server s. */
   private int[] registered;
   private int registeredCount;
   private long next;
   private volatile Thread waiter;
+  /** The first failure a server reported; a failed part never completes, so waits check this. */
+  private volatile RuntimeException failure;
 
-  public KVWorker(Transport transport, KeyRanges ranges, int pushWidth, int pullWidth) {
+  /**
+   * A worker with the global id {@code id}, unique among the job's workers (by convention
+   * {@code rank << 16 | local}): servers keep registrations by it.
+   */
+  public KVWorker(Transport transport, KeyRanges ranges, int pushWidth, int pullWidth, int id) {
     this.transport = transport;
+    this.id = id;
     this.ranges = ranges;
     this.pushWidth = pushWidth;
     this.pullWidth = pullWidth;
     this.splits = new int[ranges.servers() + 1];
     this.copy = !transport.synchronous();
     this.servers = ranges.servers();
-    this.firstServer = id % servers;
+    this.firstServer = Math.floorMod(id, servers);
   }
 
   /**
@@ -106,7 +124,7 @@ public final class KVWorker {
       int to = splits[s + 1];
       if (from < to) {
         long[] k = Arrays.copyOfRange(keys, from, to);
-        transport.send(s, new Request(Request.Kind.REGISTER, k, null, 0, 0, to - from, null, 0, this, ts));
+        transport.send(s, new Request(Request.Kind.REGISTER, k, null, 0, 0, to - from, null, 0, id, done, ts));
       }
     }
     return ts;
@@ -151,19 +169,23 @@ public final class KVWorker {
           long[] k = keys == null ? null : Arrays.copyOfRange(keys, from, to);
           int[] r = ranks == null ? null : Arrays.copyOfRange(ranks, from, to);
           float[] v = Arrays.copyOfRange(vals, from * width, to * width);
-          transport.send(s, new Request(kind, k, r, base, 0, to - from, v, 0, this, ts));
+          transport.send(s, new Request(kind, k, r, base, 0, to - from, v, 0, id, done, ts));
         } else {
-          transport.send(s, new Request(kind, keys, ranks, base, from, to, vals, from * width, this, ts));
+          transport.send(s, new Request(kind, keys, ranks, base, from, to, vals, from * width, id, done, ts));
         }
       }
     }
   }
 
-  int id() {
+  /** This worker's global id. */
+  public int id() {
     return id;
   }
 
-  /** Blocks until the request with timestamp {@code ts} is done on every server. */
+  /**
+   * Blocks until the request with timestamp {@code ts} is done on every server. Throws
+   * {@link IllegalStateException} naming the cause if one of its parts failed.
+   */
   public void waitFor(long ts) {
     if (ts < next - RING) {
       return;
@@ -173,10 +195,17 @@ public final class KVWorker {
       return;
     }
     waiter = Thread.currentThread();
-    while (remaining.get(slot) != 0) {
-      LockSupport.park(this);
+    try {
+      while (remaining.get(slot) != 0) {
+        RuntimeException f = failure;
+        if (f != null) {
+          throw new IllegalStateException("worker " + id + ": " + f.getMessage(), f);
+        }
+        LockSupport.park(this);
+      }
+    } finally {
+      waiter = null;
     }
-    waiter = null;
   }
 
   /** Blocks until every request issued so far is done. */
@@ -187,7 +216,17 @@ public final class KVWorker {
     }
   }
 
-  void partDone(long ts) {
+  private void failed(RuntimeException cause) {
+    if (failure == null) {
+      failure = cause;
+    }
+    Thread w = waiter;
+    if (w != null) {
+      LockSupport.unpark(w);
+    }
+  }
+
+  private void partDone(long ts) {
     if (remaining.decrementAndGet((int) (ts & (RING - 1))) == 0) {
       Thread w = waiter;
       if (w != null) {

@@ -7,6 +7,8 @@ package trainyard.engine.ps;
  * {@code vals[valOff]}: gradients for a push (a copy the worker no longer touches), the worker's
  * output buffer for a pull. A REGISTER request carries the keys of the server's part.
  * A transport delivers it to the server and calls {@link #complete()} once the server is done.
+ *
+ * <p>Immutable fields; the value buffer belongs to the transport until completion.
  */
 public final class Request {
   public enum Kind { PUSH, PULL, REGISTER }
@@ -20,13 +22,14 @@ public final class Request {
   public final int to;
   public final float[] vals;
   public final int valOff;
-  /** The worker that sent it: whose registration ranks refer to. */
+  /** The global id of the worker that sent it: whose registration ranks refer to. */
   public final int worker;
-  private final KVWorker origin;
-  private final long timestamp;
+  private final Completion origin;
+  /** The worker's timestamp, or the sender's sequence id when the request came over the network. */
+  final long timestamp;
 
   Request(Kind kind, long[] keys, int[] ranks, int rankBase, int from, int to, float[] vals, int valOff,
-      KVWorker origin, long timestamp) {
+      int worker, Completion origin, long timestamp) {
     this.kind = kind;
     this.keys = keys;
     this.ranks = ranks;
@@ -36,12 +39,17 @@ public final class Request {
     this.vals = vals;
     this.valOff = valOff;
     this.origin = origin;
-    this.worker = origin == null ? -1 : origin.id();
+    this.worker = worker;
     this.timestamp = timestamp;
   }
 
-  /** Tells the worker that this part is done; called once, from any thread. */
+  /** Tells the sender that this part is done; called once, from any thread. */
   public void complete() {
-    origin.partDone(timestamp);
+    origin.complete(this);
+  }
+
+  /** Tells the sender that this part will never be done; instead of {@link #complete()}. */
+  public void fail(RuntimeException cause) {
+    origin.fail(this, cause);
   }
 }

@@ -16,8 +16,10 @@ public final class ServerShard {
   private final float[] scratch;
   private final int pushWidth;
   private final int pullWidth;
-  /** Per worker id: the records of its registered keys in this range, in key order. */
-  private final java.util.Map<Integer, int[]> registrations = new java.util.HashMap<>();
+  /** Registered workers' global ids and, at the same index, the records of their keys in this range. */
+  private int[] registeredIds = new int[4];
+  private int[][] registeredRecords = new int[4][];
+  private int registeredCount;
 
   public ServerShard(Updater updater, int expectedKeys) {
     this.updater = updater;
@@ -32,7 +34,7 @@ public final class ServerShard {
     if (r.kind == Request.Kind.REGISTER) {
       register(r.worker, r.keys, r.from, r.to);
     } else if (r.keys == null) {
-      int[] records = registrations.get(r.worker);
+      int[] records = recordsOf(r.worker);
       if (records == null) {
         throw new IllegalStateException("worker " + r.worker + " addressed keys by rank before registering them");
       }
@@ -57,7 +59,29 @@ public final class ServerShard {
     for (int i = from; i < to; i++) {
       records[i - from] = recordOf(keys[i]);
     }
-    registrations.put(worker, records);
+    for (int i = 0; i < registeredCount; i++) {
+      if (registeredIds[i] == worker) {
+        registeredRecords[i] = records;
+        return;
+      }
+    }
+    if (registeredCount == registeredIds.length) {
+      registeredIds = java.util.Arrays.copyOf(registeredIds, registeredCount * 2);
+      registeredRecords = java.util.Arrays.copyOf(registeredRecords, registeredCount * 2);
+    }
+    registeredIds[registeredCount] = worker;
+    registeredRecords[registeredCount++] = records;
+  }
+
+  /** A scan, not a map: workers are few, and global ids would box on every request. */
+  private int[] recordsOf(int worker) {
+    int[] ids = registeredIds;
+    for (int i = 0; i < registeredCount; i++) {
+      if (ids[i] == worker) {
+        return registeredRecords[i];
+      }
+    }
+    return null;
   }
 
   /** The key's record, stored and initialised first if the key is new. */

@@ -1,9 +1,10 @@
 package trainyard.engine.ps;
 
 /**
- * Carries requests from workers to server shards (ps-lite's Van). The in-process transport
- * hands over references; a TCP transport will serialise the request, run it remotely and copy a
- * pull's values back before calling {@link Request#complete()}.
+ * Carries requests from workers to server shards (ps-lite's Van). The in-process transports
+ * hand over references; a job member's transport ({@link ParameterServer#member}) also
+ * serialises requests for other members' shards, runs them there and copies a pull's values
+ * back before calling {@link Request#complete()}.
  *
  * <p>Implementations are thread-safe: every worker thread sends concurrently. Requests from one
  * worker to one server are processed in the order they were sent.

@@ -32,7 +32,7 @@ class DelayClockTest {
   @Test
   void boundedDelayWaitsOnlyForThePushTauPlusOneStepsBack() throws Exception {
     HeldTransport t = new HeldTransport();
-    KVWorker kv = new KVWorker(t, KeyRanges.uniform(1), 1, 1);
+    KVWorker kv = new KVWorker(t, KeyRanges.uniform(1), 1, 1, 0);
     DelayClock clock = new DelayClock(1, kv);
     long[] keys = {1};
     // Steps 0 and 1 never wait with τ = 1.
@@ -55,7 +55,7 @@ class DelayClockTest {
   @Test
   void eventualConsistencyNeverWaits() {
     HeldTransport t = new HeldTransport();
-    KVWorker kv = new KVWorker(t, KeyRanges.uniform(1), 1, 1);
+    KVWorker kv = new KVWorker(t, KeyRanges.uniform(1), 1, 1, 0);
     DelayClock clock = new DelayClock(-1, kv);
     for (int step = 0; step < 50; step++) {
       clock.beforeStep(step);

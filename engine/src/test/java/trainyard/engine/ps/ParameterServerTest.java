@@ -7,21 +7,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import trainyard.engine.optim.SgdUpdater;
 import trainyard.engine.optim.WeightInit;
 
-/** The parameter server in a dozen lines: also its tutorial. */
+/**
+ * The parameter server in a dozen lines: also its tutorial. Scenarios run in one process and
+ * split between two members that talk over loopback ({@link Cluster}).
+ */
 class ParameterServerTest {
 
-  @Test
-  void twoServersTwoWorkersAddUpEveryPush() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Cluster.Kind.class)
+  void twoServersTwoWorkersAddUpEveryPush(Cluster.Kind kind) throws Exception {
     // SGD with η = 1 on a zero start: a key's value is minus the sum of its pushed gradients.
-    try (ParameterServer ps = new ParameterServer(KeyRanges.uniform(2),
-        () -> new SgdUpdater(1, 1.0, 0, 0, WeightInit.ZERO), 16, "tutorial")) {
+    try (Cluster ps = Cluster.start(kind, KeyRanges.uniform(2), () -> new SgdUpdater(1, 1.0, 0, 0, WeightInit.ZERO))) {
       long[] keys = {Keys.mix(1), Keys.mix(2), Keys.mix(3), Keys.mix(4)};
       Arrays.sort(keys);
+      int[] ids = {0};
       Runnable worker = () -> {
-        KVWorker kv = ps.newWorker();
+        KVWorker kv;
+        synchronized (ids) {
+          kv = ps.worker(ids[0]++);
+        }
         for (int i = 0; i < 100; i++) {
           kv.push(keys, new float[] {1, 2, 3, 4});
         }
@@ -33,7 +42,7 @@ class ParameterServerTest {
       b.start();
       a.join();
       b.join();
-      KVWorker kv = ps.newWorker();
+      KVWorker kv = ps.worker(2);
       float[] out = new float[4];
       kv.waitFor(kv.pull(keys, out));
       assertArrayEquals(new float[] {-200, -400, -600, -800}, out);
@@ -55,11 +64,11 @@ class ParameterServerTest {
     assertEquals(3, ranges.owner(Long.MAX_VALUE));
   }
 
-  @Test
-  void pullSeesTheSameWorkersEarlierPush() {
-    try (ParameterServer ps = new ParameterServer(KeyRanges.uniform(3),
-        () -> new SgdUpdater(2, 0.5, 0, 0, WeightInit.ZERO), 16, "order")) {
-      KVWorker kv = ps.newWorker();
+  @ParameterizedTest
+  @EnumSource(Cluster.Kind.class)
+  void pullSeesTheSameWorkersEarlierPush(Cluster.Kind kind) {
+    try (Cluster ps = Cluster.start(kind, KeyRanges.uniform(3), () -> new SgdUpdater(2, 0.5, 0, 0, WeightInit.ZERO))) {
+      KVWorker kv = ps.worker(1);
       long[] keys = {-5, 0, 7, Long.MAX_VALUE};
       kv.push(keys, new float[] {2, 4, 6, 8, 10, 12, 14, 16});
       float[] out = new float[8];
@@ -90,13 +99,13 @@ class ParameterServerTest {
     assertEquals(2, r.owner(9));
   }
 
-  @Test
-  void registeredKeysAreAddressedByRank() {
-    try (ParameterServer ps = new ParameterServer(KeyRanges.uniform(2),
-        () -> new SgdUpdater(1, 1.0, 0, 0, WeightInit.ZERO), 16, "ranks")) {
+  @ParameterizedTest
+  @EnumSource(Cluster.Kind.class)
+  void registeredKeysAreAddressedByRank(Cluster.Kind kind) {
+    try (Cluster ps = Cluster.start(kind, KeyRanges.uniform(2), () -> new SgdUpdater(1, 1.0, 0, 0, WeightInit.ZERO))) {
       long[] keys = {Keys.mix(10), Keys.mix(11), Keys.mix(12), Keys.mix(13), Keys.mix(14)};
       Arrays.sort(keys);
-      KVWorker kv = ps.newWorker();
+      KVWorker kv = ps.worker(0);
       kv.waitFor(kv.register(keys));
       assertEquals(5, ps.keyCount());
       kv.pushRanks(new int[] {0, 2, 4}, 3, new float[] {1, 2, 3});
@@ -104,7 +113,7 @@ class ParameterServerTest {
       kv.waitFor(kv.pullRanks(new int[] {2, 4}, 2, out));
       assertArrayEquals(new float[] {-2, -3}, out);
       // Another worker sees the same values by key.
-      KVWorker other = ps.newWorker();
+      KVWorker other = ps.worker(1);
       float[] all = new float[5];
       other.waitFor(other.pull(keys, all));
       assertArrayEquals(new float[] {-1, 0, -2, 0, -3}, all);
