@@ -15,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
@@ -34,12 +36,16 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import trainyard.api.platform.Bus;
+import trainyard.bus.BusProducer;
+import trainyard.bus.JobEvent;
+import trainyard.bus.Member;
 
 /**
  * The dashboard in Debian's Chromium (headless, through Selenium) against the api tests' server:
  * sign in, submit a job through the form, watch it reach SUCCEEDED with its curves drawn,
- * compare two runs, see a validation error from the server next to its field, and check the
- * phone-width layout. Screenshots go to target/screenshots/. Skips, saying why, when Chromium
+ * compare two runs, see a validation error from the server next to its field, see a job's members
+ * and their stats arrive live, and check the phone-width layout. Screenshots go to target/screenshots/. Skips, saying why, when Chromium
  * is not installed (.ci/run installs it).
  */
 @QuarkusTest
@@ -57,6 +63,8 @@ class DashboardBrowserTest {
   String token;
 
   @TempDir Path files;
+
+  @jakarta.inject.Inject Bus bus;
 
   @BeforeAll
   static void startBrowser() throws IOException {
@@ -139,6 +147,7 @@ class DashboardBrowserTest {
     new Select(browser.findElement(By.id("f-algorithm"))).selectByValue("linear");
     browser.findElement(By.id("f-params-epochs")).sendKeys(epochs);
     browser.findElement(By.id("f-validation-fraction")).sendKeys("0.2");
+    browser.findElement(By.id("f-resources-executors")).sendKeys("1");
     browser.findElement(By.id("f-resources-workers")).sendKeys("1");
     browser.findElement(By.id("submit-job")).click();
     await(10).until(d -> d.getCurrentUrl().matches(".*#/jobs/(?!new)[^/]+$"));
@@ -173,6 +182,50 @@ class DashboardBrowserTest {
     open("#/jobs");
     await(10).until(d -> d.findElements(By.cssSelector("#jobs-table tr[data-id]")).size() >= 2);
     assertTrue(browser.findElement(By.id("jobs-table")).getText().contains("browser-run-1"));
+  }
+
+  /**
+   * A job on two executors: its page shows no members until the placement, then both, then each
+   * one's stats as its MEMBER events arrive, through the page's live refresh. The events go on the
+   * bus as the scheduler and the executors send them (the job itself waits for 64 GPUs).
+   */
+  @Test
+  void aJobsMembersAndTheirStatsAppearLive() throws IOException {
+    signIn();
+    String ds = readyDataset("browser-members");
+    String job = given().auth().oauth2(token).contentType("application/json")
+        .body(Api.spec(ds, "\"resources\": {\"executors\": 2, \"workers\": 3, \"servers\": 2, \"gpus\": 64}"))
+        .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+    open("#/jobs/" + job);
+    await(10).until(d -> !d.findElements(By.cssSelector("h1 .badge[data-status=QUEUED]")).isEmpty());
+    assertTrue(browser.findElements(By.id("job-members")).isEmpty(), "members before the placement");
+    try (BusProducer producer = new BusProducer(bus.bootstrapServers(), "browser-members")) {
+      producer.send(JobEvent.assigned(job, 1, List.of(new Member(0, "ex-a", "10.0.0.1", 7001, 0, 2, 0, 1),
+          new Member(1, "ex-b", "10.0.0.2", 7002, 2, 1, 1, 1)), System.currentTimeMillis()));
+      await(20).until(d -> d.findElements(By.cssSelector("#job-members tr[data-rank]")).size() == 2);
+      String placed = browser.findElement(By.id("job-members")).getText();
+      assertTrue(placed.contains("ex-a") && placed.contains("ex-b") && placed.contains("0–1"), placed);
+      assertEquals("-", cell("1", "examplesPerSec"));
+
+      producer.send(JobEvent.member(job, 1, 1, Map.of("examples_per_sec", 41250.5, "bytes_pushed", 18874368.0,
+          "bytes_pulled", 20971520.0), "ex-b", System.currentTimeMillis()));
+      await(20).until(d -> "41,251".equals(cell("1", "examplesPerSec")));
+      assertEquals("18.0 MiB", cell("1", "bytesPushed"));
+      assertEquals("20.0 MiB", cell("1", "bytesPulled"));
+      assertEquals("-", cell("0", "examplesPerSec"));
+      producer.send(JobEvent.member(job, 1, 1, Map.of("examples_per_sec", 52000.0, "bytes_pushed", 2.0 * 18874368,
+          "bytes_pulled", 2.0 * 20971520), "ex-b", System.currentTimeMillis() + 1));
+      await(20).until(d -> "52,000".equals(cell("1", "examplesPerSec")));
+      assertEquals("36.0 MiB", cell("1", "bytesPushed"));
+      shot("07-job-members");
+    } finally {
+      given().auth().oauth2(token).post("/api/v1/jobs/" + job + "/cancel");
+    }
+  }
+
+  private String cell(String rank, String field) {
+    return browser.findElement(By.cssSelector("#job-members tr[data-rank='" + rank + "'] td[data-field=" + field + "]"))
+        .getText();
   }
 
   @Test

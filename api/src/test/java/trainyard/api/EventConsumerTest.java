@@ -23,12 +23,15 @@ import trainyard.bus.BusProducer;
 import trainyard.bus.JobEvent;
 import trainyard.bus.JobMessage;
 import trainyard.bus.JobState;
+import trainyard.bus.Member;
 import trainyard.bus.Received;
 
 /**
  * The event consumer, fed through the real Kafka topic: redelivered events change nothing, a
  * state only moves forward within an attempt, a new attempt starts over, an older attempt
- * changes nothing, and unfinished jobs are re-published on start.
+ * changes nothing, and unfinished jobs are re-published on start. Members: the current attempt's
+ * ASSIGNED records them, MEMBER events keep each one's latest stats, and a new attempt's
+ * placement replaces them.
  */
 @QuarkusTest
 @WithTestResource(TestStores.class)
@@ -134,6 +137,108 @@ class EventConsumerTest {
     for (String line : stream.split("\n")) {
       org.junit.jupiter.api.Assertions.assertTrue(line.isEmpty() || line.matches("(id|event|data):.*"), line);
     }
+  }
+
+  @Test
+  void anAssignedWithMembersRecordsThemWithTheirShardsAndKeyRanges() {
+    Api.as(token).get("/api/v1/jobs/" + job).then().body("members", hasSize(0));
+    sendAndAwait(JobEvent.assigned(job, 1, List.of(
+        new Member(0, "ex-a", "10.0.0.1", 7001, 0, 2, 0, 1),
+        new Member(1, "ex-b", "10.0.0.2", 7002, 2, 1, 1, 1)), 1_000));
+    Api.as(token).get("/api/v1/jobs/" + job).then().statusCode(200)
+        .body("status", equalTo("ASSIGNED"), "executorId", equalTo("ex-a"), "members", hasSize(2),
+            "members[0].rank", equalTo(0), "members[0].executorId", equalTo("ex-a"),
+            "members[0].host", equalTo("10.0.0.1"), "members[0].port", equalTo(7001),
+            "members[0].workers.first", equalTo(0), "members[0].workers.count", equalTo(2),
+            "members[0].servers.first", equalTo(0), "members[0].servers.count", equalTo(1),
+            // uniform(2): the signed 64-bit key space cut in two, bounds as decimal strings
+            "members[0].keyRanges", equalTo(List.of(List.of("-9223372036854775808", "-2"))),
+            "members[1].keyRanges", equalTo(List.of(List.of("-1", "9223372036854775807"))),
+            "members[1].workers.first", equalTo(2), "members[1].servers.first", equalTo(1),
+            // no stats yet: present, null
+            "members[1]", org.hamcrest.Matchers.hasKey("examplesPerSec"),
+            "members[1].examplesPerSec", nullValue(), "members[1].bytesPushed", nullValue(),
+            "members[1].updatedAt", org.hamcrest.Matchers.notNullValue());
+    // only the job's own page reads members
+    Api.as(token).get("/api/v1/jobs").then().body("items.find { it.id == '" + job + "' }",
+        org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("members")));
+  }
+
+  @Test
+  void memberStatsKeepTheLatestAndIgnoreDuplicatesAndOlderEvents() {
+    sendAndAwait(JobEvent.assigned(job, 1, List.of(
+        new Member(0, "ex-a", "h-a", 7001, 0, 1, 0, 1), new Member(1, "ex-b", "h-b", 7002, 1, 1, 1, 1)), 1_000));
+    JobEvent first = JobEvent.member(job, 1, 1, stats(1500.5, 1_000_000, 2_000_000), "ex-b", 2_000);
+    producer.send(first);
+    producer.send(first);
+    sendAndAwait(JobEvent.log(job, 1, "after the stats", "ex-b", 2_001));
+    Api.as(token).get("/api/v1/jobs/" + job).then().body("members[1].examplesPerSec", equalTo(1500.5f),
+        "members[1].bytesPushed", equalTo(1_000_000), "members[1].bytesPulled", equalTo(2_000_000),
+        "members[0].examplesPerSec", nullValue());
+
+    producer.send(JobEvent.member(job, 1, 1, stats(3000, 5_000_000_000L, 6_000_000), "ex-b", 3_000));
+    producer.send(first); // redelivered after a newer one
+    producer.send(JobEvent.member(job, 1, 1, stats(1, 1, 1), "ex-b", 2_500)); // older, late
+    producer.send(JobEvent.member(job, 1, 0, stats(800, 10, 20), "ex-a", 3_000));
+    sendAndAwait(JobEvent.log(job, 1, "after more stats", "ex-b", 3_001));
+    JsonPath body = Api.as(token).get("/api/v1/jobs/" + job).then().extract().jsonPath();
+    assertEquals(3000.0, body.getDouble("members[1].examplesPerSec"));
+    assertEquals(5_000_000_000L, body.getLong("members[1].bytesPushed"));
+    assertEquals(6_000_000L, body.getLong("members[1].bytesPulled"));
+    assertEquals(800.0, body.getDouble("members[0].examplesPerSec"));
+    // MEMBER events are not kept with the job's events
+    Api.as(token).get("/api/v1/jobs/" + job + "/events").then()
+        .body("type", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem("MEMBER")));
+  }
+
+  @Test
+  void aRequeuedJobShowsNoMembersUntilItsNewAttemptIsPlacedThenOnlyThose() {
+    sendAndAwait(JobEvent.assigned(job, 1, List.of(new Member(0, "ex-a", "h-a", 7001, 0, 1, 0, 1),
+        new Member(1, "ex-b", "h-b", 7002, 1, 1, 1, 1), new Member(2, "ex-c", "h-c", 7003, 2, 1, 2, 1)), 1_000));
+    producer.send(JobEvent.member(job, 1, 0, stats(100, 1, 1), "ex-a", 1_500));
+    sendAndAwait(JobEvent.state(job, 1, JobState.RUNNING, null, "ex-a", 1_600));
+    Api.as(token).get("/api/v1/jobs/" + job).then().body("members", hasSize(3),
+        "members[0].examplesPerSec", equalTo(100.0f));
+
+    sendAndAwait(JobEvent.state(job, 2, JobState.QUEUED, "executor ex-b lost", null, 2_000));
+    Api.as(token).get("/api/v1/jobs/" + job).then().body("status", equalTo("QUEUED"), "members", hasSize(0));
+
+    sendAndAwait(JobEvent.assigned(job, 2, List.of(new Member(0, "ex-a", "h-a", 7001, 0, 2, 0, 1),
+        new Member(1, "ex-d", "h-d", 7004, 2, 1, 1, 2)), 2_100));
+    // attempt 1's late ASSIGNED and its members' stats change nothing
+    producer.send(JobEvent.assigned(job, 1, List.of(new Member(0, "ex-x", "h-x", 1, 0, 1, 0, 1)), 2_200));
+    producer.send(JobEvent.member(job, 1, 0, stats(999, 9, 9), "ex-a", 2_300));
+    producer.send(JobEvent.member(job, 1, 2, stats(999, 9, 9), "ex-c", 2_300));
+    producer.send(JobEvent.member(job, 2, 1, stats(250, 7, 8), "ex-d", 2_400));
+    sendAndAwait(JobEvent.log(job, 2, "placed again", "ex-a", 2_500));
+    Api.as(token).get("/api/v1/jobs/" + job).then().body("status", equalTo("ASSIGNED"), "attempt", equalTo(2),
+        "members", hasSize(2), "members.executorId", equalTo(List.of("ex-a", "ex-d")),
+        "members[0].workers.count", equalTo(2), "members[1].servers.count", equalTo(2),
+        // ex-a ran rank 0 of attempt 1: attempt 2 starts its stats over
+        "members[0].examplesPerSec", nullValue(), "members[1].examplesPerSec", equalTo(250.0f),
+        "members[1].keyRanges", hasSize(2));
+  }
+
+  @Test
+  void anMlpJobsMembersHaveNoKeyRanges() {
+    String dataset = Api.as(token).get("/api/v1/jobs/" + job).then().extract().path("datasetId");
+    String mlp = Api.as(token).contentType("application/json")
+        .body("{\"name\": \"m\", \"algorithm\": \"mlp\", \"dataset\": \"" + dataset + "\", " + JobApiTest.UNPLACEABLE + "}")
+        .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+    JobEvent placed = JobEvent.assigned(mlp, 1, List.of(new Member(0, "ex-a", "h-a", 0, 0, 1, 0, 1)), 1_000);
+    producer.send(placed);
+    long deadline = System.nanoTime() + Api.DEADLINE.toNanos();
+    while (Api.as(token).get("/api/v1/jobs/" + mlp).then().extract().jsonPath().getList("members").isEmpty()) {
+      org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() < deadline, "no members");
+      Api.pause();
+    }
+    Api.as(token).get("/api/v1/jobs/" + mlp).then().body("members[0].executorId", equalTo("ex-a"),
+        "members[0].port", equalTo(0), "members[0]", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("keyRanges")));
+    Api.as(token).post("/api/v1/jobs/" + mlp + "/cancel").then().statusCode(202);
+  }
+
+  private static Map<String, Double> stats(double examplesPerSec, long pushed, long pulled) {
+    return Map.of("examples_per_sec", examplesPerSec, "bytes_pushed", (double) pushed, "bytes_pulled", (double) pulled);
   }
 
   @Test

@@ -154,6 +154,30 @@ class JobApiTest {
     Api.as(other).post("/api/v1/jobs/" + second + "/cancel").then().statusCode(202);
   }
 
+  /**
+   * A job for several executors keeps resources.executors in its spec and shows its members
+   * (none before it is placed: EventConsumerTest feeds placements); another tenant gets a 404.
+   */
+  @Test
+  void aJobShowsItsExecutorsAndMembersOnlyToItsTenant() {
+    String id = submit(Api.spec(dataset, "\"resources\": {\"executors\": 2, \"workers\": 2, \"servers\": 3, \"gpus\": 64}"))
+        .then().statusCode(201).body("spec.resources.executors", equalTo(2)).extract().path("id");
+    Api.as(token).get("/api/v1/jobs/" + id).then().statusCode(200).body("members", org.hamcrest.Matchers.hasSize(0),
+        "spec.resources.executors", equalTo(2), "spec.resources.servers", equalTo(3));
+    String other = Api.newTenant("members-other");
+    Api.as(other).get("/api/v1/jobs/" + id).then().statusCode(404).contentType("application/problem+json")
+        .body("code", equalTo("job_not_found"));
+    Api.as(token).post("/api/v1/jobs/" + id + "/cancel").then().statusCode(202);
+
+    submit(Api.spec(dataset, "\"resources\": {\"executors\": 3, \"workers\": 2}")).then().statusCode(400)
+        .contentType("application/problem+json").body("code", equalTo("out_of_range"),
+            "field", equalTo("resources.workers"), "detail", containsString("resources.executors"));
+    submit(Api.spec(dataset, "\"resources\": {\"executors\": \"two\"}")).then().statusCode(400)
+        .contentType("application/problem+json");
+    submit(Api.spec(dataset, "\"resources\": {\"executors\": 65}")).then().statusCode(400)
+        .body("field", equalTo("resources.executors"));
+  }
+
   @Test
   void unknownJobsAnd404s() {
     Api.as(token).get("/api/v1/jobs/job_nope").then().statusCode(404).body("code", equalTo("job_not_found"));

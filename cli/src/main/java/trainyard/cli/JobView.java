@@ -112,4 +112,43 @@ final class JobView {
     }
     return sb.toString();
   }
+
+  /**
+   * A job's members (the {@code members} array of {@code GET /jobs/{id}}) as a table: rank,
+   * executor, its workers and server shards (global indexes, {@code 0-3}), examples/s, bytes
+   * pushed and pulled so far ({@code -} until the member first reports); null when there are none.
+   */
+  static Table members(JsonNode members) {
+    if (!members.isArray() || members.isEmpty()) {
+      return null;
+    }
+    Table t = new Table("RANK", "EXECUTOR", "WORKERS", "SERVERS", "EXAMPLES/S", "PUSHED", "PULLED");
+    for (JsonNode m : members) {
+      t.row(m.path("rank").isNumber() ? m.path("rank").asText() : "-", Json.text(m, "executorId"),
+          span(m.path("workers")), span(m.path("servers")),
+          m.path("examplesPerSec").isNumber() ? perSecond(m.path("examplesPerSec").asDouble()) : "-",
+          bytes(m.path("bytesPushed")), bytes(m.path("bytesPulled")));
+    }
+    return t;
+  }
+
+  /** {@code {first: 2, count: 3}} as {@code 2-4}; one as {@code 2}; none or unknown as {@code -}. */
+  static String span(JsonNode span) {
+    if (!span.path("first").isIntegralNumber() || !span.path("count").isIntegralNumber()) {
+      return "-";
+    }
+    long first = span.path("first").asLong();
+    long count = span.path("count").asLong();
+    return count < 1 ? "-" : count == 1 ? Long.toString(first) : first + "-" + (first + count - 1);
+  }
+
+  /** 41251, 812.5, 3.25: no more digits than the number needs to read at a glance. */
+  static String perSecond(double v) {
+    return v >= 1000 ? String.format(Locale.ROOT, "%.0f", v)
+        : v >= 100 ? String.format(Locale.ROOT, "%.1f", v) : String.format(Locale.ROOT, "%.2f", v);
+  }
+
+  private static String bytes(JsonNode n) {
+    return n.isIntegralNumber() && n.asLong() >= 0 ? ProgressFormat.bytes(n.asLong()) : "-";
+  }
 }

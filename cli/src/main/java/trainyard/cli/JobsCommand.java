@@ -3,6 +3,7 @@ package trainyard.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +29,8 @@ final class JobsCommand extends Group {
           "      --set dim=8 --set epochs=3",
           "--set keys: name, algorithm, dataset, priority; loss, optimizer,",
           "  learningRate, l1, l2, dim, epochs, batchSize, hidden (64,32),",
-          "  threshold, hashBits, seed; workers, servers, gpus; maxDelay;",
+          "  threshold, hashBits, seed; workers, servers, gpus, executors;",
+          "  maxDelay;",
           "  maxSeconds; fraction, validationDataset; or a dotted path such",
           "  as params.dim."})
   static final class Submit extends Leaf {
@@ -117,10 +119,28 @@ final class JobsCommand extends Group {
     }
   }
 
-  @Command(name = "show", description = "Show a job: state, why it waits, progress, final metrics.")
+  @Command(name = "show", description = {"Show a job: state, why it waits, progress, final metrics,",
+      "and, once placed, its members: rank, executor, workers, server", "shards, examples/s, bytes pushed and pulled."})
   static final class ShowJob extends ShowLeaf {
     ShowJob() {
       super(JobsCommand::path);
+    }
+
+    /** The job's fields, then its members as a table instead of one JSON line each. */
+    @Override
+    void printText(PrintStream out, JsonNode job) {
+      JsonNode members = job.path("members");
+      JsonNode rest = job;
+      if (job.isObject()) {
+        rest = job.deepCopy();
+        ((ObjectNode) rest).remove("members");
+      }
+      Show.print(out, rest);
+      Table table = JobView.members(members);
+      if (table != null) {
+        out.println("members:");
+        table.print(out);
+      }
     }
   }
 

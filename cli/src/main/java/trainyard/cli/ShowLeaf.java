@@ -1,6 +1,7 @@
 package trainyard.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintStream;
 import java.util.function.UnaryOperator;
 import picocli.CommandLine.Parameters;
 
@@ -26,8 +27,13 @@ abstract class ShowLeaf extends Leaf {
     if (json()) {
       printJson(resource);
     } else {
-      Show.print(out(), resource);
+      printText(out(), resource);
     }
     return 0;
+  }
+
+  /** The resource for people; {@link Show#print} unless a subclass knows better. */
+  void printText(PrintStream out, JsonNode resource) {
+    Show.print(out, resource);
   }
 }

@@ -27,7 +27,7 @@ public final class SpecBuilder {
         "batchSize", "hidden", "threshold", "hashBits", "seed")) {
       KEYS.put(k, "params." + k);
     }
-    for (String k : List.of("workers", "servers", "gpus")) {
+    for (String k : List.of("workers", "servers", "gpus", "executors")) {
       KEYS.put(k, "resources." + k);
     }
     KEYS.put("maxDelay", "consistency.maxDelay");

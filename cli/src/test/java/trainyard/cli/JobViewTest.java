@@ -63,4 +63,21 @@ class JobViewTest {
         + "\"finalMetrics\":{\"val_auc\":0.9},\"modelId\":\"m_1\"}"), Map.of("val_auc", 0.1));
     assertEquals("j_1  SUCCEEDED  val_auc 0.9000  model m_1", s);
   }
+
+  @Test
+  void membersTableShowsSpansRatesAndBytesAndDashesForTheUnknown() {
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+    JobView.members(Json.parseLenient("[{\"rank\":0,\"executorId\":\"ex-a\",\"workers\":{\"first\":0,\"count\":4},"
+        + "\"servers\":{\"first\":0,\"count\":2},\"examplesPerSec\":812.54,\"bytesPushed\":1536,\"bytesPulled\":100},"
+        + "{\"rank\":1,\"executorId\":\"ex-b\",\"workers\":{\"first\":4,\"count\":0},\"servers\":{},"
+        + "\"examplesPerSec\":3.25,\"bytesPushed\":\"x\",\"bytesPulled\":-1}]"))
+        .print(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(String.join("\n",
+        "RANK  EXECUTOR  WORKERS  SERVERS  EXAMPLES/S  PUSHED   PULLED",
+        "0     ex-a      0-3      0-1      812.5       1.5 KiB  100 B",
+        "1     ex-b      -        -        3.25        -        -",
+        ""), buf.toString(java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(null, JobView.members(Json.parseLenient("[]")));
+    assertEquals(null, JobView.members(Json.parseLenient("{}").path("members")));
+  }
 }

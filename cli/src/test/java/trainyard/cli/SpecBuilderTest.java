@@ -14,7 +14,7 @@ class SpecBuilderTest {
   @Test
   void bareKeysGoWhereTheSpecKeepsThem() {
     ObjectNode s = SpecBuilder.build(null, "fm", "ds_1", null, List.of("dim=8", "epochs=3",
-        "learningRate=0.05", "optimizer=ftrl", "workers=2", "maxDelay=-1", "maxSeconds=60",
+        "learningRate=0.05", "optimizer=ftrl", "workers=2", "executors=2", "maxDelay=-1", "maxSeconds=60",
         "fraction=0.1", "priority=5", "hidden=64,32"));
     assertEquals(8, s.at("/params/dim").asInt());
     assertTrue(s.at("/params/dim").isIntegralNumber());
@@ -22,6 +22,7 @@ class SpecBuilderTest {
     assertEquals(0.05, s.at("/params/learningRate").asDouble());
     assertEquals("ftrl", s.at("/params/optimizer").asText());
     assertEquals(2, s.at("/resources/workers").asInt());
+    assertEquals(2, s.at("/resources/executors").asInt());
     assertEquals(-1, s.at("/consistency/maxDelay").asInt());
     assertEquals(60, s.at("/stopping/maxSeconds").asInt());
     assertEquals(0.1, s.at("/validation/fraction").asDouble());

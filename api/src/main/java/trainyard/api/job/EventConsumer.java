@@ -48,7 +48,9 @@ public class EventConsumer {
     while (thread.running()) {
       try {
         store.apply(event);
-        streams.stored(event.jobId());
+        if (event.type() != JobEvent.Type.MEMBER) { // not kept with the job's events: nothing to stream
+          streams.stored(event.jobId());
+        }
         return;
       } catch (RuntimeException e) {
         LOG.warnf("cannot store event %s of job %s (%s); retrying in %d ms",

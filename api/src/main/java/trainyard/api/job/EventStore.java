@@ -7,6 +7,8 @@ import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
 
@@ -14,6 +16,7 @@ import trainyard.api.model.ModelRegistry;
 import trainyard.api.platform.JsonText;
 import trainyard.bus.JobEvent;
 import trainyard.bus.JobState;
+import trainyard.bus.Member;
 
 /**
  * Writes job events to PostgreSQL, idempotently: the event id is the primary key of
@@ -24,6 +27,13 @@ import trainyard.bus.JobState;
  * state only moves forward (QUEUED → ASSIGNED → RUNNING → a terminal state). A terminal state is
  * never overwritten. An event without an attempt (0, from an older writer) counts as the
  * current attempt. Thread-safe: each event is one transaction that locks its job's row.
+ *
+ * <p>Members: the STATE ASSIGNED of the attempt that now sets the job's state records the
+ * members it carries (job_members, one row per rank, overwritten by a newer attempt's). A MEMBER
+ * event is not stored in job_events (each member sends one every few seconds): it only updates
+ * its member's latest stats, if that member was placed by the event's attempt and the attempt is
+ * the job's current one; the same event again, or one older than the stats shown, changes
+ * nothing.
  */
 @ApplicationScoped
 public class EventStore {
@@ -52,6 +62,9 @@ public class EventStore {
     if (job == null) {
       LOG.warnf("event %s names unknown job %s; skipped", e.eventId(), e.jobId());
       return false;
+    }
+    if (e.type() == JobEvent.Type.MEMBER) {
+      return applyMemberStats(job, e);
     }
     if (JobEventRow.findById(e.eventId()) != null) {
       return false;
@@ -82,7 +95,13 @@ public class EventStore {
       job.attempt = Math.max(job.attempt, attempt);
     }
     switch (e.type()) {
-      case STATE -> applyState(job, e, attempt, time);
+      case STATE -> {
+        applyState(job, e, attempt, time);
+        if (e.state() == JobState.ASSIGNED && e.members() != null && !e.members().isEmpty()
+            && attempt == job.stateAttempt) {
+          placeMembers(job, attempt, e.members());
+        }
+      }
       case METRIC -> applyMetrics(job, e, time);
       case PROGRESS -> {
         if (!JobState.valueOf(job.status).isTerminal() && e.progress() != null) {
@@ -90,7 +109,7 @@ public class EventStore {
         }
       }
       case MODEL -> registerModel(job, e, time);
-      case LOG -> { }
+      case LOG, MEMBER -> { }
     }
     job.updatedAt = clock.instant();
     return true;
@@ -159,6 +178,89 @@ public class EventStore {
     if (e.epoch() != null) {
       job.epoch = e.epoch();
     }
+  }
+
+  /**
+   * Records where the job's attempt {@code attempt} runs: each rank's row is overwritten, keeping
+   * its stats only when the same executor already ran that rank of this attempt (an ASSIGNED
+   * delivered again under another id); ranks the attempt does not have are dropped. Rows are
+   * updated in place, not deleted and inserted, so the session never holds two rows of one key.
+   */
+  private void placeMembers(JobRow job, int attempt, List<Member> members) {
+    Instant now = clock.instant();
+    List<Integer> ranks = new ArrayList<>(members.size());
+    for (Member m : members) {
+      JobMemberRow row = JobMemberRow.of(job.id, m.rank());
+      boolean fresh = row == null;
+      if (fresh) {
+        row = new JobMemberRow();
+        row.jobId = job.id;
+        row.rank = m.rank();
+      }
+      if (fresh || row.attempt != attempt || !row.executorId.equals(m.executorId())) {
+        row.examplesPerSec = null;
+        row.bytesPushed = null;
+        row.bytesPulled = null;
+        row.statsEventId = null;
+        row.statsTime = null;
+      }
+      row.attempt = attempt;
+      row.executorId = m.executorId();
+      row.host = m.host();
+      row.port = m.port();
+      row.firstWorker = m.firstWorker();
+      row.workers = m.workers();
+      row.firstServer = m.firstServer();
+      row.servers = m.servers();
+      row.updatedAt = now;
+      if (fresh) {
+        row.persistAndFlush();
+      }
+      ranks.add(m.rank());
+    }
+    JobMemberRow.delete("jobId = ?1 and rank not in ?2", job.id, ranks);
+  }
+
+  /**
+   * A MEMBER event: the member's latest examples/s and bytes pushed and pulled. Changes nothing
+   * (and returns false) when the event's attempt is not the job's current one or did not place
+   * this rank, when these stats came from this very event, or when they are newer than it.
+   */
+  private boolean applyMemberStats(JobRow job, JobEvent e) {
+    int attempt = e.attempt() == 0 ? job.stateAttempt : e.attempt();
+    JobMemberRow row = e.rank() == null || e.metrics() == null || attempt != job.stateAttempt
+        ? null : JobMemberRow.of(job.id, e.rank());
+    if (row == null || row.attempt != attempt) {
+      LOG.debugf("MEMBER event %s of job %s (attempt %d, rank %s) names no member of the job's attempt %d; ignored",
+          e.eventId(), e.jobId(), attempt, e.rank(), job.stateAttempt);
+      return false;
+    }
+    Instant time = Instant.ofEpochMilli(e.timeMillis());
+    if (e.eventId().equals(row.statsEventId) || (row.statsTime != null && time.isBefore(row.statsTime))) {
+      return false;
+    }
+    Double examplesPerSec = stat(e.metrics(), "examples_per_sec");
+    Double pushed = stat(e.metrics(), "bytes_pushed");
+    Double pulled = stat(e.metrics(), "bytes_pulled");
+    if (examplesPerSec != null) {
+      row.examplesPerSec = examplesPerSec;
+    }
+    if (pushed != null) {
+      row.bytesPushed = Math.round(pushed);
+    }
+    if (pulled != null) {
+      row.bytesPulled = Math.round(pulled);
+    }
+    row.statsEventId = e.eventId();
+    row.statsTime = time;
+    row.updatedAt = clock.instant();
+    return true;
+  }
+
+  /** A member stat, or null when it is missing, not finite or negative (a sender's bug: shown as unknown). */
+  private static Double stat(Map<String, Double> stats, String name) {
+    Double v = stats.get(name);
+    return v == null || !Double.isFinite(v) || v < 0 ? null : v;
   }
 
   /** QUEUED 0, ASSIGNED 1, RUNNING 2, terminal 3: within an attempt, never to a lower rank. */

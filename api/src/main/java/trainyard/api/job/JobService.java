@@ -188,8 +188,12 @@ public class JobService {
         row.createdAt.toEpochMilli(), blobs.dataset(row.datasetId).toString(), validationDir, row.attempt, 0));
   }
 
+  /** The tenant's job with its current attempt's members. */
   public JobView get(String tenantId, String jobId) {
-    return QuarkusTransaction.requiringNew().call(() -> JobView.of(owned(tenantId, jobId)));
+    return QuarkusTransaction.requiringNew().call(() -> {
+      JobRow row = owned(tenantId, jobId);
+      return JobView.of(row, MemberView.of(row.algorithm, JobMemberRow.current(row)));
+    });
   }
 
   public Page<JobView> list(String tenantId, PageRequest page, String status) {

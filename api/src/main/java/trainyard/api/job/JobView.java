@@ -3,9 +3,14 @@ package trainyard.api.job;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import java.util.List;
 import trainyard.api.platform.JsonText;
 
-/** A job as the REST API shows it. */
+/**
+ * A job as the REST API shows it. {@code members} (its current attempt's part on each executor,
+ * by rank; empty before it is placed) is read for one job only: lists and other answers leave it
+ * out.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record JobView(
     String id,
@@ -27,12 +32,18 @@ public record JobView(
     Instant assignedAt,
     Instant startedAt,
     Instant finishedAt,
-    Instant updatedAt) {
+    Instant updatedAt,
+    List<MemberView> members) {
 
+  /** Without members. */
   static JobView of(JobRow r) {
+    return of(r, null);
+  }
+
+  static JobView of(JobRow r, List<MemberView> members) {
     return new JobView(r.id, r.name, r.algorithm, r.datasetId, r.validationDatasetId, r.status,
         r.statusReason, r.progress, r.epoch, r.attempt, r.priority, r.executorId,
         JsonText.tree(r.finalMetrics), r.modelId, JsonText.tree(r.specJson), r.createdAt,
-        r.assignedAt, r.startedAt, r.finishedAt, r.updatedAt);
+        r.assignedAt, r.startedAt, r.finishedAt, r.updatedAt, members);
   }
 }

@@ -1,7 +1,7 @@
-// One job, live: state, progress, loss and AUC curves, events and log lines over SSE.
+// One job, live: state, progress, members, loss and AUC curves, events and log lines over SSE.
 import { api, download, followEvents } from '../api.js';
 import { lineChart, seriesByName } from '../chart.js';
-import { badge, duration, errorBox, h, jobProgress, kv, num, progress } from '../ui.js';
+import { badge, bytes, duration, errorBox, h, jobProgress, kv, num, progress, table, when } from '../ui.js';
 
 const TERMINAL = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
 const LOSS = ['train_loss', 'val_logloss'];
@@ -16,6 +16,37 @@ function eventLine(e) {
     case 'MODEL': return `${t}  model written`;
     default: return `${t}  ${e.message || ''}`;
   }
+}
+
+/** Global indexes first..first+count-1 as "0–3", one as "2", none as "-". */
+function span(s) {
+  if (!s || !(s.count > 0)) return '-';
+  return s.count === 1 ? `${s.first}` : `${s.first}–${s.first + s.count - 1}`;
+}
+
+function rate(v) {
+  if (typeof v !== 'number') return '-';
+  return v >= 1000 ? Math.round(v).toLocaleString('en') : v.toFixed(v >= 100 ? 1 : 2);
+}
+
+/**
+ * The job's members, by rank: executor and data address, workers, server shards (their key
+ * ranges in the cell's tooltip), and each member's latest examples/s and bytes pushed and pulled.
+ */
+function membersTable(members) {
+  const rows = members.map((m) => h('tr', { 'data-rank': m.rank },
+    h('td', null, m.rank),
+    h('td', { class: 'wrap' }, m.executorId || '-',
+      m.host ? h('div', { class: 'muted small hide-narrow' }, m.port ? `${m.host}:${m.port}` : m.host) : ''),
+    h('td', null, span(m.workers)),
+    h('td', { title: (m.keyRanges || []).map(([from, to], i) => `shard ${m.servers.first + i}: keys ${from} … ${to}`).join('\n') || null },
+      span(m.servers)),
+    h('td', { 'data-field': 'examplesPerSec' }, rate(m.examplesPerSec)),
+    h('td', { 'data-field': 'bytesPushed' }, bytes(m.bytesPushed)),
+    h('td', { 'data-field': 'bytesPulled' }, bytes(m.bytesPulled)),
+    h('td', { class: 'hide-narrow' }, m.examplesPerSec === null || m.examplesPerSec === undefined ? h('span', { class: 'muted' }, 'no report yet') : when(m.updatedAt))));
+  return table(['Rank', 'Executor', 'Workers', 'Servers', 'Examples/s', 'Pushed', 'Pulled',
+    h('th', { class: 'hide-narrow' }, 'Reported')], rows, { id: 'job-members' });
 }
 
 export async function render(main, { id, signal }) {
@@ -35,6 +66,7 @@ export async function render(main, { id, signal }) {
     aucChart.update(seriesByName(points, AUC));
   };
   const head = h('div');
+  const membersBox = h('div');
   const finals = h('div');
   const log = h('pre', { class: 'log', id: 'job-log' });
   const evList = Array.isArray(events) ? events : (events.items || []);
@@ -48,6 +80,7 @@ export async function render(main, { id, signal }) {
     points.splice(0, points.length, ...list(m));
     redraw();
     drawHead();
+    drawMembers();
     log.textContent = list(ev).filter((e) => e.type !== 'PROGRESS').map(eventLine).join('\n');
   };
   let finalsKey = null;
@@ -79,9 +112,22 @@ export async function render(main, { id, signal }) {
         ev.target.disabled = false;
       } }, 'Download model'), ' ', h('span', { class: 'muted small' }, job.modelId)) : '')] : []));
   };
+  // Redrawn when they change (each poll brings the latest stats), and each minute so that
+  // "Reported" ages while a member is silent.
+  let membersKey = null;
+  const drawMembers = () => {
+    const members = Array.isArray(job.members) ? job.members : [];
+    const key = JSON.stringify([members, Math.floor(Date.now() / 60000)]);
+    if (key === membersKey) return;
+    membersKey = key;
+    membersBox.replaceChildren(...(members.length ? [
+      h('h2', null, members.length === 1 ? 'Member' : `Members (${members.length} executors)`),
+      h('div', { class: 'card' }, membersTable(members))] : []));
+  };
   drawHead();
+  drawMembers();
   redraw();
-  main.replaceChildren(head, h('div', { class: 'charts' }, lossChart, aucChart), finals,
+  main.replaceChildren(head, membersBox, h('div', { class: 'charts' }, lossChart, aucChart), finals,
     h('h2', null, 'Events and logs'), log,
     h('h2', null, 'Spec'), h('pre', { class: 'json' }, JSON.stringify(job.spec || {}, null, 2)));
 
@@ -115,6 +161,8 @@ export async function render(main, { id, signal }) {
         job.status = e.state;
         job.statusReason = e.reason;
         drawHead();
+        // a placement (or a requeue) changes the members: read the job again
+        api(path, { signal }).then((j) => { job = j; drawHead(); drawMembers(); }).catch(() => { /* the poll will */ });
       }
       log.textContent += (log.textContent ? '\n' : '') + eventLine({ ...e, type });
       log.scrollTop = log.scrollHeight;

@@ -28,8 +28,9 @@ const FIELDS = [
     ['params.seed', 'Seed', 'int', 'default 1', {}],
   ]],
   ['Resources and limits', [
-    ['resources.workers', 'Workers', 'int', 'default 2; 1..256', { min: 1, max: 256 }],
-    ['resources.servers', 'Servers', 'int', 'default 1; 1..64', { min: 1, max: 64 }],
+    ['resources.executors', 'Executors', 'int', 'default 1; 1..64, each runs a worker and a server', { min: 1, max: 64 }],
+    ['resources.workers', 'Workers', 'int', 'default 2 per executor; 1..256 in all', { min: 1, max: 256 }],
+    ['resources.servers', 'Servers', 'int', 'default 1 per executor; 1..64 in all', { min: 1, max: 64 }],
     ['resources.gpus', 'GPUs', 'int', 'default 0', { min: 0, max: 64 }],
     ['consistency.maxDelay', 'Max delay τ', 'int', 'default 4; 0 sequential, -1 eventual', { min: -1 }],
     ['stopping.maxSeconds', 'Time limit (s)', 'int', 'default 3600', { min: 1, max: 2592000 }],
