@@ -5,6 +5,7 @@ import static trainyard.engine.io.CheckedFile.writeString;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -13,58 +14,128 @@ import trainyard.engine.io.CheckedFile;
 import trainyard.engine.ps.ParameterServer;
 
 /**
- * Epoch-boundary checkpoints: every server shard's records (optimizer state included) and the
- * job's progress, in one file {@code checkpoint.bin} under the job's checkpoint directory,
- * replaced atomically (temporary sibling, fsync, rename) so a crash leaves the previous one.
- * A checkpoint carries a fingerprint of the spec and dataset; resuming another job from it fails.
+ * A job's checkpoints: one file per server shard, written by the member that holds the shard,
+ * and a manifest, written last by the coordinator, that commits them. Key ranges depend only on
+ * the server count, so a checkpoint resumes on any placement of the same job.
  *
- * <p>Layout (big-endian): magic {@code TYCKPT1\n}, fingerprint string, epochs done (int),
- * steps (long), metric count (int) then (name string, value double) pairs, the parameter server
- * ({@link ParameterServer#save}), CRC-32 of everything before (int). Strings are an int byte
- * length and UTF-8 bytes. Stateless.
+ * <p>Commit protocol: every member writes {@code shard-{s}-{tag}.bin} for its shards under a new
+ * tag; once all are durable the coordinator replaces {@code manifest.bin} atomically, naming the
+ * tag, then deletes other tags' shard files. A crash before the manifest leaves the previous
+ * checkpoint whole; stray files of an uncommitted tag are deleted by the next commit.
+ *
+ * <p>Manifest (big-endian, in a {@link CheckedFile}): magic {@code TYCKPT2\n}, fingerprint string
+ * (spec and dataset: resuming another job from it fails), server count, tag, epochs done, steps,
+ * the next minibatch of every worker in the epoch under way (all 0 at an epoch's end), then
+ * metric count and (name string, value double) pairs. Shard files: magic {@code TYSHRD1\n}, the
+ * shard's records ({@code ServerShard.save}). Stateless.
  */
 final class Checkpoints {
-  static final String FILE = "checkpoint.bin";
-  private static final byte[] MAGIC = "TYCKPT1\n".getBytes(StandardCharsets.US_ASCII);
+  static final String MANIFEST = "manifest.bin";
+  private static final byte[] MAGIC = "TYCKPT2\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] SHARD_MAGIC = "TYSHRD1\n".getBytes(StandardCharsets.US_ASCII);
 
-  /** What the job had done when the checkpoint was taken. */
-  record Progress(int epochsDone, long steps, Map<String, Double> metrics) {}
+  /**
+   * What the job had done when the checkpoint was taken: {@code epochsDone} complete epochs,
+   * and within the next one each worker's next minibatch.
+   */
+  record Progress(int epochsDone, long[] positions, long steps, Map<String, Double> metrics) {
+    Progress {
+      positions = positions.clone();
+      metrics = new LinkedHashMap<>(metrics);
+    }
+
+    boolean atEpochEnd() {
+      for (long p : positions) {
+        if (p != 0) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /** A committed checkpoint: its shard files' tag and the progress it records. */
+  record Manifest(long tag, int servers, Progress progress) {}
 
   private Checkpoints() {}
 
-  static void save(Path dir, String fingerprint, Progress progress, ParameterServer ps) throws IOException {
-    CheckedFile.write(dir.resolve(FILE), MAGIC, out -> {
+  /** Writes server {@code server}'s shard under {@code tag}; durable when this returns. */
+  static void saveShard(Path dir, long tag, int server, ParameterServer ps) throws IOException {
+    CheckedFile.write(shardFile(dir, tag, server), SHARD_MAGIC, out -> ps.save(server, out));
+  }
+
+  /** Restores server {@code server}'s shard from the committed checkpoint {@code manifest}. */
+  static void loadShard(Path dir, Manifest manifest, int server, ParameterServer ps) throws IOException {
+    CheckedFile.read(shardFile(dir, manifest.tag(), server), SHARD_MAGIC, "Trainyard checkpoint shard", in -> {
+      ps.load(server, in);
+      return null;
+    });
+  }
+
+  /** Commits the shard files of {@code tag} (all written) with {@code progress}, then drops other tags' files. */
+  static void commit(Path dir, String fingerprint, long tag, int servers, Progress progress) throws IOException {
+    CheckedFile.write(dir.resolve(MANIFEST), MAGIC, out -> {
       writeString(out, fingerprint);
+      out.writeInt(servers);
+      out.writeLong(tag);
       out.writeInt(progress.epochsDone());
       out.writeLong(progress.steps());
+      out.writeInt(progress.positions().length);
+      for (long p : progress.positions()) {
+        out.writeLong(p);
+      }
       out.writeInt(progress.metrics().size());
       for (Map.Entry<String, Double> e : progress.metrics().entrySet()) {
         writeString(out, e.getKey());
         out.writeDouble(e.getValue());
       }
-      ps.save(out);
     });
+    String keep = "-" + tag + ".bin";
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "shard-*.bin")) {
+      for (Path f : files) {
+        if (!f.getFileName().toString().endsWith(keep)) {
+          Files.deleteIfExists(f);
+        }
+      }
+    }
   }
 
-  /** Restores the servers from {@code dir}'s checkpoint and returns its progress, or null if none. */
-  static Progress load(Path dir, String fingerprint, ParameterServer ps) throws IOException {
-    Path file = dir.resolve(FILE);
+  /**
+   * The committed checkpoint in {@code dir}, or null if none. Throws when it belongs to another
+   * spec or dataset, or to a job with another server count or worker count.
+   */
+  static Manifest read(Path dir, String fingerprint, int servers, int workers) throws IOException {
+    Path file = dir.resolve(MANIFEST);
     if (!Files.exists(file)) {
       return null;
     }
-    return CheckedFile.read(file, MAGIC, "Trainyard checkpoint", in -> {
+    return CheckedFile.read(file, MAGIC, "Trainyard checkpoint manifest", in -> {
       if (!fingerprint.equals(readString(in))) {
         throw new IOException(file + " was written for another job spec or dataset; delete it to start over");
       }
+      int s = in.readInt();
+      long tag = in.readLong();
       int epochs = in.readInt();
       long steps = in.readLong();
+      int w = in.readInt();
+      if (s != servers || w != workers) {
+        throw new IOException(file + " has " + s + " server shards and " + w + " workers, this job runs " + servers
+            + " and " + workers);
+      }
+      long[] positions = new long[w];
+      for (int i = 0; i < w; i++) {
+        positions[i] = in.readLong();
+      }
       int n = in.readInt();
       Map<String, Double> metrics = new LinkedHashMap<>();
       for (int i = 0; i < n; i++) {
         metrics.put(readString(in), in.readDouble());
       }
-      ps.load(in);
-      return new Progress(epochs, steps, metrics);
+      return new Manifest(tag, s, new Progress(epochs, positions, steps, metrics));
     });
+  }
+
+  private static Path shardFile(Path dir, long tag, int server) {
+    return dir.resolve("shard-" + server + "-" + tag + ".bin");
   }
 }

@@ -1,0 +1,297 @@
+package trainyard.engine.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import trainyard.engine.metrics.Evaluation;
+import trainyard.engine.model.Model;
+
+/**
+ * The job's one coordinator, on rank 0 (ps-lite's scheduler node): waits until every member is
+ * ready, runs the epochs as barriers, takes checkpoints at epoch ends and every
+ * {@code checkpointMillis} within an epoch, exports and validates the model, and is the only
+ * one to tell the listener about epochs, progress and checkpoints. Members never decide.
+ *
+ * <p>An epoch is one or more segments: {@link Control.Start} from the workers' positions, then
+ * every member's {@link Control.EpochDone}. A segment ends early when the coordinator pauses it
+ * for a checkpoint (the next segment resumes at the positions), or to stop (cancel, time budget).
+ *
+ * <p>Not thread-safe: {@link #run} runs on the caller's thread, which gets every listener call.
+ */
+final class Coordinator {
+  /** What the coordinator needs of the job. */
+  interface Job {
+    /** Global workers' first index on each rank, by rank, and how many each runs. */
+    int firstWorker(int rank);
+
+    int workers(int rank);
+
+    /** Minibatches of all workers over all epochs: the denominator of progress. */
+    long totalBatches();
+
+    /** The model the servers hold now, as checkpoint {@code tag} (already saved) or directly. */
+    Model export(long tag) throws IOException;
+
+    /** Validation metrics of {@code model}; empty without validation data. */
+    Map<String, Double> validate(Model model) throws IOException;
+  }
+
+  private enum Pause { NONE, CHECKPOINT, STOP }
+
+  private final Link link;
+  private final Job job;
+  private final int epochs;
+  private final int workers;
+  private final int servers;
+  private final Path checkpointDir;
+  private final String fingerprint;
+  private final Clock clock;
+  private final long deadlineMillis;
+  private final long checkpointMillis;
+  private final long readyMillis;
+  private final TrainListener listener;
+  private final BooleanSupplier cancelled;
+  private final long[] batchesByRank;
+  private boolean cancelSeen;
+  private long lastProgressReport;
+
+  Coordinator(Link link, Job job, int epochs, int workers, int servers, Path checkpointDir, String fingerprint,
+      Clock clock, long deadlineMillis, long checkpointMillis, long readyMillis, TrainListener listener,
+      BooleanSupplier cancelled) {
+    this.link = link;
+    this.job = job;
+    this.epochs = epochs;
+    this.workers = workers;
+    this.servers = servers;
+    this.checkpointDir = checkpointDir;
+    this.fingerprint = fingerprint;
+    this.clock = clock;
+    this.deadlineMillis = deadlineMillis;
+    this.checkpointMillis = checkpointMillis;
+    this.readyMillis = readyMillis;
+    this.listener = listener;
+    this.cancelled = cancelled;
+    this.batchesByRank = new long[link.size()];
+  }
+
+  /** Trains from {@code resumed} (or the start, when null) to the end or a stop. */
+  TrainResult run(Checkpoints.Manifest resumed) throws IOException, InterruptedException {
+    awaitReady();
+    int epoch = 0;
+    long[] positions = new long[workers];
+    long steps = 0;
+    long stepsBefore = 0;
+    long tag = 0;
+    Map<String, Double> last = new LinkedHashMap<>();
+    if (resumed != null) {
+      Checkpoints.Progress p = resumed.progress();
+      epoch = p.epochsDone();
+      positions = p.positions();
+      steps = p.steps();
+      stepsBefore = steps;
+      tag = resumed.tag();
+      last.putAll(p.metrics());
+    }
+    long lastCheckpoint = clock.millis();
+    boolean stopped = false;
+    while (epoch < epochs && !stopped) {
+      double loss = 0;
+      long examples = 0;
+      long nanos = 0;
+      while (true) {
+        long t0 = System.nanoTime();
+        Segment s = segment(epoch, positions, lastCheckpoint, stepsBefore);
+        nanos += System.nanoTime() - t0;
+        loss += s.loss;
+        examples += s.examples;
+        positions = s.positions;
+        steps = stepsBefore + sum(batchesByRank);
+        if (s.complete) {
+          break;
+        }
+        if (s.pause == Pause.STOP) {
+          stopped = true;
+          break;
+        }
+        tag = checkpoint(tag + 1, new Checkpoints.Progress(epoch, positions, steps, last));
+        lastCheckpoint = clock.millis();
+      }
+      if (stopped) {
+        listener.onLog("stopped in epoch " + (epoch + 1) + " after " + examples + " examples: "
+            + (cancelSeen ? "cancelled" : "stopping.maxSeconds reached"));
+        break;
+      }
+      epoch++;
+      positions = new long[workers];
+      tag = save(tag + 1);
+      Model model = job.export(tag);
+      Map<String, Double> metrics = new LinkedHashMap<>();
+      metrics.put(Evaluation.TRAIN_LOSS, examples == 0 ? 0 : loss / examples);
+      metrics.putAll(job.validate(model));
+      double seconds = nanos / 1e9;
+      metrics.put(Evaluation.EXAMPLES_PER_SEC, seconds > 0 ? examples / seconds : 0);
+      last = metrics;
+      commit(tag, new Checkpoints.Progress(epoch, positions, steps, metrics));
+      lastCheckpoint = clock.millis();
+      listener.onEpoch(epoch, steps, metrics);
+      listener.onProgress((double) steps / job.totalBatches());
+      listener.onLog("epoch " + epoch + ": " + format(metrics));
+    }
+    Model model;
+    Map<String, Double> finalMetrics = last;
+    if (stopped) {
+      // The stop is a checkpoint too: a job stopped by its executor resumes exactly here.
+      tag = checkpoint(tag + 1, new Checkpoints.Progress(epoch, positions, steps, last));
+      model = job.export(tag);
+      finalMetrics = new LinkedHashMap<>(last);
+      finalMetrics.putAll(job.validate(model));
+    } else {
+      model = job.export(tag);
+    }
+    broadcast(new Control.Finish());
+    listener.onProgress(stopped ? (double) steps / job.totalBatches() : 1.0);
+    return new TrainResult(model, finalMetrics, cancelSeen);
+  }
+
+  private record Segment(boolean complete, Pause pause, double loss, long examples, long[] positions) {}
+
+  /** Runs the workers from {@code positions} until every member reports the epoch done or paused. */
+  private Segment segment(int epoch, long[] positions, long lastCheckpoint, long stepsBefore)
+      throws InterruptedException {
+    broadcast(new Control.Start(epoch, positions));
+    long[] next = positions.clone();
+    boolean complete = true;
+    double loss = 0;
+    long examples = 0;
+    int done = 0;
+    Pause pause = Pause.NONE;
+    while (done < link.size()) {
+      Control m = link.takeCoordinator(100);
+      if (m instanceof Control.EpochDone d) {
+        done++;
+        complete &= d.complete();
+        loss += d.loss();
+        examples += d.examples();
+        System.arraycopy(d.positions(), 0, next, job.firstWorker(d.rank()), d.positions().length);
+      } else if (m instanceof Control.Progress p) {
+        batchesByRank[p.rank()] = Math.max(batchesByRank[p.rank()], p.batches());
+      } else if (m instanceof Control.Failed f) {
+        throw new IllegalStateException(f.message());
+      }
+      if (pause == Pause.NONE) {
+        pause = pauseWanted(lastCheckpoint);
+        if (pause != Pause.NONE) {
+          broadcast(new Control.Pause());
+        }
+      }
+      reportProgress(stepsBefore);
+    }
+    return new Segment(complete, pause, loss, examples, next);
+  }
+
+  private Pause pauseWanted(long lastCheckpoint) {
+    if (cancelled.getAsBoolean()) {
+      cancelSeen = true;
+      return Pause.STOP;
+    }
+    long now = clock.millis();
+    if (now >= deadlineMillis) {
+      return Pause.STOP;
+    }
+    return checkpointDir != null && now - lastCheckpoint >= checkpointMillis ? Pause.CHECKPOINT : Pause.NONE;
+  }
+
+  private void awaitReady() throws InterruptedException {
+    boolean[] ready = new boolean[link.size()];
+    int count = 0;
+    long deadline = System.nanoTime() + readyMillis * 1_000_000;
+    while (count < ready.length) {
+      long left = (deadline - System.nanoTime()) / 1_000_000;
+      Control m = left > 0 ? link.takeCoordinator(Math.min(left, 100)) : null;
+      if (m instanceof Control.Ready r && !ready[r.rank()]) {
+        ready[r.rank()] = true;
+        count++;
+      } else if (m instanceof Control.Failed f) {
+        throw new IllegalStateException(f.message());
+      } else if (left <= 0) {
+        List<Integer> missing = new ArrayList<>();
+        for (int r = 0; r < ready.length; r++) {
+          if (!ready[r]) {
+            missing.add(r);
+          }
+        }
+        throw new AttemptLostException("members " + missing + " were not ready within " + readyMillis / 1000 + " s");
+      }
+    }
+  }
+
+  /** Writes every shard as {@code tag} and commits it with {@code progress}; returns the tag. */
+  private long checkpoint(long tag, Checkpoints.Progress progress) throws IOException, InterruptedException {
+    save(tag);
+    commit(tag, progress);
+    return tag;
+  }
+
+  /** Has every member write its shards under {@code tag} (with no checkpoint directory: nothing). */
+  private long save(long tag) throws InterruptedException {
+    if (checkpointDir == null) {
+      return tag;
+    }
+    broadcast(new Control.Save(tag));
+    int saved = 0;
+    while (saved < link.size()) {
+      Control m = link.takeCoordinator(1000);
+      if (m instanceof Control.Saved s && s.tag() == tag) {
+        saved++;
+      } else if (m instanceof Control.Failed f) {
+        throw new IllegalStateException(f.message());
+      }
+    }
+    return tag;
+  }
+
+  private void commit(long tag, Checkpoints.Progress progress) throws IOException {
+    if (checkpointDir != null) {
+      Checkpoints.commit(checkpointDir, fingerprint, tag, servers, progress);
+      listener.onCheckpoint(checkpointDir);
+    }
+  }
+
+  private void broadcast(Control m) {
+    for (int r = 0; r < link.size(); r++) {
+      link.send(r, m);
+    }
+  }
+
+  private void reportProgress(long stepsBefore) {
+    long now = System.nanoTime();
+    if (now - lastProgressReport >= 1_000_000_000L) {
+      lastProgressReport = now;
+      listener.onProgress(Math.min(1.0, (double) (stepsBefore + sum(batchesByRank)) / job.totalBatches()));
+    }
+  }
+
+  private static long sum(long[] a) {
+    long s = 0;
+    for (long v : a) {
+      s += v;
+    }
+    return s;
+  }
+
+  static String format(Map<String, Double> metrics) {
+    StringBuilder sb = new StringBuilder();
+    for (Map.Entry<String, Double> e : metrics.entrySet()) {
+      if (sb.length() > 0) {
+        sb.append(' ');
+      }
+      sb.append(e.getKey()).append('=').append(String.format(java.util.Locale.ROOT, "%.5g", e.getValue()));
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,187 @@
+package trainyard.engine.train;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import trainyard.engine.ps.ParameterServer;
+
+/**
+ * One process's part of a job: the server shards it holds and the workers it runs. It says it is
+ * ready, then does what the coordinator commands: run an epoch from the workers' positions until
+ * done or paused, write its shards into a checkpoint, finish. It never decides anything about
+ * the job; the coordinator does.
+ *
+ * <p>Not thread-safe: {@link #run} runs on one thread (beside the coordinator's on rank 0).
+ */
+final class Member {
+  /** How often a member reports its minibatches and throughput while an epoch runs. */
+  static final long REPORT_MILLIS = 1000;
+
+  /** What a member tells its process about itself, every {@link #REPORT_MILLIS} or so. */
+  interface Stats {
+    void report(double examplesPerSec, long bytesPushed, long bytesPulled);
+  }
+
+  private final int rank;
+  private final Link link;
+  private final ParameterServer ps;
+  private final int firstServer;
+  private final int servers;
+  private final int firstWorker;
+  private final List<WorkerLoop> loops;
+  private final Path checkpointDir;
+  private final ExecutorService pool;
+  private final BooleanSupplier abandoned;
+  private final Stats stats;
+  /** Minibatches its workers did in this attempt. */
+  private final AtomicLong batchesDone;
+  private long examplesDone;
+  private long examplesAtReport;
+  private long reportedAt = System.nanoTime();
+
+  Member(int rank, Link link, ParameterServer ps, int firstServer, int servers, int firstWorker,
+      List<WorkerLoop> loops, Path checkpointDir, ExecutorService pool, BooleanSupplier abandoned, Stats stats) {
+    this.rank = rank;
+    this.link = link;
+    this.ps = ps;
+    this.firstServer = firstServer;
+    this.servers = servers;
+    this.firstWorker = firstWorker;
+    this.loops = loops;
+    this.checkpointDir = checkpointDir;
+    this.pool = pool;
+    this.abandoned = abandoned;
+    this.stats = stats;
+    this.batchesDone = new AtomicLong();
+  }
+
+  /**
+   * Serves the coordinator until it says {@link Control.Finish}, the process abandons the job
+   * ({@code abandoned}: the executor stops or was told the job runs elsewhere), or the channel
+   * breaks (throws). A failure of its own is reported to the coordinator, then thrown.
+   */
+  void run() throws IOException, InterruptedException {
+    link.send(0, new Control.Ready(rank));
+    try {
+      while (!abandoned.getAsBoolean()) {
+        Control m = link.takeMember(200);
+        if (m instanceof Control.Start s) {
+          if (!epoch(s)) {
+            return;
+          }
+        } else if (m instanceof Control.Save s) {
+          for (int i = 0; i < servers; i++) {
+            Checkpoints.saveShard(checkpointDir, s.tag(), firstServer + i, ps);
+          }
+          link.send(0, new Control.Saved(rank, s.tag()));
+        } else if (m instanceof Control.Finish) {
+          return;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      trySend(new Control.Failed(rank, "member " + rank + ": " + e.getMessage()));
+      throw e;
+    }
+  }
+
+  /** Runs the workers through an epoch; false when the job ends meanwhile (finish or abandoned). */
+  private boolean epoch(Control.Start start) throws InterruptedException {
+    AtomicBoolean pause = new AtomicBoolean();
+    AtomicBoolean failed = new AtomicBoolean();
+    WorkerLoop.StopSignal stop = () -> pause.get() || failed.get();
+    List<Future<Boolean>> running = new ArrayList<>(loops.size());
+    for (int i = 0; i < loops.size(); i++) {
+      WorkerLoop loop = loops.get(i);
+      long from = start.from()[firstWorker + i];
+      running.add(pool.submit(() -> {
+        try {
+          return loop.runEpoch(start.epoch(), from, stop, batchesDone);
+        } catch (RuntimeException | Error e) {
+          failed.set(true); // the member's other workers stop at their next minibatch
+          throw e;
+        }
+      }));
+    }
+    boolean finish = false;
+    boolean complete = true;
+    RuntimeException failure = null;
+    for (Future<Boolean> f : running) {
+      while (true) {
+        try {
+          complete &= f.get(100, TimeUnit.MILLISECONDS);
+          break;
+        } catch (TimeoutException e) {
+          Control m = link.takeMember(0);
+          if (m instanceof Control.Pause || m instanceof Control.Finish || abandoned.getAsBoolean()) {
+            pause.set(true);
+            finish |= m instanceof Control.Finish || abandoned.getAsBoolean();
+          }
+          reportIfDue(false);
+        } catch (ExecutionException e) {
+          failed.set(true);
+          Throwable cause = e.getCause();
+          if (failure == null) {
+            failure = cause instanceof RuntimeException re ? re
+                : new IllegalStateException("worker failed: " + cause, cause);
+          }
+          break;
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    double loss = 0;
+    long examples = 0;
+    long[] positions = new long[loops.size()];
+    for (int i = 0; i < loops.size(); i++) {
+      WorkerLoop loop = loops.get(i);
+      loss += loop.epochLoss;
+      examples += loop.epochExamples;
+      positions[i] = loop.position();
+    }
+    reportIfDue(true);
+    examplesDone += examples;
+    link.send(0, new Control.EpochDone(rank, start.epoch(), complete, loss, examples, positions));
+    return !finish;
+  }
+
+  private void reportIfDue(boolean now) {
+    long t = System.nanoTime();
+    long elapsed = t - reportedAt;
+    if (!now && elapsed < REPORT_MILLIS * 1_000_000) {
+      return;
+    }
+    link.send(0, new Control.Progress(rank, batchesDone.get()));
+    long examples = examplesDone + running();
+    stats.report(elapsed > 0 ? (examples - examplesAtReport) * 1e9 / elapsed : 0, ps.bytesSent(), ps.bytesReceived());
+    examplesAtReport = examples;
+    reportedAt = t;
+  }
+
+  /** Examples the workers have done in the epoch under way (their counters, read racily: a report). */
+  private long running() {
+    long n = 0;
+    for (WorkerLoop loop : loops) {
+      n += loop.epochExamples;
+    }
+    return n;
+  }
+
+  private void trySend(Control m) {
+    try {
+      link.send(0, m);
+    } catch (RuntimeException ignored) {
+      // The channel is what failed: the coordinator learns it from there.
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package trainyard.engine.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ControlTest {
+  @Test
+  void everyMessageRoundTrips() {
+    List<Control> messages = List.of(new Control.Ready(3), new Control.Pause(), new Control.Progress(1, Long.MAX_VALUE),
+        new Control.Save(-7), new Control.Saved(2, 9), new Control.Finish(), new Control.Failed(1, "disk full: é"));
+    for (Control m : messages) {
+      assertEquals(m, Control.decode(Control.encode(m)));
+    }
+    Control.Start start = (Control.Start) Control.decode(Control.encode(new Control.Start(4, new long[] {0, 17, 1L << 33})));
+    assertEquals(4, start.epoch());
+    assertArrayEquals(new long[] {0, 17, 1L << 33}, start.from());
+    Control.EpochDone done = (Control.EpochDone) Control.decode(
+        Control.encode(new Control.EpochDone(1, 2, false, 0.25, 1L << 40, new long[0])));
+    assertEquals(List.of(1, 2, false, 0.25, 1L << 40), List.of(done.rank(), done.epoch(), done.complete(), done.loss(),
+        done.examples()));
+    assertArrayEquals(new long[0], done.positions());
+  }
+
+  @Test
+  void refusesWhatIsNotAMessage() {
+    assertThrows(IllegalArgumentException.class, () -> Control.decode(new byte[0]));
+    assertThrows(IllegalArgumentException.class, () -> Control.decode(new byte[] {42}));
+    byte[] ready = Control.encode(new Control.Ready(1));
+    assertThrows(IllegalArgumentException.class, () -> Control.decode(java.util.Arrays.copyOf(ready, ready.length - 1)));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Control.decode(java.util.Arrays.copyOf(ready, ready.length + 1)));
+    assertTrue(e.getMessage().contains("trailing"), e.getMessage());
+    byte[] longMessage = Control.encode(new Control.Failed(0, "x".repeat(100_000)));
+    assertEquals(8000, ((Control.Failed) Control.decode(longMessage)).message().length());
+  }
+
+  @Test
+  void aBrokenLinkWakesBothSides() throws Exception {
+    Link link = new Link.Local();
+    link.send(0, new Control.Ready(0));
+    link.send(0, new Control.Pause());
+    assertEquals(new Control.Ready(0), link.takeCoordinator(10));
+    assertEquals(new Control.Pause(), link.takeMember(10));
+    link.fail(new AttemptLostException("member 1 lost"));
+    assertThrows(AttemptLostException.class, () -> link.takeCoordinator(1000));
+    assertThrows(AttemptLostException.class, () -> link.takeMember(1000));
+  }
+}
