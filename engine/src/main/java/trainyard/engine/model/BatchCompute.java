@@ -19,6 +19,22 @@ public interface BatchCompute {
   long[] keys();
 
   /**
+   * What {@link #prepare} would otherwise build on first meeting {@code block} (sparse models:
+   * the block's key dictionary), built ahead so that a data stream can do it on its read-ahead
+   * thread while the worker trains on the block before. Touches no state of this compute, so any
+   * thread may call it. Null (the default) when the compute keeps nothing per block.
+   */
+  default Object index(CsrBlock block) {
+    return null;
+  }
+
+  /**
+   * Announces that the next minibatches come from {@code block}, with {@code index} from
+   * {@link #index}(block) or null; the compute may drop what it kept for earlier blocks.
+   */
+  default void use(CsrBlock block, Object index) {}
+
+  /**
    * The keys rows of {@code block} can touch, ascending, for the worker to register with the
    * servers once; afterwards the loop addresses a batch's keys by {@link #ranks()}. Null (the
    * default) when the compute has no such list: the loop sends {@link #keys()}.

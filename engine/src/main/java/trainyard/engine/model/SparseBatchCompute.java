@@ -44,9 +44,26 @@ abstract class SparseBatchCompute implements BatchCompute {
 
   private BatchKeys keysOf(CsrBlock block) {
     if (dedup == null || dedup.block() != block) {
+      dedup = null; // the old block's index can go before the new one is built
       dedup = new BatchKeys(block, BIAS_KEY);
     }
     return dedup;
+  }
+
+  /** The block's {@link BatchKeys}: its key dictionary and per-entry ranks. */
+  @Override
+  public final Object index(CsrBlock block) {
+    return new BatchKeys(block, BIAS_KEY);
+  }
+
+  @Override
+  public final void use(CsrBlock block, Object index) {
+    if (index instanceof BatchKeys k && k.block() == block) {
+      dedup = k;
+    } else {
+      keysOf(block);
+    }
+    this.block = block;
   }
 
   @Override
