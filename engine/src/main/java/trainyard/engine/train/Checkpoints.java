@@ -64,9 +64,9 @@ final class Checkpoints {
     CheckedFile.write(shardFile(dir, tag, server), SHARD_MAGIC, out -> ps.save(server, out));
   }
 
-  /** Restores server {@code server}'s shard from the committed checkpoint {@code manifest}. */
-  static void loadShard(Path dir, Manifest manifest, int server, ParameterServer ps) throws IOException {
-    CheckedFile.read(shardFile(dir, manifest.tag(), server), SHARD_MAGIC, "Trainyard checkpoint shard", in -> {
+  /** Restores server {@code server}'s shard from the shard files of {@code tag}. */
+  static void loadShard(Path dir, long tag, int server, ParameterServer ps) throws IOException {
+    CheckedFile.read(shardFile(dir, tag, server), SHARD_MAGIC, "Trainyard checkpoint shard", in -> {
       ps.load(server, in);
       return null;
     });

@@ -17,8 +17,11 @@ import java.io.UncheckedIOException;
  * on the job's control channel. Immutable.
  */
 sealed interface Control {
-  /** A member's servers are up (and restored from the checkpoint): it can start. */
-  record Ready(int rank) implements Control {}
+  /**
+   * A member's servers are up (and restored from the checkpoint): it can start. Its workers have
+   * {@code batchesPerEpoch} minibatches in each epoch.
+   */
+  record Ready(int rank, long batchesPerEpoch) implements Control {}
 
   /** Run epoch {@code epoch} (0-based), each global worker from minibatch {@code from[w]}. */
   record Start(int epoch, long[] from) implements Control {}
@@ -53,6 +56,7 @@ sealed interface Control {
       if (m instanceof Ready r) {
         out.writeByte(1);
         out.writeInt(r.rank());
+        out.writeLong(r.batchesPerEpoch());
       } else if (m instanceof Start s) {
         out.writeByte(2);
         out.writeInt(s.epoch());
@@ -96,7 +100,7 @@ sealed interface Control {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       int type = in.readByte();
       Control m = switch (type) {
-        case 1 -> new Ready(in.readInt());
+        case 1 -> new Ready(in.readInt(), in.readLong());
         case 2 -> new Start(in.readInt(), readLongs(in));
         case 3 -> new Pause();
         case 4 -> new Progress(in.readInt(), in.readLong());

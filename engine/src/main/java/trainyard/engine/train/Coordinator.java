@@ -26,13 +26,8 @@ import trainyard.engine.model.Model;
 final class Coordinator {
   /** What the coordinator needs of the job. */
   interface Job {
-    /** Global workers' first index on each rank, by rank, and how many each runs. */
+    /** The global index of rank {@code rank}'s first worker. */
     int firstWorker(int rank);
-
-    int workers(int rank);
-
-    /** Minibatches of all workers over all epochs: the denominator of progress. */
-    long totalBatches();
 
     /** The model the servers hold now, as checkpoint {@code tag} (already saved) or directly. */
     Model export(long tag) throws IOException;
@@ -58,6 +53,8 @@ final class Coordinator {
   private final BooleanSupplier cancelled;
   private final long[] batchesByRank;
   private boolean cancelSeen;
+  /** Minibatches of all workers over all epochs, from the members' {@link Control.Ready}: progress's denominator. */
+  private long totalBatches = 1;
   private long lastProgressReport;
 
   Coordinator(Link link, Job job, int epochs, int workers, int servers, Path checkpointDir, String fingerprint,
@@ -139,7 +136,7 @@ final class Coordinator {
       commit(tag, new Checkpoints.Progress(epoch, positions, steps, metrics));
       lastCheckpoint = clock.millis();
       listener.onEpoch(epoch, steps, metrics);
-      listener.onProgress((double) steps / job.totalBatches());
+      listener.onProgress((double) steps / totalBatches);
       listener.onLog("epoch " + epoch + ": " + format(metrics));
     }
     Model model;
@@ -154,7 +151,7 @@ final class Coordinator {
       model = job.export(tag);
     }
     broadcast(new Control.Finish());
-    listener.onProgress(stopped ? (double) steps / job.totalBatches() : 1.0);
+    listener.onProgress(stopped ? (double) steps / totalBatches : 1.0);
     return new TrainResult(model, finalMetrics, cancelSeen);
   }
 
@@ -209,6 +206,7 @@ final class Coordinator {
   private void awaitReady() throws InterruptedException {
     boolean[] ready = new boolean[link.size()];
     int count = 0;
+    long perEpoch = 0;
     long deadline = System.nanoTime() + readyMillis * 1_000_000;
     while (count < ready.length) {
       long left = (deadline - System.nanoTime()) / 1_000_000;
@@ -216,6 +214,7 @@ final class Coordinator {
       if (m instanceof Control.Ready r && !ready[r.rank()]) {
         ready[r.rank()] = true;
         count++;
+        perEpoch += r.batchesPerEpoch();
       } else if (m instanceof Control.Failed f) {
         throw new IllegalStateException(f.message());
       } else if (left <= 0) {
@@ -228,6 +227,7 @@ final class Coordinator {
         throw new AttemptLostException("members " + missing + " were not ready within " + readyMillis / 1000 + " s");
       }
     }
+    totalBatches = Math.max(1, perEpoch * epochs);
   }
 
   /** Writes every shard as {@code tag} and commits it with {@code progress}; returns the tag. */
@@ -272,7 +272,7 @@ final class Coordinator {
     long now = System.nanoTime();
     if (now - lastProgressReport >= 1_000_000_000L) {
       lastProgressReport = now;
-      listener.onProgress(Math.min(1.0, (double) (stepsBefore + sum(batchesByRank)) / job.totalBatches()));
+      listener.onProgress(Math.min(1.0, (double) (stepsBefore + sum(batchesByRank)) / totalBatches));
     }
   }
 

@@ -70,7 +70,11 @@ final class Member {
    * breaks (throws). A failure of its own is reported to the coordinator, then thrown.
    */
   void run() throws IOException, InterruptedException {
-    link.send(0, new Control.Ready(rank));
+    long batches = 0;
+    for (WorkerLoop loop : loops) {
+      batches += loop.batchesPerEpoch();
+    }
+    link.send(0, new Control.Ready(rank, batches));
     try {
       while (!abandoned.getAsBoolean()) {
         Control m = link.takeMember(200);

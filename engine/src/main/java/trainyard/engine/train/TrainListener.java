@@ -23,4 +23,11 @@ public interface TrainListener {
 
   /** A checkpoint was written completely at {@code dir}. */
   default void onCheckpoint(Path dir) {}
+
+  /**
+   * This process's member of the job, about once a second while it trains: its examples/s since
+   * the last call and the bytes it sent and received over the network so far. Unlike the other
+   * calls, this one comes from the member's own thread.
+   */
+  default void onMember(double examplesPerSec, long bytesSent, long bytesReceived) {}
 }

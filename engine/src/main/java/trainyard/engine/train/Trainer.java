@@ -22,12 +22,15 @@ import trainyard.engine.model.Algorithm;
 import trainyard.engine.model.BatchCompute;
 import trainyard.engine.model.Model;
 import trainyard.engine.model.ModelInfo;
+import trainyard.engine.ps.Membership;
 import trainyard.engine.ps.ParameterServer;
 import trainyard.spec.JobSpec;
 
 /**
- * The engine's facade: trains the model a job spec describes on an in-process parameter server
- * ({@code servers} shards) with {@code workers} worker threads, epoch by epoch. Training and
+ * The engine's facade: trains the model a job spec describes on a parameter server of
+ * {@code servers} shards with {@code workers} worker threads, epoch by epoch, in one process or
+ * spread over several ({@link Cluster}). Either way a {@link Coordinator} runs the epochs and
+ * each process's {@link Member} its workers and shards. Training and
  * validation data are streamed shard by shard ({@link WorkerStream}, {@link TrainingData}), so
  * memory does not grow with the dataset ({@link MemoryEstimate}).
  *
@@ -59,181 +62,200 @@ public final class Trainer {
   /** As {@link #run}, with {@code algorithm} instead of the one the spec names when not null (baselines in tests). */
   TrainResult run(TrainRequest request, Algorithm override, TrainListener listener, BooleanSupplier cancelled)
       throws IOException {
-    JobSpec spec = request.spec();
-    JobSpec.Params p = spec.params();
-    int workers = spec.resources().workers();
-    long deadline = clock.millis() + spec.stopping().maxSeconds() * 1000;
-
-    TrainingData data = TrainingData.plan(request, workers);
-    Algorithm algorithm = override != null ? override : Algorithms.create(spec, data);
-    ModelInfo info = new ModelInfo(algorithm.name(), 0, data.stats.hashBits(), spec.toJson(),
-        data.stats.checksum(), p.seed(), ModelInfo.ENGINE_VERSION);
-    String name = "trainyard-job-" + JOBS.incrementAndGet();
-    listener.onLog(algorithm.name() + ": " + workers + " workers, " + spec.resources().servers() + " servers, "
-        + data.trainRows + " training rows, " + data.validationRows + " validation rows, maxDelay " + spec.consistency().maxDelay());
-
-    AtomicBoolean cancelSeen = new AtomicBoolean();
-    AtomicBoolean abort = new AtomicBoolean();
-    WorkerLoop.StopSignal stop = () -> {
-      if (abort.get()) {
-        return true;
-      }
-      if (cancelled.getAsBoolean()) {
-        cancelSeen.set(true);
-        return true;
-      }
-      return clock.millis() >= deadline;
-    };
-    ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
-      Thread t = new Thread(r, name + "-worker");
-      t.setDaemon(true);
-      return t;
-    });
-    ParameterServer.Mode mode = serverMode(workers, spec.resources().servers());
-    List<WorkerStream> streams = new ArrayList<>();
-    try (ParameterServer ps = new ParameterServer(algorithm.keyRanges(spec.resources().servers()),
-        algorithm::newUpdater, (int) Math.min(Integer.MAX_VALUE, algorithm.expectedKeys()), name, mode)) {
-      listener.onLog("servers run " + (mode == ParameterServer.Mode.THREADS ? "on their own threads" : "in the workers' threads"));
-      List<WorkerLoop> loops = new ArrayList<>();
-      long batchesPerEpoch = 0;
-      for (int w = 0; w < workers; w++) {
-        BatchCompute compute = algorithm.newCompute();
-        WorkerStream stream = data.stream(w, p.batchSize(), compute::index);
-        streams.add(stream);
-        WorkerLoop loop = new WorkerLoop(ps.newWorker(), spec.consistency().maxDelay(), compute, stream, p.batchSize());
-        loops.add(loop);
-        batchesPerEpoch += loop.batchesPerEpoch();
-      }
-      long totalBatches = Math.max(1, batchesPerEpoch * p.epochs());
-      AtomicLong batchesDone = new AtomicLong();
-      Map<String, Double> last = new LinkedHashMap<>();
-      long step = 0;
-      int firstEpoch = 0;
-      Path checkpointDir = request.checkpointDir();
-      String fingerprint = info.specJson() + "\n" + info.datasetChecksum();
-      if (checkpointDir != null) {
-        Checkpoints.Progress resumed = Checkpoints.load(checkpointDir, fingerprint, ps);
-        if (resumed != null) {
-          firstEpoch = resumed.epochsDone();
-          step = resumed.steps();
-          batchesDone.set(step);
-          last = new LinkedHashMap<>(resumed.metrics());
-          listener.onLog("resumed from checkpoint after epoch " + firstEpoch + " (" + ps.keyCount() + " keys)");
-        }
-      }
-      boolean stopped = false;
-      for (int epoch = firstEpoch; epoch < p.epochs() && !stopped; epoch++) {
-        long t0 = System.nanoTime();
-        stopped = !runEpoch(pool, loops, epoch, stop, abort, batchesDone, totalBatches, listener);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        ps.checkHealthy();
-        double loss = 0;
-        long examples = 0;
-        for (WorkerLoop loop : loops) {
-          loss += loop.epochLoss;
-          examples += loop.epochExamples;
-        }
-        step = batchesDone.get();
-        if (stopped) {
-          listener.onLog("stopped in epoch " + (epoch + 1) + " after " + examples + " examples: "
-              + (cancelSeen.get() ? "cancelled" : "stopping.maxSeconds reached"));
-          break;
-        }
-        Model model = algorithm.export(ps, info);
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        metrics.put(Evaluation.TRAIN_LOSS, examples == 0 ? 0 : loss / examples);
-        if (data.hasValidation()) {
-          metrics.putAll(data.evaluate(model));
-        }
-        metrics.put(Evaluation.EXAMPLES_PER_SEC, seconds > 0 ? examples / seconds : 0);
-        last = metrics;
-        listener.onEpoch(epoch + 1, step, metrics);
-        // Epochs shorter than the one-second poll in runEpoch would otherwise report no progress.
-        listener.onProgress((double) step / totalBatches);
-        long keys = ps.keyCount();
-        long bytes = ps.memoryBytes();
-        listener.onLog("epoch " + (epoch + 1) + ": " + format(metrics) + "; servers hold " + keys + " keys in "
-            + (bytes >> 20) + " MiB (" + (keys == 0 ? 0 : bytes / keys) + " bytes/key)");
-        if (checkpointDir != null) {
-          Checkpoints.save(checkpointDir, fingerprint, new Checkpoints.Progress(epoch + 1, step, metrics), ps);
-          listener.onCheckpoint(checkpointDir);
-        }
-      }
-      Model model = algorithm.export(ps, info);
-      Map<String, Double> finalMetrics = last;
-      if (stopped) {
-        finalMetrics = new LinkedHashMap<>(last);
-        if (data.hasValidation()) {
-          finalMetrics.putAll(data.evaluate(model));
-        }
-      }
-      listener.onProgress(stopped ? (double) batchesDone.get() / totalBatches : 1.0);
-      return new TrainResult(model, finalMetrics, cancelSeen.get());
-    } finally {
-      pool.shutdownNow();
-      for (WorkerStream s : streams) {
-        s.close();
-      }
+    try {
+      return new Job(request, null, override, listener).run(cancelled);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while training", e);
     }
   }
 
   /**
-   * Runs one epoch on every worker; reports progress while waiting. False if stopped early. When
-   * a worker fails, {@code abort} stops the others at their next minibatch, and once all have
-   * returned the first failure is thrown.
+   * Runs this process's part of a job spread over several ({@code cluster}); every member calls it
+   * at about the same time with the same request. Rank 0 coordinates: it returns the result, and
+   * gets every listener call but {@link TrainListener#onMember}. Other ranks return null once the
+   * coordinator finished the job, or as soon as {@code cancelled} says (the process abandons
+   * the job: it stops, and the attempt is lost). The request must name a checkpoint directory
+   * that every member sees: shards are saved there, and rank 0 builds the model from them.
+   *
+   * @throws AttemptLostException when a member was not ready in time, broke or fell silent: the
+   *     job should run again from its checkpoint, not fail
    */
-  private static boolean runEpoch(ExecutorService pool, List<WorkerLoop> loops, int epoch, WorkerLoop.StopSignal stop,
-      AtomicBoolean abort, AtomicLong batchesDone, long totalBatches, TrainListener listener) {
-    List<Future<Boolean>> futures = new ArrayList<>();
-    for (WorkerLoop loop : loops) {
-      futures.add(pool.submit(() -> {
-        try {
-          return loop.runEpoch(epoch, stop, batchesDone);
-        } catch (RuntimeException | Error e) {
-          abort.set(true); // stops the other workers now, whichever future the trainer waits on
-          throw e;
-        }
-      }));
+  public TrainResult run(TrainRequest request, Cluster cluster, TrainListener listener, BooleanSupplier cancelled)
+      throws IOException {
+    if (request.checkpointDir() == null) {
+      throw new IllegalArgumentException("a job over several processes needs a checkpoint directory");
     }
-    boolean complete = true;
-    RuntimeException failure = null;
-    for (Future<Boolean> f : futures) {
-      while (true) {
-        try {
-          complete &= f.get(1, TimeUnit.SECONDS);
-          break;
-        } catch (TimeoutException e) {
-          listener.onProgress((double) batchesDone.get() / totalBatches);
-        } catch (InterruptedException e) {
-          abort.set(true);
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted while training", e);
-        } catch (ExecutionException e) {
-          abort.set(true);
-          Throwable cause = e.getCause();
-          if (failure == null) {
-            failure = cause instanceof RuntimeException re ? re
-                : new IllegalStateException("worker failed: " + cause, cause);
-          }
-          break;
-        }
-      }
+    try {
+      return new Job(request, cluster, null, listener).run(cancelled);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while training", e);
     }
-    if (failure != null) {
-      throw failure;
-    }
-    return complete;
   }
 
-  private static String format(Map<String, Double> metrics) {
-    StringBuilder sb = new StringBuilder();
-    for (Map.Entry<String, Double> e : metrics.entrySet()) {
-      if (sb.length() > 0) {
-        sb.append(' ');
+  /** One run of a job in this process: its data plan, algorithm, servers, workers and roles. */
+  private final class Job {
+    private final TrainRequest request;
+    private final JobSpec spec;
+    private final Cluster cluster;
+    private final int rank;
+    private final TrainListener listener;
+    private final TrainingData data;
+    private final Algorithm algorithm;
+    private final ModelInfo info;
+    private final String fingerprint;
+    private final String name = "trainyard-job-" + JOBS.incrementAndGet();
+
+    Job(TrainRequest request, Cluster cluster, Algorithm override, TrainListener listener) throws IOException {
+      this.request = request;
+      this.spec = request.spec();
+      this.cluster = cluster;
+      this.rank = cluster == null ? 0 : cluster.rank();
+      this.listener = listener;
+      int workers = spec.resources().workers();
+      if (cluster != null) {
+        cluster.checkCovers(workers, spec.resources().servers());
       }
-      sb.append(e.getKey()).append('=').append(String.format(java.util.Locale.ROOT, "%.5g", e.getValue()));
+      this.data = TrainingData.plan(request, workers);
+      this.algorithm = override != null ? override : Algorithms.create(spec, data);
+      this.info = new ModelInfo(algorithm.name(), 0, data.stats.hashBits(), spec.toJson(), data.stats.checksum(),
+          spec.params().seed(), ModelInfo.ENGINE_VERSION);
+      this.fingerprint = info.specJson() + "\n" + info.datasetChecksum();
     }
-    return sb.toString();
+
+    TrainResult run(BooleanSupplier cancelled) throws IOException, InterruptedException {
+      int workers = spec.resources().workers();
+      int servers = spec.resources().servers();
+      int firstWorker = cluster == null ? 0 : cluster.self().firstWorker();
+      int myWorkers = cluster == null ? workers : cluster.self().workers();
+      int firstServer = cluster == null ? 0 : cluster.self().firstServer();
+      int myServers = cluster == null ? servers : cluster.self().servers();
+      Path dir = request.checkpointDir();
+      Checkpoints.Manifest resumed = dir == null ? null : Checkpoints.read(dir, fingerprint, servers, workers);
+      if (rank == 0) {
+        listener.onLog(algorithm.name() + ": " + workers + " workers, " + servers + " servers"
+            + (cluster == null ? "" : " on " + cluster.peers().size() + " members") + ", " + data.trainRows
+            + " training rows, " + data.validationRows + " validation rows, maxDelay "
+            + spec.consistency().maxDelay());
+      }
+      Link link = cluster == null ? new Link.Local() : new Link.Net(cluster.peers().size());
+      List<WorkerStream> streams = new ArrayList<>();
+      ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, myWorkers), r -> {
+        Thread t = new Thread(r, name + "-worker");
+        t.setDaemon(true);
+        return t;
+      });
+      try (ParameterServer ps = servers(link, myServers)) {
+        if (resumed != null) {
+          for (int i = 0; i < myServers; i++) {
+            Checkpoints.loadShard(dir, resumed.tag(), firstServer + i, ps);
+          }
+          if (rank == 0) {
+            listener.onLog("resumed from checkpoint at epoch " + (resumed.progress().epochsDone() + 1) + ", "
+                + resumed.progress().steps() + " minibatches done");
+          }
+        }
+        List<WorkerLoop> loops = new ArrayList<>();
+        for (int i = 0; i < myWorkers; i++) {
+          BatchCompute compute = algorithm.newCompute();
+          WorkerStream stream = data.stream(firstWorker + i, spec.params().batchSize(), compute::index);
+          streams.add(stream);
+          loops.add(new WorkerLoop(ps.newWorker(i), spec.consistency().maxDelay(), compute, stream,
+              spec.params().batchSize()));
+        }
+        BooleanSupplier abandoned = rank == 0 ? () -> false : cancelled;
+        Member member = new Member(rank, link, ps, firstServer, myServers, firstWorker, loops, dir, pool, abandoned,
+            listener::onMember);
+        if (rank != 0) {
+          member.run();
+          return null;
+        }
+        return coordinate(link, ps, member, resumed, cancelled);
+      } finally {
+        pool.shutdownNow();
+        for (WorkerStream s : streams) {
+          s.close();
+        }
+      }
+    }
+
+    /** The job's servers in this process: all of them, or this member's shards on the network. */
+    private ParameterServer servers(Link link, int myServers) {
+      int expected = (int) Math.min(Integer.MAX_VALUE, algorithm.expectedKeys());
+      int servers = spec.resources().servers();
+      if (cluster == null) {
+        ParameterServer.Mode mode = serverMode(spec.resources().workers(), servers);
+        listener.onLog("servers run " + (mode == ParameterServer.Mode.THREADS ? "on their own threads"
+            : "in the workers' threads"));
+        return new ParameterServer(algorithm.keyRanges(servers), algorithm::newUpdater, expected, name, mode);
+      }
+      Membership membership = new Membership(cluster.jobId(), cluster.attempt(), rank, cluster.addresses(),
+          cluster.owners(), cluster.peerTimeout(), cluster.readyTimeout());
+      Link.Net net = (Link.Net) link;
+      ParameterServer ps;
+      try {
+        ps = ParameterServer.member(cluster.port(), membership, algorithm.keyRanges(servers), algorithm::newUpdater,
+            (int) ((long) expected * myServers / servers), net);
+      } catch (IllegalStateException e) {
+        throw new AttemptLostException(e.getMessage(), e);
+      }
+      net.attach(ps);
+      return ps;
+    }
+
+    /** Rank 0: this process's member on a thread of its own, the coordinator on the caller's. */
+    private TrainResult coordinate(Link link, ParameterServer ps, Member member, Checkpoints.Manifest resumed,
+        BooleanSupplier cancelled) throws IOException, InterruptedException {
+      Path dir = request.checkpointDir();
+      Thread thread = new Thread(() -> {
+        try {
+          member.run();
+        } catch (Exception e) {
+          // Member.run told the coordinator (Failed), or the link failed, which it sees too.
+        }
+      }, name + "-member-0");
+      thread.setDaemon(true);
+      thread.start();
+      long deadline = clock.millis() + spec.stopping().maxSeconds() * 1000;
+      Coordinator coordinator = new Coordinator(link, new Coordinator.Job() {
+        @Override
+        public int firstWorker(int r) {
+          return cluster == null ? 0 : cluster.peers().get(r).firstWorker();
+        }
+
+        @Override
+        public Model export(long tag) throws IOException {
+          ps.checkHealthy();
+          return cluster == null ? algorithm.export(ps, info) : exportFromCheckpoint(dir, tag);
+        }
+
+        @Override
+        public Map<String, Double> validate(Model model) throws IOException {
+          return data.hasValidation() ? data.evaluate(model) : Map.of();
+        }
+      }, spec.params().epochs(), spec.resources().workers(), spec.resources().servers(), dir, fingerprint, clock,
+          deadline, spec.stopping().checkpointSeconds() * 1000,
+          cluster == null ? Long.MAX_VALUE / 4 : cluster.readyTimeout().toMillis(), listener, cancelled);
+      try {
+        return coordinator.run(resumed);
+      } finally {
+        link.send(0, new Control.Finish());
+        thread.join(10_000);
+      }
+    }
+
+    /** The model of checkpoint shards {@code tag}, read into servers of this process. */
+    private Model exportFromCheckpoint(Path dir, long tag) throws IOException {
+      int servers = spec.resources().servers();
+      try (ParameterServer all = new ParameterServer(algorithm.keyRanges(servers), algorithm::newUpdater,
+          (int) Math.min(Integer.MAX_VALUE, algorithm.expectedKeys()), name + "-export", ParameterServer.Mode.DIRECT)) {
+        for (int s = 0; s < servers; s++) {
+          Checkpoints.loadShard(dir, tag, s, all);
+        }
+        return algorithm.export(all, info);
+      }
+    }
   }
 
   /**

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class ControlTest {
   @Test
   void everyMessageRoundTrips() {
-    List<Control> messages = List.of(new Control.Ready(3), new Control.Pause(), new Control.Progress(1, Long.MAX_VALUE),
+    List<Control> messages = List.of(new Control.Ready(3, 1L << 35), new Control.Pause(), new Control.Progress(1, Long.MAX_VALUE),
         new Control.Save(-7), new Control.Saved(2, 9), new Control.Finish(), new Control.Failed(1, "disk full: é"));
     for (Control m : messages) {
       assertEquals(m, Control.decode(Control.encode(m)));
@@ -30,7 +30,7 @@ class ControlTest {
   void refusesWhatIsNotAMessage() {
     assertThrows(IllegalArgumentException.class, () -> Control.decode(new byte[0]));
     assertThrows(IllegalArgumentException.class, () -> Control.decode(new byte[] {42}));
-    byte[] ready = Control.encode(new Control.Ready(1));
+    byte[] ready = Control.encode(new Control.Ready(1, 0));
     assertThrows(IllegalArgumentException.class, () -> Control.decode(java.util.Arrays.copyOf(ready, ready.length - 1)));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Control.decode(java.util.Arrays.copyOf(ready, ready.length + 1)));
@@ -42,9 +42,9 @@ class ControlTest {
   @Test
   void aBrokenLinkWakesBothSides() throws Exception {
     Link link = new Link.Local();
-    link.send(0, new Control.Ready(0));
+    link.send(0, new Control.Ready(0, 5));
     link.send(0, new Control.Pause());
-    assertEquals(new Control.Ready(0), link.takeCoordinator(10));
+    assertEquals(new Control.Ready(0, 5), link.takeCoordinator(10));
     assertEquals(new Control.Pause(), link.takeMember(10));
     link.fail(new AttemptLostException("member 1 lost"));
     assertThrows(AttemptLostException.class, () -> link.takeCoordinator(1000));
