@@ -146,7 +146,8 @@ public final class Placement {
     if (candidates.size() < job.members()) {
       return null;
     }
-    candidates.sort((a, b) -> tighter(free.get(b), b, free.get(a), a) ? -1 : tighter(free.get(a), a, free.get(b), b) ? 1 : 0);
+    candidates.sort((a, b) -> tighter(free.get(b), b, free.get(a), a) ? -1
+        : tighter(free.get(a), a, free.get(b), b) ? 1 : 0);
     return List.copyOf(candidates.subList(0, job.members()));
   }
 
@@ -169,7 +170,8 @@ public final class Placement {
     if (fits.size() < job.members()) {
       return null;
     }
-    fits.sort((a, b) -> tighter(left.get(a), a, left.get(b), b) ? -1 : tighter(left.get(b), b, left.get(a), a) ? 1 : 0);
+    fits.sort((a, b) -> tighter(left.get(a), a, left.get(b), b) ? -1
+        : tighter(left.get(b), b, left.get(a), a) ? 1 : 0);
     return List.copyOf(fits.subList(0, job.members()));
   }
 

@@ -183,7 +183,8 @@ final class SchedulerCore {
     }
   }
 
-  SchedulerCore(long heartbeatTimeoutMillis, long reserveAfterMillis, long placeFromMillis, int maxAttempts, Sink sink) {
+  SchedulerCore(long heartbeatTimeoutMillis, long reserveAfterMillis, long placeFromMillis, int maxAttempts,
+      Sink sink) {
     if (heartbeatTimeoutMillis <= 0) {
       throw new IllegalArgumentException("heartbeat timeout must be > 0 ms, got " + heartbeatTimeoutMillis);
     }
