@@ -328,6 +328,10 @@ final class SchedulerCore {
       return;
     }
     gang.over = true;
+    for (Part part : gang.parts) {
+      // Ended before its executor listed it: no heartbeat will, nor stop listing it.
+      part.stopped |= !part.listed;
+    }
     if (gang.allStopped()) {
       end(gang);
     }

@@ -476,4 +476,16 @@ class SchedulerCoreTest {
     assertEquals(List.of(), runs(), "neither is told to release it");
     assertEquals(List.of("e1", "e2"), restarted.membersOf("g"));
   }
+
+  @Test
+  void aJobThatEndsBeforeAnyHeartbeatListsItGivesItsRoomBack() {
+    core.onHeartbeat(peerBeat("e1", 4, 4, 0), 0);
+    core.onHeartbeat(peerBeat("e2", 4, 4, 0), 0);
+    core.onJob(gangJob("quick", 2, 2, 2, 1), 0);
+    runs();
+    core.onEvent(JobEvent.state("quick", 1, JobState.FAILED, "bad data", "e1", 50), 50);
+    assertEquals(List.of(), core.membersOf("quick"));
+    core.onJob(gangJob("next", 2, 6, 2, 2), 60); // 3 + 1 cores each: all of e1 and e2
+    assertEquals(List.of("RUN next @e1 #1", "RUN next @e2 #1"), runs());
+  }
 }
