@@ -44,9 +44,10 @@ import trainyard.bus.Topics;
 /**
  * docker-compose.yml's topology, run without Docker: an external PostgreSQL (a separate server,
  * credentials checked) and an external KRaft broker, then the api, the scheduler and two executors
- * as four JVMs of the packaged jar, each with the environment its compose service declares. Only
- * addresses are rewritten (the compose network's {@code postgres:5432} and {@code kafka:9092}, the
- * {@code blobs} volume, the HTTP ports) and heaps made small. A key missing from the README's
+ * (two replicas of the executor service) as four JVMs of the packaged jar, each with the
+ * environment its compose service declares. Only addresses are rewritten (the compose network's
+ * {@code postgres:5432} and {@code kafka:9092}, the {@code blobs} volume, the HTTP ports, and the
+ * executors' ids, which their containers' host names would give) and heaps made small. A key missing from the README's
  * configuration table, a role that needs what it should not (a database for the scheduler or an
  * executor) or a topology that does not train fails here. Driven through the api's REST API only.
  * Runs the real jar (failsafe, after {@code package}); logs in target/distributed-it-{service}.log.
@@ -59,7 +60,10 @@ class DistributedIT {
   private static final Duration BOOT = Duration.ofSeconds(120);
   private static final Duration WORK = Duration.ofSeconds(90);
   private static final List<String> WORKERS = List.of("scheduler", "executor-1", "executor-2");
-  private static final List<String> SERVICES = List.of("api", "scheduler", "executor-1", "executor-2");
+  private static final List<String> SERVICES = List.of("api", "scheduler", "executor");
+  /** The processes started, each of its compose service: the executor service twice (two replicas). */
+  private static final Map<String, String> INSTANCES = new LinkedHashMap<>(Map.of(
+      "api", "api", "scheduler", "scheduler", "executor-1", "executor", "executor-2", "executor"));
   /** Heaps for a 2-core CI machine (the compose file gives each container -Xmx1g). */
   private static final Map<String, String> HEAP = Map.of(
       "api", "-Xmx320m", "scheduler", "-Xmx192m", "executor-1", "-Xmx384m", "executor-2", "-Xmx384m");
@@ -84,6 +88,15 @@ class DistributedIT {
             service + ": " + key + " is not in the README's configuration table " + documented);
       }
     }
+    // `docker compose up --scale executor=N`: replicas must not clash on a name or a host port, and
+    // each must get its own id: the default, the container's host name.
+    for (String key : List.of("container_name", "ports", "hostname")) {
+      assertEquals(null, compose.get("executor", key), "a scaled executor service has no " + key);
+    }
+    assertFalse(compose.environment("executor", Map.of()).containsKey("TRAINYARD_EXECUTOR_ID"),
+        "each replica's id is its host name, not one id for all");
+    assertFalse(compose.environment("executor", Map.of()).containsKey("TRAINYARD_EXECUTOR_DATA_HOST"),
+        "each replica's peers reach it at its host name");
     Set<String> topics = new TreeSet<>();
     Matcher topic = Pattern.compile("trainyard\\.[a-z]+").matcher(String.valueOf(compose.get("kafka-topics", "command")));
     while (topic.find()) {
@@ -101,8 +114,8 @@ class DistributedIT {
           "postgres:5432", "localhost:" + pg.getPort(),
           "kafka:9092", kafka.bootstrapServers());
       Map<String, Map<String, String>> env = new LinkedHashMap<>();
-      for (String service : SERVICES) {
-        env.put(service, environment(compose, service, network, blobs));
+      for (Map.Entry<String, String> instance : INSTANCES.entrySet()) {
+        env.put(instance.getKey(), environment(compose, instance.getValue(), instance.getKey(), network, blobs));
       }
       // Short, so that a job a restarted scheduler forgot (below) is sent again within the test.
       env.get("api").put("TRAINYARD_JOBS_RESEND_INTERVAL", "2s");
@@ -257,9 +270,12 @@ class DistributedIT {
     }
   }
 
-  /** The service's compose environment with the compose network's addresses replaced by this machine's. */
-  private Map<String, String> environment(ComposeFile compose, String service, Map<String, String> network,
-      Path blobs) throws IOException {
+  /**
+   * The service's compose environment with the compose network's addresses replaced by this
+   * machine's, for the process {@code instance}.
+   */
+  private Map<String, String> environment(ComposeFile compose, String service, String instance,
+      Map<String, String> network, Path blobs) throws IOException {
     Map<String, String> env = new LinkedHashMap<>(compose.environment(service, Map.of()));
     String blobMount = compose.volumeMounts(service).get("blobs");
     assertEquals(blobMount, env.get("TRAINYARD_DATA_DIR"), service + ": the blob store is the blobs volume");
@@ -280,8 +296,13 @@ class DistributedIT {
     assertEquals(network.get("kafka:9092"), env.get("TRAINYARD_KAFKA_BOOTSTRAP_SERVERS"), service + " uses the external Kafka");
     // Each container has its own network namespace; here they share one, so each gets a free port.
     int port = freePort();
-    ports.put(service, port);
+    ports.put(instance, port);
     env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+    if (!instance.equals(service)) {
+      // Each replica has its own host name, which names it; here they share this machine's, so
+      // each is given the id its host name would give it.
+      env.put("TRAINYARD_EXECUTOR_ID", instance);
+    }
     return env;
   }
 

@@ -29,13 +29,17 @@ public final class EmbeddedKafka implements AutoCloseable {
   private static final String CONTROLLER = "CONTROLLER";
   private static final int NODE_ID = 1;
 
+  private static final String LOOPBACK = "127.0.0.1";
+
   private final KafkaRaftServer server;
   private final int port;
+  private final String advertisedHost;
   private boolean closed;
 
-  private EmbeddedKafka(KafkaRaftServer server, int port) {
+  private EmbeddedKafka(KafkaRaftServer server, int port, String advertisedHost) {
     this.server = server;
     this.port = port;
+    this.advertisedHost = advertisedHost;
   }
 
   /** Starts a broker on a free port with its log under {@code dir}. */
@@ -48,11 +52,27 @@ public final class EmbeddedKafka implements AutoCloseable {
    * 127.0.0.1:{@code port} (0: a free port), and waits until the four topics exist.
    */
   public static EmbeddedKafka start(Path dir, int port) {
+    return start(dir, port, LOOPBACK);
+  }
+
+  /**
+   * As {@link #start(Path, int)}, for clients on other machines too: the broker tells clients to
+   * reach it at {@code advertisedHost}:{@code port}. A loopback host ({@code 127.0.0.1},
+   * {@code localhost}) keeps it listening on loopback only; any other makes it listen on every
+   * interface, so that the machines that resolve that name reach it. It has no authentication:
+   * expose it to trusted networks only.
+   */
+  public static EmbeddedKafka start(Path dir, int port, String advertisedHost) {
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
     }
-    int brokerPort = port == 0 ? freePort() : port;
-    int controllerPort = freePort();
+    if (advertisedHost == null || advertisedHost.isBlank() || advertisedHost.contains(":")
+        || advertisedHost.contains(",")) {
+      throw new IllegalArgumentException("advertised host must be a host name or IPv4 address, got " + advertisedHost);
+    }
+    String listenHost = isLoopback(advertisedHost) ? LOOPBACK : "0.0.0.0";
+    int brokerPort = port == 0 ? freePort(listenHost) : port;
+    int controllerPort = freePort(LOOPBACK);
     Path logDir = dir.toAbsolutePath();
     try {
       Files.createDirectories(logDir);
@@ -63,15 +83,16 @@ public final class EmbeddedKafka implements AutoCloseable {
       throw new UncheckedIOException("cannot prepare the Kafka log directory " + logDir, e);
     }
     KafkaRaftServer server = new KafkaRaftServer(
-        KafkaConfig.fromProps(config(logDir, brokerPort, controllerPort), false), Time.SYSTEM);
+        KafkaConfig.fromProps(config(logDir, listenHost, brokerPort, advertisedHost, controllerPort), false),
+        Time.SYSTEM);
     try {
       server.startup();
     } catch (RuntimeException e) {
       server.shutdown();
-      throw new IllegalStateException("cannot start the embedded Kafka broker on 127.0.0.1:" + brokerPort
+      throw new IllegalStateException("cannot start the embedded Kafka broker on " + listenHost + ":" + brokerPort
           + " with its log in " + logDir + ": " + e.getMessage(), e);
     }
-    EmbeddedKafka kafka = new EmbeddedKafka(server, brokerPort);
+    EmbeddedKafka kafka = new EmbeddedKafka(server, brokerPort, advertisedHost);
     try {
       Topics.ensureCreated(kafka.bootstrapServers());
     } catch (RuntimeException e) {
@@ -81,9 +102,23 @@ public final class EmbeddedKafka implements AutoCloseable {
     return kafka;
   }
 
-  /** {@code host:port} for the clients' {@code bootstrap.servers}. */
+  /** {@code host:port} for the clients' {@code bootstrap.servers} on this machine. */
   public String bootstrapServers() {
-    return "127.0.0.1:" + port;
+    return LOOPBACK + ":" + port;
+  }
+
+  /** {@code advertisedHost:port}: what clients on other machines (or this one) put in {@code bootstrap.servers}. */
+  public String advertisedServers() {
+    return advertisedHost + ":" + port;
+  }
+
+  /** Whether clients on other machines can reach it: it was started with an advertised host other than loopback. */
+  public boolean reachableFromOtherMachines() {
+    return !isLoopback(advertisedHost);
+  }
+
+  private static boolean isLoopback(String host) {
+    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
   }
 
   public int port() {
@@ -101,13 +136,15 @@ public final class EmbeddedKafka implements AutoCloseable {
     server.awaitShutdown();
   }
 
-  private static Properties config(Path logDir, int brokerPort, int controllerPort) {
+  private static Properties config(Path logDir, String listenHost, int brokerPort, String advertisedHost,
+      int controllerPort) {
     Properties p = new Properties();
     p.put("process.roles", "broker,controller");
     p.put("node.id", String.valueOf(NODE_ID));
     p.put("controller.quorum.voters", NODE_ID + "@127.0.0.1:" + controllerPort);
-    p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + "," + CONTROLLER + "://127.0.0.1:" + controllerPort);
-    p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+    p.put("listeners", "PLAINTEXT://" + listenHost + ":" + brokerPort + ","
+        + CONTROLLER + "://127.0.0.1:" + controllerPort);
+    p.put("advertised.listeners", "PLAINTEXT://" + advertisedHost + ":" + brokerPort);
     p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
     p.put("controller.listener.names", CONTROLLER);
     p.put("inter.broker.listener.name", "PLAINTEXT");
@@ -153,8 +190,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+  private static int freePort(String host) {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
       socket.setReuseAddress(true);
       return socket.getLocalPort();
     } catch (IOException e) {

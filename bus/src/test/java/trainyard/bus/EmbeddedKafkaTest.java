@@ -1,6 +1,7 @@
 package trainyard.bus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -57,6 +58,22 @@ class EmbeddedKafkaTest {
       producer.send(cancel).get(10, TimeUnit.SECONDS);
       assertEquals(List.of(cancel), values(pollUntil(jobs, 1)));
     }
+  }
+
+  @Test
+  void clientsReachItAtTheAdvertisedAddress() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start(dir, 0, "localhost")) {
+      assertEquals("localhost:" + kafka.port(), kafka.advertisedServers());
+      assertEquals(false, kafka.reachableFromOtherMachines(), "a loopback name keeps it on loopback");
+      try (BusConsumer<Heartbeat> beats = new BusConsumer<>(kafka.advertisedServers(), Heartbeat.class, null,
+               BusConsumer.Start.LATEST);
+           BusProducer producer = new BusProducer(kafka.advertisedServers(), "test")) {
+        Heartbeat beat = new Heartbeat("e1", 2, 0, 512, 2, 0, 512, List.of(), 4L, "s", "localhost", 7000);
+        producer.send(beat).get(10, TimeUnit.SECONDS);
+        assertEquals(List.of(beat), values(pollUntil(beats, 1)));
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> EmbeddedKafka.start(dir, 0, "host:1"));
   }
 
   @Test

@@ -1,5 +1,7 @@
 package trainyard.executor;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,10 +20,16 @@ import trainyard.bus.Capacity;
  * @param heartbeatInterval how often it tells the scheduler what is free
  * @param stopTimeout       how long {@link Executor#close()} waits for jobs to stop
  * @param clock             the time on events and heartbeats
+ * @param dataHost          the host other executors reach this one's data port at (its heartbeats
+ *                          carry it); the data port listens on every interface
+ * @param dataPort          the engine's data port, where members of jobs over several executors
+ *                          talk; 0: any free port
+ * @param peerTimeout       how long a member waits for a silent peer before its part of the
+ *                          attempt fails (it then stops listing the job: the scheduler requeues it)
  */
 public record ExecutorOptions(
     String id, Capacity capacity, Path dataDir, Duration heartbeatInterval, Duration stopTimeout,
-    Clock clock) {
+    Clock clock, String dataHost, int dataPort, Duration peerTimeout) {
 
   public ExecutorOptions {
     Objects.requireNonNull(id, "id");
@@ -39,33 +47,74 @@ public record ExecutorOptions(
     if (stopTimeout.isNegative()) {
       throw new IllegalArgumentException("stopTimeout must be >= 0, got " + stopTimeout);
     }
+    Objects.requireNonNull(dataHost, "dataHost");
+    if (dataHost.isBlank()) {
+      throw new IllegalArgumentException("dataHost must not be blank");
+    }
+    if (dataPort < 0 || dataPort > 65_535) {
+      throw new IllegalArgumentException("dataPort must be 0..65535, got " + dataPort);
+    }
+    if (peerTimeout.toMillis() <= 0) {
+      throw new IllegalArgumentException("peerTimeout must be > 0, got " + peerTimeout);
+    }
   }
 
   /**
    * This machine's processors, no GPUs, three quarters of the JVM's maximum heap, a heartbeat a
-   * second, 30 s to stop, the system clock.
+   * second, 30 s to stop, the system clock, a data port on any free port at this machine's host
+   * name (127.0.0.1 when it has none), 30 s of peer timeout.
    */
   public static ExecutorOptions defaults(String id, Path dataDir) {
     long memoryMb = Runtime.getRuntime().maxMemory() / 4 * 3 / (1024 * 1024);
     return new ExecutorOptions(id,
         new Capacity(Runtime.getRuntime().availableProcessors(), 0, Math.max(1, memoryMb)),
-        dataDir, Duration.ofSeconds(1), Duration.ofSeconds(30), Clock.systemUTC());
+        dataDir, Duration.ofSeconds(1), Duration.ofSeconds(30), Clock.systemUTC(), hostName(), 0,
+        Duration.ofSeconds(30));
+  }
+
+  /** This machine's host name, or 127.0.0.1 when it cannot be found. */
+  public static String hostName() {
+    try {
+      String name = InetAddress.getLocalHost().getHostName();
+      return name == null || name.isBlank() ? "127.0.0.1" : name;
+    } catch (UnknownHostException e) {
+      return "127.0.0.1";
+    }
   }
 
   public ExecutorOptions withCapacity(Capacity capacity) {
-    return new ExecutorOptions(id, capacity, dataDir, heartbeatInterval, stopTimeout, clock);
+    return new ExecutorOptions(id, capacity, dataDir, heartbeatInterval, stopTimeout, clock, dataHost, dataPort,
+        peerTimeout);
   }
 
   public ExecutorOptions withHeartbeatInterval(Duration heartbeatInterval) {
-    return new ExecutorOptions(id, capacity, dataDir, heartbeatInterval, stopTimeout, clock);
+    return new ExecutorOptions(id, capacity, dataDir, heartbeatInterval, stopTimeout, clock, dataHost, dataPort,
+        peerTimeout);
   }
 
   public ExecutorOptions withStopTimeout(Duration stopTimeout) {
-    return new ExecutorOptions(id, capacity, dataDir, heartbeatInterval, stopTimeout, clock);
+    return new ExecutorOptions(id, capacity, dataDir, heartbeatInterval, stopTimeout, clock, dataHost, dataPort,
+        peerTimeout);
   }
 
   public ExecutorOptions withClock(Clock clock) {
-    return new ExecutorOptions(id, capacity, dataDir, heartbeatInterval, stopTimeout, clock);
+    return new ExecutorOptions(id, capacity, dataDir, heartbeatInterval, stopTimeout, clock, dataHost, dataPort,
+        peerTimeout);
+  }
+
+  public ExecutorOptions withDataHost(String dataHost) {
+    return new ExecutorOptions(id, capacity, dataDir, heartbeatInterval, stopTimeout, clock, dataHost, dataPort,
+        peerTimeout);
+  }
+
+  public ExecutorOptions withDataPort(int dataPort) {
+    return new ExecutorOptions(id, capacity, dataDir, heartbeatInterval, stopTimeout, clock, dataHost, dataPort,
+        peerTimeout);
+  }
+
+  public ExecutorOptions withPeerTimeout(Duration peerTimeout) {
+    return new ExecutorOptions(id, capacity, dataDir, heartbeatInterval, stopTimeout, clock, dataHost, dataPort,
+        peerTimeout);
   }
 
   /** {@code data/checkpoints/{jobId}}. */

@@ -19,11 +19,13 @@ import trainyard.bus.Received;
 /**
  * The scheduler role: reads {@code trainyard.jobs} and {@code trainyard.heartbeats}, places jobs
  * on executors with room, and writes {@code trainyard.assignments} and {@code trainyard.events}
- * (see {@link SchedulerCore} for the rules and docs/ARCHITECTURE.md for the messages).
+ * (see {@link SchedulerCore} for the rules and docs/ARCHITECTURE.md for the messages). It also
+ * reads the executors' terminal states on {@code trainyard.events}, to tell a job of several
+ * members that ended from one whose member dropped out.
  *
  * <p>Runs one reader thread per topic and one timer thread; they share the core under a lock.
  * Its position on {@code trainyard.jobs} is committed once the decisions a batch caused are
- * acknowledged. Heartbeats are read from the newest on: an executor is known once it beats.
+ * acknowledged. Heartbeats and events are read from the newest on: an executor is known once it beats.
  *
  * <p>Thread-safe: {@link #close()} may be called from any thread.
  */
@@ -35,6 +37,7 @@ public final class Scheduler implements AutoCloseable {
   private final BusProducer producer;
   private final BusConsumer<JobMessage> jobs;
   private final BusConsumer<Heartbeat> heartbeats;
+  private final BusConsumer<JobEvent> events;
   private final SchedulerCore core;
   private final ScheduledExecutorService timer;
   private final List<Thread> readers = new ArrayList<>();
@@ -46,9 +49,11 @@ public final class Scheduler implements AutoCloseable {
     this.jobs = new BusConsumer<>(bootstrapServers, JobMessage.class, options.groupId(),
         BusConsumer.Start.COMMITTED_OR_EARLIEST);
     this.heartbeats = new BusConsumer<>(bootstrapServers, Heartbeat.class, null, BusConsumer.Start.LATEST);
+    this.events = new BusConsumer<>(bootstrapServers, JobEvent.class, null, BusConsumer.Start.LATEST);
     long timeout = options.heartbeatTimeout().toMillis();
     long placeFrom = options.clock().millis() + options.settle().toMillis();
-    this.core = new SchedulerCore(timeout, options.reserveAfter().toMillis(), placeFrom, new SchedulerCore.Sink() {
+    this.core = new SchedulerCore(timeout, options.reserveAfter().toMillis(), placeFrom,
+        options.maxAttempts(), new SchedulerCore.Sink() {
       @Override
       public void assign(Assignment assignment) {
         producer.send(assignment);
@@ -63,13 +68,14 @@ public final class Scheduler implements AutoCloseable {
   }
 
   /**
-   * Connects to Kafka and starts scheduling; returns once both readers are positioned, so a
+   * Connects to Kafka and starts scheduling; returns once its readers are positioned, so a
    * message sent afterwards is seen.
    */
   public static Scheduler start(String bootstrapServers, SchedulerOptions options) {
     Scheduler scheduler = new Scheduler(bootstrapServers, options);
     scheduler.readers.add(scheduler.reader("trainyard-scheduler-jobs", scheduler::readJobs));
     scheduler.readers.add(scheduler.reader("trainyard-scheduler-heartbeats", scheduler::readHeartbeats));
+    scheduler.readers.add(scheduler.reader("trainyard-scheduler-events", scheduler::readEvents));
     long tick = options.tickInterval().toMillis();
     scheduler.timer.scheduleWithFixedDelay(scheduler::tick, tick, tick, TimeUnit.MILLISECONDS);
     return scheduler;
@@ -110,6 +116,20 @@ public final class Scheduler implements AutoCloseable {
         }
       }
     }, heartbeats);
+  }
+
+  private void readEvents() {
+    runUntilClosed(() -> {
+      List<Received<JobEvent>> batch = events.poll(POLL);
+      if (batch.isEmpty()) {
+        return;
+      }
+      synchronized (core) {
+        for (Received<JobEvent> r : batch) {
+          core.onEvent(r.value(), now());
+        }
+      }
+    }, events);
   }
 
   private void tick() {
@@ -176,6 +196,13 @@ public final class Scheduler implements AutoCloseable {
     }
   }
 
+  /** The executors of a placed job's members, by rank (rank 0 first); empty if it is queued or unknown. */
+  public List<String> membersOf(String jobId) {
+    synchronized (core) {
+      return core.membersOf(jobId);
+    }
+  }
+
   /** Stops reading and deciding; waits for the threads to finish. Idempotent. */
   @Override
   public synchronized void close() {
@@ -186,6 +213,7 @@ public final class Scheduler implements AutoCloseable {
     timer.shutdownNow();
     jobs.wakeup();
     heartbeats.wakeup();
+    events.wakeup();
     for (Thread reader : readers) {
       try {
         reader.join(10_000);

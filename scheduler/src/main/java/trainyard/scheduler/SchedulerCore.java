@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,14 +20,22 @@ import trainyard.spec.JobSpec;
 
 /**
  * The scheduler's state and rules, without Kafka: the queue, the executors known from their
- * heartbeats, and the jobs placed on each. Inputs are job messages, heartbeats and clock ticks;
- * outputs go to a {@link Sink}.
+ * heartbeats, and the jobs placed, each on its members' executors (a gang: one executor per
+ * member, {@code resources.executors} of them). Inputs are job messages, heartbeats, the
+ * executors' terminal states and clock ticks; outputs go to a {@link Sink}.
  *
- * <p>An executor's free capacity is what its last heartbeat reported, less the jobs placed on
- * it that no heartbeat has listed yet. A placed job that a heartbeat listed and a later one no
- * longer lists has ended (the executor reports how, on the events topic). An executor silent for
- * longer than the heartbeat timeout is lost: its jobs go back to the queue, keeping their place,
- * and the next executor resumes them from their checkpoints.
+ * <p>An executor's free capacity is what its last heartbeat reported, less the members placed
+ * on it that no heartbeat has listed yet. A job's attempt fails as a whole when one of its
+ * members does: the member's executor is silent for longer than the heartbeat timeout (lost),
+ * beats with a new session (restarted), or, in a job of several members, stops listing the job
+ * while no terminal state of the attempt has arrived within the heartbeat timeout (the member
+ * failed: an executor whose part of an attempt fails, a peer timed out say, stops listing the
+ * job and sends no terminal state). The job then goes back to the queue with {@code attempt + 1},
+ * keeping its place, every surviving member is told to RELEASE it, and the next placement
+ * resumes it from its checkpoint; after {@code maxAttempts} failed attempts it ends FAILED
+ * instead. A job of one member that its executor stops listing has ended (the executor reports
+ * how on the events topic), as does a job of several once rank 0's terminal state has come and
+ * every member has stopped listing it.
  *
  * <p>Not thread-safe: {@link Scheduler} calls it under one lock.
  */
@@ -39,52 +48,119 @@ final class SchedulerCore {
   }
 
   private static final System.Logger LOG = System.getLogger(SchedulerCore.class.getName());
-  /** How many ended jobs are remembered, so that a late duplicate SUBMIT does not rerun one. */
-  private static final int ENDED_REMEMBERED = 10_000;
+  /** How many ended jobs (and failure counts) are remembered, so that a late duplicate SUBMIT does not rerun one. */
+  private static final int REMEMBERED = 10_000;
 
   private final long heartbeatTimeoutMillis;
   private final long reserveAfterMillis;
   /** No job is placed before this time: see {@link SchedulerOptions#settle()}. */
   private final long placeFromMillis;
+  private final int maxAttempts;
   private final Sink sink;
   private final Map<String, Queued> queue = new HashMap<>();
   private final Map<String, Node> executors = new HashMap<>();
-  /** job id → the executor it is placed on. */
-  private final Map<String, String> placedOn = new HashMap<>();
+  /** job id → where it runs. */
+  private final Map<String, Gang> placed = new HashMap<>();
   /** job id → the last attempt of it that ended. */
-  private final Map<String, Integer> ended = new LinkedHashMap<>(16, 0.75f, false) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
-      return size() > ENDED_REMEMBERED;
-    }
-  };
+  private final Map<String, Integer> ended = bounded();
+  /** job id → how many of its attempts failed under this scheduler. */
+  private final Map<String, Integer> failures = bounded();
+
+  private static <V> Map<String, V> bounded() {
+    return new LinkedHashMap<>(16, 0.75f, false) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+        return size() > REMEMBERED;
+      }
+    };
+  }
 
   private static final class Queued {
     JobMessage job;
     final Capacity demand;
+    final JobSpec.Resources resources;
     String reason;
-    /** Put back by this scheduler when its executor was lost, rather than submitted. */
+    /** Put back by this scheduler when an attempt failed, rather than submitted. */
     final boolean requeued;
 
-    Queued(JobMessage job, Capacity demand, String reason, boolean requeued) {
+    Queued(JobMessage job, Capacity demand, JobSpec.Resources resources, String reason, boolean requeued) {
       this.job = job;
       this.demand = demand;
+      this.resources = resources;
       this.reason = reason;
       this.requeued = requeued;
     }
   }
 
-  /** A job on an executor. {@code job} is null for one adopted from a heartbeat. */
-  private static final class Placed {
-    final JobMessage job;
-    final Capacity demand;
+  /** One member of a placed job, on one executor. */
+  private static final class Part {
+    final int rank;
+    final String executorId;
+    /** A heartbeat of its executor has listed the job. */
     boolean listed;
-    boolean cancelling;
+    /** A later heartbeat no longer listed it. */
+    boolean stopped;
 
-    Placed(JobMessage job, Capacity demand, boolean listed) {
+    Part(int rank, String executorId, boolean listed) {
+      this.rank = rank;
+      this.executorId = executorId;
+      this.listed = listed;
+    }
+  }
+
+  /** A placed job and its members. {@code job} is null for one adopted from a heartbeat, unknown here. */
+  private static final class Gang {
+    final String jobId;
+    final JobMessage job;
+    /** Per member. */
+    final Capacity demand;
+    final JobSpec.Resources resources;
+    /** Members it has: {@code resources.executors}, or unbounded for an unknown job. */
+    final int size;
+    final List<Part> parts = new ArrayList<>();
+    /** Adopted from heartbeats: members join as their executors list the job. */
+    final boolean adopted;
+    boolean cancelling;
+    /** A terminal state of this attempt came from one of its members. */
+    boolean over;
+    /** The first member that stopped listing the job before it was over, and when. */
+    Part dropped;
+    long droppedAtMillis;
+
+    Gang(String jobId, JobMessage job, Capacity demand, JobSpec.Resources resources, boolean adopted) {
+      this.jobId = jobId;
       this.job = job;
       this.demand = demand;
-      this.listed = listed;
+      this.resources = resources;
+      this.size = resources == null ? Integer.MAX_VALUE : resources.executors();
+      this.adopted = adopted;
+    }
+
+    Part part(String executorId) {
+      for (Part p : parts) {
+        if (p.executorId.equals(executorId)) {
+          return p;
+        }
+      }
+      return null;
+    }
+
+    boolean allStopped() {
+      for (Part p : parts) {
+        if (!p.stopped) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    int attempt() {
+      return job == null ? 0 : job.attempt();
+    }
+
+    /** "executor e1" for a job of one member, "member 1 (executor e2)" for one of several. */
+    String who(Part part) {
+      return size == 1 ? "executor " + part.executorId : "member " + part.rank + " (executor " + part.executorId + ")";
     }
   }
 
@@ -92,22 +168,33 @@ final class SchedulerCore {
     final String id;
     Heartbeat last;
     long lastSeenMillis;
-    final Map<String, Placed> jobs = new LinkedHashMap<>();
+    /** Jobs with a member here. */
+    final Set<String> jobs = new LinkedHashSet<>();
     /** Jobs this executor was told to release; told once. */
     final Set<String> released = new HashSet<>();
 
     Node(String id) {
       this.id = id;
     }
+
+    /** Whether it can be one member of a job of several: peers reach it at its data port. */
+    boolean hasDataPort() {
+      return last.dataPort() > 0 && last.dataHost() != null && !last.dataHost().isBlank();
+    }
   }
 
-  SchedulerCore(long heartbeatTimeoutMillis, long reserveAfterMillis, long placeFromMillis, Sink sink) {
+  SchedulerCore(long heartbeatTimeoutMillis, long reserveAfterMillis, long placeFromMillis, int maxAttempts,
+      Sink sink) {
     if (heartbeatTimeoutMillis <= 0) {
       throw new IllegalArgumentException("heartbeat timeout must be > 0 ms, got " + heartbeatTimeoutMillis);
+    }
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("max attempts must be >= 1, got " + maxAttempts);
     }
     this.heartbeatTimeoutMillis = heartbeatTimeoutMillis;
     this.reserveAfterMillis = reserveAfterMillis;
     this.placeFromMillis = placeFromMillis;
+    this.maxAttempts = maxAttempts;
     this.sink = sink;
   }
 
@@ -124,7 +211,7 @@ final class SchedulerCore {
     if (endedAttempt != null && job.attempt() <= endedAttempt) {
       return;
     }
-    if (placedOn.containsKey(id)) {
+    if (placed.containsKey(id)) {
       return;
     }
     Queued queued = queue.get(id);
@@ -134,16 +221,16 @@ final class SchedulerCore {
       }
       return;
     }
-    Capacity demand;
+    JobSpec spec;
     try {
-      demand = Capacity.of(JobSpec.parse(job.specJson()), job.memoryMb());
+      spec = JobSpec.parse(job.specJson());
     } catch (RuntimeException e) {
       // The api validated the spec; reaching here means a writer bug, not user input.
       ended.put(id, job.attempt());
       sink.event(JobEvent.state(id, job.attempt(), JobState.FAILED, "invalid job spec: " + e.getMessage(), null, now));
       return;
     }
-    queue.put(id, new Queued(job, demand, null, false));
+    queue.put(id, new Queued(job, Capacity.of(spec, job.memoryMb()), spec.resources(), null, false));
     place(now);
   }
 
@@ -155,14 +242,15 @@ final class SchedulerCore {
       sink.event(JobEvent.state(id, queued.job.attempt(), JobState.CANCELLED, "cancelled while queued", null, now));
       return;
     }
-    String executorId = placedOn.get(id);
-    if (executorId == null) {
+    Gang gang = placed.get(id);
+    if (gang == null || gang.cancelling) {
       return;
     }
-    Placed placed = executors.get(executorId).jobs.get(id);
-    if (!placed.cancelling) {
-      placed.cancelling = true;
-      sink.assign(Assignment.cancel(executorId, id, message.tenantId()));
+    gang.cancelling = true;
+    for (Part part : gang.parts) {
+      if (!part.stopped) {
+        sink.assign(Assignment.cancel(part.executorId, id, message.tenantId()));
+      }
     }
   }
 
@@ -171,7 +259,7 @@ final class SchedulerCore {
     if (node != null && node.last.session() != null && !node.last.session().equals(beat.session())) {
       // Restarted within the timeout: what it ran before is gone, whatever it lists now.
       executors.remove(node.id);
-      lose(node, "restarted", now);
+      lose(List.of(node), "restarted", now);
       node = null;
     }
     if (node == null) {
@@ -182,76 +270,208 @@ final class SchedulerCore {
     node.lastSeenMillis = now;
     Set<String> running = new HashSet<>(beat.runningJobs());
     for (String jobId : beat.runningJobs()) {
-      Placed placed = node.jobs.get(jobId);
+      if (node.released.contains(jobId)) {
+        continue; // told to let go; it stops soon
+      }
+      Gang gang = placed.get(jobId);
+      Part part = gang == null ? null : gang.part(node.id);
       Queued queued = queue.get(jobId);
-      if (placed != null) {
-        placed.listed = true;
-      } else if (queued != null && !queued.requeued) {
+      if (part != null) {
+        part.listed |= !part.stopped;
+      } else if (gang != null && gang.adopted && gang.parts.size() < gang.size) {
+        // Another member of a job adopted from its first member's heartbeat.
+        join(gang, node, gang.parts.size());
+      } else if (gang == null && queued != null && !queued.requeued) {
         // Submitted, and already running here: placed by an earlier scheduler process whose
         // position on the jobs topic was not committed, so this one read the SUBMIT again.
         queue.remove(jobId);
-        node.jobs.put(jobId, new Placed(queued.job, queued.demand, true));
-        placedOn.put(jobId, node.id);
-      } else if (queued != null || placedOn.containsKey(jobId) || ended.containsKey(jobId)) {
-        // Back from being thought lost, it runs a job that was requeued or moved on.
-        if (node.released.add(jobId)) {
-          sink.assign(Assignment.release(node.id, jobId));
-        }
+        gang = new Gang(jobId, queued.job, queued.demand, queued.resources, true);
+        placed.put(jobId, gang);
+        join(gang, node, 0);
+      } else if (gang != null || queued != null || ended.containsKey(jobId)) {
+        // Back from being thought lost, or the survivor of a failed attempt: it runs a job
+        // that was requeued, moved on or ended.
+        release(node, jobId);
       } else {
         // Placed by an earlier scheduler process: adopt it so that a cancel reaches it.
-        node.jobs.put(jobId, new Placed(null, Capacity.NONE, true));
-        placedOn.put(jobId, node.id);
+        gang = new Gang(jobId, null, Capacity.NONE, null, true);
+        placed.put(jobId, gang);
+        join(gang, node, 0);
       }
     }
     node.released.retainAll(running);
-    for (Iterator<Map.Entry<String, Placed>> it = node.jobs.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<String, Placed> entry = it.next();
-      if (entry.getValue().listed && !running.contains(entry.getKey())) {
-        it.remove();
-        placedOn.remove(entry.getKey());
-        JobMessage job = entry.getValue().job;
-        ended.put(entry.getKey(), job == null ? Integer.MAX_VALUE : job.attempt());
+    List<String> stopped = new ArrayList<>();
+    for (String jobId : node.jobs) {
+      Part part = placed.get(jobId).part(node.id);
+      if (part.listed && !part.stopped && !running.contains(jobId)) {
+        stopped.add(jobId);
+      }
+    }
+    for (String jobId : stopped) {
+      Gang gang = placed.get(jobId);
+      if (gang != null) {
+        stopped(gang, gang.part(node.id), now);
       }
     }
     place(now);
   }
 
-  /** Expires silent executors and places what can be placed. */
+  /** A member's executor reported a job's terminal state (rank 0 of a job of several does). */
+  void onEvent(JobEvent event, long now) {
+    if (event.type() != JobEvent.Type.STATE || event.state() == null || !event.state().isTerminal()
+        || event.executorId() == null) {
+      return;
+    }
+    Gang gang = placed.get(event.jobId());
+    if (gang == null || gang.part(event.executorId()) == null
+        || (gang.job != null && event.attempt() != 0 && event.attempt() != gang.job.attempt())) {
+      return;
+    }
+    gang.over = true;
+    for (Part part : gang.parts) {
+      // Ended before its executor listed it: no heartbeat will, nor stop listing it.
+      part.stopped |= !part.listed;
+    }
+    if (gang.allStopped()) {
+      end(gang);
+    }
+  }
+
+  /** Expires silent executors, fails attempts whose member dropped out, and places what can be placed. */
   void tick(long now) {
+    List<Node> lost = new ArrayList<>();
     for (Iterator<Node> it = executors.values().iterator(); it.hasNext(); ) {
       Node node = it.next();
       if (now - node.lastSeenMillis > heartbeatTimeoutMillis) {
         it.remove();
-        lose(node, "lost", now);
+        lost.add(node);
+      }
+    }
+    lose(lost, "lost", now);
+    List<Gang> dropped = new ArrayList<>();
+    for (Gang gang : placed.values()) {
+      if (gang.dropped != null && !gang.over && now - gang.droppedAtMillis >= heartbeatTimeoutMillis) {
+        dropped.add(gang);
+      }
+    }
+    for (Gang gang : dropped) {
+      String cause = gang.who(gang.dropped) + " failed";
+      if (gang.cancelling) {
+        cancelled(gang, cause, now);
+      } else {
+        fail(gang, cause, now);
       }
     }
     place(now);
   }
 
-  /** Ends {@code node}'s jobs there: requeues them, or ends those being cancelled. */
-  private void lose(Node node, String what, long now) {
-    for (Map.Entry<String, Placed> entry : node.jobs.entrySet()) {
-      String jobId = entry.getKey();
-      Placed placed = entry.getValue();
-      placedOn.remove(jobId);
-      if (placed.cancelling) {
-        ended.put(jobId, placed.job == null ? Integer.MAX_VALUE : placed.job.attempt());
-        // An adopted job's attempt is unknown here (0): the api applies it to the current one.
-        sink.event(JobEvent.state(jobId, placed.job == null ? 0 : placed.job.attempt(), JobState.CANCELLED,
-            "executor " + node.id + " " + what + " while cancelling", null, now));
-      } else if (placed.job == null) {
-        LOG.log(System.Logger.Level.WARNING, "executor {0} {1} with job {2}, which this scheduler "
-            + "did not place; it runs again when the api re-publishes it", node.id, what, jobId);
-      } else {
-        JobMessage job = placed.job;
-        JobMessage again = JobMessage.submit(job.jobId(), job.tenantId(), job.specJson(),
-            job.priority(), job.submittedAtMillis(), job.datasetDir(), job.validationDir(),
-            job.attempt() + 1, job.memoryMb());
-        String reason = "executor " + node.id + " " + what + "; will resume from checkpoint";
-        queue.put(jobId, new Queued(again, placed.demand, reason, true));
-        sink.event(JobEvent.state(jobId, again.attempt(), JobState.QUEUED, reason, null, now));
+  private void join(Gang gang, Node node, int rank) {
+    gang.parts.add(new Part(rank, node.id, true));
+    node.jobs.add(gang.jobId);
+  }
+
+  private void release(Node node, String jobId) {
+    if (node.released.add(jobId)) {
+      sink.assign(Assignment.release(node.id, jobId));
+    }
+  }
+
+  /** {@code part}'s executor no longer lists the job. */
+  private void stopped(Gang gang, Part part, long now) {
+    part.stopped = true;
+    if (gang.over || gang.cancelling || gang.job == null || gang.size == 1) {
+      if (gang.allStopped()) {
+        end(gang);
+      }
+    } else if (gang.dropped == null) {
+      // Wait for the terminal state: at a normal end the members stop before rank 0 has sent it.
+      gang.dropped = part;
+      gang.droppedAtMillis = now;
+    }
+  }
+
+  /** The executors {@code nodes}, gone, no longer run their members: each such job's attempt fails. */
+  private void lose(List<Node> nodes, String what, long now) {
+    for (Node node : nodes) {
+      for (String jobId : List.copyOf(node.jobs)) {
+        Gang gang = placed.get(jobId);
+        if (gang == null) {
+          continue; // its attempt failed with another member lost at the same time
+        }
+        Part part = gang.part(node.id);
+        if (part.stopped) {
+          continue;
+        }
+        String cause = gang.who(part) + " " + what;
+        if (gang.over) {
+          part.stopped = true;
+          if (gang.allStopped()) {
+            end(gang);
+          }
+        } else if (gang.cancelling) {
+          cancelled(gang, cause, now);
+        } else if (gang.job == null) {
+          LOG.log(System.Logger.Level.WARNING, "{0} with job {1}, which this scheduler did not place; it runs "
+              + "again when the api re-publishes it", cause, jobId);
+          forget(gang);
+        } else {
+          fail(gang, cause, now);
+        }
       }
     }
+  }
+
+  /** A job being cancelled lost a member: it ends CANCELLED (the others were told to cancel). */
+  private void cancelled(Gang gang, String cause, long now) {
+    end(gang);
+    // An adopted job's attempt is unknown here (0): the api applies it to the current one.
+    sink.event(JobEvent.state(gang.jobId, gang.attempt(), JobState.CANCELLED, cause + " while cancelling", null, now));
+  }
+
+  /** The job's attempt failed: requeued with attempt + 1, or FAILED after {@code maxAttempts}. */
+  private void fail(Gang gang, String cause, long now) {
+    forget(gang);
+    JobMessage job = gang.job;
+    int failed = failures.merge(gang.jobId, 1, Integer::sum);
+    if (failed >= maxAttempts) {
+      failures.remove(gang.jobId);
+      ended.put(gang.jobId, job.attempt());
+      sink.event(JobEvent.state(gang.jobId, job.attempt(), JobState.FAILED,
+          "gave up after " + failed + (failed == 1 ? " attempt: " : " attempts: ") + cause, null, now));
+      return;
+    }
+    JobMessage again = JobMessage.submit(job.jobId(), job.tenantId(), job.specJson(), job.priority(),
+        job.submittedAtMillis(), job.datasetDir(), job.validationDir(), job.attempt() + 1, job.memoryMb());
+    String reason = cause + "; will resume from checkpoint";
+    queue.put(gang.jobId, new Queued(again, gang.demand, gang.resources, reason, true));
+    sink.event(JobEvent.state(gang.jobId, again.attempt(), JobState.QUEUED, reason, null, now));
+  }
+
+  /** Drops a job that runs no more, telling its surviving members to release it. */
+  private void forget(Gang gang) {
+    placed.remove(gang.jobId);
+    for (Part part : gang.parts) {
+      Node node = executors.get(part.executorId);
+      if (node != null) {
+        node.jobs.remove(gang.jobId);
+        if (!part.stopped) {
+          release(node, gang.jobId);
+        }
+      }
+    }
+  }
+
+  /** The job ended and no member runs it any more. */
+  private void end(Gang gang) {
+    placed.remove(gang.jobId);
+    failures.remove(gang.jobId);
+    for (Part part : gang.parts) {
+      Node node = executors.get(part.executorId);
+      if (node != null) {
+        node.jobs.remove(gang.jobId);
+      }
+    }
+    ended.put(gang.jobId, gang.job == null ? Integer.MAX_VALUE : gang.job.attempt());
   }
 
   private void place(long now) {
@@ -260,28 +480,37 @@ final class SchedulerCore {
     }
     List<Placement.Job> jobs = new ArrayList<>(queue.size());
     for (Queued q : queue.values()) {
-      jobs.add(new Placement.Job(q.job.jobId(), q.job.priority(), q.job.submittedAtMillis(), q.demand));
+      jobs.add(job(q));
     }
     List<Placement.Slot> slots = new ArrayList<>(executors.size());
     for (Node node : executors.values()) {
       Heartbeat b = node.last;
       Capacity free = new Capacity(b.freeCores(), b.freeGpus(), b.freeMemoryMb());
-      for (Placed placed : node.jobs.values()) {
-        if (!placed.listed) {
-          free = free.minus(placed.demand);
+      for (String jobId : node.jobs) {
+        Gang gang = placed.get(jobId);
+        Part part = gang.part(node.id);
+        if (!part.listed && !part.stopped) {
+          free = free.minus(gang.demand);
         }
       }
-      slots.add(new Placement.Slot(node.id, new Capacity(b.cores(), b.gpus(), b.memoryMb()), free));
+      slots.add(new Placement.Slot(node.id, new Capacity(b.cores(), b.gpus(), b.memoryMb()), free, node.hasDataPort()));
     }
     Placement.Result result = Placement.place(jobs, slots, now, reserveAfterMillis);
     for (Placement.Placed p : result.placed()) {
       Queued q = queue.remove(p.jobId());
-      executors.get(p.executorId()).jobs.put(p.jobId(), new Placed(q.job, q.demand, false));
-      placedOn.put(p.jobId(), p.executorId());
-      sink.event(JobEvent.state(p.jobId(), q.job.attempt(), JobState.ASSIGNED, null, p.executorId(), now));
-      JobSpec.Resources r = JobSpec.parse(q.job.specJson()).resources();
-      sink.assign(Assignment.run(p.executorId(), q.job,
-          List.of(new Member(0, p.executorId(), null, 0, 0, r.workers(), 0, r.servers()))));
+      List<Member> members = members(q.resources, p.executorIds());
+      Gang gang = new Gang(p.jobId(), q.job, q.demand, q.resources, false);
+      for (Member m : members) {
+        Node node = executors.get(m.executorId());
+        gang.parts.add(new Part(m.rank(), m.executorId(), false));
+        node.jobs.add(p.jobId());
+        node.released.remove(p.jobId());
+      }
+      placed.put(p.jobId(), gang);
+      sink.event(JobEvent.assigned(p.jobId(), q.job.attempt(), members, now));
+      for (Member m : members) {
+        sink.assign(Assignment.run(m.executorId(), q.job, members));
+      }
     }
     for (Map.Entry<String, String> w : result.waiting().entrySet()) {
       Queued q = queue.get(w.getKey());
@@ -292,11 +521,45 @@ final class SchedulerCore {
     }
   }
 
+  /**
+   * The members of a job placed on {@code executorIds}, by rank: each one's share of the workers
+   * and servers and, for a job of several, its executor's data port as its last heartbeat gave it.
+   */
+  private List<Member> members(JobSpec.Resources r, List<String> executorIds) {
+    if (executorIds.size() == 1) {
+      return List.of(new Member(0, executorIds.get(0), null, 0, 0, r.workers(), 0, r.servers()));
+    }
+    List<Member> members = new ArrayList<>(executorIds.size());
+    for (int rank = 0; rank < executorIds.size(); rank++) {
+      Heartbeat b = executors.get(executorIds.get(rank)).last;
+      members.add(new Member(rank, b.executorId(), b.dataHost(), b.dataPort(), r.firstOf(r.workers(), rank),
+          r.workersOf(rank), r.firstOf(r.servers(), rank), r.serversOf(rank)));
+    }
+    return members;
+  }
+
+  /**
+   * The queued job as placement sees it. An executor that still lists it (told to release an
+   * earlier attempt, it has not stopped yet) does not take it: the new attempt would meet the old.
+   */
+  private Placement.Job job(Queued q) {
+    Set<String> avoid = new HashSet<>();
+    if (q.requeued) {
+      for (Node node : executors.values()) {
+        if (node.released.contains(q.job.jobId()) || node.last.runningJobs().contains(q.job.jobId())) {
+          avoid.add(node.id);
+        }
+      }
+    }
+    return new Placement.Job(q.job.jobId(), q.job.priority(), q.job.submittedAtMillis(), q.demand,
+        q.resources.executors(), avoid);
+  }
+
   /** Ids of the queued jobs in queue order; for tests and diagnostics. */
   List<String> queuedJobs() {
     List<Placement.Job> jobs = new ArrayList<>();
     for (Queued q : queue.values()) {
-      jobs.add(new Placement.Job(q.job.jobId(), q.job.priority(), q.job.submittedAtMillis(), q.demand));
+      jobs.add(job(q));
     }
     jobs.sort(Placement.QUEUE_ORDER);
     List<String> ids = new ArrayList<>();
@@ -315,8 +578,21 @@ final class SchedulerCore {
     return out;
   }
 
-  /** The executor a job is placed on, or null. */
+  /** The executor of a placed job's rank 0, or null. */
   String executorOf(String jobId) {
-    return placedOn.get(jobId);
+    Gang gang = placed.get(jobId);
+    return gang == null || gang.parts.isEmpty() ? null : gang.parts.get(0).executorId;
+  }
+
+  /** The executors of a placed job's members, by rank; empty when it is not placed. */
+  List<String> membersOf(String jobId) {
+    Gang gang = placed.get(jobId);
+    List<String> out = new ArrayList<>();
+    if (gang != null) {
+      for (Part part : gang.parts) {
+        out.add(part.executorId);
+      }
+    }
+    return out;
   }
 }

@@ -47,9 +47,9 @@ class PlacementTest {
   void reasonsNameTheMissingResource() {
     Placement.Job gpuJob = new Placement.Job("g", 0, 1, new Capacity(2, 1, 384));
     assertEquals("no executor is connected", Placement.place(List.of(gpuJob), List.of(), 0, Long.MAX_VALUE).waiting().get("g"));
-    assertEquals("needs 1 GPU; the most any executor has is 0",
+    assertEquals("no executor is large enough: needs 1 GPU; largest has 0",
         Placement.place(List.of(gpuJob), List.of(slot("e1", 8, 8)), 0, Long.MAX_VALUE).waiting().get("g"));
-    assertEquals("needs 6 cores; the largest executor has 4",
+    assertEquals("no executor is large enough: needs 6 cores; largest has 4",
         Placement.place(List.of(new Placement.Job("b", 0, 1, BIG)), List.of(slot("e1", 4, 4)), 0, Long.MAX_VALUE).waiting().get("b"));
 
     Placement.Slot gpuBusy = new Placement.Slot("e2", new Capacity(8, 1, 8192), new Capacity(8, 0, 8192));
@@ -89,5 +89,114 @@ class PlacementTest {
     Placement.Result nowhereElse = Placement.place(jobs, List.of(slot("e1", 8, 2)), 1_000, 1_000);
     assertEquals(List.of(), nowhereElse.placed());
     assertEquals(Set.of("big", "small"), nowhereElse.waiting().keySet());
+  }
+
+  private static final Capacity MEMBER = new Capacity(2, 0, 1024);
+
+  /** An executor with a data port: it may be one member of a job on several. */
+  private static Placement.Slot peer(String id, int cores, int freeCores) {
+    return new Placement.Slot(id, new Capacity(cores, 0, 8192), new Capacity(freeCores, 0, 8192), true);
+  }
+
+  private static Placement.Job gang(String id, int priority, long submittedAt, int members) {
+    return new Placement.Job(id, priority, submittedAt, MEMBER, members);
+  }
+
+  @Test
+  void aGangGoesOnDistinctExecutorsEachFittingTightestFirst() {
+    List<Placement.Slot> slots = List.of(peer("roomy", 16, 16), peer("snug", 4, 2), peer("mid", 8, 4), peer("full", 4, 0));
+    Placement.Result result = Placement.place(List.of(gang("g", 0, 1, 3)), slots, 0, Long.MAX_VALUE);
+    assertEquals(List.of(new Placement.Placed("g", List.of("snug", "mid", "roomy"))), result.placed());
+
+    // one executor with room for two members is still one member
+    Placement.Result oneBig = Placement.place(List.of(gang("g", 0, 1, 2)), List.of(peer("e1", 16, 16)), 0, Long.MAX_VALUE);
+    assertEquals(List.of(), oneBig.placed());
+    assertEquals("needs 2 executors with a data port and 2 cores, 1024 MB; only 1 is that large", oneBig.waiting().get("g"));
+  }
+
+  @Test
+  void aGangIsPlacedWholeOrWaitsHoldingNothing() {
+    // two gangs of 2 on three executors: the first takes two, the second takes none (not the
+    // third alone), so a single job behind them still finds the third free
+    List<Placement.Slot> slots = List.of(peer("e1", 2, 2), peer("e2", 2, 2), peer("e3", 2, 2));
+    List<Placement.Job> jobs = List.of(gang("first", 0, 1, 2), gang("second", 0, 2, 2),
+        new Placement.Job("single", 0, 3, MEMBER));
+    Placement.Result result = Placement.place(jobs, slots, 0, Long.MAX_VALUE);
+    assertEquals(List.of(new Placement.Placed("first", List.of("e1", "e2")), new Placement.Placed("single", "e3")),
+        result.placed());
+    assertEquals(Map.of("second", "needs 2 executors with 2 free cores, 1024 MB; 1 has them"), result.waiting());
+  }
+
+  @Test
+  void onlyExecutorsWithADataPortTakeMembersOfAGang() {
+    List<Placement.Slot> slots = List.of(slot("plain", 8, 8), peer("p1", 8, 8), slot("plain2", 8, 8));
+    Placement.Result gangWaits = Placement.place(List.of(gang("g", 0, 1, 2)), slots, 0, Long.MAX_VALUE);
+    assertEquals(List.of(), gangWaits.placed());
+    assertEquals("needs 2 executors with a data port and 2 cores, 1024 MB; only 1 is that large (2 more have no data port)",
+        gangWaits.waiting().get("g"));
+    Placement.Result singleRuns = Placement.place(List.of(new Placement.Job("s", 0, 1, MEMBER)), slots, 0, Long.MAX_VALUE);
+    assertEquals(1, singleRuns.placed().size());
+  }
+
+  @Test
+  void gangReasonsSayWhatIsMissing() {
+    record Case(List<Placement.Slot> slots, Placement.Job job, String reason) {}
+    Placement.Job gpuGang = new Placement.Job("g", 0, 1, new Capacity(2, 1, 512), 2);
+    List<Case> cases = List.of(
+        new Case(List.of(), gang("g", 0, 1, 3), "no executor is connected"),
+        new Case(List.of(peer("e1", 1, 1), peer("e2", 1, 1)), gang("g", 0, 1, 2),
+            "no executor is large enough: needs 2 cores; largest has 1"),
+        new Case(List.of(peer("e1", 4, 4), peer("e2", 4, 4)), gpuGang,
+            "no executor is large enough: needs 1 GPU; largest has 0"),
+        new Case(List.of(peer("e1", 4, 4), peer("e2", 4, 1), peer("e3", 4, 4)), gang("g", 0, 1, 3),
+            "needs 3 executors with 2 free cores, 1024 MB; 2 have them"),
+        new Case(List.of(peer("e1", 4, 4), peer("e2", 1, 1), peer("e3", 4, 4)), gang("g", 0, 1, 3),
+            "needs 3 executors with a data port and 2 cores, 1024 MB; only 2 are that large"),
+        new Case(List.of(slot("e1", 4, 4), slot("e2", 4, 4)), gang("g", 0, 1, 2),
+            "needs 2 executors with a data port and 2 cores, 1024 MB; none is that large (2 more have no data port)"),
+        new Case(List.of(new Placement.Slot("e1", new Capacity(4, 1, 8192), new Capacity(4, 0, 8192), true),
+                new Placement.Slot("e2", new Capacity(4, 1, 8192), new Capacity(4, 1, 8192), true)), gpuGang,
+            "needs 2 executors with 2 free cores, 1 GPU, 512 MB; 1 has them"));
+    for (Case c : cases) {
+      Placement.Result result = Placement.place(List.of(c.job()), c.slots(), 0, Long.MAX_VALUE);
+      assertEquals(List.of(), result.placed(), c.reason());
+      assertEquals(c.reason(), result.waiting().get(c.job().jobId()));
+    }
+  }
+
+  @Test
+  void aGangThatWaitedLongEnoughKeepsTheExecutorsItCanDrainInto() {
+    // e1 and e2 drain into the gang once their work ends; e3 is free, e4 is too small
+    List<Placement.Slot> slots = List.of(peer("e1", 4, 1), peer("e2", 4, 0), peer("e3", 4, 4), peer("e4", 1, 1));
+    Placement.Job big = new Placement.Job("big", 0, 0, new Capacity(4, 0, 1024), 3);
+    List<Placement.Job> jobs = List.of(big, new Placement.Job("small", 0, 10, new Capacity(1, 0, 128)));
+
+    Placement.Result early = Placement.place(jobs, slots, 500, 1_000);
+    assertEquals(List.of(new Placement.Placed("small", "e1")), early.placed(), "backfilled where it fits tightest");
+    assertEquals("needs 3 executors with 4 free cores, 1024 MB; 1 has them", early.waiting().get("big"));
+
+    Placement.Result late = Placement.place(jobs, slots, 1_000, 1_000);
+    assertEquals(List.of(new Placement.Placed("small", "e4")), late.placed(), "e1, e2, e3 are kept for the gang");
+    assertEquals("needs 3 executors with 4 free cores, 1024 MB; 1 has them; e3, e1, e2 take no new job until it can",
+        late.waiting().get("big"));
+
+    // fewer executors large enough than members: keeping some would starve others for nothing
+    Placement.Result cannot = Placement.place(jobs, List.of(peer("e1", 4, 1), peer("e3", 4, 4)), 1_000, 1_000);
+    assertEquals(List.of(new Placement.Placed("small", "e1")), cannot.placed());
+  }
+
+  @Test
+  void aWaitingGangsKeptExecutorsDoNotBlockAnEarlierGangAndTwoGangsCannotDeadlock() {
+    // both gangs have waited; the older keeps the two with most free, the younger the other two;
+    // neither holds part of a placement, so each runs as soon as its own executors drain
+    List<Placement.Slot> slots = List.of(peer("a", 4, 3), peer("b", 4, 3), peer("c", 4, 2), peer("d", 4, 2));
+    Placement.Job older = new Placement.Job("older", 0, 0, new Capacity(4, 0, 1024), 2);
+    Placement.Job younger = new Placement.Job("younger", 0, 1, new Capacity(4, 0, 1024), 2);
+    Placement.Result result = Placement.place(List.of(younger, older), slots, 10_000, 1_000);
+    assertEquals(List.of(), result.placed());
+    assertEquals("needs 2 executors with 4 free cores, 1024 MB; 0 have them; b, a take no new job until it can",
+        result.waiting().get("older"));
+    assertEquals("needs 2 executors with 4 free cores, 1024 MB; 0 have them; d, c take no new job until it can",
+        result.waiting().get("younger"));
   }
 }

@@ -11,6 +11,7 @@ import trainyard.bus.Heartbeat;
 import trainyard.bus.JobEvent;
 import trainyard.bus.JobMessage;
 import trainyard.bus.JobState;
+import trainyard.bus.Member;
 
 class SchedulerCoreTest {
   private static final long TIMEOUT = 5_000;
@@ -18,6 +19,7 @@ class SchedulerCoreTest {
   private final List<Assignment> assignments = new ArrayList<>();
   private final List<JobEvent> events = new ArrayList<>();
   private static final long RESERVE_AFTER = 60_000;
+  private static final int MAX_ATTEMPTS = 3;
 
   private final SchedulerCore.Sink sink = new SchedulerCore.Sink() {
     @Override
@@ -30,7 +32,7 @@ class SchedulerCoreTest {
       events.add(event);
     }
   };
-  private final SchedulerCore core = new SchedulerCore(TIMEOUT, RESERVE_AFTER, 0, sink);
+  private final SchedulerCore core = new SchedulerCore(TIMEOUT, RESERVE_AFTER, 0, MAX_ATTEMPTS, sink);
 
   /** A job of {@code workers} workers and one server: workers + 1 cores. */
   static JobMessage job(String id, int workers, int priority, long submittedAt) {
@@ -186,7 +188,7 @@ class SchedulerCoreTest {
   void aRestartedSchedulerSettlesAndAdoptsAJobItReadAgainRatherThanPlacingItTwice() {
     // j1 runs on ex-a, placed by the previous scheduler process, which stopped before it
     // committed the SUBMIT: this one reads it again, and ex-b happens to beat first
-    SchedulerCore restarted = new SchedulerCore(TIMEOUT, RESERVE_AFTER, 2_000, sink);
+    SchedulerCore restarted = new SchedulerCore(TIMEOUT, RESERVE_AFTER, 2_000, MAX_ATTEMPTS, sink);
     restarted.onJob(job("j1", 1, 0, 1), 0);
     restarted.onHeartbeat(beat("ex-b", 4, 4, 100), 100);
     restarted.tick(1_000);
@@ -240,5 +242,250 @@ class SchedulerCoreTest {
     assertEquals(List.of("RUN late @e2 #1"), runs(), "past it, e1 is kept for the big job");
     core.onHeartbeat(beat("e1", 8, 8, RESERVE_AFTER + 10), RESERVE_AFTER + 10);
     assertEquals(List.of("RUN big @e1 #1"), runs());
+  }
+
+  /** A job of {@code workers} workers and {@code servers} servers over {@code executors} executors. */
+  static JobMessage gangJob(String id, int executors, int workers, int servers, long submittedAt) {
+    String spec = "{\"name\":\"" + id + "\",\"algorithm\":\"linear\",\"dataset\":\"ds\",\"resources\":{\"workers\":"
+        + workers + ",\"servers\":" + servers + ",\"gpus\":0,\"executors\":" + executors + "}}";
+    return JobMessage.submit(id, "tenant", spec, 0, submittedAt, "/data/datasets/ds", null, 1, 1024);
+  }
+
+  /** An executor with a data port at {@code {executor}.local:7000}, in session "s1". */
+  static Heartbeat peerBeat(String executor, int cores, int freeCores, long now, String... running) {
+    return peerBeat(executor, "s1", cores, freeCores, now, running);
+  }
+
+  static Heartbeat peerBeat(String executor, String session, int cores, int freeCores, long now, String... running) {
+    return new Heartbeat(executor, cores, 0, 16_384, freeCores, 0, 16_384 - 1024L * running.length,
+        List.of(running), now, session, executor + ".local", 7000);
+  }
+
+  /** Three executors with data ports run "g", a job of 3 members, placed at time 0 and listed at 100. */
+  private void gangRunning() {
+    for (String e : List.of("e1", "e2", "e3")) {
+      core.onHeartbeat(peerBeat(e, 4, 4, 0), 0);
+    }
+    core.onJob(gangJob("g", 3, 3, 3, 1), 0);
+    for (String e : List.of("e1", "e2", "e3")) {
+      core.onHeartbeat(peerBeat(e, 4, 2, 100, "g"), 100);
+    }
+    assertEquals(List.of("RUN g @e1 #1", "RUN g @e2 #1", "RUN g @e3 #1"), runs());
+    assertEquals(List.of("g ASSIGNED @e1"), states());
+  }
+
+  private void othersStillRun(long now, String... executors) {
+    for (String e : executors) {
+      core.onHeartbeat(peerBeat(e, 4, 2, now, "g"), now);
+    }
+  }
+
+  @Test
+  void aGangIsPlacedOnDistinctExecutorsAndEachMemberGetsTheWholeMemberList() {
+    core.onHeartbeat(peerBeat("e1", 8, 8, 0), 0);
+    core.onHeartbeat(peerBeat("e2", 4, 4, 0), 0);
+    core.onHeartbeat(peerBeat("e3", 4, 4, 0), 0);
+    core.onJob(gangJob("g", 3, 5, 3, 1), 0);
+
+    // 5 workers over 3: 2, 2, 1 (rank 0 takes the remainder); each member asks for 2 + 1 cores
+    List<Member> expected = List.of(
+        new Member(0, "e2", "e2.local", 7000, 0, 2, 0, 1),
+        new Member(1, "e3", "e3.local", 7000, 2, 2, 1, 1),
+        new Member(2, "e1", "e1.local", 7000, 4, 1, 2, 1));
+    assertEquals(1, events.size(), "one ASSIGNED for the whole job");
+    assertEquals(JobState.ASSIGNED, events.get(0).state());
+    assertEquals(expected, events.get(0).members());
+    assertEquals(List.of("RUN g @e2 #1", "RUN g @e3 #1", "RUN g @e1 #1"),
+        assignments.stream().map(a -> a.type() + " " + a.jobId() + " @" + a.executorId() + " #" + a.attempt()).toList());
+    for (Assignment a : assignments) {
+      assertEquals(expected, a.members());
+      assertEquals(a.executorId(), a.self().executorId());
+    }
+    assertEquals(List.of("e2", "e3", "e1"), core.membersOf("g"));
+    assertEquals("e2", core.executorOf("g"));
+  }
+
+  @Test
+  void aSingleExecutorJobHasOneMemberWithoutAPortAndAnExecutorWithoutADataPortTakesOnlySuch() {
+    core.onHeartbeat(beat("plain1", 8, 8, 0), 0);
+    core.onHeartbeat(beat("plain2", 8, 8, 0), 0);
+    core.onJob(gangJob("g", 2, 2, 2, 1), 0);
+    assertEquals(List.of("g QUEUED: needs 2 executors with a data port and 2 cores, 1024 MB; none is that large "
+        + "(2 more have no data port)"), states());
+    core.onJob(job("s", 2, 0, 2), 0);
+    assertEquals(List.of(new Member(0, "plain1", null, 0, 0, 2, 0, 1)), assignments.get(0).members());
+    assertEquals(List.of("RUN s @plain1 #1"), runs());
+
+    core.onHeartbeat(peerBeat("p1", 4, 4, 10), 10);
+    core.onHeartbeat(peerBeat("p2", 4, 4, 10), 10);
+    assertEquals(List.of("RUN g @p1 #1", "RUN g @p2 #1"), runs());
+  }
+
+  @Test
+  void aLostMemberRequeuesTheWholeJobAndTheSurvivorsAreReleased() {
+    gangRunning();
+    core.onHeartbeat(peerBeat("e1", 4, 2, 4_000, "g"), 4_000);
+    core.onHeartbeat(peerBeat("e3", 4, 2, 4_000, "g"), 4_000);
+    core.tick(100 + TIMEOUT + 1); // e2 silent since 100
+
+    assertEquals(List.of("RELEASE g @e1", "RELEASE g @e3"), runs());
+    assertEquals(List.of(2, 2), attempts());
+    assertEquals(List.of("g QUEUED: member 1 (executor e2) lost; will resume from checkpoint",
+        "g QUEUED: needs 3 executors with a data port and 2 cores, 1024 MB; only 2 are that large; "
+        + "2 still stopping its last attempt"), states());
+    // the survivors still list it until they have stopped: told once, not adopted
+    core.onHeartbeat(peerBeat("e1", 4, 2, 5_200, "g"), 5_200);
+    assertEquals(List.of(), runs());
+
+    // e2 is back, and e1 and e3 have let go: the job runs again, as attempt 2
+    core.onHeartbeat(peerBeat("e1", 4, 4, 5_300), 5_300);
+    core.onHeartbeat(peerBeat("e3", 4, 4, 5_300), 5_300);
+    core.onHeartbeat(peerBeat("e2", "s2", 4, 4, 5_300), 5_300);
+    assertEquals(List.of("RUN g @e1 #2", "RUN g @e2 #2", "RUN g @e3 #2"), runs());
+  }
+
+  @Test
+  void aRestartedMemberRequeuesTheWholeJob() {
+    gangRunning();
+    core.onHeartbeat(peerBeat("e3", "s2", 4, 4, 200), 200);
+    assertEquals(List.of("RELEASE g @e1", "RELEASE g @e2"), runs(), "e1 and e2 still run it: not placed there again");
+    assertEquals(List.of("g QUEUED: member 2 (executor e3) restarted; will resume from checkpoint",
+        "g QUEUED: needs 3 executors with 2 free cores, 1024 MB; 1 has them; 2 still stopping its last attempt"),
+        states());
+  }
+
+  @Test
+  void aMemberThatStopsListingTheJobFailsTheAttemptUnlessItsTerminalStateComes() {
+    gangRunning();
+    // e3's part failed (a peer timed out, say): it stops listing g and sends no terminal state
+    core.onHeartbeat(peerBeat("e3", 4, 4, 1_000), 1_000);
+    othersStillRun(1_000 + TIMEOUT - 1, "e1", "e2");
+    core.tick(1_000 + TIMEOUT - 1);
+    assertEquals(List.of(), states(), "it may be the end of the job: its terminal state may be on its way");
+    core.tick(1_000 + TIMEOUT);
+    assertEquals(List.of("RELEASE g @e1", "RELEASE g @e2"), runs());
+    assertEquals(List.of("g QUEUED: member 2 (executor e3) failed; will resume from checkpoint",
+        "g QUEUED: needs 3 executors with 2 free cores, 1024 MB; 1 has them; 2 still stopping its last attempt"),
+        states());
+    // once they have let go, it runs again
+    for (String e : List.of("e1", "e2")) {
+      core.onHeartbeat(peerBeat(e, 4, 4, 1_000 + TIMEOUT + 10), 1_000 + TIMEOUT + 10);
+    }
+    assertEquals(List.of("RUN g @e1 #2", "RUN g @e2 #2", "RUN g @e3 #2"), runs());
+  }
+
+  @Test
+  void aGangEndsWithRankZerosTerminalStateWhenItsMembersStopBeforeIt() {
+    gangRunning();
+    // at the end, members 1 and 2 stop first; rank 0 writes the model, then reports
+    core.onHeartbeat(peerBeat("e2", 4, 4, 1_000), 1_000);
+    core.onHeartbeat(peerBeat("e3", 4, 4, 1_000), 1_000);
+    core.onHeartbeat(peerBeat("e1", 4, 2, 1_000, "g"), 1_000);
+    core.onEvent(JobEvent.state("g", 1, JobState.SUCCEEDED, null, "e1", 1_500), 1_500);
+    core.onHeartbeat(peerBeat("e1", 4, 4, 1_600), 1_600);
+    core.tick(1_000 + TIMEOUT + 1);
+    core.tick(1_000 + 2 * TIMEOUT);
+    assertEquals(List.of(), states());
+    assertEquals(List.of(), runs());
+    assertEquals(List.of(), core.membersOf("g"));
+    // a late duplicate SUBMIT does not run it again
+    core.onJob(gangJob("g", 3, 3, 3, 1), 20_000);
+    assertEquals(List.of(), runs());
+  }
+
+  @Test
+  void aTerminalStateOfAnotherAttemptOrFromANonMemberDoesNotEndTheJob() {
+    gangRunning();
+    core.onEvent(JobEvent.state("g", 7, JobState.SUCCEEDED, null, "e1", 200), 200);
+    core.onEvent(JobEvent.state("g", 1, JobState.FAILED, null, "stranger", 200), 200);
+    core.onEvent(JobEvent.state("g", 1, JobState.FAILED, "scheduler's own", null, 200), 200);
+    core.onHeartbeat(peerBeat("e2", 4, 4, 1_000), 1_000);
+    othersStillRun(1_000 + TIMEOUT, "e1", "e3");
+    core.tick(1_000 + TIMEOUT);
+    assertEquals(List.of("g QUEUED: member 1 (executor e2) failed; will resume from checkpoint",
+        "g QUEUED: needs 3 executors with 2 free cores, 1024 MB; 1 has them; 2 still stopping its last attempt"),
+        states());
+  }
+
+  @Test
+  void aJobGivesUpAfterMaxAttempts() {
+    core.onHeartbeat(peerBeat("e1", 4, 4, 0), 0);
+    core.onJob(gangJob("g", 2, 2, 2, 1), 0);
+    long now = 0;
+    for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      String session = "s" + attempt;
+      core.onHeartbeat(peerBeat("e2", session, 4, 4, now), now); // a new e2 each time
+      assertEquals(List.of("RUN g @e1 #" + attempt, "RUN g @e2 #" + attempt), runs());
+      core.onHeartbeat(peerBeat("e1", 4, 2, now + 1, "g"), now + 1);
+      core.onHeartbeat(peerBeat("e2", session, 4, 2, now + 1, "g"), now + 1);
+      states();
+      now += 1 + TIMEOUT + 1;
+      core.onHeartbeat(peerBeat("e1", 4, 2, now - 1, "g"), now - 1);
+      core.tick(now); // e2 lost
+      runs();
+      if (attempt < MAX_ATTEMPTS) {
+        assertEquals("g QUEUED: member 1 (executor e2) lost; will resume from checkpoint", states().get(0));
+        core.onHeartbeat(peerBeat("e1", 4, 4, now), now); // e1 let go of it
+      }
+    }
+    assertEquals(List.of(MAX_ATTEMPTS), attempts());
+    assertEquals(List.of("g FAILED: gave up after 3 attempts: member 1 (executor e2) lost"), states());
+    assertEquals(List.of(), core.queuedJobs());
+  }
+
+  @Test
+  void aSingleExecutorJobGivesUpAfterMaxAttemptsToo() {
+    SchedulerCore once = new SchedulerCore(TIMEOUT, RESERVE_AFTER, 0, 1, sink);
+    once.onHeartbeat(beat("e1", 4, 4, 0), 0);
+    once.onJob(job("j", 2, 0, 1), 0);
+    once.onHeartbeat(beat("e1", 4, 1, 1, "j"), 1);
+    states();
+    once.tick(2 + TIMEOUT);
+    assertEquals(List.of("j FAILED: gave up after 1 attempt: executor e1 lost"), states());
+  }
+
+  @Test
+  void aJobNoExecutorIsLargeEnoughForSaysSo() {
+    core.onHeartbeat(beat("e1", 4, 4, 0), 0);
+    core.onHeartbeat(beat("e2", 2, 2, 0), 0);
+    core.onJob(job("huge", 7, 0, 1), 0);
+    assertEquals(List.of("huge QUEUED: no executor is large enough: needs 8 cores; largest has 4"), states());
+  }
+
+  @Test
+  void cancellingAGangReachesEveryMember() {
+    gangRunning();
+    core.onJob(JobMessage.cancel("g", "tenant"), 200);
+    assertEquals(List.of("CANCEL g @e1", "CANCEL g @e2", "CANCEL g @e3"), runs());
+    // members stop; no requeue, even without a terminal state
+    for (String e : List.of("e2", "e3", "e1")) {
+      core.onHeartbeat(peerBeat(e, 4, 4, 300), 300);
+    }
+    core.tick(300 + TIMEOUT + 1);
+    assertEquals(List.of(), states());
+    assertEquals(List.of(), core.membersOf("g"));
+  }
+
+  @Test
+  void aGangAdoptedByARestartedSchedulerKeepsAllItsMembers() {
+    SchedulerCore restarted = new SchedulerCore(TIMEOUT, RESERVE_AFTER, 2_000, MAX_ATTEMPTS, sink);
+    restarted.onJob(gangJob("g", 2, 2, 2, 1), 0);
+    restarted.onHeartbeat(peerBeat("e1", 4, 2, 100, "g"), 100);
+    restarted.onHeartbeat(peerBeat("e2", 4, 2, 100, "g"), 100);
+    restarted.tick(2_100);
+    assertEquals(List.of(), runs(), "neither is told to release it");
+    assertEquals(List.of("e1", "e2"), restarted.membersOf("g"));
+  }
+
+  @Test
+  void aJobThatEndsBeforeAnyHeartbeatListsItGivesItsRoomBack() {
+    core.onHeartbeat(peerBeat("e1", 4, 4, 0), 0);
+    core.onHeartbeat(peerBeat("e2", 4, 4, 0), 0);
+    core.onJob(gangJob("quick", 2, 2, 2, 1), 0);
+    runs();
+    core.onEvent(JobEvent.state("quick", 1, JobState.FAILED, "bad data", "e1", 50), 50);
+    assertEquals(List.of(), core.membersOf("quick"));
+    core.onJob(gangJob("next", 2, 6, 2, 2), 60); // 3 + 1 cores each: all of e1 and e2
+    assertEquals(List.of("RUN next @e1 #1", "RUN next @e2 #1"), runs());
   }
 }

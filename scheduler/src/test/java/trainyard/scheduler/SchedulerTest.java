@@ -173,7 +173,7 @@ class SchedulerTest {
   void cancelsAQueuedJobAndForwardsCancelForAPlacedOne() throws Exception {
     submit("big", 7, 0, 1);
     beat("e1", 4, 4);
-    awaitState("big", JobState.QUEUED, "needs 8 cores; the largest executor has 4");
+    awaitState("big", JobState.QUEUED, "no executor is large enough: needs 8 cores; largest has 4");
     producer.send(JobMessage.cancel(id("big"), "tenant")).get(10, TimeUnit.SECONDS);
     awaitState("big", JobState.CANCELLED, "cancelled while queued");
     assertEquals(List.of(), scheduler.queuedJobs());
@@ -210,5 +210,30 @@ class SchedulerTest {
       assertTrue(System.nanoTime() < deadline, "condition not met within 20 s");
       Thread.sleep(20);
     }
+  }
+
+  @Test
+  void aGangRunsOnEveryMemberAndEndsWithItsTerminalStateFromTheEventsTopic() throws Exception {
+    for (String e : List.of("p1", "p2")) {
+      producer.send(SchedulerCoreTest.peerBeat(id(e), 4, 4, clock.millis())).get(10, TimeUnit.SECONDS);
+    }
+    JobMessage gang = SchedulerCoreTest.gangJob(id("g"), 2, 2, 2, clock.millis());
+    producer.send(gang).get(10, TimeUnit.SECONDS);
+    Assignment first = awaitAssignment(Assignment.Type.RUN, "g", "p1");
+    Assignment second = awaitAssignment(Assignment.Type.RUN, "g", "p2");
+    assertEquals(first.members(), second.members());
+    assertEquals(first.members(), awaitState("g", JobState.ASSIGNED, null).members());
+    for (String e : List.of("p1", "p2")) {
+      producer.send(SchedulerCoreTest.peerBeat(id(e), 4, 2, clock.millis(), id("g"))).get(10, TimeUnit.SECONDS);
+    }
+    awaitUntil(() -> scheduler.executors().get(id("p2")).runningJobs().contains(id("g")));
+    assertEquals(List.of(id("p1"), id("p2")), scheduler.membersOf(id("g")));
+
+    // member 1 stops first; rank 0 reports SUCCEEDED, then stops: the job ended, nothing is requeued
+    producer.send(SchedulerCoreTest.peerBeat(id("p2"), 4, 4, clock.millis())).get(10, TimeUnit.SECONDS);
+    producer.send(JobEvent.state(id("g"), 1, JobState.SUCCEEDED, null, id("p1"), clock.millis())).get(10, TimeUnit.SECONDS);
+    producer.send(SchedulerCoreTest.peerBeat(id("p1"), 4, 4, clock.millis())).get(10, TimeUnit.SECONDS);
+    awaitUntil(() -> scheduler.membersOf(id("g")).isEmpty());
+    assertEquals(List.of(), scheduler.queuedJobs());
   }
 }

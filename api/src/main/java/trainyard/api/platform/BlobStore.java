@@ -54,6 +54,11 @@ public class BlobStore {
     return root.resolve("kafka");
   }
 
+  /** The embedded Kafka's last port, so that it takes the same one again. */
+  public Path kafkaPort() {
+    return root.resolve("kafka-port");
+  }
+
   public Path adminToken() {
     return root.resolve("admin-token");
   }

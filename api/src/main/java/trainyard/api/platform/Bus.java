@@ -2,11 +2,18 @@ package trainyard.api.platform;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import org.jboss.logging.Logger;
 import trainyard.bus.BusProducer;
 import trainyard.bus.EmbeddedKafka;
 import trainyard.bus.JobMessage;
 import trainyard.bus.Topics;
+import trainyard.executor.ExecutorOptions;
 
 /**
  * The Kafka side of this process: the configured broker, or an embedded one under data/kafka,
@@ -26,9 +33,12 @@ public class Bus {
   void start() {
     bootstrapServers = config.kafka().bootstrapServers().orElse(null);
     if (bootstrapServers == null) {
-      embedded = EmbeddedKafka.start(blobs.kafka());
+      String host = config.kafka().advertisedHost();
+      embedded = EmbeddedKafka.start(blobs.kafka(), port(), host);
       bootstrapServers = embedded.bootstrapServers();
-      LOG.infof("embedded Kafka started on %s, log in %s", bootstrapServers, blobs.kafka());
+      remember(embedded.port());
+      LOG.infof("embedded Kafka started on %s (%s), log in %s", embedded.advertisedServers(),
+          embedded.reachableFromOtherMachines() ? "every interface" : "loopback only", blobs.kafka());
     }
     // An external broker may not auto-create topics; creating the missing ones is idempotent, so
     // the embedded broker takes the same path.
@@ -38,6 +48,72 @@ public class Bus {
 
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /** Whether this process runs the embedded broker. */
+  boolean embedded() {
+    return embedded != null;
+  }
+
+  /**
+   * The embedded broker's port: the configured one; else the one it had last time, written in
+   * data/kafka-port, if it is free, so that executors joined from elsewhere find it after a
+   * restart; else 0, any free port.
+   */
+  private int port() {
+    int configured = config.kafka().embeddedPort();
+    if (configured != 0) {
+      return configured;
+    }
+    Path file = blobs.kafkaPort();
+    try {
+      int last = Integer.parseInt(Files.readString(file).trim());
+      try (ServerSocket probe = new ServerSocket()) {
+        probe.setReuseAddress(true);
+        probe.bind(new InetSocketAddress(last));
+      }
+      return last;
+    } catch (NoSuchFileException e) {
+      return 0;
+    } catch (IOException | RuntimeException e) {
+      LOG.warnf("the embedded Kafka's last port (%s) is taken or unreadable (%s); it takes a free one: "
+          + "executors joined with the old port need the new one", file, e.getMessage());
+      return 0;
+    }
+  }
+
+  private void remember(int port) {
+    try {
+      Files.writeString(blobs.kafkaPort(), port + "\n");
+    } catch (IOException e) {
+      LOG.warnf("cannot write %s (%s): the embedded Kafka may take another port at the next start",
+          blobs.kafkaPort(), e.getMessage());
+    }
+  }
+
+  /** The command that starts an executor on this process's bus, for the start-up log. */
+  String joinCommand() {
+    String servers = embedded == null ? bootstrapServers : embedded.advertisedServers();
+    boolean anywhere = embedded == null || embedded.reachableFromOtherMachines();
+    return joinCommand(servers, blobs.root(), anywhere, ExecutorOptions.hostName());
+  }
+
+  /**
+   * "to add an executor: TRAINYARD_ROLES=executor TRAINYARD_KAFKA_BOOTSTRAP_SERVERS=… …": the
+   * roles, the bus, the same blob store, and, when only this machine can reach the bus, an
+   * executor id other than this machine's default (its host name, which this process's
+   * executor may use).
+   */
+  static String joinCommand(String bootstrapServers, Path dataDir, boolean otherMachines, String hostName) {
+    String command = "TRAINYARD_ROLES=executor TRAINYARD_KAFKA_BOOTSTRAP_SERVERS=" + bootstrapServers
+        + " TRAINYARD_DATA_DIR=" + dataDir;
+    if (otherMachines) {
+      return "to add an executor, run on a machine that sees this blob store at " + dataDir + ": " + command
+          + " bin/trainyard-server (a second one on the same machine also needs its own TRAINYARD_EXECUTOR_ID)";
+    }
+    return "to add an executor on this machine, run: " + command + " TRAINYARD_EXECUTOR_ID=" + hostName + "-2"
+        + " bin/trainyard-server (Kafka listens on loopback only: set TRAINYARD_KAFKA_ADVERTISED_HOST to a name"
+        + " other machines resolve to this one to join executors from them)";
   }
 
   /**

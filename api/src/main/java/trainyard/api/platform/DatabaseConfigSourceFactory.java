@@ -16,6 +16,7 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * it neither connects nor starts an embedded server, needs no
  * database configuration and fails loudly should it ever reach for the database. A process with
  * the api role uses the configured PostgreSQL, or, when configuration names none, an embedded one.
+ * A process without the api role also takes any free HTTP port unless one is configured.
  *
  * <p>The datasource reads its URL while Quarkus builds its runtime configuration, before any
  * bean or startup observer runs, so the embedded server has to be started from configuration
@@ -30,7 +31,7 @@ public final class DatabaseConfigSourceFactory implements ConfigSourceFactory {
   public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
     ConfigValue roles = context.getValue("trainyard.roles");
     if (!hasApiRole(isSet(roles) ? roles.getValue() : DEFAULT_ROLES)) {
-      return List.of(new NoDatabaseConfigSource());
+      return List.of(new NoDatabaseConfigSource(), new AnyHttpPortConfigSource());
     }
     if (isSet(context.getValue(URL_KEY))) {
       return List.of();
@@ -52,6 +53,40 @@ public final class DatabaseConfigSourceFactory implements ConfigSourceFactory {
 
   private static boolean isSet(ConfigValue value) {
     return value != null && value.getValue() != null && !value.getValue().isBlank();
+  }
+
+  /**
+   * Gives a process without the api role any free HTTP port unless one is configured (the
+   * environment and system properties win; application.properties' 8080 does not): it serves no
+   * API, and an executor joined on the all-in-one server's machine must not fight it for 8080.
+   * Immutable.
+   */
+  private static final class AnyHttpPortConfigSource implements ConfigSource {
+    @Override
+    public Set<String> getPropertyNames() {
+      return Set.of();
+    }
+
+    @Override
+    public Map<String, String> getProperties() {
+      return Map.of();
+    }
+
+    @Override
+    public String getValue(String name) {
+      return name.equals("quarkus.http.port") ? "0" : null;
+    }
+
+    @Override
+    public int getOrdinal() {
+      // Above application.properties (250), below the environment (300) and system properties (400).
+      return 275;
+    }
+
+    @Override
+    public String getName() {
+      return "trainyard-any-http-port";
+    }
   }
 
   /** Switches the datasource off in a process without the api role. Immutable. */

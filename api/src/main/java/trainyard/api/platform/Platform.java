@@ -9,6 +9,7 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.flywaydb.core.Flyway;
 import org.jboss.logging.Logger;
@@ -34,6 +35,8 @@ import trainyard.api.platform.TrainyardConfig.Role;
 @ApplicationScoped
 public class Platform {
   private static final Logger LOG = Logger.getLogger(Platform.class);
+  /** A host name or IPv4 address: what goes before the port in {@code host:port}. */
+  private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?");
 
   @Inject TrainyardConfig config;
   @Inject Bus bus;
@@ -70,6 +73,9 @@ public class Platform {
           token == null ? "" : "; admin token: " + token);
     }
     roles.start(enabled, bus.bootstrapServers());
+    if (bus.embedded() || enabled.contains(Role.API)) {
+      LOG.info(bus.joinCommand());
+    }
     if (config.demo()) {
       demo.runInBackground(port);
     }
@@ -82,9 +88,19 @@ public class Platform {
     atLeast(wrong, "trainyard.upload.max-chunk-bytes", config.upload().maxChunkBytes(), 1);
     atLeast(wrong, "trainyard.upload.ingest-threads", config.upload().ingestThreads(), 1);
     atLeast(wrong, "trainyard.jobs.resend-interval (ms)", config.jobs().resendInterval().toMillis(), 1);
+    atLeast(wrong, "trainyard.jobs.max-attempts", config.jobs().maxAttempts(), 1);
+    between(wrong, "trainyard.kafka.embedded-port", config.kafka().embeddedPort(), 0, 65_535);
+    if (!HOST.matcher(config.kafka().advertisedHost()).matches()) {
+      wrong.add("trainyard.kafka.advertised-host must be a host name or IPv4 address, got \""
+          + config.kafka().advertisedHost() + "\"");
+    }
     atLeast(wrong, "trainyard.executor.gpus", config.executor().gpus(), 0);
     config.executor().cores().ifPresent(c -> atLeast(wrong, "trainyard.executor.cores", c, 1));
     config.executor().memoryMb().ifPresent(m -> atLeast(wrong, "trainyard.executor.memory-mb", m, 1));
+    between(wrong, "trainyard.executor.data-port", config.executor().dataPort(), 0, 65_535);
+    config.executor().dataHost().filter(h -> !HOST.matcher(h).matches()).ifPresent(h -> wrong.add(
+        "trainyard.executor.data-host must be a host name or IPv4 address, got \"" + h + "\""));
+    atLeast(wrong, "trainyard.executor.peer-timeout (ms)", config.executor().peerTimeout().toMillis(), 1);
     if (!wrong.isEmpty()) {
       String message = "invalid configuration: " + String.join("; ", wrong);
       LOG.error(message);
@@ -97,6 +113,13 @@ public class Platform {
       wrong.add(key + " must be at least " + min + ", got " + value);
     }
   }
+
+  private static void between(List<String> wrong, String key, long value, long min, long max) {
+    if (value < min || value > max) {
+      wrong.add(key + " must be " + min + ".." + max + ", got " + value);
+    }
+  }
+
 
   void stop(@Observes ShutdownEvent shutdown) {
     demo.stop();

@@ -30,26 +30,33 @@ public class Roles {
 
   synchronized void start(Set<Role> roles, String bootstrapServers) {
     if (roles.contains(Role.SCHEDULER)) {
-      scheduler = Scheduler.start(bootstrapServers, SchedulerOptions.defaults());
+      scheduler = Scheduler.start(bootstrapServers, SchedulerOptions.defaults()
+          .withMaxAttempts(config.jobs().maxAttempts()));
       LOG.info("scheduler role started");
     }
     if (roles.contains(Role.EXECUTOR)) {
       ExecutorOptions options = executorOptions();
       executor = Executor.start(bootstrapServers, options);
-      LOG.infof("executor role started as %s with %s", options.id(), options.capacity());
+      LOG.infof("executor role started as %s with %s; peers reach it at %s", options.id(), options.capacity(),
+          options.dataHost() + (options.dataPort() == 0 ? " (data port: any free one)" : ":" + options.dataPort()));
     }
   }
 
-  private ExecutorOptions executorOptions() {
+  /** The executor's options from {@link TrainyardConfig.Executor}: id, capacity, data port, peer timeout. */
+  ExecutorOptions executorOptions() {
     TrainyardConfig.Executor c = config.executor();
     ExecutorOptions defaults = ExecutorOptions.defaults(c.id().orElseGet(Roles::hostName), blobs.root());
     Capacity d = defaults.capacity();
     // Threads, not pinned cores: at least 4, so that the default spec (2 workers, 1 server)
     // runs on a 2-core machine.
     int cores = c.cores().orElse(Math.max(MIN_DEFAULT_CORES, d.cores()));
-    return defaults.withCapacity(new Capacity(cores, c.gpus(), c.memoryMb().orElse(d.memoryMb())));
+    return defaults.withCapacity(new Capacity(cores, c.gpus(), c.memoryMb().orElse(d.memoryMb())))
+        .withDataHost(c.dataHost().orElse(defaults.dataHost()))
+        .withDataPort(c.dataPort())
+        .withPeerTimeout(c.peerTimeout());
   }
 
+  /** The default executor id: the host name (in compose, the container's: one per replica, kept across restarts). */
   private static String hostName() {
     try {
       return InetAddress.getLocalHost().getHostName();

@@ -39,6 +39,21 @@ public interface TrainyardConfig {
   interface Kafka {
     /** An external broker; if absent this process starts an embedded one under data/kafka. */
     Optional<String> bootstrapServers();
+
+    /**
+     * The embedded broker's port; 0: a free port at its first start, the same one at later starts
+     * (remembered in data/kafka-port) while it is free, so that joined executors find it again.
+     */
+    @WithDefault("0")
+    int embeddedPort();
+
+    /**
+     * The host other processes reach the embedded broker at. A loopback address (the default)
+     * keeps the broker on loopback, reachable from this machine only; any other name or address
+     * makes it listen on every interface and tell clients to use that name.
+     */
+    @WithDefault("127.0.0.1")
+    String advertisedHost();
   }
 
   interface Upload {
@@ -62,6 +77,13 @@ public interface TrainyardConfig {
      */
     @WithDefault("30s")
     Duration resendInterval();
+
+    /**
+     * Attempts of a job that may fail (an executor of one of its members lost or restarted, or a
+     * member's part failed) before the scheduler ends it FAILED instead of requeuing it.
+     */
+    @WithDefault("3")
+    int maxAttempts();
   }
 
   interface Executor {
@@ -77,6 +99,17 @@ public interface TrainyardConfig {
 
     /** Memory offered to jobs, in MiB; defaults to three quarters of the JVM's heap. */
     Optional<Long> memoryMb();
+
+    /** The engine's data port, where members of a job over several executors talk; 0: any free port. */
+    @WithDefault("0")
+    int dataPort();
+
+    /** The host the other executors reach the data port at; defaults to the host name (127.0.0.1 without one). */
+    Optional<String> dataHost();
+
+    /** How long a member of a job waits for a silent peer before its part of the attempt fails. */
+    @WithDefault("30s")
+    Duration peerTimeout();
   }
 
   enum Role {

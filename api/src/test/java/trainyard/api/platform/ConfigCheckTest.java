@@ -7,9 +7,11 @@ import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import trainyard.executor.ExecutorOptions;
 
 /** The server refuses to start on settings no key may take, and says which, all at once. */
 class ConfigCheckTest {
@@ -30,5 +32,55 @@ class ConfigCheckTest {
     assertEquals("invalid configuration: trainyard.upload.max-bytes must be at least 1, got -1; "
         + "trainyard.upload.ingest-threads must be at least 1, got 0; trainyard.jobs.resend-interval (ms) must be "
         + "at least 1, got 0; trainyard.executor.cores must be at least 1, got 0", e.getMessage());
+  }
+
+  @Test
+  void distributedKeysAreCheckedToo() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Platform.requireValid(config(Map.of(
+        "trainyard.jobs.max-attempts", "0", "trainyard.kafka.embedded-port", "70000",
+        "trainyard.kafka.advertised-host", "host:9092", "trainyard.executor.data-port", "-1",
+        "trainyard.executor.data-host", "a b", "trainyard.executor.peer-timeout", "0s"))));
+    assertEquals("invalid configuration: trainyard.jobs.max-attempts must be at least 1, got 0; "
+        + "trainyard.kafka.embedded-port must be 0..65535, got 70000; trainyard.kafka.advertised-host must be a host "
+        + "name or IPv4 address, got \"host:9092\"; trainyard.executor.data-port must be 0..65535, got -1; "
+        + "trainyard.executor.data-host must be a host name or IPv4 address, got \"a b\"; "
+        + "trainyard.executor.peer-timeout (ms) must be at least 1, got 0", e.getMessage());
+  }
+
+  @Test
+  void theExecutorsDataPortSettingsReachItsOptions() {
+    TrainyardConfig c = config(Map.of("trainyard.executor.id", "ex-7", "trainyard.executor.data-port", "7070",
+        "trainyard.executor.data-host", "ex-7.internal", "trainyard.executor.peer-timeout", "45s",
+        "trainyard.data-dir", "/srv/blobs"));
+    Roles roles = new Roles();
+    roles.config = c;
+    roles.blobs = new BlobStore(c);
+    ExecutorOptions options = roles.executorOptions();
+    assertEquals("ex-7", options.id());
+    assertEquals("ex-7.internal", options.dataHost());
+    assertEquals(7070, options.dataPort());
+    assertEquals(Duration.ofSeconds(45), options.peerTimeout());
+
+    TrainyardConfig defaults = config(Map.of());
+    roles.config = defaults;
+    roles.blobs = new BlobStore(defaults);
+    assertEquals(0, roles.executorOptions().dataPort(), "any free port");
+    assertEquals(ExecutorOptions.hostName(), roles.executorOptions().dataHost());
+    assertEquals(Duration.ofSeconds(30), roles.executorOptions().peerTimeout());
+    assertEquals(3, defaults.jobs().maxAttempts());
+    assertEquals("127.0.0.1", defaults.kafka().advertisedHost());
+  }
+
+  @Test
+  void theJoinCommandNamesTheBusAndTheBlobStore() {
+    assertEquals("to add an executor on this machine, run: TRAINYARD_ROLES=executor "
+        + "TRAINYARD_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:9092 TRAINYARD_DATA_DIR=/srv/data TRAINYARD_EXECUTOR_ID=box-2 "
+        + "bin/trainyard-server (Kafka listens on loopback only: set TRAINYARD_KAFKA_ADVERTISED_HOST to a name other "
+        + "machines resolve to this one to join executors from them)",
+        Bus.joinCommand("127.0.0.1:9092", Path.of("/srv/data"), false, "box"));
+    assertEquals("to add an executor, run on a machine that sees this blob store at /srv/data: "
+        + "TRAINYARD_ROLES=executor TRAINYARD_KAFKA_BOOTSTRAP_SERVERS=box.lan:9092 TRAINYARD_DATA_DIR=/srv/data "
+        + "bin/trainyard-server (a second one on the same machine also needs its own TRAINYARD_EXECUTOR_ID)",
+        Bus.joinCommand("box.lan:9092", Path.of("/srv/data"), true, "box"));
   }
 }
