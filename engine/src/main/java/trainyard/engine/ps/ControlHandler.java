@@ -11,4 +11,11 @@ public interface ControlHandler {
 
   /** The member's group failed (a peer broke, went silent or refused us); called once. */
   default void onFailure(RuntimeException cause) {}
+
+  /**
+   * Member {@code rank} said goodbye and closed its connection. The transport fails the group
+   * only if requests to it were pending or one is sent to it; whether its leaving is normal (the
+   * job is over) is the protocol's to decide.
+   */
+  default void onPeerLeft(int rank) {}
 }

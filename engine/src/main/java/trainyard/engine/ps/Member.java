@@ -124,6 +124,16 @@ final class Member implements Transport {
     }
   }
 
+  /** Peer {@code from} said goodbye and its connection ended, on a network thread. */
+  void peerLeft(int from) {
+    try {
+      handler.onPeerLeft(from);
+    } catch (RuntimeException e) {
+      fail(new IllegalStateException("job " + job + " rank " + rank + ": the control handler failed on rank " + from
+          + " leaving: " + e, e));
+    }
+  }
+
   /** A control message from {@code from}, on a network thread. */
   void control(int from, byte[] payload) {
     try {

@@ -228,6 +228,14 @@ public final class ParameterServer implements AutoCloseable {
     return member;
   }
 
+  /**
+   * Why this member's group failed (a peer broke, left, went silent or refused it), or null: in a
+   * single-process job, or while the group is healthy.
+   */
+  public RuntimeException networkFailure() {
+    return member == null || member.closed() ? null : member.failure();
+  }
+
   /** Throws if a shard failed while applying a request, or the member's group failed. */
   public void checkHealthy() {
     Throwable f = threaded == null ? null : threaded.failure();

@@ -224,6 +224,7 @@ final class PeerLink {
         if (!pending.isEmpty()) {
           member.fail(member.peerFailure(rank, "left the job while requests to it were pending", null));
         }
+        member.peerLeft(rank);
       } else if (ready) {
         member.fail(member.peerFailure(rank, "connection closed", null));
       } else {

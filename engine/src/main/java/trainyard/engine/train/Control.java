@@ -12,8 +12,8 @@ import java.io.UncheckedIOException;
  * commands: a member says it is {@link Ready}; the coordinator {@link Start}s an epoch at the
  * workers' positions; members report {@link Progress} and {@link EpochDone}; {@link Pause} stops
  * the workers at their next minibatch (a checkpoint within an epoch, or the end); {@link Save}
- * writes the members' server shards, {@link Saved} confirms; {@link Finish} ends the job;
- * {@link Failed} reports a member's error. They travel as a few bytes (a type, then fields, big-endian)
+ * writes the members' server shards, {@link Saved} confirms; {@link Finish} ends the job,
+ * {@link Finished} acknowledges it; {@link Failed} reports a member's error. They travel as a few bytes (a type, then fields, big-endian)
  * on the job's control channel. Immutable.
  */
 sealed interface Control {
@@ -47,6 +47,12 @@ sealed interface Control {
 
   /** The job is over (or stopped): close. */
   record Finish() implements Control {}
+
+  /**
+   * A member got {@link Finish} and is closing. The coordinator waits for these before it
+   * closes: its own goodbye may overtake its Finish, and a member must not take it for a loss.
+   */
+  record Finished(int rank) implements Control {}
 
   record Failed(int rank, String message) implements Control {}
 
@@ -84,6 +90,9 @@ sealed interface Control {
         out.writeLong(s.tag());
       } else if (m instanceof Finish) {
         out.writeByte(8);
+      } else if (m instanceof Finished f) {
+        out.writeByte(10);
+        out.writeInt(f.rank());
       } else if (m instanceof Failed f) {
         out.writeByte(9);
         out.writeInt(f.rank());
@@ -110,6 +119,7 @@ sealed interface Control {
         case 7 -> new Saved(in.readInt(), in.readLong());
         case 8 -> new Finish();
         case 9 -> new Failed(in.readInt(), in.readUTF());
+        case 10 -> new Finished(in.readInt());
         default -> throw new IllegalArgumentException("unknown control message type " + type);
       };
       if (in.read() != -1) {

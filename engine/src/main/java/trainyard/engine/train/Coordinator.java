@@ -38,6 +38,9 @@ final class Coordinator {
 
   private enum Pause { NONE, CHECKPOINT, STOP }
 
+  /** How long the end waits for members to acknowledge it; the model is safe whatever they do. */
+  private static final long FINISH_WAIT_NANOS = 10_000_000_000L;
+
   private final Link link;
   private final Job job;
   private final int epochs;
@@ -113,6 +116,7 @@ final class Coordinator {
         }
         if (s.pause == Pause.STOP) {
           stopped = true;
+          cancelSeen = cancelled.getAsBoolean();
           break;
         }
         tag = checkpoint(tag + 1, new Checkpoints.Progress(epoch, positions, steps, last));
@@ -150,7 +154,7 @@ final class Coordinator {
     } else {
       model = job.export(tag);
     }
-    broadcast(new Control.Finish());
+    finish();
     listener.onProgress(stopped ? (double) steps / totalBatches : 1.0);
     return new TrainResult(model, finalMetrics, cancelSeen);
   }
@@ -188,12 +192,15 @@ final class Coordinator {
       }
       reportProgress(stepsBefore);
     }
+    if (!complete && pause == Pause.NONE) {
+      // Rank 0's workers stopped by themselves: cancelled or out of time.
+      pause = Pause.STOP;
+    }
     return new Segment(complete, pause, loss, examples, next);
   }
 
   private Pause pauseWanted(long lastCheckpoint) {
     if (cancelled.getAsBoolean()) {
-      cancelSeen = true;
       return Pause.STOP;
     }
     long now = clock.millis();
@@ -207,7 +214,7 @@ final class Coordinator {
     boolean[] ready = new boolean[link.size()];
     int count = 0;
     long perEpoch = 0;
-    long deadline = System.nanoTime() + readyMillis * 1_000_000;
+    long deadline = System.nanoTime() + Math.min(readyMillis, 1L << 40) * 1_000_000; // no overflow
     while (count < ready.length) {
       long left = (deadline - System.nanoTime()) / 1_000_000;
       Control m = left > 0 ? link.takeCoordinator(Math.min(left, 100)) : null;
@@ -259,6 +266,21 @@ final class Coordinator {
     if (checkpointDir != null) {
       Checkpoints.commit(checkpointDir, fingerprint, tag, servers, progress);
       listener.onCheckpoint(checkpointDir);
+    }
+  }
+
+  /** Tells every member the job is over and waits (a while) until each has heard it. */
+  private void finish() throws InterruptedException {
+    broadcast(new Control.Finish());
+    boolean[] heard = new boolean[link.size()];
+    int count = 0;
+    long deadline = System.nanoTime() + FINISH_WAIT_NANOS;
+    while (count < heard.length && System.nanoTime() < deadline) {
+      Control m = link.takeCoordinator(100);
+      if (m instanceof Control.Finished f && !heard[f.rank()]) {
+        heard[f.rank()] = true;
+        count++;
+      }
     }
   }
 

@@ -38,7 +38,7 @@ abstract class Link implements AutoCloseable {
   void deliver(Control message) {
     boolean toCoordinator = message instanceof Control.Ready || message instanceof Control.Progress
         || message instanceof Control.EpochDone || message instanceof Control.Saved
-        || message instanceof Control.Failed;
+        || message instanceof Control.Failed || message instanceof Control.Finished;
     (toCoordinator ? coordinatorInbox : memberInbox).add(message);
   }
 
@@ -78,6 +78,8 @@ abstract class Link implements AutoCloseable {
   static final class Net extends Link implements ControlHandler {
     private final int size;
     private volatile ParameterServer ps;
+    /** Set once the job is over for this process (it sent or got Finish): peers may leave then. */
+    private volatile boolean finishing;
 
     Net(int size) {
       this.size = size;
@@ -90,6 +92,9 @@ abstract class Link implements AutoCloseable {
 
     @Override
     void send(int rank, Control message) {
+      if (message instanceof Control.Finish) {
+        finishing = true;
+      }
       try {
         ps.sendControl(rank, Control.encode(message));
       } catch (IllegalStateException e) {
@@ -111,7 +116,17 @@ abstract class Link implements AutoCloseable {
         fail(new AttemptLostException("rank " + fromRank + " sent what is not a control message: " + e.getMessage()));
         return;
       }
+      if (m instanceof Control.Finish) {
+        finishing = true;
+      }
       deliver(m);
+    }
+
+    @Override
+    public void onPeerLeft(int rank) {
+      if (!finishing) {
+        fail(new AttemptLostException("rank " + rank + " left the job before it ended"));
+      }
     }
 
     @Override

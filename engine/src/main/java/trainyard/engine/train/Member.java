@@ -41,6 +41,7 @@ final class Member {
   private final Path checkpointDir;
   private final ExecutorService pool;
   private final BooleanSupplier abandoned;
+  private final BooleanSupplier stopHere;
   private final Stats stats;
   /** Minibatches its workers did in this attempt. */
   private final AtomicLong batchesDone;
@@ -49,7 +50,8 @@ final class Member {
   private long reportedAt = System.nanoTime();
 
   Member(int rank, Link link, ParameterServer ps, int firstServer, int servers, int firstWorker,
-      List<WorkerLoop> loops, Path checkpointDir, ExecutorService pool, BooleanSupplier abandoned, Stats stats) {
+      List<WorkerLoop> loops, Path checkpointDir, ExecutorService pool, BooleanSupplier abandoned,
+      BooleanSupplier stopHere, Stats stats) {
     this.rank = rank;
     this.link = link;
     this.ps = ps;
@@ -60,6 +62,7 @@ final class Member {
     this.checkpointDir = checkpointDir;
     this.pool = pool;
     this.abandoned = abandoned;
+    this.stopHere = stopHere;
     this.stats = stats;
     this.batchesDone = new AtomicLong();
   }
@@ -67,7 +70,9 @@ final class Member {
   /**
    * Serves the coordinator until it says {@link Control.Finish}, the process abandons the job
    * ({@code abandoned}: the executor stops or was told the job runs elsewhere), or the channel
-   * breaks (throws). A failure of its own is reported to the coordinator, then thrown.
+   * breaks (throws). A failure of its own is reported to the coordinator, then thrown. Workers
+   * also stop at the next minibatch when {@code stopHere} says so (rank 0: the job is cancelled
+   * or out of time), which ends their epoch early as a {@link Control.Pause} would.
    */
   void run() throws IOException, InterruptedException {
     long batches = 0;
@@ -80,6 +85,7 @@ final class Member {
         Control m = link.takeMember(200);
         if (m instanceof Control.Start s) {
           if (!epoch(s)) {
+            finished();
             return;
           }
         } else if (m instanceof Control.Save s) {
@@ -88,6 +94,7 @@ final class Member {
           }
           link.send(0, new Control.Saved(rank, s.tag()));
         } else if (m instanceof Control.Finish) {
+          finished();
           return;
         }
       }
@@ -101,7 +108,9 @@ final class Member {
   private boolean epoch(Control.Start start) throws InterruptedException {
     AtomicBoolean pause = new AtomicBoolean();
     AtomicBoolean failed = new AtomicBoolean();
-    WorkerLoop.StopSignal stop = () -> pause.get() || failed.get();
+    // stopHere is polled before every minibatch: a cancel on rank 0 stops its workers at once,
+    // and the coordinator, seeing the epoch incomplete, pauses the other members.
+    WorkerLoop.StopSignal stop = () -> pause.get() || failed.get() || stopHere.getAsBoolean();
     List<Future<Boolean>> running = new ArrayList<>(loops.size());
     for (int i = 0; i < loops.size(); i++) {
       WorkerLoop loop = loops.get(i);
@@ -142,7 +151,8 @@ final class Member {
       }
     }
     if (failure != null) {
-      throw failure;
+      RuntimeException network = ps.networkFailure();
+      throw network == null ? failure : new AttemptLostException(network.getMessage(), network);
     }
     double loss = 0;
     long examples = 0;
@@ -157,6 +167,13 @@ final class Member {
     examplesDone += examples;
     link.send(0, new Control.EpochDone(rank, start.epoch(), complete, loss, examples, positions));
     return !finish;
+  }
+
+  /** Acknowledges a {@link Control.Finish} (not an abandonment: the coordinator must see that as a loss). */
+  private void finished() {
+    if (!abandoned.getAsBoolean()) {
+      trySend(new Control.Finished(rank));
+    }
   }
 
   private void reportIfDue(boolean now) {

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import trainyard.engine.metrics.Evaluation;
 import trainyard.engine.model.Algorithm;
@@ -56,7 +57,7 @@ public final class Trainer {
 
   /** As {@link #train}, with this trainer's clock. */
   public TrainResult run(TrainRequest request, TrainListener listener, BooleanSupplier cancelled) throws IOException {
-    return run(request, null, listener, cancelled);
+    return run(request, (Algorithm) null, listener, cancelled);
   }
 
   /** As {@link #run}, with {@code algorithm} instead of the one the spec names when not null (baselines in tests). */
@@ -164,14 +165,16 @@ public final class Trainer {
           loops.add(new WorkerLoop(ps.newWorker(i), spec.consistency().maxDelay(), compute, stream,
               spec.params().batchSize()));
         }
+        long deadline = clock.millis() + spec.stopping().maxSeconds() * 1000;
         BooleanSupplier abandoned = rank == 0 ? () -> false : cancelled;
+        BooleanSupplier stopHere = rank == 0 ? () -> cancelled.getAsBoolean() || clock.millis() >= deadline : () -> false;
         Member member = new Member(rank, link, ps, firstServer, myServers, firstWorker, loops, dir, pool, abandoned,
-            listener::onMember);
+            stopHere, listener::onMember);
         if (rank != 0) {
           member.run();
           return null;
         }
-        return coordinate(link, ps, member, resumed, cancelled);
+        return coordinate(link, ps, member, resumed, cancelled, deadline);
       } finally {
         pool.shutdownNow();
         for (WorkerStream s : streams) {
@@ -206,18 +209,18 @@ public final class Trainer {
 
     /** Rank 0: this process's member on a thread of its own, the coordinator on the caller's. */
     private TrainResult coordinate(Link link, ParameterServer ps, Member member, Checkpoints.Manifest resumed,
-        BooleanSupplier cancelled) throws IOException, InterruptedException {
+        BooleanSupplier cancelled, long deadline) throws IOException, InterruptedException {
       Path dir = request.checkpointDir();
+      AtomicReference<Exception> memberFailure = new AtomicReference<>();
       Thread thread = new Thread(() -> {
         try {
           member.run();
         } catch (Exception e) {
-          // Member.run told the coordinator (Failed), or the link failed, which it sees too.
+          memberFailure.set(e); // Member.run told the coordinator (Failed), which stops the job
         }
       }, name + "-member-0");
       thread.setDaemon(true);
       thread.start();
-      long deadline = clock.millis() + spec.stopping().maxSeconds() * 1000;
       Coordinator coordinator = new Coordinator(link, new Coordinator.Job() {
         @Override
         public int firstWorker(int r) {
@@ -236,11 +239,25 @@ public final class Trainer {
         }
       }, spec.params().epochs(), spec.resources().workers(), spec.resources().servers(), dir, fingerprint, clock,
           deadline, spec.stopping().checkpointSeconds() * 1000,
-          cluster == null ? Long.MAX_VALUE / 4 : cluster.readyTimeout().toMillis(), listener, cancelled);
+          cluster == null ? Long.MAX_VALUE : cluster.readyTimeout().toMillis(), listener, cancelled);
       try {
         return coordinator.run(resumed);
+      } catch (AttemptLostException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        // This process's own member failed: its error, as thrown, says more than its report.
+        thread.join(10_000);
+        Exception own = memberFailure.get();
+        if (own instanceof IOException io) {
+          throw io;
+        }
+        throw own instanceof RuntimeException re ? re : e;
       } finally {
-        link.send(0, new Control.Finish());
+        try {
+          link.send(0, new Control.Finish()); // this process's member stops, whatever happened
+        } catch (AttemptLostException alreadyBroken) {
+          // The member's link failed too: it has stopped.
+        }
         thread.join(10_000);
       }
     }

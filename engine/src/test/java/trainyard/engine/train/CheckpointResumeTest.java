@@ -58,24 +58,32 @@ class CheckpointResumeTest {
       Path ckpt = dir.resolve(job[0] + "-" + job[1]);
       AtomicInteger polls = new AtomicInteger();
       Checkpointed first = new Checkpointed();
-      // 50 minibatches per epoch: the "executor dies" in epoch 3, after two checkpoints.
-      TrainResult died = Trainer.train(new TrainRequest(spec, TRAIN, null, ckpt), first,
-          () -> polls.incrementAndGet() > 120);
+      // 50 minibatches per epoch: the "executor stops" after 120, in epoch 3, and the stop is
+      // checkpointed there (after epochs 1 and 2's).
+      TrainResult died = Trainer.train(new TrainRequest(spec, TRAIN, null, ckpt), first, afterMinibatches(polls, 120));
       assertTrue(died.cancelled());
-      assertEquals(List.of(ckpt, ckpt), first.checkpoints);
-      assertTrue(Files.exists(ckpt.resolve(Checkpoints.FILE)));
+      assertEquals(List.of(ckpt, ckpt, ckpt), first.checkpoints);
+      assertTrue(Files.exists(ckpt.resolve(Checkpoints.MANIFEST)));
 
       Checkpointed second = new Checkpointed();
       AtomicInteger resumedPolls = new AtomicInteger();
       TrainResult resumed = Trainer.train(new TrainRequest(spec, TRAIN, null, ckpt), second,
-          () -> resumedPolls.incrementAndGet() < 0);
-      assertEquals(50, resumedPolls.get(), "only the last epoch runs again");
+          afterMinibatches(resumedPolls, Integer.MAX_VALUE));
+      assertEquals(30, resumedPolls.get(), "only the rest of epoch 3 runs again");
       assertFalse(resumed.cancelled());
-      assertTrue(second.log.stream().anyMatch(l -> l.startsWith("resumed from checkpoint after epoch 2")),
+      assertTrue(second.log.stream().anyMatch(l -> l.startsWith("resumed from checkpoint at epoch 3, 120 minibatches")),
           second.log.toString());
       assertEquals(1, second.checkpoints.size());
       assertArrayEquals(expected, resumed.model().predict(TEST.shard(0)), job[0] + "/" + job[1]);
     }
+  }
+
+  /**
+   * Says "stop" from the (n+1)-th minibatch on. Workers poll before every minibatch; the
+   * coordinator's polls (on other threads) are not counted, so the stop falls on a minibatch.
+   */
+  static java.util.function.BooleanSupplier afterMinibatches(AtomicInteger polls, int n) {
+    return () -> Thread.currentThread().getName().endsWith("-worker") ? polls.incrementAndGet() > n : polls.get() > n;
   }
 
   @Test

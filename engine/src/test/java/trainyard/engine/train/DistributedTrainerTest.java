@@ -1,0 +1,185 @@
+package trainyard.engine.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import trainyard.engine.data.CsrBlock;
+import trainyard.engine.ps.DataPort;
+import trainyard.engine.testing.MemoryDataset;
+import trainyard.engine.testing.Specs;
+import trainyard.engine.testing.Synthetic;
+import trainyard.spec.JobSpec;
+
+/**
+ * A job spread over two members, each with its own data port on loopback, as two executors run
+ * it: the members train the model one process would, and a lost member loses the attempt, which
+ * the next attempt resumes from the checkpoint.
+ */
+class DistributedTrainerTest {
+  static final CsrBlock DATA = Synthetic.interactions(6000, 4, 25, 21);
+  static final MemoryDataset TRAIN = MemoryDataset.of(Synthetic.head(DATA, 5000));
+  static final CsrBlock TEST = Synthetic.tail(DATA, 5000);
+
+  @TempDir
+  Path dir;
+  private final List<DataPort> ports = new ArrayList<>();
+
+  @BeforeEach
+  void bind() {
+    ports.add(DataPort.bind("127.0.0.1", 0));
+    ports.add(DataPort.bind("127.0.0.1", 0));
+  }
+
+  @AfterEach
+  void close() {
+    ports.forEach(DataPort::close);
+  }
+
+  static JobSpec fm(int workers, int maxDelay, int epochs) {
+    return Specs.spec("fm", "logistic", "adagrad", 0.05, 0, 0.01, 4, epochs, 100, new int[0], 2, workers, 2, maxDelay,
+        null, 0, 8);
+  }
+
+  /** Two members; member r runs workers {@code workers[r]} and server shard r. */
+  private List<Cluster> clusters(String job, int attempt, int... workers) {
+    List<Cluster.Peer> peers = new ArrayList<>();
+    int first = 0;
+    for (int r = 0; r < 2; r++) {
+      peers.add(new Cluster.Peer(new InetSocketAddress("127.0.0.1", ports.get(r).port()), first, workers[r], r, 1));
+      first += workers[r];
+    }
+    List<Cluster> clusters = new ArrayList<>();
+    for (int r = 0; r < 2; r++) {
+      clusters.add(new Cluster(job, attempt, r, peers, ports.get(r), Duration.ofSeconds(5), Duration.ofSeconds(10)));
+    }
+    return clusters;
+  }
+
+  /** Runs rank 1 on a thread and rank 0 here; rank 1's result or failure is in the future. */
+  private TrainResult runBoth(JobSpec spec, Path ckpt, List<Cluster> clusters, TrainListener listener,
+      BooleanSupplier rank1Abandons, CompletableFuture<TrainResult> rank1) throws Exception {
+    Thread t = new Thread(() -> {
+      try {
+        rank1.complete(new Trainer(Clock.systemUTC()).run(new TrainRequest(spec, TRAIN, null, ckpt), clusters.get(1),
+            TrainListener.NONE, rank1Abandons));
+      } catch (Throwable e) {
+        rank1.completeExceptionally(e);
+      }
+    }, "rank-1");
+    t.start();
+    try {
+      return new Trainer(Clock.systemUTC()).run(new TrainRequest(spec, TRAIN, null, ckpt), clusters.get(0), listener,
+          () -> false);
+    } finally {
+      t.join(30_000);
+    }
+  }
+
+  @Test
+  void twoMembersAtTauZeroTrainWhatOneProcessTrains() throws Exception {
+    // One worker and τ = 0 make the order of every update fixed, so the models must agree.
+    JobSpec spec = fm(1, 0, 3);
+    TrainResult alone = Trainer.train(new TrainRequest(spec, TRAIN, null, dir.resolve("alone")), TrainListener.NONE,
+        () -> false);
+
+    CompletableFuture<TrainResult> rank1 = new CompletableFuture<>();
+    List<Integer> epochs = new ArrayList<>();
+    TrainResult together = runBoth(spec, dir.resolve("together"), clusters("job-eq", 1, 1, 0), new TrainListener() {
+      @Override
+      public void onEpoch(int epoch, long step, java.util.Map<String, Double> metrics) {
+        epochs.add(epoch);
+      }
+    }, () -> false, rank1);
+
+    assertNull(rank1.get(10, TimeUnit.SECONDS), "only rank 0 returns the result");
+    assertEquals(List.of(1, 2, 3), epochs);
+    float[] expected = alone.model().predict(TEST);
+    float[] actual = together.model().predict(TEST);
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i], actual[i], 1e-6, "prediction " + i);
+    }
+    Path a = dir.resolve("alone.bin");
+    Path b = dir.resolve("together.bin");
+    alone.model().save(a);
+    together.model().save(b);
+    assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b), "the same weights, bit for bit");
+  }
+
+  @Test
+  void workersOnBothMembersLearnAsWellAsInOneProcess() throws Exception {
+    // The same asynchrony both ways: servers on their own threads in the one process too (on a
+    // small machine it would run them in the workers' threads, every push applied at once, which
+    // learns this tiny set faster than any asynchronous run).
+    JobSpec spec = fm(2, 0, 6);
+    double alone;
+    System.setProperty("trainyard.engine.ps.mode", "threads");
+    try {
+      alone = Trainer.train(new TrainRequest(spec, TRAIN, null, dir.resolve("alone")), TrainListener.NONE,
+          () -> false).model().evaluate(TEST).get("val_auc");
+    } finally {
+      System.clearProperty("trainyard.engine.ps.mode");
+    }
+    CompletableFuture<TrainResult> rank1 = new CompletableFuture<>();
+    TrainResult together = runBoth(spec, dir.resolve("together"), clusters("job-2w", 1, 1, 1), TrainListener.NONE,
+        () -> false, rank1);
+    rank1.get(10, TimeUnit.SECONDS);
+    double auc = together.model().evaluate(TEST).get("val_auc");
+    assertTrue(auc > 0.7 && Math.abs(auc - alone) < 0.02, "AUC " + auc + " over two members, " + alone + " alone");
+    assertFalse(together.cancelled());
+  }
+
+  @Test
+  void aLostMemberLosesTheAttemptAndTheNextOneResumesFromTheCheckpoint() throws Exception {
+    JobSpec spec = fm(2, 0, 4);
+    Path ckpt = dir.resolve("ckpt");
+    float[] expectedShape = Trainer.train(new TrainRequest(spec, TRAIN, null, dir.resolve("alone")),
+        TrainListener.NONE, () -> false).model().predict(TEST);
+
+    // Rank 1 leaves once rank 0 has finished two epochs: its executor died, as far as rank 0 can tell.
+    AtomicBoolean twoEpochsDone = new AtomicBoolean();
+    CompletableFuture<TrainResult> rank1 = new CompletableFuture<>();
+    AttemptLostException lost = assertThrows(AttemptLostException.class, () -> runBoth(spec, ckpt,
+        clusters("job-lost", 1, 1, 1), new TrainListener() {
+          @Override
+          public void onEpoch(int epoch, long step, java.util.Map<String, Double> metrics) {
+            twoEpochsDone.set(epoch >= 2);
+          }
+        }, twoEpochsDone::get, rank1));
+    assertTrue(lost.getMessage().contains("rank 1"), lost.getMessage());
+    assertTrue(Files.exists(ckpt.resolve(Checkpoints.MANIFEST)));
+
+    // Attempt 2 on the same ports: a frame of attempt 1 would be refused; this one resumes.
+    List<String> log = new ArrayList<>();
+    CompletableFuture<TrainResult> again = new CompletableFuture<>();
+    TrainResult resumed = runBoth(spec, ckpt, clusters("job-lost", 2, 1, 1), new TrainListener() {
+      @Override
+      public void onLog(String line) {
+        log.add(line);
+      }
+    }, () -> false, again);
+    again.get(10, TimeUnit.SECONDS);
+    assertTrue(log.stream().anyMatch(l -> l.startsWith("resumed from checkpoint at epoch 3")), log.toString());
+    assertEquals(expectedShape.length, resumed.model().predict(TEST).length);
+    assertTrue(resumed.model().evaluate(TEST).get("val_auc") > 0.7);
+  }
+}
