@@ -16,6 +16,7 @@ import trainyard.bus.BusProducer;
 import trainyard.bus.Capacity;
 import trainyard.bus.Heartbeat;
 import trainyard.bus.Received;
+import trainyard.engine.ps.DataPort;
 import trainyard.spec.JobSpec;
 
 /**
@@ -45,16 +46,20 @@ public final class Executor implements AutoCloseable {
   private final Map<String, JobRun> running = new LinkedHashMap<>();
   private final List<Thread> jobThreads = new ArrayList<>();
   private final String session = UUID.randomUUID().toString();
+  /** Where members of jobs over several executors reach this one's shards; one for all its jobs. */
+  private final DataPort dataPort;
   private volatile boolean closed;
 
   private Executor(String bootstrapServers, ExecutorOptions options) {
     this.options = options;
+    this.dataPort = DataPort.bind(bindAddress(options.dataHost()), options.dataPort());
     this.producer = new BusProducer(bootstrapServers, "trainyard-executor-" + options.id());
     try {
       this.assignments = new BusConsumer<>(bootstrapServers, Assignment.class,
           "trainyard-executor-" + options.id(), BusConsumer.Start.COMMITTED_OR_LATEST);
     } catch (RuntimeException e) {
       producer.close();
+      dataPort.close();
       throw e;
     }
     this.heartbeats = Executors.newSingleThreadScheduledExecutor(
@@ -129,7 +134,7 @@ public final class Executor implements AutoCloseable {
       if (closed || running.containsKey(assignment.jobId())) {
         return;
       }
-      job = new JobRun(assignment, demandOf(assignment), options, producer, this::finished);
+      job = new JobRun(assignment, demandOf(assignment), options, producer, dataPort, this::finished);
       running.put(assignment.jobId(), job);
       sendHeartbeat();
       Thread thread = new Thread(job, "trainyard-job-" + assignment.jobId());
@@ -190,7 +195,7 @@ public final class Executor implements AutoCloseable {
     Capacity free = total.minus(used);
     producer.send(new Heartbeat(options.id(), total.cores(), total.gpus(), total.memoryMb(),
         Math.max(0, free.cores()), Math.max(0, free.gpus()), Math.max(0, free.memoryMb()),
-        new ArrayList<>(running.keySet()), options.clock().millis(), session));
+        new ArrayList<>(running.keySet()), options.clock().millis(), session, options.dataHost(), dataPort.port()));
   }
 
   /**
@@ -237,6 +242,19 @@ public final class Executor implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     producer.close();
+    dataPort.close();
+  }
+
+  /**
+   * The data port has no authentication: an executor whose peers reach it at a loopback address
+   * (one machine) listens on loopback only, any other on every interface.
+   */
+  private static String bindAddress(String dataHost) {
+    try {
+      return java.net.InetAddress.getByName(dataHost).isLoopbackAddress() ? dataHost : "0.0.0.0";
+    } catch (java.net.UnknownHostException e) {
+      return "0.0.0.0";
+    }
   }
 
   private static void sleepQuietly(long millis) {

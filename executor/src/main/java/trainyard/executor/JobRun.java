@@ -1,6 +1,10 @@
 package trainyard.executor;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -11,6 +15,10 @@ import trainyard.bus.BusProducer;
 import trainyard.bus.Capacity;
 import trainyard.bus.JobEvent;
 import trainyard.bus.JobState;
+import trainyard.bus.Member;
+import trainyard.engine.ps.DataPort;
+import trainyard.engine.train.AttemptLostException;
+import trainyard.engine.train.Cluster;
 import trainyard.engine.data.Dataset;
 import trainyard.engine.data.ShardedDataset;
 import trainyard.spec.JobSpec;
@@ -44,19 +52,28 @@ final class JobRun implements Runnable {
   /** Progress events are sent when progress moved this much, to keep the event log small. */
   private static final double PROGRESS_STEP = 0.01;
 
+  /** Members report their throughput and traffic this often. */
+  private static final long MEMBER_REPORT_MILLIS = 5000;
+
   private final Assignment assignment;
   private final Capacity demand;
   private final ExecutorOptions options;
   private final BusProducer producer;
+  private final DataPort dataPort;
+  /** This executor's rank in the job: 0 coordinates and reports the job's state. */
+  private final int rank;
   private final Consumer<JobRun> onEnd;
   private volatile Stop stop;
 
-  JobRun(Assignment assignment, Capacity demand, ExecutorOptions options, BusProducer producer,
+  JobRun(Assignment assignment, Capacity demand, ExecutorOptions options, BusProducer producer, DataPort dataPort,
       Consumer<JobRun> onEnd) {
     this.assignment = assignment;
     this.demand = demand;
     this.options = options;
     this.producer = producer;
+    this.dataPort = dataPort;
+    Member self = assignment.self();
+    this.rank = self == null ? 0 : self.rank();
     this.onEnd = onEnd;
   }
 
@@ -80,9 +97,16 @@ final class JobRun implements Runnable {
   @Override
   public void run() {
     try {
-      state(JobState.RUNNING, null);
-      log("started on executor " + options.id() + ", attempt " + assignment.attempt());
+      if (rank == 0) {
+        state(JobState.RUNNING, null);
+      }
+      log("started on executor " + options.id() + ", attempt " + assignment.attempt()
+          + (distributed() ? ", member " + rank + " of " + assignment.members().size() : ""));
       train();
+    } catch (AttemptLostException e) {
+      // No terminal state: the scheduler sees this member stop and places the whole job again.
+      log("attempt " + assignment.attempt() + " lost on executor " + options.id() + ": " + e.getMessage()
+          + "; the job runs again from its last checkpoint");
     } catch (Throwable t) {
       fail(t);
     } finally {
@@ -99,8 +123,51 @@ final class JobRun implements Runnable {
     Path checkpoints = options.checkpointDir(jobId());
     Files.createDirectories(checkpoints);
 
-    TrainResult result = new Trainer(options.clock()).run(
-        new TrainRequest(spec, train, validation, checkpoints), new Listener(), () -> stop != null);
+    TrainRequest request = new TrainRequest(spec, train, validation, checkpoints);
+    Trainer trainer = new Trainer(options.clock());
+    if (distributed()) {
+      // Other ranks leave when this executor lets the job go; a cancel reaches them from rank 0.
+      BooleanSupplier leave = rank == 0 ? () -> stop != null : () -> stop == Stop.RELEASE || stop == Stop.SHUTDOWN;
+      TrainResult result = trainer.run(request, cluster(), new Listener(), leave);
+      if (rank != 0) {
+        Stop why = stop;
+        log(why == null ? "member " + rank + " done" : "member " + rank + " stopped: " + describe(why));
+        return;
+      }
+      finish(result, checkpoints);
+    } else {
+      finish(trainer.run(request, new Listener(), () -> stop != null), checkpoints);
+    }
+  }
+
+  private boolean distributed() {
+    return assignment.members().size() > 1;
+  }
+
+  /** The job's members as the engine needs them; peers are told apart by attempt. */
+  private Cluster cluster() {
+    List<Cluster.Peer> peers = new ArrayList<>();
+    List<Member> members = new ArrayList<>(assignment.members());
+    members.sort(java.util.Comparator.comparingInt(Member::rank));
+    for (Member m : members) {
+      peers.add(new Cluster.Peer(new InetSocketAddress(m.host(), m.port()), m.firstWorker(), m.workers(),
+          m.firstServer(), m.servers()));
+    }
+    // Members start within moments of each other; twice the peer timeout covers a slow one.
+    return new Cluster(jobId(), assignment.attempt(), rank, peers, dataPort, options.peerTimeout(),
+        options.peerTimeout().multipliedBy(2));
+  }
+
+  private String describe(Stop why) {
+    return switch (why) {
+      case RELEASE -> "the job was moved to other executors";
+      case SHUTDOWN -> "executor " + options.id() + " is shutting down; the job resumes from its checkpoint";
+      case CANCEL -> "cancelled by the user";
+    };
+  }
+
+  /** Rank 0: the terminal state, and the model when the job succeeded. */
+  private void finish(TrainResult result, Path checkpoints) throws IOException {
     Stop why = stop;
     if (result.cancelled() && why != Stop.CANCEL) {
       log(why == Stop.RELEASE
@@ -150,7 +217,12 @@ final class JobRun implements Runnable {
       reason = "internal error in the engine (" + t.getClass().getSimpleName() + "): " + t.getMessage();
     }
     try {
-      state(JobState.FAILED, reason);
+      if (rank == 0) {
+        state(JobState.FAILED, reason);
+      } else {
+        // Rank 0 heard it from this member and fails the job: only it changes the job's state.
+        log("member " + rank + " failed on executor " + options.id() + ": " + reason);
+      }
     } catch (RuntimeException e) {
       LOG.log(System.Logger.Level.ERROR, "cannot report the failure of job " + jobId(), e);
     }
@@ -175,6 +247,18 @@ final class JobRun implements Runnable {
     @Override
     public void onLog(String line) {
       log(line);
+    }
+
+    private long lastMemberReport;
+
+    @Override
+    public void onMember(double examplesPerSec, long bytesSent, long bytesReceived) {
+      long now = now();
+      if (now - lastMemberReport >= MEMBER_REPORT_MILLIS) {
+        lastMemberReport = now;
+        send(JobEvent.member(jobId(), assignment.attempt(), rank, Map.of("examples_per_sec", examplesPerSec,
+            "bytes_pushed", (double) bytesSent, "bytes_pulled", (double) bytesReceived), options.id(), now));
+      }
     }
   }
 
