@@ -136,11 +136,12 @@ final class TrainingData {
 
   /**
    * The heap this job's estimate ({@link MemoryEstimate}, an upper bound) leaves free under
-   * {@code -Xmx}, unless the system property {@code trainyard.engine.data.cacheBytes} says otherwise.
+   * {@code -Xmx}, unless the system property {@code trainyard.engine.data.cacheBytes} gives a
+   * number of bytes (-1: this default).
    */
   private static long defaultCacheBytes(JobSpec spec, Dataset train, long separateValidationRows) {
     String forced = System.getProperty("trainyard.engine.data.cacheBytes", "");
-    if (!forced.isEmpty()) {
+    if (!forced.isEmpty() && !forced.equals("-1")) {
       try {
         return Long.parseLong(forced);
       } catch (NumberFormatException e) {
