@@ -58,6 +58,7 @@ public final class ShardedDataset implements Dataset {
   }
 
   /** Rows of shard {@code index}, from dataset.json, without reading the shard. */
+  @Override
   public int shardRows(int index) {
     return manifest.shards().get(index).rows();
   }

@@ -19,15 +19,42 @@ public interface BatchCompute {
   long[] keys();
 
   /**
-   * The keys rows of {@code block} can touch, ascending, for the worker to register with the
-   * servers once; afterwards the loop addresses a batch's keys by {@link #ranks()}. Null (the
-   * default) when the compute has no such list: the loop sends {@link #keys()}.
+   * First pass over the worker's rows, block by block, before its first minibatch: adds the keys
+   * the rows of {@code block} touch to the worker's key dictionary. Returns false when the
+   * compute keeps no dictionary (dense models), and the pass may stop.
    */
-  default long[] dictionary(CsrBlock block) {
+  default boolean collect(CsrBlock block) {
+    return false;
+  }
+
+  /**
+   * After the first pass: the worker's keys (every key its rows can touch), ascending, for the
+   * worker to register with the servers once per job; afterwards the loop addresses a batch's
+   * keys by {@link #ranks()}. Null (the default) when the compute has no such list: the loop
+   * sends {@link #keys()}.
+   */
+  default long[] dictionary() {
     return null;
   }
 
-  /** After {@link #dictionary}: the prepared batch's keys as positions in it, ascending. */
+  /**
+   * After {@link #dictionary()}: what {@link #prepare} would otherwise build on first meeting
+   * {@code block} (sparse models: its entries' keys as ranks in the dictionary), built ahead so
+   * that a data stream can do it on its read-ahead thread, and keep it with the block. Reads
+   * only the finished dictionary, so any thread may call it. Null (the default) when the
+   * compute keeps nothing per block.
+   */
+  default Object index(CsrBlock block) {
+    return null;
+  }
+
+  /**
+   * Announces that the next minibatches come from {@code block}, with {@code index} from
+   * {@link #index}(block) or null; the compute may drop what it kept for earlier blocks.
+   */
+  default void use(CsrBlock block, Object index) {}
+
+  /** After {@link #dictionary()}: the prepared batch's keys as positions in it, ascending. */
   default int[] ranks() {
     throw new UnsupportedOperationException("this compute has no key dictionary");
   }

@@ -7,11 +7,10 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import trainyard.engine.data.CsrBlock;
 import trainyard.engine.io.CheckedFile;
-import trainyard.engine.metrics.Evaluation;
+import trainyard.engine.metrics.MetricsAccumulator;
 
 /**
  * A trained model: predictions, provenance and its file (docs/MODEL-FORMAT.md).
@@ -48,30 +47,17 @@ public abstract class Model {
 
   /** Validation metrics of these rows under the project's metric names. */
   public Map<String, Double> evaluate(CsrBlock rows) {
-    float[] p = predict(rows);
-    int n = rows.rows;
-    if (outputs() > 1) {
-      return Evaluation.multiClass(p, outputs(), rows.labels, n);
-    }
-    if (!"squared".equals(loss())) {
-      return Evaluation.binary(p, rows.labels, n);
-    }
-    Map<String, Double> m = new LinkedHashMap<>();
-    boolean binary = n > 0;
-    for (int i = 0; i < n && binary; i++) {
-      binary = rows.labels[i] == 0f || rows.labels[i] == 1f;
-    }
-    if (binary) {
-      float[] clipped = new float[n];
-      for (int i = 0; i < n; i++) {
-        clipped[i] = Math.min(1f, Math.max(0f, p[i]));
-      }
-      m.putAll(Evaluation.binary(clipped, rows.labels, n));
-    }
-    if (n > 0) {
-      m.put(Evaluation.VAL_RMSE, Evaluation.rmse(p, rows.labels, n));
-    }
-    return m;
+    MetricsAccumulator m = newMetrics();
+    m.add(predict(rows), rows.labels, rows.rows);
+    return m.result();
+  }
+
+  /**
+   * An accumulator of this model's validation metrics, for rows predicted block by block: feed it
+   * {@code predict(block)} and the block's labels, one block at a time.
+   */
+  public MetricsAccumulator newMetrics() {
+    return new MetricsAccumulator(outputs(), "squared".equals(loss()));
   }
 
   /** Writes the model atomically: a temporary sibling, forced to disk, then renamed over {@code file}. */

@@ -1,10 +1,10 @@
 package trainyard.engine.train;
 
+import java.io.IOException;
 import trainyard.engine.model.Algorithm;
 import trainyard.engine.model.CpuCompute;
 import trainyard.engine.model.FmAlgorithm;
 import trainyard.engine.model.MlpAlgorithm;
-import trainyard.engine.data.CsrBlock;
 import trainyard.engine.model.LinearAlgorithm;
 import trainyard.engine.model.Loss;
 import trainyard.spec.JobSpec;
@@ -13,7 +13,7 @@ import trainyard.spec.JobSpec;
 final class Algorithms {
   private Algorithms() {}
 
-  static Algorithm create(JobSpec spec, TrainingData data) {
+  static Algorithm create(JobSpec spec, TrainingData data) throws IOException {
     JobSpec.Params p = spec.params();
     long expected = Math.max(1024, Math.min(data.stats.features(), 1L << 26));
     return switch (spec.algorithm()) {
@@ -25,46 +25,45 @@ final class Algorithms {
     };
   }
 
-  /** Input width from the largest feature id; classes from the labels (softmax), which must be class indexes. */
-  private static Algorithm mlp(JobSpec spec, TrainingData data) {
+  /**
+   * Input width from the largest feature id; classes from the labels (softmax), which must be
+   * class indexes. Reads the training and validation data once, a shard at a time.
+   */
+  private static Algorithm mlp(JobSpec spec, TrainingData data) throws IOException {
     JobSpec.Params p = spec.params();
     boolean softmax = p.loss().equals("softmax");
-    long maxId = -1;
-    int maxClass = 1;
-    java.util.List<CsrBlock> blocks = new java.util.ArrayList<>(java.util.Arrays.asList(data.workers));
-    if (data.validation != null) {
-      blocks.add(data.validation);
-    }
-    for (CsrBlock b : blocks) {
+    long[] maxId = {-1};
+    int[] maxClass = {1};
+    data.forEachShard(b -> {
       for (int e = 0; e < b.nonZeros(); e++) {
         if (b.keys[e] < 0) {
           throw new IllegalArgumentException("mlp feature ids must be >= 0, got " + b.keys[e]);
         }
-        maxId = Math.max(maxId, b.keys[e]);
+        maxId[0] = Math.max(maxId[0], b.keys[e]);
       }
       for (int r = 0; softmax && r < b.rows; r++) {
         float y = b.labels[r];
         if (y < 0 || y != Math.rint(y) || y >= MAX_CLASSES) {
           throw new IllegalArgumentException("softmax labels must be class indexes 0.." + (MAX_CLASSES - 1) + ", got " + y);
         }
-        maxClass = Math.max(maxClass, (int) y);
+        maxClass[0] = Math.max(maxClass[0], (int) y);
       }
-    }
-    if (maxId >= MAX_INPUTS) {
-      throw new IllegalArgumentException("mlp input is dense: feature ids must be < " + MAX_INPUTS + ", got " + maxId);
+    });
+    if (maxId[0] >= MAX_INPUTS) {
+      throw new IllegalArgumentException("mlp input is dense: feature ids must be < " + MAX_INPUTS + ", got " + maxId[0]);
     }
     int[] sizes = new int[p.hiddenSize() + 2];
-    sizes[0] = (int) Math.max(1, maxId + 1);
+    sizes[0] = (int) Math.max(1, maxId[0] + 1);
     for (int i = 0; i < p.hiddenSize(); i++) {
       sizes[i + 1] = p.hidden(i);
     }
-    sizes[sizes.length - 1] = softmax ? maxClass + 1 : 1;
-    int largestShare = 1;
-    for (CsrBlock b : data.workers) {
-      largestShare = Math.max(largestShare, b.rows);
+    sizes[sizes.length - 1] = softmax ? maxClass[0] + 1 : 1;
+    long largestShare = 1;
+    for (int w = 0; w < data.workerCount(); w++) {
+      largestShare = Math.max(largestShare, data.shareRows(w));
     }
     return new MlpAlgorithm(sizes, softmax, p.optimizer(), p.learningRate(), p.l1(), p.l2(), CpuCompute.INSTANCE,
-        Math.min(p.batchSize(), largestShare), p.seed());
+        (int) Math.min(p.batchSize(), largestShare), p.seed());
   }
 
   private static final int MAX_CLASSES = 10_000;

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import trainyard.engine.metrics.Evaluation;
 import trainyard.engine.model.Algorithm;
+import trainyard.engine.model.BatchCompute;
 import trainyard.engine.model.Model;
 import trainyard.engine.model.ModelInfo;
 import trainyard.engine.ps.ParameterServer;
@@ -26,7 +27,9 @@ import trainyard.spec.JobSpec;
 
 /**
  * The engine's facade: trains the model a job spec describes on an in-process parameter server
- * ({@code servers} shards) with {@code workers} worker threads, epoch by epoch.
+ * ({@code servers} shards) with {@code workers} worker threads, epoch by epoch. Training and
+ * validation data are streamed shard by shard ({@link WorkerStream}, {@link TrainingData}), so
+ * memory does not grow with the dataset ({@link MemoryEstimate}).
  *
  * <p>Each call is independent; an instance is thread-safe. Listener calls come from the calling
  * thread; {@code cancelled} is polled from the worker threads before every minibatch, so it must
@@ -61,14 +64,13 @@ public final class Trainer {
     int workers = spec.resources().workers();
     long deadline = clock.millis() + spec.stopping().maxSeconds() * 1000;
 
-    TrainingData data = TrainingData.load(request, workers);
+    TrainingData data = TrainingData.plan(request, workers);
     Algorithm algorithm = override != null ? override : Algorithms.create(spec, data);
     ModelInfo info = new ModelInfo(algorithm.name(), 0, data.stats.hashBits(), spec.toJson(),
         data.stats.checksum(), p.seed(), ModelInfo.ENGINE_VERSION);
     String name = "trainyard-job-" + JOBS.incrementAndGet();
     listener.onLog(algorithm.name() + ": " + workers + " workers, " + spec.resources().servers() + " servers, "
-        + data.trainRows + " training rows, " + (data.validation == null ? 0 : data.validation.rows)
-        + " validation rows, maxDelay " + spec.consistency().maxDelay());
+        + data.trainRows + " training rows, " + data.validationRows + " validation rows, maxDelay " + spec.consistency().maxDelay());
 
     AtomicBoolean cancelSeen = new AtomicBoolean();
     AtomicBoolean abort = new AtomicBoolean();
@@ -88,14 +90,17 @@ public final class Trainer {
       return t;
     });
     ParameterServer.Mode mode = serverMode(workers, spec.resources().servers());
+    List<WorkerStream> streams = new ArrayList<>();
     try (ParameterServer ps = new ParameterServer(algorithm.keyRanges(spec.resources().servers()),
         algorithm::newUpdater, (int) Math.min(Integer.MAX_VALUE, algorithm.expectedKeys()), name, mode)) {
       listener.onLog("servers run " + (mode == ParameterServer.Mode.THREADS ? "on their own threads" : "in the workers' threads"));
       List<WorkerLoop> loops = new ArrayList<>();
       long batchesPerEpoch = 0;
       for (int w = 0; w < workers; w++) {
-        WorkerLoop loop = new WorkerLoop(w, ps.newWorker(), spec.consistency().maxDelay(), algorithm.newCompute(),
-            data.workers[w], p.batchSize(), p.seed());
+        BatchCompute compute = algorithm.newCompute();
+        WorkerStream stream = data.stream(w, p.batchSize(), compute::index);
+        streams.add(stream);
+        WorkerLoop loop = new WorkerLoop(ps.newWorker(), spec.consistency().maxDelay(), compute, stream, p.batchSize());
         loops.add(loop);
         batchesPerEpoch += loop.batchesPerEpoch();
       }
@@ -137,8 +142,8 @@ public final class Trainer {
         Model model = algorithm.export(ps, info);
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put(Evaluation.TRAIN_LOSS, examples == 0 ? 0 : loss / examples);
-        if (data.validation != null) {
-          metrics.putAll(model.evaluate(data.validation));
+        if (data.hasValidation()) {
+          metrics.putAll(data.evaluate(model));
         }
         metrics.put(Evaluation.EXAMPLES_PER_SEC, seconds > 0 ? examples / seconds : 0);
         last = metrics;
@@ -158,14 +163,17 @@ public final class Trainer {
       Map<String, Double> finalMetrics = last;
       if (stopped) {
         finalMetrics = new LinkedHashMap<>(last);
-        if (data.validation != null) {
-          finalMetrics.putAll(model.evaluate(data.validation));
+        if (data.hasValidation()) {
+          finalMetrics.putAll(data.evaluate(model));
         }
       }
       listener.onProgress(stopped ? (double) batchesDone.get() / totalBatches : 1.0);
       return new TrainResult(model, finalMetrics, cancelSeen.get());
     } finally {
       pool.shutdownNow();
+      for (WorkerStream s : streams) {
+        s.close();
+      }
     }
   }
 

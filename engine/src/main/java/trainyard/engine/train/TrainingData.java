@@ -1,138 +1,324 @@
 package trainyard.engine.train;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import trainyard.engine.data.CsrBlock;
 import trainyard.engine.data.Dataset;
 import trainyard.engine.data.DatasetStats;
+import trainyard.engine.metrics.MetricsAccumulator;
+import trainyard.engine.model.Model;
 import trainyard.engine.ps.Keys;
 import trainyard.spec.JobSpec;
 
 /**
- * The job's data in memory: one block per worker, its rows shuffled once by the seed, and the
- * validation block. Shards go to
- * workers round-robin when there are at least as many shards as workers; otherwise every shard
- * is cut into one contiguous slice per worker. A validation fraction holds out each row with
- * that probability, decided by a hash of its position and the seed, so reruns split alike.
- * Immutable once built.
+ * The job's data as a plan, never loaded whole: which rows each worker trains on and which are
+ * held out for validation, computed from the shards' row counts alone (dataset.json). Rows are
+ * read shard by shard when a {@link WorkerStream} or the validation pass needs them.
+ *
+ * <p><b>Shares.</b> With at least as many shards as workers, shard s goes to worker s mod W;
+ * otherwise each shard's training rows are cut into W contiguous slices, slice w for worker w.
+ * A worker's share is a pure function of (dataset, w, W, seed), so a worker in another process
+ * reads the same rows. <b>Validation fraction:</b> row g (0-based over the whole dataset) is held
+ * out when {@code Keys.unit(g, seed) < fraction}, so reruns split alike; held-out rows are
+ * skipped by the training streams and read, in dataset order, by {@link #evaluate}.
+ *
+ * <p><b>Cache.</b> The job's streams keep the blocks they prepared (rows in training order, keys
+ * converted) for later epochs within a budget of heap shared by the job ({@link #reserveCache}):
+ * by default the heap {@link MemoryEstimate} does not claim for the job ({@code -Xmx} minus its
+ * estimate), or the system property {@code trainyard.engine.data.cacheBytes}. The streams hold
+ * them through soft references, so the collector drops them before an OutOfMemoryError.
+ *
+ * <p>Thread-safe; the plan is immutable and holds two ints and a long per shard and one
+ * {@link Part} per shard and worker; the cache budget is an atomic counter.
  */
 final class TrainingData {
-  final CsrBlock[] workers;
-  /** null when the job has no validation data. */
-  final CsrBlock validation;
-  final DatasetStats stats;
-  final long trainRows;
-
-  private TrainingData(CsrBlock[] workers, CsrBlock validation, DatasetStats stats) {
-    this.workers = workers;
-    this.validation = validation;
-    this.stats = stats;
-    long n = 0;
-    for (CsrBlock b : workers) {
-      n += b.rows;
+  /** Rows {@code [from, to)} of shard {@code shard}'s training rows (held-out rows skipped). */
+  record Part(int shard, int from, int to) {
+    int rows() {
+      return to - from;
     }
-    this.trainRows = n;
   }
 
-  static TrainingData load(TrainRequest request, int workerCount) throws IOException {
+  final DatasetStats stats;
+  final long trainRows;
+  /** Rows the validation pass reads: held out, or the whole validation dataset; 0 when none. */
+  final long validationRows;
+  final Dataset train;
+  /** The separate validation dataset, or null. */
+  private final Dataset validation;
+  /** 0 when nothing is held out. */
+  private final double fraction;
+  private final long seed;
+  /** Per training shard: the global position of its first row. */
+  private final long[] offsets;
+  /** Per training shard: its rows that are not held out. */
+  private final int[] kept;
+  /** Per worker: its parts, in shard order. */
+  private final Part[][] shares;
+  /** Bytes the job's streams may still keep as cached blocks. */
+  private final AtomicLong cacheLeft;
+
+  private TrainingData(Dataset train, Dataset validation, double fraction, long seed, long[] offsets, int[] kept,
+      Part[][] shares, long validationRows, long cacheBytes) {
+    this.stats = train.stats();
+    this.train = train;
+    this.validation = validation;
+    this.fraction = fraction;
+    this.seed = seed;
+    this.offsets = offsets;
+    this.kept = kept;
+    this.shares = shares;
+    long n = 0;
+    for (int k : kept) {
+      n += k;
+    }
+    this.trainRows = n;
+    this.validationRows = validationRows;
+    this.cacheLeft = new AtomicLong(Math.max(0, cacheBytes));
+  }
+
+  /**
+   * Plans the data of a job with {@code workerCount} workers in all. Reads row counts only
+   * ({@link Dataset#shardRows}); with a validation fraction it hashes every row position once.
+   */
+  static TrainingData plan(TrainRequest request, int workerCount) throws IOException {
+    return plan(request, workerCount, -1);
+  }
+
+  /**
+   * As {@link #plan(TrainRequest, int)} with a cache budget of {@code cacheBytes} for the job's
+   * streams; -1 for the default (see the class comment).
+   */
+  static TrainingData plan(TrainRequest request, int workerCount, long cacheBytes) throws IOException {
     JobSpec spec = request.spec();
     Dataset train = request.train();
-    List<CsrBlock> shards = loadAll(train);
     double fraction = 0;
     if (request.validation() == null && spec.validation() != null && spec.validation().fraction() != null) {
       fraction = spec.validation().fraction();
     }
     long seed = spec.params().seed();
-    int[][] trainRows = new int[shards.size()][];
-    long[] heldOut = new long[0];
-    int held = 0;
+    int shards = train.shardCount();
+    long[] offsets = new long[shards];
+    int[] kept = new int[shards];
     long global = 0;
-    for (int s = 0; s < shards.size(); s++) {
-      int rows = shards.get(s).rows;
-      int[] keep = new int[rows];
-      int nk = 0;
-      for (int r = 0; r < rows; r++, global++) {
-        if (fraction > 0 && Keys.unit(global, seed) < fraction) {
-          if (held == heldOut.length) {
-            heldOut = java.util.Arrays.copyOf(heldOut, Math.max(16, held * 2));
+    long held = 0;
+    for (int s = 0; s < shards; s++) {
+      int rows = train.shardRows(s);
+      offsets[s] = global;
+      int k = rows;
+      if (fraction > 0) {
+        for (int r = 0; r < rows; r++) {
+          if (Keys.unit(global + r, seed) < fraction) {
+            k--;
           }
-          heldOut[held++] = Rows.ref(s, r);
-        } else {
-          keep[nk++] = r;
         }
       }
-      trainRows[s] = java.util.Arrays.copyOf(keep, nk);
+      kept[s] = k;
+      held += rows - k;
+      global += rows;
     }
-    CsrBlock validation = null;
+    long validationRows = held;
     if (request.validation() != null) {
-      List<CsrBlock> v = loadAll(request.validation());
-      int total = 0;
-      for (CsrBlock b : v) {
-        total += b.rows;
+      validationRows = 0;
+      for (int s = 0; s < request.validation().shardCount(); s++) {
+        validationRows += request.validation().shardRows(s);
       }
-      long[] all = new long[total];
-      int n = 0;
-      for (int b = 0; b < v.size(); b++) {
-        for (int r = 0; r < v.get(b).rows; r++) {
-          all[n++] = Rows.ref(b, r);
-        }
-      }
-      validation = Rows.gather(v, all);
-    } else if (fraction > 0) {
-      validation = Rows.gather(shards, java.util.Arrays.copyOf(heldOut, held));
     }
-    return new TrainingData(assign(shards, trainRows, workerCount, seed), validation, train.stats());
+    if (cacheBytes < 0) {
+      cacheBytes = defaultCacheBytes(spec, train, request.validation() == null ? 0 : validationRows);
+    }
+    return new TrainingData(train, request.validation(), fraction, seed, offsets, kept,
+        shares(kept, workerCount), validationRows, cacheBytes);
   }
 
   /**
-   * Each worker's rows, in an order shuffled once by the seed: the worker then takes contiguous
-   * minibatches (sequential memory) and shuffles only their order per epoch.
+   * The heap this job's estimate ({@link MemoryEstimate}, an upper bound) leaves free under
+   * {@code -Xmx}, unless the system property {@code trainyard.engine.data.cacheBytes} gives a
+   * number of bytes (-1: this default).
    */
-  private static CsrBlock[] assign(List<CsrBlock> shards, int[][] rows, int workerCount, long seed) {
-    CsrBlock[] out = new CsrBlock[workerCount];
+  private static long defaultCacheBytes(JobSpec spec, Dataset train, long separateValidationRows) {
+    String forced = System.getProperty("trainyard.engine.data.cacheBytes", "");
+    if (!forced.isEmpty() && !forced.equals("-1")) {
+      try {
+        return Long.parseLong(forced);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("trainyard.engine.data.cacheBytes must be a number of bytes, got '" + forced + "'");
+      }
+    }
+    long claimed = MemoryEstimate.heapBytesPerMember(spec, train.stats(), 1, separateValidationRows);
+    return Math.max(0, Runtime.getRuntime().maxMemory() - claimed);
+  }
+
+  /** Takes {@code bytes} of the job's cache budget; false (and nothing taken) when it has not that much left. */
+  boolean reserveCache(long bytes) {
+    while (true) {
+      long left = cacheLeft.get();
+      if (left < bytes) {
+        return false;
+      }
+      if (cacheLeft.compareAndSet(left, left - bytes)) {
+        return true;
+      }
+    }
+  }
+
+  private static Part[][] shares(int[] kept, int workerCount) {
+    Part[][] out = new Part[workerCount][];
+    int shards = kept.length;
     for (int w = 0; w < workerCount; w++) {
-      int[] from = new int[shards.size()];
-      int[] to = new int[shards.size()];
-      int total = 0;
-      for (int s = 0; s < shards.size(); s++) {
-        int len = rows[s].length;
-        if (shards.size() >= workerCount) {
-          to[s] = s % workerCount == w ? len : 0;
-        } else {
-          from[s] = (int) ((long) len * w / workerCount);
-          to[s] = (int) ((long) len * (w + 1) / workerCount);
+      if (shards >= workerCount) {
+        out[w] = new Part[(shards - w + workerCount - 1) / workerCount];
+        for (int s = w, i = 0; s < shards; s += workerCount, i++) {
+          out[w][i] = new Part(s, 0, kept[s]);
         }
-        total += to[s] - from[s];
-      }
-      long[] refs = new long[total];
-      int n = 0;
-      for (int s = 0; s < shards.size(); s++) {
-        for (int i = from[s]; i < to[s]; i++) {
-          refs[n++] = Rows.ref(s, rows[s][i]);
+      } else {
+        out[w] = new Part[shards];
+        for (int s = 0; s < shards; s++) {
+          out[w][s] = new Part(s, (int) ((long) kept[s] * w / workerCount), (int) ((long) kept[s] * (w + 1) / workerCount));
         }
       }
-      shuffle(refs, new java.util.SplittableRandom(seed * 31 + w));
-      out[w] = Rows.gather(shards, refs);
     }
     return out;
   }
 
-  private static void shuffle(long[] a, java.util.SplittableRandom rnd) {
-    for (int i = a.length - 1; i > 0; i--) {
-      int j = rnd.nextInt(i + 1);
-      long t = a[i];
-      a[i] = a[j];
-      a[j] = t;
+  int workerCount() {
+    return shares.length;
+  }
+
+  /** Worker {@code w}'s parts in shard order. */
+  Part[] share(int w) {
+    return shares[w].clone();
+  }
+
+  /** Training rows of worker {@code w} per epoch. */
+  long shareRows(int w) {
+    long n = 0;
+    for (Part p : shares[w]) {
+      n += p.rows();
+    }
+    return n;
+  }
+
+  boolean hasValidation() {
+    return validationRows > 0;
+  }
+
+  /**
+   * A stream of worker {@code w}'s rows in minibatch order (see {@link WorkerStream}); {@code
+   * indexer} runs on its read-ahead thread for every block it prepares (a cached block keeps what
+   * it made). The caller closes it.
+   */
+  WorkerStream stream(int w, int batchSize, Function<CsrBlock, Object> indexer) {
+    return new WorkerStream(this, w, batchSize, seed, indexer);
+  }
+
+  /** The rows of {@code block} (shard {@code s}, read whole) that are not held out, ascending. */
+  int[] trainingRows(int s, CsrBlock block) {
+    int[] rows = new int[kept[s]];
+    if (fraction == 0) {
+      for (int r = 0; r < rows.length; r++) {
+        rows[r] = r;
+      }
+      return rows;
+    }
+    long first = offsets[s];
+    int n = 0;
+    for (int r = 0; r < block.rows; r++) {
+      if (Keys.unit(first + r, seed) >= fraction) {
+        rows[n++] = r;
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * Validation metrics of {@code model}, read and predicted shard by shard: memory holds one
+   * shard, its predictions and what {@link MetricsAccumulator} keeps (4 bytes a row for AUC).
+   * The rows come in dataset order, so the metrics equal {@link Model#evaluate} on one block of
+   * them. Empty when the job has no validation data.
+   */
+  Map<String, Double> evaluate(Model model) throws IOException {
+    MetricsAccumulator acc = model.newMetrics();
+    if (validation != null) {
+      for (int s = 0; s < validation.shardCount(); s++) {
+        CsrBlock block = validation.shard(s);
+        acc.add(model.predict(block), block.labels, block.rows);
+      }
+    } else if (fraction > 0) {
+      for (int s = 0; s < train.shardCount(); s++) {
+        int rows = train.shardRows(s);
+        if (rows == kept[s]) {
+          continue;
+        }
+        CsrBlock shard = train.shard(s);
+        long[] refs = new long[rows - kept[s]];
+        int n = 0;
+        for (int r = 0; r < shard.rows; r++) {
+          if (Keys.unit(offsets[s] + r, seed) < fraction) {
+            refs[n++] = Rows.ref(0, r);
+          }
+        }
+        CsrBlock held = Rows.gather(java.util.List.of(shard), refs);
+        acc.add(model.predict(held), held.labels, held.rows);
+      }
+    }
+    return acc.result();
+  }
+
+  /** Calls {@code visitor} with every shard of the training and validation data, one at a time. */
+  void forEachShard(BlockVisitor visitor) throws IOException {
+    for (int s = 0; s < train.shardCount(); s++) {
+      visitor.visit(train.shard(s));
+    }
+    if (validation != null) {
+      for (int s = 0; s < validation.shardCount(); s++) {
+        visitor.visit(validation.shard(s));
+      }
     }
   }
 
-  private static List<CsrBlock> loadAll(Dataset d) throws IOException {
-    List<CsrBlock> blocks = new ArrayList<>();
-    for (int i = 0; i < d.shardCount(); i++) {
-      blocks.add(d.shard(i));
+  /** Receives blocks of rows. */
+  interface BlockVisitor {
+    void visit(CsrBlock block);
+  }
+
+  /**
+   * The order of a worker's shards in an epoch: the same for a given (seed, epoch, worker)
+   * whatever ran before. ({@code shard} is -1; other values are free for other uses.)
+   */
+  static SplittableRandom random(long seed, int epoch, int worker, int shard) {
+    return new SplittableRandom(Keys.mix(Keys.mix(Keys.mix(seed * 0x9E3779B97F4A7C15L + epoch) + worker) + shard));
+  }
+
+  /**
+   * The order of worker {@code worker}'s rows of shard {@code shard}, shuffled once per job: a
+   * pure function of (seed, worker, shard), so a re-read or another process gets the same order.
+   * For shard 0 it is the generator the engine used for a worker's whole share before data was
+   * streamed ({@code Keys.mix(0) == 0}), so a one-shard dataset trains as it did then.
+   */
+  static SplittableRandom rowRandom(long seed, int worker, int shard) {
+    return new SplittableRandom(seed * 31 + worker + Keys.mix(shard));
+  }
+
+  /**
+   * The order of the minibatches of worker {@code worker}'s rows of shard {@code shard} in epoch
+   * {@code epoch}: a pure function of (seed, epoch, worker, shard); for shard 0 the generator the
+   * engine used for a worker's minibatch order before data was streamed.
+   */
+  static SplittableRandom batchRandom(long seed, int epoch, int worker, int shard) {
+    return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch * 1_000_003L + worker + Keys.mix(shard));
+  }
+
+  static void shuffle(int[] a, SplittableRandom rnd) {
+    for (int i = a.length - 1; i > 0; i--) {
+      int j = rnd.nextInt(i + 1);
+      int t = a[i];
+      a[i] = a[j];
+      a[j] = t;
     }
-    return blocks;
   }
 
   static int[] identity(int n) {
@@ -141,5 +327,11 @@ final class TrainingData {
       a[i] = i;
     }
     return a;
+  }
+
+  @Override
+  public String toString() {
+    return "TrainingData[" + trainRows + " training rows in " + offsets.length + " shards, " + validationRows
+        + " validation rows, " + shares.length + " workers]";
   }
 }

@@ -55,4 +55,49 @@ class EvaluationTest {
     assertEquals(0.5, m.get(Evaluation.VAL_ACCURACY), 0);
     assertEquals(-(Math.log(0.7f) + Math.log(0.3f)) / 2, m.get(Evaluation.VAL_LOGLOSS), 1e-7);
   }
+
+  @Test
+  void streamedMetricsEqualTheOneBlockOnesBitForBit() {
+    SplittableRandom rnd = new SplittableRandom(9);
+    int n = 3001;
+    float[] p = new float[n];
+    float[] y = new float[n];
+    for (int i = 0; i < n; i++) {
+      p[i] = rnd.nextInt(50) / 50f; // ties
+      y[i] = rnd.nextDouble() < 0.3 ? 1 : 0;
+    }
+    MetricsAccumulator acc = new MetricsAccumulator(1, false);
+    for (int from = 0; from < n; from += 700) {
+      int k = Math.min(700, n - from);
+      acc.add(java.util.Arrays.copyOfRange(p, from, from + k), java.util.Arrays.copyOfRange(y, from, from + k), k);
+    }
+    assertEquals(Evaluation.binary(p, y, n), acc.result());
+
+    MetricsAccumulator squared = new MetricsAccumulator(1, true);
+    squared.add(p, y, 1000);
+    squared.add(java.util.Arrays.copyOfRange(p, 1000, n), java.util.Arrays.copyOfRange(y, 1000, n), n - 1000);
+    Map<String, Double> m = squared.result();
+    assertEquals(Evaluation.rmse(p, y, n), m.get(Evaluation.VAL_RMSE));
+    assertEquals(Evaluation.binary(p, y, n).get(Evaluation.VAL_AUC), m.get(Evaluation.VAL_AUC));
+    float[] real = y.clone();
+    real[2000] = 0.5f;
+    MetricsAccumulator notBinary = new MetricsAccumulator(1, true);
+    notBinary.add(p, real, n);
+    assertEquals(java.util.Set.of(Evaluation.VAL_RMSE), notBinary.result().keySet());
+
+    int classes = 3;
+    float[] q = new float[n * classes];
+    float[] c = new float[n];
+    for (int i = 0; i < n; i++) {
+      for (int k = 0; k < classes; k++) {
+        q[i * classes + k] = rnd.nextFloat();
+      }
+      c[i] = rnd.nextInt(classes);
+    }
+    MetricsAccumulator multi = new MetricsAccumulator(classes, false);
+    multi.add(q, c, 1500);
+    multi.add(java.util.Arrays.copyOfRange(q, 1500 * classes, n * classes), java.util.Arrays.copyOfRange(c, 1500, n),
+        n - 1500);
+    assertEquals(Evaluation.multiClass(q, classes, c, n), multi.result());
+  }
 }

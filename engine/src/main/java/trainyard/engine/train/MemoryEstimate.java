@@ -1,0 +1,139 @@
+package trainyard.engine.train;
+
+import trainyard.engine.data.DatasetStats;
+import trainyard.engine.optim.FmUpdater;
+import trainyard.engine.optim.Optimizers;
+import trainyard.engine.optim.WeightInit;
+import trainyard.spec.JobSpec;
+
+/**
+ * How much memory one member (process) of a job needs: what the scheduler reserves and the api
+ * checks before it accepts a job. Pure functions of the spec and the dataset's statistics; an
+ * upper bound by design (every key is assumed to get an FM embedding, every shard to carry
+ * values). Stateless.
+ *
+ * <p>With m members, W workers and S servers in all, a member runs ⌈W/m⌉ workers and ⌈S/m⌉ of S
+ * servers, and holds 1/m of the model (key ranges split the keys evenly over servers):
+ *
+ * <pre>
+ *   heap   = 1.25 · (model / m + ⌈W/m⌉ · (worker buffers + streamed data + key dictionary) + validation + 32 MiB)
+ *   member = heap + 128 MiB                                             (the JVM outside the heap)
+ *
+ *   model (sparse)   = K · (56 + 4·stateWidth) [+ K · 8·dim for FM embeddings]
+ *                      K = features + 1 keys; 56 = hash buckets (12 B, at most 4 per key) + the key (8 B)
+ *   model (MLP)      = P · 4 · (stateWidth per float) + P/128 · 56,   P = parameters, input width = features
+ *   worker buffers   = sparse: u · 4 · (pullWidth + pushWidth) · (2 + min(τ + 1, 256)) + 24 · b · (z + 1)
+ *                      u = b · (z + 1) keys a minibatch at most, b = batchSize, z = non-zeros a row
+ *                      MLP: 2 · 4 · P (pull and push) + 4 · 4 · b · Σ layer sizes (activations)
+ *   streamed data    = 4 · shard + 8 · E + 8 · R + 12 · E
+ *                      shard = 16 · E + 8 · R (keys 8 B, values 4 B, fields 4 B an entry; rowStart and label a row)
+ *                      E, R = entries and rows of a shard: the current block, the next one, the shard
+ *                      being read and its copy in training order, the read buffer (8 E + 8 R), and
+ *                      three blocks' keys as ranks (4 E each)
+ *   key dictionary   = sparse: 96 · D,  D = min(K, entries of the worker's share), its distinct keys:
+ *                      a lookup table (at most 48 B a key, both tables while it grows: 24 more), the
+ *                      sorted keys (8), a batch's rank map (4), the servers' record of the registration
+ *                      (4) and the registration's copy (8)
+ *   validation       = 4 · validation rows (AUC) + 2 · shard + 4 · R · outputs
+ * </pre>
+ *
+ * <p>Not counted: the cache of prepared blocks ({@link TrainingData}), which takes only the heap
+ * this estimate leaves free under {@code -Xmx}, through soft references. To keep a whole
+ * training set cached a member needs about {@link #cachedDataBytes} / m more.
+ *
+ * <p>The 1.25 is G1's headroom. Measured against this formula: see docs/ARCHITECTURE.md ("Memory").
+ */
+public final class MemoryEstimate {
+  /** What a member needs beyond its heap: metaspace, code cache, thread stacks, GC structures. */
+  public static final long JVM_OVERHEAD = 128L << 20;
+  /** Engine objects that do not grow with the job. */
+  public static final long FIXED_HEAP = 32L << 20;
+  static final double GC_HEADROOM = 1.25;
+
+  private MemoryEstimate() {}
+
+  /** Bytes one of {@code members} processes needs, its JVM included: {@link #heapBytesPerMember} + {@link #JVM_OVERHEAD}. */
+  public static long bytesPerMember(JobSpec spec, DatasetStats stats, int members) {
+    return heapBytesPerMember(spec, stats, members, 0) + JVM_OVERHEAD;
+  }
+
+  /**
+   * The heap ({@code -Xmx}) one of {@code members} processes needs. {@code validationRows}: rows
+   * of a separate validation dataset (0 when none; a validation fraction is taken from the spec).
+   */
+  public static long heapBytesPerMember(JobSpec spec, DatasetStats stats, int members, long validationRows) {
+    if (members < 1) {
+      throw new IllegalArgumentException("members must be >= 1, got " + members);
+    }
+    JobSpec.Params p = spec.params();
+    int workers = (spec.resources().workers() + members - 1) / members;
+    long shards = Math.max(1, stats.shards());
+    long entries = (stats.nonZeros() + shards - 1) / shards;
+    long rows = (stats.rows() + shards - 1) / shards;
+    double perRow = stats.rows() == 0 ? 0 : (double) stats.nonZeros() / stats.rows();
+    long keys = stats.features() + 1;
+    long batch = p.batchSize();
+    long shardBytes = 16 * entries + 8 * rows;
+    int allWorkers = Math.max(1, spec.resources().workers());
+    long shareEntries = entries * ((shards + allWorkers - 1) / allWorkers);
+    long dictionaryKeys = Math.min(keys, Math.max(entries, shareEntries));
+
+    long model;
+    long buffers;
+    int outputs = 1;
+    if (spec.algorithm().equals("mlp")) {
+      long params = 0;
+      long layerSum = stats.features();
+      long in = stats.features();
+      for (int i = 0; i < p.hiddenSize(); i++) {
+        params += (in + 1) * p.hidden(i);
+        in = p.hidden(i);
+        layerSum += in;
+      }
+      outputs = p.loss().equals("softmax") ? 10 : 1; // classes are unknown before the data is read
+      params += (in + 1) * outputs;
+      layerSum += outputs;
+      int perFloat = Optimizers.create(p.optimizer(), 1, p.learningRate(), p.l1(), p.l2(), WeightInit.ZERO).stateWidth();
+      model = params * 4 * perFloat + (params / 128 + 1) * 56;
+      buffers = 2 * 4 * params + 4 * 4 * batch * layerSum;
+      dictionaryKeys = 0;
+    } else {
+      boolean fm = spec.algorithm().equals("fm");
+      var linear = Optimizers.create(p.optimizer(), 1, p.learningRate(), p.l1(), p.l2(), WeightInit.ZERO);
+      int stateWidth = linear.stateWidth();
+      int pull = 1;
+      int push = 1;
+      long embedding = 0;
+      if (fm) {
+        FmUpdater u = new FmUpdater(linear, p.dim(), p.threshold(), p.learningRate());
+        stateWidth = u.stateWidth();
+        pull = u.pullWidth();
+        push = u.pushWidth();
+        embedding = 8L * p.dim();
+      }
+      model = keys * (56 + 4L * stateWidth + embedding);
+      long occurrences = (long) Math.ceil(batch * (perRow + 1));
+      long unique = Math.min(occurrences, keys);
+      int inFlight = spec.consistency().maxDelay() < 0 ? 256 : Math.min(spec.consistency().maxDelay() + 1, 256);
+      buffers = unique * 4 * (pull + push) * (2 + inFlight) + 24 * occurrences;
+    }
+    long streamed = 4 * shardBytes + 8 * entries + 8 * rows + 12 * entries + 96 * dictionaryKeys;
+    long heldOut = validationRows;
+    if (spec.validation() != null && spec.validation().fraction() != null) {
+      heldOut += (long) Math.ceil(stats.rows() * spec.validation().fraction());
+    }
+    long validation = heldOut == 0 ? 0 : 4 * heldOut + 2 * shardBytes + 4 * rows * outputs;
+    double heap = (double) model / members + workers * (double) (buffers + streamed) + validation + FIXED_HEAP;
+    return (long) Math.ceil(GC_HEADROOM * heap);
+  }
+
+  /**
+   * What the cache holds when it keeps a whole training set, all workers together: its rows as
+   * blocks, 8 bytes a row and 16 an entry (key, rank and value, values counted as everywhere in
+   * this estimate), 4 more for fields when the data has them.
+   */
+  public static long cachedDataBytes(DatasetStats stats) {
+    long perEntry = 12 + 4 + (stats.hasFields() ? 4 : 0);
+    return stats.nonZeros() * perEntry + 8 * stats.rows();
+  }
+}

@@ -1,0 +1,63 @@
+package trainyard.engine.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import trainyard.engine.data.DatasetStats;
+import trainyard.engine.testing.Specs;
+import trainyard.spec.JobSpec;
+
+class MemoryEstimateTest {
+  static DatasetStats ctr(long rows, int shards) {
+    return new DatasetStats(rows, 674_657, rows * 39, rows / 4, rows - rows / 4, rows * 164, shards, 0, false, "x");
+  }
+
+  @Test
+  void theDatasetSizeDoesNotGrowTheEstimateButTheModelDoes() {
+    JobSpec lr = Specs.linear("ftrl", 0.05, 1, 1000, 1, 2, 4);
+    long oneMillion = MemoryEstimate.heapBytesPerMember(lr, ctr(1_000_000, 16), 1, 0);
+    long tenMillion = MemoryEstimate.heapBytesPerMember(lr, ctr(10_000_000, 160), 1, 0);
+    // Same shard size, same keys: only the validation part could grow, and there is none.
+    assertEquals(oneMillion, tenMillion);
+    DatasetStats moreKeys = new DatasetStats(1_000_000, 10_000_000, 39_000_000, 0, 0, 0, 16, 0, false, "x");
+    assertTrue(MemoryEstimate.heapBytesPerMember(lr, moreKeys, 1, 0) > oneMillion + 10_000_000L * 60);
+  }
+
+  @Test
+  void membersSplitTheModelAndTheWorkers() {
+    JobSpec fm = Specs.spec("fm", "logistic", "adagrad", 0.02, 0, 0.01, 8, 1, 500, new int[0], 50, 4, 4, 4, null, 0, 1);
+    long one = MemoryEstimate.bytesPerMember(fm, ctr(1_000_000, 16), 1);
+    long two = MemoryEstimate.bytesPerMember(fm, ctr(1_000_000, 16), 2);
+    assertTrue(two < one && two > one / 2 - MemoryEstimate.JVM_OVERHEAD, one + " vs " + two);
+    assertEquals(one, MemoryEstimate.heapBytesPerMember(fm, ctr(1_000_000, 16), 1, 0) + MemoryEstimate.JVM_OVERHEAD);
+    assertThrows(IllegalArgumentException.class, () -> MemoryEstimate.bytesPerMember(fm, ctr(10, 1), 0));
+  }
+
+  @Test
+  void aValidationFractionAddsFourBytesAHeldOutRow() {
+    JobSpec plain = Specs.spec("linear", "logistic", "ftrl", 0.1, 0, 0, 8, 1, 1000, new int[0], 0, 1, 1, 0, null, 0, 1);
+    JobSpec held = Specs.spec("linear", "logistic", "ftrl", 0.1, 0, 0, 8, 1, 1000, new int[0], 0, 1, 1, 0, 0.1, 0, 1);
+    long a = MemoryEstimate.heapBytesPerMember(plain, ctr(10_000_000, 153), 1, 0);
+    long b = MemoryEstimate.heapBytesPerMember(held, ctr(10_000_000, 153), 1, 0);
+    // and one held-out shard with its predictions: 2 shards of 16 bytes an entry and 8 a row, 4 bytes a row
+    long shard = 16L * 39 * 65_360 + 8 * 65_360;
+    assertTrue(b - a > 1.25 * 4 * 1_000_000 && b - a < 1.25 * (4 * 1_000_000 + 2 * shard + 4 * 65_360) + 64,
+        (b - a) + " bytes");
+  }
+
+  @Test
+  void aWholeCachedTrainingSetIsSixteenBytesAnEntryAndEightARow() {
+    assertEquals(16L * 39_000_000 + 8 * 1_000_000, MemoryEstimate.cachedDataBytes(ctr(1_000_000, 16)));
+  }
+
+  @Test
+  void theMlpCountsItsParameters() {
+    JobSpec mlp = Specs.spec("mlp", "softmax", "adam", 0.003, 0, 0, 8, 1, 32, new int[] {256}, 0, 2, 2, 1, null, 0, 6);
+    DatasetStats images = new DatasetStats(60_000, 785, 60_000L * 785, 0, 0, 0, 1, 0, false, "x");
+    long heap = MemoryEstimate.heapBytesPerMember(mlp, images, 1, 0);
+    long params = 786L * 256 + 257 * 10;
+    assertTrue(heap > params * 4 * 4, heap + " bytes for " + params + " parameters");
+  }
+}
