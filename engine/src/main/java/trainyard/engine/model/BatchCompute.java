@@ -19,10 +19,30 @@ public interface BatchCompute {
   long[] keys();
 
   /**
-   * What {@link #prepare} would otherwise build on first meeting {@code block} (sparse models:
-   * the block's key dictionary), built ahead so that a data stream can do it on its read-ahead
-   * thread while the worker trains on the block before. Touches no state of this compute, so any
-   * thread may call it. Null (the default) when the compute keeps nothing per block.
+   * First pass over the worker's rows, block by block, before its first minibatch: adds the keys
+   * the rows of {@code block} touch to the worker's key dictionary. Returns false when the
+   * compute keeps no dictionary (dense models), and the pass may stop.
+   */
+  default boolean collect(CsrBlock block) {
+    return false;
+  }
+
+  /**
+   * After the first pass: the worker's keys (every key its rows can touch), ascending, for the
+   * worker to register with the servers once per job; afterwards the loop addresses a batch's
+   * keys by {@link #ranks()}. Null (the default) when the compute has no such list: the loop
+   * sends {@link #keys()}.
+   */
+  default long[] dictionary() {
+    return null;
+  }
+
+  /**
+   * After {@link #dictionary()}: what {@link #prepare} would otherwise build on first meeting
+   * {@code block} (sparse models: its entries' keys as ranks in the dictionary), built ahead so
+   * that a data stream can do it on its read-ahead thread, and keep it with the block. Reads
+   * only the finished dictionary, so any thread may call it. Null (the default) when the
+   * compute keeps nothing per block.
    */
   default Object index(CsrBlock block) {
     return null;
@@ -34,16 +54,7 @@ public interface BatchCompute {
    */
   default void use(CsrBlock block, Object index) {}
 
-  /**
-   * The keys rows of {@code block} can touch, ascending, for the worker to register with the
-   * servers once; afterwards the loop addresses a batch's keys by {@link #ranks()}. Null (the
-   * default) when the compute has no such list: the loop sends {@link #keys()}.
-   */
-  default long[] dictionary(CsrBlock block) {
-    return null;
-  }
-
-  /** After {@link #dictionary}: the prepared batch's keys as positions in it, ascending. */
+  /** After {@link #dictionary()}: the prepared batch's keys as positions in it, ascending. */
   default int[] ranks() {
     throw new UnsupportedOperationException("this compute has no key dictionary");
   }

@@ -1,21 +1,29 @@
 package trainyard.engine.model;
 
 import trainyard.engine.data.CsrBlock;
-import trainyard.engine.ps.BatchKeys;
 import trainyard.engine.ps.Keys;
 
 /**
  * What the sparse models' per-worker computes share: a minibatch's keys are its rows' feature
- * keys plus the bias key, deduplicated by {@link BatchKeys}, with pull and push buffers grown to
- * fit. Subclasses size the buffers per key and write {@link #gradient()}. Not thread-safe.
+ * keys plus the bias key, numbered by the worker's {@link KeyDictionary} (built by {@link
+ * #collect} over all its rows, once per job) and deduplicated by {@link BatchRanks}, with pull and
+ * push buffers grown to fit. A block's entries are converted to ranks once ({@link #index}, on
+ * the data stream's thread, which may keep the result with the block). Subclasses size the
+ * buffers per key and write {@link #gradient()}. Not thread-safe, but {@link #index} only reads
+ * the finished dictionary.
  */
 abstract class SparseBatchCompute implements BatchCompute {
   private static final long BIAS_KEY = Keys.mix(Keys.BIAS_FEATURE);
   final Loss loss;
-  BatchKeys dedup;
+  private KeyDictionary dictionary;
+  /** Set once the dictionary is finished: index() reads it from another thread. */
+  private volatile KeyDictionary finished;
+  BatchRanks dedup;
   float[] pull;
   float[] push;
   CsrBlock block;
+  /** Per entry of {@link #block}: the rank of its key. */
+  private int[] local;
   int[] order;
   int from;
   int to;
@@ -30,11 +38,13 @@ abstract class SparseBatchCompute implements BatchCompute {
 
   @Override
   public final int prepare(CsrBlock block, int[] order, int from, int to) {
-    this.block = block;
+    if (block != this.block) {
+      use(block, null);
+    }
     this.order = order;
     this.from = from;
     this.to = to;
-    n = keysOf(block).batch(order, from, to);
+    n = dedup.batch(block, local, order, from, to);
     fit(n);
     return n;
   }
@@ -42,38 +52,57 @@ abstract class SparseBatchCompute implements BatchCompute {
   /** Grows {@link #pull} and {@link #push} to hold {@code n} keys' values. */
   abstract void fit(int n);
 
-  private BatchKeys keysOf(CsrBlock block) {
-    if (dedup == null || dedup.block() != block) {
-      dedup = null; // the old block's index can go before the new one is built
-      dedup = new BatchKeys(block, BIAS_KEY);
+  @Override
+  public final boolean collect(CsrBlock block) {
+    if (finished != null) {
+      throw new IllegalStateException("the worker's dictionary is already finished");
     }
-    return dedup;
+    if (dictionary == null) {
+      dictionary = new KeyDictionary();
+      dictionary.add(BIAS_KEY);
+    }
+    dictionary.addAll(block);
+    return true;
   }
 
-  /** The block's {@link BatchKeys}: its key dictionary and per-entry ranks. */
+  /** Finishes the dictionary (just the bias key when no row was collected) and returns its keys. */
+  @Override
+  public final long[] dictionary() {
+    if (finished == null) {
+      if (dictionary == null) {
+        dictionary = new KeyDictionary();
+        dictionary.add(BIAS_KEY);
+      }
+      dictionary.finish();
+      dedup = new BatchRanks(dictionary, BIAS_KEY);
+      finished = dictionary;
+    }
+    return finished.keys();
+  }
+
+  /** The block's entries as ranks in the worker's dictionary (a {@link Ranks}). */
   @Override
   public final Object index(CsrBlock block) {
-    return new BatchKeys(block, BIAS_KEY);
+    KeyDictionary d = finished;
+    if (d == null) {
+      throw new IllegalStateException("collect the worker's keys and call dictionary() before indexing blocks");
+    }
+    return new Ranks(block, d.ranks(block));
   }
 
   @Override
   public final void use(CsrBlock block, Object index) {
-    if (index instanceof BatchKeys k && k.block() == block) {
-      dedup = k;
-    } else {
-      keysOf(block);
+    if (finished == null) {
+      dictionary();
     }
+    this.local = null; // the old block's ranks can go before the new ones are built
+    this.local = index instanceof Ranks r && r.block() == block ? r.local() : finished.ranks(block);
     this.block = block;
   }
 
   @Override
   public final long[] keys() {
     return dedup.keys();
-  }
-
-  @Override
-  public final long[] dictionary(CsrBlock block) {
-    return keysOf(block).dictionary();
   }
 
   @Override
@@ -90,4 +119,7 @@ abstract class SparseBatchCompute implements BatchCompute {
   public final float[] pushBuffer() {
     return push;
   }
+
+  /** A block's entries as ranks in the worker's dictionary: what {@link #index} builds. */
+  record Ranks(CsrBlock block, int[] local) {}
 }

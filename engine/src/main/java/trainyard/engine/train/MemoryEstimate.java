@@ -16,7 +16,7 @@ import trainyard.spec.JobSpec;
  * servers, and holds 1/m of the model (key ranges split the keys evenly over servers):
  *
  * <pre>
- *   heap   = 1.25 · (model / m + ⌈W/m⌉ · (worker buffers + streamed data) + validation + 32 MiB)
+ *   heap   = 1.25 · (model / m + ⌈W/m⌉ · (worker buffers + streamed data + key dictionary) + validation + 32 MiB)
  *   member = heap + 128 MiB                                             (the JVM outside the heap)
  *
  *   model (sparse)   = K · (56 + 4·stateWidth) [+ K · 8·dim for FM embeddings]
@@ -25,15 +25,23 @@ import trainyard.spec.JobSpec;
  *   worker buffers   = sparse: u · 4 · (pullWidth + pushWidth) · (2 + min(τ + 1, 256)) + 24 · b · (z + 1)
  *                      u = b · (z + 1) keys a minibatch at most, b = batchSize, z = non-zeros a row
  *                      MLP: 2 · 4 · P (pull and push) + 4 · 4 · b · Σ layer sizes (activations)
- *   streamed data    = 3 · shard + 16 · E + 8 · R + 88 · D
+ *   streamed data    = 4 · shard + 8 · E + 8 · R + 12 · E
  *                      shard = 16 · E + 8 · R (keys 8 B, values 4 B, fields 4 B an entry; rowStart and label a row)
- *                      E, R = entries and rows of a shard, D = min(E, K) keys of its index:
- *                      the current block, the next one and the shard being read, the read buffer (8 E + 8 R),
- *                      two key indexes (4 E + 12 D each) and one being built (8 E + 64 D)
+ *                      E, R = entries and rows of a shard: the current block, the next one, the shard
+ *                      being read and its copy in training order, the read buffer (8 E + 8 R), and
+ *                      three blocks' keys as ranks (4 E each)
+ *   key dictionary   = sparse: 96 · D,  D = min(K, entries of the worker's share), its distinct keys:
+ *                      a lookup table (at most 48 B a key, both tables while it grows: 24 more), the
+ *                      sorted keys (8), a batch's rank map (4), the servers' record of the registration
+ *                      (4) and the registration's copy (8)
  *   validation       = 4 · validation rows (AUC) + 2 · shard + 4 · R · outputs
  * </pre>
  *
- * The 1.25 is G1's headroom. Measured against this formula: see docs/ARCHITECTURE.md ("Memory").
+ * <p>Not counted: the cache of prepared blocks ({@link TrainingData}), which takes only the heap
+ * this estimate leaves free under {@code -Xmx}, through soft references. To keep a whole
+ * training set cached a member needs about {@link #cachedDataBytes} / m more.
+ *
+ * <p>The 1.25 is G1's headroom. Measured against this formula: see docs/ARCHITECTURE.md ("Memory").
  */
 public final class MemoryEstimate {
   /** What a member needs beyond its heap: metaspace, code cache, thread stacks, GC structures. */
@@ -66,7 +74,9 @@ public final class MemoryEstimate {
     long keys = stats.features() + 1;
     long batch = p.batchSize();
     long shardBytes = 16 * entries + 8 * rows;
-    long indexKeys = Math.min(entries, keys);
+    int allWorkers = Math.max(1, spec.resources().workers());
+    long shareEntries = entries * ((shards + allWorkers - 1) / allWorkers);
+    long dictionaryKeys = Math.min(keys, Math.max(entries, shareEntries));
 
     long model;
     long buffers;
@@ -86,7 +96,7 @@ public final class MemoryEstimate {
       int perFloat = Optimizers.create(p.optimizer(), 1, p.learningRate(), p.l1(), p.l2(), WeightInit.ZERO).stateWidth();
       model = params * 4 * perFloat + (params / 128 + 1) * 56;
       buffers = 2 * 4 * params + 4 * 4 * batch * layerSum;
-      indexKeys = 0;
+      dictionaryKeys = 0;
     } else {
       boolean fm = spec.algorithm().equals("fm");
       var linear = Optimizers.create(p.optimizer(), 1, p.learningRate(), p.l1(), p.l2(), WeightInit.ZERO);
@@ -107,7 +117,7 @@ public final class MemoryEstimate {
       int inFlight = spec.consistency().maxDelay() < 0 ? 256 : Math.min(spec.consistency().maxDelay() + 1, 256);
       buffers = unique * 4 * (pull + push) * (2 + inFlight) + 24 * occurrences;
     }
-    long streamed = 3 * shardBytes + 16 * entries + 8 * rows + 88 * indexKeys;
+    long streamed = 4 * shardBytes + 8 * entries + 8 * rows + 12 * entries + 96 * dictionaryKeys;
     long heldOut = validationRows;
     if (spec.validation() != null && spec.validation().fraction() != null) {
       heldOut += (long) Math.ceil(stats.rows() * spec.validation().fraction());
@@ -115,5 +125,15 @@ public final class MemoryEstimate {
     long validation = heldOut == 0 ? 0 : 4 * heldOut + 2 * shardBytes + 4 * rows * outputs;
     double heap = (double) model / members + workers * (double) (buffers + streamed) + validation + FIXED_HEAP;
     return (long) Math.ceil(GC_HEADROOM * heap);
+  }
+
+  /**
+   * What the cache holds when it keeps a whole training set, all workers together: its rows as
+   * blocks, 8 bytes a row and 16 an entry (key, rank and value, values counted as everywhere in
+   * this estimate), 4 more for fields when the data has them.
+   */
+  public static long cachedDataBytes(DatasetStats stats) {
+    long perEntry = 12 + 4 + (stats.hasFields() ? 4 : 0);
+    return stats.nonZeros() * perEntry + 8 * stats.rows();
   }
 }

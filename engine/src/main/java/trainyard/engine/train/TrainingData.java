@@ -3,6 +3,7 @@ package trainyard.engine.train;
 import java.io.IOException;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import trainyard.engine.data.CsrBlock;
 import trainyard.engine.data.Dataset;
@@ -24,8 +25,14 @@ import trainyard.spec.JobSpec;
  * out when {@code Keys.unit(g, seed) < fraction}, so reruns split alike; held-out rows are
  * skipped by the training streams and read, in dataset order, by {@link #evaluate}.
  *
- * <p>Immutable and thread-safe; the plan holds two ints and a long per shard and one
- * {@link Part} per shard and worker.
+ * <p><b>Cache.</b> The job's streams keep the blocks they prepared (rows in training order, keys
+ * converted) for later epochs within a budget of heap shared by the job ({@link #reserveCache}):
+ * by default the heap {@link MemoryEstimate} does not claim for the job ({@code -Xmx} minus its
+ * estimate), or the system property {@code trainyard.engine.data.cacheBytes}. The streams hold
+ * them through soft references, so the collector drops them before an OutOfMemoryError.
+ *
+ * <p>Thread-safe; the plan is immutable and holds two ints and a long per shard and one
+ * {@link Part} per shard and worker; the cache budget is an atomic counter.
  */
 final class TrainingData {
   /** Rows {@code [from, to)} of shard {@code shard}'s training rows (held-out rows skipped). */
@@ -51,9 +58,11 @@ final class TrainingData {
   private final int[] kept;
   /** Per worker: its parts, in shard order. */
   private final Part[][] shares;
+  /** Bytes the job's streams may still keep as cached blocks. */
+  private final AtomicLong cacheLeft;
 
   private TrainingData(Dataset train, Dataset validation, double fraction, long seed, long[] offsets, int[] kept,
-      Part[][] shares, long validationRows) {
+      Part[][] shares, long validationRows, long cacheBytes) {
     this.stats = train.stats();
     this.train = train;
     this.validation = validation;
@@ -68,6 +77,7 @@ final class TrainingData {
     }
     this.trainRows = n;
     this.validationRows = validationRows;
+    this.cacheLeft = new AtomicLong(Math.max(0, cacheBytes));
   }
 
   /**
@@ -75,6 +85,14 @@ final class TrainingData {
    * ({@link Dataset#shardRows}); with a validation fraction it hashes every row position once.
    */
   static TrainingData plan(TrainRequest request, int workerCount) throws IOException {
+    return plan(request, workerCount, -1);
+  }
+
+  /**
+   * As {@link #plan(TrainRequest, int)} with a cache budget of {@code cacheBytes} for the job's
+   * streams; -1 for the default (see the class comment).
+   */
+  static TrainingData plan(TrainRequest request, int workerCount, long cacheBytes) throws IOException {
     JobSpec spec = request.spec();
     Dataset train = request.train();
     double fraction = 0;
@@ -109,8 +127,42 @@ final class TrainingData {
         validationRows += request.validation().shardRows(s);
       }
     }
+    if (cacheBytes < 0) {
+      cacheBytes = defaultCacheBytes(spec, train, request.validation() == null ? 0 : validationRows);
+    }
     return new TrainingData(train, request.validation(), fraction, seed, offsets, kept,
-        shares(kept, workerCount), validationRows);
+        shares(kept, workerCount), validationRows, cacheBytes);
+  }
+
+  /**
+   * The heap this job's estimate ({@link MemoryEstimate}, an upper bound) leaves free under
+   * {@code -Xmx}, unless the system property {@code trainyard.engine.data.cacheBytes} gives a
+   * number of bytes (-1: this default).
+   */
+  private static long defaultCacheBytes(JobSpec spec, Dataset train, long separateValidationRows) {
+    String forced = System.getProperty("trainyard.engine.data.cacheBytes", "");
+    if (!forced.isEmpty() && !forced.equals("-1")) {
+      try {
+        return Long.parseLong(forced);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("trainyard.engine.data.cacheBytes must be a number of bytes, got '" + forced + "'");
+      }
+    }
+    long claimed = MemoryEstimate.heapBytesPerMember(spec, train.stats(), 1, separateValidationRows);
+    return Math.max(0, Runtime.getRuntime().maxMemory() - claimed);
+  }
+
+  /** Takes {@code bytes} of the job's cache budget; false (and nothing taken) when it has not that much left. */
+  boolean reserveCache(long bytes) {
+    while (true) {
+      long left = cacheLeft.get();
+      if (left < bytes) {
+        return false;
+      }
+      if (cacheLeft.compareAndSet(left, left - bytes)) {
+        return true;
+      }
+    }
   }
 
   private static Part[][] shares(int[] kept, int workerCount) {
@@ -156,7 +208,8 @@ final class TrainingData {
 
   /**
    * A stream of worker {@code w}'s rows in minibatch order (see {@link WorkerStream}); {@code
-   * indexer} runs on its read-ahead thread for every block. The caller closes it.
+   * indexer} runs on its read-ahead thread for every block it prepares (a cached block keeps what
+   * it made). The caller closes it.
    */
   WorkerStream stream(int w, int batchSize, Function<CsrBlock, Object> indexer) {
     return new WorkerStream(this, w, batchSize, seed, indexer);
@@ -233,11 +286,30 @@ final class TrainingData {
   }
 
   /**
-   * The shuffle of an epoch: the same for a given (seed, epoch, worker, shard) whatever ran
-   * before; shard -1 orders the worker's shards.
+   * The order of a worker's shards in an epoch: the same for a given (seed, epoch, worker)
+   * whatever ran before. ({@code shard} is -1; other values are free for other uses.)
    */
   static SplittableRandom random(long seed, int epoch, int worker, int shard) {
     return new SplittableRandom(Keys.mix(Keys.mix(Keys.mix(seed * 0x9E3779B97F4A7C15L + epoch) + worker) + shard));
+  }
+
+  /**
+   * The order of worker {@code worker}'s rows of shard {@code shard}, shuffled once per job: a
+   * pure function of (seed, worker, shard), so a re-read or another process gets the same order.
+   * For shard 0 it is the generator the engine used for a worker's whole share before data was
+   * streamed ({@code Keys.mix(0) == 0}), so a one-shard dataset trains as it did then.
+   */
+  static SplittableRandom rowRandom(long seed, int worker, int shard) {
+    return new SplittableRandom(seed * 31 + worker + Keys.mix(shard));
+  }
+
+  /**
+   * The order of the minibatches of worker {@code worker}'s rows of shard {@code shard} in epoch
+   * {@code epoch}: a pure function of (seed, epoch, worker, shard); for shard 0 the generator the
+   * engine used for a worker's minibatch order before data was streamed.
+   */
+  static SplittableRandom batchRandom(long seed, int epoch, int worker, int shard) {
+    return new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch * 1_000_003L + worker + Keys.mix(shard));
   }
 
   static void shuffle(int[] a, SplittableRandom rnd) {

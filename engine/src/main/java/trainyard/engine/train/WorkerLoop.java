@@ -8,10 +8,11 @@ import trainyard.engine.ps.KVWorker;
 
 /**
  * One worker's training loop, written once for every algorithm: per minibatch wait as the clock
- * demands, pull, compute, push. Rows come from a {@link WorkerStream} in minibatch order, block by
- * block; with each block the worker registers the block's keys with the servers (when the compute
- * has a key dictionary). The loop never holds weights beyond the pulled copy of the current
- * minibatch.
+ * demands, pull, compute, push. Rows come from a {@link WorkerStream} block by block, each with
+ * its epoch's minibatch order. Before its first minibatch the worker passes over its rows once
+ * to collect its key dictionary (when the compute has one) and registers it with the servers,
+ * once per job; minibatches then address keys by rank. The loop never holds weights beyond the
+ * pulled copy of the current minibatch.
  *
  * <p>Not thread-safe: runs on one worker thread at a time; the trainer reads its counters only
  * after the epoch's task completed.
@@ -24,6 +25,8 @@ final class WorkerLoop {
   private final int batchSize;
   /** Rows 0..n of a block in order: blocks are already in training order. */
   private int[] order = new int[0];
+  private boolean registered;
+  private boolean byRank;
   private long step;
   private long position;
   double epochLoss;
@@ -61,6 +64,16 @@ final class WorkerLoop {
     epochLoss = 0;
     epochExamples = 0;
     position = startBatch;
+    if (!registered) {
+      // One pass over the rows, like an epoch's reading; stop is polled per minibatch only, as documented.
+      data.scan(compute::collect);
+      long[] dictionary = compute.dictionary();
+      if (dictionary != null) {
+        kv.waitFor(kv.register(dictionary));
+        byRank = true;
+      }
+      registered = true;
+    }
     data.begin(epoch, startBatch);
     boolean complete = true;
     try {
@@ -71,19 +84,15 @@ final class WorkerLoop {
         }
         CsrBlock block = next.rows();
         compute.use(block, next.index());
-        long[] dictionary = compute.dictionary(block);
-        boolean byRank = dictionary != null;
-        if (byRank) {
-          kv.waitFor(kv.register(dictionary));
-        }
         if (order.length < block.rows) {
           order = TrainingData.identity(block.rows);
         }
-        for (int from = 0; from < block.rows; from += batchSize) {
+        for (int b : next.batches()) {
           if (stop.shouldStop()) {
             complete = false;
             break;
           }
+          int from = b * batchSize;
           int to = Math.min(block.rows, from + batchSize);
           clock.beforeStep(step);
           int n = compute.prepare(block, order, from, to);

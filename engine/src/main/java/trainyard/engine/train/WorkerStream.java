@@ -2,42 +2,69 @@ package trainyard.engine.train;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.ref.SoftReference;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import trainyard.engine.data.CsrBlock;
 
 /**
- * One worker's training rows, streamed shard by shard in minibatch order; never the whole share.
+ * One worker's training rows, streamed shard by shard in minibatch order; never the whole share
+ * unless it fits the job's cache.
  *
- * <p><b>Order.</b> Per epoch the worker's shards are shuffled, and so are the training rows within
- * each shard (the shuffle buffer is the shard), both by {@link TrainingData#random}(seed, epoch,
- * worker, ·). The epoch is the concatenation of those rows; minibatch b is its rows
- * {@code [b·batchSize, (b+1)·batchSize)}, so a worker has {@code ceil(rows / batchSize)}
- * minibatches an epoch whatever the order, and a minibatch may take the last rows of one shard and
- * the first of the next. {@link #begin}(epoch, k) starts at minibatch k and yields exactly the
- * minibatches an uninterrupted pass would have from there.
+ * <p><b>Order.</b> The worker's rows of each shard (a {@link TrainingData.Part}) are shuffled
+ * once per job, at read time, by {@link TrainingData#rowRandom}(seed, worker, shard): a pure
+ * function, so a re-read gives the same order. A part's minibatches are contiguous runs of
+ * {@code batchSize} rows of that order (its last one may be shorter), so rows are read
+ * sequentially. Per epoch the parts are shuffled ({@link TrainingData#random}(seed, epoch,
+ * worker, -1)) and so are the minibatches within each part ({@link TrainingData#batchRandom}(seed,
+ * epoch, worker, shard)): the semantics the engine had before streaming (rows shuffled once, the
+ * minibatch order every epoch), per shard. A worker thus has {@link #batchesPerEpoch()} = Σ over
+ * its parts of {@code ceil(rows / batchSize)} minibatches an epoch, known from the row counts, and
+ * {@link #begin}(epoch, k) starts at minibatch k without reading the parts it skips, yielding
+ * exactly the minibatches an uninterrupted pass would have from there.
  *
- * <p><b>Blocks.</b> {@link #next} hands out the epoch as blocks of whole minibatches, one per
- * shard (the rows left over at a shard's end, fewer than a minibatch, go to the next block), each
- * copied in training order so minibatches read memory sequentially.
+ * <p><b>Blocks.</b> {@link #next} hands out one block per part: its rows in their shuffled
+ * order, what the indexer made of them (sparse models: the keys as ranks in the worker's key
+ * dictionary), and the epoch's order of its minibatches. {@link #scan} is the first pass over
+ * the parts, before any epoch, that builds that dictionary.
  *
- * <p><b>Memory.</b> A read-ahead thread prepares the next block while the worker trains on the
- * current one, so a worker holds at most: its current block and its index, the next block and its
- * index, and the shard being read (which {@link trainyard.engine.data.ShardedDataset} reads through
- * a buffer of its file size): about three shards, each at most
- * {@link trainyard.engine.data.IngestOptions#rowsPerShard} rows and 4M entries. See
- * {@link MemoryEstimate}.
+ * <p><b>Cache.</b> A prepared block (rows shuffled, indexed) is kept for later epochs when the
+ * job's cache budget ({@link TrainingData#reserveCache}) has room for it, through a soft
+ * reference; so when the data fits, epochs after the first read no shard and build nothing, and
+ * when it does not, the blocks beyond the budget, or dropped by the collector, are read and
+ * indexed again each epoch.
  *
- * <p>Not thread-safe: one worker thread calls {@link #begin} and {@link #next}; the read-ahead
- * runs on a daemon thread of its own, and the hand-over through its future publishes each block.
+ * <p><b>Memory</b> beyond the cache. A read-ahead thread prepares the next block while the worker
+ * trains on the current one, so a worker holds at most: its current block and its index, the next
+ * block and its index, and the shard being read (which {@link
+ * trainyard.engine.data.ShardedDataset} reads through a buffer of its file size): about three
+ * shards, each at most {@link trainyard.engine.data.IngestOptions#rowsPerShard} rows and 4M
+ * entries. See {@link MemoryEstimate}.
+ *
+ * <p>Not thread-safe: one worker thread calls {@link #scan}, {@link #begin} and {@link #next}; the
+ * reading runs on a daemon thread of its own (which alone touches the cache), and the hand-over
+ * through its futures publishes each block.
  */
 final class WorkerStream implements AutoCloseable {
-  /** Rows in training order, whole minibatches but at the epoch's end, and what the indexer made of them. */
-  record Block(CsrBlock rows, Object index) {}
+  /**
+   * One part's rows in their shuffled order, what the indexer made of them, and this epoch's
+   * minibatches of it that remain: minibatch {@code b} is rows {@code [b·batchSize,
+   * min(rows, (b+1)·batchSize))}, for b in {@code batches} in that order.
+   */
+  record Block(CsrBlock rows, Object index, int[] batches) {}
+
+  /** A part's rows in their shuffled order, and the indexer's result once {@code indexed}. */
+  private record Prepared(CsrBlock rows, Object index, boolean indexed) {}
+
+  private static final byte UNTRIED = 0;
+  private static final byte CACHED = 1;
+  private static final byte NO_ROOM = 2;
 
   private final TrainingData data;
   private final int worker;
@@ -45,11 +72,17 @@ final class WorkerStream implements AutoCloseable {
   private final long seed;
   private final TrainingData.Part[] parts;
   private final long rows;
+  private final long batches;
   private final Function<CsrBlock, Object> indexer;
+  /** Per part: its prepared block while the collector keeps it (read-ahead thread only). */
+  private final SoftReference<Prepared>[] cache;
+  /** Per part: UNTRIED, CACHED (kept once, maybe dropped since) or NO_ROOM (read-ahead thread only). */
+  private final byte[] cacheState;
   private ExecutorService reader;
   private Cursor cursor;
   private Future<Block> ahead;
 
+  @SuppressWarnings("unchecked")
   WorkerStream(TrainingData data, int worker, int batchSize, long seed, Function<CsrBlock, Object> indexer) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
@@ -60,7 +93,14 @@ final class WorkerStream implements AutoCloseable {
     this.seed = seed;
     this.parts = data.share(worker);
     this.rows = data.shareRows(worker);
+    long b = 0;
+    for (TrainingData.Part p : parts) {
+      b += batchesOf(p);
+    }
+    this.batches = b;
     this.indexer = indexer;
+    this.cache = new SoftReference[parts.length];
+    this.cacheState = new byte[parts.length];
   }
 
   /** Training rows of this worker per epoch. */
@@ -68,9 +108,52 @@ final class WorkerStream implements AutoCloseable {
     return rows;
   }
 
-  /** Minibatches per epoch: {@code ceil(rows / batchSize)}, known without reading a row. */
+  /** Minibatches per epoch: Σ over the parts of {@code ceil(rows / batchSize)}, known without reading a row. */
   long batchesPerEpoch() {
-    return (rows + batchSize - 1) / batchSize;
+    return batches;
+  }
+
+  private int batchesOf(TrainingData.Part p) {
+    return (int) (((long) p.rows() + batchSize - 1) / batchSize);
+  }
+
+  /**
+   * The first pass: calls {@code visitor} with each part's rows (in their shuffled order), in
+   * share order, until it returns false; reads one part ahead. Prepared blocks stay in the cache
+   * where it has room, so the first epoch need not read them again.
+   *
+   * @throws UncheckedIOException when a shard cannot be read
+   */
+  void scan(Predicate<CsrBlock> visitor) {
+    drop();
+    Future<Prepared> next = null;
+    int i = nextNonEmpty(0);
+    if (i < parts.length) {
+      next = submitPrepare(i, false);
+    }
+    while (next != null) {
+      Prepared p = get(next);
+      i = nextNonEmpty(i + 1);
+      next = i < parts.length ? submitPrepare(i, false) : null;
+      if (!visitor.test(p.rows())) {
+        if (next != null) {
+          next.cancel(false);
+        }
+        return;
+      }
+    }
+  }
+
+  private int nextNonEmpty(int from) {
+    int i = from;
+    while (i < parts.length && parts[i].rows() == 0) {
+      i++;
+    }
+    return i;
+  }
+
+  private Future<Prepared> submitPrepare(int part, boolean index) {
+    return reader().submit(() -> prepare(part, index));
   }
 
   /**
@@ -81,9 +164,20 @@ final class WorkerStream implements AutoCloseable {
     if (startBatch < 0 || startBatch > batchesPerEpoch()) {
       throw new IllegalArgumentException("startBatch must be in 0.." + batchesPerEpoch() + ", got " + startBatch);
     }
+    drop();
+    cursor = new Cursor(epoch, startBatch);
+    Cursor c = cursor;
+    ahead = reader().submit(c::next);
+  }
+
+  private void drop() {
     if (ahead != null) {
       ahead.cancel(false);
+      ahead = null;
     }
+  }
+
+  private ExecutorService reader() {
     if (reader == null) {
       reader = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "trainyard-data-" + worker);
@@ -91,9 +185,7 @@ final class WorkerStream implements AutoCloseable {
         return t;
       });
     }
-    cursor = new Cursor(epoch, startBatch * batchSize);
-    Cursor c = cursor;
-    ahead = reader.submit(c::next);
+    return reader;
   }
 
   /**
@@ -106,27 +198,29 @@ final class WorkerStream implements AutoCloseable {
     if (ahead == null) {
       return null;
     }
-    Block b;
+    Future<Block> f = ahead;
+    ahead = null;
+    Block b = get(f);
+    if (b != null) {
+      Cursor c = cursor;
+      ahead = reader.submit(c::next);
+    }
+    return b;
+  }
+
+  private <T> T get(Future<T> f) {
     try {
-      b = ahead.get();
+      return f.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while reading training data", e);
     } catch (ExecutionException e) {
-      ahead = null;
       Throwable cause = e.getCause();
       if (cause instanceof IOException io) {
         throw new UncheckedIOException("worker " + worker + " could not read its data: " + io.getMessage(), io);
       }
       throw cause instanceof RuntimeException re ? re : new IllegalStateException(cause);
     }
-    if (b == null) {
-      ahead = null;
-    } else {
-      Cursor c = cursor;
-      ahead = reader.submit(c::next);
-    }
-    return b;
   }
 
   @Override
@@ -134,6 +228,51 @@ final class WorkerStream implements AutoCloseable {
     if (reader != null) {
       reader.shutdownNow();
     }
+    // The cache is the read-ahead thread's; once it is shut down nothing reads it.
+    Arrays.fill(cache, null);
+  }
+
+  /**
+   * Part {@code i}'s rows in their shuffled order, indexed when {@code index}: from the cache, or
+   * read, shuffled and indexed, and then cached when the budget has room. Read-ahead thread only.
+   */
+  private Prepared prepare(int i, boolean index) throws IOException {
+    SoftReference<Prepared> ref = cache[i];
+    Prepared p = ref == null ? null : ref.get();
+    if (p == null) {
+      TrainingData.Part part = parts[i];
+      CsrBlock shard = data.train.shard(part.shard());
+      int[] mine = Arrays.copyOfRange(data.trainingRows(part.shard(), shard), part.from(), part.to());
+      TrainingData.shuffle(mine, TrainingData.rowRandom(seed, worker, part.shard()));
+      long[] refs = new long[mine.length];
+      for (int r = 0; r < mine.length; r++) {
+        refs[r] = Rows.ref(0, mine[r]);
+      }
+      CsrBlock out = Rows.gather(List.of(shard), refs);
+      p = new Prepared(out, null, false);
+      if (cacheState[i] == UNTRIED) {
+        cacheState[i] = data.reserveCache(cachedBytes(out)) ? CACHED : NO_ROOM;
+      } else if (cacheState[i] == CACHED) {
+        // The collector dropped it: memory is short, so this part is read again from now on.
+        cacheState[i] = NO_ROOM;
+      }
+    }
+    if (index && !p.indexed()) {
+      p = new Prepared(p.rows(), indexer.apply(p.rows()), true);
+    }
+    if (cacheState[i] == CACHED && (ref == null || ref.get() != p)) {
+      cache[i] = new SoftReference<>(p);
+    } else if (cacheState[i] == NO_ROOM) {
+      cache[i] = null;
+    }
+    return p;
+  }
+
+  /** What a cached block holds: its arrays, with 4 bytes an entry for its index. */
+  private static long cachedBytes(CsrBlock b) {
+    long entries = b.nonZeros();
+    long perEntry = 8 + 4 + (b.values == null ? 0 : 4) + (b.fields == null ? 0 : 4);
+    return entries * perEntry + 8L * b.rows + 256;
   }
 
   /** One pass over the epoch; runs on the read-ahead thread, one call at a time. */
@@ -141,57 +280,31 @@ final class WorkerStream implements AutoCloseable {
     private final int epoch;
     private final int[] order;
     private int nextPart;
-    /** Rows of the epoch still to skip before the first one handed out. */
+    /** Minibatches of the epoch still to skip before the first one handed out. */
     private long skip;
-    /** Rows read but not handed out (fewer than a minibatch), or null. */
-    private CsrBlock carry;
-    /** Rows of the parts not read yet. */
-    private long remaining;
 
     Cursor(int epoch, long skip) {
       this.epoch = epoch;
       this.skip = skip;
       this.order = TrainingData.identity(parts.length);
       TrainingData.shuffle(order, TrainingData.random(seed, epoch, worker, -1));
-      this.remaining = rows;
     }
 
     Block next() throws IOException {
       while (nextPart < order.length) {
-        TrainingData.Part p = parts[order[nextPart++]];
-        int n = p.rows();
-        remaining -= n;
+        int i = order[nextPart++];
+        TrainingData.Part part = parts[i];
+        int n = batchesOf(part);
         if (skip >= n) {
           skip -= n;
           continue;
         }
         int first = (int) skip;
         skip = 0;
-        CsrBlock shard = data.train.shard(p.shard());
-        int[] mine = java.util.Arrays.copyOfRange(data.trainingRows(p.shard(), shard), p.from(), p.to());
-        TrainingData.shuffle(mine, TrainingData.random(seed, epoch, worker, p.shard()));
-        int carried = carry == null ? 0 : carry.rows;
-        int available = carried + n - first;
-        int emit = remaining == 0 ? available : available / batchSize * batchSize;
-        List<CsrBlock> blocks = carry == null ? List.of(shard) : List.of(carry, shard);
-        int own = carry == null ? 0 : 1;
-        long[] refs = new long[available];
-        for (int i = 0; i < carried; i++) {
-          refs[i] = Rows.ref(0, i);
-        }
-        for (int i = first; i < n; i++) {
-          refs[carried + i - first] = Rows.ref(own, mine[i]);
-        }
-        CsrBlock out = emit == 0 ? null : Rows.gather(blocks, java.util.Arrays.copyOf(refs, emit));
-        carry = emit == available ? null : Rows.gather(blocks, java.util.Arrays.copyOfRange(refs, emit, available));
-        if (out != null) {
-          return new Block(out, indexer.apply(out));
-        }
-      }
-      if (carry != null) {
-        CsrBlock out = carry;
-        carry = null;
-        return new Block(out, indexer.apply(out));
+        int[] perm = TrainingData.identity(n);
+        TrainingData.shuffle(perm, TrainingData.batchRandom(seed, epoch, worker, part.shard()));
+        Prepared p = prepare(i, true);
+        return new Block(p.rows(), p.index(), first == 0 ? perm : Arrays.copyOfRange(perm, first, n));
       }
       return null;
     }

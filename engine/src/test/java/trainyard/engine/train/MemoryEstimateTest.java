@@ -48,6 +48,11 @@ class MemoryEstimateTest {
   }
 
   @Test
+  void aWholeCachedTrainingSetIsSixteenBytesAnEntryAndEightARow() {
+    assertEquals(16L * 39_000_000 + 8 * 1_000_000, MemoryEstimate.cachedDataBytes(ctr(1_000_000, 16)));
+  }
+
+  @Test
   void theMlpCountsItsParameters() {
     JobSpec mlp = Specs.spec("mlp", "softmax", "adam", 0.003, 0, 0, 8, 1, 32, new int[] {256}, 0, 2, 2, 1, null, 0, 6);
     DatasetStats images = new DatasetStats(60_000, 785, 60_000L * 785, 0, 0, 0, 1, 0, false, "x");

@@ -79,8 +79,23 @@ class WorkerFailureTest {
         }
 
         @Override
-        public long[] dictionary(CsrBlock block) {
-          return c.dictionary(block);
+        public boolean collect(CsrBlock block) {
+          return c.collect(block);
+        }
+
+        @Override
+        public long[] dictionary() {
+          return c.dictionary();
+        }
+
+        @Override
+        public Object index(CsrBlock block) {
+          return c.index(block);
+        }
+
+        @Override
+        public void use(CsrBlock block, Object index) {
+          c.use(block, index);
         }
 
         @Override

@@ -48,29 +48,27 @@ class WorkerStreamTest {
   /** The row ids of the minibatches of one worker's epoch from {@code startBatch}, one list per minibatch. */
   static List<List<Integer>> batches(TrainingData data, int worker, int epoch, long startBatch) {
     try (WorkerStream s = data.stream(worker, BATCH, b -> null)) {
-      s.begin(epoch, startBatch);
-      List<List<Integer>> out = new ArrayList<>();
-      List<CsrBlock> blocks = new ArrayList<>();
-      for (WorkerStream.Block b = s.next(); b != null; b = s.next()) {
-        blocks.add(b.rows());
-      }
-      for (int i = 0; i < blocks.size(); i++) {
-        CsrBlock b = blocks.get(i);
-        if (i < blocks.size() - 1) {
-          assertEquals(0, b.rows % BATCH, "every block but the last holds whole minibatches");
-        }
-        for (int from = 0; from < b.rows; from += BATCH) {
-          List<Integer> batch = new ArrayList<>();
-          for (int r = from; r < Math.min(b.rows, from + BATCH); r++) {
-            batch.add((int) b.labels[r]);
-            assertEquals(b.labels[r], b.keys[b.rowStart[r]], "row " + r + " came whole");
-          }
-          out.add(batch);
-        }
-      }
-      assertEquals(s.batchesPerEpoch() - startBatch, out.size(), "batches counted from the row counts");
-      return out;
+      return batches(s, epoch, startBatch);
     }
+  }
+
+  static List<List<Integer>> batches(WorkerStream s, int epoch, long startBatch) {
+    s.begin(epoch, startBatch);
+    List<List<Integer>> out = new ArrayList<>();
+    for (WorkerStream.Block b = s.next(); b != null; b = s.next()) {
+      CsrBlock rows = b.rows();
+      for (int k : b.batches()) {
+        List<Integer> batch = new ArrayList<>();
+        for (int r = k * BATCH; r < Math.min(rows.rows, (k + 1) * BATCH); r++) {
+          batch.add((int) rows.labels[r]);
+          assertEquals(rows.labels[r], rows.keys[rows.rowStart[r]], "row " + r + " came whole");
+        }
+        assertFalse(batch.isEmpty(), "minibatch " + k + " of a block of " + rows.rows + " rows");
+        out.add(batch);
+      }
+    }
+    assertEquals(s.batchesPerEpoch() - startBatch, out.size(), "batches counted from the row counts");
+    return out;
   }
 
   static void assertEpochCoversTheTrainingRowsOnce(int[] sizes, int workers, Double fraction) throws Exception {
@@ -127,10 +125,164 @@ class WorkerStreamTest {
       assertNotEquals(batches(plan, w, 1, 0), batches(plan, w, 2, 0));
     }
     // Shards are read in a shuffled order, rows within them too.
-    List<Integer> first = batches(plan, 0, 0, 0).get(0);
-    List<Integer> sorted = new ArrayList<>(first);
+    List<Integer> all = new ArrayList<>();
+    batches(plan, 0, 0, 0).forEach(all::addAll);
+    List<Integer> sorted = new ArrayList<>(all);
     sorted.sort(null);
-    assertFalse(first.equals(sorted), "rows shuffled: " + first);
+    assertFalse(all.equals(sorted), "rows shuffled: " + all);
+  }
+
+  @Test
+  void rowsAreShuffledOnceAndEachEpochReordersTheSameMinibatches() throws Exception {
+    MemoryDataset data = numbered(40, 33, 1, 58, 27);
+    TrainingData plan = plan(data, 2, 0.2);
+    for (int w = 0; w < 2; w++) {
+      List<List<Integer>> first = batches(plan, w, 0, 0);
+      for (int epoch = 1; epoch < 4; epoch++) {
+        List<List<Integer>> other = batches(plan, w, epoch, 0);
+        assertNotEquals(first, other);
+        assertEquals(new HashSet<>(first), new HashSet<>(other), "worker " + w + ", epoch " + epoch);
+      }
+      // A minibatch's rows are contiguous in the fixed order of one shard: never two shards.
+      for (List<Integer> batch : first) {
+        int shard = shardOf(batch.get(0), 40, 33, 1, 58, 27);
+        for (int g : batch) {
+          assertEquals(shard, shardOf(g, 40, 33, 1, 58, 27), "batch " + batch);
+        }
+      }
+    }
+  }
+
+  static int shardOf(int g, int... sizes) {
+    int s = 0;
+    while (g >= sizes[s]) {
+      g -= sizes[s++];
+    }
+    return s;
+  }
+
+  /**
+   * On a one-shard dataset the order is the engine's before streaming (whole shares in memory):
+   * each worker's rows shuffled once by {@code SplittableRandom(seed·31 + w)}, the minibatch order
+   * of epoch e by {@code SplittableRandom(seed·0x9E3779B97F4A7C15 + e·1000003 + w)}.
+   */
+  @Test
+  void aOneShardDatasetKeepsTheOrderOfBeforeStreaming() throws Exception {
+    MemoryDataset data = numbered(200);
+    TrainingData plan = plan(data, 2, 0.2);
+    for (int w = 0; w < 2; w++) {
+      List<Integer> kept = new ArrayList<>();
+      for (int g = 0; g < 200; g++) {
+        if (Keys.unit(g, SEED) >= 0.2) {
+          kept.add(g);
+        }
+      }
+      List<Integer> mine = new ArrayList<>(kept.subList(kept.size() * w / 2, kept.size() * (w + 1) / 2));
+      java.util.SplittableRandom rows = new java.util.SplittableRandom(SEED * 31 + w);
+      for (int i = mine.size() - 1; i > 0; i--) {
+        java.util.Collections.swap(mine, i, rows.nextInt(i + 1));
+      }
+      for (int epoch = 0; epoch < 3; epoch++) {
+        int n = (mine.size() + BATCH - 1) / BATCH;
+        int[] order = TrainingData.identity(n);
+        TrainingData.shuffle(order, new java.util.SplittableRandom(SEED * 0x9E3779B97F4A7C15L + epoch * 1_000_003L + w));
+        List<List<Integer>> expected = new ArrayList<>();
+        for (int b : order) {
+          expected.add(mine.subList(b * BATCH, Math.min(mine.size(), (b + 1) * BATCH)));
+        }
+        assertEquals(expected, batches(plan, w, epoch, 0), "worker " + w + ", epoch " + epoch);
+      }
+    }
+  }
+
+  /** A dataset that counts its shard reads. */
+  static final class Counting implements trainyard.engine.data.Dataset {
+    final MemoryDataset inner;
+    final java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+
+    Counting(MemoryDataset inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public trainyard.engine.data.DatasetStats stats() {
+      return inner.stats();
+    }
+
+    @Override
+    public int shardCount() {
+      return inner.shardCount();
+    }
+
+    @Override
+    public CsrBlock shard(int index) {
+      reads.incrementAndGet();
+      return inner.shard(index);
+    }
+
+    @Override
+    public int shardRows(int index) {
+      return inner.shard(index).rows;
+    }
+  }
+
+  static TrainingData plan(trainyard.engine.data.Dataset data, int workers, long cacheBytes) throws Exception {
+    JobSpec spec = Specs.spec("linear", "logistic", "ftrl", 0.1, 0, 0, 8, 2, BATCH, new int[0], 0, workers, 1, 0,
+        0.2, 0, SEED);
+    return TrainingData.plan(new TrainRequest(spec, data, null, null), workers, cacheBytes);
+  }
+
+  @Test
+  void cachedBlocksGiveTheSameMinibatchesAndSpareTheReads() throws Exception {
+    Counting uncachedData = new Counting(numbered(40, 33, 1, 58, 27));
+    Counting cachedData = new Counting(numbered(40, 33, 1, 58, 27));
+    TrainingData uncached = plan(uncachedData, 2, 0);
+    TrainingData cached = plan(cachedData, 2, 1L << 30);
+    java.util.concurrent.atomic.AtomicInteger uIndexed = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger cIndexed = new java.util.concurrent.atomic.AtomicInteger();
+    try (WorkerStream u = uncached.stream(0, BATCH, b -> uIndexed.incrementAndGet());
+        WorkerStream c = cached.stream(0, BATCH, b -> cIndexed.incrementAndGet())) {
+      u.scan(b -> true);
+      c.scan(b -> true);
+      assertEquals(3, uncachedData.reads.get());
+      assertEquals(3, cachedData.reads.get());
+      assertEquals(0, cIndexed.get(), "the first pass indexes nothing");
+      for (int epoch = 0; epoch < 3; epoch++) {
+        assertEquals(batches(u, epoch, 0), batches(c, epoch, 0), "epoch " + epoch);
+        assertEquals(batches(u, epoch, 5), batches(c, epoch, 5), "epoch " + epoch + " from batch 5");
+      }
+      // Uncached: every pass reads and indexes the parts it does not skip. Cached: the first pass read
+      // them, the first epoch indexed them, and the same index objects come back.
+      assertTrue(uncachedData.reads.get() >= 3 + 3 * 3, "reads: " + uncachedData.reads.get());
+      assertEquals(uncachedData.reads.get() - 3, uIndexed.get());
+      assertEquals(3, cachedData.reads.get());
+      assertEquals(3, cIndexed.get());
+      c.begin(3, 0);
+      Object first = c.next().index();
+      c.begin(4, 0);
+      List<Object> again = new ArrayList<>();
+      for (WorkerStream.Block b = c.next(); b != null; b = c.next()) {
+        again.add(b.index());
+      }
+      assertTrue(again.contains(first));
+    }
+  }
+
+  @Test
+  void aSmallCacheKeepsWhatFitsAndReadsTheRest() throws Exception {
+    Counting data = new Counting(numbered(40, 33, 1, 58, 27));
+    // Room for one part of about 30 rows (12 bytes an entry, 8 a row, 256 a block), not two.
+    TrainingData plan = plan(data, 1, 800);
+    TrainingData reference = plan(numbered(40, 33, 1, 58, 27), 1, 0);
+    try (WorkerStream s = plan.stream(0, BATCH, b -> null)) {
+      s.scan(b -> true);
+      int afterScan = data.reads.get();
+      assertEquals(5, afterScan);
+      for (int epoch = 0; epoch < 2; epoch++) {
+        assertEquals(batches(reference, 0, epoch, 0), batches(s, epoch, 0));
+      }
+      assertEquals(afterScan + 2 * 4, data.reads.get(), "one of five parts cached");
+    }
   }
 
   @Test
@@ -151,13 +303,12 @@ class WorkerStreamTest {
   void batchCountsComeFromRowCountsAlone() throws Exception {
     MemoryDataset data = numbered(40, 33, 1, 58, 27);
     TrainingData plan = plan(data, 2, null);
-    long rows0 = 40 + 1 + 27;
-    long rows1 = 33 + 58;
     try (WorkerStream s0 = plan.stream(0, BATCH, b -> null); WorkerStream s1 = plan.stream(1, BATCH, b -> null)) {
-      assertEquals(rows0, s0.rows());
-      assertEquals(rows1, s1.rows());
-      assertEquals((rows0 + BATCH - 1) / BATCH, s0.batchesPerEpoch());
-      assertEquals((rows1 + BATCH - 1) / BATCH, s1.batchesPerEpoch());
+      assertEquals(40 + 1 + 27, s0.rows());
+      assertEquals(33 + 58, s1.rows());
+      // Minibatches do not span shards: each part has ceil(rows / batch) of them.
+      assertEquals(6 + 1 + 4, s0.batchesPerEpoch());
+      assertEquals(5 + 9, s1.batchesPerEpoch());
     }
   }
 }

@@ -1,0 +1,168 @@
+package trainyard.engine.model;
+
+import java.util.Arrays;
+import trainyard.engine.data.CsrBlock;
+
+/**
+ * A minibatch's keys over a worker's {@link KeyDictionary}: the de-duplicated, ascending ranks
+ * of the batch (what {@code pushRanks} and {@code pullRanks} take) and, per occurrence, the index
+ * of its key among them. The block's entries come already converted to ranks ({@link
+ * KeyDictionary#ranks}), so a batch marks its ranks in a bitmap and reads them back in order: no
+ * hashing and no comparison sort per batch. When the dictionary is much larger than a batch, the
+ * batch's ranks are sorted instead of scanning the whole bitmap. (The same algorithm as
+ * {@link trainyard.engine.ps.BatchKeys}, whose dictionary is one block's.)
+ *
+ * <p>Each row contributes the bias key first, then its entries in order. Not thread-safe: one
+ * per worker thread. Memory: a bit and an int per key of the dictionary, and buffers of a batch.
+ */
+final class BatchRanks {
+  private final long[] dict;
+  private final int biasRank;
+  private final long[] bits;
+  private final int[] rankInBatch;
+
+  private long[] keys = new long[256];
+  private int[] uniqueRanks = new int[256];
+  private int[] counts = new int[256];
+  private int[] occurrences = new int[1024];
+  private int size;
+  private boolean keysValid;
+
+  /** {@code dictionary} must be finished and hold {@code biasKey}. */
+  BatchRanks(KeyDictionary dictionary, long biasKey) {
+    this.dict = dictionary.keys();
+    this.biasRank = dictionary.rank(biasKey);
+    this.bits = new long[(dict.length + 63) >>> 6];
+    this.rankInBatch = new int[dict.length];
+  }
+
+  /**
+   * Takes rows {@code order[from..to)} of {@code block}, whose entries have the ranks {@code
+   * local}, as the minibatch; returns its number of unique keys.
+   */
+  int batch(CsrBlock block, int[] local, int[] order, int from, int to) {
+    int[] rowStart = block.rowStart;
+    int occ = 0;
+    for (int i = from; i < to; i++) {
+      int r = order[i];
+      occ += rowStart[r + 1] - rowStart[r] + 1;
+    }
+    if (occurrences.length < occ) {
+      occurrences = new int[Math.max(occ, occurrences.length * 2)];
+    }
+    if (uniqueRanks.length < Math.min(occ, dict.length)) {
+      int cap = Math.min(dict.length, Math.max(occ, uniqueRanks.length * 2));
+      uniqueRanks = new int[cap];
+      keys = new long[cap];
+      counts = new int[cap];
+    }
+    // Scanning the bitmap costs a word per 64 keys of the dictionary; sort when the batch is far smaller.
+    if (bits.length > 4L * occ) {
+      sortedUnique(rowStart, local, order, from, to);
+    } else {
+      scannedUnique(rowStart, local, order, from, to);
+    }
+    keysValid = false;
+    int[] rb = rankInBatch;
+    int[] oc = occurrences;
+    int[] cnt = counts;
+    Arrays.fill(cnt, 0, size, 0);
+    int pos = 0;
+    int bias = rb[biasRank];
+    for (int i = from; i < to; i++) {
+      int r = order[i];
+      oc[pos++] = bias;
+      cnt[bias]++;
+      for (int e = rowStart[r], end = rowStart[r + 1]; e < end; e++) {
+        int k = rb[local[e]];
+        oc[pos++] = k;
+        cnt[k]++;
+      }
+    }
+    return size;
+  }
+
+  /** Marks the batch's ranks, then reads them back in order from the bitmap (and clears it). */
+  private void scannedUnique(int[] rowStart, int[] loc, int[] order, int from, int to) {
+    long[] b = bits;
+    b[biasRank >>> 6] |= 1L << biasRank;
+    for (int i = from; i < to; i++) {
+      int r = order[i];
+      for (int e = rowStart[r], end = rowStart[r + 1]; e < end; e++) {
+        int k = loc[e];
+        b[k >>> 6] |= 1L << k;
+      }
+    }
+    int n = 0;
+    for (int w = 0; w < b.length; w++) {
+      long x = b[w];
+      if (x == 0) {
+        continue;
+      }
+      b[w] = 0;
+      do {
+        int k = (w << 6) + Long.numberOfTrailingZeros(x);
+        rankInBatch[k] = n;
+        uniqueRanks[n++] = k;
+        x &= x - 1;
+      } while (x != 0);
+    }
+    size = n;
+  }
+
+  /** Collects the batch's distinct ranks with the bitmap as a seen-set, then sorts them. */
+  private void sortedUnique(int[] rowStart, int[] loc, int[] order, int from, int to) {
+    long[] b = bits;
+    int n = 0;
+    b[biasRank >>> 6] |= 1L << biasRank;
+    uniqueRanks[n++] = biasRank;
+    for (int i = from; i < to; i++) {
+      int r = order[i];
+      for (int e = rowStart[r], end = rowStart[r + 1]; e < end; e++) {
+        int k = loc[e];
+        long m = 1L << k;
+        if ((b[k >>> 6] & m) == 0) {
+          b[k >>> 6] |= m;
+          uniqueRanks[n++] = k;
+        }
+      }
+    }
+    Arrays.sort(uniqueRanks, 0, n);
+    for (int i = 0; i < n; i++) {
+      int k = uniqueRanks[i];
+      b[k >>> 6] = 0;
+      rankInBatch[k] = i;
+    }
+    size = n;
+  }
+
+  /** The batch's unique keys as positions in the dictionary, ascending, in {@code [0, size())}. */
+  int[] ranks() {
+    return uniqueRanks;
+  }
+
+  /** The batch's unique keys, ascending, in {@code [0, size())}; looked up on demand (rank users never need them). */
+  long[] keys() {
+    if (!keysValid) {
+      for (int i = 0; i < size; i++) {
+        keys[i] = dict[uniqueRanks[i]];
+      }
+      keysValid = true;
+    }
+    return keys;
+  }
+
+  int size() {
+    return size;
+  }
+
+  /** Per occurrence (per row: bias, then entries): the index of its key in {@link #keys()}. */
+  int[] occurrences() {
+    return occurrences;
+  }
+
+  /** Per unique key of the batch: its occurrences in the batch. */
+  int[] counts() {
+    return counts;
+  }
+}

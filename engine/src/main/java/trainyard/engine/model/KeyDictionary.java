@@ -1,0 +1,158 @@
+package trainyard.engine.model;
+
+import java.util.Arrays;
+import trainyard.engine.data.CsrBlock;
+import trainyard.engine.ps.Keys;
+
+/**
+ * One worker's key dictionary: the distinct keys of all the rows it trains on (plus the bias
+ * key), ascending, which it registers with the servers once per job, and a lookup from a key to
+ * its rank (position) in that list, which turns a block's feature ids into ranks once.
+ *
+ * <p>Two phases. Building: {@link #add} every key, on one thread, then {@link #finish}. After
+ * that the dictionary is immutable: {@link #rank} and {@link #ranks} may be called from any
+ * thread that {@code finish} happened-before (a data stream's read-ahead thread converts blocks
+ * while the worker trains).
+ *
+ * <p>Memory: an open-addressing table of 2 to 4 slots per key (a long key and an int rank each, so
+ * 24–48 bytes a key) and the sorted keys (8 bytes a key): O(distinct keys of the worker's rows),
+ * never O(rows).
+ */
+final class KeyDictionary {
+  /** Slot b holds table[b] when filled[b] != 0; after finish, filled[b] is the key's rank + 1. */
+  private long[] table = new long[1024];
+  private int[] filled = new int[1024];
+  private int shift = 64 - 10;
+  private int size;
+  private long[] sorted;
+
+  /** Adds {@code key} (a mixed key, as the servers see it); duplicates are ignored. */
+  void add(long key) {
+    if (sorted != null) {
+      throw new IllegalStateException("the dictionary is finished");
+    }
+    long[] t = table;
+    int[] f = filled;
+    int mask = t.length - 1;
+    int b = (int) ((key * 0x9E3779B97F4A7C15L) >>> shift);
+    while (f[b] != 0) {
+      if (t[b] == key) {
+        return;
+      }
+      b = (b + 1) & mask;
+    }
+    t[b] = key;
+    f[b] = 1;
+    if (++size * 2 > t.length) {
+      grow();
+    }
+  }
+
+  /** Adds the mixed keys of every entry of {@code block}. */
+  void addAll(CsrBlock block) {
+    long[] ids = block.keys;
+    for (int e = 0, n = block.nonZeros(); e < n; e++) {
+      add(Keys.mix(ids[e]));
+    }
+  }
+
+  private void grow() {
+    long[] oldKeys = table;
+    int[] oldFilled = filled;
+    table = new long[oldKeys.length * 2];
+    filled = new int[table.length];
+    shift--;
+    int mask = table.length - 1;
+    for (int i = 0; i < oldKeys.length; i++) {
+      if (oldFilled[i] != 0) {
+        long key = oldKeys[i];
+        int b = (int) ((key * 0x9E3779B97F4A7C15L) >>> shift);
+        while (filled[b] != 0) {
+          b = (b + 1) & mask;
+        }
+        table[b] = key;
+        filled[b] = 1;
+      }
+    }
+  }
+
+  /** Ends the building: sorts the keys and numbers them. Idempotent. */
+  void finish() {
+    if (sorted != null) {
+      return;
+    }
+    long[] keys = new long[size];
+    int n = 0;
+    for (int b = 0; b < table.length; b++) {
+      if (filled[b] != 0) {
+        keys[n++] = table[b];
+      }
+    }
+    Arrays.sort(keys);
+    for (int i = 0; i < keys.length; i++) {
+      filled[slot(keys[i])] = i + 1;
+    }
+    sorted = keys;
+  }
+
+  private int slot(long key) {
+    int mask = table.length - 1;
+    int b = (int) ((key * 0x9E3779B97F4A7C15L) >>> shift);
+    while (filled[b] != 0) {
+      if (table[b] == key) {
+        return b;
+      }
+      b = (b + 1) & mask;
+    }
+    return -1;
+  }
+
+  boolean finished() {
+    return sorted != null;
+  }
+
+  /** The keys, ascending (after {@link #finish}); callers must not modify it. */
+  long[] keys() {
+    return sorted;
+  }
+
+  int size() {
+    return size;
+  }
+
+  /** The rank of {@code key} (after {@link #finish}). */
+  int rank(long key) {
+    int b = slot(key);
+    if (b < 0) {
+      throw new IllegalArgumentException("key " + key + " is not in the worker's dictionary");
+    }
+    return filled[b] - 1;
+  }
+
+  /** Per entry of {@code block}: the rank of its mixed key (after {@link #finish}). */
+  int[] ranks(CsrBlock block) {
+    long[] ids = block.keys;
+    int n = block.nonZeros();
+    int[] out = new int[n];
+    long[] t = table;
+    int[] f = filled;
+    int mask = t.length - 1;
+    int sh = shift;
+    for (int e = 0; e < n; e++) {
+      long key = Keys.mix(ids[e]);
+      int b = (int) ((key * 0x9E3779B97F4A7C15L) >>> sh);
+      while (true) {
+        int r = f[b];
+        if (r == 0) {
+          throw new IllegalArgumentException("feature " + ids[e] + " is not in the worker's dictionary");
+        }
+        if (t[b] == key) {
+          out[e] = r - 1;
+          break;
+        }
+        b = (b + 1) & mask;
+      }
+    }
+    return out;
+  }
+}
