@@ -155,6 +155,22 @@ class JobApiTest {
   }
 
   /**
+   * Every job shows the memory each executor must offer (the engine's estimate); one that no
+   * executor could hold is refused at once, saying what it needs and what the largest offers.
+   */
+  @Test
+  void aJobNoExecutorCanHoldIsRefusedAndEveryJobShowsItsMemory() {
+    String id = submit(Api.spec(dataset, UNPLACEABLE)).then().statusCode(201)
+        .body("memoryMb", org.hamcrest.Matchers.greaterThan(128)).extract().path("id");
+    Api.as(token).post("/api/v1/jobs/" + id + "/cancel").then().statusCode(202);
+    String huge = "{\"name\": \"huge\", \"algorithm\": \"mlp\", \"dataset\": \"" + dataset + "\","
+        + " \"params\": {\"hidden\": [65536, 65536]}}";
+    submit(huge).then().statusCode(422).contentType("application/problem+json")
+        .body("code", equalTo("job_too_large"), "field", equalTo("resources"),
+            "detail", containsString("the largest executor offers"));
+  }
+
+  /**
    * A job for several executors keeps resources.executors in its spec and shows its members
    * (none before it is placed: EventConsumerTest feeds placements); another tenant gets a 404.
    */

@@ -1,5 +1,7 @@
 package trainyard.executor;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,7 +18,10 @@ import trainyard.bus.BusProducer;
 import trainyard.bus.Capacity;
 import trainyard.bus.Heartbeat;
 import trainyard.bus.Received;
+import trainyard.engine.data.DatasetStats;
+import trainyard.engine.data.ShardedDataset;
 import trainyard.engine.ps.DataPort;
+import trainyard.engine.train.MemoryEstimate;
 import trainyard.spec.JobSpec;
 
 /**
@@ -145,11 +150,18 @@ public final class Executor implements AutoCloseable {
     }
   }
 
-  /** A job's demand; a spec that does not parse takes nothing, and its run fails it. */
+  /**
+   * A job's demand: its member's threads, and the memory the engine estimates for the spec and
+   * the dataset (as the api did at submit); a spec or dataset that cannot be read takes nothing,
+   * and the run fails the job with the reason.
+   */
   private static Capacity demandOf(Assignment assignment) {
     try {
-      return Capacity.of(JobSpec.parse(assignment.specJson()), 0);
-    } catch (RuntimeException e) {
+      JobSpec spec = JobSpec.parse(assignment.specJson());
+      DatasetStats stats = ShardedDataset.open(Path.of(assignment.datasetDir())).stats();
+      long bytes = MemoryEstimate.bytesPerMember(spec, stats, Math.max(1, assignment.members().size()));
+      return Capacity.of(spec, (bytes + (1 << 20) - 1) >> 20);
+    } catch (IOException | RuntimeException e) {
       return Capacity.NONE;
     }
   }

@@ -80,6 +80,13 @@ class ExecutorTest {
     return jobId;
   }
 
+  /** The engine's memory estimate for TestData.spec(3, 50) on the test's dataset, in MiB, rounded up. */
+  private static long estimateMb() throws java.io.IOException {
+    long bytes = trainyard.engine.train.MemoryEstimate.bytesPerMember(
+        trainyard.spec.JobSpec.parse(TestData.spec(3, 50)), trainyard.engine.data.ShardedDataset.open(dataset).stats(), 1);
+    return (bytes + (1 << 20) - 1) >> 20;
+  }
+
   private JobEvent awaitState(String jobId, JobState state) {
     return events.await(e -> e.jobId().equals(jobId) && e.state() == state, jobId + " " + state);
   }
@@ -132,8 +139,9 @@ class ExecutorTest {
     assertFalse(Files.exists(dir.resolve("data/checkpoints").resolve(jobId)), "checkpoints are removed after success");
 
     // The executor listed the job while it ran, and frees its room when it ends.
+    long demandMb = estimateMb();
     heartbeats.await(h -> h.executorId().equals(executorId) && h.runningJobs().contains(jobId)
-        && h.freeCores() == 1 && h.freeMemoryMb() == 4096 - 224, "a heartbeat listing " + jobId);
+        && h.freeCores() == 1 && h.freeMemoryMb() == 4096 - demandMb, "a heartbeat listing " + jobId);
     heartbeats.await(h -> h.executorId().equals(executorId) && h.runningJobs().isEmpty() && h.freeCores() == 4
         && h.timeMillis() >= end.timeMillis(), "a heartbeat after " + jobId + " ended");
   }

@@ -56,6 +56,10 @@ public class JobRow extends PanacheEntityBase {
   @Column(name = "model_id")
   public String modelId;
 
+  /** Each member's memory, the engine's estimate at submit (MiB); null for older jobs. */
+  @Column(name = "memory_mb")
+  public Long memoryMb;
+
   @Column(name = "idempotency_key")
   public String idempotencyKey;
 

@@ -91,8 +91,11 @@ public class JobService {
             + train.hashBits + "; ingest both alike").problem().withField("validation.dataset"));
       }
     }
+    long memoryMb = JobSize.memoryMb(spec, train);
+    JobSize.checkFits(spec, memoryMb, clock.instant());
     JobRow row = new JobRow();
     row.id = Ids.newId("job", clock.millis());
+    row.memoryMb = memoryMb;
     row.tenantId = tenantId;
     row.name = spec.name();
     row.algorithm = spec.algorithm();
@@ -185,7 +188,8 @@ public class JobService {
   void publishSubmit(JobRow row) {
     String validationDir = row.validationDatasetId == null ? null : blobs.dataset(row.validationDatasetId).toString();
     bus.publish(JobMessage.submit(row.id, row.tenantId, row.specJson, row.priority,
-        row.createdAt.toEpochMilli(), blobs.dataset(row.datasetId).toString(), validationDir, row.attempt, 0));
+        row.createdAt.toEpochMilli(), blobs.dataset(row.datasetId).toString(), validationDir, row.attempt,
+        row.memoryMb == null ? 0 : row.memoryMb));
   }
 
   /** The tenant's job with its current attempt's members. */

@@ -7,7 +7,8 @@ import java.util.List;
 import trainyard.api.platform.JsonText;
 
 /**
- * A job as the REST API shows it. {@code members} (its current attempt's part on each executor,
+ * A job as the REST API shows it. {@code memoryMb} is what each of its executors must offer (the
+ * engine's estimate, {@code MemoryEstimate}); {@code members} (its current attempt's part on each executor,
  * by rank; empty before it is placed) is read for one job only: lists and other answers leave it
  * out.
  */
@@ -25,6 +26,7 @@ public record JobView(
     int attempt,
     int priority,
     String executorId,
+    Long memoryMb,
     JsonNode finalMetrics,
     String modelId,
     JsonNode spec,
@@ -42,7 +44,7 @@ public record JobView(
 
   static JobView of(JobRow r, List<MemberView> members) {
     return new JobView(r.id, r.name, r.algorithm, r.datasetId, r.validationDatasetId, r.status,
-        r.statusReason, r.progress, r.epoch, r.attempt, r.priority, r.executorId,
+        r.statusReason, r.progress, r.epoch, r.attempt, r.priority, r.executorId, r.memoryMb,
         JsonText.tree(r.finalMetrics), r.modelId, JsonText.tree(r.specJson), r.createdAt,
         r.assignedAt, r.startedAt, r.finishedAt, r.updatedAt, members);
   }

@@ -25,23 +25,26 @@ import trainyard.spec.JobSpec;
  *   worker buffers   = sparse: u · 4 · (pullWidth + pushWidth) · (2 + min(τ + 1, 256)) + 24 · b · (z + 1)
  *                      u = b · (z + 1) keys a minibatch at most, b = batchSize, z = non-zeros a row
  *                      MLP: 2 · 4 · P (pull and push) + 4 · 4 · b · Σ layer sizes (activations)
- *   streamed data    = 4 · shard + 8 · E + 8 · R + 12 · E
- *                      shard = 16 · E + 8 · R (keys 8 B, values 4 B, fields 4 B an entry; rowStart and label a row)
- *                      E, R = entries and rows of a shard: the current block, the next one, the shard
- *                      being read and its copy in training order, the read buffer (8 E + 8 R), and
- *                      three blocks' keys as ranks (4 E each)
- *   key dictionary   = sparse: 96 · D,  D = min(K, entries of the worker's share), its distinct keys:
- *                      a lookup table (at most 48 B a key, both tables while it grows: 24 more), the
- *                      sorted keys (8), a batch's rank map (4), the servers' record of the registration
- *                      (4) and the registration's copy (8)
- *   validation       = 4 · validation rows (AUC) + 2 · shard + 4 · R · outputs
+ *   streamed data    = 40 · E + 24 · R     (E, R = entries and rows of a shard)
+ *                      the shard being read (keys 8 B, values 4 B an entry) and its copy in training
+ *                      order, two prepared blocks' ranks and values (8 B an entry each) and the read
+ *                      buffer; rowStart, label and order a row
+ *   key dictionary   = sparse: 48 · D,  D = min(K, entries of the worker's share), its distinct keys:
+ *                      the lookup table (24 B a key at half load), the sorted keys (8), the servers'
+ *                      record of the registration (4), a batch's rank map (4) and the copy sent (8)
+ *   validation       = 4 · validation rows (AUC) + shard + 4 · R · outputs
  * </pre>
  *
  * <p>Not counted: the cache of prepared blocks ({@link TrainingData}), which takes only the heap
  * this estimate leaves free under {@code -Xmx}, through soft references. To keep a whole
  * training set cached a member needs about {@link #cachedDataBytes} / m more.
  *
- * <p>The 1.25 is G1's headroom. Measured against this formula: see docs/ARCHITECTURE.md ("Memory").
+ * <p>The 1.25 is G1's headroom. The per-entry and per-key sizes were checked against the live heap
+ * of LR on 1M CTR-like rows (39 entries a row, 674,657 keys, 16 shards) with the cache off: 139,
+ * 237 and 343 MiB after GC with 1, 2 and 4 workers, about 100 MiB a worker, where this formula
+ * gives 131 MiB a worker before the headroom (docs/PERFORMANCE.md, "Memory estimate"). An earlier
+ * version, counting four whole shards and 96 B a key, said 3 to 4 times the measured heap, so
+ * the api refused jobs that run (the 1M-row job at -Xmx1g).
  */
 public final class MemoryEstimate {
   /** What a member needs beyond its heap: metaspace, code cache, thread stacks, GC structures. */
@@ -117,12 +120,12 @@ public final class MemoryEstimate {
       int inFlight = spec.consistency().maxDelay() < 0 ? 256 : Math.min(spec.consistency().maxDelay() + 1, 256);
       buffers = unique * 4 * (pull + push) * (2 + inFlight) + 24 * occurrences;
     }
-    long streamed = 4 * shardBytes + 8 * entries + 8 * rows + 12 * entries + 96 * dictionaryKeys;
+    long streamed = 40 * entries + 24 * rows + 48 * dictionaryKeys;
     long heldOut = validationRows;
     if (spec.validation() != null && spec.validation().fraction() != null) {
       heldOut += (long) Math.ceil(stats.rows() * spec.validation().fraction());
     }
-    long validation = heldOut == 0 ? 0 : 4 * heldOut + 2 * shardBytes + 4 * rows * outputs;
+    long validation = heldOut == 0 ? 0 : 4 * heldOut + shardBytes + 4 * rows * outputs;
     double heap = (double) model / members + workers * (double) (buffers + streamed) + validation + FIXED_HEAP;
     return (long) Math.ceil(GC_HEADROOM * heap);
   }
