@@ -10,7 +10,7 @@ import trainyard.engine.data.CsrBlock;
  * KeyDictionary#ranks}), so a batch marks its ranks in a bitmap and reads them back in order: no
  * hashing and no comparison sort per batch. When the dictionary is much larger than a batch, the
  * batch's ranks are sorted instead of scanning the whole bitmap. (The same algorithm as
- * {@link trainyard.engine.ps.BatchKeys}, whose dictionary is one block's.)
+ * the per-block BatchKeys that the tests keep as its reference.)
  *
  * <p>Each row contributes the bias key first, then its entries in order. Not thread-safe: one
  * per worker thread. Memory: a bit and an int per key of the dictionary, and buffers of a batch.

@@ -4,7 +4,8 @@ import java.util.Arrays;
 import trainyard.engine.data.CsrBlock;
 
 /**
- * Worker-side keys of a sparse model over one worker's rows: the de-duplicated, ascending key
+ * The reference for {@code model.BatchRanks} (test code: the engine used it before a worker's key
+ * dictionary spanned its blocks). Worker-side keys of a sparse model over one worker's rows: the de-duplicated, ascending key
  * list of each minibatch (what push and pull require) and, per occurrence, the index of its key
  * in that list.
  *
