@@ -123,7 +123,7 @@ final class JobRun implements Runnable {
     Path checkpoints = options.checkpointDir(jobId());
     Files.createDirectories(checkpoints);
 
-    TrainRequest request = new TrainRequest(spec, train, validation, checkpoints);
+    TrainRequest request = new TrainRequest(spec, train, validation, checkpoints, assignment.attempt());
     Trainer trainer = new Trainer(options.clock());
     if (distributed()) {
       // Other ranks leave when this executor lets the job go; a cancel reaches them from rank 0.

@@ -72,8 +72,17 @@ final class Checkpoints {
     });
   }
 
-  /** Commits the shard files of {@code tag} (all written) with {@code progress}, then drops other tags' files. */
+  /**
+   * Commits the shard files of {@code tag} (all written) with {@code progress}, then drops other
+   * tags' files. Refused with an {@link AttemptLostException} when the committed checkpoint is of
+   * a newer attempt (a tag's high half): this attempt was replaced while it stalled.
+   */
   static void commit(Path dir, String fingerprint, long tag, int servers, Progress progress) throws IOException {
+    long committed = committedTag(dir);
+    if (committed >= 0 && (committed >>> 32) > (tag >>> 32)) {
+      throw new AttemptLostException("attempt " + (committed >>> 32) + " of this job has taken over its checkpoints;"
+          + " attempt " + (tag >>> 32) + " stops");
+    }
     CheckedFile.write(dir.resolve(MANIFEST), MAGIC, out -> {
       writeString(out, fingerprint);
       out.writeInt(servers);
@@ -106,21 +115,38 @@ final class Checkpoints {
    */
   static Manifest read(Path dir, String fingerprint, int servers, int workers) throws IOException {
     Path file = dir.resolve(MANIFEST);
+    Stored stored = stored(file);
+    if (stored == null) {
+      return null;
+    }
+    if (!fingerprint.equals(stored.fingerprint())) {
+      throw new IOException(file + " was written for another job spec or dataset; delete it to start over");
+    }
+    Manifest m = stored.manifest();
+    int w = m.progress().positions().length;
+    if (m.servers() != servers || w != workers) {
+      throw new IOException(file + " has " + m.servers() + " server shards and " + w + " workers, this job runs "
+          + servers + " and " + workers);
+    }
+    return m;
+  }
+
+  /** A manifest as written, before it is checked against a job. */
+  private record Stored(String fingerprint, Manifest manifest) {}
+
+  private static Stored stored(Path file) throws IOException {
     if (!Files.exists(file)) {
       return null;
     }
     return CheckedFile.read(file, MAGIC, "Trainyard checkpoint manifest", in -> {
-      if (!fingerprint.equals(readString(in))) {
-        throw new IOException(file + " was written for another job spec or dataset; delete it to start over");
-      }
+      String fingerprint = readString(in);
       int s = in.readInt();
       long tag = in.readLong();
       int epochs = in.readInt();
       long steps = in.readLong();
       int w = in.readInt();
-      if (s != servers || w != workers) {
-        throw new IOException(file + " has " + s + " server shards and " + w + " workers, this job runs " + servers
-            + " and " + workers);
+      if (w < 0 || w > 1 << 16) {
+        throw new IOException(file + " is corrupt: " + w + " workers");
       }
       long[] positions = new long[w];
       for (int i = 0; i < w; i++) {
@@ -131,8 +157,14 @@ final class Checkpoints {
       for (int i = 0; i < n; i++) {
         metrics.put(readString(in), in.readDouble());
       }
-      return new Manifest(tag, s, new Progress(epochs, positions, steps, metrics));
+      return new Stored(fingerprint, new Manifest(tag, s, new Progress(epochs, positions, steps, metrics)));
     });
+  }
+
+  /** The tag of the committed checkpoint in {@code dir} (tags are >= 0), or -1 when there is none. */
+  private static long committedTag(Path dir) throws IOException {
+    Stored stored = stored(dir.resolve(MANIFEST));
+    return stored == null ? -1 : stored.manifest().tag();
   }
 
   private static Path shardFile(Path dir, long tag, int server) {

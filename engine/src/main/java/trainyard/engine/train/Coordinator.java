@@ -43,6 +43,7 @@ final class Coordinator {
 
   private final Link link;
   private final Job job;
+  private final int attempt;
   private final int epochs;
   private final int workers;
   private final int servers;
@@ -60,11 +61,12 @@ final class Coordinator {
   private long totalBatches = 1;
   private long lastProgressReport;
 
-  Coordinator(Link link, Job job, int epochs, int workers, int servers, Path checkpointDir, String fingerprint,
+  Coordinator(Link link, Job job, int attempt, int epochs, int workers, int servers, Path checkpointDir, String fingerprint,
       Clock clock, long deadlineMillis, long checkpointMillis, long readyMillis, TrainListener listener,
       BooleanSupplier cancelled) {
     this.link = link;
     this.job = job;
+    this.attempt = attempt;
     this.epochs = epochs;
     this.workers = workers;
     this.servers = servers;
@@ -86,7 +88,9 @@ final class Coordinator {
     long[] positions = new long[workers];
     long steps = 0;
     long stepsBefore = 0;
-    long tag = 0;
+    // Tags carry the attempt in their high half, so an older attempt's files never take a newer
+    // one's names, and its commits are refused (Checkpoints.commit).
+    long tag = (long) attempt << 32;
     Map<String, Double> last = new LinkedHashMap<>();
     if (resumed != null) {
       Checkpoints.Progress p = resumed.progress();
@@ -94,7 +98,7 @@ final class Coordinator {
       positions = p.positions();
       steps = p.steps();
       stepsBefore = steps;
-      tag = resumed.tag();
+      tag = Math.max(tag, resumed.tag());
       last.putAll(p.metrics());
     }
     long lastCheckpoint = clock.millis();

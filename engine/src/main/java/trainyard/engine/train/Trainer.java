@@ -237,7 +237,7 @@ public final class Trainer {
         public Map<String, Double> validate(Model model) throws IOException {
           return data.hasValidation() ? data.evaluate(model) : Map.of();
         }
-      }, spec.params().epochs(), spec.resources().workers(), spec.resources().servers(), dir, fingerprint, clock,
+      }, request.attempt(), spec.params().epochs(), spec.resources().workers(), spec.resources().servers(), dir, fingerprint, clock,
           deadline, spec.stopping().checkpointSeconds() * 1000,
           cluster == null ? Long.MAX_VALUE : cluster.readyTimeout().toMillis(), listener, cancelled);
       try {
