@@ -9,6 +9,9 @@ import sys
 from collections import defaultdict
 
 
+GROUPS = ["workers", "servers", "network", "main_member", "data_read", "java_other", "other"]
+
+
 def parse(path):
     runs = defaultdict(list)  # (model, label, rep) -> [rank dicts]
     header = ""
@@ -41,6 +44,9 @@ def job(ranks):
         "cpu_us": sum(float(r["cpu_s"]) for r in ranks) * 1e6 / examples,
         "wall": max(float(r["wall_s"]) for r in ranks),
         "load": r0["load"],
+        # CPU µs per example of the job by thread group, summed over the processes (when measured)
+        "groups": {g: sum(float(r.get("cpu_" + g, 0)) for r in ranks) * 1e6 / examples for g in GROUPS}
+        if "cpu_other" in r0 else None,
     }
 
 
@@ -117,6 +123,20 @@ def main():
                     med(ratio, "{:.2f}"), med([j["auc"] for j in reps.values()], "{:.4f}"),
                     med([j["logloss"] for j in reps.values()], "{:.4f}"),
                     med([j["bpe"] for j in reps.values()], "{:.0f}")))
+        print()
+    measured = [(m, l) for m in models for l in scaling + taus if (m, l) in jobs
+                and all(j["groups"] for j in jobs[(m, l)].values())]
+    if measured:
+        print("CPU µs per example by thread, all processes together (median over reps): workers; server shards;"
+              " network (Netty); member and coordinator (main); data reading; other Java threads; GC, JIT and VM")
+        print()
+        print("| model | configuration | " + " | ".join(GROUPS) + " | total |")
+        print("|---|---|" + "---|" * (len(GROUPS) + 1))
+        for m, l in measured:
+            reps = jobs[(m, l)].values()
+            print("| %s | %s | %s | %s |" % (m.upper(), l, " | ".join(
+                "%.2f" % statistics.median(j["groups"][g] for j in reps) for g in GROUPS),
+                "%.2f" % statistics.median(j["cpu_us"] for j in reps)))
         print()
     if loads:
         print("Load average (1 min) at the start and end of the runs: %.2f to %.2f, median %.2f"

@@ -5,7 +5,8 @@
 #
 #   bench/run-distributed-bench.sh [--work DIR] [--rows N] [--epochs E] [--reps R]
 #       [--procs "1 2"] [--cpus 0,1] [--cpus-per-proc 1] [--workers W] [--servers S]
-#       [--models "lr fm"] [--tau 4] [--taus "0 4 -1"] [--heap 3g] [--base-port 47100] [--timeout 900]
+#       [--models "lr fm"] [--tau 4] [--taus "0 4 -1"] [--only "p1-pin p2"] [--heap 3g]
+#       [--base-port 47100] [--timeout 900]
 #
 # Data: CtrGenerator(1) rows (39 entries each, ids in 2^22) ingested once into 65,536-row shards
 # under WORK (default 2,097,152 rows = 32 shards; 10% held out for validation). Every rep runs,
@@ -15,20 +16,20 @@
 #   c1-pin   a cluster of one member, pinned like p1-pin: the distributed path without a network
 #   pP       for every P > 1 of --procs: P members, member r pinned to cpus [r*c, (r+1)*c)
 #   pP-tauT  P = the largest of --procs, for every T of --taus other than --tau
-# W and S default to max(procs) * cpus-per-proc. On 16 cores, e.g.:
+# --only runs just the configurations it names. W and S default to max(procs) * cpus-per-proc. On 16 cores, e.g.:
 #   bench/run-distributed-bench.sh --procs "1 2 4 8" --cpus 0-15 --cpus-per-proc 2
 # Raw lines go to WORK/results.txt; the tables (medians and min-max over reps) to WORK/tables.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WORK=/tmp/trainyard-distributed; ROWS=2097152; EPOCHS=3; REPS=3; PROCS="1 2"; CPUS=0,1; CPP=1
-WORKERS=; SERVERS=; MODELS="lr fm"; TAU=4; TAUS="0 4 -1"; HEAP=3g; BASE_PORT=47100; TIMEOUT=900
+WORKERS=; SERVERS=; MODELS="lr fm"; TAU=4; TAUS="0 4 -1"; ONLY=; HEAP=3g; BASE_PORT=47100; TIMEOUT=900
 while [ $# -gt 0 ]; do
   case "$1" in
     --work) WORK=$2; shift 2;; --rows) ROWS=$2; shift 2;; --epochs) EPOCHS=$2; shift 2;;
     --reps) REPS=$2; shift 2;; --procs) PROCS=$2; shift 2;; --cpus) CPUS=$2; shift 2;;
     --cpus-per-proc) CPP=$2; shift 2;; --workers) WORKERS=$2; shift 2;; --servers) SERVERS=$2; shift 2;;
     --models) MODELS=$2; shift 2;; --tau) TAU=$2; shift 2;; --taus) TAUS=$2; shift 2;;
-    --heap) HEAP=$2; shift 2;; --base-port) BASE_PORT=$2; shift 2;; --timeout) TIMEOUT=$2; shift 2;;
+    --only) ONLY=$2; shift 2;; --heap) HEAP=$2; shift 2;; --base-port) BASE_PORT=$2; shift 2;; --timeout) TIMEOUT=$2; shift 2;;
     *) echo "unknown argument $1" >&2; exit 2;;
   esac
 done
@@ -58,13 +59,15 @@ RESULTS="$WORK/results.txt"; LOGS="$WORK/logs"; mkdir -p "$LOGS"
 {
   echo "# $(date -u '+%Y-%m-%d %H:%M:%S UTC') $(lscpu | sed -n 's/^Model name: *//p') $(nproc) cpus;" \
     "git $(git rev-parse --short HEAD 2>/dev/null || echo '?'); rows $ROWS epochs $EPOCHS reps $REPS procs '$PROCS'" \
-    "cpus $ALL_CPUS cpus-per-proc $CPP workers $WORKERS servers $SERVERS tau $TAU taus '$TAUS' heap $HEAP"
+    "cpus $ALL_CPUS cpus-per-proc $CPP workers $WORKERS servers $SERVERS tau $TAU taus '$TAUS' heap $HEAP" \
+    "${ONLY:+only '$ONLY'}"
 } | tee -a "$RESULTS"
 
 RUN=0
 # run LABEL MODEL TAU PROCS MODE(local|cluster) CPUS-OF-RANK-0-WHEN-ONE-PROCESS REP
 run() {
   local label=$1 model=$2 tau=$3 procs=$4 mode=$5 one_cpus=$6 rep=$7
+  if [ -n "$ONLY" ] && [[ " $ONLY " != *" $label "* ]]; then return 0; fi
   RUN=$((RUN + 1))
   local ckpt; ckpt=$(mktemp -d "$WORK/ckpt.XXXXXX")
   local ports=() r pids=() cpus load0 load1 rc=0

@@ -101,6 +101,7 @@ public final class DistributedBench {
       }
     };
 
+    ThreadCpu threads = new ThreadCpu();
     long cpu0 = cpuNanos();
     long t0 = System.nanoTime();
     TrainResult result;
@@ -125,6 +126,7 @@ public final class DistributedBench {
     }
     double wall = (System.nanoTime() - t0) / 1e9;
     double cpu = (cpuNanos() - cpu0) / 1e9;
+    Map<String, Double> byThread = threads.stop();
 
     // This process's workers' examples: TrainingData's shares (shard s to worker s mod W, held-out
     // rows skipped), times the epochs.
@@ -149,6 +151,13 @@ public final class DistributedBench {
     kv(sb, "wall_s", fmt(wall));
     kv(sb, "cpu_s", fmt(cpu));
     kv(sb, "cpu_us_per_example", fmt(examples == 0 ? 0 : cpu * 1e6 / examples));
+    // CPU seconds by thread group; "other" is the rest of the process: GC, JIT, the VM.
+    double java = 0;
+    for (Map.Entry<String, Double> t : byThread.entrySet()) {
+      kv(sb, "cpu_" + t.getKey(), fmt(t.getValue()));
+      java += t.getValue();
+    }
+    kv(sb, "cpu_other", fmt(Math.max(0, cpu - java)));
     if (rank == 0) {
       StringBuilder e = new StringBuilder();
       double warm = 0;
@@ -202,6 +211,78 @@ public final class DistributedBench {
       }
     }
     return n;
+  }
+
+  /**
+   * CPU seconds of this process's threads by group (workers, server shards, network, the member
+   * and coordinator, data reading, main), sampled every 200 ms: a thread's last sample is its
+   * total, short of at most 200 ms of its life.
+   */
+  private static final class ThreadCpu {
+    private final java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    private final Map<Long, Long> cpu = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Long, String> group = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Thread sampler;
+    private volatile boolean running = true;
+
+    ThreadCpu() {
+      sampler = new Thread(() -> {
+        while (running) {
+          sample();
+          try {
+            Thread.sleep(200);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "bench-thread-cpu");
+      sampler.setDaemon(true);
+      sampler.start();
+    }
+
+    private void sample() {
+      long self = Thread.currentThread().getId();
+      for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+        if (t == null || t.getThreadId() == self) {
+          continue;
+        }
+        long ns = mx.getThreadCpuTime(t.getThreadId());
+        if (ns >= 0) {
+          cpu.merge(t.getThreadId(), ns, Math::max);
+          group.putIfAbsent(t.getThreadId(), group(t.getThreadName()));
+        }
+      }
+    }
+
+    private static String group(String name) {
+      if (name.endsWith("-worker")) {
+        return "workers";
+      }
+      if (name.contains("-server-")) {
+        return "servers";
+      }
+      if (name.startsWith("trainyard-data-port")) {
+        return "network";
+      }
+      if (name.startsWith("trainyard-data-")) {
+        return "data_read";
+      }
+      if (name.contains("-member-") || name.equals("main")) {
+        return "main_member";
+      }
+      return "java_other";
+    }
+
+    Map<String, Double> stop() {
+      sample();
+      running = false;
+      sampler.interrupt();
+      Map<String, Double> out = new java.util.TreeMap<>();
+      for (Map.Entry<Long, Long> e : cpu.entrySet()) {
+        out.merge(group.get(e.getKey()), e.getValue() / 1e9, Double::sum);
+      }
+      return out;
+    }
   }
 
   private static long cpuNanos() {
