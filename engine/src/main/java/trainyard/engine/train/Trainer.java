@@ -73,8 +73,9 @@ public final class Trainer {
 
   /**
    * Runs this process's part of a job spread over several ({@code cluster}); every member calls it
-   * at about the same time with the same request. Rank 0 coordinates: it returns the result, and
-   * gets every listener call but {@link TrainListener#onMember}. Other ranks return null once the
+   * at about the same time with the same request. Rank 0 coordinates: it returns the result and
+   * gets the listener's onEpoch, onProgress, onCheckpoint and onLog calls; every rank gets
+   * {@link TrainListener#onMember}, from its member's thread. Other ranks return null once the
    * coordinator finished the job, or as soon as {@code cancelled} says (the process abandons
    * the job: it stops, and the attempt is lost). The request must name a checkpoint directory
    * that every member sees: shards are saved there, and rank 0 builds the model from them.

@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Tables of bench/run-distributed-bench.sh: medians and min-max over reps, from its results.txt.
+
+Usage: distributed_tables.py RESULTS [TAU]
+"""
+import re
+import statistics
+import sys
+from collections import defaultdict
+
+
+GROUPS = ["workers", "servers", "network", "main_member", "data_read", "java_other", "other"]
+
+
+def parse(path):
+    runs = defaultdict(list)  # (model, label, rep) -> [rank dicts]
+    header = ""
+    for line in open(path):
+        if line.startswith("#"):
+            header = line.strip()
+        if not line.startswith("RESULT "):
+            continue
+        d = dict(kv.split("=", 1) for kv in line.split()[1:])
+        runs[(d["model"], d["label"], int(d["rep"]))].append(d)
+    return header, runs
+
+
+def job(ranks):
+    """One run's numbers: rank 0's examples/s and AUC; bytes and CPU over all ranks."""
+    r0 = next(r for r in ranks if r["rank"] == "0")
+    procs = int(r0["procs"])
+    if len(ranks) != procs:
+        return None
+    examples = sum(int(r["examples"]) for r in ranks)
+    return {
+        "procs": procs,
+        "mode": r0["mode"],
+        "cpus": r0["cpus"],
+        "eps": float(r0["eps"]),
+        "auc": float(r0["val_auc"]),
+        "logloss": float(r0["val_logloss"]),
+        # per process: its bytes sent + received over the examples its own workers trained
+        "bpe": statistics.mean(float(r["wire_bytes_per_example"]) for r in ranks),
+        "cpu_us": sum(float(r["cpu_s"]) for r in ranks) * 1e6 / examples,
+        "wall": max(float(r["wall_s"]) for r in ranks),
+        "load": r0["load"],
+        # CPU µs per example of the job by thread group, summed over the processes (when measured)
+        "groups": {g: sum(float(r.get("cpu_" + g, 0)) for r in ranks) * 1e6 / examples for g in GROUPS}
+        if "cpu_other" in r0 else None,
+    }
+
+
+def med(xs, fmt):
+    xs = [x for x in xs if x is not None]
+    if not xs:
+        return "-"
+    m = statistics.median(xs)
+    if len(xs) == 1:
+        return fmt.format(m)
+    return (fmt + " ({}–{})").format(m, fmt.format(min(xs)), fmt.format(max(xs)))
+
+
+def main():
+    path = sys.argv[1]
+    tau = sys.argv[2] if len(sys.argv) > 2 else "4"
+    header, runs = parse(path)
+    jobs = defaultdict(dict)  # (model, label) -> rep -> job
+    for (model, label, rep), ranks in runs.items():
+        j = job(ranks)
+        if j:
+            jobs[(model, label)][rep] = j
+    models = sorted({m for m, _ in jobs}, key=lambda m: (m != "lr", m))
+    labels = sorted({l for _, l in jobs})
+    scaling = ["p1-pin", "p1-all", "c1-pin"] + sorted(
+        (l for l in labels if re.fullmatch(r"p\d+", l) and l != "p1"), key=lambda l: int(l[1:]))
+    names = {"p1-pin": "1 process, 1 core", "p1-all": "1 process, all cores (not pinned)",
+             "c1-pin": "1 process as a 1-member cluster, 1 core"}
+    loads = [float(x) for reps in jobs.values() for j in reps.values() for x in j["load"].split("-")]
+    print(header)
+    print()
+    print("Scaling, tau = %s (examples/s of rank 0: mean of epochs 2..N; median over reps, min–max in brackets;"
+          " ratios per rep against the 1-process runs of the same rep)" % tau)
+    print()
+    print("| model | configuration | processes | examples/s | × 1 process, 1 core | × 1 process, all cores"
+          " | val AUC | wire bytes/example per process | CPU µs/example (all processes) | wall s |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for m in models:
+        base = jobs.get((m, "p1-pin"), {})
+        base_all = jobs.get((m, "p1-all"), {})
+        for label in scaling:
+            reps = jobs.get((m, label))
+            if not reps:
+                continue
+            name = names.get(label, "%s processes, 1 core each" % label[1:])
+            ratio = [j["eps"] / base[r]["eps"] for r, j in reps.items() if r in base]
+            ratio_all = [j["eps"] / base_all[r]["eps"] for r, j in reps.items() if r in base_all]
+            any_job = next(iter(reps.values()))
+            print("| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s |" % (
+                m.upper(), name, any_job["procs"], med([j["eps"] for j in reps.values()], "{:,.0f}"),
+                med(ratio, "{:.2f}"), med(ratio_all, "{:.2f}"), med([j["auc"] for j in reps.values()], "{:.4f}"),
+                med([j["bpe"] for j in reps.values()], "{:.0f}") if any_job["mode"] == "cluster" else "0",
+                med([j["cpu_us"] for j in reps.values()], "{:.2f}"), med([j["wall"] for j in reps.values()], "{:.1f}")))
+    print()
+    taus = sorted((l for l in labels if "-tau" in l), key=lambda l: l)
+    if taus:
+        big = taus[0].split("-tau")[0]
+        print("Consistency over %s processes (tau = -1: no bound)" % big[1:])
+        print()
+        print("| model | τ | examples/s | × 1 process, 1 core (τ = %s) | val AUC | val logloss | wire bytes/example per process |"
+              % tau)
+        print("|---|---|---|---|---|---|---|")
+        for m in models:
+            base = jobs.get((m, "p1-pin"), {})
+            rows = [(tau, big)] + [(l.split("-tau")[1], l) for l in taus]
+            rows.sort(key=lambda t: (int(t[0]) < 0, int(t[0])))
+            for t, label in rows:
+                reps = jobs.get((m, label))
+                if not reps:
+                    continue
+                ratio = [j["eps"] / base[r]["eps"] for r, j in reps.items() if r in base]
+                print("| %s | %s | %s | %s | %s | %s | %s |" % (
+                    m.upper(), "∞" if t == "-1" else t, med([j["eps"] for j in reps.values()], "{:,.0f}"),
+                    med(ratio, "{:.2f}"), med([j["auc"] for j in reps.values()], "{:.4f}"),
+                    med([j["logloss"] for j in reps.values()], "{:.4f}"),
+                    med([j["bpe"] for j in reps.values()], "{:.0f}")))
+        print()
+    measured = [(m, l) for m in models for l in scaling + taus if (m, l) in jobs
+                and all(j["groups"] for j in jobs[(m, l)].values())]
+    if measured:
+        print("CPU µs per example by thread, all processes together (median over reps): workers; server shards;"
+              " network (Netty); member and coordinator (main); data reading; other Java threads; GC, JIT and VM")
+        print()
+        print("| model | configuration | " + " | ".join(GROUPS) + " | total |")
+        print("|---|---|" + "---|" * (len(GROUPS) + 1))
+        for m, l in measured:
+            reps = jobs[(m, l)].values()
+            print("| %s | %s | %s | %s |" % (m.upper(), l, " | ".join(
+                "%.2f" % statistics.median(j["groups"][g] for j in reps) for g in GROUPS),
+                "%.2f" % statistics.median(j["cpu_us"] for j in reps)))
+        print()
+    if loads:
+        print("Load average (1 min) at the start and end of the runs: %.2f to %.2f, median %.2f"
+              % (min(loads), max(loads), statistics.median(loads)))
+
+
+if __name__ == "__main__":
+    main()
