@@ -47,9 +47,16 @@ import trainyard.bus.Topics;
  * (two replicas of the executor service) as four JVMs of the packaged jar, each with the
  * environment its compose service declares. Only addresses are rewritten (the compose network's
  * {@code postgres:5432} and {@code kafka:9092}, the {@code blobs} volume, the HTTP ports, and the
- * executors' ids, which their containers' host names would give) and heaps made small. A key missing from the README's
- * configuration table, a role that needs what it should not (a database for the scheduler or an
- * executor) or a topology that does not train fails here. Driven through the api's REST API only.
+ * executors' ids and data hosts, which their containers' host names would give) and heaps made
+ * small. A key missing from the README's configuration table, a role that needs what it should not
+ * (a database for the scheduler or an executor) or a topology that does not train fails here.
+ * Then jobs over both executor processes ({@code resources.executors} 2, members talking over
+ * loopback data ports): one that runs to its end, and two whose member's executor is killed with
+ * SIGKILL mid-job (rank 1's, then rank 0's, the coordinator) and started again under the same id:
+ * each is requeued once, naming the lost member, and resumes from its checkpoint to the same
+ * metrics; the recovery is printed. Driven through the api's REST API only (and the checkpoint
+ * manifest's time in the blob store, for the work redone). Logs of a killed executor in
+ * target/distributed-it-{id}-before-kill.log.
  * Runs the real jar (failsafe, after {@code package}); logs in target/distributed-it-{service}.log.
  *
  * <p>What this cannot check: the image itself (Dockerfile), the postgres and apache/kafka images,
@@ -74,10 +81,15 @@ class DistributedIT {
   private final Map<String, Process> processes = new LinkedHashMap<>();
   private final Map<String, Integer> ports = new LinkedHashMap<>();
   private String token;
+  /** The shared blob store (the compose file's {@code blobs} volume). */
+  private Path blobs;
 
   @Test
   void composeTopologyTrainsJobsOnTwoExecutorProcesses() throws Exception {
     Instant began = Instant.now();
+    for (String instance : INSTANCES.keySet()) {
+      Files.deleteIfExists(log(instance).resolveSibling("distributed-it-" + instance + "-before-kill.log"));
+    }
     ComposeFile compose = ComposeFile.load(Path.of("..", "docker-compose.yml"));
     Set<String> documented = readmeEnvironmentVariables();
     for (String service : SERVICES) {
@@ -103,7 +115,7 @@ class DistributedIT {
       topics.add(topic.group());
     }
     assertEquals(new TreeSet<>(Topics.ALL), topics, "kafka-topics creates the topics the servers use");
-    Path blobs = Files.createDirectories(work.resolve("blobs"));
+    blobs = Files.createDirectories(work.resolve("blobs"));
     CompletableFuture<EmbeddedPostgres> pgStart = CompletableFuture.supplyAsync(() -> startPostgres(compose));
     CompletableFuture<EmbeddedKafka> kafkaStart =
         CompletableFuture.supplyAsync(() -> EmbeddedKafka.start(work.resolve("kafka"), 0));
@@ -205,6 +217,22 @@ class DistributedIT {
             job.get("executorId").asText(), job.get("assignedAt").asText(), job.get("startedAt").asText(),
             job.get("finishedAt").asText());
       }
+
+      Instant distributedBegan = Instant.now();
+      // Three times the rows, so that an epoch over the network lasts seconds: long enough to
+      // kill a member in the middle of one.
+      JsonNode larger = call("api", "POST", "/api/v1/datasets?name=two-executors&format=libsvm",
+          HttpRequest.BodyPublishers.ofByteArray(DemoData.libsvm(30_000, 60, 6, 12)), 201);
+      assertEquals("READY", larger.get("status").asText(), "" + larger);
+      JsonNode overTwo = jobOverTwoExecutors(larger.get("id").asText());
+      System.out.printf("DistributedIT: a job over two executor processes checked in %d s%n",
+          Duration.between(distributedBegan, Instant.now()).toSeconds());
+      Instant killBegan = Instant.now();
+      // A member that is not the coordinator, then the coordinator (rank 0) itself.
+      memberKilledMidJob(1, 2, larger.get("id").asText(), env, overTwo);
+      memberKilledMidJob(0, 3, larger.get("id").asText(), env, overTwo);
+      System.out.printf("DistributedIT: kill -9 of rank 1's, then rank 0's executor checked in %d s; %d s in all%n",
+          Duration.between(killBegan, Instant.now()).toSeconds(), Duration.between(began, Instant.now()).toSeconds());
     } catch (Throwable t) {
       printLogTails();
       throw t;
@@ -213,6 +241,307 @@ class DistributedIT {
       close(kafkaStart);
       close(pgStart);
     }
+  }
+
+  /**
+   * A job over both executor processes ({@code resources.executors} 2: one worker and one server
+   * shard on each), the same spec for the job that runs to its end and for those whose member is
+   * killed. Minibatches of one row over the network: about 3 s an epoch of the 30,000-row dataset
+   * on a loaded 2-core machine; a checkpoint within an epoch every second, so a lost attempt redoes
+   * little.
+   */
+  private static final String TWO_EXECUTOR_SPEC = "{\"name\": \"two-executors-%d\", \"algorithm\": \"linear\","
+      + " \"dataset\": \"%s\", \"validation\": {\"fraction\": 0.2}, \"params\": {\"epochs\": %d, \"batchSize\": %d},"
+      + " \"resources\": {\"executors\": 2, \"workers\": 2, \"servers\": 2}, \"stopping\": {\"checkpointSeconds\": 1}}";
+  private static final int TWO_EXECUTOR_EPOCHS = 3;
+  private static final int TWO_EXECUTOR_BATCH = 1;
+  /** The val_auc of the killed job's resumed run and of the undisturbed one differ by at most this. */
+  private static final double AUC_TOLERANCE = 0.03;
+  private static final Pattern RESUMED =
+      Pattern.compile("resumed from checkpoint at epoch (\\d+), (\\d+) minibatches done");
+
+  /**
+   * A job over the two executor processes: placed on both (ranks 0 and 1, each with its worker,
+   * its shard and the shard's key range, on the loopback data ports), stats from both, the job's
+   * state, metrics, progress and model from rank 0's executor only, and a model that predicts.
+   * Returns the finished job.
+   */
+  private JsonNode jobOverTwoExecutors(String dataset) throws IOException, InterruptedException {
+    String id = submitAsync(String.format(TWO_EXECUTOR_SPEC, 1, dataset, TWO_EXECUTOR_EPOCHS, TWO_EXECUTOR_BATCH))
+        .join().get("id").asText();
+    JsonNode job = await("api", "/api/v1/jobs/" + id, "SUCCEEDED");
+    assertEquals(1, job.get("attempt").asInt(), "ran once: " + job);
+    JsonNode members = assertMembers(job);
+    String coordinator = members.get(0).get("executorId").asText();
+    String other = members.get(1).get("executorId").asText();
+    // Key ranges of a sparse model: the signed 64-bit space cut in two, rank 0 the lower half.
+    long low = Long.parseLong(members.get(0).get("keyRanges").get(0).get(1).asText());
+    long high = Long.parseLong(members.get(1).get("keyRanges").get(0).get(0).asText());
+    assertEquals(String.valueOf(Long.MIN_VALUE), members.get(0).get("keyRanges").get(0).get(0).asText(), "" + members);
+    assertEquals(String.valueOf(Long.MAX_VALUE), members.get(1).get("keyRanges").get(0).get(1).asText(), "" + members);
+    assertEquals(low + 1, high, "the two shards' ranges meet: " + members);
+    assertEquals(coordinator, job.get("executorId").asText(), "the job is shown on rank 0's executor: " + job);
+
+    Set<String> states = new TreeSet<>();
+    boolean otherTookPart = false;
+    for (JsonNode e : events(id)) {
+      String from = e.path("executorId").asText(null);
+      if (from == null) {
+        continue; // the api's and the scheduler's own QUEUED
+      }
+      if ("LOG".equals(e.get("type").asText())) {
+        otherTookPart |= from.equals(other) && e.get("message").asText().contains("member 1 of 2");
+        continue;
+      }
+      // ASSIGNED (the scheduler names rank 0's executor), RUNNING, METRIC, PROGRESS, MODEL, SUCCEEDED.
+      assertEquals(coordinator, from, "only rank 0's executor reports the job: " + e);
+      if ("STATE".equals(e.get("type").asText())) {
+        states.add(e.get("state").asText());
+      }
+    }
+    assertEquals(Set.of("ASSIGNED", "RUNNING", "SUCCEEDED"), states, "states of " + id);
+    assertTrue(otherTookPart, "rank 1 logged its start on " + other);
+    assertTrue(job.get("finalMetrics").get("val_auc").asDouble() > 0.6, "it learned: " + job.get("finalMetrics"));
+    assertTrue(job.get("finalMetrics").get("examples_per_sec").asDouble() > 0, "" + job.get("finalMetrics"));
+    assertPredicts(job);
+    System.out.printf("  %s over %s (rank 0) and %s: %d epochs in %d ms, val_auc %.4f, members %s%n", id,
+        coordinator, other, TWO_EXECUTOR_EPOCHS,
+        Duration.between(instant(job, "startedAt"), instant(job, "finishedAt")).toMillis(),
+        job.get("finalMetrics").get("val_auc").asDouble(), members);
+    return job;
+  }
+
+  /**
+   * kill -9 of member {@code killedRank}'s executor process mid-job (in its second epoch, past a checkpoint), then
+   * that executor started again under the same id, as compose's restart policy would: the attempt
+   * is lost, the scheduler requeues the whole job naming the killed member, and the next attempt,
+   * on both executors again, resumes from the last checkpoint and ends as the same spec did
+   * undisturbed ({@code undisturbed}). The scheduler notices either the new process's heartbeat
+   * session ("restarted") or, if the process takes longer than the heartbeat timeout (10 s) to
+   * start, the silence ("lost"): whichever comes first; both name the member. Prints the recovery:
+   * kill to requeue, kill to RUNNING again, and the minibatches done twice.
+   */
+  private void memberKilledMidJob(int killedRank, int n, String dataset, Map<String, Map<String, String>> env,
+      JsonNode undisturbed) throws IOException, InterruptedException {
+    String id = submitAsync(String.format(TWO_EXECUTOR_SPEC, n, dataset, TWO_EXECUTOR_EPOCHS, TWO_EXECUTOR_BATCH))
+        .join().get("id").asText();
+    String path = "/api/v1/jobs/" + id;
+    // A quarter of the way into the second epoch or later (progress comes about once a second):
+    // the first epoch's checkpoint is behind it (its METRIC comes after the commit), often one
+    // within the epoch too, and more than an epoch ahead.
+    double inSecondEpoch = 1.25 / TWO_EXECUTOR_EPOCHS;
+    JsonNode job = awaitJob(path, j -> {
+      assertFalse(terminal(j), "the job ended before its member could be killed: " + j);
+      return "RUNNING".equals(j.get("status").asText()) && j.path("epoch").asInt(0) >= 1
+          && j.path("progress").asDouble(0) >= inSecondEpoch;
+    }, "RUNNING in its second epoch");
+    assertEquals(1, job.get("attempt").asInt(), "" + job);
+    JsonNode members = job.get("members");
+    assertEquals(2, members.size(), "" + job);
+    String victim = members.get(killedRank).get("executorId").asText();
+    String survivor = members.get(1 - killedRank).get("executorId").asText();
+
+    Process p = processes.remove(victim);
+    Instant killed = Instant.now();
+    p.destroyForcibly();
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS), victim + " outlived SIGKILL");
+    assertEquals(128 + 9, p.exitValue(), victim + " died of SIGKILL");
+    // The last checkpoint committed before the kill (the manifest is replaced atomically, last):
+    // what the next attempt resumes from. Training ran from then to the kill, to be done again.
+    Instant committed = Files.getLastModifiedTime(blobs.resolve("checkpoints").resolve(id).resolve("manifest.bin"))
+        .toInstant();
+    Files.move(log(victim), log(victim).resolveSibling("distributed-it-" + victim + "-before-kill.log"),
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    start(victim, env.get(victim));
+    awaitStarted(victim);
+    Instant restarted = Instant.now();
+
+    JsonNode done = awaitJob(path, j -> {
+      assertFalse(Set.of("FAILED", "CANCELLED").contains(j.get("status").asText()), path + ": " + j);
+      return "SUCCEEDED".equals(j.get("status").asText());
+    }, "SUCCEEDED after the kill");
+    assertEquals(2, done.get("attempt").asInt(), "one attempt lost, the second ran to the end: " + done);
+    JsonNode again = assertMembers(done);
+
+    List<JsonNode> events = events(id);
+    Pattern requeue = Pattern.compile("member " + killedRank + " \\(executor " + Pattern.quote(victim)
+        + "\\) (lost|restarted); will resume from checkpoint");
+    int requeued = -1;
+    String noticed = null;
+    for (int i = 0; i < events.size() && requeued < 0; i++) {
+      JsonNode e = events.get(i);
+      Matcher m = requeue.matcher(e.path("reason").asText(""));
+      if ("STATE".equals(e.get("type").asText()) && "QUEUED".equals(e.get("state").asText()) && m.matches()) {
+        requeued = i;
+        noticed = m.group(1);
+      }
+    }
+    assertTrue(requeued >= 0, "the scheduler requeued the job naming member " + killedRank + " (" + victim
+        + "): " + states(events));
+    Instant requeuedAt = instant(events.get(requeued), "time");
+    Instant runningAgain = null;
+    Matcher resumed = null;
+    boolean survivorLetGo = false;
+    double examplesPerSec = 0;
+    long totalSteps = 0;
+    long firstEpochSteps = 0;
+    for (JsonNode e : events) {
+      if ("METRIC".equals(e.get("type").asText())) {
+        totalSteps = Math.max(totalSteps, e.get("step").asLong());
+        if (e.get("epoch").asInt() == 1) {
+          firstEpochSteps = e.get("step").asLong();
+        }
+      }
+    }
+    assertTrue(firstEpochSteps > 0 && totalSteps == firstEpochSteps * TWO_EXECUTOR_EPOCHS,
+        "a METRIC an epoch, the same minibatches each: " + firstEpochSteps + ", " + totalSteps);
+    for (int i = 0; i < events.size(); i++) {
+      JsonNode e = events.get(i);
+      String type = e.get("type").asText();
+      String message = e.path("message").asText("");
+      if ("LOG".equals(type)) {
+        survivorLetGo |= survivor.equals(e.path("executorId").asText())
+            && message.startsWith("attempt 1 lost on executor " + survivor);
+      }
+      if (i < requeued) {
+        // Attempt 1: its last epoch's training rate.
+        if ("METRIC".equals(type)) {
+          examplesPerSec = e.get("metrics").get("examples_per_sec").asDouble();
+        }
+        continue;
+      }
+      if ("STATE".equals(type) && "RUNNING".equals(e.get("state").asText()) && runningAgain == null) {
+        runningAgain = instant(e, "time");
+        assertEquals(again.get(0).get("executorId").asText(), e.get("executorId").asText(),
+            "the new attempt's rank 0 runs it: " + e);
+      }
+      Matcher m = RESUMED.matcher(message);
+      if ("LOG".equals(type) && m.find()) {
+        assertEquals(null, resumed, "one resume: " + e);
+        resumed = m;
+        assertEquals(again.get(0).get("executorId").asText(), e.get("executorId").asText(), "rank 0 resumed: " + e);
+      }
+    }
+    assertTrue(survivorLetGo, "the surviving member " + survivor + " logged the lost attempt: " + states(events));
+    assertTrue(runningAgain != null, "RUNNING again after the requeue: " + states(events));
+    assertTrue(resumed != null, "the new attempt logged its resume: " + states(events));
+    int resumedEpoch = Integer.parseInt(resumed.group(1));
+    long resumedSteps = Long.parseLong(resumed.group(2));
+    assertTrue(resumedEpoch >= 2 && resumedSteps >= firstEpochSteps,
+        "resumed no earlier than the first epoch's checkpoint (" + firstEpochSteps + " minibatches): "
+            + resumed.group());
+    assertTrue(resumedSteps < totalSteps, resumed.group() + " of " + totalSteps);
+    // Every STATE of a member's executor is of rank 0 of its attempt.
+    String firstRankZero = members.get(0).get("executorId").asText();
+    for (int i = 0; i < events.size(); i++) {
+      JsonNode e = events.get(i);
+      if ("STATE".equals(e.get("type").asText()) && e.hasNonNull("executorId")) {
+        assertEquals(i < requeued ? firstRankZero : again.get(0).get("executorId").asText(),
+            e.get("executorId").asText(), "a state from rank 0 of its attempt: " + e);
+      }
+    }
+
+    // Minibatches done twice: those from the checkpoint resumed to the kill, at attempt 1's last
+    // epoch's rate (examples_per_sec, timed over its training only; one example a minibatch).
+    long lostMillis = Duration.between(committed, killed).toMillis();
+    assertTrue(lostMillis >= 0 && lostMillis < WORK.toMillis(), "checkpoint committed at " + committed
+        + ", killed at " + killed);
+    double batchesPerSec = examplesPerSec / TWO_EXECUTOR_BATCH;
+    long twice = Math.round(batchesPerSec * lostMillis / 1000.0);
+    double auc = done.get("finalMetrics").get("val_auc").asDouble();
+    double undisturbedAuc = undisturbed.get("finalMetrics").get("val_auc").asDouble();
+    assertTrue(Math.abs(auc - undisturbedAuc) <= AUC_TOLERANCE,
+        "val_auc " + auc + " after the kill, " + undisturbedAuc + " undisturbed: " + done.get("finalMetrics"));
+    assertPredicts(done);
+    System.out.printf("  %s: killed rank %d's executor %s at %s, progress %.3f%n", id, killedRank, victim, killed,
+        job.get("progress").asDouble());
+    System.out.printf("    requeued %d ms after the kill (%s %s); %s's new process up in %d ms; RUNNING again "
+            + "(attempt 2) %d ms after the kill%n", Duration.between(killed, requeuedAt).toMillis(), victim, noticed,
+        victim, Duration.between(killed, restarted).toMillis(), Duration.between(killed, runningAgain).toMillis());
+    System.out.printf("    resumed at epoch %d after %d of %d minibatches (%s), committed %d ms before the kill: about "
+            + "%d minibatches (at %.0f a second) done twice%n", resumedEpoch, resumedSteps, totalSteps,
+        resumedSteps % firstEpochSteps == 0 ? "an epoch's end" : "within the epoch", lostMillis, twice, batchesPerSec);
+    System.out.printf("    val_auc %.4f (undisturbed %.4f); attempt 2's members %s%n", auc, undisturbedAuc, again);
+  }
+
+  /** Both executor processes in the job, rank by rank, with a worker, a shard, a key range and stats each. */
+  private static JsonNode assertMembers(JsonNode job) {
+    JsonNode members = job.get("members");
+    assertEquals(2, members.size(), "two members: " + job);
+    Set<String> on = new TreeSet<>();
+    Set<Integer> ports = new TreeSet<>();
+    for (int rank = 0; rank < 2; rank++) {
+      JsonNode m = members.get(rank);
+      assertEquals(rank, m.get("rank").asInt(), "" + members);
+      on.add(m.get("executorId").asText());
+      assertEquals("127.0.0.1", m.get("host").asText(), "the data host given: " + m);
+      assertTrue(m.get("port").asInt() > 0, "a data port: " + m);
+      ports.add(m.get("port").asInt());
+      for (String part : List.of("workers", "servers")) {
+        assertEquals(rank, m.get(part).get("first").asInt(), part + " of " + m);
+        assertEquals(1, m.get(part).get("count").asInt(), part + " of " + m);
+      }
+      assertEquals(1, m.get("keyRanges").size(), "one shard's range: " + m);
+      // A member's first report comes about a second after it starts, often before its first
+      // minibatch (it scans its share and registers its keys first): 0 examples/s, and the
+      // executor sends the next only 5 s later. So a member whose part is short shows 0 for good;
+      // a rate is only asserted where it is known, the job's examples_per_sec.
+      assertTrue(m.get("examplesPerSec").isNumber() && m.get("examplesPerSec").asDouble() >= 0,
+          "stats of rank " + rank + ": " + m);
+      assertTrue(m.get("bytesPushed").asLong() > 0, "stats of rank " + rank + ": " + m);
+      assertTrue(m.get("bytesPulled").asLong() > 0, "stats of rank " + rank + ": " + m);
+    }
+    assertEquals(Set.of("executor-1", "executor-2"), on, "one member on each executor process: " + members);
+    assertEquals(2, ports.size(), "each process its own data port: " + members);
+    return members;
+  }
+
+  private void assertPredicts(JsonNode job) throws IOException, InterruptedException {
+    JsonNode predicted = call("api", "POST", "/api/v1/models/" + job.get("modelId").asText() + "/predict",
+        HttpRequest.BodyPublishers.ofString("1:1 7:1 9:1\n2:1 3:1\n"), 200);
+    assertEquals(2, predicted.get("predictions").size(), "" + predicted);
+    for (JsonNode p : predicted.get("predictions")) {
+      assertTrue(p.asDouble() > 0 && p.asDouble() < 1, "a probability: " + predicted);
+    }
+  }
+
+  private static boolean terminal(JsonNode job) {
+    return Set.of("SUCCEEDED", "FAILED", "CANCELLED").contains(job.get("status").asText());
+  }
+
+  /** Polls the job until {@code done} says so (it may assert), for up to {@link #WORK}. */
+  private JsonNode awaitJob(String path, java.util.function.Predicate<JsonNode> done, String what)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + WORK.toNanos();
+    JsonNode node = null;
+    while (System.nanoTime() < deadline) {
+      node = call("api", "GET", path, null, 200);
+      if (done.test(node)) {
+        return node;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError(path + " was not " + what + " within " + WORK.toSeconds() + " s: " + node);
+  }
+
+  /** The job's stored events, oldest first. */
+  private List<JsonNode> events(String job) throws IOException, InterruptedException {
+    List<JsonNode> out = new ArrayList<>();
+    call("api", "GET", "/api/v1/jobs/" + job + "/events?after=0&limit=10000", null, 200).forEach(out::add);
+    return out;
+  }
+
+  /** The events but PROGRESS, METRIC and MEMBER, for messages. */
+  private static List<String> states(List<JsonNode> events) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode e : events) {
+      String type = e.get("type").asText();
+      if (type.equals("STATE") || type.equals("LOG")) {
+        out.add(e.get("time").asText() + " " + e.path("executorId").asText("-") + " " + type + " "
+            + e.path("state").asText("") + e.path("reason").asText("") + e.path("message").asText(""));
+      }
+    }
+    return out;
   }
 
   /** The environment variables of the README's configuration table (its second column). */
@@ -302,6 +631,10 @@ class DistributedIT {
       // Each replica has its own host name, which names it; here they share this machine's, so
       // each is given the id its host name would give it.
       env.put("TRAINYARD_EXECUTOR_ID", instance);
+      // Its peers would reach its data port at that host name too; here it is this machine's
+      // loopback (the data port then listens on loopback only), any free port, as compose's.
+      assertFalse(env.containsKey("TRAINYARD_EXECUTOR_DATA_PORT"), service + ": data port 0, any free one");
+      env.put("TRAINYARD_EXECUTOR_DATA_HOST", "127.0.0.1");
     }
     return env;
   }
@@ -463,13 +796,23 @@ class DistributedIT {
   }
 
   private void printLogTails() {
+    List<Path> logs = new ArrayList<>();
     for (String service : processes.keySet()) {
+      logs.add(log(service));
+    }
+    for (String service : INSTANCES.keySet()) {
+      Path killed = log(service).resolveSibling("distributed-it-" + service + "-before-kill.log");
+      if (Files.exists(killed)) {
+        logs.add(killed);
+      }
+    }
+    for (Path log : logs) {
       try {
-        List<String> lines = Files.readAllLines(log(service), StandardCharsets.UTF_8);
-        System.err.println("---- last lines of " + log(service));
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        System.err.println("---- last lines of " + log);
         lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(System.err::println);
       } catch (IOException e) {
-        System.err.println("cannot read " + log(service) + ": " + e);
+        System.err.println("cannot read " + log + ": " + e);
       }
     }
   }
