@@ -125,10 +125,16 @@ final class JobRun implements Runnable {
 
     TrainRequest request = new TrainRequest(spec, train, validation, checkpoints, assignment.attempt());
     Trainer trainer = new Trainer(options.clock());
+    Listener listener = new Listener();
     if (distributed()) {
       // Other ranks leave when this executor lets the job go; a cancel reaches them from rank 0.
       BooleanSupplier leave = rank == 0 ? () -> stop != null : () -> stop == Stop.RELEASE || stop == Stop.SHUTDOWN;
-      TrainResult result = trainer.run(request, cluster(), new Listener(), leave);
+      TrainResult result;
+      try {
+        result = trainer.run(request, cluster(), listener, leave);
+      } finally {
+        listener.flush();
+      }
       if (rank != 0) {
         Stop why = stop;
         log(why == null ? "member " + rank + " done" : "member " + rank + " stopped: " + describe(why));
@@ -136,7 +142,13 @@ final class JobRun implements Runnable {
       }
       finish(result, checkpoints);
     } else {
-      finish(trainer.run(request, new Listener(), () -> stop != null), checkpoints);
+      TrainResult result;
+      try {
+        result = trainer.run(request, listener, () -> stop != null);
+      } finally {
+        listener.flush();
+      }
+      finish(result, checkpoints);
     }
   }
 
@@ -249,15 +261,33 @@ final class JobRun implements Runnable {
       log(line);
     }
 
+    /** Guarded by this: when a report last went out, and the latest one held back since. */
     private long lastMemberReport;
+    private Map<String, Double> unsent;
 
+    /** From the member's thread: at most one report every {@link #MEMBER_REPORT_MILLIS}. */
     @Override
-    public void onMember(double examplesPerSec, long bytesSent, long bytesReceived) {
+    public synchronized void onMember(double examplesPerSec, long bytesSent, long bytesReceived) {
+      Map<String, Double> stats = Map.of("examples_per_sec", examplesPerSec, "bytes_pushed", (double) bytesSent,
+          "bytes_pulled", (double) bytesReceived);
       long now = now();
-      if (now - lastMemberReport >= MEMBER_REPORT_MILLIS) {
+      if (now - lastMemberReport < MEMBER_REPORT_MILLIS) {
+        unsent = stats;
+        return;
+      }
+      send(JobEvent.member(jobId(), assignment.attempt(), rank, stats, options.id(), now));
+      unsent = null;
+      // A member still reading its data reports 0 examples/s: that does not start the quiet period.
+      if (examplesPerSec > 0) {
         lastMemberReport = now;
-        send(JobEvent.member(jobId(), assignment.attempt(), rank, Map.of("examples_per_sec", examplesPerSec,
-            "bytes_pushed", (double) bytesSent, "bytes_pulled", (double) bytesReceived), options.id(), now));
+      }
+    }
+
+    /** Sends the report held back last, so that a short part does not end showing its start-up. */
+    synchronized void flush() {
+      if (unsent != null) {
+        send(JobEvent.member(jobId(), assignment.attempt(), rank, unsent, options.id(), now()));
+        unsent = null;
       }
     }
   }

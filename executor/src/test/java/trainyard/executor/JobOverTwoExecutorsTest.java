@@ -124,6 +124,9 @@ class JobOverTwoExecutorsTest {
         && Integer.valueOf(1).equals(e.rank()), "rank 1's stats");
     assertEquals(b, stats.executorId());
     assertTrue(stats.metrics().get("bytes_pushed") > 0, "rank 1 pushed to rank 0's shard: " + stats.metrics());
+    // Its part lasted about a second: the report held back at its end went out all the same.
+    events.await(e -> e.jobId().equals(jobId) && e.type() == JobEvent.Type.MEMBER && Integer.valueOf(1).equals(e.rank())
+        && e.metrics().get("examples_per_sec") > 0, "rank 1's report of its examples/s");
     assertFalse(Files.exists(dir.resolve("data/checkpoints").resolve(jobId)), "rank 0 removes the checkpoints");
   }
 
