@@ -20,6 +20,7 @@ import trainyard.engine.data.IngestOptions;
 import trainyard.engine.data.ShardedDataset;
 import trainyard.engine.data.synth.CtrGenerator;
 import trainyard.engine.metrics.Evaluation;
+import trainyard.engine.metrics.MetricsAccumulator;
 import trainyard.engine.model.Model;
 import trainyard.spec.JobSpec;
 import trainyard.engine.train.TrainListener;
@@ -261,7 +262,9 @@ public final class EngineBench {
       Proc.run(List.of("liblinear-predict", "-b", "1", test.toString(), model.toString(), out.toString()), work, 3600,
           null);
       float[][] scored = liblinearScores(out, test);
-      Map<String, Double> m = Evaluation.binary(scored[0], scored[1], scored[0].length);
+      MetricsAccumulator acc = new MetricsAccumulator(1, false);
+      acc.add(scored[0], scored[1], scored[0].length);
+      Map<String, Double> m = acc.result();
       double ll = m.get(Evaluation.VAL_LOGLOSS);
       line(String.format(Locale.ROOT, "| %s | %.2f | %.0f | %.5f | %.5f |", c, t.seconds(), rows / t.seconds(), ll,
           m.get(Evaluation.VAL_AUC)));

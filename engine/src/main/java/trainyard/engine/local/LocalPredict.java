@@ -16,7 +16,7 @@ import java.util.Set;
 import trainyard.engine.data.Format;
 import trainyard.engine.data.IngestException;
 import trainyard.engine.data.Parsers;
-import trainyard.engine.metrics.Evaluation;
+import trainyard.engine.metrics.MetricsAccumulator;
 import trainyard.engine.model.Model;
 
 /**
@@ -109,14 +109,10 @@ public final class LocalPredict {
     sink.write(text.toString().getBytes(StandardCharsets.US_ASCII));
   }
 
-  /** Validation metrics of the predictions: logloss, AUC, accuracy; RMSE for squared loss. */
+  /** Validation metrics of the predictions, as training reports them (the model's own accumulator). */
   public static Map<String, Double> metrics(Model model, Predictions p) {
-    if (p.outputs() > 1) {
-      return Evaluation.multiClass(p.values(), p.outputs(), p.labels(), p.rows());
-    }
-    if ("squared".equals(model.loss())) {
-      return Map.of(Evaluation.VAL_RMSE, Evaluation.rmse(p.values(), p.labels(), p.rows()));
-    }
-    return Evaluation.binary(p.values(), p.labels(), p.rows());
+    MetricsAccumulator m = model.newMetrics();
+    m.add(p.values(), p.labels(), p.rows());
+    return m.result();
   }
 }

@@ -144,7 +144,7 @@ public final class MetricsAccumulator {
 
   /**
    * U / (P·N), U = Σ over positives of (negatives scoring lower + ½ negatives scoring equal): the
-   * same value as {@link Auc#exact}'s rank sum. NaN when a class is absent.
+   * same value as the rank sum over all scores at once (the tests' reference). NaN when a class is absent.
    */
   private double auc() {
     long p = positiveCount;
@@ -178,7 +178,7 @@ public final class MetricsAccumulator {
     return (twiceU * 0.5) / ((double) p * q);
   }
 
-  /** Float bits flipped so that signed int order equals float order, as in {@link Auc}. */
+  /** Float bits flipped so that signed int order equals float order. */
   private static int sortableBits(float f) {
     int bits = Float.floatToIntBits(f == 0f ? 0f : f);
     return bits >= 0 ? bits : bits ^ 0x7fffffff;

@@ -43,15 +43,15 @@ class EvaluationTest {
     float[] p = {0.9f, 0.2f, 0.6f};
     float[] y = {1, 0, 0};
     double expected = -(Math.log(0.9f) + Math.log(1 - 0.2f) + Math.log(1 - 0.6f)) / 3;
-    assertEquals(expected, Evaluation.logloss(p, y, 3), 1e-7);
-    assertEquals(2.0 / 3, Evaluation.accuracy(p, y, 3), 1e-12);
-    assertEquals(Math.sqrt((0.01 + 0.04 + 0.36) / 3), Evaluation.rmse(p, y, 3), 1e-6);
+    assertEquals(expected, ReferenceMetrics.logloss(p, y, 3), 1e-7);
+    assertEquals(2.0 / 3, ReferenceMetrics.accuracy(p, y, 3), 1e-12);
+    assertEquals(Math.sqrt((0.01 + 0.04 + 0.36) / 3), ReferenceMetrics.rmse(p, y, 3), 1e-6);
   }
 
   @Test
   void multiClass() {
     float[] p = {0.7f, 0.2f, 0.1f, 0.1f, 0.3f, 0.6f};
-    Map<String, Double> m = Evaluation.multiClass(p, 3, new float[] {0, 1}, 2);
+    Map<String, Double> m = ReferenceMetrics.multiClass(p, 3, new float[] {0, 1}, 2);
     assertEquals(0.5, m.get(Evaluation.VAL_ACCURACY), 0);
     assertEquals(-(Math.log(0.7f) + Math.log(0.3f)) / 2, m.get(Evaluation.VAL_LOGLOSS), 1e-7);
   }
@@ -71,14 +71,14 @@ class EvaluationTest {
       int k = Math.min(700, n - from);
       acc.add(java.util.Arrays.copyOfRange(p, from, from + k), java.util.Arrays.copyOfRange(y, from, from + k), k);
     }
-    assertEquals(Evaluation.binary(p, y, n), acc.result());
+    assertEquals(ReferenceMetrics.binary(p, y, n), acc.result());
 
     MetricsAccumulator squared = new MetricsAccumulator(1, true);
     squared.add(p, y, 1000);
     squared.add(java.util.Arrays.copyOfRange(p, 1000, n), java.util.Arrays.copyOfRange(y, 1000, n), n - 1000);
     Map<String, Double> m = squared.result();
-    assertEquals(Evaluation.rmse(p, y, n), m.get(Evaluation.VAL_RMSE));
-    assertEquals(Evaluation.binary(p, y, n).get(Evaluation.VAL_AUC), m.get(Evaluation.VAL_AUC));
+    assertEquals(ReferenceMetrics.rmse(p, y, n), m.get(Evaluation.VAL_RMSE));
+    assertEquals(ReferenceMetrics.binary(p, y, n).get(Evaluation.VAL_AUC), m.get(Evaluation.VAL_AUC));
     float[] real = y.clone();
     real[2000] = 0.5f;
     MetricsAccumulator notBinary = new MetricsAccumulator(1, true);
@@ -98,6 +98,6 @@ class EvaluationTest {
     multi.add(q, c, 1500);
     multi.add(java.util.Arrays.copyOfRange(q, 1500 * classes, n * classes), java.util.Arrays.copyOfRange(c, 1500, n),
         n - 1500);
-    assertEquals(Evaluation.multiClass(q, classes, c, n), multi.result());
+    assertEquals(ReferenceMetrics.multiClass(q, classes, c, n), multi.result());
   }
 }
