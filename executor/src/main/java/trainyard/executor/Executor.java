@@ -259,14 +259,13 @@ public final class Executor implements AutoCloseable {
 
   /**
    * The data port has no authentication: an executor whose peers reach it at a loopback address
-   * (one machine) listens on loopback only, any other on every interface.
+   * (127.x.x.x, localhost: one machine) listens on loopback only; one named by a host name listens
+   * on every interface, as peers on other machines resolve the name to its address (its own
+   * /etc/hosts often maps it to 127.0.1.1, which must not decide).
    */
-  private static String bindAddress(String dataHost) {
-    try {
-      return java.net.InetAddress.getByName(dataHost).isLoopbackAddress() ? dataHost : "0.0.0.0";
-    } catch (java.net.UnknownHostException e) {
-      return "0.0.0.0";
-    }
+  static String bindAddress(String dataHost) {
+    boolean loopback = dataHost.equals("localhost") || dataHost.startsWith("127.") || dataHost.equals("::1");
+    return loopback ? dataHost : "0.0.0.0";
   }
 
   private static void sleepQuietly(long millis) {

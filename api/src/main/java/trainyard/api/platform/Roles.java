@@ -36,7 +36,14 @@ public class Roles {
     }
     if (roles.contains(Role.EXECUTOR)) {
       ExecutorOptions options = executorOptions();
-      executor = Executor.start(bootstrapServers, options);
+      try {
+        executor = Executor.start(bootstrapServers, options);
+      } catch (IllegalStateException e) {
+        String message = "the executor's data port (trainyard.executor.data-port " + options.dataPort() + "): "
+            + e.getMessage() + "; free the port or choose another (0: any free one)";
+        LOG.error(message);
+        throw new IllegalStateException(message, e);
+      }
       LOG.infof("executor role started as %s with %s; peers reach it at %s", options.id(), options.capacity(),
           options.dataHost() + (options.dataPort() == 0 ? " (data port: any free one)" : ":" + options.dataPort()));
     }

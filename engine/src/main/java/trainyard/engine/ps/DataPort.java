@@ -46,9 +46,9 @@ public final class DataPort implements AutoCloseable {
             }
           })
           .bind(host, port).syncUninterruptibly().channel();
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Netty rethrows the checked BindException undeclared
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-      throw new IllegalStateException("cannot bind the data port to " + host + ":" + port + ": " + e, e);
+      throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
     }
   }
 

@@ -39,6 +39,16 @@ class NetTransportTest {
   }
 
   @Test
+  void aDataPortOnABusyPortSaysWhichAndWhy() throws Exception {
+    try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      IllegalStateException e = assertThrows(IllegalStateException.class,
+          () -> DataPort.bind("127.0.0.1", busy.getLocalPort()));
+      assertTrue(e.getMessage().startsWith("cannot listen on 127.0.0.1:" + busy.getLocalPort()), e.getMessage());
+      assertTrue(e.getMessage().toLowerCase(java.util.Locale.ROOT).contains("in use"), e.getMessage());
+    }
+  }
+
+  @Test
   void oneWorkerAtTauZeroLeavesTheSameStateOverTheNetworkAsInOneProcess() throws Exception {
     KeyRanges ranges = KeyRanges.uniform(4);
     List<float[]> pulledHere = new ArrayList<>();
