@@ -159,8 +159,7 @@ public final class Executor implements AutoCloseable {
     try {
       JobSpec spec = JobSpec.parse(assignment.specJson());
       DatasetStats stats = ShardedDataset.open(Path.of(assignment.datasetDir())).stats();
-      long bytes = MemoryEstimate.bytesPerMember(spec, stats, Math.max(1, assignment.members().size()));
-      return Capacity.of(spec, (bytes + (1 << 20) - 1) >> 20);
+      return Capacity.of(spec, MemoryEstimate.megabytesPerMember(spec, stats, Math.max(1, assignment.members().size())));
     } catch (IOException | RuntimeException e) {
       return Capacity.NONE;
     }

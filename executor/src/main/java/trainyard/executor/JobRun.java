@@ -126,30 +126,21 @@ final class JobRun implements Runnable {
     TrainRequest request = new TrainRequest(spec, train, validation, checkpoints, assignment.attempt());
     Trainer trainer = new Trainer(options.clock());
     Listener listener = new Listener();
-    if (distributed()) {
-      // Other ranks leave when this executor lets the job go; a cancel reaches them from rank 0.
-      BooleanSupplier leave = rank == 0 ? () -> stop != null : () -> stop == Stop.RELEASE || stop == Stop.SHUTDOWN;
-      TrainResult result;
-      try {
-        result = trainer.run(request, cluster(), listener, leave);
-      } finally {
-        listener.flush();
-      }
-      if (rank != 0) {
-        Stop why = stop;
-        log(why == null ? "member " + rank + " done" : "member " + rank + " stopped: " + describe(why));
-        return;
-      }
-      finish(result, checkpoints);
-    } else {
-      TrainResult result;
-      try {
-        result = trainer.run(request, listener, () -> stop != null);
-      } finally {
-        listener.flush();
-      }
-      finish(result, checkpoints);
+    // Other ranks leave when this executor lets the job go; a cancel reaches them from rank 0.
+    BooleanSupplier leave = rank == 0 ? () -> stop != null : () -> stop == Stop.RELEASE || stop == Stop.SHUTDOWN;
+    TrainResult result;
+    try {
+      result = distributed() ? trainer.run(request, cluster(), listener, leave)
+          : trainer.run(request, listener, leave);
+    } finally {
+      listener.flush();
     }
+    if (rank != 0) {
+      Stop why = stop;
+      log(why == null ? "member " + rank + " done" : "member " + rank + " stopped: " + describe(why));
+      return;
+    }
+    finish(result, checkpoints);
   }
 
   private boolean distributed() {

@@ -82,9 +82,8 @@ class ExecutorTest {
 
   /** The engine's memory estimate for TestData.spec(3, 50) on the test's dataset, in MiB, rounded up. */
   private static long estimateMb() throws java.io.IOException {
-    long bytes = trainyard.engine.train.MemoryEstimate.bytesPerMember(
+    return trainyard.engine.train.MemoryEstimate.megabytesPerMember(
         trainyard.spec.JobSpec.parse(TestData.spec(3, 50)), trainyard.engine.data.ShardedDataset.open(dataset).stats(), 1);
-    return (bytes + (1 << 20) - 1) >> 20;
   }
 
   private JobEvent awaitState(String jobId, JobState state) {

@@ -26,8 +26,7 @@ final class JobSize {
     DatasetStats stats = new DatasetStats(nz(train.rows), nz(train.features), nz(train.nonZeros), nz(train.positives),
         nz(train.negatives), nz(train.bytes), train.shards == null ? 1 : train.shards,
         train.hashBits == null ? 0 : train.hashBits, Boolean.TRUE.equals(train.hasFields), train.checksum);
-    long bytes = MemoryEstimate.bytesPerMember(spec, stats, spec.resources().executors());
-    return (bytes + (1 << 20) - 1) >> 20;
+    return MemoryEstimate.megabytesPerMember(spec, stats, spec.resources().executors());
   }
 
   /**

@@ -60,6 +60,11 @@ public final class MemoryEstimate {
     return heapBytesPerMember(spec, stats, members, 0) + JVM_OVERHEAD;
   }
 
+  /** {@link #bytesPerMember} in MiB, rounded up: what the api shows, the scheduler places by and an executor counts. */
+  public static long megabytesPerMember(JobSpec spec, DatasetStats stats, int members) {
+    return (bytesPerMember(spec, stats, members) + (1 << 20) - 1) >> 20;
+  }
+
   /**
    * The heap ({@code -Xmx}) one of {@code members} processes needs. {@code validationRows}: rows
    * of a separate validation dataset (0 when none; a validation fraction is taken from the spec).

@@ -4,21 +4,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
-import trainyard.engine.metrics.Evaluation;
 import trainyard.engine.model.Algorithm;
 import trainyard.engine.model.BatchCompute;
 import trainyard.engine.model.Model;
@@ -36,8 +28,8 @@ import trainyard.spec.JobSpec;
  * memory does not grow with the dataset ({@link MemoryEstimate}).
  *
  * <p>Each call is independent; an instance is thread-safe. Listener calls come from the calling
- * thread; {@code cancelled} is polled from the worker threads before every minibatch, so it must
- * be thread-safe.
+ * thread, but {@link TrainListener#onMember}, which comes from the member's; {@code cancelled} is
+ * polled by the workers before every minibatch and by the coordinator, so it must be thread-safe.
  */
 public final class Trainer {
   private static final AtomicInteger JOBS = new AtomicInteger();
@@ -63,12 +55,7 @@ public final class Trainer {
   /** As {@link #run}, with {@code algorithm} instead of the one the spec names when not null (baselines in tests). */
   TrainResult run(TrainRequest request, Algorithm override, TrainListener listener, BooleanSupplier cancelled)
       throws IOException {
-    try {
-      return new Job(request, null, override, listener).run(cancelled);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while training", e);
-    }
+    return runJob(request, null, override, listener, cancelled);
   }
 
   /**
@@ -88,8 +75,13 @@ public final class Trainer {
     if (request.checkpointDir() == null) {
       throw new IllegalArgumentException("a job over several processes needs a checkpoint directory");
     }
+    return runJob(request, cluster, null, listener, cancelled);
+  }
+
+  private TrainResult runJob(TrainRequest request, Cluster cluster, Algorithm override, TrainListener listener,
+      BooleanSupplier cancelled) throws IOException {
     try {
-      return new Job(request, cluster, null, listener).run(cancelled);
+      return new Job(request, cluster, override, listener).run(cancelled);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while training", e);
@@ -107,6 +99,8 @@ public final class Trainer {
     private final Algorithm algorithm;
     private final ModelInfo info;
     private final String fingerprint;
+    /** Keys all servers will hold, roughly: sizes their tables. */
+    private final int expectedKeys;
     private final String name = "trainyard-job-" + JOBS.incrementAndGet();
 
     Job(TrainRequest request, Cluster cluster, Algorithm override, TrainListener listener) throws IOException {
@@ -124,6 +118,7 @@ public final class Trainer {
       this.info = new ModelInfo(algorithm.name(), 0, data.stats.hashBits(), spec.toJson(), data.stats.checksum(),
           spec.params().seed(), ModelInfo.ENGINE_VERSION);
       this.fingerprint = info.specJson() + "\n" + info.datasetChecksum();
+      this.expectedKeys = (int) Math.min(Integer.MAX_VALUE, algorithm.expectedKeys());
     }
 
     TrainResult run(BooleanSupplier cancelled) throws IOException, InterruptedException {
@@ -186,13 +181,12 @@ public final class Trainer {
 
     /** The job's servers in this process: all of them, or this member's shards on the network. */
     private ParameterServer servers(Link link, int myServers) {
-      int expected = (int) Math.min(Integer.MAX_VALUE, algorithm.expectedKeys());
       int servers = spec.resources().servers();
       if (cluster == null) {
         ParameterServer.Mode mode = serverMode(spec.resources().workers(), servers);
         listener.onLog("servers run " + (mode == ParameterServer.Mode.THREADS ? "on their own threads"
             : "in the workers' threads"));
-        return new ParameterServer(algorithm.keyRanges(servers), algorithm::newUpdater, expected, name, mode);
+        return new ParameterServer(algorithm.keyRanges(servers), algorithm::newUpdater, expectedKeys, name, mode);
       }
       Membership membership = new Membership(cluster.jobId(), cluster.attempt(), rank, cluster.addresses(),
           cluster.owners(), cluster.peerTimeout(), cluster.readyTimeout());
@@ -200,7 +194,7 @@ public final class Trainer {
       ParameterServer ps;
       try {
         ps = ParameterServer.member(cluster.port(), membership, algorithm.keyRanges(servers), algorithm::newUpdater,
-            (int) ((long) expected * myServers / servers), net);
+            (int) ((long) expectedKeys * myServers / servers), net);
       } catch (IllegalStateException e) {
         throw new AttemptLostException(e.getMessage(), e);
       }
@@ -267,7 +261,7 @@ public final class Trainer {
     private Model exportFromCheckpoint(Path dir, long tag) throws IOException {
       int servers = spec.resources().servers();
       try (ParameterServer all = new ParameterServer(algorithm.keyRanges(servers), algorithm::newUpdater,
-          (int) Math.min(Integer.MAX_VALUE, algorithm.expectedKeys()), name + "-export", ParameterServer.Mode.DIRECT)) {
+          expectedKeys, name + "-export", ParameterServer.Mode.DIRECT)) {
         for (int s = 0; s < servers; s++) {
           Checkpoints.loadShard(dir, tag, s, all);
         }

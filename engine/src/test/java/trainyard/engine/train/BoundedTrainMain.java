@@ -11,7 +11,8 @@ import trainyard.spec.JobSpec;
 
 /**
  * Trains logistic regression on an ingested dataset and prints its metrics and memory: the body of
- * {@link BoundedMemoryTest}'s forked JVM, and of the full-size run in bench/run-streaming-bench.sh.
+ * {@link BoundedMemoryTest}'s forked JVM (the full-size runs are bench/run-streaming-bench.sh's,
+ * through StreamingBench, which the bench module cannot share with engine tests).
  *
  * <p>Usage: {@code BoundedTrainMain DATASET_DIR [workers] [epochs]}. Prints {@code metrics=...},
  * {@code peakHeapAfterGc=} (the most heap any collection left live), {@code peakHeap=} (the sum
