@@ -16,6 +16,7 @@
 #   c1-pin   a cluster of one member, pinned like p1-pin: the distributed path without a network
 #   pP       for every P > 1 of --procs: P members, member r pinned to cpus [r*c, (r+1)*c)
 #   pP-tauT  P = the largest of --procs, for every T of --taus other than --tau
+# BENCH_JAVA_OPTS adds JVM options to every process (e.g. -XX:StartFlightRecording=...); JAR picks the bench jar.
 # --only runs just the configurations it names. W and S default to max(procs) * cpus-per-proc. On 16 cores, e.g.:
 #   bench/run-distributed-bench.sh --procs "1 2 4 8" --cpus 0-15 --cpus-per-proc 2
 # Raw lines go to WORK/results.txt; the tables (medians and min-max over reps) to WORK/tables.md.
@@ -49,7 +50,7 @@ cpus_of() { # cpus of member $1: CPP consecutive entries of CPU_LIST
   (IFS=,; echo "${out[*]}")
 }
 
-JAR=bench/target/trainyard-bench.jar
+JAR=${JAR:-bench/target/trainyard-bench.jar}
 [ -f "$JAR" ] && [ -z "${REBUILD:-}" ] || ./mvnw -B -q -o -pl bench -am package -DskipTests
 mkdir -p "$WORK"
 DATA="$WORK/ctr-$ROWS"
@@ -79,7 +80,7 @@ run() {
     local args=(--data "$DATA" --ckpt "$ckpt" --model "$model" --workers "$WORKERS" --servers "$SERVERS"
       --tau "$tau" --epochs "$EPOCHS" --label "$label")
     if [ "$mode" = local ]; then args+=(--local); else args+=(--rank "$r" --ports "$portlist" --job "$label-$RUN"); fi
-    timeout "$TIMEOUT" taskset -c "$cpus" java -Xmx"$HEAP" -cp "$JAR" trainyard.bench.DistributedBench "${args[@]}" \
+    timeout "$TIMEOUT" taskset -c "$cpus" java -Xmx"$HEAP" ${BENCH_JAVA_OPTS:-} -cp "$JAR" trainyard.bench.DistributedBench "${args[@]}" \
       > "$LOGS/$RUN-$label-r$r.out" 2> "$LOGS/$RUN-$label-r$r.err" &
     pids+=($!)
   done

@@ -54,6 +54,16 @@ public interface BatchCompute {
    */
   default void use(CsrBlock block, Object index) {}
 
+  /**
+   * After {@link #dictionary()}: a second compute for the same worker thread, sharing this one's
+   * dictionary but with buffers of its own, so that the loop can prepare and pull the next
+   * minibatch while this one computes. Null (the default) when the compute has none: the loop
+   * then pulls one minibatch at a time.
+   */
+  default BatchCompute twin() {
+    return null;
+  }
+
   /** After {@link #dictionary()}: the prepared batch's keys as positions in it, ascending. */
   default int[] ranks() {
     throw new UnsupportedOperationException("this compute has no key dictionary");

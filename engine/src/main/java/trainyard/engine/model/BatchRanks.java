@@ -37,6 +37,17 @@ final class BatchRanks {
   }
 
   /**
+   * Batches over {@code other}'s dictionary with buffers of their own, for the same thread: the
+   * dictionary-sized scratch that {@link #batch} leaves clean is shared.
+   */
+  BatchRanks(BatchRanks other) {
+    this.dict = other.dict;
+    this.biasRank = other.biasRank;
+    this.bits = other.bits;
+    this.rankInBatch = other.rankInBatch;
+  }
+
+  /**
    * Takes rows {@code order[from..to)} of {@code block}, whose entries have the ranks {@code
    * local}, as the minibatch; returns its number of unique keys.
    */

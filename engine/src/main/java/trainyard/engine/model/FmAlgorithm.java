@@ -85,6 +85,11 @@ public final class FmAlgorithm implements Algorithm {
     }
 
     @Override
+    SparseBatchCompute sibling() {
+      return new Compute(loss, dim, l2);
+    }
+
+    @Override
     void fit(int n) {
       if (pull.length < n * pullW) {
         int cap = Math.max(n, pull.length / pullW * 2);

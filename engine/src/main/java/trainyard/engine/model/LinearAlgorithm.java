@@ -59,6 +59,11 @@ public final class LinearAlgorithm implements Algorithm {
     }
 
     @Override
+    SparseBatchCompute sibling() {
+      return new Compute(loss);
+    }
+
+    @Override
     void fit(int n) {
       if (pull.length < n) {
         pull = new float[Math.max(n, pull.length * 2)];

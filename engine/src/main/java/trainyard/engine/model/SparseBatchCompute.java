@@ -52,6 +52,19 @@ abstract class SparseBatchCompute implements BatchCompute {
   /** Grows {@link #pull} and {@link #push} to hold {@code n} keys' values. */
   abstract void fit(int n);
 
+  /** A new compute of the same model and settings, with no dictionary yet. */
+  abstract SparseBatchCompute sibling();
+
+  @Override
+  public final BatchCompute twin() {
+    dictionary();
+    SparseBatchCompute t = sibling();
+    t.dictionary = dictionary;
+    t.finished = finished;
+    t.dedup = new BatchRanks(dedup);
+    return t;
+  }
+
   @Override
   public final boolean collect(CsrBlock block) {
     if (finished != null) {

@@ -31,7 +31,8 @@ public final class DataPort implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private DataPort(String host, int port) {
-    int threads = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
+    // A thread per core: on a process given one core, one thread serves both directions in one wake-up.
+    int threads = Math.min(8, Runtime.getRuntime().availableProcessors());
     group = new NioEventLoopGroup(threads, new DefaultThreadFactory("trainyard-data-port", true));
     try {
       listener = new ServerBootstrap()

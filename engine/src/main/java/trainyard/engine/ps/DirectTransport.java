@@ -34,7 +34,7 @@ public final class DirectTransport implements Transport {
   }
 
   @Override
-  public boolean synchronous() {
+  public boolean releasesPushBuffers() {
     return true;
   }
 

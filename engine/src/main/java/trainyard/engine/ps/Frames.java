@@ -107,30 +107,54 @@ final class Frames {
   }
 
   /**
-   * The request a frame carries, as its server runs it: from 0 to count, its own arrays, a pull
-   * with an output buffer of count * width floats, {@code h.seq()} as its timestamp.
+   * The request a frame carries, as its server runs it: from 0 to count, a pull with an output
+   * buffer of (at least) count * width floats, {@code h.seq()} as its timestamp. Its arrays are
+   * {@code reuse}'s, grown as needed, when the request is done before the next frame is read;
+   * with {@code reuse} null they are its own.
    */
-  static Request toRequest(Header h, ByteBuf f, Completion done) {
+  static Request toRequest(Header h, ByteBuf f, Completion done, Scratch reuse) {
     int n = h.count();
     Request.Kind kind = h.kind() == PUSH ? Request.Kind.PUSH : h.kind() == PULL ? Request.Kind.PULL
         : Request.Kind.REGISTER;
+    Scratch a = reuse != null ? reuse : new Scratch();
     long[] keys = null;
     int[] ranks = null;
     if ((h.flags() & RANKS) != 0) {
-      ranks = new int[n];
+      ranks = a.ranks(n);
       readInts(f, ranks, n);
     } else {
-      keys = new long[n];
+      // Registered key lists are kept by the server: never reused.
+      keys = kind == Request.Kind.REGISTER ? new long[n] : a.keys(n);
       readLongs(f, keys, n);
     }
     float[] vals = null;
     if (kind != Request.Kind.REGISTER) {
-      vals = new float[Math.multiplyExact(n, h.width())];
+      int values = Math.multiplyExact(n, h.width());
+      vals = a.vals(values);
       if (kind == Request.Kind.PUSH) {
-        readFloats(f, vals, 0, vals.length);
+        readFloats(f, vals, 0, values);
       }
     }
     return new Request(kind, keys, ranks, h.rankBase(), 0, n, vals, 0, h.worker(), done, h.seq());
+  }
+
+  /** Arrays for decoded requests, grown to the largest one seen. Not thread-safe. */
+  static final class Scratch {
+    private long[] keys = new long[0];
+    private int[] ranks = new int[0];
+    private float[] vals = new float[0];
+
+    long[] keys(int n) {
+      return keys.length >= n ? keys : (keys = new long[n]);
+    }
+
+    int[] ranks(int n) {
+      return ranks.length >= n ? ranks : (ranks = new int[n]);
+    }
+
+    float[] vals(int n) {
+      return vals.length >= n ? vals : (vals = new float[n]);
+    }
   }
 
   /** A pull's reply: {@code n} values from {@code vals[off..]}. */

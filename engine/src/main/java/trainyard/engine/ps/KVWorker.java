@@ -32,8 +32,12 @@ public final class KVWorker {
   private final int[] splits;
   /** Pushes copy their buffers unless the transport runs requests before send returns. */
   private final boolean copy;
-  private final int servers;
-  private final int firstServer;
+  /**
+   * The servers in the order a request's parts go out: those in other processes first, so they
+   * travel while the local ones run; within each, starting at a server of the worker's own, so
+   * that workers rarely queue for the same one.
+   */
+  private final int[] sendOrder;
   private final int id;
   /** How servers report back; one object per worker, so requests carry no callback of their own. */
   private final Completion done = new Completion() {
@@ -66,15 +70,29 @@ public final class KVWorker {
     this.pushWidth = pushWidth;
     this.pullWidth = pullWidth;
     this.splits = new int[ranges.servers() + 1];
-    this.copy = !transport.synchronous();
-    this.servers = ranges.servers();
-    this.firstServer = Math.floorMod(id, servers);
+    this.copy = !transport.releasesPushBuffers();
+    int servers = ranges.servers();
+    this.sendOrder = sendOrder(transport, servers, Math.floorMod(id, servers));
+  }
+
+  private static int[] sendOrder(Transport transport, int servers, int first) {
+    int[] order = new int[servers];
+    int n = 0;
+    for (int pass = 0; pass < 2; pass++) {
+      for (int i = 0; i < servers; i++) {
+        int s = (first + i) % servers;
+        if (transport.remote(s) == (pass == 0)) {
+          order[n++] = s;
+        }
+      }
+    }
+    return order;
   }
 
   /**
    * Sends {@code vals} ({@code keys.length * pushWidth} floats) as gradients of {@code keys} and
    * returns with a timestamp. The caller may reuse both arrays at once: they are copied, unless
-   * the transport is {@linkplain Transport#synchronous() synchronous} and has already applied them.
+   * the transport {@linkplain Transport#releasesPushBuffers() is done with them} when it returns.
    */
   public long push(long[] keys, float[] vals) {
     return push(keys, keys.length, vals);
@@ -117,9 +135,7 @@ public final class KVWorker {
     long ts = begin(keys, keys.length);
     registered = splits.clone();
     registeredCount = keys.length;
-    for (int i = 0; i < servers; i++) {
-      // Workers start at different servers, so they rarely queue for the same one.
-      int s = (firstServer + i) % servers;
+    for (int s : sendOrder) {
       int from = splits[s];
       int to = splits[s + 1];
       if (from < to) {
@@ -158,9 +174,7 @@ public final class KVWorker {
   private void fanOut(Request.Kind kind, long[] keys, int[] ranks, float[] vals, int width, long ts) {
     // The caller may reuse a push's arrays at once, so a transport that runs later gets copies.
     boolean copySlices = copy && kind == Request.Kind.PUSH;
-    for (int i = 0; i < servers; i++) {
-      // Workers start at different servers, so they rarely queue for the same one.
-      int s = (firstServer + i) % servers;
+    for (int s : sendOrder) {
       int from = splits[s];
       int to = splits[s + 1];
       if (from < to) {
@@ -194,6 +208,7 @@ public final class KVWorker {
     if (remaining.get(slot) == 0) {
       return;
     }
+    transport.flush();
     waiter = Thread.currentThread();
     try {
       while (remaining.get(slot) != 0) {

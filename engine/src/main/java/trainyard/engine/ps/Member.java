@@ -9,9 +9,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * One member's transport in a distributed job: requests for local shards go to their threads
- * in-process (FIFO per shard), requests for other members' shards over one {@link PeerLink} per
- * peer. Requests from one worker to one server therefore keep their order on either path.
+ * One member's transport in a distributed job: requests for local shards go to the local
+ * transport (a thread per shard, FIFO, or run at once under the shard's lock), requests for other
+ * members' shards over one {@link PeerLink} per peer, whose connection the peer reads in order.
+ * Requests from one worker to one server therefore keep their order on either path.
  *
  * <p>The member's group fails as a whole, once: a peer lost, silent or refusing us wakes every
  * worker waiting on it with the cause, makes every later send throw, tells the control handler
@@ -28,7 +29,8 @@ final class Member implements Transport {
   final int rank;
   final int pushWidth;
   final int pullWidth;
-  private final InProcessTransport local;
+  /** The shards held here: on their own threads, or run by whoever delivers a request. */
+  private final Transport local;
   /** Per global server: its index among the local shards, or -1 when a peer holds it. */
   private final int[] localIndex;
   /** Per rank: the connection to that peer; null for this member. */
@@ -43,7 +45,7 @@ final class Member implements Transport {
   private volatile boolean serving = true;
   private volatile boolean closed;
 
-  Member(DataPort port, Membership membership, InProcessTransport local, int pushWidth, int pullWidth,
+  Member(DataPort port, Membership membership, Transport local, int pushWidth, int pullWidth,
       ControlHandler handler) {
     this.port = port;
     this.membership = membership;
@@ -98,6 +100,34 @@ final class Member implements Transport {
       int owner = membership.owners()[server];
       links[owner].send(server, request, request.kind == Request.Kind.PUSH ? pushWidth : pullWidth);
     }
+  }
+
+  @Override
+  public void flush() {
+    for (PeerLink l : links) {
+      if (l != null) {
+        l.flush();
+      }
+    }
+  }
+
+  /** Remote sends are serialised before they return, so pushes need copies only for shard threads. */
+  @Override
+  public boolean releasesPushBuffers() {
+    return local.releasesPushBuffers();
+  }
+
+  @Override
+  public boolean remote(int server) {
+    return localIndex[server] < 0;
+  }
+
+  /**
+   * True when a peer's request runs on the network thread that read it, done when {@link #serve}
+   * returns: its arrays may then be reused for the next request.
+   */
+  boolean servesInline() {
+    return local instanceof DirectTransport;
   }
 
   /** Runs a request that arrived from a peer on local shard {@code server} (a global index). */

@@ -74,28 +74,31 @@ public final class ParameterServer implements AutoCloseable {
     this.pushWidth = first.pushWidth();
     this.pullWidth = first.pullWidth();
     this.threaded = mode == Mode.THREADS ? new InProcessTransport(local, name) : null;
+    Transport here = threaded != null ? threaded : new DirectTransport(local);
     if (membership == null) {
       this.member = null;
-      this.transport = threaded != null ? threaded : new DirectTransport(local);
+      this.transport = here;
     } else {
-      this.member = new Member(port, membership, threaded, pushWidth, pullWidth, control);
+      this.member = new Member(port, membership, here, pushWidth, pullWidth, control);
       this.transport = member;
     }
   }
 
   /**
    * This process's part of a distributed job: the shards {@code membership.owners()} gives its
-   * rank, served on {@code port} (local workers reach them in-process, on a thread per shard),
-   * and one connection to every other member's data port for the rest. {@code control} receives
+   * rank, served on {@code port}, and one connection to every other member's data port for the
+   * rest. {@code mode} says where local shards run: on a thread each, or (DIRECT) in the thread
+   * that delivers the request: a local worker's, or the network thread that read a peer's, which
+   * then writes the reply without a hand-off. {@code control} receives
    * the members' control messages and hears of a failure. Blocks until every peer is connected
    * and runs the same attempt, retrying for up to {@code membership.connectTimeout()}; throws
    * {@link IllegalStateException} naming the peer when one cannot be reached, is silent or
    * refuses (stale attempt).
    */
   public static ParameterServer member(DataPort port, Membership membership, KeyRanges ranges,
-      Supplier<Updater> updaters, int expectedKeys, ControlHandler control) {
+      Supplier<Updater> updaters, int expectedKeys, Mode mode, ControlHandler control) {
     ParameterServer ps = new ParameterServer(ranges, updaters, expectedKeys,
-        membership.job() + "-r" + membership.rank(), Mode.THREADS, port, membership, control);
+        membership.job() + "-r" + membership.rank(), mode, port, membership, control);
     ps.member.start();
     return ps;
   }

@@ -16,6 +16,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -32,6 +33,11 @@ final class PeerLink {
   private final ConcurrentHashMap<Long, Request> pending = new ConcurrentHashMap<>();
   private final AtomicLong nextSeq = new AtomicLong();
   private volatile Channel channel;
+  /**
+   * Pushes written but perhaps not flushed. A writer sets it after queueing its write, a flusher
+   * clears it before queueing its flush: every write is covered by a later flush or leaves it set.
+   */
+  private final AtomicBoolean unflushed = new AtomicBoolean();
   /** The peer said goodbye and its connection ended: sending to it again fails the group. */
   private volatile boolean left;
 
@@ -127,7 +133,23 @@ final class PeerLink {
     Channel ch = channel;
     ByteBuf b = Frames.request(ch.alloc(), member.jobKey, member.attempt, server, seq, r, width);
     member.sent(b.readableBytes());
-    ch.writeAndFlush(b, ch.voidPromise());
+    if (r.kind == Request.Kind.PUSH) {
+      // Nobody waits on a push at once: it travels with the next pull (or the flush of a wait),
+      // in one system call, without waking the network thread now.
+      ch.write(b, ch.voidPromise());
+      unflushed.set(true);
+    } else {
+      unflushed.set(false);
+      ch.writeAndFlush(b, ch.voidPromise());
+    }
+  }
+
+  /** Flushes pushes written since the last flush. */
+  void flush() {
+    Channel ch = channel;
+    if (ch != null && unflushed.getAndSet(false)) {
+      ch.flush();
+    }
   }
 
   void control(byte[] payload) {
@@ -209,7 +231,11 @@ final class PeerLink {
       r.complete();
     }
 
+    /** The hello's first answer counts: a close that follows a timeout must not overwrite why. */
     private void answer(boolean ok, boolean isFatal, String why) {
+      if (answered.getCount() == 0) {
+        return;
+      }
       problem = why;
       fatal = isFatal;
       ready = ok;

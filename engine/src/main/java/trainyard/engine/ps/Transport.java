@@ -14,12 +14,26 @@ public interface Transport extends AutoCloseable {
   void send(int server, Request request);
 
   /**
-   * True when {@link #send} returns only after the server ran the request: the sender's buffers
-   * are free again at once, so a push need not copy them.
+   * True when a push's buffers are free again as soon as {@link #send} returns (the server ran
+   * it, or it was serialised onto the network), so the worker need not copy them.
    */
-  default boolean synchronous() {
+  default boolean releasesPushBuffers() {
     return false;
   }
+
+  /**
+   * True when server {@code server} is in another process: the worker sends those parts first,
+   * so they travel while it runs the local ones.
+   */
+  default boolean remote(int server) {
+    return false;
+  }
+
+  /**
+   * Sends what {@link #send} left queued: a transport may hold pushes back to travel with the
+   * next request. Workers call it before they wait, so nothing they wait for stays queued.
+   */
+  default void flush() {}
 
   /** Stops delivering; requests not yet processed are dropped. */
   @Override

@@ -154,12 +154,14 @@ public final class Trainer {
           }
         }
         List<WorkerLoop> loops = new ArrayList<>();
+        // Only a network round trip is worth hiding; in one process a pull costs no wait.
+        boolean pullAhead = cluster != null;
         for (int i = 0; i < myWorkers; i++) {
           BatchCompute compute = algorithm.newCompute();
           WorkerStream stream = data.stream(firstWorker + i, spec.params().batchSize(), compute::index);
           streams.add(stream);
           loops.add(new WorkerLoop(ps.newWorker(i), spec.consistency().maxDelay(), compute, stream,
-              spec.params().batchSize()));
+              spec.params().batchSize(), pullAhead));
         }
         long deadline = clock.millis() + spec.stopping().maxSeconds() * 1000;
         BooleanSupplier abandoned = rank == 0 ? () -> false : cancelled;
@@ -188,13 +190,16 @@ public final class Trainer {
             : "in the workers' threads"));
         return new ParameterServer(algorithm.keyRanges(servers), algorithm::newUpdater, expectedKeys, name, mode);
       }
+      ParameterServer.Mode mode = serverMode(cluster.peers().get(rank).workers(), myServers);
+      listener.onLog("member " + rank + ": servers run " + (mode == ParameterServer.Mode.THREADS
+          ? "on their own threads" : "in the threads that deliver requests (workers', network)"));
       Membership membership = new Membership(cluster.jobId(), cluster.attempt(), rank, cluster.addresses(),
           cluster.owners(), cluster.peerTimeout(), cluster.readyTimeout());
       Link.Net net = (Link.Net) link;
       ParameterServer ps;
       try {
         ps = ParameterServer.member(cluster.port(), membership, algorithm.keyRanges(servers), algorithm::newUpdater,
-            (int) ((long) expectedKeys * myServers / servers), net);
+            (int) ((long) expectedKeys * myServers / servers), mode, net);
       } catch (IllegalStateException e) {
         throw new AttemptLostException(e.getMessage(), e);
       }

@@ -9,10 +9,11 @@ import java.util.function.Supplier;
 /**
  * A parameter server for tests: in one process, or split between two members that each run
  * their own data port on loopback (server s on rank s % 2) and start concurrently, as processes
- * would. Workers alternate between the members.
+ * would, with their shards on threads of their own or run inline. Workers alternate between the
+ * members.
  */
 final class Cluster implements AutoCloseable {
-  enum Kind { IN_PROCESS, NETTY }
+  enum Kind { IN_PROCESS, NETTY, NETTY_INLINE }
 
   final ParameterServer[] members;
   private final DataPort[] ports;
@@ -30,20 +31,26 @@ final class Cluster implements AutoCloseable {
     for (int s = 0; s < owners.length; s++) {
       owners[s] = s % 2;
     }
-    return twoMembers(ranges, updaters, owners, new ControlHandler[] {(r, b) -> {}, (r, b) -> {}}, "job-1");
+    return twoMembers(ranges, updaters, owners, new ControlHandler[] {(r, b) -> {}, (r, b) -> {}}, "job-1",
+        kind == Kind.NETTY ? ParameterServer.Mode.THREADS : ParameterServer.Mode.DIRECT);
   }
 
-  /** Two members of {@code job} attempt 1 on fresh loopback data ports; peer timeout 5 s. */
+  /** Two members of {@code job} attempt 1 on fresh loopback data ports; peer timeout 5 s; shard threads. */
   static Cluster twoMembers(KeyRanges ranges, Supplier<Updater> updaters, int[] owners, ControlHandler[] handlers,
       String job) {
+    return twoMembers(ranges, updaters, owners, handlers, job, ParameterServer.Mode.THREADS);
+  }
+
+  static Cluster twoMembers(KeyRanges ranges, Supplier<Updater> updaters, int[] owners, ControlHandler[] handlers,
+      String job, ParameterServer.Mode mode) {
     DataPort[] ports = {DataPort.bind("127.0.0.1", 0), DataPort.bind("127.0.0.1", 0)};
     List<InetSocketAddress> addresses = List.of(new InetSocketAddress("127.0.0.1", ports[0].port()),
         new InetSocketAddress("127.0.0.1", ports[1].port()));
     Duration timeout = Duration.ofSeconds(5);
     CompletableFuture<ParameterServer> second = CompletableFuture.supplyAsync(() -> ParameterServer.member(ports[1],
-        new Membership(job, 1, 1, addresses, owners, timeout, timeout), ranges, updaters, 16, handlers[1]));
+        new Membership(job, 1, 1, addresses, owners, timeout, timeout), ranges, updaters, 16, mode, handlers[1]));
     ParameterServer first = ParameterServer.member(ports[0], new Membership(job, 1, 0, addresses, owners, timeout,
-        timeout), ranges, updaters, 16, handlers[0]);
+        timeout), ranges, updaters, 16, mode, handlers[0]);
     return new Cluster(new ParameterServer[] {first, second.join()}, ports);
   }
 

@@ -25,7 +25,7 @@ class FramesTest {
   private static Request decode(ByteBuf frame, Frames.Header[] header) {
     ByteBuf f = body(frame);
     header[0] = Frames.header(f);
-    Request r = Frames.toRequest(header[0], f, null);
+    Request r = Frames.toRequest(header[0], f, null, null);
     assertEquals(0, f.readableBytes(), "the body is read to its end");
     frame.release();
     return r;

@@ -256,11 +256,11 @@ class NetTransportTest {
   void anOlderAttemptIsRefusedAtTheHello() {
     try (DataPort a = DataPort.bind("127.0.0.1", 0); DataPort b = DataPort.bind("127.0.0.1", 0);
         ParameterServer newer = ParameterServer.member(b, new Membership("job-s", 2, 0,
-            List.of(address(b.port())), new int[] {0}), KeyRanges.uniform(1), SGD, 16, IGNORE)) {
+            List.of(address(b.port())), new int[] {0}), KeyRanges.uniform(1), SGD, 16, ParameterServer.Mode.THREADS, IGNORE)) {
       Membership older = new Membership("job-s", 1, 0, List.of(address(a.port()), address(b.port())), new int[] {0, 1},
           Duration.ofSeconds(5), Duration.ofSeconds(5));
       IllegalStateException e = assertThrows(IllegalStateException.class,
-          () -> ParameterServer.member(a, older, KeyRanges.uniform(2), SGD, 16, IGNORE));
+          () -> ParameterServer.member(a, older, KeyRanges.uniform(2), SGD, 16, ParameterServer.Mode.THREADS, IGNORE));
       assertTrue(e.getMessage().contains("rank 1 (127.0.0.1:" + b.port() + ") refused: stale attempt: job job-s "
           + "attempt 1, this executor runs attempt 2"), e.getMessage());
     }
@@ -274,7 +274,7 @@ class NetTransportTest {
       kv.waitFor(kv.push(new long[] {1}, new float[1]));
       // Attempt 2 of the job starts on rank 1's data port and takes attempt 1's place there.
       try (ParameterServer next = ParameterServer.member(c.port(1), new Membership("job-r", 2, 0,
-          List.of(address(c.port(1).port())), new int[] {0}), KeyRanges.uniform(1), SGD, 16, IGNORE)) {
+          List.of(address(c.port(1).port())), new int[] {0}), KeyRanges.uniform(1), SGD, 16, ParameterServer.Mode.THREADS, IGNORE)) {
         IllegalStateException e = assertThrows(IllegalStateException.class,
             () -> kv.waitFor(kv.push(new long[] {1}, new float[1])));
         assertTrue(e.getMessage().contains("stale attempt: job job-r attempt 1, this executor runs attempt 2"),
@@ -293,7 +293,7 @@ class NetTransportTest {
           new int[] {0, 1}, Duration.ofMillis(300), Duration.ofSeconds(5));
       long t0 = System.nanoTime();
       IllegalStateException e = assertThrows(IllegalStateException.class,
-          () -> ParameterServer.member(a, m, KeyRanges.uniform(2), SGD, 16, IGNORE));
+          () -> ParameterServer.member(a, m, KeyRanges.uniform(2), SGD, 16, ParameterServer.Mode.THREADS, IGNORE));
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       assertTrue(e.getMessage().contains("rank 1 (127.0.0.1:" + silent.getLocalPort() + ") silent for 300 ms"),
           e.getMessage());
@@ -312,7 +312,7 @@ class NetTransportTest {
           Duration.ofSeconds(5), Duration.ofMillis(400));
       long t0 = System.nanoTime();
       IllegalStateException e = assertThrows(IllegalStateException.class,
-          () -> ParameterServer.member(a, m, KeyRanges.uniform(2), SGD, 16, IGNORE));
+          () -> ParameterServer.member(a, m, KeyRanges.uniform(2), SGD, 16, ParameterServer.Mode.THREADS, IGNORE));
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
       assertTrue(e.getMessage().contains("rank 1 (127.0.0.1:" + nobody + ") could not connect within 400 ms"),
           e.getMessage());
