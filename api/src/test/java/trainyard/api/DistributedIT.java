@@ -52,7 +52,8 @@ import trainyard.bus.Topics;
  * (a database for the scheduler or an executor) or a topology that does not train fails here.
  * Then jobs over both executor processes ({@code resources.executors} 2, members talking over
  * loopback data ports): one that runs to its end, and two whose member's executor is killed with
- * SIGKILL mid-job (rank 1's, then rank 0's, the coordinator) and started again under the same id:
+ * SIGKILL mid-job (rank 1's, then rank 0's, the coordinator) and started again under the same id, and
+ * one whose coordinator's executor is stopped (SIGSTOP) until the job was requeued, then woken:
  * each is requeued once, naming the lost member, and resumes from its checkpoint to the same
  * metrics; the recovery is printed. Driven through the api's REST API only (and the checkpoint
  * manifest's time in the blob store, for the work redone). Logs of a killed executor in
@@ -231,8 +232,12 @@ class DistributedIT {
       // A member that is not the coordinator, then the coordinator (rank 0) itself.
       memberKilledMidJob(1, 2, larger.get("id").asText(), env, overTwo);
       memberKilledMidJob(0, 3, larger.get("id").asText(), env, overTwo);
-      System.out.printf("DistributedIT: kill -9 of rank 1's, then rank 0's executor checked in %d s; %d s in all%n",
-          Duration.between(killBegan, Instant.now()).toSeconds(), Duration.between(began, Instant.now()).toSeconds());
+      System.out.printf("DistributedIT: kill -9 of rank 1's, then rank 0's executor checked in %d s%n",
+          Duration.between(killBegan, Instant.now()).toSeconds());
+      Instant stallBegan = Instant.now();
+      coordinatorStalledMidJob(4, larger.get("id").asText(), overTwo);
+      System.out.printf("DistributedIT: SIGSTOP of rank 0's executor checked in %d s; %d s in all%n",
+          Duration.between(stallBegan, Instant.now()).toSeconds(), Duration.between(began, Instant.now()).toSeconds());
     } catch (Throwable t) {
       printLogTails();
       throw t;
@@ -462,6 +467,113 @@ class DistributedIT {
             + "%d minibatches (at %.0f a second) done twice%n", resumedEpoch, resumedSteps, totalSteps,
         resumedSteps % firstEpochSteps == 0 ? "an epoch's end" : "within the epoch", lostMillis, twice, batchesPerSec);
     System.out.printf("    val_auc %.4f (undisturbed %.4f); attempt 2's members %s%n", auc, undisturbedAuc, again);
+  }
+
+  /**
+   * SIGSTOP of rank 0's executor (the coordinator) mid-job. To the scheduler it falls silent: after
+   * the heartbeat timeout the whole job is requeued naming the member, the survivor lets its part
+   * go, and the job waits, for no other executor is free. Then SIGCONT: the woken coordinator
+   * finds its attempt gone and writes nothing of it (no STATE, METRIC, PROGRESS or MODEL event
+   * from it between its waking and the next attempt's placement; a stale attempt's events would
+   * be refused by the api anyway), its heartbeats bring it back, and the job runs again on both
+   * executors, resumes from its checkpoint and ends SUCCEEDED on attempt 2. Prints stall to
+   * requeue and wake to RUNNING.
+   */
+  private void coordinatorStalledMidJob(int n, String dataset, JsonNode undisturbed)
+      throws IOException, InterruptedException {
+    String id = submitAsync(String.format(TWO_EXECUTOR_SPEC, n, dataset, TWO_EXECUTOR_EPOCHS, TWO_EXECUTOR_BATCH))
+        .join().get("id").asText();
+    String path = "/api/v1/jobs/" + id;
+    double inSecondEpoch = 1.25 / TWO_EXECUTOR_EPOCHS;
+    JsonNode job = awaitJob(path, j -> {
+      assertFalse(terminal(j), "the job ended before its coordinator could be stopped: " + j);
+      return "RUNNING".equals(j.get("status").asText()) && j.path("epoch").asInt(0) >= 1
+          && j.path("progress").asDouble(0) >= inSecondEpoch;
+    }, "RUNNING in its second epoch");
+    String victim = job.get("members").get(0).get("executorId").asText();
+    String survivor = job.get("members").get(1).get("executorId").asText();
+    Process p = processes.get(victim);
+    signal(p, "STOP");
+    Instant stopped = Instant.now();
+    Pattern requeue = Pattern.compile("member 0 \\(executor " + Pattern.quote(victim)
+        + "\\) lost; will resume from checkpoint.*");
+    JsonNode waiting;
+    try {
+      waiting = awaitJob(path, j -> {
+        assertFalse(terminal(j), path + " ended while its coordinator was stopped: " + j);
+        return "QUEUED".equals(j.get("status").asText()) && j.get("attempt").asInt() == 2;
+      }, "QUEUED for attempt 2 while rank 0's executor is stopped");
+      Thread.sleep(2_000);
+      JsonNode still = call("api", "GET", path, null, 200);
+      assertEquals("QUEUED", still.get("status").asText(), "nowhere to run both members meanwhile: " + still);
+    } finally {
+      signal(p, "CONT");
+    }
+    Instant woke = Instant.now();
+
+    JsonNode done = awaitJob(path, j -> {
+      assertFalse(Set.of("FAILED", "CANCELLED").contains(j.get("status").asText()), path + ": " + j);
+      return "SUCCEEDED".equals(j.get("status").asText());
+    }, "SUCCEEDED after the stall");
+    assertEquals(2, done.get("attempt").asInt(), "one attempt lost, the second ran to the end: " + done);
+    assertMembers(done);
+
+    List<JsonNode> events = events(id);
+    int requeued = -1;
+    int placedAgain = -1;
+    boolean survivorLetGo = false;
+    boolean victimLetGo = false;
+    for (int i = 0; i < events.size(); i++) {
+      JsonNode e = events.get(i);
+      String type = e.get("type").asText();
+      String from = e.path("executorId").asText("");
+      if ("STATE".equals(type) && "QUEUED".equals(e.get("state").asText()) && requeued < 0
+          && requeue.matcher(e.path("reason").asText("")).matches()) {
+        requeued = i;
+      }
+      if ("STATE".equals(type) && "ASSIGNED".equals(e.get("state").asText()) && requeued >= 0 && placedAgain < 0) {
+        placedAgain = i;
+      }
+      String message = e.path("message").asText("");
+      if ("LOG".equals(type)) {
+        // The survivor is told to let go (or loses its peer first); the woken one finds its peer gone.
+        survivorLetGo |= from.equals(survivor) && (message.startsWith("attempt 1 lost on executor ")
+            || message.endsWith("stopped: the job was moved to other executors"));
+        victimLetGo |= from.equals(victim) && message.startsWith("attempt 1 lost on executor ");
+      }
+      boolean betweenWakeAndPlacement = requeued >= 0 && placedAgain < 0 && !instant(e, "time").isBefore(woke);
+      if (betweenWakeAndPlacement && from.equals(victim)) {
+        assertTrue(Set.of("LOG", "MEMBER").contains(type), "the woken coordinator wrote for its lost attempt: " + e);
+      }
+    }
+    assertTrue(requeued >= 0, "requeued naming member 0 (" + victim + ") lost: " + states(events));
+    assertTrue(placedAgain > requeued, "placed again after the requeue: " + states(events));
+    assertTrue(survivorLetGo, "the survivor " + survivor + " logged the lost attempt: " + states(events));
+    assertTrue(victimLetGo, "the woken " + victim + " logged that its attempt was lost: " + states(events));
+    Instant requeuedAt = instant(events.get(requeued), "time");
+    Instant runningAgain = null;
+    for (int i = placedAgain; i < events.size() && runningAgain == null; i++) {
+      JsonNode e = events.get(i);
+      if ("STATE".equals(e.get("type").asText()) && "RUNNING".equals(e.get("state").asText())) {
+        runningAgain = instant(e, "time");
+      }
+    }
+    assertTrue(runningAgain != null, "RUNNING again: " + states(events));
+    double auc = done.get("finalMetrics").get("val_auc").asDouble();
+    double undisturbedAuc = undisturbed.get("finalMetrics").get("val_auc").asDouble();
+    assertTrue(Math.abs(auc - undisturbedAuc) <= AUC_TOLERANCE,
+        "val_auc " + auc + " after the stall, " + undisturbedAuc + " undisturbed: " + done.get("finalMetrics"));
+    System.out.printf("  %s: stopped rank 0's executor %s at %s (progress %.3f), requeued %d ms later (%s); woke it "
+            + "%d ms after the stop, RUNNING again (attempt 2) %d ms after waking; val_auc %.4f (undisturbed %.4f)%n",
+        id, victim, stopped, job.get("progress").asDouble(), Duration.between(stopped, requeuedAt).toMillis(),
+        waiting.path("statusReason").asText(), Duration.between(stopped, woke).toMillis(),
+        Duration.between(woke, runningAgain).toMillis(), auc, undisturbedAuc);
+  }
+
+  /** Sends {@code signal} (STOP, CONT) to the process, as kill(1) does. */
+  private static void signal(Process p, String signal) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(p.pid())).inheritIO().start();
+    assertEquals(0, kill.waitFor(), "kill -" + signal + " " + p.pid());
   }
 
   /** Both executor processes in the job, rank by rank, with a worker, a shard, a key range and stats each. */

@@ -16,7 +16,8 @@ import java.util.UUID;
  *                   older than this field reads as
  * @param type       STATE, METRIC, PROGRESS, LOG, MODEL or MEMBER
  * @param state      the new state (STATE)
- * @param reason     why: a job waits, failed or was requeued (STATE), or null
+ * @param reason     why: a job waits, failed or was requeued (STATE), or why a member lost its
+ *                   attempt (MEMBER, then without stats), or null
  * @param epoch      1-based epoch (METRIC)
  * @param step       minibatches done so far (METRIC)
  * @param metrics    metric name → value, names as docs/ARCHITECTURE.md lists them (METRIC); a
@@ -105,6 +106,17 @@ public record JobEvent(
       long timeMillis) {
     return new JobEvent(newId(), jobId, attempt, Type.MEMBER, null, null, null, null,
         Objects.requireNonNull(stats, "stats"), null, null, null, executorId, timeMillis, null, rank);
+  }
+
+  /**
+   * MEMBER: member {@code rank} lost its part of the attempt ({@code reason}: the engine's, e.g. a
+   * peer silent past the timeout) and stopped without a state, which only rank 0 sends; the
+   * scheduler gives the reason when it fails the attempt.
+   */
+  public static JobEvent memberLost(String jobId, int attempt, int rank, String reason, String executorId,
+      long timeMillis) {
+    return new JobEvent(newId(), jobId, attempt, Type.MEMBER, null, Objects.requireNonNull(reason, "reason"), null,
+        null, null, null, null, null, executorId, timeMillis, null, rank);
   }
 
   private static String newId() {

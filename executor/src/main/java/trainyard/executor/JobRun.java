@@ -104,9 +104,11 @@ final class JobRun implements Runnable {
           + (distributed() ? ", member " + rank + " of " + assignment.members().size() : ""));
       train();
     } catch (AttemptLostException e) {
-      // No terminal state: the scheduler sees this member stop and places the whole job again.
+      // No terminal state: the scheduler sees this member stop and places the whole job again,
+      // giving this reason.
       log("attempt " + assignment.attempt() + " lost on executor " + options.id() + ": " + e.getMessage()
           + "; the job runs again from its last checkpoint");
+      send(JobEvent.memberLost(jobId(), assignment.attempt(), rank, e.getMessage(), options.id(), now()));
     } catch (Throwable t) {
       fail(t);
     } finally {

@@ -100,6 +100,8 @@ final class SchedulerCore {
     boolean listed;
     /** A later heartbeat no longer listed it. */
     boolean stopped;
+    /** Why the member said it lost the attempt, or null. */
+    String lost;
 
     Part(int rank, String executorId, boolean listed) {
       this.rank = rank;
@@ -316,8 +318,19 @@ final class SchedulerCore {
     place(now);
   }
 
-  /** A member's executor reported a job's terminal state (rank 0 of a job of several does). */
+  /**
+   * A member's executor reported a job's terminal state (rank 0 of a job of several does), or
+   * that its member lost the attempt (kept for the reason the attempt fails with).
+   */
   void onEvent(JobEvent event, long now) {
+    if (event.type() == JobEvent.Type.MEMBER && event.reason() != null && event.executorId() != null) {
+      Gang gang = placed.get(event.jobId());
+      Part part = gang == null ? null : gang.part(event.executorId());
+      if (part != null && gang.job != null && event.attempt() == gang.job.attempt()) {
+        part.lost = event.reason();
+      }
+      return;
+    }
     if (event.type() != JobEvent.Type.STATE || event.state() == null || !event.state().isTerminal()
         || event.executorId() == null) {
       return;
@@ -355,7 +368,7 @@ final class SchedulerCore {
       }
     }
     for (Gang gang : dropped) {
-      String cause = gang.who(gang.dropped) + " failed";
+      String cause = gang.who(gang.dropped) + " failed" + (gang.dropped.lost == null ? "" : ": " + gang.dropped.lost);
       if (gang.cancelling) {
         cancelled(gang, cause, now);
       } else {

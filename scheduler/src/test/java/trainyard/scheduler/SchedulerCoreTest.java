@@ -375,6 +375,22 @@ class SchedulerCoreTest {
   }
 
   @Test
+  void theReasonAMemberGaveForLosingTheAttemptIsTheRequeuesReason() {
+    gangRunning();
+    // e3's engine lost its peer; its executor says so (a stale attempt's word, or a stranger's, counts not)
+    core.onEvent(JobEvent.memberLost("g", 1, 2, "rank 0 (10.0.0.1:7100) silent for 30000 ms", "e3", 900), 900);
+    core.onEvent(JobEvent.memberLost("g", 7, 2, "of another attempt", "e3", 900), 900);
+    core.onEvent(JobEvent.memberLost("g", 1, 2, "of a stranger", "e9", 900), 900);
+    core.onHeartbeat(peerBeat("e3", 4, 4, 1_000), 1_000);
+    othersStillRun(1_000 + TIMEOUT, "e1", "e2");
+    core.tick(1_000 + TIMEOUT);
+    assertEquals(List.of("g QUEUED: member 2 (executor e3) failed: rank 0 (10.0.0.1:7100) silent for 30000 ms; "
+            + "will resume from checkpoint",
+        "g QUEUED: needs 3 executors with 2 free cores, 1024 MB; 1 has them; 2 still stopping its last attempt"),
+        states());
+  }
+
+  @Test
   void aGangEndsWithRankZerosTerminalStateWhenItsMembersStopBeforeIt() {
     gangRunning();
     // at the end, members 1 and 2 stop first; rank 0 writes the model, then reports
