@@ -232,12 +232,12 @@ extern "C" __global__ void fm_rows(const float* pull, const int* key, const floa
   float ss = 0.f;
   for (int f = lane; f < dim; f += 32) ss += s[f] * s[f];
   float m = pull[(size_t)key[start] * pullW] + warp_sum(lin) + 0.5f * (warp_sum(ss) - warp_sum(sq));
+  m = __shfl_sync(0xffffffffu, m, 0);  // the lanes' butterfly sums may round apart; all follow lane 0
   float y = labels[r];
   if (lane == 0) loss[r] = loss_value(lossKind, m, y);
   float d = loss_gradient(lossKind, m, y) * inv;
   if (d == 0.f) return;
   if (lane == 0) atomicAdd(push + (size_t)key[start] * pushW + 1, d);
-  __syncwarp();
   for (int e = start + 1; e < end; e++) {
     const float* v = pull + (size_t)key[e] * pullW;
     float* g = push + (size_t)key[e] * pushW;
