@@ -4,18 +4,23 @@
 
 // ---- SGEMM: C (m×n) = op(A) (m×k) · op(B) (k×n) ----
 // TA: A is stored k×m; TB: B is stored n×k. A block of 256 threads (16×16) computes a BM×BM tile
-// of C, each thread a TM×TM register block; A and B tiles of depth BK go through shared memory,
-// double-buffered, with the next tile's loads in flight (in registers) while the current one is
-// multiplied. Out-of-range loads read 0, so any m, n, k work.
+// of C, each thread a TM×TM register block: rows ty·TM/2 + {0..TM/2) and BM/2 + the same, columns
+// likewise from tx, so that it reads its operands from shared memory as float4s. A and B tiles of
+// depth BK go through shared memory, double-buffered, with the next tile's loads in flight (in
+// registers) while the current one is multiplied; rows are padded by 4 floats so that the
+// transposing stores into shared memory do not collide on a bank. Out-of-range loads read 0, so
+// any m, n, k work.
 #define BK 8
 #define THREADS 256
+#define PAD 4
 
 template <int BM, int TM, bool TA, bool TB>
 __device__ __forceinline__ void sgemm(int m, int n, int k, const float* __restrict__ A,
                                       const float* __restrict__ B, float* __restrict__ C) {
   constexpr int LOADS = BM * BK / THREADS;  // elements of each tile a thread loads
-  __shared__ float As[2][BK][BM];
-  __shared__ float Bs[2][BK][BM];
+  constexpr int HALF = TM / 2;              // 4 (a float4) or 2 (a float2)
+  __shared__ __align__(16) float As[2][BK][BM + PAD];
+  __shared__ __align__(16) float Bs[2][BK][BM + PAD];
   const int tid = threadIdx.x;
   const int tx = tid % 16;
   const int ty = tid / 16;
@@ -59,6 +64,22 @@ __device__ __forceinline__ void sgemm(int m, int n, int k, const float* __restri
       if (TB) Bs[buf][e % BK][e / BK] = rb[l]; else Bs[buf][e / BM][e % BM] = rb[l];
     }
   };
+  // The thread's operands at depth p: HALF consecutive rows (columns) from each half of the tile.
+  auto operands = [&](const float* row, int t, float* out) {
+#pragma unroll
+    for (int h = 0; h < 2; h++) {
+      const float* at = row + h * (BM / 2) + t * HALF;
+      if (HALF == 4) {
+        float4 v = *reinterpret_cast<const float4*>(at);
+        out[h * HALF] = v.x; out[h * HALF + 1] = v.y; out[h * HALF + 2] = v.z; out[h * HALF + 3] = v.w;
+      } else {
+        float2 v = *reinterpret_cast<const float2*>(at);
+        out[h * HALF] = v.x; out[h * HALF + 1] = v.y;
+      }
+    }
+  };
+  auto rowOf = [&](int i) { return (i / HALF) * (BM / 2) + ty * HALF + i % HALF; };
+  auto colOf = [&](int j) { return (j / HALF) * (BM / 2) + tx * HALF + j % HALF; };
 
   loadA(0);
   loadB(0);
@@ -73,12 +94,9 @@ __device__ __forceinline__ void sgemm(int m, int n, int k, const float* __restri
     }
 #pragma unroll
     for (int p = 0; p < BK; p++) {
-      // Rows ty + 16 i and columns tx + 16 j: a warp reads distinct banks, or broadcasts.
       float a[TM], b[TM];
-#pragma unroll
-      for (int i = 0; i < TM; i++) a[i] = As[buf][p][ty + 16 * i];
-#pragma unroll
-      for (int j = 0; j < TM; j++) b[j] = Bs[buf][p][tx + 16 * j];
+      operands(As[buf][p], ty, a);
+      operands(Bs[buf][p], tx, b);
 #pragma unroll
       for (int i = 0; i < TM; i++)
 #pragma unroll
@@ -92,11 +110,11 @@ __device__ __forceinline__ void sgemm(int m, int n, int k, const float* __restri
   }
 #pragma unroll
   for (int i = 0; i < TM; i++) {
-    int gi = row0 + ty + 16 * i;
+    int gi = row0 + rowOf(i);
     if (gi >= m) continue;
 #pragma unroll
     for (int j = 0; j < TM; j++) {
-      int gj = col0 + tx + 16 * j;
+      int gj = col0 + colOf(j);
       if (gj < n) C[(size_t)gi * n + gj] = acc[i][j];
     }
   }
