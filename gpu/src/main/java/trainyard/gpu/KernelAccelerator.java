@@ -23,15 +23,15 @@ abstract class KernelAccelerator implements Accelerator {
 
   @Override
   public synchronized MlpPass mlp(int[] sizes, boolean softmax, int maxRows) {
-    return new DeviceMlp(new DeviceOps(open()), sizes, softmax, maxRows);
+    return new DeviceMlp(new DeviceOps(stream()), sizes, softmax, maxRows);
   }
 
   @Override
   public synchronized FmPass fm(Loss loss, int dim, float l2) {
-    return new DeviceFm(new DeviceOps(open()), loss, dim, l2);
+    return new DeviceFm(new DeviceOps(stream()), loss, dim, l2);
   }
 
-  private Stream open() {
+  private Stream stream() {
     if (closed) {
       throw new IllegalStateException("the accelerator is closed");
     }

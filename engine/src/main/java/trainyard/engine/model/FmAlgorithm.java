@@ -73,10 +73,10 @@ public final class FmAlgorithm implements Algorithm {
 
   /** Per-worker forward/backward; not thread-safe. */
   static class Compute extends SparseBatchCompute {
-    final int dim;
+    private final int dim;
     private final float l2;
-    final int pullW;
-    final int pushW;
+    private final int pullW;
+    private final int pushW;
     private final float[] s;
 
     Compute(Loss loss, int dim, float l2) {

@@ -28,7 +28,7 @@ public final class MlpAlgorithm implements Algorithm {
   private final long seed;
 
   /**
-   * @param sizes   input width, hidden layer sizes, output width (classes, or 1 for logistic)
+   * @param sizes       input width, hidden layer sizes, output width (classes, or 1 for logistic)
    * @param softmax     softmax output over {@code sizes[last]} classes, else one logistic unit
    * @param accelerator where the workers' passes run, or null: the CPU
    */
