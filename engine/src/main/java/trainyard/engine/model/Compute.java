@@ -1,8 +1,9 @@
 package trainyard.engine.model;
 
 /**
- * The dense kernels an MLP needs, on row-major float matrices. {@link CpuCompute} runs them on
- * the calling thread; a CUDA backend will implement the same calls with device kernels.
+ * The dense kernels an MLP needs, on row-major host float matrices. {@link CpuCompute} runs them on
+ * the calling thread. Devices do not implement this (each call would copy its matrices): they
+ * run whole passes on resident buffers behind an {@link Accelerator}.
  *
  * <p>Implementations must be safe to call from several threads with disjoint output arrays.
  */

@@ -21,9 +21,11 @@ public final class FmAlgorithm implements Algorithm {
   private final int dim;
   private final int threshold;
   private final long expectedKeys;
+  private final Accelerator accelerator;
 
+  /** With {@code accelerator} null, the workers compute on the CPU. */
   public FmAlgorithm(Loss loss, String optimizer, double learningRate, double l1, double l2, int dim, int threshold,
-      long expectedKeys) {
+      long expectedKeys, Accelerator accelerator) {
     this.loss = loss;
     this.optimizer = optimizer;
     this.learningRate = learningRate;
@@ -32,6 +34,7 @@ public final class FmAlgorithm implements Algorithm {
     this.dim = dim;
     this.threshold = threshold;
     this.expectedKeys = expectedKeys;
+    this.accelerator = accelerator;
     Optimizers.create(optimizer, 1, learningRate, l1, l2, WeightInit.ZERO); // fail fast on bad values
   }
 
@@ -58,7 +61,8 @@ public final class FmAlgorithm implements Algorithm {
 
   @Override
   public BatchCompute newCompute() {
-    return new Compute(loss, dim, (float) l2);
+    return accelerator == null ? new Compute(loss, dim, (float) l2)
+        : new DeviceCompute(loss, dim, (float) l2, accelerator.fm(loss, dim, (float) l2));
   }
 
   @Override
@@ -68,7 +72,7 @@ public final class FmAlgorithm implements Algorithm {
   }
 
   /** Per-worker forward/backward; not thread-safe. */
-  static final class Compute extends SparseBatchCompute {
+  static class Compute extends SparseBatchCompute {
     private final int dim;
     private final float l2;
     private final int pullW;
@@ -175,6 +179,53 @@ public final class FmAlgorithm implements Algorithm {
         }
       }
       return sum;
+    }
+  }
+
+  /**
+   * The same pass on a device: the host lays the minibatch's rows out in the order of {@code
+   * dedup.occurrences()} (per row the bias key, then its entries), and the device does the rest.
+   * Not thread-safe.
+   */
+  static final class DeviceCompute extends Compute {
+    private final Accelerator.FmPass pass;
+    private float[] x = new float[0];
+    private int[] rowStart = new int[0];
+    private float[] labels = new float[0];
+
+    DeviceCompute(Loss loss, int dim, float l2, Accelerator.FmPass pass) {
+      super(loss, dim, l2);
+      this.pass = pass;
+    }
+
+    @Override
+    public double gradient() {
+      int rows = to - from;
+      int[] occ = dedup.occurrences();
+      int[] blockStart = block.rowStart;
+      int entries = rows;
+      for (int i = from; i < to; i++) {
+        entries += blockStart[order[i] + 1] - blockStart[order[i]];
+      }
+      if (x.length < entries) {
+        x = new float[Math.max(entries, x.length * 2)];
+      }
+      if (labels.length < rows) {
+        labels = new float[rows];
+        rowStart = new int[rows + 1];
+      }
+      int pos = 0;
+      for (int i = 0; i < rows; i++) {
+        int r = order[from + i];
+        rowStart[i] = pos;
+        labels[i] = block.labels[r];
+        x[pos++] = 1f;
+        for (int e = blockStart[r]; e < blockStart[r + 1]; e++) {
+          x[pos++] = block.value(e);
+        }
+      }
+      rowStart[rows] = pos;
+      return pass.gradient(pull, n, occ, x, rowStart, labels, rows, dedup.counts(), push);
     }
   }
 }

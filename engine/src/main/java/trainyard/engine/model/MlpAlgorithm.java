@@ -11,8 +11,9 @@ import trainyard.engine.ps.Updater;
 /**
  * A dense MLP on the parameter server: the flat parameter vector is cut into chunks of
  * {@link #CHUNK} floats, chunk i under key i (value width {@code CHUNK}), spread over the servers
- * by {@link KeyRanges#dense}. Every minibatch pulls all chunks, runs forward/backward on a
- * {@link Compute} backend and pushes the gradient. Immutable and thread-safe.
+ * by {@link KeyRanges#dense}. Every minibatch pulls all chunks, runs forward/backward on the CPU
+ * ({@link CpuCompute}) or on an {@link Accelerator}'s device, and pushes the gradient. Immutable
+ * and thread-safe.
  */
 public final class MlpAlgorithm implements Algorithm {
   static final int CHUNK = 128;
@@ -20,24 +21,25 @@ public final class MlpAlgorithm implements Algorithm {
   private final int[] sizes;
   private final boolean softmax;
   private final Updater updater;
-  private final Compute compute;
+  private final Accelerator accelerator;
   private final int maxRows;
   private final int params;
   private final int chunks;
   private final long seed;
 
   /**
-   * @param sizes   input width, hidden layer sizes, output width (classes, or 1 for logistic)
-   * @param softmax softmax output over {@code sizes[last]} classes, else one logistic unit
+   * @param sizes       input width, hidden layer sizes, output width (classes, or 1 for logistic)
+   * @param softmax     softmax output over {@code sizes[last]} classes, else one logistic unit
+   * @param accelerator where the workers' passes run, or null: the CPU
    */
   public MlpAlgorithm(int[] sizes, boolean softmax, String optimizer, double learningRate, double l1, double l2,
-      Compute compute, int maxRows, long seed) {
+      Accelerator accelerator, int maxRows, long seed) {
     this.sizes = sizes.clone();
     this.softmax = softmax;
-    this.compute = compute;
+    this.accelerator = accelerator;
     this.maxRows = maxRows;
     this.seed = seed;
-    MlpNet shape = new MlpNet(sizes, softmax, compute, 1);
+    MlpNet shape = new MlpNet(sizes, softmax, CpuCompute.INSTANCE, 1);
     this.params = shape.params;
     this.chunks = (params + CHUNK - 1) / CHUNK;
     WeightInit init = (key, w, off, width) -> {
@@ -71,7 +73,7 @@ public final class MlpAlgorithm implements Algorithm {
 
   @Override
   public BatchCompute newCompute() {
-    return new Worker();
+    return accelerator == null ? new CpuWorker() : new DeviceWorker(accelerator.mlp(sizes, softmax, maxRows));
   }
 
   @Override
@@ -89,15 +91,14 @@ public final class MlpAlgorithm implements Algorithm {
   }
 
   /** Per-worker buffers; not thread-safe. */
-  final class Worker implements BatchCompute {
-    private final MlpNet net = new MlpNet(sizes, softmax, compute, maxRows);
+  private abstract class Worker implements BatchCompute {
     private final long[] keys = new long[chunks];
-    private final float[] pull = new float[chunks * CHUNK];
-    private final float[] push = new float[chunks * CHUNK];
-    private CsrBlock block;
-    private int[] order;
-    private int from;
-    private int to;
+    final float[] pull = new float[chunks * CHUNK];
+    final float[] push = new float[chunks * CHUNK];
+    CsrBlock block;
+    int[] order;
+    int from;
+    int to;
 
     Worker() {
       for (int i = 0; i < chunks; i++) {
@@ -131,6 +132,10 @@ public final class MlpAlgorithm implements Algorithm {
     public float[] pushBuffer() {
       return push;
     }
+  }
+
+  private final class CpuWorker extends Worker {
+    private final MlpNet net = new MlpNet(sizes, softmax, CpuCompute.INSTANCE, maxRows);
 
     @Override
     public double gradient() {
@@ -138,6 +143,27 @@ public final class MlpAlgorithm implements Algorithm {
       net.load(block, order, from, to);
       net.forward(pull, rows);
       return net.backward(pull, block.labels, order, from, rows, push);
+    }
+  }
+
+  /** Densifies the rows on the host; the pass keeps everything else on the device. */
+  private final class DeviceWorker extends Worker {
+    private final Accelerator.MlpPass pass;
+    private final float[] x = new float[maxRows * sizes[0]];
+    private final float[] labels = new float[maxRows];
+
+    DeviceWorker(Accelerator.MlpPass pass) {
+      this.pass = pass;
+    }
+
+    @Override
+    public double gradient() {
+      int rows = to - from;
+      MlpNet.densify(block, order, from, to, sizes[0], x);
+      for (int i = 0; i < rows; i++) {
+        labels[i] = block.labels[order == null ? from + i : order[from + i]];
+      }
+      return pass.gradient(pull, x, labels, rows, push);
     }
   }
 }

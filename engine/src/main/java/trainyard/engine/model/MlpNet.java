@@ -72,7 +72,11 @@ final class MlpNet {
 
   /** Densifies rows {@code order[from..to)} into the input buffer; ids beyond the input size are ignored. */
   void load(CsrBlock block, int[] order, int from, int to) {
-    int d = sizes[0];
+    densify(block, order, from, to, sizes[0], x);
+  }
+
+  /** Rows {@code order[from..to)} (order null: in turn) as dense rows of width {@code d} in {@code x}; ids outside [0, d) are ignored. */
+  static void densify(CsrBlock block, int[] order, int from, int to, int d, float[] x) {
     int rows = to - from;
     java.util.Arrays.fill(x, 0, rows * d, 0f);
     for (int i = 0; i < rows; i++) {

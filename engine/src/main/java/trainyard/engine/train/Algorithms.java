@@ -2,7 +2,7 @@ package trainyard.engine.train;
 
 import java.io.IOException;
 import trainyard.engine.model.Algorithm;
-import trainyard.engine.model.CpuCompute;
+import trainyard.engine.model.Accelerator;
 import trainyard.engine.model.FmAlgorithm;
 import trainyard.engine.model.MlpAlgorithm;
 import trainyard.engine.model.LinearAlgorithm;
@@ -13,14 +13,15 @@ import trainyard.spec.JobSpec;
 final class Algorithms {
   private Algorithms() {}
 
-  static Algorithm create(JobSpec spec, TrainingData data) throws IOException {
+  /** With {@code accelerator} null, the workers compute on the CPU. */
+  static Algorithm create(JobSpec spec, TrainingData data, Accelerator accelerator) throws IOException {
     JobSpec.Params p = spec.params();
     long expected = Math.max(1024, Math.min(data.stats.features(), 1L << 26));
     return switch (spec.algorithm()) {
       case "linear" -> new LinearAlgorithm(Loss.of(p.loss()), p.optimizer(), p.learningRate(), p.l1(), p.l2(), expected);
       case "fm" -> new FmAlgorithm(Loss.of(p.loss()), p.optimizer(), p.learningRate(), p.l1(), p.l2(), p.dim(),
-          p.threshold(), expected);
-      case "mlp" -> mlp(spec, data);
+          p.threshold(), expected, accelerator);
+      case "mlp" -> mlp(spec, data, accelerator);
       default -> throw new IllegalArgumentException("algorithm must be one of linear, fm, mlp, got '" + spec.algorithm() + "'");
     };
   }
@@ -29,7 +30,7 @@ final class Algorithms {
    * Input width from the largest feature id; classes from the labels (softmax), which must be
    * class indexes. Reads the training and validation data once, a shard at a time.
    */
-  private static Algorithm mlp(JobSpec spec, TrainingData data) throws IOException {
+  private static Algorithm mlp(JobSpec spec, TrainingData data, Accelerator accelerator) throws IOException {
     JobSpec.Params p = spec.params();
     boolean softmax = p.loss().equals("softmax");
     long[] maxId = {-1};
@@ -62,7 +63,7 @@ final class Algorithms {
     for (int w = 0; w < data.workerCount(); w++) {
       largestShare = Math.max(largestShare, data.shareRows(w));
     }
-    return new MlpAlgorithm(sizes, softmax, p.optimizer(), p.learningRate(), p.l1(), p.l2(), CpuCompute.INSTANCE,
+    return new MlpAlgorithm(sizes, softmax, p.optimizer(), p.learningRate(), p.l1(), p.l2(), accelerator,
         (int) Math.min(p.batchSize(), largestShare), p.seed());
   }
 

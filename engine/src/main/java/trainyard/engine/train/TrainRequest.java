@@ -2,6 +2,7 @@ package trainyard.engine.train;
 
 import java.nio.file.Path;
 import trainyard.engine.data.Dataset;
+import trainyard.engine.model.Accelerator;
 import trainyard.spec.JobSpec;
 
 /**
@@ -14,8 +15,11 @@ import trainyard.spec.JobSpec;
  * @param checkpointDir where checkpoints go and are resumed from, or null: none
  * @param attempt       the job's attempt (0: unknown): checkpoints record it, and an attempt that
  *                      finds a newer one's checkpoint has been replaced and stops (fencing)
+ * @param accelerator   the devices the job's workers compute on, or null: the CPU. The caller
+ *                      owns it and closes it after the job
  */
-public record TrainRequest(JobSpec spec, Dataset train, Dataset validation, Path checkpointDir, int attempt) {
+public record TrainRequest(JobSpec spec, Dataset train, Dataset validation, Path checkpointDir, int attempt,
+    Accelerator accelerator) {
   public TrainRequest {
     if (spec == null) {
       throw new IllegalArgumentException("spec must not be null");
@@ -28,8 +32,18 @@ public record TrainRequest(JobSpec spec, Dataset train, Dataset validation, Path
     }
   }
 
+  /** On the CPU. */
+  public TrainRequest(JobSpec spec, Dataset train, Dataset validation, Path checkpointDir, int attempt) {
+    this(spec, train, validation, checkpointDir, attempt, null);
+  }
+
   /** Attempt unknown (0): no fencing against other attempts of the job. */
   public TrainRequest(JobSpec spec, Dataset train, Dataset validation, Path checkpointDir) {
     this(spec, train, validation, checkpointDir, 0);
+  }
+
+  /** This request with its workers computing on {@code accelerator} (null: the CPU). */
+  public TrainRequest withAccelerator(Accelerator accelerator) {
+    return new TrainRequest(spec, train, validation, checkpointDir, attempt, accelerator);
   }
 }

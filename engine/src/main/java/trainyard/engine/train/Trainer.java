@@ -114,7 +114,7 @@ public final class Trainer {
         cluster.checkCovers(workers, spec.resources().servers());
       }
       this.data = TrainingData.plan(request, workers);
-      this.algorithm = override != null ? override : Algorithms.create(spec, data);
+      this.algorithm = override != null ? override : Algorithms.create(spec, data, request.accelerator());
       this.info = new ModelInfo(algorithm.name(), 0, data.stats.hashBits(), spec.toJson(), data.stats.checksum(),
           spec.params().seed(), ModelInfo.ENGINE_VERSION);
       this.fingerprint = info.specJson() + "\n" + info.datasetChecksum();

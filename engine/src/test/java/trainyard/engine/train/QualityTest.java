@@ -7,7 +7,6 @@ import org.junit.jupiter.api.Test;
 import trainyard.engine.data.synth.CtrGenerator;
 import trainyard.engine.data.synth.ImageGenerator;
 import trainyard.engine.metrics.Evaluation;
-import trainyard.engine.model.CpuCompute;
 import trainyard.engine.model.MlpAlgorithm;
 import trainyard.spec.JobSpec;
 import trainyard.engine.testing.MemoryDataset;
@@ -48,7 +47,7 @@ class QualityTest {
         .finalMetrics();
     // The linear model for ten classes: softmax regression, an MLP without hidden layers.
     MlpAlgorithm linear = new MlpAlgorithm(new int[] {ImageGenerator.PIXELS + 1, ImageGenerator.CLASSES}, true, "adam",
-        0.003, 0, 0, CpuCompute.INSTANCE, 32, 6);
+        0.003, 0, 0, null, 32, 6);
     Map<String, Double> lin = new Trainer(java.time.Clock.systemUTC())
         .run(new TrainRequest(spec, train, test, null), linear, TrainListener.NONE, () -> false).finalMetrics();
     assertTrue(mlp.get(Evaluation.VAL_ACCURACY) > lin.get(Evaluation.VAL_ACCURACY) + 0.1, "mlp " + mlp + " vs linear " + lin);
