@@ -1,0 +1,114 @@
+package trainyard.gpu;
+
+import static jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR;
+import static jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import jcuda.CudaException;
+import jcuda.driver.CUdevice;
+import jcuda.driver.JCudaDriver;
+
+/**
+ * The CUDA devices of this machine, from the driver API alone (it needs only the NVIDIA
+ * driver's {@code libcuda.so.1}, no CUDA toolkit). Stateless and thread-safe.
+ */
+public final class Devices {
+  private Devices() {}
+
+  /**
+   * What the driver found, or why there is nothing to use.
+   *
+   * @param devices by ordinal; empty when the machine has no driver or no device
+   * @param reason  why {@code devices} is empty ("no NVIDIA driver: libcuda.so.1 not found", a
+   *                CUDA error's name); null when it is not
+   */
+  public record Discovery(List<GpuDevice> devices, String reason) {
+    public Discovery {
+      devices = List.copyOf(devices);
+    }
+  }
+
+  /** Every device the driver lists; never throws: a machine without one gets the reason. */
+  public static Discovery discover() {
+    try {
+      int count = deviceCount();
+      if (count == 0) {
+        return new Discovery(List.of(), "the NVIDIA driver lists no CUDA device");
+      }
+      List<GpuDevice> devices = new ArrayList<>(count);
+      for (int ordinal = 0; ordinal < count; ordinal++) {
+        devices.add(describe(ordinal));
+      }
+      return new Discovery(devices, null);
+    } catch (CudaException | LinkageError e) {
+      return new Discovery(List.of(), reason(e));
+    }
+  }
+
+  /**
+   * Checks that every one of {@code ordinals} is a device the driver can give this process.
+   *
+   * @throws IllegalStateException naming the ordinal and the CUDA error, or the missing driver
+   */
+  public static void require(int[] ordinals) {
+    try {
+      int count = deviceCount();
+      for (int ordinal : ordinals) {
+        if (ordinal < 0 || ordinal >= count) {
+          throw new IllegalStateException("GPU " + ordinal + " does not exist: the driver lists " + count
+              + (count == 1 ? " device" : " devices"));
+        }
+        JCudaDriver.cuDeviceGet(new CUdevice(), ordinal);
+      }
+    } catch (CudaException | LinkageError e) {
+      throw new IllegalStateException("GPUs " + Arrays.toString(ordinals) + ": " + reason(e), e);
+    }
+  }
+
+  private static int deviceCount() {
+    JCudaDriver.setExceptionsEnabled(true);
+    JCudaDriver.cuInit(0);
+    int[] count = new int[1];
+    JCudaDriver.cuDeviceGetCount(count);
+    return count[0];
+  }
+
+  private static GpuDevice describe(int ordinal) {
+    CUdevice device = new CUdevice();
+    JCudaDriver.cuDeviceGet(device, ordinal);
+    byte[] name = new byte[256];
+    JCudaDriver.cuDeviceGetName(name, name.length, device);
+    long[] memory = new long[1];
+    JCudaDriver.cuDeviceTotalMem(memory, device);
+    int[] major = new int[1];
+    int[] minor = new int[1];
+    JCudaDriver.cuDeviceGetAttribute(major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device);
+    JCudaDriver.cuDeviceGetAttribute(minor, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, device);
+    return new GpuDevice(ordinal, cString(name), memory[0], major[0], minor[0]);
+  }
+
+  private static String cString(byte[] bytes) {
+    int end = 0;
+    while (end < bytes.length && bytes[end] != 0) {
+      end++;
+    }
+    return new String(bytes, 0, end, java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * One line for a log: the CUDA error's name, or the missing driver. The driver library fails
+   * to load on the first call (UnsatisfiedLinkError) and JCudaDriver's class is unusable after
+   * (NoClassDefFoundError), so both read as the missing driver.
+   */
+  static String reason(Throwable e) {
+    if (e instanceof CudaException) {
+      return "CUDA driver error " + e.getMessage();
+    }
+    if (e instanceof UnsatisfiedLinkError || e instanceof NoClassDefFoundError) {
+      return "no NVIDIA driver: libcuda.so.1 not found";
+    }
+    return "cannot load JCuda's driver library: " + e;
+  }
+}
