@@ -4,7 +4,6 @@ import static jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABI
 import static jcuda.driver.CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import jcuda.CudaException;
 import jcuda.driver.CUdevice;
@@ -48,22 +47,27 @@ public final class Devices {
   }
 
   /**
-   * Checks that every one of {@code ordinals} is a device the driver can give this process.
+   * Checks that every one of {@code ordinals} is a device the driver gives this process.
    *
-   * @throws IllegalStateException naming the ordinal and the CUDA error, or the missing driver
+   * @throws IllegalStateException naming the missing driver, or the ordinal and its CUDA error
    */
   public static void require(int[] ordinals) {
+    int count;
     try {
-      int count = deviceCount();
-      for (int ordinal : ordinals) {
-        if (ordinal < 0 || ordinal >= count) {
-          throw new IllegalStateException("GPU " + ordinal + " does not exist: the driver lists " + count
-              + (count == 1 ? " device" : " devices"));
-        }
-        JCudaDriver.cuDeviceGet(new CUdevice(), ordinal);
-      }
+      count = deviceCount();
     } catch (CudaException | LinkageError e) {
-      throw new IllegalStateException("GPUs " + Arrays.toString(ordinals) + ": " + reason(e), e);
+      throw new IllegalStateException(reason(e), e);
+    }
+    for (int ordinal : ordinals) {
+      if (ordinal < 0 || ordinal >= count) {
+        throw new IllegalStateException("GPU " + ordinal + " does not exist: the driver lists " + count
+            + (count == 1 ? " device" : " devices"));
+      }
+      try {
+        JCudaDriver.cuDeviceGet(new CUdevice(), ordinal);
+      } catch (CudaException e) {
+        throw new IllegalStateException("GPU " + ordinal + ": " + reason(e), e);
+      }
     }
   }
 
