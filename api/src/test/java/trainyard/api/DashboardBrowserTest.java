@@ -203,12 +203,15 @@ class DashboardBrowserTest {
     await(10).until(d -> !d.findElements(By.cssSelector("h1 .badge[data-status=QUEUED]")).isEmpty());
     assertTrue(browser.findElements(By.id("job-members")).isEmpty(), "members before the placement");
     try (BusProducer producer = new BusProducer(bus.bootstrapServers(), "browser-members")) {
-      producer.send(JobEvent.assigned(job, 1, List.of(new Member(0, "ex-a", "10.0.0.1", 7001, 0, 2, 0, 1),
+      producer.send(JobEvent.assigned(job, 1, List.of(new Member(0, "ex-a", "10.0.0.1", 7001, 0, 2, 0, 1, List.of(0, 1)),
           new Member(1, "ex-b", "10.0.0.2", 7002, 2, 1, 1, 1)), System.currentTimeMillis()));
       await(20).until(d -> d.findElements(By.cssSelector("#job-members tr[data-rank]")).size() == 2);
       String placed = browser.findElement(By.id("job-members")).getText();
       assertTrue(placed.contains("ex-a") && placed.contains("ex-b") && placed.contains("0–1"), placed);
       assertEquals("-", cell("1", "examplesPerSec"));
+      assertEquals("GPUs 0, 1",
+          browser.findElement(By.cssSelector("#job-members tr[data-rank='0'] [data-field=gpus]")).getText());
+      assertTrue(browser.findElements(By.cssSelector("#job-members tr[data-rank='1'] [data-field=gpus]")).isEmpty());
 
       producer.send(JobEvent.member(job, 1, 1, Map.of("examples_per_sec", 41250.5, "bytes_pushed", 18874368.0,
           "bytes_pulled", 20971520.0), "ex-b", System.currentTimeMillis()));

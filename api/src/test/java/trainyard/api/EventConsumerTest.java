@@ -173,7 +173,7 @@ class EventConsumerTest {
   void anAssignedWithMembersRecordsThemWithTheirShardsAndKeyRanges() {
     Api.as(token).get("/api/v1/jobs/" + job).then().body("members", hasSize(0));
     sendAndAwait(JobEvent.assigned(job, 1, List.of(
-        new Member(0, "ex-a", "10.0.0.1", 7001, 0, 2, 0, 1),
+        new Member(0, "ex-a", "10.0.0.1", 7001, 0, 2, 0, 1, List.of(0, 3)),
         new Member(1, "ex-b", "10.0.0.2", 7002, 2, 1, 1, 1)), 1_000));
     Api.as(token).get("/api/v1/jobs/" + job).then().statusCode(200)
         .body("status", equalTo("ASSIGNED"), "executorId", equalTo("ex-a"), "members", hasSize(2),
@@ -181,6 +181,7 @@ class EventConsumerTest {
             "members[0].host", equalTo("10.0.0.1"), "members[0].port", equalTo(7001),
             "members[0].workers.first", equalTo(0), "members[0].workers.count", equalTo(2),
             "members[0].servers.first", equalTo(0), "members[0].servers.count", equalTo(1),
+            "members[0].gpus", equalTo(List.of(0, 3)), "members[1].gpus", equalTo(List.of()),
             // uniform(2): the signed 64-bit key space cut in two, bounds as decimal strings
             "members[0].keyRanges", equalTo(List.of(List.of("-9223372036854775808", "-2"))),
             "members[1].keyRanges", equalTo(List.of(List.of("-1", "9223372036854775807"))),
