@@ -102,17 +102,23 @@ public final class Devices {
   }
 
   /**
-   * One line for a log: the CUDA error's name, or the missing driver. The driver library fails
-   * to load on the first call (UnsatisfiedLinkError) and JCudaDriver's class is unusable after
-   * (NoClassDefFoundError), so both read as the missing driver.
+   * Why JCuda's driver library did not load, from the first failure: it fails once with an
+   * UnsatisfiedLinkError naming libcuda.so.1, and every later call meets a NoClassDefFoundError
+   * ("Could not initialize class") that may not carry that first error.
    */
+  private static volatile String unloadable;
+
+  /** One line for a log: the CUDA error's name, or why the driver library did not load. */
   static String reason(Throwable e) {
     if (e instanceof CudaException) {
       return "CUDA driver error " + e.getMessage();
     }
-    if (e instanceof UnsatisfiedLinkError || e instanceof NoClassDefFoundError) {
-      return "no NVIDIA driver: libcuda.so.1 not found";
+    String first = unloadable;
+    if (first == null) {
+      first = String.valueOf(e.getMessage()).contains("libcuda.so") ? "no NVIDIA driver: libcuda.so.1 not found"
+          : "cannot load JCuda's driver library: " + String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+      unloadable = first;
     }
-    return "cannot load JCuda's driver library: " + e;
+    return first;
   }
 }
