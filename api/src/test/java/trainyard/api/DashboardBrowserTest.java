@@ -38,6 +38,8 @@ import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import trainyard.api.platform.Bus;
 import trainyard.bus.BusProducer;
+import trainyard.bus.Gpu;
+import trainyard.bus.Heartbeat;
 import trainyard.bus.JobEvent;
 import trainyard.bus.Member;
 
@@ -45,7 +47,8 @@ import trainyard.bus.Member;
  * The dashboard in Debian's Chromium (headless, through Selenium) against the api tests' server:
  * sign in, submit a job through the form, watch it reach SUCCEEDED with its curves drawn,
  * compare two runs, see a validation error from the server next to its field, see a job's members
- * and their stats arrive live, and check the phone-width layout. Screenshots go to target/screenshots/. Skips, saying why, when Chromium
+ * and their stats arrive live, see an executor's GPUs and the jobs holding them, and check the
+ * phone-width layout. Screenshots go to target/screenshots/. Skips, saying why, when Chromium
  * is not installed (.ci/run installs it).
  */
 @QuarkusTest
@@ -200,12 +203,15 @@ class DashboardBrowserTest {
     await(10).until(d -> !d.findElements(By.cssSelector("h1 .badge[data-status=QUEUED]")).isEmpty());
     assertTrue(browser.findElements(By.id("job-members")).isEmpty(), "members before the placement");
     try (BusProducer producer = new BusProducer(bus.bootstrapServers(), "browser-members")) {
-      producer.send(JobEvent.assigned(job, 1, List.of(new Member(0, "ex-a", "10.0.0.1", 7001, 0, 2, 0, 1),
+      producer.send(JobEvent.assigned(job, 1, List.of(new Member(0, "ex-a", "10.0.0.1", 7001, 0, 2, 0, 1, List.of(0, 1)),
           new Member(1, "ex-b", "10.0.0.2", 7002, 2, 1, 1, 1)), System.currentTimeMillis()));
       await(20).until(d -> d.findElements(By.cssSelector("#job-members tr[data-rank]")).size() == 2);
       String placed = browser.findElement(By.id("job-members")).getText();
       assertTrue(placed.contains("ex-a") && placed.contains("ex-b") && placed.contains("0–1"), placed);
       assertEquals("-", cell("1", "examplesPerSec"));
+      assertEquals("GPUs 0, 1",
+          browser.findElement(By.cssSelector("#job-members tr[data-rank='0'] [data-field=gpus]")).getText());
+      assertTrue(browser.findElements(By.cssSelector("#job-members tr[data-rank='1'] [data-field=gpus]")).isEmpty());
 
       producer.send(JobEvent.member(job, 1, 1, Map.of("examples_per_sec", 41250.5, "bytes_pushed", 18874368.0,
           "bytes_pulled", 20971520.0), "ex-b", System.currentTimeMillis()));
@@ -221,6 +227,45 @@ class DashboardBrowserTest {
     } finally {
       given().auth().oauth2(token).post("/api/v1/jobs/" + job + "/cancel");
     }
+  }
+
+  /** The executors page lists a GPU executor's devices from its heartbeat, with the job holding each. */
+  @Test
+  void theExecutorsPageShowsEachGpuAndItsJob() throws IOException {
+    signIn();
+    String id = "browser-gpu-" + System.nanoTime();
+    try (BusProducer producer = new BusProducer(bus.bootstrapServers(), "browser-gpus")) {
+      // Beats every 100 ms, as an executor does every second, until the api lists it.
+      long deadline = System.nanoTime() + 30_000_000_000L;
+      do {
+        producer.send(new Heartbeat(id, 16, 2, 65_536, 14, 1, 60_000, List.of("job_x"), System.currentTimeMillis(),
+            "s", null, 0, List.of(new Gpu(0, "NVIDIA H200", 150_754_820_096L, 9, 0, "job_x"),
+                new Gpu(1, "NVIDIA H200", 150_754_820_096L, 9, 0, null))));
+        sleep(100);
+      } while (System.nanoTime() < deadline && given().auth().oauth2(token).get("/api/v1/executors").then()
+          .extract().jsonPath().getList("id").stream().noneMatch(id::equals));
+    }
+    open("#/executors");
+    await(20).until(d -> d.findElements(By.cssSelector("#gpus-table tr[data-executor='" + id + "']")).size() == 2);
+    assertEquals(id + " 0 NVIDIA H200 140.4 GiB 9.0 job_x", gpuRow(id, 0));
+    assertEquals(id + " 1 NVIDIA H200 140.4 GiB 9.0 free", gpuRow(id, 1));
+    assertTrue(browser.findElement(By.cssSelector("#executors-table tr[data-id='" + id + "']")).getText()
+        .contains("1 of 2"), "free GPUs");
+    shot("08-executors");
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  private String gpuRow(String executor, int ordinal) {
+    return browser.findElement(By.cssSelector("#gpus-table tr[data-executor='" + executor + "'][data-ordinal='"
+        + ordinal + "']")).getText();
   }
 
   private String cell(String rank, String field) {

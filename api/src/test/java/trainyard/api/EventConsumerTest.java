@@ -11,6 +11,7 @@ import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -20,6 +21,8 @@ import trainyard.api.job.JobService;
 import trainyard.api.platform.Bus;
 import trainyard.bus.BusConsumer;
 import trainyard.bus.BusProducer;
+import trainyard.bus.Gpu;
+import trainyard.bus.Heartbeat;
 import trainyard.bus.JobEvent;
 import trainyard.bus.JobMessage;
 import trainyard.bus.JobState;
@@ -55,6 +58,33 @@ class EventConsumerTest {
   @AfterEach
   void close() {
     producer.close();
+  }
+
+  /** The executor pool shows each GPU a heartbeat lists: name, memory, compute capability, its job. */
+  @Test
+  void anExecutorsGpusAreListedFromItsHeartbeat() {
+    String id = "gpu-box-" + job;
+    List<Gpu> devices = List.of(new Gpu(0, "NVIDIA H200", 150_754_820_096L, 9, 0, job),
+        new Gpu(1, "NVIDIA H200", 150_754_820_096L, 9, 0, null));
+    producer.send(new Heartbeat(id, 16, 2, 65_536, 13, 1, 60_000, List.of(job), System.currentTimeMillis(), "s",
+        null, 0, devices));
+    long deadline = System.nanoTime() + Api.DEADLINE.toNanos();
+    while (System.nanoTime() < deadline) {
+      JsonPath pool = Api.as(token).get("/api/v1/executors").then().statusCode(200).extract().jsonPath();
+      String box = "find { it.id == '" + id + "' }";
+      if (pool.get(box) != null) {
+        assertEquals(2, pool.getInt(box + ".gpus"));
+        assertEquals(1, pool.getInt(box + ".freeGpus"));
+        assertEquals(List.of(0, 1), pool.getList(box + ".devices.ordinal"));
+        assertEquals(List.of("NVIDIA H200", "NVIDIA H200"), pool.getList(box + ".devices.name"));
+        assertEquals(List.of(143_771, 143_771), pool.getList(box + ".devices.memoryMb"));
+        assertEquals(List.of("9.0", "9.0"), pool.getList(box + ".devices.computeCapability"));
+        assertEquals(Arrays.asList(job, null), pool.getList(box + ".devices.jobId"), "GPU 1 is free");
+        return;
+      }
+      Api.pause();
+    }
+    throw new AssertionError("executor " + id + " was not listed");
   }
 
   @Test
@@ -143,7 +173,7 @@ class EventConsumerTest {
   void anAssignedWithMembersRecordsThemWithTheirShardsAndKeyRanges() {
     Api.as(token).get("/api/v1/jobs/" + job).then().body("members", hasSize(0));
     sendAndAwait(JobEvent.assigned(job, 1, List.of(
-        new Member(0, "ex-a", "10.0.0.1", 7001, 0, 2, 0, 1),
+        new Member(0, "ex-a", "10.0.0.1", 7001, 0, 2, 0, 1, List.of(0, 3)),
         new Member(1, "ex-b", "10.0.0.2", 7002, 2, 1, 1, 1)), 1_000));
     Api.as(token).get("/api/v1/jobs/" + job).then().statusCode(200)
         .body("status", equalTo("ASSIGNED"), "executorId", equalTo("ex-a"), "members", hasSize(2),
@@ -151,6 +181,7 @@ class EventConsumerTest {
             "members[0].host", equalTo("10.0.0.1"), "members[0].port", equalTo(7001),
             "members[0].workers.first", equalTo(0), "members[0].workers.count", equalTo(2),
             "members[0].servers.first", equalTo(0), "members[0].servers.count", equalTo(1),
+            "members[0].gpus", equalTo(List.of(0, 3)), "members[1].gpus", equalTo(List.of()),
             // uniform(2): the signed 64-bit key space cut in two, bounds as decimal strings
             "members[0].keyRanges", equalTo(List.of(List.of("-9223372036854775808", "-2"))),
             "members[1].keyRanges", equalTo(List.of(List.of("-1", "9223372036854775807"))),

@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param dataHost     host of its engine data port as other executors reach it, or null
  * @param dataPort     its engine data port (workers and servers of jobs spread over several
  *                     executors talk there), or 0 when it has none
+ * @param devices      its GPUs by ordinal, each with the job holding it; {@code gpus} of them
+ *                     (empty from executors that predate them), {@code freeGpus} free
  */
 public record Heartbeat(
     String executorId,
@@ -34,11 +36,20 @@ public record Heartbeat(
     long timeMillis,
     String session,
     String dataHost,
-    int dataPort) {
+    int dataPort,
+    List<Gpu> devices) {
 
   public Heartbeat {
     Objects.requireNonNull(executorId, "executorId");
     runningJobs = runningJobs == null ? List.of() : List.copyOf(runningJobs);
+    devices = devices == null ? List.of() : List.copyOf(devices);
+  }
+
+  /** A heartbeat without devices, as executors before GPU discovery sent them. */
+  public Heartbeat(String executorId, int cores, int gpus, long memoryMb, int freeCores, int freeGpus,
+      long freeMemoryMb, List<String> runningJobs, long timeMillis, String session, String dataHost, int dataPort) {
+    this(executorId, cores, gpus, memoryMb, freeCores, freeGpus, freeMemoryMb, runningJobs, timeMillis, session,
+        dataHost, dataPort, null);
   }
 
   /** A heartbeat without a session, as executors before sessions sent them. */

@@ -27,6 +27,37 @@ class JsonTest {
   }
 
   @Test
+  void aHeartbeatWithGpusAndAMemberHoldingThemRoundTrip() {
+    List<Gpu> devices = List.of(new Gpu(0, "NVIDIA H200", 150_754_820_096L, 9, 0, "job-1"),
+        new Gpu(1, "NVIDIA H200", 150_754_820_096L, 9, 0, null));
+    Heartbeat beat = new Heartbeat("exec-1", 16, 2, 4096, 14, 1, 2048, List.of("job-1"), 99L, "s1", "h", 7000,
+        devices);
+    Member member = new Member(0, "exec-1", null, 0, 0, 2, 0, 1, List.of(0));
+
+    String json = new String(Json.write(beat), StandardCharsets.UTF_8);
+    assertTrue(json.contains("{\"ordinal\":0,\"name\":\"NVIDIA H200\",\"memoryBytes\":150754820096,"
+        + "\"computeMajor\":9,\"computeMinor\":0,\"jobId\":\"job-1\"}"), json);
+    assertEquals(beat, roundTrip(beat, Heartbeat.class));
+    assertEquals(member, roundTrip(member, Member.class));
+    assertTrue(new String(Json.write(member), StandardCharsets.UTF_8).contains("\"gpus\":[0]"));
+  }
+
+  @Test
+  void aHeartbeatAndAMemberFromWritersBeforeGpusHaveNone() {
+    Heartbeat beat = Json.read("{\"executorId\":\"e\",\"cores\":4,\"runningJobs\":[]}"
+        .getBytes(StandardCharsets.UTF_8), Heartbeat.class);
+    Member member = Json.read("{\"rank\":0,\"executorId\":\"e\",\"workers\":1,\"servers\":1}"
+        .getBytes(StandardCharsets.UTF_8), Member.class);
+    assertEquals(List.of(), beat.devices());
+    assertEquals(List.of(), member.gpus());
+  }
+
+  @Test
+  void aMemberCannotHoldTheSameGpuTwice() {
+    assertThrows(IllegalArgumentException.class, () -> new Member(0, "e", null, 0, 0, 1, 0, 1, List.of(1, 1)));
+  }
+
+  @Test
   void nullFieldsAreLeftOut() {
     String json = new String(Json.write(JobEvent.log("job-1", 1, "hello", null, 5L)),
         StandardCharsets.UTF_8);

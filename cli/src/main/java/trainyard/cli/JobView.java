@@ -1,6 +1,7 @@
 package trainyard.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -115,19 +116,32 @@ final class JobView {
 
   /**
    * A job's members (the {@code members} array of {@code GET /jobs/{id}}) as a table: rank,
-   * executor, its workers and server shards (global indexes, {@code 0-3}), examples/s, bytes
-   * pushed and pulled so far ({@code -} until the member first reports); null when there are none.
+   * executor, its workers and server shards (global indexes, {@code 0-3}), the GPU ordinals it
+   * holds (a column only for a job that has some), examples/s, bytes pushed and pulled so far
+   * ({@code -} until the member first reports); null when there are none.
    */
   static Table members(JsonNode members) {
     if (!members.isArray() || members.isEmpty()) {
       return null;
     }
-    Table t = new Table("RANK", "EXECUTOR", "WORKERS", "SERVERS", "EXAMPLES/S", "PUSHED", "PULLED");
+    boolean gpus = false;
     for (JsonNode m : members) {
-      t.row(m.path("rank").isNumber() ? m.path("rank").asText() : "-", Json.text(m, "executorId"),
-          span(m.path("workers")), span(m.path("servers")),
-          m.path("examplesPerSec").isNumber() ? perSecond(m.path("examplesPerSec").asDouble()) : "-",
-          bytes(m.path("bytesPushed")), bytes(m.path("bytesPulled")));
+      gpus |= !m.path("gpus").isEmpty();
+    }
+    Table t = gpus ? new Table("RANK", "EXECUTOR", "WORKERS", "SERVERS", "GPUS", "EXAMPLES/S", "PUSHED", "PULLED")
+        : new Table("RANK", "EXECUTOR", "WORKERS", "SERVERS", "EXAMPLES/S", "PUSHED", "PULLED");
+    for (JsonNode m : members) {
+      List<String> cells = new ArrayList<>(List.of(m.path("rank").isNumber() ? m.path("rank").asText() : "-",
+          Json.text(m, "executorId"), span(m.path("workers")), span(m.path("servers"))));
+      if (gpus) {
+        List<String> ordinals = new ArrayList<>();
+        m.path("gpus").forEach(g -> ordinals.add(g.asText()));
+        cells.add(ordinals.isEmpty() ? "-" : String.join(",", ordinals));
+      }
+      cells.add(m.path("examplesPerSec").isNumber() ? perSecond(m.path("examplesPerSec").asDouble()) : "-");
+      cells.add(bytes(m.path("bytesPushed")));
+      cells.add(bytes(m.path("bytesPulled")));
+      t.row(cells.toArray(String[]::new));
     }
     return t;
   }

@@ -120,7 +120,7 @@ final class JobsCommand extends Group {
   }
 
   @Command(name = "show", description = {"Show a job: state, why it waits, progress, final metrics,",
-      "and, once placed, its members: rank, executor, workers, server", "shards, examples/s, bytes pushed and pulled."})
+      "and, once placed, its members: rank, executor, workers, server", "shards, GPUs (if any), examples/s, bytes pushed and pulled."})
   static final class ShowJob extends ShowLeaf {
     ShowJob() {
       super(JobsCommand::path);

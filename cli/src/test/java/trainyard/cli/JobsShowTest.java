@@ -41,6 +41,9 @@ class JobsShowTest {
       int status = 200;
       String body = switch (id) {
         case "job_1" -> PLACED;
+        case "job_3" -> "{\"id\":\"job_3\",\"status\":\"ASSIGNED\",\"members\":[{\"rank\":0,\"executorId\":\"gpu-1\","
+            + "\"workers\":{\"first\":0,\"count\":1},\"servers\":{\"first\":0,\"count\":1},\"gpus\":[0,3],"
+            + "\"examplesPerSec\":null,\"bytesPushed\":null,\"bytesPulled\":null}]}";
         case "job_2" -> "{\"id\":\"job_2\",\"status\":\"QUEUED\",\"statusReason\":\"waiting\",\"members\":[]}";
         default -> {
           status = 404;
@@ -79,6 +82,17 @@ class JobsShowTest {
         "1     ex-b      2        1        -           -         -",
         "")), r.out());
     assertFalse(r.out().contains("keyRanges"), "the table replaces the members' JSON: " + r.out());
+  }
+
+  @Test
+  void aGpuJobsMembersShowTheirGpus() {
+    CliRun r = cli("jobs", "show", "job_3");
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().endsWith(String.join("\n",
+        "members:",
+        "RANK  EXECUTOR  WORKERS  SERVERS  GPUS  EXAMPLES/S  PUSHED  PULLED",
+        "0     gpu-1     0        0        0,3   -           -       -",
+        "")), r.out());
   }
 
   @Test

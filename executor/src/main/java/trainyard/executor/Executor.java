@@ -31,7 +31,9 @@ import trainyard.spec.JobSpec;
  *
  * <p>A heartbeat goes out every {@code heartbeatInterval}, and at once when a job starts or ends,
  * so that the scheduler sees every job listed before it sees it gone. Heartbeats are built and
- * sent under one lock, so they reach Kafka in the order they describe.
+ * sent under one lock, so they reach Kafka in the order they describe. A job takes the GPUs its
+ * assignment names before the heartbeat that first lists it, and gives them back before the one
+ * that no longer does, so every heartbeat shows who holds each GPU.
  *
  * <p>{@link #close()} stops heartbeats first, then stops the jobs at their next check without a
  * terminal state: to the scheduler the executor is lost, and the jobs resume from their
@@ -53,10 +55,12 @@ public final class Executor implements AutoCloseable {
   private final String session = UUID.randomUUID().toString();
   /** Where members of jobs over several executors reach this one's shards; one for all its jobs. */
   private final DataPort dataPort;
+  private final GpuLeases gpus;
   private volatile boolean closed;
 
   private Executor(String bootstrapServers, ExecutorOptions options) {
     this.options = options;
+    this.gpus = new GpuLeases(options.id(), options.gpus());
     this.dataPort = DataPort.bind(bindAddress(options.dataHost()), options.dataPort());
     this.producer = new BusProducer(bootstrapServers, "trainyard-executor-" + options.id());
     try {
@@ -139,7 +143,7 @@ public final class Executor implements AutoCloseable {
       if (closed || running.containsKey(assignment.jobId())) {
         return;
       }
-      job = new JobRun(assignment, demandOf(assignment), options, producer, dataPort, this::finished);
+      job = new JobRun(assignment, demandOf(assignment), options, producer, dataPort, gpus, this::finished);
       running.put(assignment.jobId(), job);
       sendHeartbeat();
       Thread thread = new Thread(job, "trainyard-job-" + assignment.jobId());
@@ -204,9 +208,10 @@ public final class Executor implements AutoCloseable {
     }
     Capacity total = options.capacity();
     Capacity free = total.minus(used);
-    producer.send(new Heartbeat(options.id(), total.cores(), total.gpus(), total.memoryMb(),
-        Math.max(0, free.cores()), Math.max(0, free.gpus()), Math.max(0, free.memoryMb()),
-        new ArrayList<>(running.keySet()), options.clock().millis(), session, options.dataHost(), dataPort.port()));
+    producer.send(new Heartbeat(options.id(), total.cores(), gpus.count(), total.memoryMb(),
+        Math.max(0, free.cores()), gpus.free(), Math.max(0, free.memoryMb()),
+        new ArrayList<>(running.keySet()), options.clock().millis(), session, options.dataHost(), dataPort.port(),
+        gpus.snapshot()));
   }
 
   /**

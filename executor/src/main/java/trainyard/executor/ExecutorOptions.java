@@ -5,15 +5,18 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import trainyard.bus.Capacity;
+import trainyard.gpu.GpuDevice;
 
 /**
  * How an {@link Executor} runs. Immutable; start from {@link #defaults(String, Path)}.
  *
  * @param id                the executor's id: the key of its assignments and heartbeats
- * @param capacity          cores (worker and server threads), GPUs and memory it offers to jobs
+ * @param capacity          cores (worker and server threads), GPUs and memory it offers to jobs;
+ *                          its GPUs are {@code gpus.size()}
  * @param dataDir           the blob store: datasets are read from where assignments say, and
  *                          {@code checkpoints/{jobId}} and {@code models/{jobId}/model.bin} are
  *                          written under it
@@ -26,10 +29,11 @@ import trainyard.bus.Capacity;
  *                          talk; 0: any free port
  * @param peerTimeout       how long a member waits for a silent peer before its part of the
  *                          attempt fails (it then stops listing the job: the scheduler requeues it)
+ * @param gpus              the CUDA devices it offers to jobs, by ordinal (see {@link GpuOffer})
  */
 public record ExecutorOptions(
     String id, Capacity capacity, Path dataDir, Duration heartbeatInterval, Duration stopTimeout,
-    Clock clock, String dataHost, int dataPort, Duration peerTimeout) {
+    Clock clock, String dataHost, int dataPort, Duration peerTimeout, List<GpuDevice> gpus) {
 
   public ExecutorOptions {
     Objects.requireNonNull(id, "id");
@@ -57,10 +61,15 @@ public record ExecutorOptions(
     if (peerTimeout.toMillis() <= 0) {
       throw new IllegalArgumentException("peerTimeout must be > 0, got " + peerTimeout);
     }
+    gpus = List.copyOf(gpus);
+    if (capacity.gpus() != gpus.size()) {
+      throw new IllegalArgumentException("capacity has " + capacity.gpus() + " GPUs but " + gpus.size()
+          + " devices are offered; offer them with withGpus");
+    }
   }
 
   /**
-   * This machine's processors, no GPUs, three quarters of the JVM's maximum heap, a heartbeat a
+   * This machine's processors, no GPUs (see {@link #withGpus}), three quarters of the JVM's maximum heap, a heartbeat a
    * second, 30 s to stop, the system clock, a data port on any free port at this machine's host
    * name (127.0.0.1 when it has none), 30 s of peer timeout.
    */
@@ -69,7 +78,7 @@ public record ExecutorOptions(
     return new ExecutorOptions(id,
         new Capacity(Runtime.getRuntime().availableProcessors(), 0, Math.max(1, memoryMb)),
         dataDir, Duration.ofSeconds(1), Duration.ofSeconds(30), Clock.systemUTC(), hostName(), 0,
-        Duration.ofSeconds(30));
+        Duration.ofSeconds(30), List.of());
   }
 
   /** This machine's host name, or 127.0.0.1 when it cannot be found. */
@@ -84,37 +93,43 @@ public record ExecutorOptions(
 
   public ExecutorOptions withCapacity(Capacity capacity) {
     return new ExecutorOptions(id, capacity, dataDir, heartbeatInterval, stopTimeout, clock, dataHost, dataPort,
-        peerTimeout);
+        peerTimeout, gpus);
   }
 
   public ExecutorOptions withHeartbeatInterval(Duration heartbeatInterval) {
     return new ExecutorOptions(id, capacity, dataDir, heartbeatInterval, stopTimeout, clock, dataHost, dataPort,
-        peerTimeout);
+        peerTimeout, gpus);
   }
 
   public ExecutorOptions withStopTimeout(Duration stopTimeout) {
     return new ExecutorOptions(id, capacity, dataDir, heartbeatInterval, stopTimeout, clock, dataHost, dataPort,
-        peerTimeout);
+        peerTimeout, gpus);
   }
 
   public ExecutorOptions withClock(Clock clock) {
     return new ExecutorOptions(id, capacity, dataDir, heartbeatInterval, stopTimeout, clock, dataHost, dataPort,
-        peerTimeout);
+        peerTimeout, gpus);
   }
 
   public ExecutorOptions withDataHost(String dataHost) {
     return new ExecutorOptions(id, capacity, dataDir, heartbeatInterval, stopTimeout, clock, dataHost, dataPort,
-        peerTimeout);
+        peerTimeout, gpus);
   }
 
   public ExecutorOptions withDataPort(int dataPort) {
     return new ExecutorOptions(id, capacity, dataDir, heartbeatInterval, stopTimeout, clock, dataHost, dataPort,
-        peerTimeout);
+        peerTimeout, gpus);
+  }
+
+  /** Offers {@code gpus} to jobs, and as many GPUs in {@link #capacity()}. */
+  public ExecutorOptions withGpus(List<GpuDevice> gpus) {
+    return new ExecutorOptions(id, new Capacity(capacity.cores(), gpus.size(), capacity.memoryMb()), dataDir,
+        heartbeatInterval, stopTimeout, clock, dataHost, dataPort, peerTimeout, gpus);
   }
 
   public ExecutorOptions withPeerTimeout(Duration peerTimeout) {
     return new ExecutorOptions(id, capacity, dataDir, heartbeatInterval, stopTimeout, clock, dataHost, dataPort,
-        peerTimeout);
+        peerTimeout, gpus);
   }
 
   /** {@code data/checkpoints/{jobId}}. */

@@ -3,6 +3,7 @@ package trainyard.executor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.nio.file.Files;
@@ -28,12 +29,17 @@ import trainyard.engine.train.TrainRequest;
 import trainyard.engine.train.TrainResult;
 import trainyard.engine.train.Trainer;
 import trainyard.engine.io.FileTrees;
+import trainyard.gpu.Devices;
 
 /**
  * One job on an executor, start to end: RUNNING, the engine's metrics, progress and log lines,
  * then the model and SUCCEEDED, or FAILED with a reason, or CANCELLED. A job stopped for any
  * other reason (the executor closing, the scheduler moving it) ends without a terminal state:
  * it resumes from {@code data/checkpoints/{jobId}} wherever it runs next.
+ *
+ * <p>A job that asks for GPUs holds the ordinals its member was given from construction (the
+ * executor's {@link GpuLeases}) to its end, and fails, naming why, when they cannot be given or
+ * opened: it never falls back to the CPU.
  *
  * <p>{@link #run()} runs on the job's own thread; {@link #stop} may be called from any thread.
  */
@@ -63,10 +69,16 @@ final class JobRun implements Runnable {
   /** This executor's rank in the job: 0 coordinates and reports the job's state. */
   private final int rank;
   private final Consumer<JobRun> onEnd;
+  /** The ordinals of the executor's GPUs this member was given. */
+  private final List<Integer> gpuOrdinals;
+  private final GpuLeases gpus;
+  /** Why the GPUs could not be taken, or null when they were. */
+  private final GpuUnavailableException gpusRefused;
   private volatile Stop stop;
 
+  /** Takes the member's GPUs from {@code gpus} at once: the caller's next heartbeat shows them held. */
   JobRun(Assignment assignment, Capacity demand, ExecutorOptions options, BusProducer producer, DataPort dataPort,
-      Consumer<JobRun> onEnd) {
+      GpuLeases gpus, Consumer<JobRun> onEnd) {
     this.assignment = assignment;
     this.demand = demand;
     this.options = options;
@@ -75,6 +87,18 @@ final class JobRun implements Runnable {
     Member self = assignment.self();
     this.rank = self == null ? 0 : self.rank();
     this.onEnd = onEnd;
+    this.gpuOrdinals = self == null ? List.of() : self.gpus();
+    this.gpus = gpus;
+    this.gpusRefused = take(gpus, assignment.jobId(), gpuOrdinals);
+  }
+
+  private static GpuUnavailableException take(GpuLeases gpus, String jobId, List<Integer> ordinals) {
+    try {
+      gpus.take(jobId, ordinals);
+      return null;
+    } catch (GpuUnavailableException e) {
+      return e;
+    }
   }
 
   String jobId() {
@@ -101,7 +125,8 @@ final class JobRun implements Runnable {
         state(JobState.RUNNING, null);
       }
       log("started on executor " + options.id() + ", attempt " + assignment.attempt()
-          + (distributed() ? ", member " + rank + " of " + assignment.members().size() : ""));
+          + (distributed() ? ", member " + rank + " of " + assignment.members().size() : "")
+          + (gpuOrdinals.isEmpty() ? "" : ", GPUs " + gpuOrdinals));
       train();
     } catch (AttemptLostException e) {
       // No terminal state: the scheduler sees this member stop and places the whole job again,
@@ -112,12 +137,16 @@ final class JobRun implements Runnable {
     } catch (Throwable t) {
       fail(t);
     } finally {
+      if (gpusRefused == null) {
+        gpus.release(jobId());
+      }
       onEnd.accept(this);
     }
   }
 
   private void train() throws IOException {
     JobSpec spec = JobSpec.parse(assignment.specJson());
+    openGpus(spec.resources().gpus());
     Dataset train = openDataset("training", assignment.datasetDir());
     Dataset validation = assignment.validationDir() == null ? null
         : openDataset("validation", assignment.validationDir());
@@ -143,6 +172,40 @@ final class JobRun implements Runnable {
       return;
     }
     finish(result, checkpoints);
+  }
+
+  /**
+   * Opens the member's GPUs for the engine, or throws {@link GpuUnavailableException} with the
+   * reason: they were not given (another job holds one, or the assignment gives fewer than the
+   * spec asks for) or the driver refuses one (its CUDA error named).
+   */
+  private void openGpus(int asked) {
+    if (gpusRefused != null) {
+      throw gpusRefused;
+    }
+    if (gpuOrdinals.size() != asked) {
+      throw new GpuUnavailableException("the job asks for " + asked + (asked == 1 ? " GPU" : " GPUs")
+          + " but was given " + (gpuOrdinals.isEmpty() ? "none" : gpuOrdinals) + " on executor " + options.id());
+    }
+    if (asked > 0) {
+      open(options.id(), gpuOrdinals.stream().mapToInt(Integer::intValue).toArray());
+    }
+  }
+
+  /**
+   * Opens {@code ordinals} on this machine. Until the engine computes on CUDA this checks that
+   * the driver gives each device; with it, the one call here becomes
+   * {@code CudaAccelerator.open(ordinals)}, whose result goes to {@code TrainRequest.withAccelerator}.
+   *
+   * @throws GpuUnavailableException with the driver's reason
+   */
+  static void open(String executorId, int[] ordinals) {
+    try {
+      Devices.require(ordinals);
+    } catch (RuntimeException | LinkageError e) {
+      throw new GpuUnavailableException("cannot open GPUs " + Arrays.toString(ordinals) + " on executor "
+          + executorId + ": " + e.getMessage(), e);
+    }
   }
 
   private boolean distributed() {
@@ -213,6 +276,8 @@ final class JobRun implements Runnable {
     String reason;
     if (t instanceof SpecException e) {
       reason = "invalid job spec: " + e.getMessage();
+    } else if (t instanceof GpuUnavailableException) {
+      reason = t.getMessage();
     } else if (t instanceof OutOfMemoryError) {
       reason = "out of memory on executor " + options.id() + "; ask for fewer workers or use a smaller model";
     } else if ((t instanceof IOException || t instanceof IllegalArgumentException) && t.getMessage() != null) {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import trainyard.bus.Assignment;
 import trainyard.bus.Capacity;
+import trainyard.bus.Gpu;
 import trainyard.bus.Heartbeat;
 import trainyard.bus.JobEvent;
 import trainyard.bus.JobMessage;
@@ -25,7 +26,9 @@ import trainyard.spec.JobSpec;
  * executors' terminal states and clock ticks; outputs go to a {@link Sink}.
  *
  * <p>An executor's free capacity is what its last heartbeat reported, less the members placed
- * on it that no heartbeat has listed yet. A job's attempt fails as a whole when one of its
+ * on it that no heartbeat has listed yet. The same goes for its GPUs, by ordinal: a member that
+ * asks for GPUs is given that many of its executor's free ones, the lowest first, so two jobs
+ * are never given the same device. A job's attempt fails as a whole when one of its
  * members does: the member's executor is silent for longer than the heartbeat timeout (lost),
  * beats with a new session (restarted), or, in a job of several members, stops listing the job
  * while no terminal state of the attempt has arrived within the heartbeat timeout (the member
@@ -96,6 +99,8 @@ final class SchedulerCore {
   private static final class Part {
     final int rank;
     final String executorId;
+    /** The ordinals of its executor's GPUs it was given. */
+    final List<Integer> gpus;
     /** A heartbeat of its executor has listed the job. */
     boolean listed;
     /** A later heartbeat no longer listed it. */
@@ -103,9 +108,10 @@ final class SchedulerCore {
     /** Why the member said it lost the attempt, or null. */
     String lost;
 
-    Part(int rank, String executorId, boolean listed) {
+    Part(int rank, String executorId, List<Integer> gpus, boolean listed) {
       this.rank = rank;
       this.executorId = executorId;
+      this.gpus = gpus;
       this.listed = listed;
     }
   }
@@ -379,7 +385,7 @@ final class SchedulerCore {
   }
 
   private void join(Gang gang, Node node, int rank) {
-    gang.parts.add(new Part(rank, node.id, true));
+    gang.parts.add(new Part(rank, node.id, List.of(), true));
     node.jobs.add(gang.jobId);
   }
 
@@ -498,15 +504,17 @@ final class SchedulerCore {
     List<Placement.Slot> slots = new ArrayList<>(executors.size());
     for (Node node : executors.values()) {
       Heartbeat b = node.last;
-      Capacity free = new Capacity(b.freeCores(), b.freeGpus(), b.freeMemoryMb());
+      Capacity free = new Capacity(b.freeCores(), 0, b.freeMemoryMb());
       for (String jobId : node.jobs) {
         Gang gang = placed.get(jobId);
         Part part = gang.part(node.id);
         if (!part.listed && !part.stopped) {
-          free = free.minus(gang.demand);
+          free = free.minus(new Capacity(gang.demand.cores(), 0, gang.demand.memoryMb()));
         }
       }
-      slots.add(new Placement.Slot(node.id, new Capacity(b.cores(), b.gpus(), b.memoryMb()), free, node.hasDataPort()));
+      free = free.plus(new Capacity(0, freeGpus(node).size(), 0));
+      slots.add(new Placement.Slot(node.id, new Capacity(b.cores(), b.devices().size(), b.memoryMb()), free,
+          node.hasDataPort()));
     }
     Placement.Result result = Placement.place(jobs, slots, now, reserveAfterMillis);
     for (Placement.Placed p : result.placed()) {
@@ -515,7 +523,7 @@ final class SchedulerCore {
       Gang gang = new Gang(p.jobId(), q.job, q.demand, q.resources, false);
       for (Member m : members) {
         Node node = executors.get(m.executorId());
-        gang.parts.add(new Part(m.rank(), m.executorId(), false));
+        gang.parts.add(new Part(m.rank(), m.executorId(), m.gpus(), false));
         node.jobs.add(p.jobId());
         node.released.remove(p.jobId());
       }
@@ -536,19 +544,48 @@ final class SchedulerCore {
 
   /**
    * The members of a job placed on {@code executorIds}, by rank: each one's share of the workers
-   * and servers and, for a job of several, its executor's data port as its last heartbeat gave it.
+   * and servers, the lowest {@code r.gpus()} of its executor's free GPUs and, for a job of several,
+   * its executor's data port as its last heartbeat gave it.
    */
   private List<Member> members(JobSpec.Resources r, List<String> executorIds) {
     if (executorIds.size() == 1) {
-      return List.of(new Member(0, executorIds.get(0), null, 0, 0, r.workers(), 0, r.servers()));
+      Node node = executors.get(executorIds.get(0));
+      return List.of(new Member(0, node.id, null, 0, 0, r.workers(), 0, r.servers(), gpusFor(node, r)));
     }
     List<Member> members = new ArrayList<>(executorIds.size());
     for (int rank = 0; rank < executorIds.size(); rank++) {
-      Heartbeat b = executors.get(executorIds.get(rank)).last;
+      Node node = executors.get(executorIds.get(rank));
+      Heartbeat b = node.last;
       members.add(new Member(rank, b.executorId(), b.dataHost(), b.dataPort(), r.firstOf(r.workers(), rank),
-          r.workersOf(rank), r.firstOf(r.servers(), rank), r.serversOf(rank)));
+          r.workersOf(rank), r.firstOf(r.servers(), rank), r.serversOf(rank), gpusFor(node, r)));
     }
     return members;
+  }
+
+  /** Placement found {@code r.gpus()} free on {@code node}: the lowest of them. */
+  private List<Integer> gpusFor(Node node, JobSpec.Resources r) {
+    return List.copyOf(freeGpus(node).subList(0, r.gpus()));
+  }
+
+  /**
+   * The ordinals of {@code node}'s GPUs free in its last heartbeat, less those given to members
+   * placed there that no heartbeat has listed yet. An executor that lists no devices (one older
+   * than GPU discovery) has none to give.
+   */
+  private List<Integer> freeGpus(Node node) {
+    List<Integer> free = new ArrayList<>();
+    for (Gpu gpu : node.last.devices()) {
+      if (gpu.free()) {
+        free.add(gpu.ordinal());
+      }
+    }
+    for (String jobId : node.jobs) {
+      Part part = placed.get(jobId).part(node.id);
+      if (!part.listed && !part.stopped) {
+        free.removeAll(part.gpus);
+      }
+    }
+    return free;
   }
 
   /**

@@ -29,6 +29,23 @@ class PlacementTest {
   }
 
   @Test
+  void aGpuJobGoesOnlyWhereItsGpusAreFreeAndCpuJobsLeaveGpuExecutorsAlone() {
+    Placement.Slot busyGpus = new Placement.Slot("busy", new Capacity(16, 2, 8192), new Capacity(16, 1, 8192));
+    Placement.Slot freeGpus = new Placement.Slot("free", new Capacity(16, 2, 8192), new Capacity(16, 2, 8192));
+    Placement.Slot cpu = slot("cpu", 16, 16);
+    Placement.Job plain = new Placement.Job("plain", 0, 1, SMALL);
+    Placement.Job two = new Placement.Job("two", 0, 2, new Capacity(2, 2, 384));
+    Placement.Result result = Placement.place(List.of(two, plain), List.of(busyGpus, freeGpus, cpu), 0, Long.MAX_VALUE);
+    assertEquals(List.of(new Placement.Placed("plain", "cpu"), new Placement.Placed("two", "free")), result.placed());
+
+    Placement.Job three = new Placement.Job("three", 0, 1, new Capacity(2, 2, 384), 2);
+    Placement.Slot peer = new Placement.Slot("peer", new Capacity(16, 2, 8192), new Capacity(16, 2, 8192), true);
+    Placement.Slot busyPeer = new Placement.Slot("busy", new Capacity(16, 2, 8192), new Capacity(16, 0, 8192), true);
+    assertEquals("needs 2 executors with 2 free cores, 2 GPUs, 384 MB; 1 has them",
+        Placement.place(List.of(three), List.of(peer, busyPeer), 0, Long.MAX_VALUE).waiting().get("three"));
+  }
+
+  @Test
   void aJobGoesWhereItFitsMostTightly() {
     List<Placement.Slot> slots = List.of(slot("roomy", 16, 16), slot("snug", 4, 2), slot("full", 4, 0));
     Placement.Result result = Placement.place(List.of(new Placement.Job("j", 0, 1, SMALL)), slots, 0, Long.MAX_VALUE);

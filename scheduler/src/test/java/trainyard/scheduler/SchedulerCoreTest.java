@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import trainyard.bus.Assignment;
+import trainyard.bus.Gpu;
 import trainyard.bus.Heartbeat;
 import trainyard.bus.JobEvent;
 import trainyard.bus.JobMessage;
@@ -503,5 +506,79 @@ class SchedulerCoreTest {
     assertEquals(List.of(), core.membersOf("quick"));
     core.onJob(gangJob("next", 2, 6, 2, 2), 60); // 3 + 1 cores each: all of e1 and e2
     assertEquals(List.of("RUN next @e1 #1", "RUN next @e2 #1"), runs());
+  }
+
+  /** A job of one worker and one server asking for {@code gpus} GPUs. */
+  static JobMessage gpuJob(String id, int gpus, long submittedAt) {
+    String spec = "{\"name\":\"" + id + "\",\"algorithm\":\"linear\",\"dataset\":\"ds\","
+        + "\"resources\":{\"workers\":1,\"servers\":1,\"gpus\":" + gpus + "}}";
+    return JobMessage.submit(id, "tenant", spec, 0, submittedAt, "/data/datasets/ds", null, 1, 256);
+  }
+
+  /** An executor of 16 cores whose GPUs 0..{@code holders.length - 1} are held by those jobs (null: free). */
+  static Heartbeat gpuBeat(String executor, long now, String... holders) {
+    List<Gpu> devices = new ArrayList<>();
+    Set<String> running = new LinkedHashSet<>();
+    for (int ordinal = 0; ordinal < holders.length; ordinal++) {
+      devices.add(new Gpu(ordinal, "NVIDIA H200", 150_754_820_096L, 9, 0, holders[ordinal]));
+      if (holders[ordinal] != null) {
+        running.add(holders[ordinal]);
+      }
+    }
+    int free = (int) devices.stream().filter(Gpu::free).count();
+    return new Heartbeat(executor, 16, holders.length, 16_384, 16, free, 16_384, List.copyOf(running), now, "s1",
+        null, 0, devices);
+  }
+
+  private List<Integer> gpusOf(String jobId) {
+    for (Assignment a : assignments) {
+      if (a.jobId().equals(jobId) && a.type() == Assignment.Type.RUN) {
+        return a.self().gpus();
+      }
+    }
+    throw new AssertionError("no RUN for " + jobId + " in " + assignments);
+  }
+
+  @Test
+  void jobsPlacedBeforeAHeartbeatListsThemAreGivenDifferentGpus() {
+    core.onHeartbeat(gpuBeat("e1", 0, null, null, null), 0);
+    core.onJob(gpuJob("a", 2, 1), 10);
+    core.onJob(gpuJob("b", 1, 2), 10);
+    core.onJob(gpuJob("c", 1, 3), 10);
+    core.onHeartbeat(gpuBeat("e1", 20, null, null, null), 20); // not yet listing a and b
+
+    assertEquals(List.of(0, 1), gpusOf("a"));
+    assertEquals(List.of(2), gpusOf("b"));
+    assertEquals(List.of("a ASSIGNED @e1", "b ASSIGNED @e1", "c QUEUED: no executor has 1 free GPU; most free: 0"),
+        states());
+    assertEquals(List.of(new Member(0, "e1", null, 0, 0, 1, 0, 1, List.of(0, 1))),
+        assignments.get(0).members(), "the ASSIGNED event and the RUN carry the same ordinals");
+  }
+
+  @Test
+  void aGpuIsGivenAgainOnlyOnceTheHeartbeatSaysItsJobLetItGo() {
+    core.onHeartbeat(gpuBeat("e1", 0, null, null), 0);
+    core.onJob(gpuJob("a", 1, 1), 10);
+    core.onJob(gpuJob("b", 1, 2), 10);
+    core.onJob(gpuJob("c", 1, 3), 10);
+    assertEquals(List.of(0), gpusOf("a"));
+    assertEquals(List.of(1), gpusOf("b"));
+    runs();
+    core.onHeartbeat(gpuBeat("e1", 30, "a", "b"), 30);
+    core.tick(40);
+    assertEquals(List.of(), runs(), "both held: c waits");
+
+    core.onHeartbeat(gpuBeat("e1", 50, null, "b"), 50); // a ended and freed GPU 0
+    assertEquals(List.of(0), gpusOf("c"));
+  }
+
+  @Test
+  void anExecutorWithoutDevicesTakesNoGpuJobButTakesCpuJobs() {
+    core.onHeartbeat(beat("e1", 8, 8, 0), 0);
+    core.onJob(gpuJob("g", 1, 1), 10);
+    core.onJob(job("cpu", 2, 0, 2), 10);
+    assertEquals(List.of("g QUEUED: no executor is large enough: needs 1 GPU; largest has 0", "cpu ASSIGNED @e1"),
+        states());
+    assertEquals(List.of(), gpusOf("cpu"));
   }
 }

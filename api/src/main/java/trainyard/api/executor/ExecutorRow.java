@@ -32,4 +32,8 @@ public class ExecutorRow extends PanacheEntityBase {
 
   @Column(name = "last_seen")
   public Instant lastSeen;
+
+  /** JSON: its GPUs as {@link ExecutorResource.GpuView}s. */
+  @Column(name = "gpu_devices")
+  public String gpuDevices;
 }

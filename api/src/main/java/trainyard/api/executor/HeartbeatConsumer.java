@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.jboss.logging.Logger;
 import trainyard.api.platform.Bus;
+import trainyard.api.platform.JsonText;
 import trainyard.api.platform.ConsumerThread;
 import trainyard.bus.BusConsumer;
 import trainyard.bus.Heartbeat;
@@ -62,6 +63,7 @@ public class HeartbeatConsumer {
     row.freeMemoryMb = h.freeMemoryMb();
     row.runningJobs = h.runningJobs() == null ? 0 : h.runningJobs().size();
     row.lastSeen = Instant.ofEpochMilli(h.timeMillis());
+    row.gpuDevices = JsonText.write(h.devices().stream().map(ExecutorResource.GpuView::of).toList());
     row.persist();
   }
 

@@ -212,6 +212,7 @@ public class EventStore {
       row.workers = m.workers();
       row.firstServer = m.firstServer();
       row.servers = m.servers();
+      row.gpus = JsonText.write(m.gpus());
       row.updatedAt = now;
       if (fresh) {
         row.persistAndFlush();

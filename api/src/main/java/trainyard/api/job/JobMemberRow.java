@@ -55,6 +55,9 @@ public class JobMemberRow extends PanacheEntityBase {
   @Column(name = "bytes_pulled")
   public Long bytesPulled;
 
+  /** JSON: the ordinals of its executor's GPUs it holds; {@code []} on CPU. */
+  public String gpus;
+
   /** The MEMBER event the stats are from. */
   @Column(name = "stats_event_id")
   public String statsEventId;

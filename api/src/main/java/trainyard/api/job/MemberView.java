@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import trainyard.api.platform.JsonText;
 import trainyard.engine.ps.KeyRanges;
 
 /**
@@ -12,6 +13,7 @@ import trainyard.engine.ps.KeyRanges;
  * its first MEMBER event). Key bounds are signed 64-bit decimals in strings (a JSON number loses
  * precision above 2^53), both ends inclusive.
  *
+ * @param gpus      the ordinals of its executor's GPUs it holds; empty for a job on CPU
  * @param keyRanges one {@code [from, to]} per server shard of this member, in shard order, as the
  *                  engine cuts the key space for a sparse model (linear, fm: {@link
  *                  KeyRanges#uniform} over the job's shards); absent for mlp, whose dense chunks
@@ -25,6 +27,7 @@ public record MemberView(
     int port,
     Span workers,
     Span servers,
+    List<Integer> gpus,
     List<List<String>> keyRanges,
     @JsonInclude(JsonInclude.Include.ALWAYS) Double examplesPerSec,
     @JsonInclude(JsonInclude.Include.ALWAYS) Long bytesPushed,
@@ -44,7 +47,7 @@ public record MemberView(
     List<MemberView> out = new ArrayList<>(rows.size());
     for (JobMemberRow r : rows) {
       out.add(new MemberView(r.rank, r.executorId, r.host, r.port, new Span(r.firstWorker, r.workers),
-          new Span(r.firstServer, r.servers), ranges == null ? null : keyRanges(ranges, r.firstServer, r.servers),
+          new Span(r.firstServer, r.servers), JsonText.list(r.gpus, Integer.class), ranges == null ? null : keyRanges(ranges, r.firstServer, r.servers),
           r.examplesPerSec, r.bytesPushed, r.bytesPulled, r.updatedAt));
     }
     return out;

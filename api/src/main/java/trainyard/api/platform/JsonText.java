@@ -3,6 +3,7 @@ package trainyard.api.platform;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 import java.util.Map;
 
 /** JSON kept as text in PostgreSQL columns. Thread-safe. */
@@ -30,6 +31,18 @@ public final class JsonText {
       return MAPPER.writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("cannot write JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** A stored JSON array as a list of {@code type}; empty for null. */
+  public static <T> List<T> list(String json, Class<T> type) {
+    if (json == null) {
+      return List.of();
+    }
+    try {
+      return MAPPER.readValue(json, MAPPER.getTypeFactory().constructCollectionType(List.class, type));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a stored JSON column does not parse: " + e.getOriginalMessage(), e);
     }
   }
 

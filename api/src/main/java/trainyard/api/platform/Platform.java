@@ -94,7 +94,7 @@ public class Platform {
       wrong.add("trainyard.kafka.advertised-host must be a host name or IPv4 address, got \""
           + config.kafka().advertisedHost() + "\"");
     }
-    atLeast(wrong, "trainyard.executor.gpus", config.executor().gpus(), 0);
+    config.executor().gpus().ifPresent(g -> atLeast(wrong, "trainyard.executor.gpus", g, 0));
     config.executor().cores().ifPresent(c -> atLeast(wrong, "trainyard.executor.cores", c, 1));
     config.executor().memoryMb().ifPresent(m -> atLeast(wrong, "trainyard.executor.memory-mb", m, 1));
     between(wrong, "trainyard.executor.data-port", config.executor().dataPort(), 0, 65_535);

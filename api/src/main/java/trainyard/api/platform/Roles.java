@@ -4,12 +4,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.OptionalInt;
 import java.util.Set;
 import org.jboss.logging.Logger;
 import trainyard.api.platform.TrainyardConfig.Role;
 import trainyard.bus.Capacity;
 import trainyard.executor.Executor;
 import trainyard.executor.ExecutorOptions;
+import trainyard.executor.GpuOffer;
 import trainyard.scheduler.Scheduler;
 import trainyard.scheduler.SchedulerOptions;
 
@@ -35,7 +37,9 @@ public class Roles {
       LOG.info("scheduler role started");
     }
     if (roles.contains(Role.EXECUTOR)) {
-      ExecutorOptions options = executorOptions();
+      GpuOffer gpus = GpuOffer.discover(gpuCap());
+      LOG.info(gpus.line());
+      ExecutorOptions options = executorOptions(gpus);
       try {
         executor = Executor.start(bootstrapServers, options);
       } catch (IllegalStateException e) {
@@ -49,15 +53,24 @@ public class Roles {
     }
   }
 
-  /** The executor's options from {@link TrainyardConfig.Executor}: id, capacity, data port, peer timeout. */
-  ExecutorOptions executorOptions() {
+  /** {@code trainyard.executor.gpus}, when set. */
+  OptionalInt gpuCap() {
+    return config.executor().gpus().map(OptionalInt::of).orElseGet(OptionalInt::empty);
+  }
+
+  /**
+   * The executor's options from {@link TrainyardConfig.Executor}: id, capacity, data port, peer
+   * timeout, and the GPUs it offers.
+   */
+  ExecutorOptions executorOptions(GpuOffer gpus) {
     TrainyardConfig.Executor c = config.executor();
     ExecutorOptions defaults = ExecutorOptions.defaults(c.id().orElseGet(Roles::hostName), blobs.root());
     Capacity d = defaults.capacity();
     // Threads, not pinned cores: at least 4, so that the default spec (2 workers, 1 server)
     // runs on a 2-core machine.
     int cores = c.cores().orElse(Math.max(MIN_DEFAULT_CORES, d.cores()));
-    return defaults.withCapacity(new Capacity(cores, c.gpus(), c.memoryMb().orElse(d.memoryMb())))
+    return defaults.withCapacity(new Capacity(cores, 0, c.memoryMb().orElse(d.memoryMb())))
+        .withGpus(gpus.gpus())
         .withDataHost(c.dataHost().orElse(defaults.dataHost()))
         .withDataPort(c.dataPort())
         .withPeerTimeout(c.peerTimeout());

@@ -93,9 +93,11 @@ public interface TrainyardConfig {
     /** Worker and server threads offered to jobs; defaults to the machine's processors, at least 4. */
     Optional<Integer> cores();
 
-    /** GPUs offered to jobs. */
-    @WithDefault("0")
-    int gpus();
+    /**
+     * At most this many of the GPUs the CUDA driver finds are offered to jobs (the lowest
+     * ordinals); defaults to all it finds. 0 makes a CPU executor of a GPU machine.
+     */
+    Optional<Integer> gpus();
 
     /** Memory offered to jobs, in MiB; defaults to three quarters of the JVM's heap. */
     Optional<Long> memoryMb();

@@ -10,8 +10,10 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import trainyard.executor.ExecutorOptions;
+import trainyard.executor.GpuOffer;
 
 /** The server refuses to start on settings no key may take, and says which, all at once. */
 class ConfigCheckTest {
@@ -28,10 +30,11 @@ class ConfigCheckTest {
     Platform.requireValid(config(Map.of()));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Platform.requireValid(config(Map.of(
         "trainyard.upload.max-bytes", "-1", "trainyard.upload.ingest-threads", "0",
-        "trainyard.executor.cores", "0", "trainyard.jobs.resend-interval", "0s"))));
+        "trainyard.executor.cores", "0", "trainyard.jobs.resend-interval", "0s", "trainyard.executor.gpus", "-1"))));
     assertEquals("invalid configuration: trainyard.upload.max-bytes must be at least 1, got -1; "
         + "trainyard.upload.ingest-threads must be at least 1, got 0; trainyard.jobs.resend-interval (ms) must be "
-        + "at least 1, got 0; trainyard.executor.cores must be at least 1, got 0", e.getMessage());
+        + "at least 1, got 0; trainyard.executor.gpus must be at least 0, got -1; trainyard.executor.cores must be at "
+        + "least 1, got 0", e.getMessage());
   }
 
   @Test
@@ -51,22 +54,26 @@ class ConfigCheckTest {
   void theExecutorsDataPortSettingsReachItsOptions() {
     TrainyardConfig c = config(Map.of("trainyard.executor.id", "ex-7", "trainyard.executor.data-port", "7070",
         "trainyard.executor.data-host", "ex-7.internal", "trainyard.executor.peer-timeout", "45s",
-        "trainyard.data-dir", "/srv/blobs"));
+        "trainyard.data-dir", "/srv/blobs", "trainyard.executor.gpus", "1"));
     Roles roles = new Roles();
     roles.config = c;
     roles.blobs = new BlobStore(c);
-    ExecutorOptions options = roles.executorOptions();
+    ExecutorOptions options = roles.executorOptions(GpuOffer.discover(roles.gpuCap()));
     assertEquals("ex-7", options.id());
     assertEquals("ex-7.internal", options.dataHost());
     assertEquals(7070, options.dataPort());
     assertEquals(Duration.ofSeconds(45), options.peerTimeout());
+    assertEquals(OptionalInt.of(1), roles.gpuCap());
 
     TrainyardConfig defaults = config(Map.of());
     roles.config = defaults;
     roles.blobs = new BlobStore(defaults);
-    assertEquals(0, roles.executorOptions().dataPort(), "any free port");
-    assertEquals(ExecutorOptions.hostName(), roles.executorOptions().dataHost());
-    assertEquals(Duration.ofSeconds(30), roles.executorOptions().peerTimeout());
+    ExecutorOptions plain = roles.executorOptions(GpuOffer.discover(roles.gpuCap()));
+    assertEquals(0, plain.dataPort(), "any free port");
+    assertEquals(ExecutorOptions.hostName(), plain.dataHost());
+    assertEquals(Duration.ofSeconds(30), plain.peerTimeout());
+    assertEquals(OptionalInt.empty(), roles.gpuCap(), "every GPU the driver finds");
+    assertEquals(plain.gpus().size(), plain.capacity().gpus());
     assertEquals(3, defaults.jobs().maxAttempts());
     assertEquals("127.0.0.1", defaults.kafka().advertisedHost());
   }

@@ -11,6 +11,7 @@ const routes = [
   [/^#\/jobs\/([^/?]+)$/, 'job', 'jobs'],
   [/^#\/compare(?:\?.*)?$/, 'compare', 'compare'],
   [/^#\/models$/, 'models', 'models'],
+  [/^#\/executors$/, 'executors', 'executors'],
 ];
 
 let current = null; // {abort: AbortController}

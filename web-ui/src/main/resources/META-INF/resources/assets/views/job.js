@@ -30,14 +30,15 @@ function rate(v) {
 }
 
 /**
- * The job's members, by rank: executor and data address, workers, server shards (their key
+ * The job's members, by rank: executor, data address and the GPUs it holds, workers, server shards (their key
  * ranges in the cell's tooltip), and each member's latest examples/s and bytes pushed and pulled.
  */
 function membersTable(members) {
   const rows = members.map((m) => h('tr', { 'data-rank': m.rank },
     h('td', null, m.rank),
     h('td', { class: 'wrap' }, m.executorId || '-',
-      m.host ? h('div', { class: 'muted small hide-narrow' }, m.port ? `${m.host}:${m.port}` : m.host) : ''),
+      m.host ? h('div', { class: 'muted small hide-narrow' }, m.port ? `${m.host}:${m.port}` : m.host) : '',
+      m.gpus && m.gpus.length ? h('div', { class: 'small', 'data-field': 'gpus' }, `GPUs ${m.gpus.join(', ')}`) : ''),
     h('td', null, span(m.workers)),
     h('td', { title: (m.keyRanges || []).map(([from, to], i) => `shard ${m.servers.first + i}: keys ${from} … ${to}`).join('\n') || null },
       span(m.servers)),
