@@ -17,6 +17,7 @@ import trainyard.bus.Capacity;
 import trainyard.bus.JobEvent;
 import trainyard.bus.JobState;
 import trainyard.bus.Member;
+import trainyard.engine.model.Accelerator;
 import trainyard.engine.ps.DataPort;
 import trainyard.engine.train.AttemptLostException;
 import trainyard.engine.train.Cluster;
@@ -29,6 +30,7 @@ import trainyard.engine.train.TrainRequest;
 import trainyard.engine.train.TrainResult;
 import trainyard.engine.train.Trainer;
 import trainyard.engine.io.FileTrees;
+import trainyard.gpu.CudaAccelerator;
 import trainyard.gpu.Devices;
 
 /**
@@ -146,7 +148,13 @@ final class JobRun implements Runnable {
 
   private void train() throws IOException {
     JobSpec spec = JobSpec.parse(assignment.specJson());
-    openGpus(spec.resources().gpus());
+    try (Accelerator gpus = openGpus(spec.resources().gpus())) {
+      train(spec, gpus);
+    }
+  }
+
+  /** Trains on the job's GPUs, or on the CPU where {@code gpus} is null. */
+  private void train(JobSpec spec, Accelerator gpus) throws IOException {
     Dataset train = openDataset("training", assignment.datasetDir());
     Dataset validation = assignment.validationDir() == null ? null
         : openDataset("validation", assignment.validationDir());
@@ -154,7 +162,8 @@ final class JobRun implements Runnable {
     Path checkpoints = options.checkpointDir(jobId());
     Files.createDirectories(checkpoints);
 
-    TrainRequest request = new TrainRequest(spec, train, validation, checkpoints, assignment.attempt());
+    TrainRequest request = new TrainRequest(spec, train, validation, checkpoints, assignment.attempt())
+        .withAccelerator(gpus);
     Trainer trainer = new Trainer(options.clock());
     Listener listener = new Listener();
     // Other ranks leave when this executor lets the job go; a cancel reaches them from rank 0.
@@ -175,11 +184,12 @@ final class JobRun implements Runnable {
   }
 
   /**
-   * Opens the member's GPUs for the engine, or throws {@link GpuUnavailableException} with the
-   * reason: they were not given (another job holds one, or the assignment gives fewer than the
-   * spec asks for) or the driver refuses one (its CUDA error named).
+   * Opens the member's GPUs for the engine (null when the job asks for none), or throws {@link
+   * GpuUnavailableException} with the reason: they were not given (another job holds one, or the
+   * assignment gives fewer than the spec asks for) or the driver refuses one (its CUDA error
+   * named). A job that asked for GPUs never falls back to the CPU.
    */
-  private void openGpus(int asked) {
+  private Accelerator openGpus(int asked) {
     if (gpusRefused != null) {
       throw gpusRefused;
     }
@@ -187,21 +197,19 @@ final class JobRun implements Runnable {
       throw new GpuUnavailableException("the job asks for " + asked + (asked == 1 ? " GPU" : " GPUs")
           + " but was given " + (gpuOrdinals.isEmpty() ? "none" : gpuOrdinals) + " on executor " + options.id());
     }
-    if (asked > 0) {
-      open(options.id(), gpuOrdinals.stream().mapToInt(Integer::intValue).toArray());
-    }
+    return asked == 0 ? null : open(options.id(), gpuOrdinals.stream().mapToInt(Integer::intValue).toArray());
   }
 
   /**
-   * Opens {@code ordinals} on this machine. Until the engine computes on CUDA this checks that
-   * the driver gives each device; with it, the one call here becomes
-   * {@code CudaAccelerator.open(ordinals)}, whose result goes to {@code TrainRequest.withAccelerator}.
+   * Opens {@code ordinals} on this machine: each must be a device the driver gives (else the
+   * reason names the missing driver or device), then their contexts and the kernels.
    *
    * @throws GpuUnavailableException with the driver's reason
    */
-  static void open(String executorId, int[] ordinals) {
+  static Accelerator open(String executorId, int[] ordinals) {
     try {
       Devices.require(ordinals);
+      return CudaAccelerator.open(ordinals);
     } catch (RuntimeException | LinkageError e) {
       throw new GpuUnavailableException("cannot open GPUs " + Arrays.toString(ordinals) + " on executor "
           + executorId + ": " + e.getMessage(), e);

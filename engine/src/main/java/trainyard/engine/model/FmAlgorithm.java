@@ -62,7 +62,7 @@ public final class FmAlgorithm implements Algorithm {
   @Override
   public BatchCompute newCompute() {
     return accelerator == null ? new Compute(loss, dim, (float) l2)
-        : new DeviceCompute(loss, dim, (float) l2, accelerator.fm(loss, dim, (float) l2));
+        : new DeviceCompute(loss, dim, (float) l2, accelerator);
   }
 
   @Override
@@ -188,14 +188,22 @@ public final class FmAlgorithm implements Algorithm {
    * Not thread-safe.
    */
   static final class DeviceCompute extends Compute {
+    private final Accelerator accelerator;
     private final Accelerator.FmPass pass;
     private float[] x = new float[0];
     private int[] rowStart = new int[0];
     private float[] labels = new float[0];
 
-    DeviceCompute(Loss loss, int dim, float l2, Accelerator.FmPass pass) {
+    DeviceCompute(Loss loss, int dim, float l2, Accelerator accelerator) {
       super(loss, dim, l2);
-      this.pass = pass;
+      this.accelerator = accelerator;
+      this.pass = accelerator.fm(loss, dim, l2);
+    }
+
+    /** A twin computes on the device too, with a pass (and stream) of its own. */
+    @Override
+    SparseBatchCompute sibling() {
+      return new DeviceCompute(loss, super.dim, super.l2, accelerator);
     }
 
     @Override
