@@ -331,15 +331,7 @@ class DistributedIT {
     String id = submitAsync(String.format(TWO_EXECUTOR_SPEC, n, dataset, TWO_EXECUTOR_EPOCHS, TWO_EXECUTOR_BATCH))
         .join().get("id").asText();
     String path = "/api/v1/jobs/" + id;
-    // A quarter of the way into the second epoch or later (progress comes about once a second):
-    // the first epoch's checkpoint is behind it (its METRIC comes after the commit), often one
-    // within the epoch too, and more than an epoch ahead.
-    double inSecondEpoch = 1.25 / TWO_EXECUTOR_EPOCHS;
-    JsonNode job = awaitJob(path, j -> {
-      assertFalse(terminal(j), "the job ended before its member could be killed: " + j);
-      return "RUNNING".equals(j.get("status").asText()) && j.path("epoch").asInt(0) >= 1
-          && j.path("progress").asDouble(0) >= inSecondEpoch;
-    }, "RUNNING in its second epoch");
+    JsonNode job = awaitSecondEpoch(path);
     assertEquals(1, job.get("attempt").asInt(), "" + job);
     JsonNode members = job.get("members");
     assertEquals(2, members.size(), "" + job);
@@ -484,12 +476,7 @@ class DistributedIT {
     String id = submitAsync(String.format(TWO_EXECUTOR_SPEC, n, dataset, TWO_EXECUTOR_EPOCHS, TWO_EXECUTOR_BATCH))
         .join().get("id").asText();
     String path = "/api/v1/jobs/" + id;
-    double inSecondEpoch = 1.25 / TWO_EXECUTOR_EPOCHS;
-    JsonNode job = awaitJob(path, j -> {
-      assertFalse(terminal(j), "the job ended before its coordinator could be stopped: " + j);
-      return "RUNNING".equals(j.get("status").asText()) && j.path("epoch").asInt(0) >= 1
-          && j.path("progress").asDouble(0) >= inSecondEpoch;
-    }, "RUNNING in its second epoch");
+    JsonNode job = awaitSecondEpoch(path);
     String victim = job.get("members").get(0).get("executorId").asText();
     String survivor = job.get("members").get(1).get("executorId").asText();
     Process p = processes.get(victim);
@@ -568,6 +555,20 @@ class DistributedIT {
         id, victim, stopped, job.get("progress").asDouble(), Duration.between(stopped, requeuedAt).toMillis(),
         waiting.path("statusReason").asText(), Duration.between(stopped, woke).toMillis(),
         Duration.between(woke, runningAgain).toMillis(), auc, undisturbedAuc);
+  }
+
+  /**
+   * The job a quarter of the way into its second epoch or later (progress comes about once a
+   * second): the first epoch's checkpoint is behind it (its METRIC comes after the commit), often
+   * one within the epoch too, and more than an epoch ahead; where a member is best disturbed.
+   */
+  private JsonNode awaitSecondEpoch(String path) throws IOException, InterruptedException {
+    double inSecondEpoch = 1.25 / TWO_EXECUTOR_EPOCHS;
+    return awaitJob(path, j -> {
+      assertFalse(terminal(j), "the job ended before its member could be disturbed: " + j);
+      return "RUNNING".equals(j.get("status").asText()) && j.path("epoch").asInt(0) >= 1
+          && j.path("progress").asDouble(0) >= inSecondEpoch;
+    }, "RUNNING in its second epoch");
   }
 
   /** Sends {@code signal} (STOP, CONT) to the process, as kill(1) does. */
