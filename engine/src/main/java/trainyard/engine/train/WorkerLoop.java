@@ -28,13 +28,14 @@ import trainyard.engine.ps.KVWorker;
  * after the epoch's task completed.
  */
 final class WorkerLoop {
+  /** Minibatches pulled ahead at most: enough to cover a round trip on a busy core. */
+  static final int MAX_AHEAD = 2;
+
   private final KVWorker kv;
   private final DelayClock clock;
   private final WorkerStream data;
   private final int batchSize;
-  /** Minibatches pulled ahead at most: enough to cover a round trip on a busy core. */
-  static final int MAX_AHEAD = 2;
-
+  /** Minibatches this worker pulls ahead: d above, or 0. */
   private final int ahead;
   /** A ring of slots, one per minibatch in flight: the first compute's, and its twins'. */
   private Slot[] slots;
