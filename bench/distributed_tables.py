@@ -37,6 +37,8 @@ def job(ranks):
         "mode": r0["mode"],
         "cpus": r0["cpus"],
         "eps": float(r0["eps"]),
+        # the last epoch's rate: after warm-up (each JVM's JIT compiles on the cores it trains on)
+        "last": float(r0["eps_by_epoch"].split(",")[-1]),
         "auc": float(r0["val_auc"]),
         "logloss": float(r0["val_logloss"]),
         # per process: its bytes sent + received over the examples its own workers trained
@@ -78,12 +80,13 @@ def main():
     loads = [float(x) for reps in jobs.values() for j in reps.values() for x in j["load"].split("-")]
     print(header)
     print()
-    print("Scaling, tau = %s (examples/s of rank 0: mean of epochs 2..N; median over reps, min–max in brackets;"
-          " ratios per rep against the 1-process runs of the same rep)" % tau)
+    print("Scaling, tau = %s (examples/s of rank 0: mean of epochs 2..N, and of the last epoch alone; median over"
+          " reps, min–max in brackets; ratios per rep against the 1-process runs of the same rep)" % tau)
     print()
     print("| model | configuration | processes | examples/s | × 1 process, 1 core | × 1 process, all cores"
+          " | last epoch: examples/s | last epoch: × 1 process, 1 core"
           " | val AUC | wire bytes/example per process | CPU µs/example (all processes) | wall s |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for m in models:
         base = jobs.get((m, "p1-pin"), {})
         base_all = jobs.get((m, "p1-all"), {})
@@ -94,10 +97,12 @@ def main():
             name = names.get(label, "%s processes, 1 core each" % label[1:])
             ratio = [j["eps"] / base[r]["eps"] for r, j in reps.items() if r in base]
             ratio_all = [j["eps"] / base_all[r]["eps"] for r, j in reps.items() if r in base_all]
+            ratio_last = [j["last"] / base[r]["last"] for r, j in reps.items() if r in base]
             any_job = next(iter(reps.values()))
-            print("| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s |" % (
+            print("| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
                 m.upper(), name, any_job["procs"], med([j["eps"] for j in reps.values()], "{:,.0f}"),
-                med(ratio, "{:.2f}"), med(ratio_all, "{:.2f}"), med([j["auc"] for j in reps.values()], "{:.4f}"),
+                med(ratio, "{:.2f}"), med(ratio_all, "{:.2f}"), med([j["last"] for j in reps.values()], "{:,.0f}"),
+                med(ratio_last, "{:.2f}"), med([j["auc"] for j in reps.values()], "{:.4f}"),
                 med([j["bpe"] for j in reps.values()], "{:.0f}") if any_job["mode"] == "cluster" else "0",
                 med([j["cpu_us"] for j in reps.values()], "{:.2f}"), med([j["wall"] for j in reps.values()], "{:.1f}")))
     print()
