@@ -22,8 +22,11 @@ import trainyard.spec.JobSpec;
  *   model (sparse)   = K · (56 + 4·stateWidth) [+ K · 8·dim for FM embeddings]
  *                      K = features + 1 keys; 56 = hash buckets (12 B, at most 4 per key) + the key (8 B)
  *   model (MLP)      = P · 4 · (stateWidth per float) + P/128 · 56,   P = parameters, input width = features
- *   worker buffers   = sparse: u · 4 · (pullWidth + pushWidth) · (2 + min(τ + 1, 256)) + 24 · b · (z + 1)
- *                      u = b · (z + 1) keys a minibatch at most, b = batchSize, z = non-zeros a row
+ *   worker buffers   = sparse: (1 + a) · (u · 4 · (pullWidth + pushWidth) · 2 + 24 · b · (z + 1))
+ *                             + u · 4 · pushWidth · min(τ + 1, 256)
+ *                      u = b · (z + 1) keys a minibatch at most, b = batchSize, z = non-zeros a row;
+ *                      a = minibatches pulled ahead (over several members: min(τ, 2), τ = -1: 2;
+ *                      else 0), each in a compute of its own; the pushes in flight keep copies
  *                      MLP: 2 · 4 · P (pull and push) + 4 · 4 · b · Σ layer sizes (activations)
  *   streamed data    = 40 · E + 24 · R     (E, R = entries and rows of a shard)
  *                      the shard being read (keys 8 B, values 4 B an entry) and its copy in training
@@ -122,8 +125,10 @@ public final class MemoryEstimate {
       model = keys * (56 + 4L * stateWidth + embedding);
       long occurrences = (long) Math.ceil(batch * (perRow + 1));
       long unique = Math.min(occurrences, keys);
-      int inFlight = spec.consistency().maxDelay() < 0 ? 256 : Math.min(spec.consistency().maxDelay() + 1, 256);
-      buffers = unique * 4 * (pull + push) * (2 + inFlight) + 24 * occurrences;
+      int tau = spec.consistency().maxDelay();
+      int inFlight = tau < 0 ? 256 : Math.min(tau + 1, 256);
+      int ahead = members == 1 || tau == 0 ? 0 : tau < 0 ? WorkerLoop.MAX_AHEAD : Math.min(tau, WorkerLoop.MAX_AHEAD);
+      buffers = (1 + ahead) * (unique * 4 * (pull + push) * 2 + 24 * occurrences) + unique * 4 * push * inFlight;
     }
     long streamed = 40 * entries + 24 * rows + 48 * dictionaryKeys;
     long heldOut = validationRows;
