@@ -80,6 +80,14 @@ class JobApiTest {
   }
 
   @Test
+  void earlyStoppingWithoutValidationDataIsRefused() {
+    submit(Api.spec(dataset, "\"stopping\": {\"patience\": 2}")).then().statusCode(400)
+        .contentType("application/problem+json")
+        .body("code", equalTo("invalid_value"), "field", equalTo("stopping.patience"),
+            "detail", containsString("validation"));
+  }
+
+  @Test
   void outOfRangeValuesAreRefused() {
     submit(Api.spec(dataset, "\"params\": {\"batchSize\": 0}")).then().statusCode(400)
         .body("code", equalTo("out_of_range"), "field", equalTo("params.batchSize"), "detail", containsString("0"));

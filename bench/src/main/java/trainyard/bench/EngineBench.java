@@ -385,7 +385,7 @@ public final class EngineBench {
   private static JobSpec withThreshold(JobSpec s, int threshold) {
     JobSpec.Params p = s.params();
     JobSpec.Params q = new JobSpec.Params(p.loss(), p.optimizer(), p.learningRate(), p.l1(), p.l2(), p.dim(),
-        p.epochs(), p.batchSize(), p.hidden(), threshold, p.hashBits(), p.seed());
+        p.epochs(), p.batchSize(), p.hidden(), threshold, p.hashBits(), p.seed(), p.schedule(), p.warmupSteps());
     return new JobSpec(s.name(), s.algorithm(), s.dataset(), s.validation(), q, s.resources(), s.consistency(),
         s.stopping(), s.priority());
   }

@@ -24,14 +24,16 @@ public final class SpecBuilder {
       KEYS.put(k, k);
     }
     for (String k : List.of("loss", "optimizer", "learningRate", "l1", "l2", "dim", "epochs",
-        "batchSize", "hidden", "threshold", "hashBits", "seed")) {
+        "batchSize", "hidden", "threshold", "hashBits", "seed", "schedule", "warmupSteps")) {
       KEYS.put(k, "params." + k);
     }
     for (String k : List.of("workers", "servers", "gpus", "executors")) {
       KEYS.put(k, "resources." + k);
     }
     KEYS.put("maxDelay", "consistency.maxDelay");
-    KEYS.put("maxSeconds", "stopping.maxSeconds");
+    for (String k : List.of("maxSeconds", "checkpointSeconds", "patience", "metric")) {
+      KEYS.put(k, "stopping." + k);
+    }
     KEYS.put("fraction", "validation.fraction");
     KEYS.put("validationDataset", "validation.dataset");
   }

@@ -32,6 +32,17 @@ class SpecBuilderTest {
   }
 
   @Test
+  void earlyStoppingAndScheduleKeys() {
+    ObjectNode s = SpecBuilder.build(null, "linear", "d", null, List.of("patience=2", "metric=val_auc",
+        "checkpointSeconds=60", "schedule=cosine", "warmupSteps=100"));
+    assertEquals(2, s.at("/stopping/patience").asInt());
+    assertEquals("val_auc", s.at("/stopping/metric").asText());
+    assertEquals(60, s.at("/stopping/checkpointSeconds").asInt());
+    assertEquals("cosine", s.at("/params/schedule").asText());
+    assertEquals(100, s.at("/params/warmupSteps").asInt());
+  }
+
+  @Test
   void dottedPathsAreTakenAsTheyAre() {
     ObjectNode s = SpecBuilder.build(null, "linear", "d", "n", List.of("params.l1=1e-3",
         "validation.dataset=ds_v", "params.hidden=[8]"));

@@ -38,6 +38,7 @@ public record JobSpec(
   public static final List<String> MLP_LOSSES = List.of("softmax", "logistic");
   public static final List<String> OPTIMIZERS = List.of("sgd", "adagrad", "ftrl", "adam");
   public static final List<String> MLP_OPTIMIZERS = List.of("sgd", "adagrad", "adam");
+  public static final List<String> SCHEDULES = List.of("constant", "inverse-sqrt", "cosine");
 
   public JobSpec {
     Checks.text("name", name, 200);
@@ -66,6 +67,32 @@ public record JobSpec(
     if (!mlp && params.hiddenSize() > 0) {
       throw new SpecException("params.hidden", SpecException.INVALID_VALUE,
           "params.hidden is only for mlp, got " + Arrays.toString(params.hidden()) + " for " + algorithm);
+    }
+    if (params.optimizer().equals("ftrl") && params.scheduled()) {
+      // FTRL's per-coordinate rates decay by themselves, and its α also divides: no factor fits it.
+      throw new SpecException(params.schedule().equals("constant") ? "params.warmupSteps" : "params.schedule",
+          SpecException.INVALID_VALUE, "params.schedule and params.warmupSteps need optimizer sgd, adagrad or adam,"
+          + " got schedule \"" + params.schedule() + "\" with " + params.warmupSteps() + " warm-up steps for ftrl");
+    }
+    if (stopping.patience() > 0) {
+      if (validation == null) {
+        throw new SpecException("stopping.patience", SpecException.INVALID_VALUE,
+            "stopping.patience needs validation data to watch " + stopping.metric() + ": set validation, got "
+            + stopping.patience() + " without it");
+      }
+      checkMetric(stopping.metric(), params.loss());
+    }
+  }
+
+  /** The metrics a model of {@code loss} reports on its validation data (MetricsAccumulator). */
+  private static void checkMetric(String metric, String loss) {
+    boolean squared = loss.equals("squared");
+    if (metric.equals(Stopping.VAL_RMSE) != squared
+        || (metric.equals(Stopping.VAL_AUC) && loss.equals("softmax"))) {
+      throw new SpecException("stopping.metric", SpecException.INVALID_VALUE,
+          "stopping.metric " + metric + " is not measured for loss " + loss + ": use "
+          + (squared ? Stopping.VAL_RMSE : loss.equals("softmax") ? "val_logloss or val_accuracy"
+              : "val_logloss, val_auc or val_accuracy") + ", got \"" + metric + "\"");
     }
   }
 
@@ -120,6 +147,9 @@ public record JobSpec(
    * @param threshold    FM: occurrences before a feature gets an embedding (memory-adaptive), >= 0
    * @param hashBits     0: keep feature ids; b in 1..40: hash ids into 2^b
    * @param seed         seeds every random choice of the job
+   * @param schedule     {@code constant}, {@code inverse-sqrt} or {@code cosine}: the learning rate's factor over
+   *                     the steps (docs/FORMATS.md, "Learning-rate schedules")
+   * @param warmupSteps  steps of linear warm-up from 0, 0..1000000000; 0: none
    */
   public record Params(
       String loss,
@@ -133,7 +163,9 @@ public record JobSpec(
       int[] hidden,
       int threshold,
       int hashBits,
-      long seed) {
+      long seed,
+      String schedule,
+      int warmupSteps) {
 
     public Params {
       Checks.positive("params.learningRate", learningRate, 100);
@@ -155,6 +187,20 @@ public record JobSpec(
       }
       Checks.intRange("params.threshold", threshold, 0, Integer.MAX_VALUE);
       Checks.intRange("params.hashBits", hashBits, 0, 40);
+      Checks.oneOf("params.schedule", schedule, SCHEDULES);
+      Checks.intRange("params.warmupSteps", warmupSteps, 0, 1_000_000_000);
+    }
+
+    /** A constant rate without warm-up. */
+    public Params(String loss, String optimizer, double learningRate, double l1, double l2, int dim, int epochs,
+        int batchSize, int[] hidden, int threshold, int hashBits, long seed) {
+      this(loss, optimizer, learningRate, l1, l2, dim, epochs, batchSize, hidden, threshold, hashBits, seed,
+          "constant", 0);
+    }
+
+    /** Whether the rate changes over the steps: a schedule other than constant, or a warm-up. */
+    public boolean scheduled() {
+      return !schedule.equals("constant") || warmupSteps > 0;
     }
 
     /** The defaults of docs/FORMATS.md for an algorithm. */
@@ -187,7 +233,8 @@ public record JobSpec(
           && Double.compare(l1, p.l1) == 0 && Double.compare(l2, p.l2) == 0
           && dim == p.dim && epochs == p.epochs && batchSize == p.batchSize
           && Arrays.equals(hidden, p.hidden) && threshold == p.threshold
-          && hashBits == p.hashBits && seed == p.seed;
+          && hashBits == p.hashBits && seed == p.seed
+          && schedule.equals(p.schedule) && warmupSteps == p.warmupSteps;
     }
 
     @Override
@@ -202,7 +249,9 @@ public record JobSpec(
       h = h * 31 + Arrays.hashCode(hidden);
       h = h * 31 + threshold;
       h = h * 31 + hashBits;
-      return h * 31 + Long.hashCode(seed);
+      h = h * 31 + Long.hashCode(seed);
+      h = h * 31 + schedule.hashCode();
+      return h * 31 + warmupSteps;
     }
 
     @Override
@@ -210,7 +259,7 @@ public record JobSpec(
       return "Params[loss=" + loss + ", optimizer=" + optimizer + ", learningRate=" + learningRate
           + ", l1=" + l1 + ", l2=" + l2 + ", dim=" + dim + ", epochs=" + epochs + ", batchSize=" + batchSize
           + ", hidden=" + Arrays.toString(hidden) + ", threshold=" + threshold + ", hashBits=" + hashBits
-          + ", seed=" + seed + "]";
+          + ", seed=" + seed + ", schedule=" + schedule + ", warmupSteps=" + warmupSteps + "]";
     }
   }
 
@@ -266,18 +315,43 @@ public record JobSpec(
   /**
    * {@code maxSeconds}: wall-clock budget of the whole job, 1..2592000 (30 days);
    * {@code checkpointSeconds}: a checkpoint is also taken within an epoch when the last one is
-   * this old, 1..86400 (epoch ends always take one).
+   * this old, 1..86400 (epoch ends always take one); {@code patience}: 0 (off) or 1..10000 epochs
+   * without improvement of the validation metric {@code metric} after which the job ends early with
+   * the best epoch's model (lower is better for {@code val_logloss} and {@code val_rmse}, higher for
+   * {@code val_auc} and {@code val_accuracy}).
    */
-  public record Stopping(long maxSeconds, long checkpointSeconds) {
+  public record Stopping(long maxSeconds, long checkpointSeconds, int patience, String metric) {
     public static final long DEFAULT_CHECKPOINT_SECONDS = 300;
+    public static final String VAL_LOGLOSS = "val_logloss";
+    public static final String VAL_AUC = "val_auc";
+    public static final String VAL_ACCURACY = "val_accuracy";
+    public static final String VAL_RMSE = "val_rmse";
+    public static final List<String> METRICS = List.of(VAL_LOGLOSS, VAL_AUC, VAL_ACCURACY, VAL_RMSE);
 
     public Stopping {
       Checks.longRange("stopping.maxSeconds", maxSeconds, 1, 2_592_000);
       Checks.longRange("stopping.checkpointSeconds", checkpointSeconds, 1, 86_400);
+      Checks.intRange("stopping.patience", patience, 0, 10_000);
+      Checks.oneOf("stopping.metric", metric, METRICS);
+    }
+
+    /** Without early stopping. */
+    public Stopping(long maxSeconds, long checkpointSeconds) {
+      this(maxSeconds, checkpointSeconds, 0, VAL_LOGLOSS);
     }
 
     public Stopping(long maxSeconds) {
       this(maxSeconds, DEFAULT_CHECKPOINT_SECONDS);
+    }
+
+    /** The metric's default for a loss: the one every model of that loss reports. */
+    public static String defaultMetric(String loss) {
+      return "squared".equals(loss) ? VAL_RMSE : VAL_LOGLOSS;
+    }
+
+    /** Whether a larger value of {@code metric} is better. */
+    public static boolean higherIsBetter(String metric) {
+      return metric.equals(VAL_AUC) || metric.equals(VAL_ACCURACY);
     }
   }
 }

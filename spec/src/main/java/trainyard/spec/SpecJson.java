@@ -25,10 +25,10 @@ final class SpecJson {
       "resources", "consistency", "stopping", "priority");
   private static final List<String> VALIDATION = List.of("dataset", "fraction");
   private static final List<String> PARAMS = List.of("loss", "optimizer", "learningRate", "l1", "l2", "dim",
-      "epochs", "batchSize", "hidden", "threshold", "hashBits", "seed");
+      "epochs", "batchSize", "hidden", "threshold", "hashBits", "seed", "schedule", "warmupSteps");
   private static final List<String> RESOURCES = List.of("workers", "servers", "gpus", "executors");
   private static final List<String> CONSISTENCY = List.of("maxDelay");
-  private static final List<String> STOPPING = List.of("maxSeconds", "checkpointSeconds");
+  private static final List<String> STOPPING = List.of("maxSeconds", "checkpointSeconds", "patience", "metric");
 
   private SpecJson() {}
 
@@ -62,8 +62,11 @@ final class SpecJson {
     ObjectNode c = optionalObject(top.get("consistency"), "consistency", CONSISTENCY);
     JobSpec.Consistency consistency = new JobSpec.Consistency(intValue(c, "consistency", "maxDelay", 4));
     ObjectNode s = optionalObject(top.get("stopping"), "stopping", STOPPING);
+    String metric = text(s, "stopping", "metric", false);
     JobSpec.Stopping stopping = new JobSpec.Stopping(longValue(s, "stopping", "maxSeconds", 3600),
-        longValue(s, "stopping", "checkpointSeconds", JobSpec.Stopping.DEFAULT_CHECKPOINT_SECONDS));
+        longValue(s, "stopping", "checkpointSeconds", JobSpec.Stopping.DEFAULT_CHECKPOINT_SECONDS),
+        intValue(s, "stopping", "patience", 0),
+        metric == null ? JobSpec.Stopping.defaultMetric(params.loss()) : metric);
     int priority = intValue(top, "", "priority", 0);
     return new JobSpec(name, algorithm, dataset, validation, params, resources, consistency, stopping, priority);
   }
@@ -91,6 +94,7 @@ final class SpecJson {
     ObjectNode p = optionalObject(node, "params", PARAMS);
     String loss = text(p, "params", "loss", false);
     String optimizer = text(p, "params", "optimizer", false);
+    String schedule = text(p, "params", "schedule", false);
     return new JobSpec.Params(
         loss == null ? d.loss() : loss,
         optimizer == null ? d.optimizer() : optimizer,
@@ -103,7 +107,9 @@ final class SpecJson {
         intArray(p, "params", "hidden", d.hidden()),
         intValue(p, "params", "threshold", d.threshold()),
         intValue(p, "params", "hashBits", d.hashBits()),
-        longValue(p, "params", "seed", d.seed()));
+        longValue(p, "params", "seed", d.seed()),
+        schedule == null ? d.schedule() : schedule,
+        intValue(p, "params", "warmupSteps", d.warmupSteps()));
   }
 
   static String write(JobSpec spec) {
@@ -136,6 +142,8 @@ final class SpecJson {
     pn.put("threshold", p.threshold());
     pn.put("hashBits", p.hashBits());
     pn.put("seed", p.seed());
+    pn.put("schedule", p.schedule());
+    pn.put("warmupSteps", p.warmupSteps());
     ObjectNode r = top.putObject("resources");
     r.put("workers", spec.resources().workers());
     r.put("servers", spec.resources().servers());
@@ -145,6 +153,8 @@ final class SpecJson {
     ObjectNode st = top.putObject("stopping");
     st.put("maxSeconds", spec.stopping().maxSeconds());
     st.put("checkpointSeconds", spec.stopping().checkpointSeconds());
+    st.put("patience", spec.stopping().patience());
+    st.put("metric", spec.stopping().metric());
     top.put("priority", spec.priority());
     return top.toString();
   }

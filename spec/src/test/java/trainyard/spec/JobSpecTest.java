@@ -41,6 +41,10 @@ class JobSpecTest {
     assertEquals(3600L, spec.stopping().maxSeconds());
     assertEquals(0, spec.priority());
     assertNull(spec.validation());
+    assertEquals("constant", p.schedule());
+    assertEquals(0, p.warmupSteps());
+    assertEquals(0, spec.stopping().patience());
+    assertEquals("val_logloss", spec.stopping().metric());
   }
 
   @Test
@@ -191,6 +195,47 @@ class JobSpecTest {
         "{\"name\":\"m\",\"algorithm\":\"mlp\",\"dataset\":\"d\",\"params\":{\"optimizer\":\"ftrl\"}}").field());
     assertEquals("validation", rejected(
         "{\"name\":\"a\",\"algorithm\":\"fm\",\"dataset\":\"d\",\"validation\":{\"dataset\":\"v\",\"fraction\":0.1}}").field());
+  }
+
+  @Test
+  void readsEarlyStoppingAndSchedules() {
+    JobSpec spec = JobSpec.parse("{\"name\":\"a\",\"algorithm\":\"linear\",\"dataset\":\"d\","
+        + "\"validation\":{\"fraction\":0.1},\"params\":{\"optimizer\":\"adagrad\",\"schedule\":\"cosine\","
+        + "\"warmupSteps\":100},\"stopping\":{\"patience\":2,\"metric\":\"val_auc\"}}");
+    assertEquals("cosine", spec.params().schedule());
+    assertEquals(100, spec.params().warmupSteps());
+    assertEquals(2, spec.stopping().patience());
+    assertEquals("val_auc", spec.stopping().metric());
+    assertEquals(spec, JobSpec.parse(spec.toJson()));
+    JobSpec squared = JobSpec.parse("{\"name\":\"a\",\"algorithm\":\"linear\",\"dataset\":\"d\","
+        + "\"validation\":{\"fraction\":0.1},\"params\":{\"loss\":\"squared\"},\"stopping\":{\"patience\":1}}");
+    assertEquals("val_rmse", squared.stopping().metric());
+  }
+
+  @Test
+  void rejectsEarlyStoppingWithoutValidationOrItsMetric() {
+    SpecException e = rejected("{\"name\":\"a\",\"algorithm\":\"fm\",\"dataset\":\"d\",\"stopping\":{\"patience\":3}}");
+    assertEquals("stopping.patience", e.field());
+    assertEquals("invalid_value", e.code());
+    assertTrue(e.getMessage().contains("validation"), e.getMessage());
+    String v = "{\"name\":\"a\",\"algorithm\":\"fm\",\"dataset\":\"d\",\"validation\":{\"fraction\":0.1},";
+    assertEquals("stopping.patience", rejected(v + "\"stopping\":{\"patience\":-1}}").field());
+    assertEquals("stopping.metric", rejected(v + "\"stopping\":{\"patience\":1,\"metric\":\"val_f1\"}}").field());
+    assertEquals("stopping.metric", rejected(v + "\"stopping\":{\"patience\":1,\"metric\":\"val_rmse\"}}").field());
+    assertEquals("stopping.metric", rejected(v + "\"stopping\":{\"patience\":1,\"metric\":3}}").field());
+    assertEquals("stopping.metric", rejected("{\"name\":\"m\",\"algorithm\":\"mlp\",\"dataset\":\"d\","
+        + "\"validation\":{\"fraction\":0.1},\"params\":{\"loss\":\"softmax\"},"
+        + "\"stopping\":{\"patience\":1,\"metric\":\"val_auc\"}}").field());
+  }
+
+  @Test
+  void rejectsUnknownSchedulesAndSchedulesForFtrl() {
+    assertEquals("params.schedule", rejected(withParams("\"optimizer\":\"adagrad\",\"schedule\":\"step\"")).field());
+    assertEquals("params.warmupSteps", rejected(withParams("\"optimizer\":\"adagrad\",\"warmupSteps\":-1")).field());
+    SpecException e = rejected(withParams("\"optimizer\":\"ftrl\",\"schedule\":\"cosine\""));
+    assertEquals("params.schedule", e.field());
+    assertTrue(e.getMessage().contains("ftrl"), e.getMessage());
+    assertEquals("params.warmupSteps", rejected(withParams("\"optimizer\":\"ftrl\",\"warmupSteps\":10")).field());
   }
 
   @Test

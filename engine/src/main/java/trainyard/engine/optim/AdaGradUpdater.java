@@ -13,16 +13,17 @@ public final class AdaGradUpdater extends ElementwiseUpdater {
     return 2 * k;
   }
 
-  // g' = g + λ₂ w;   n ← n + g'²;   η' = η / (√n + ε);   w ← w − η' g';
+  // g' = g + λ₂ w;   n ← n + g'²;   η' = η · rate / (√n + ε);   w ← w − η' g';
   // then the L1 proximal step with the same step size: w ← sign(w) · max(0, |w| − η' λ₁)
   @Override
-  public void apply(long key, float[] grad, int goff, float[] state, int off) {
+  public void apply(long key, float[] grad, int goff, float[] state, int off, float rate) {
+    float lr = eta * rate;
     for (int j = 0; j < k; j++) {
       float w = state[off + j];
       float g = grad[goff + j] + l2 * w;
       float n = state[off + k + j] + g * g;
       state[off + k + j] = n;
-      float step = eta / ((float) Math.sqrt(n) + EPS);
+      float step = lr / ((float) Math.sqrt(n) + EPS);
       w -= step * g;
       state[off + j] = l1 > 0 ? shrink(w, step * l1) : w;
     }

@@ -19,9 +19,10 @@ public final class AdamUpdater extends ElementwiseUpdater {
   }
 
   // t ← t + 1;   g' = g + λ₂ w;   m ← β₁ m + (1 − β₁) g';   v ← β₂ v + (1 − β₂) g'²
-  // w ← w − η (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε);   then L1: w ← sign(w) · max(0, |w| − η λ₁)
+  // η' = η · rate;   w ← w − η' (m / (1 − β₁ᵗ)) / (√(v / (1 − β₂ᵗ)) + ε);   then L1: w ← sign(w) · max(0, |w| − η' λ₁)
   @Override
-  public void apply(long key, float[] grad, int goff, float[] state, int off) {
+  public void apply(long key, float[] grad, int goff, float[] state, int off, float rate) {
+    float lr = eta * rate;
     float t = state[off + 3 * k] + 1f;
     state[off + 3 * k] = t;
     float c1 = 1f - (float) Math.pow(BETA1, t);
@@ -33,8 +34,8 @@ public final class AdamUpdater extends ElementwiseUpdater {
       float v = BETA2 * state[off + 2 * k + j] + (1f - BETA2) * g * g;
       state[off + k + j] = m;
       state[off + 2 * k + j] = v;
-      w -= eta * (m / c1) / ((float) Math.sqrt(v / c2) + EPS);
-      state[off + j] = l1 > 0 ? shrink(w, eta * l1) : w;
+      w -= lr * (m / c1) / ((float) Math.sqrt(v / c2) + EPS);
+      state[off + j] = l1 > 0 ? shrink(w, lr * l1) : w;
     }
   }
 }

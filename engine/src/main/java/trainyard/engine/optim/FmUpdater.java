@@ -71,12 +71,12 @@ public final class FmUpdater implements Updater {
 
   // count ← count + c;  w by the linear optimizer from g_w;
   // allocate V ~ U(−0.01, 0.01) (seeded by the key) once count ≥ threshold and w ≠ 0;
-  // while w ≠ 0:  n ← n + g_V²;  V ← V − η g_V / (√n + ε)   (AdaGrad, per coordinate)
+  // while w ≠ 0:  n ← n + g_V²;  V ← V − η · rate · g_V / (√n + ε)   (AdaGrad, per coordinate)
   @Override
-  public void apply(long key, float[] grad, int goff, float[] state, int off) {
+  public void apply(long key, float[] grad, int goff, float[] state, int off, float rate) {
     int cOff = off + linearWidth;
     state[cOff] += grad[goff];
-    linear.apply(key, grad, goff + 1, state, off);
+    linear.apply(key, grad, goff + 1, state, off, rate);
     if (state[off] == 0f || key == BIAS_KEY) {
       return;
     }
@@ -89,6 +89,7 @@ public final class FmUpdater implements Updater {
       state[cOff + 1] = Float.intBitsToFloat(slot);
     }
     float[] a = arena;
+    float lr = eta * rate;
     int v = slot * 2 * dim;
     int n = v + dim;
     int g = goff + 2;
@@ -96,7 +97,7 @@ public final class FmUpdater implements Updater {
       float gf = grad[g + f];
       float acc = a[n + f] + gf * gf;
       a[n + f] = acc;
-      a[v + f] -= eta * gf / ((float) Math.sqrt(acc) + AdaGradUpdater.EPS);
+      a[v + f] -= lr * gf / ((float) Math.sqrt(acc) + AdaGradUpdater.EPS);
     }
   }
 

@@ -19,9 +19,10 @@ public final class FtrlUpdater extends ElementwiseUpdater {
   // σ = (√(n + g²) − √n) / α;   z ← z + g − σ w;   n ← n + g²
   // w = 0                                      if |z| ≤ λ₁
   //   = −(z − sign(z) λ₁) / ((β + √n) / α + λ₂)  otherwise
-  // The record keeps √n rather than n: one square root per update.
+  // The record keeps √n rather than n: one square root per update. No schedule: its per-coordinate
+  // rates decay by themselves, and the spec refuses one for ftrl, so rate is always 1.
   @Override
-  public void apply(long key, float[] grad, int goff, float[] state, int off) {
+  public void apply(long key, float[] grad, int goff, float[] state, int off, float rate) {
     for (int j = 0; j < k; j++) {
       float g = grad[goff + j];
       float w = state[off + j];

@@ -11,13 +11,14 @@ public final class SgdUpdater extends ElementwiseUpdater {
     return k;
   }
 
-  // w ← w − η (g + λ₂ w);   then the L1 proximal step: w ← sign(w) · max(0, |w| − η λ₁)
+  // η' = η · rate;   w ← w − η' (g + λ₂ w);   then the L1 proximal step: w ← sign(w) · max(0, |w| − η' λ₁)
   @Override
-  public void apply(long key, float[] grad, int goff, float[] state, int off) {
-    float t = eta * l1;
+  public void apply(long key, float[] grad, int goff, float[] state, int off, float rate) {
+    float lr = eta * rate;
+    float t = lr * l1;
     for (int j = 0; j < k; j++) {
       float w = state[off + j];
-      w -= eta * (grad[goff + j] + l2 * w);
+      w -= lr * (grad[goff + j] + l2 * w);
       state[off + j] = l1 > 0 ? shrink(w, t) : w;
     }
   }

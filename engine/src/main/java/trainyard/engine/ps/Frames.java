@@ -12,7 +12,8 @@ import java.nio.charset.StandardCharsets;
  * <pre>
  * header   version u8, kind u8, flags u8, 0 u8, job i64, attempt i32, worker i32, server i32,
  *          rankBase i32, seq i64, count i32, width i32
- * PUSH     count keys (i64) or ranks (i32, flag RANKS), then count * width values (f32)
+ * PUSH     rate (f32, the schedule's factor), count keys (i64) or ranks (i32, flag RANKS), then count * width
+ *          values (f32)
  * PULL     count keys or ranks; REGISTER: count keys
  * VALUES   count values (f32): a pull's reply, in request order; ACK, PING, PONG, BYE: no body
  * HELLO, CONTROL, ERROR, NOT_READY   count bytes: job id, payload, message (UTF-8 text)
@@ -22,7 +23,7 @@ import java.nio.charset.StandardCharsets;
  * Stateless.
  */
 final class Frames {
-  static final byte VERSION = 1;
+  static final byte VERSION = 2;
   static final int HEADER = 44;
   /** Largest frame after its length field: a request of some 100M keys. */
   static final int MAX_FRAME = 1 << 30;
@@ -94,9 +95,13 @@ final class Frames {
     boolean ranks = r.keys == null;
     byte kind = r.kind == Request.Kind.PUSH ? PUSH : r.kind == Request.Kind.PULL ? PULL : REGISTER;
     long values = r.kind == Request.Kind.PUSH ? (long) n * width : 0;
-    long body = (long) n * (ranks ? 4 : 8) + values * 4;
+    boolean push = r.kind == Request.Kind.PUSH;
+    long body = (push ? 4 : 0) + (long) n * (ranks ? 4 : 8) + values * 4;
     ByteBuf b = start(alloc, new Header(kind, ranks ? RANKS : 0, job, attempt, r.worker, server, r.rankBase, seq, n,
         width), body);
+    if (push) {
+      b.writeFloatLE(r.rate);
+    }
     if (ranks) {
       writeInts(b, r.ranks, r.from, n);
     } else {
@@ -117,6 +122,7 @@ final class Frames {
     Request.Kind kind = h.kind() == PUSH ? Request.Kind.PUSH : h.kind() == PULL ? Request.Kind.PULL
         : Request.Kind.REGISTER;
     Scratch a = reuse != null ? reuse : new Scratch();
+    float rate = kind == Request.Kind.PUSH ? f.readFloatLE() : 1f;
     long[] keys = null;
     int[] ranks = null;
     if ((h.flags() & RANKS) != 0) {
@@ -135,7 +141,7 @@ final class Frames {
         readFloats(f, vals, 0, values);
       }
     }
-    return new Request(kind, keys, ranks, h.rankBase(), 0, n, vals, 0, h.worker(), done, h.seq());
+    return new Request(kind, keys, ranks, h.rankBase(), 0, n, vals, 0, h.worker(), done, h.seq(), rate);
   }
 
   /** Arrays for decoded requests, grown to the largest one seen. Not thread-safe. */

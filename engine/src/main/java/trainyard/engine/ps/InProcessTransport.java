@@ -10,7 +10,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * <p>Thread-safe.
  */
 public final class InProcessTransport implements Transport {
-  private static final Request STOP = new Request(Request.Kind.PULL, new long[0], null, 0, 0, 0, new float[0], 0, -1, null, 0);
+  private static final Request STOP = new Request(Request.Kind.PULL, new long[0], null, 0, 0, 0, new float[0], 0, -1, null, 0, 1f);
 
   private final LinkedBlockingQueue<Request>[] queues;
   private final Thread[] threads;

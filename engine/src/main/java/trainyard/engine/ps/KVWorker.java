@@ -100,9 +100,17 @@ public final class KVWorker {
 
   /** As {@link #push(long[], float[])} for the first {@code n} keys of a reusable buffer. */
   public long push(long[] keys, int n, float[] vals) {
+    return push(keys, n, vals, 1f);
+  }
+
+  /**
+   * As {@link #push(long[], int, float[])}, the servers applying it with their learning rate times
+   * {@code rate}, a schedule's factor ({@link Updater#apply}).
+   */
+  public long push(long[] keys, int n, float[] vals, float rate) {
     checkKeys(keys, n, vals.length, pushWidth, "vals");
     long ts = begin(keys, n);
-    fanOut(Request.Kind.PUSH, keys, null, vals, pushWidth, ts);
+    fanOut(Request.Kind.PUSH, keys, null, vals, pushWidth, ts, rate);
     return ts;
   }
 
@@ -119,7 +127,7 @@ public final class KVWorker {
   public long pull(long[] keys, int n, float[] out) {
     checkKeys(keys, n, out.length, pullWidth, "out");
     long ts = begin(keys, n);
-    fanOut(Request.Kind.PULL, keys, null, out, pullWidth, ts);
+    fanOut(Request.Kind.PULL, keys, null, out, pullWidth, ts, 1f);
     return ts;
   }
 
@@ -140,7 +148,7 @@ public final class KVWorker {
       int to = splits[s + 1];
       if (from < to) {
         long[] k = Arrays.copyOfRange(keys, from, to);
-        transport.send(s, new Request(Request.Kind.REGISTER, k, null, 0, 0, to - from, null, 0, id, done, ts));
+        transport.send(s, new Request(Request.Kind.REGISTER, k, null, 0, 0, to - from, null, 0, id, done, ts, 1f));
       }
     }
     return ts;
@@ -151,8 +159,13 @@ public final class KVWorker {
    * {@code ranks[0..n)} (unique, ascending). The caller may reuse both arrays at once.
    */
   public long pushRanks(int[] ranks, int n, float[] vals) {
+    return pushRanks(ranks, n, vals, 1f);
+  }
+
+  /** As {@link #pushRanks(int[], int, float[])} with a rate factor, as {@link #push(long[], int, float[], float)}. */
+  public long pushRanks(int[] ranks, int n, float[] vals, float rate) {
     long ts = beginRanks(ranks, n, vals.length, pushWidth);
-    fanOut(Request.Kind.PUSH, null, ranks, vals, pushWidth, ts);
+    fanOut(Request.Kind.PUSH, null, ranks, vals, pushWidth, ts, rate);
     return ts;
   }
 
@@ -163,7 +176,7 @@ public final class KVWorker {
    */
   public long pullRanks(int[] ranks, int n, float[] out) {
     long ts = beginRanks(ranks, n, out.length, pullWidth);
-    fanOut(Request.Kind.PULL, null, ranks, out, pullWidth, ts);
+    fanOut(Request.Kind.PULL, null, ranks, out, pullWidth, ts, 1f);
     return ts;
   }
 
@@ -171,7 +184,7 @@ public final class KVWorker {
    * Sends each server its slice of {@code keys} (or of {@code ranks}, into its registered list)
    * and of {@code vals}, {@code width} floats per key.
    */
-  private void fanOut(Request.Kind kind, long[] keys, int[] ranks, float[] vals, int width, long ts) {
+  private void fanOut(Request.Kind kind, long[] keys, int[] ranks, float[] vals, int width, long ts, float rate) {
     // The caller may reuse a push's arrays at once, so a transport that runs later gets copies.
     boolean copySlices = copy && kind == Request.Kind.PUSH;
     for (int s : sendOrder) {
@@ -183,9 +196,9 @@ public final class KVWorker {
           long[] k = keys == null ? null : Arrays.copyOfRange(keys, from, to);
           int[] r = ranks == null ? null : Arrays.copyOfRange(ranks, from, to);
           float[] v = Arrays.copyOfRange(vals, from * width, to * width);
-          transport.send(s, new Request(kind, k, r, base, 0, to - from, v, 0, id, done, ts));
+          transport.send(s, new Request(kind, k, r, base, 0, to - from, v, 0, id, done, ts, rate));
         } else {
-          transport.send(s, new Request(kind, keys, ranks, base, from, to, vals, from * width, id, done, ts));
+          transport.send(s, new Request(kind, keys, ranks, base, from, to, vals, from * width, id, done, ts, rate));
         }
       }
     }

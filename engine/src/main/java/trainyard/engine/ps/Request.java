@@ -24,12 +24,14 @@ public final class Request {
   public final int valOff;
   /** The global id of the worker that sent it: whose registration ranks refer to. */
   public final int worker;
+  /** A push's learning-rate factor ({@link Updater#apply}); 1 for other kinds. */
+  public final float rate;
   private final Completion origin;
   /** The worker's timestamp, or the sender's sequence id when the request came over the network. */
   final long timestamp;
 
   Request(Kind kind, long[] keys, int[] ranks, int rankBase, int from, int to, float[] vals, int valOff,
-      int worker, Completion origin, long timestamp) {
+      int worker, Completion origin, long timestamp, float rate) {
     this.kind = kind;
     this.keys = keys;
     this.ranks = ranks;
@@ -41,6 +43,7 @@ public final class Request {
     this.origin = origin;
     this.worker = worker;
     this.timestamp = timestamp;
+    this.rate = rate;
   }
 
   /** Tells the sender that this part is done; called once, from any thread. */

@@ -39,12 +39,12 @@ public final class ServerShard {
         throw new IllegalStateException("worker " + r.worker + " addressed keys by rank before registering them");
       }
       if (r.kind == Request.Kind.PUSH) {
-        pushRecords(records, r.ranks, r.rankBase, r.from, r.to, r.vals, r.valOff);
+        pushRecords(records, r.ranks, r.rankBase, r.from, r.to, r.vals, r.valOff, r.rate);
       } else {
         pullRecords(records, r.ranks, r.rankBase, r.from, r.to, r.vals, r.valOff);
       }
     } else if (r.kind == Request.Kind.PUSH) {
-      push(r.keys, r.from, r.to, r.vals, r.valOff);
+      push(r.keys, r.from, r.to, r.vals, r.valOff, r.rate);
     } else {
       pull(r.keys, r.from, r.to, r.vals, r.valOff);
     }
@@ -94,14 +94,15 @@ public final class ServerShard {
     return rec;
   }
 
-  private void pushRecords(int[] records, int[] ranks, int base, int from, int to, float[] grads, int goff) {
+  private void pushRecords(int[] records, int[] ranks, int base, int from, int to, float[] grads, int goff,
+      float rate) {
     Updater u = updater;
     int sw = table.width();
     float[] state = table.state();
     int pw = pushWidth;
     for (int i = from; i < to; i++) {
       int rec = records[ranks[i] - base];
-      u.apply(table.keyOf(rec), grads, goff + (i - from) * pw, state, rec * sw);
+      u.apply(table.keyOf(rec), grads, goff + (i - from) * pw, state, rec * sw, rate);
     }
   }
 
@@ -116,13 +117,13 @@ public final class ServerShard {
     }
   }
 
-  void push(long[] keys, int from, int to, float[] grads, int goff) {
+  void push(long[] keys, int from, int to, float[] grads, int goff, float rate) {
     Updater u = updater;
     int sw = table.width();
     for (int i = from; i < to; i++) {
       long key = keys[i];
       int rec = recordOf(key);
-      u.apply(key, grads, goff + (i - from) * pushWidth, table.state(), rec * sw);
+      u.apply(key, grads, goff + (i - from) * pushWidth, table.state(), rec * sw, rate);
     }
   }
 

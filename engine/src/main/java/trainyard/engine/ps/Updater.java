@@ -25,8 +25,12 @@ public interface Updater {
   /** Fills a fresh record; must depend only on {@code key}, so every run starts the same. */
   void init(long key, float[] state, int off);
 
-  /** Applies the gradient {@code grad[goff .. goff+pushWidth)} to the record. */
-  void apply(long key, float[] grad, int goff, float[] state, int off);
+  /**
+   * Applies the gradient {@code grad[goff .. goff+pushWidth)} to the record, with the optimizer's
+   * learning rate times {@code rate}: the schedule's factor at the pushing worker's step (1 for a
+   * constant rate, which must leave the update bit for bit as without a factor).
+   */
+  void apply(long key, float[] grad, int goff, float[] state, int off, float rate);
 
   /** Writes the {@link #pullWidth()} values a worker sees into {@code out[ooff..]}. */
   void read(long key, float[] state, int off, float[] out, int ooff);

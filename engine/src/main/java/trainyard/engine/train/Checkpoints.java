@@ -3,6 +3,8 @@ package trainyard.engine.train;
 import static trainyard.engine.io.CheckedFile.readString;
 import static trainyard.engine.io.CheckedFile.writeString;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -23,25 +25,35 @@ import trainyard.engine.ps.ParameterServer;
  * tag, then deletes other tags' shard files. A crash before the manifest leaves the previous
  * checkpoint whole; stray files of an uncommitted tag are deleted by the next commit.
  *
- * <p>Manifest (big-endian, in a {@link CheckedFile}): magic {@code TYCKPT2\n}, fingerprint string
+ * <p>Manifest (big-endian, in a {@link CheckedFile}): magic {@code TYCKPT3\n}, fingerprint string
  * (spec and dataset: resuming another job from it fails), server count, tag, epochs done, steps,
  * the next minibatch of every worker in the epoch under way (all 0 at an epoch's end), then
- * metric count and (name string, value double) pairs. Shard files: magic {@code TYSHRD1\n}, the
- * shard's records ({@code ServerShard.save}). Stateless.
+ * metric count and (name string, value double) pairs, then early stopping's best epoch (0: none)
+ * and its metrics, counted and paired the same way. Shard files: magic {@code TYSHRD1\n}, the
+ * shard's records ({@code ServerShard.save}). The best epoch's model is {@code best-{epoch}.bin}
+ * (a model file), written before the manifest that names it; a commit deletes the others. Stateless.
  */
 final class Checkpoints {
   static final String MANIFEST = "manifest.bin";
-  private static final byte[] MAGIC = "TYCKPT2\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] MAGIC = "TYCKPT3\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] SHARD_MAGIC = "TYSHRD1\n".getBytes(StandardCharsets.US_ASCII);
 
   /**
    * What the job had done when the checkpoint was taken: {@code epochsDone} complete epochs,
-   * and within the next one each worker's next minibatch.
+   * and within the next one each worker's next minibatch; with early stopping, the best epoch so
+   * far (0: none) and its metrics.
    */
-  record Progress(int epochsDone, long[] positions, long steps, Map<String, Double> metrics) {
+  record Progress(int epochsDone, long[] positions, long steps, Map<String, Double> metrics, int bestEpoch,
+      Map<String, Double> bestMetrics) {
     Progress {
       positions = positions.clone();
       metrics = new LinkedHashMap<>(metrics);
+      bestMetrics = new LinkedHashMap<>(bestMetrics);
+    }
+
+    /** Without early stopping. */
+    Progress(int epochsDone, long[] positions, long steps, Map<String, Double> metrics) {
+      this(epochsDone, positions, steps, metrics, 0, Map.of());
     }
 
     boolean atEpochEnd() {
@@ -93,20 +105,44 @@ final class Checkpoints {
       for (long p : progress.positions()) {
         out.writeLong(p);
       }
-      out.writeInt(progress.metrics().size());
-      for (Map.Entry<String, Double> e : progress.metrics().entrySet()) {
-        writeString(out, e.getKey());
-        out.writeDouble(e.getValue());
-      }
+      writeMetrics(out, progress.metrics());
+      out.writeInt(progress.bestEpoch());
+      writeMetrics(out, progress.bestMetrics());
     });
-    String keep = "-" + tag + ".bin";
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "shard-*.bin")) {
+    deleteOthers(dir, "shard-*.bin", "-" + tag + ".bin");
+    deleteOthers(dir, "best-*.bin", bestModel(dir, progress.bestEpoch()).getFileName().toString());
+  }
+
+  /** The file of the best epoch's model (early stopping). */
+  static Path bestModel(Path dir, int epoch) {
+    return dir.resolve("best-" + epoch + ".bin");
+  }
+
+  private static void deleteOthers(Path dir, String glob, String keepSuffix) throws IOException {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, glob)) {
       for (Path f : files) {
-        if (!f.getFileName().toString().endsWith(keep)) {
+        if (!f.getFileName().toString().endsWith(keepSuffix)) {
           Files.deleteIfExists(f);
         }
       }
     }
+  }
+
+  private static void writeMetrics(DataOutputStream out, Map<String, Double> metrics) throws IOException {
+    out.writeInt(metrics.size());
+    for (Map.Entry<String, Double> e : metrics.entrySet()) {
+      writeString(out, e.getKey());
+      out.writeDouble(e.getValue());
+    }
+  }
+
+  private static Map<String, Double> readMetrics(DataInputStream in) throws IOException {
+    int n = in.readInt();
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    for (int i = 0; i < n; i++) {
+      metrics.put(readString(in), in.readDouble());
+    }
+    return metrics;
   }
 
   /**
@@ -152,12 +188,11 @@ final class Checkpoints {
       for (int i = 0; i < w; i++) {
         positions[i] = in.readLong();
       }
-      int n = in.readInt();
-      Map<String, Double> metrics = new LinkedHashMap<>();
-      for (int i = 0; i < n; i++) {
-        metrics.put(readString(in), in.readDouble());
-      }
-      return new Stored(fingerprint, new Manifest(tag, s, new Progress(epochs, positions, steps, metrics)));
+      Map<String, Double> metrics = readMetrics(in);
+      int bestEpoch = in.readInt();
+      Map<String, Double> bestMetrics = readMetrics(in);
+      return new Stored(fingerprint, new Manifest(tag, s,
+          new Progress(epochs, positions, steps, metrics, bestEpoch, bestMetrics)));
     });
   }
 

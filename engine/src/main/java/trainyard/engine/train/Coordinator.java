@@ -20,6 +20,8 @@ import trainyard.engine.model.Model;
  * <p>An epoch is one or more segments: {@link Control.Start} from the workers' positions, then
  * every member's {@link Control.EpochDone}. A segment ends early when the coordinator pauses it
  * for a checkpoint (the next segment resumes at the positions), or to stop (cancel, time budget).
+ * With early stopping ({@link BestEpoch}) the job also ends once {@code stopping.patience} epochs
+ * passed without a better validation metric, and returns the best epoch's model.
  *
  * <p>Not thread-safe: {@link #run} runs on the caller's thread, which gets every listener call.
  */
@@ -55,6 +57,8 @@ final class Coordinator {
   private final long readyMillis;
   private final TrainListener listener;
   private final BooleanSupplier cancelled;
+  /** Early stopping's best epoch; null without it. */
+  private final BestEpoch best;
   private final long[] batchesByRank;
   private boolean cancelSeen;
   /** Minibatches of all workers over all epochs, from the members' {@link Control.Ready}: progress's denominator. */
@@ -63,7 +67,7 @@ final class Coordinator {
 
   Coordinator(Link link, Job job, int attempt, int epochs, int workers, int servers, Path checkpointDir, String fingerprint,
       Clock clock, long deadlineMillis, long checkpointMillis, long readyMillis, TrainListener listener,
-      BooleanSupplier cancelled) {
+      BooleanSupplier cancelled, BestEpoch best) {
     this.link = link;
     this.job = job;
     this.attempt = attempt;
@@ -78,6 +82,7 @@ final class Coordinator {
     this.readyMillis = readyMillis;
     this.listener = listener;
     this.cancelled = cancelled;
+    this.best = best;
     this.batchesByRank = new long[link.size()];
   }
 
@@ -100,10 +105,18 @@ final class Coordinator {
       stepsBefore = steps;
       tag = Math.max(tag, resumed.tag());
       last.putAll(p.metrics());
+      if (best != null && p.bestEpoch() > 0) {
+        best.restore(p.bestEpoch(), p.bestMetrics(), Model.load(Checkpoints.bestModel(checkpointDir, p.bestEpoch())));
+      }
     }
     long lastCheckpoint = clock.millis();
     boolean stopped = false;
     while (epoch < epochs && !stopped) {
+      if (best != null && best.exhausted(epoch)) {
+        listener.onLog("stopped early after epoch " + epoch + ": " + best.metric() + " did not improve for "
+            + best.patience() + " epochs (stopping.patience)");
+        break;
+      }
       double loss = 0;
       long examples = 0;
       long nanos = 0;
@@ -123,7 +136,7 @@ final class Coordinator {
           cancelSeen = cancelled.getAsBoolean();
           break;
         }
-        tag = checkpoint(tag + 1, new Checkpoints.Progress(epoch, positions, steps, last));
+        tag = checkpoint(tag + 1, progress(epoch, positions, steps, last));
         lastCheckpoint = clock.millis();
       }
       if (stopped) {
@@ -141,7 +154,10 @@ final class Coordinator {
       double seconds = nanos / 1e9;
       metrics.put(Evaluation.EXAMPLES_PER_SEC, seconds > 0 ? examples / seconds : 0);
       last = metrics;
-      commit(tag, new Checkpoints.Progress(epoch, positions, steps, metrics));
+      if (best != null && best.offer(epoch, metrics, model) && checkpointDir != null) {
+        model.save(Checkpoints.bestModel(checkpointDir, epoch)); // before the manifest that names it
+      }
+      commit(tag, progress(epoch, positions, steps, metrics));
       lastCheckpoint = clock.millis();
       listener.onEpoch(epoch, steps, metrics);
       listener.onProgress((double) steps / totalBatches);
@@ -151,16 +167,27 @@ final class Coordinator {
     Map<String, Double> finalMetrics = last;
     if (stopped) {
       // The stop is a checkpoint too: a job stopped by its executor resumes exactly here.
-      tag = checkpoint(tag + 1, new Checkpoints.Progress(epoch, positions, steps, last));
+      tag = checkpoint(tag + 1, progress(epoch, positions, steps, last));
       model = job.export(tag);
       finalMetrics = new LinkedHashMap<>(last);
       finalMetrics.putAll(job.validate(model));
     } else {
-      model = job.export(tag);
+      model = best == null ? job.export(tag) : null;
+    }
+    if (best != null && (model == null || best.beats(finalMetrics))) {
+      listener.onLog("keeping epoch " + best.epoch() + "'s model, the best by " + best.describe()
+          + (model == null ? "" : ", not the one of the stop"));
+      model = best.model();
+      finalMetrics = best.metrics();
     }
     finish();
     listener.onProgress(stopped ? (double) steps / totalBatches : 1.0);
     return new TrainResult(model, finalMetrics, cancelSeen);
+  }
+
+  private Checkpoints.Progress progress(int epoch, long[] positions, long steps, Map<String, Double> metrics) {
+    return best == null ? new Checkpoints.Progress(epoch, positions, steps, metrics)
+        : new Checkpoints.Progress(epoch, positions, steps, metrics, best.epoch(), best.metrics());
   }
 
   private record Segment(boolean complete, Pause pause, double loss, long examples, long[] positions) {}

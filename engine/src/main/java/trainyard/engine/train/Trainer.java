@@ -15,6 +15,7 @@ import trainyard.engine.model.Algorithm;
 import trainyard.engine.model.BatchCompute;
 import trainyard.engine.model.Model;
 import trainyard.engine.model.ModelInfo;
+import trainyard.engine.optim.Schedule;
 import trainyard.engine.ps.Membership;
 import trainyard.engine.ps.ParameterServer;
 import trainyard.spec.JobSpec;
@@ -160,8 +161,10 @@ public final class Trainer {
           BatchCompute compute = algorithm.newCompute();
           WorkerStream stream = data.stream(firstWorker + i, spec.params().batchSize(), compute::index);
           streams.add(stream);
+          Schedule schedule = Schedule.of(spec.params().schedule(), spec.params().warmupSteps(),
+              Math.max(1, spec.params().epochs() * stream.batchesPerEpoch()));
           loops.add(new WorkerLoop(ps.newWorker(i), spec.consistency().maxDelay(), compute, stream,
-              spec.params().batchSize(), pullAhead));
+              spec.params().batchSize(), pullAhead, schedule));
         }
         long deadline = clock.millis() + spec.stopping().maxSeconds() * 1000;
         BooleanSupplier abandoned = rank == 0 ? () -> false : cancelled;
@@ -239,7 +242,8 @@ public final class Trainer {
         }
       }, request.attempt(), spec.params().epochs(), spec.resources().workers(), spec.resources().servers(), dir, fingerprint, clock,
           deadline, spec.stopping().checkpointSeconds() * 1000,
-          cluster == null ? Long.MAX_VALUE : cluster.readyTimeout().toMillis(), listener, cancelled);
+          cluster == null ? Long.MAX_VALUE : cluster.readyTimeout().toMillis(), listener, cancelled,
+          BestEpoch.of(spec.stopping()));
       try {
         return coordinator.run(resumed);
       } catch (AttemptLostException e) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import trainyard.engine.data.CsrBlock;
 import trainyard.engine.model.BatchCompute;
+import trainyard.engine.optim.Schedule;
 import trainyard.engine.ps.DelayClock;
 import trainyard.engine.ps.KVWorker;
 
@@ -24,6 +25,10 @@ import trainyard.engine.ps.KVWorker;
  * misses the worker's own pushes of the steps before it, at most d of them, which the bound
  * allows; the clock still waits for the push of step t − τ − 1 before issuing step t.
  *
+ * <p><b>Learning-rate schedule.</b> Each push carries the {@link Schedule}'s factor at the
+ * minibatch's step in the job, epoch · {@link #batchesPerEpoch()} + its position in the epoch:
+ * what a checkpoint records, so a resumed job pushes the same factors.
+ *
  * <p>Not thread-safe: runs on one worker thread at a time; the trainer reads its counters only
  * after the epoch's task completed.
  */
@@ -35,6 +40,7 @@ final class WorkerLoop {
   private final DelayClock clock;
   private final WorkerStream data;
   private final int batchSize;
+  private final Schedule schedule;
   /** Minibatches this worker pulls ahead: d above, or 0. */
   private final int ahead;
   /** A ring of slots, one per minibatch in flight: the first compute's, and its twins'. */
@@ -45,14 +51,18 @@ final class WorkerLoop {
   private boolean byRank;
   private long step;
   private long position;
+  /** The job's step of the epoch's first minibatch: epoch · batchesPerEpoch. */
+  private long epochStart;
   double epochLoss;
   long epochExamples;
   /** The epoch's walk over blocks and their minibatches: the current block, its next minibatch. */
   private WorkerStream.Block block;
   private int nextBatch;
 
-  WorkerLoop(KVWorker kv, int maxDelay, BatchCompute compute, WorkerStream data, int batchSize, boolean pullAhead) {
+  WorkerLoop(KVWorker kv, int maxDelay, BatchCompute compute, WorkerStream data, int batchSize, boolean pullAhead,
+      Schedule schedule) {
     this.kv = kv;
+    this.schedule = schedule;
     this.clock = new DelayClock(maxDelay, kv);
     this.data = data;
     this.batchSize = batchSize;
@@ -84,6 +94,7 @@ final class WorkerLoop {
     epochLoss = 0;
     epochExamples = 0;
     position = startBatch;
+    epochStart = epoch * data.batchesPerEpoch();
     if (!registered) {
       register();
     }
@@ -174,7 +185,9 @@ final class WorkerLoop {
     BatchCompute c = slot.compute;
     kv.waitFor(slot.pull);
     epochLoss += c.gradient();
-    long ts = byRank ? kv.pushRanks(c.ranks(), slot.keys, c.pushBuffer()) : kv.push(c.keys(), slot.keys, c.pushBuffer());
+    float rate = schedule.factor(epochStart + position);
+    long ts = byRank ? kv.pushRanks(c.ranks(), slot.keys, c.pushBuffer(), rate)
+        : kv.push(c.keys(), slot.keys, c.pushBuffer(), rate);
     clock.pushed(step, ts);
     epochExamples += slot.examples;
     step++;

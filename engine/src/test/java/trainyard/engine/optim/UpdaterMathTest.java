@@ -13,7 +13,7 @@ class UpdaterMathTest {
 
   private static float[] step(Updater u, float[] state, float... grads) {
     for (float g : grads) {
-      u.apply(7L, new float[] {g}, 0, state, 0);
+      u.apply(7L, new float[] {g}, 0, state, 0, 1f);
     }
     return state;
   }
@@ -92,6 +92,42 @@ class UpdaterMathTest {
   }
 
   @Test
+  void theRateFactorScalesTheStepOfSgdAdaGradAdamAndFmEmbeddings() {
+    float[] sgd = new float[1];
+    new SgdUpdater(1, 0.1, 0.3, 0.5, WeightInit.ZERO).apply(7L, new float[] {2f}, 0, sgd, 0, 0.25f);
+    assertEquals(-0.05f + 0.025f * 0.3f, sgd[0], TOL); // η' = 0.025: 0 − 0.025·2, then L1 shrinks by 0.025·0.3
+    float[] ada = new float[2];
+    new AdaGradUpdater(1, 0.1, 0, 0, WeightInit.ZERO).apply(7L, new float[] {2f}, 0, ada, 0, 0.5f);
+    assertEquals(-0.05f, ada[0], TOL); // −0.1·0.5·2/√4
+    assertEquals(4f, ada[1], TOL, "the accumulator does not see the factor");
+    float[] adam = new float[4];
+    new AdamUpdater(1, 0.1, 0, 0, WeightInit.ZERO).apply(7L, new float[] {2f}, 0, adam, 0, 0.5f);
+    assertEquals(-0.05f, adam[0], 1e-5f); // bias-corrected m/√v = 1 at the first step
+    float[] none = new float[4];
+    new AdamUpdater(1, 0.1, 0, 0, WeightInit.ZERO).apply(7L, new float[] {2f}, 0, none, 0, 0f);
+    assertEquals(0f, none[0], 0f, "warm-up's factor 0 would leave the weight");
+    FmUpdater fm = new FmUpdater(new SgdUpdater(1, 0.1, 0, 0, WeightInit.ZERO), 2, 0, 0.2);
+    FmUpdater fmHalf = new FmUpdater(new SgdUpdater(1, 0.1, 0, 0, WeightInit.ZERO), 2, 0, 0.2);
+    float[] full = new float[3];
+    float[] half = new float[3];
+    fm.init(9L, full, 0);
+    fmHalf.init(9L, half, 0);
+    float[] grad = {1, 1, 0, 0};
+    fm.apply(9L, grad, 0, full, 0, 1f);
+    fmHalf.apply(9L, grad, 0, half, 0, 0.5f);
+    assertEquals(full[0] / 2, half[0], TOL); // the linear part (SGD) halves
+    float[] push = {1, 1, 4, 4};
+    float[] v = new float[3];
+    float[] vHalf = new float[3];
+    fm.apply(9L, push, 0, full, 0, 1f);
+    fmHalf.apply(9L, push, 0, half, 0, 0.5f);
+    fm.read(9L, full, 0, v, 0);
+    fmHalf.read(9L, half, 0, vHalf, 0);
+    float init = v[1] + 0.2f; // AdaGrad's first step: −η·g/√g² = −0.2
+    assertEquals(init - 0.1f, vHalf[1], TOL, "the embedding's step halves too");
+  }
+
+  @Test
   void widthsAndStateLayout() {
     assertEquals(3, new SgdUpdater(3, 1, 0, 0, WeightInit.ZERO).stateWidth());
     assertEquals(6, new AdaGradUpdater(3, 1, 0, 0, WeightInit.ZERO).stateWidth());
@@ -99,7 +135,7 @@ class UpdaterMathTest {
     assertEquals(10, new AdamUpdater(3, 1, 0, 0, WeightInit.ZERO).stateWidth());
     Updater u = new AdaGradUpdater(2, 1, 0, 0, WeightInit.ZERO);
     float[] s = new float[4];
-    u.apply(1L, new float[] {0, 3, 4}, 1, s, 0);
+    u.apply(1L, new float[] {0, 3, 4}, 1, s, 0, 1f);
     assertEquals(-1f, s[0], TOL);
     assertEquals(-1f, s[1], TOL);
     assertEquals(9f, s[2], TOL);

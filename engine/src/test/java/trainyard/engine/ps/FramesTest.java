@@ -45,12 +45,12 @@ class FramesTest {
   @Test
   void emptyPushAndPull() {
     Frames.Header[] h = new Frames.Header[1];
-    Request push = new Request(Request.Kind.PUSH, new long[0], null, 0, 0, 0, new float[0], 0, 3, null, 9);
+    Request push = new Request(Request.Kind.PUSH, new long[0], null, 0, 0, 0, new float[0], 0, 3, null, 9, 1f);
     Request back = decode(Frames.request(ALLOC, 11, 2, 1, 9, push, 4), h);
     assertEquals(new Frames.Header(Frames.PUSH, (byte) 0, 11, 2, 3, 1, 0, 9, 0, 4), h[0]);
     assertEquals(0, back.keys.length);
     assertEquals(0, back.vals.length);
-    Request pull = new Request(Request.Kind.PULL, new long[0], null, 0, 0, 0, new float[0], 0, 3, null, 9);
+    Request pull = new Request(Request.Kind.PULL, new long[0], null, 0, 0, 0, new float[0], 0, 3, null, 9, 1f);
     back = decode(Frames.request(ALLOC, 11, 2, 1, 10, pull, 4), h);
     assertEquals(Request.Kind.PULL, back.kind);
     assertEquals(10, back.timestamp);
@@ -61,7 +61,7 @@ class FramesTest {
     long[] keys = {Long.MIN_VALUE, -5, -1, 0, 1, Long.MAX_VALUE};
     float[] vals = {9, 9, -0f, 1.5f, Float.MIN_VALUE, Float.NaN, Float.NEGATIVE_INFINITY, -3, 9, 9};
     // Keys [1, 5) with 2 floats each, from vals[2].
-    Request r = new Request(Request.Kind.PUSH, keys, null, 0, 1, 5, vals, 2, -1 << 16 | 5, null, 77);
+    Request r = new Request(Request.Kind.PUSH, keys, null, 0, 1, 5, vals, 2, -1 << 16 | 5, null, 77, 0.375f);
     Frames.Header[] h = new Frames.Header[1];
     Request back = decode(Frames.request(ALLOC, -2, 0, 3, Long.MIN_VALUE, r, 2), h);
     assertArrayEquals(new long[] {-5, -1, 0, 1}, back.keys);
@@ -73,12 +73,13 @@ class FramesTest {
     assertEquals(Long.MIN_VALUE, back.timestamp);
     assertEquals(0, back.from);
     assertEquals(4, back.to);
+    assertEquals(0.375f, back.rate, "a push carries its learning-rate factor");
   }
 
   @Test
   void ranksWithTheirBase() {
     int[] ranks = {0, 4, 100, Integer.MAX_VALUE};
-    Request r = new Request(Request.Kind.PULL, null, ranks, 100, 2, 4, new float[12], 6, 1, null, 5);
+    Request r = new Request(Request.Kind.PULL, null, ranks, 100, 2, 4, new float[12], 6, 1, null, 5, 1f);
     Frames.Header[] h = new Frames.Header[1];
     Request back = decode(Frames.request(ALLOC, 1, 1, 0, 5, r, 3), h);
     assertEquals(Frames.RANKS, h[0].flags());
@@ -90,7 +91,7 @@ class FramesTest {
 
   @Test
   void registerCarriesKeysOnly() {
-    Request r = new Request(Request.Kind.REGISTER, new long[] {3, 4}, null, 0, 0, 2, null, 0, 1, null, 0);
+    Request r = new Request(Request.Kind.REGISTER, new long[] {3, 4}, null, 0, 0, 2, null, 0, 1, null, 0, 1f);
     Frames.Header[] h = new Frames.Header[1];
     Request back = decode(Frames.request(ALLOC, 1, 1, 0, 0, r, 0), h);
     assertEquals(Request.Kind.REGISTER, back.kind);
@@ -108,9 +109,9 @@ class FramesTest {
       keys[i] = rnd.nextLong();
       vals[i] = (float) rnd.nextGaussian();
     }
-    Request r = new Request(Request.Kind.PUSH, keys, null, 0, 0, n, vals, 0, 1, null, 0);
+    Request r = new Request(Request.Kind.PUSH, keys, null, 0, 0, n, vals, 0, 1, null, 0, 1f);
     ByteBuf frame = Frames.request(ALLOC, 1, 1, 0, 0, r, 1);
-    assertEquals(4 + Frames.HEADER + 12L * n, frame.readableBytes(), "12 bytes per key with one float");
+    assertEquals(4 + Frames.HEADER + 4 + 12L * n, frame.readableBytes(), "the rate, then 12 bytes per key with one float");
     Request back = decode(frame, new Frames.Header[1]);
     assertArrayEquals(keys, back.keys);
     assertArrayEquals(vals, back.vals);
@@ -146,9 +147,9 @@ class FramesTest {
   @Test
   void refusesAnotherVersionAndOversizedFrames() {
     ByteBuf f = body(Frames.empty(ALLOC, Frames.PING, 0));
-    f.setByte(f.readerIndex(), 2);
+    f.setByte(f.readerIndex(), 1);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Frames.header(f));
-    assertTrue(e.getMessage().contains("version 2"), e.getMessage());
+    assertTrue(e.getMessage().contains("version 1"), e.getMessage());
     f.release();
     Frames.Header h = new Frames.Header(Frames.CONTROL, (byte) 0, 0, 0, 0, 0, 0, 0, 0, 0);
     assertThrows(IllegalArgumentException.class, () -> Frames.start(ALLOC, h, Frames.MAX_FRAME));

@@ -134,10 +134,10 @@ class NetTransportTest {
       KVWorker kv = a.newWorker();
       kv.waitFor(kv.push(keys, new float[1000]));
       int frame = 4 + Frames.HEADER;
-      assertEquals(frame + 12 * 1000, a.bytesSent(), "8-byte key and one float per key");
+      assertEquals(frame + 4 + 12 * 1000, a.bytesSent(), "the rate, then an 8-byte key and one float per key");
       assertEquals(frame, a.bytesReceived(), "an acknowledgement");
       kv.waitFor(kv.pull(keys, new float[1000]));
-      assertEquals(2 * frame + 12_000 + 8_000, a.bytesSent());
+      assertEquals(2 * frame + 4 + 12_000 + 8_000, a.bytesSent());
       assertEquals(2 * frame + 4_000, a.bytesReceived(), "a pull reply carries values only");
       assertEquals(a.bytesSent(), b.bytesReceived());
       assertEquals(a.bytesReceived(), b.bytesSent());
@@ -223,7 +223,7 @@ class NetTransportTest {
       public void init(long key, float[] state, int off) {}
 
       @Override
-      public void apply(long key, float[] grad, int goff, float[] state, int off) {
+      public void apply(long key, float[] grad, int goff, float[] state, int off, float rate) {
         entered.countDown();
         try {
           release.await(10, TimeUnit.SECONDS);

@@ -62,6 +62,23 @@ class CheckpointsTest {
   }
 
   @Test
+  void theManifestKeepsEarlyStoppingsBestEpochAndOnlyItsModelFile() throws IOException {
+    Files.writeString(Checkpoints.bestModel(dir, 2), "epoch 2's model");
+    Checkpoints.commit(dir, "f", 1, 1, new Checkpoints.Progress(3, new long[1], 30, Map.of("val_logloss", 0.6),
+        2, Map.of("val_logloss", 0.5, "train_loss", 0.4)));
+    Checkpoints.Progress p = Checkpoints.read(dir, "f", 1, 1).progress();
+    assertEquals(2, p.bestEpoch());
+    assertEquals(Map.of("val_logloss", 0.5, "train_loss", 0.4), p.bestMetrics());
+    assertEquals(Map.of("val_logloss", 0.6), p.metrics());
+    Files.writeString(Checkpoints.bestModel(dir, 4), "epoch 4's model");
+    assertTrue(Files.exists(Checkpoints.bestModel(dir, 2)));
+    Checkpoints.commit(dir, "f", 2, 1, new Checkpoints.Progress(4, new long[1], 40, Map.of(), 4, Map.of()));
+    assertFalse(Files.exists(Checkpoints.bestModel(dir, 2)), "a best model the manifest no longer names goes");
+    assertTrue(Files.exists(Checkpoints.bestModel(dir, 4)));
+    assertEquals(0, Checkpoints.read(dir, "f", 1, 1).progress().bestEpoch() - 4);
+  }
+
+  @Test
   void anOlderAttemptCannotCommitOverANewerOnesCheckpoint() throws IOException {
     long attempt2 = 2L << 32 | 5;
     long attempt1 = 1L << 32 | 9;

@@ -97,8 +97,17 @@ class DistributedTrainerTest {
 
   @Test
   void twoMembersAtTauZeroTrainWhatOneProcessTrains() throws Exception {
+    assertTrainsWhatOneProcessTrains(fm(1, 0, 3));
+  }
+
+  @Test
+  void aLearningRateScheduleIsTheSameOverTheNetwork() throws Exception {
+    // Each push carries its factor: the members' servers apply what one process's apply.
+    assertTrainsWhatOneProcessTrains(Specs.withSchedule(fm(1, 0, 3), "cosine", 20));
+  }
+
+  private void assertTrainsWhatOneProcessTrains(JobSpec spec) throws Exception {
     // One worker and τ = 0 make the order of every update fixed, so the models must agree.
-    JobSpec spec = fm(1, 0, 3);
     TrainResult alone = Trainer.train(new TrainRequest(spec, TRAIN, null, dir.resolve("alone")), TrainListener.NONE,
         () -> false);
 

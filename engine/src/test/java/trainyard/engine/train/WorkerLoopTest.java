@@ -33,7 +33,8 @@ class WorkerLoopTest {
         ParameterServer.Mode.THREADS)) {
       Recorder compute = new Recorder(linear.newCompute());
       try (WorkerStream stream = plan.stream(0, WorkerStreamTest.BATCH, compute::index)) {
-        WorkerLoop loop = new WorkerLoop(ps.newWorker(), maxDelay, compute, stream, WorkerStreamTest.BATCH, pullAhead);
+        WorkerLoop loop = new WorkerLoop(ps.newWorker(), maxDelay, compute, stream, WorkerStreamTest.BATCH, pullAhead,
+            trainyard.engine.optim.Schedule.CONSTANT);
         AtomicLong done = new AtomicLong();
         long stopAt = expected.size() / 2;
         assertFalse(loop.runEpoch(1, 0, () -> loop.position() >= stopAt, done), "stopped early");
