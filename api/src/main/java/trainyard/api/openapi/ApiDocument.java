@@ -37,10 +37,9 @@ public class ApiDocument implements OASFilter {
     // Each deployment has its own address: the all-in-one server's default is the variables' default.
     api.servers(List.of(OASFactory.createServer().url("{scheme}://{host}:{port}")
         .description("a Trainyard server; bin/trainyard-server listens on port 8080")
-        .variables(Map.of(
-            "scheme", OASFactory.createServerVariable().defaultValue("http").enumeration(List.of("http", "https")),
-            "host", OASFactory.createServerVariable().defaultValue("localhost").description("the server's host name"),
-            "port", OASFactory.createServerVariable().defaultValue("8080")))));
+        .addVariable("scheme", OASFactory.createServerVariable().defaultValue("http").enumeration(List.of("http", "https")))
+        .addVariable("host", OASFactory.createServerVariable().defaultValue("localhost").description("the server's host name"))
+        .addVariable("port", OASFactory.createServerVariable().defaultValue("8080"))));
     api.getComponents()
         .addSecurityScheme(BEARER, OASFactory.createSecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
             .description("A token from POST /api/v1/tokens (an admin's is in data/admin-token)."))
@@ -94,9 +93,10 @@ public class ApiDocument implements OASFilter {
         .addProperty("errors", OASFactory.createSchema().addType(Schema.SchemaType.ARRAY)
             .items(OASFactory.createSchema().addType(Schema.SchemaType.OBJECT)
                 .addProperty("field", text).addProperty("code", text).addProperty("message", text)))
-        .example(Map.of("type", "https://trainyard.dev/problems/dataset_not_ready", "title", "Dataset not ready",
-            "status", 409, "detail", "dataset ds_0193 is INGESTING; jobs need a READY dataset",
-            "code", "dataset_not_ready", "field", "dataset"));
+        .example(JSON.createObjectNode().put("type", "https://trainyard.dev/problems/dataset_not_ready")
+            .put("title", "Dataset not ready").put("status", 409)
+            .put("detail", "dataset ds_0193 is INGESTING; jobs need a READY dataset")
+            .put("code", "dataset_not_ready").put("field", "dataset"));
   }
 
   private static Schema jobSpecSchema() {
