@@ -231,6 +231,7 @@ class Job(_Resource):
                 pass  # the connection dropped: resume after the last event read
             if got == 0 and self.refresh()["status"] in TERMINAL:
                 return  # nothing after ``after`` and nothing to come
+            time.sleep(0.2)  # a server that keeps dropping us is not asked again at once
 
     def events(self, after: int = 0) -> List[Dict[str, Any]]:
         """The stored events after the seq ``after``, oldest first (one call: up to 10000)."""

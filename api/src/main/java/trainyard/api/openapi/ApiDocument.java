@@ -26,7 +26,7 @@ import trainyard.spec.JobSpec;
  * and the job spec's JSON Schema from the spec module (so the document cannot drift from parse).
  */
 public class ApiDocument implements OASFilter {
-  public static final String BEARER = "bearerAuth";
+  private static final String BEARER = "bearerAuth";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Override
@@ -67,7 +67,7 @@ public class ApiDocument implements OASFilter {
           .description("`database_unavailable`: the server cannot reach its database; retry after Retry-After seconds"));
     }
     for (Map.Entry<String, APIResponse> r : responses.getAPIResponses().entrySet()) {
-      if (r.getKey().startsWith("4") || r.getKey().startsWith("5")) {
+      if ((r.getKey().startsWith("4") || r.getKey().startsWith("5")) && r.getValue().getContent() == null) {
         r.getValue().content(OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE,
             OASFactory.createMediaType().schema(OASFactory.createSchema().ref("Problem"))));
       }
