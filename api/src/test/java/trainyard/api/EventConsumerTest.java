@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
@@ -40,6 +41,7 @@ import trainyard.bus.Received;
 @WithTestResource(TestStores.class)
 class EventConsumerTest {
   @Inject Bus bus;
+  @TestHTTPResource("/") java.net.URI base;
   @Inject JobService jobs;
 
   private BusProducer producer;
@@ -303,6 +305,94 @@ class EventConsumerTest {
   }
 
   /** Sends {@code event} and waits until the consumer has stored it (and so all before it). */
+  /**
+   * The live stream as a client follows it: connected while the job runs, it gets each new event
+   * as it is stored; dropped and resumed with Last-Event-ID, it gets every event once, in order,
+   * the ones sent while it was away included, and ends after the terminal state.
+   */
+  @Test
+  void aStreamDroppedMidJobResumesWithEveryEventOnceInOrder() {
+    // a stream that stops delivering would block its reader: fail instead
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Api.DEADLINE, this::dropAndResume);
+  }
+
+  private void dropAndResume() throws Exception {
+    sendAndAwait(JobEvent.state(job, 1, JobState.RUNNING, null, "ex-1", 1_000));
+    List<String> seen = new ArrayList<>();
+    try (SseConnection first = SseConnection.open(base, token, job, null)) {
+      seen.addAll(first.idsUntil(stored().size()));
+      JobEvent live = JobEvent.metric(job, 1, 1, 10, Map.of("train_loss", 0.5), "ex-1", 2_000);
+      producer.send(live);
+      seen.addAll(first.idsUntil(1));
+      assertEquals(live.eventId(), seen.get(seen.size() - 1), "the event sent while connected arrives live");
+    } // dropped
+    sendAndAwait(JobEvent.progress(job, 1, 0.5, "ex-1", 2_001));
+    sendAndAwait(JobEvent.metric(job, 1, 2, 20, Map.of("train_loss", 0.25), "ex-1", 2_002));
+    try (SseConnection resumed = SseConnection.open(base, token, job, seen.get(seen.size() - 1))) {
+      seen.addAll(resumed.idsUntil(2));
+      producer.send(JobEvent.state(job, 1, JobState.SUCCEEDED, null, "ex-1", 3_000));
+      seen.addAll(resumed.idsToTheEnd());
+    }
+    assertEquals(stored(), seen);
+  }
+
+  private List<String> stored() {
+    return Api.as(token).get("/api/v1/jobs/" + job + "/events").then().statusCode(200)
+        .extract().jsonPath().getList("id", String.class);
+  }
+
+  /** One text/event-stream connection, read line by line; closing it drops the connection. */
+  private record SseConnection(java.io.BufferedReader lines, java.io.InputStream body) implements AutoCloseable {
+    static SseConnection open(java.net.URI base, String token, String job, String lastEventId) throws Exception {
+      java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(
+              base.resolve("/api/v1/jobs/" + job + "/events"))
+          .header("Authorization", "Bearer " + token).header("Accept", "text/event-stream");
+      if (lastEventId != null) {
+        request.header("Last-Event-ID", lastEventId);
+      }
+      java.net.http.HttpResponse<java.io.InputStream> response = java.net.http.HttpClient.newHttpClient()
+          .send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+      assertEquals(200, response.statusCode());
+      return new SseConnection(new java.io.BufferedReader(new java.io.InputStreamReader(response.body(),
+          java.nio.charset.StandardCharsets.UTF_8)), response.body());
+    }
+
+    /** The ids of the next {@code count} events; a stream that ends first fails. */
+    List<String> idsUntil(int count) throws java.io.IOException {
+      List<String> ids = new ArrayList<>();
+      while (ids.size() < count) {
+        String id = nextId();
+        if (id == null) {
+          throw new AssertionError("the stream ended after " + ids + "; expected " + count + " events");
+        }
+        ids.add(id);
+      }
+      return ids;
+    }
+
+    List<String> idsToTheEnd() throws java.io.IOException {
+      List<String> ids = new ArrayList<>();
+      for (String id = nextId(); id != null; id = nextId()) {
+        ids.add(id);
+      }
+      return ids;
+    }
+
+    private String nextId() throws java.io.IOException {
+      for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+        if (line.startsWith("id:")) {
+          return line.substring(3).trim();
+        }
+      }
+      return null;
+    }
+
+    @Override
+    public void close() throws java.io.IOException {
+      body.close();
+    }
+  }
+
   private void sendAndAwait(JobEvent event) {
     producer.send(event);
     long deadline = System.nanoTime() + Api.DEADLINE.toNanos();

@@ -1,5 +1,9 @@
 package trainyard.spec;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
@@ -103,6 +107,20 @@ public record JobSpec(
    */
   public static JobSpec parse(String json) {
     return SpecJson.parse(json);
+  }
+
+  /**
+   * The JSON Schema (2020-12) of the JSON form, for the API's document and for clients: every
+   * field with its type, range and default. It accepts what {@link #parse} accepts but for the
+   * one rule it cannot state (workers and servers at least executors); JobSpecSchemaTest holds
+   * the two to the same table.
+   */
+  public static String jsonSchema() {
+    try (InputStream in = JobSpec.class.getResourceAsStream("job-spec.schema.json")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The JSON form with every field written out (defaults included); parse() reads it back equal. */

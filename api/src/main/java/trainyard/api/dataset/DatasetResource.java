@@ -16,6 +16,14 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import trainyard.api.auth.Caller;
 import trainyard.api.page.Page;
 import trainyard.api.page.PageRequest;
@@ -23,6 +31,7 @@ import trainyard.api.problem.Params;
 
 /** {@code /api/v1/datasets}: upload (the body is the file, streamed), list, read, delete. HTTP only. */
 @Path("/api/v1/datasets")
+@Tag(name = "Datasets", description = "Training data, ingested into shards as it arrives")
 @Produces(MediaType.APPLICATION_JSON)
 public class DatasetResource {
   @Inject Caller caller;
@@ -35,8 +44,32 @@ public class DatasetResource {
    */
   @POST
   @Consumes(MediaType.WILDCARD)
-  public Response upload(@QueryParam("name") String name, @QueryParam("format") String format,
-      @QueryParam("hashBits") String hashBits, @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long length,
+  @Operation(operationId = "uploadDataset", summary = "Upload a dataset",
+      description = "The body is the file (libsvm, libffm or csv; gzip is detected), streamed and ingested while it "
+          + "arrives. The answer comes once ingestion has ended. For big files over shaky connections use the "
+          + "resumable uploads.")
+  @RequestBody(required = true, description = "the file, as it is on disk",
+      content = @Content(mediaType = MediaType.APPLICATION_OCTET_STREAM,
+          schema = @Schema(type = SchemaType.STRING, format = "binary")))
+  @APIResponse(responseCode = "201", description = "the READY dataset",
+      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DatasetView.class)))
+  @APIResponse(responseCode = "400", description = "`invalid_name`, `unknown_format`, `invalid_hash_bits`, "
+      + "`empty_upload`, `upload_interrupted` (the body broke off), `invalid_characters`")
+  @APIResponse(responseCode = "413", description = "`upload_too_large`: past trainyard.upload.max-bytes")
+  @APIResponse(responseCode = "422", description = "`ingest_failed`: bad data; the dataset exists, FAILED, and the "
+      + "answer names it (`datasetId`) and its first bad lines (`badLines`)")
+  @APIResponse(responseCode = "503", description = "`server_stopping`, `database_unavailable`")
+  @APIResponse(responseCode = "507", description = "`insufficient_storage`: the server's disk is full")
+  public Response upload(
+      @Parameter(required = true, description = "the dataset's name, 1..200 characters",
+          schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = 200)) @QueryParam("name") String name,
+      @Parameter(description = "the file's format (docs/FORMATS.md)",
+          schema = @Schema(type = SchemaType.STRING, enumeration = {"libsvm", "libffm", "csv"}, defaultValue = "libsvm"))
+      @QueryParam("format") String format,
+      @Parameter(description = "0: keep feature ids; b: hash them into 2^b at ingestion",
+          schema = @Schema(type = SchemaType.INTEGER, minimum = "0", maximum = "40", defaultValue = "0"))
+      @QueryParam("hashBits") String hashBits,
+      @Parameter(hidden = true) @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long length,
       InputStream body) {
     DatasetService.UploadRequest request = DatasetService.UploadRequest.of(name, format,
         Params.integer("hashBits", hashBits, "invalid_hash_bits"));
@@ -45,18 +78,30 @@ public class DatasetResource {
   }
 
   @GET
-  public Page<DatasetView> list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+  @APIResponse(responseCode = "200", description = "a page of datasets")
+  @Operation(operationId = "listDatasets", summary = "List datasets", description = "The tenant's datasets, newest first, a page at a time.")
+  @APIResponse(responseCode = "400", description = "`invalid_limit`, `invalid_cursor`")
+  public Page<DatasetView> list(@Parameter(description = "page size", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "200", defaultValue = "50")) @QueryParam("limit") String limit,
+      @Parameter(description = "the nextCursor of the previous page") @QueryParam("cursor") String cursor) {
     return datasets.list(caller.tenantId(), PageRequest.of(limit, cursor));
   }
 
   @GET
   @Path("{id}")
+  @APIResponse(responseCode = "200", description = "the dataset")
+  @Operation(operationId = "getDataset", summary = "Get a dataset",
+      description = "INGESTING, READY with its `stats`, or FAILED with its `error` and `badLines`.")
+  @APIResponse(responseCode = "404", description = "`dataset_not_found`")
   public DatasetView get(@PathParam("id") String id) {
     return datasets.get(caller.tenantId(), id);
   }
 
   @DELETE
   @Path("{id}")
+  @Operation(operationId = "deleteDataset", summary = "Delete a dataset", description = "Deletes its rows and files.")
+  @APIResponse(responseCode = "204", description = "deleted")
+  @APIResponse(responseCode = "404", description = "`dataset_not_found`")
+  @APIResponse(responseCode = "409", description = "`dataset_busy` while it is ingested, `dataset_in_use` while a job refers to it")
   public Response delete(@PathParam("id") String id) throws IOException {
     datasets.delete(caller.tenantId(), id);
     return Response.noContent().build();

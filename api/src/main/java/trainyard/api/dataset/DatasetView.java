@@ -3,6 +3,8 @@ package trainyard.api.dataset;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import trainyard.api.platform.JsonText;
 
 /** A dataset as the REST API shows it. */
@@ -14,6 +16,7 @@ public record DatasetView(
     String status,
     String statusReason,
     String error,
+    @Schema(type = SchemaType.ARRAY, description = "FAILED: the first bad lines, each {line, column, reason, text}")
     JsonNode badLines,
     long uploadBytes,
     boolean gzip,

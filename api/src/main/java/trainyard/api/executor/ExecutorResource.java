@@ -8,6 +8,8 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import trainyard.api.platform.JsonText;
 import trainyard.bus.Gpu;
 
@@ -16,6 +18,7 @@ import trainyard.bus.Gpu;
  * infrastructure, the same for every tenant. HTTP only.
  */
 @Path("/api/v1/executors")
+@Tag(name = "Executors", description = "The machines that run jobs")
 @Produces(MediaType.APPLICATION_JSON)
 public class ExecutorResource {
   /** An executor as the REST API shows it; {@code lastSeen} tells a silent one. */
@@ -34,6 +37,8 @@ public class ExecutorResource {
   }
 
   @GET
+  @Operation(operationId = "listExecutors", summary = "List executors",
+      description = "Every executor, what it has and what is free, from its latest heartbeat; the same for every tenant.")
   public List<ExecutorView> list() {
     return QuarkusTransaction.requiringNew().call(() -> {
       List<ExecutorView> out = new ArrayList<>();

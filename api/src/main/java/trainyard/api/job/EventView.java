@@ -3,6 +3,8 @@ package trainyard.api.job;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import trainyard.api.platform.JsonText;
 
 /** A stored job event as the REST API shows it; {@code id} is the event id, {@code seq} its order. */
@@ -15,7 +17,7 @@ public record EventView(
     String reason,
     Integer epoch,
     Long step,
-    JsonNode metrics,
+    @Schema(type = SchemaType.OBJECT, additionalProperties = Double.class, description = "metric name to value") JsonNode metrics,
     Double progress,
     String message,
     String executorId,

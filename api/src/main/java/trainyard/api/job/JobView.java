@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import trainyard.api.platform.JsonText;
 
 /**
@@ -27,9 +29,9 @@ public record JobView(
     int priority,
     String executorId,
     Long memoryMb,
-    JsonNode finalMetrics,
+    @Schema(type = SchemaType.OBJECT, additionalProperties = Double.class, description = "metric name to value") JsonNode finalMetrics,
     String modelId,
-    JsonNode spec,
+    @Schema(ref = "JobSpec", description = "the spec as the server read it, every default filled") JsonNode spec,
     Instant createdAt,
     Instant assignedAt,
     Instant startedAt,

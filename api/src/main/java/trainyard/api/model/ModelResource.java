@@ -12,25 +12,41 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.Reader;
 import java.util.List;
-import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import trainyard.api.auth.Caller;
 import trainyard.api.page.Page;
 import trainyard.api.page.PageRequest;
 
 /** {@code /api/v1/models}: trained models, their files, and predictions. HTTP only. */
 @Path("/api/v1/models")
+@Tag(name = "Models", description = "What jobs trained: their files and predictions")
 @Produces(MediaType.APPLICATION_JSON)
 public class ModelResource {
   @Inject Caller caller;
   @Inject ModelService models;
 
   @GET
-  public Page<ModelView> list(@QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+  @APIResponse(responseCode = "200", description = "a page of models")
+  @Operation(operationId = "listModels", summary = "List models", description = "The tenant's models, newest first, a page at a time.")
+  @APIResponse(responseCode = "400", description = "`invalid_limit`, `invalid_cursor`")
+  public Page<ModelView> list(@Parameter(description = "page size", schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "200", defaultValue = "50")) @QueryParam("limit") String limit,
+      @Parameter(description = "the nextCursor of the previous page") @QueryParam("cursor") String cursor) {
     return models.list(caller.tenantId(), PageRequest.of(limit, cursor));
   }
 
   @GET
   @Path("{id}")
+  @APIResponse(responseCode = "200", description = "the model")
+  @Operation(operationId = "getModel", summary = "Get a model",
+      description = "Its algorithm, hashBits, size, final metrics and provenance (`info`: spec, dataset checksum, seed, version).")
+  @APIResponse(responseCode = "404", description = "`model_not_found`")
   public ModelView get(@PathParam("id") String id) {
     return models.get(caller.tenantId(), id);
   }
@@ -38,6 +54,11 @@ public class ModelResource {
   @GET
   @Path("{id}/artifact")
   @Produces(MediaType.APPLICATION_OCTET_STREAM)
+  @Operation(operationId = "downloadModel", summary = "Download a model's file",
+      description = "The model file (docs/MODEL-FORMAT.md), as an attachment named <id>.bin.")
+  @APIResponse(responseCode = "200", description = "the model file",
+      content = @Content(mediaType = MediaType.APPLICATION_OCTET_STREAM, schema = @Schema(type = SchemaType.STRING, format = "binary")))
+  @APIResponse(responseCode = "404", description = "`model_not_found`, `artifact_not_found`")
   public Response artifact(@PathParam("id") String id) {
     java.nio.file.Path file = models.artifact(caller.tenantId(), id);
     return Response.ok(file.toFile())
@@ -49,10 +70,27 @@ public class ModelResource {
   @POST
   @Path("{id}/predict")
   @Consumes(MediaType.WILDCARD)
-  public Map<String, List<Float>> predict(@PathParam("id") String id, @QueryParam("format") String format,
+  @Operation(operationId = "predict", summary = "Predict",
+      description = "Scores rows with the model: one prediction per row, in order (a probability for logistic "
+          + "and softmax-binary models, a score otherwise). Bigger batches belong in a dataset.")
+  @RequestBody(required = true, description = "rows in the format of ?format=, one a line; labels may be left out",
+      content = @Content(mediaType = MediaType.TEXT_PLAIN, schema = @Schema(type = SchemaType.STRING,
+          maxLength = (int) MAX_PREDICT_CHARS), example = "1:1 5:1 9:1\n2:1 3:1\n"))
+  @APIResponse(responseCode = "200", description = "one prediction per row", content = @Content(
+      mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Predictions.class),
+      example = "{\"predictions\": [0.81, 0.12]}"))
+  @APIResponse(responseCode = "400", description = "`unknown_format`, `invalid_rows`")
+  @APIResponse(responseCode = "404", description = "`model_not_found`, `artifact_not_found`")
+  @APIResponse(responseCode = "413", description = "`predict_too_large`: more than 16 MiB of rows")
+  public Predictions predict(@PathParam("id") String id,
+      @Parameter(description = "the rows' format", schema = @Schema(type = SchemaType.STRING,
+          enumeration = {"libsvm", "libffm", "csv"}, defaultValue = "libsvm")) @QueryParam("format") String format,
       Reader rows) {
-    return Map.of("predictions", models.predict(caller.tenantId(), id, new LimitedReader(rows, MAX_PREDICT_CHARS), format));
+    return new Predictions(models.predict(caller.tenantId(), id, new LimitedReader(rows, MAX_PREDICT_CHARS), format));
   }
+
+  /** One prediction per row, in the rows' order. */
+  public record Predictions(@Schema(required = true) List<Float> predictions) {}
 
   /** Predictions are parsed in memory: bigger batches belong in a dataset. */
   static final long MAX_PREDICT_CHARS = 16L << 20;

@@ -15,6 +15,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import trainyard.api.dataset.DatasetService;
 import trainyard.api.dataset.DatasetView;
 import trainyard.api.dataset.Ingestor;
@@ -46,6 +47,7 @@ public class UploadService {
   private static final int BUFFER = 1 << 16;
 
   /** What a client declares when it starts an upload. */
+  @Schema(additionalProperties = Schema.False.class, requiredProperties = {"name", "size"})
   public record CreateRequest(String name, String format, Long size, String sha256, Integer hashBits) {}
 
   /** A completed upload's dataset, and whether this call created it. */
