@@ -92,7 +92,10 @@ class JobSpecSchemaTest {
       spec("linear", ", \"resources\": {\"workers\": 1, \"executors\": 2}"),
       spec("linear", ", \"resources\": {\"workers\": 4, \"servers\": 1, \"executors\": 2}"),
       spec("linear", ", \"params\": {\"epochs\": 3.0}"),
-      spec("linear", ", \"priority\": 1, \"priority\": 2"));
+      spec("linear", ", \"priority\": 1, \"priority\": 2"),
+      spec("linear", ", \"params\": {\"optimizer\": \"ftrl\", \"schedule\": \"cosine\"}"),
+      spec("linear", ", \"stopping\": {\"patience\": 3}"),
+      spec("linear", ", \"validation\": {\"fraction\": 0.1}, \"stopping\": {\"patience\": 3, \"metric\": \"val_rmse\"}"));
 
   private static String spec(String algorithm, String more) {
     return "{\"name\": \"t\", \"algorithm\": \"" + algorithm + "\", \"dataset\": \"ds_1\"" + more + "}";
