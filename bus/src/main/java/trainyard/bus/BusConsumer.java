@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -20,8 +21,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * Reads the messages of one type from every partition of its topic. Partitions are assigned
  * directly, not through group rebalancing: a reader starts in milliseconds and every reader of
  * a topic sees every message. A group id, when given, only names where {@link #commit()} keeps
- * the position. A record that is not valid JSON for the type is logged and skipped, so one bad
- * message cannot stop a reader.
+ * the position. A record that is not valid JSON for the type is skipped, so one bad message
+ * cannot stop a reader: logged, or handed to the caller's {@link Undecodable} handler.
  *
  * <p>Not thread-safe: use from one thread, except {@link #wakeup()}.
  */
@@ -101,16 +102,28 @@ public final class BusConsumer<T> implements AutoCloseable {
     }
   }
 
-  /** Waits up to {@code timeout} for messages; returns those that decode, in offset order. */
+  /** A record that did not decode: where it was, its raw bytes (null for a null record) and why. */
+  public record Undecodable(String topic, int partition, long offset, String key, byte[] payload, String error) {}
+
+  /** Waits up to {@code timeout} for messages; returns those that decode, in offset order, and logs the rest. */
   public List<Received<T>> poll(Duration timeout) {
+    return poll(timeout, u -> LOG.log(System.Logger.Level.WARNING, "skipping {0}-{1} offset {2}: {3}",
+        u.topic(), u.partition(), u.offset(), u.error()));
+  }
+
+  /**
+   * Waits up to {@code timeout} for messages; returns those that decode, in offset order, and hands
+   * each one that does not to {@code undecodable} (on this thread, before returning).
+   */
+  public List<Received<T>> poll(Duration timeout, Consumer<Undecodable> undecodable) {
     List<Received<T>> out = new ArrayList<>();
     for (ConsumerRecord<String, byte[]> record : consumer.poll(timeout)) {
       try {
         out.add(new Received<>(record.key(), Json.read(record.value(), type), record.partition(),
-            record.offset(), record.timestamp()));
+            record.offset(), record.timestamp(), record.value()));
       } catch (Json.BadMessageException e) {
-        LOG.log(System.Logger.Level.WARNING, "skipping {0}-{1} offset {2}: {3}",
-            record.topic(), record.partition(), record.offset(), e.getMessage());
+        undecodable.accept(new Undecodable(record.topic(), record.partition(), record.offset(), record.key(),
+            record.value(), e.getMessage()));
       }
     }
     return out;

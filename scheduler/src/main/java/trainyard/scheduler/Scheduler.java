@@ -56,6 +56,9 @@ public final class Scheduler implements AutoCloseable {
         options.maxAttempts(), new SchedulerCore.Sink() {
       @Override
       public void assign(Assignment assignment) {
+        // The placement (ASSIGNED) must be on the events topic before its executors can answer it:
+        // the api refuses an executor's event for an attempt whose placement it has not seen.
+        producer.flush();
         producer.send(assignment);
       }
 

@@ -31,7 +31,7 @@ public class HeartbeatConsumer {
       new ConsumerThread<>("trainyard-heartbeats", Duration.ofMillis(500), Duration.ofSeconds(5));
 
   public void start() {
-    thread.start(new BusConsumer<>(bus.bootstrapServers(), Heartbeat.class, null, BusConsumer.Start.LATEST),
+    thread.start(() -> new BusConsumer<>(bus.bootstrapServers(), Heartbeat.class, null, BusConsumer.Start.LATEST),
         (batch, c) -> storeLatest(batch));
   }
 

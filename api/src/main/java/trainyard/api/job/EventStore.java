@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +28,11 @@ import trainyard.bus.Member;
  * state only moves forward (QUEUED → ASSIGNED → RUNNING → a terminal state). A terminal state is
  * never overwritten. An event without an attempt (0, from an older writer) counts as the
  * current attempt. Thread-safe: each event is one transaction that locks its job's row.
+ *
+ * <p>Refused ({@link RejectedEvent}, nothing stored): an event that lacks a field its type needs;
+ * an executor's event of the job's current or a newer attempt when that executor does not hold
+ * the attempt (its placement did not name it); a MODEL whose file is outside the job's model
+ * directory. The scheduler's events (its ASSIGNED, and states naming no executor) are not fenced.
  *
  * <p>Members: the STATE ASSIGNED of the attempt that now sets the job's state records the
  * members it carries (job_members, one row per rank, overwritten by a newer attempt's). A MEMBER
@@ -58,10 +64,16 @@ public class EventStore {
   }
 
   private boolean applyInTransaction(JobEvent e) {
+    requireFieldsOfItsType(e);
     JobRow job = JobRow.findById(e.jobId(), LockModeType.PESSIMISTIC_WRITE);
     if (job == null) {
       LOG.warnf("event %s names unknown job %s; skipped", e.eventId(), e.jobId());
       return false;
+    }
+    int attempt = e.attempt() == 0 ? job.stateAttempt : e.attempt();
+    if (attempt >= job.stateAttempt && !fromScheduler(e) && !holds(job, e.executorId(), attempt)) {
+      throw new RejectedEvent("executor " + e.executorId() + " does not hold attempt " + attempt + " of job "
+          + job.id + " (its attempt is " + job.stateAttempt + ")");
     }
     if (e.type() == JobEvent.Type.MEMBER) {
       return applyMemberStats(job, e);
@@ -69,6 +81,7 @@ public class EventStore {
     if (JobEventRow.findById(e.eventId()) != null) {
       return false;
     }
+    Path modelFile = e.type() == JobEvent.Type.MODEL ? models.fileOf(job, e.modelPath()) : null;
     Instant time = Instant.ofEpochMilli(e.timeMillis());
     JobEventRow row = new JobEventRow();
     row.eventId = e.eventId();
@@ -85,7 +98,6 @@ public class EventStore {
     row.executorId = e.executorId();
     row.time = time;
     record(row);
-    int attempt = e.attempt() == 0 ? job.stateAttempt : e.attempt();
     if (attempt < job.stateAttempt) {
       LOG.debugf("event %s of job %s is of attempt %d, the job is at %d: recorded only",
           e.eventId(), e.jobId(), attempt, job.stateAttempt);
@@ -108,22 +120,57 @@ public class EventStore {
           job.progress = e.progress();
         }
       }
-      case MODEL -> registerModel(job, e, time);
+      case MODEL -> registerModel(job, modelFile, time);
       case LOG, MEMBER -> { }
     }
     job.updatedAt = clock.instant();
     return true;
   }
 
+  /** Refuses an event that lacks what its type needs: nothing could apply it. */
+  private static void requireFieldsOfItsType(JobEvent e) {
+    String missing = switch (e.type()) {
+      case STATE -> e.state() == null ? "state" : null;
+      case MODEL -> e.modelPath() == null ? "modelPath" : null;
+      case MEMBER -> e.rank() == null ? "rank" : null;
+      case METRIC, PROGRESS, LOG -> null;
+    };
+    if (missing != null) {
+      throw new RejectedEvent("a " + e.type() + " event without its " + missing);
+    }
+  }
+
+  /**
+   * The scheduler's events: its placement (STATE ASSIGNED, which names the members) and the states
+   * it sets before or after an attempt runs, which name no executor.
+   */
+  private static boolean fromScheduler(JobEvent e) {
+    return e.executorId() == null || (e.type() == JobEvent.Type.STATE && e.state() == JobState.ASSIGNED);
+  }
+
+  /**
+   * Whether {@code executorId} holds attempt {@code attempt} of {@code job}: the attempt is the one
+   * that sets the job's state and its placement (ASSIGNED) named the executor, as a member or, for a
+   * placement without members, as the job's executor.
+   */
+  private static boolean holds(JobRow job, String executorId, int attempt) {
+    if (attempt != job.stateAttempt) {
+      return false;
+    }
+    long members = JobMemberRow.count("jobId = ?1 and attempt = ?2", job.id, attempt);
+    return members == 0 ? executorId.equals(job.executorId)
+        : JobMemberRow.count("jobId = ?1 and attempt = ?2 and executorId = ?3", job.id, attempt, executorId) > 0;
+  }
+
   /**
    * A model file that cannot be read is a lasting fault, not a reason to stop consuming: the
    * event is kept (its path is in the events list) and the job simply gets no model row.
    */
-  private void registerModel(JobRow job, JobEvent e, Instant time) {
+  private void registerModel(JobRow job, Path file, Instant time) {
     try {
-      job.modelId = models.register(job, e.modelPath(), time);
+      job.modelId = models.register(job, file, time);
     } catch (java.io.UncheckedIOException | IllegalArgumentException ex) {
-      LOG.errorf("job %s: cannot register its model %s: %s", job.id, e.modelPath(), ex.getMessage());
+      LOG.errorf("job %s: cannot register its model %s: %s", job.id, file, ex.getMessage());
     }
   }
 

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import trainyard.api.job.JobRow;
+import trainyard.api.job.RejectedEvent;
 import trainyard.api.platform.BlobStore;
 import trainyard.api.platform.JsonText;
 import trainyard.engine.model.Model;
@@ -23,9 +24,39 @@ import trainyard.engine.model.ModelInfo;
 public class ModelRegistry {
   @Inject BlobStore blobs;
 
-  /** Creates or refreshes the model row of {@code job}; returns its id. Call inside a transaction. */
-  public String register(JobRow job, String modelPath, Instant time) {
-    Path file = blobs.resolve(modelPath);
+  /**
+   * The file a MODEL event of {@code job} names, made absolute; it must lie in the job's own model
+   * directory ({@link BlobStore#models}), symbolic links followed: any other path would let
+   * {@code /artifact} serve a file that is not the job's model.
+   *
+   * @throws RejectedEvent if it does not
+   */
+  public Path fileOf(JobRow job, String modelPath) {
+    Path dir = blobs.models(job.id);
+    Path file = blobs.resolve(modelPath).normalize();
+    boolean inside = Files.exists(file)
+        ? Files.isDirectory(dir) && realPath(file).startsWith(realPath(dir))
+        : file.startsWith(dir);
+    if (!inside) {
+      throw new RejectedEvent("model path " + modelPath + " of job " + job.id + " is outside its model directory "
+          + dir);
+    }
+    return file;
+  }
+
+  private static Path realPath(Path p) {
+    try {
+      return p.toRealPath();
+    } catch (IOException e) {
+      throw new RejectedEvent("cannot resolve " + p + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Creates or refreshes the model row of {@code job} from {@code file} ({@link #fileOf}); returns
+   * its id. Call inside a transaction.
+   */
+  public String register(JobRow job, Path file, Instant time) {
     ModelInfo info;
     long bytes;
     try {

@@ -46,6 +46,11 @@ public class BlobStore {
     return root.resolve("datasets").resolve(datasetId);
   }
 
+  /** Where the models of job {@code jobId} go: {@code models/{jobId}}. */
+  public Path models(String jobId) {
+    return root.resolve("models").resolve(jobId).normalize();
+  }
+
   public Path checkpoints(String jobId) {
     return root.resolve("checkpoints").resolve(jobId);
   }

@@ -2,18 +2,26 @@ package trainyard.api.platform;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 import trainyard.bus.BusConsumer;
+import trainyard.bus.BusConsumer.Undecodable;
 import trainyard.bus.Received;
 
 /**
- * Polls one {@link BusConsumer} on its own daemon thread and hands every batch to a handler,
- * until {@link #stop}. Thread-safe: start and stop are synchronized; the handler runs on the
- * polling thread only.
+ * Polls a {@link BusConsumer} on its own daemon thread and hands every batch to a handler, until
+ * {@link #stop}. Whatever the handler or the consumer throws, an {@code Error} included, is
+ * logged and the consumer is closed and opened again after a back-off (1 s, doubling to 30 s, back
+ * to 1 s after a batch is handled): it reads on from its committed position, so nothing
+ * uncommitted is lost. Thread-safe: start, stop and the swap to a reopened consumer hold one
+ * lock; the handler runs on the polling thread only.
  */
 public final class ConsumerThread<T> {
   private static final Logger LOG = Logger.getLogger(ConsumerThread.class);
+  private static final long FIRST_BACKOFF_MS = 1_000;
+  private static final long MAX_BACKOFF_MS = 30_000;
 
   /** Handles one batch (possibly empty); may commit the consumer's position. */
   public interface BatchHandler<T> {
@@ -33,10 +41,19 @@ public final class ConsumerThread<T> {
     this.stopTimeout = stopTimeout;
   }
 
-  public synchronized void start(BusConsumer<T> c, BatchHandler<T> handler) {
-    consumer = c;
+  /** Opens the first consumer here (so a Kafka that cannot be reached fails the caller), then polls. */
+  public synchronized void start(Supplier<BusConsumer<T>> open, BatchHandler<T> handler) {
+    start(open, handler, u -> LOG.warnf("%s: skipping %s-%d offset %d: %s", name, u.topic(), u.partition(),
+        u.offset(), u.error()));
+  }
+
+  /** As {@link #start(Supplier, BatchHandler)}, handing records that do not decode to {@code undecodable}. */
+  public synchronized void start(Supplier<BusConsumer<T>> open, BatchHandler<T> handler,
+      Consumer<Undecodable> undecodable) {
+    consumer = open.get();
     running = true;
-    thread = new Thread(() -> loop(c, handler), name);
+    BusConsumer<T> first = consumer;
+    thread = new Thread(() -> loop(first, open, handler, undecodable), name);
     thread.setDaemon(true);
     thread.start();
   }
@@ -46,34 +63,92 @@ public final class ConsumerThread<T> {
     return running;
   }
 
-  private void loop(BusConsumer<T> c, BatchHandler<T> handler) {
-    try {
-      while (running) {
-        handler.handle(c.poll(pollTimeout), c);
+  private void loop(BusConsumer<T> first, Supplier<BusConsumer<T>> open, BatchHandler<T> handler,
+      Consumer<Undecodable> undecodable) {
+    BusConsumer<T> c = first;
+    long backoffMs = FIRST_BACKOFF_MS;
+    while (running) {
+      try {
+        if (c == null) {
+          c = opened(open);
+        }
+        handler.handle(c.poll(pollTimeout, undecodable), c);
+        backoffMs = FIRST_BACKOFF_MS;
+      } catch (WakeupException e) {
+        // stop() asked us to leave
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        running = false;
+      } catch (Throwable e) { // an Error too: one bad moment must not freeze every tenant's updates
+        if (!running) {
+          break;
+        }
+        LOG.errorf(e, "%s failed; opening its consumer again in %d ms", name, backoffMs);
+        close(c);
+        c = null;
+        if (!sleep(backoffMs)) {
+          break;
+        }
+        backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
       }
-    } catch (WakeupException e) {
-      // stop() asked us to leave
+    }
+    close(c);
+  }
+
+  /** Opens a consumer and makes it the one {@link #stop} wakes; closes it at once if stop came first. */
+  private BusConsumer<T> opened(Supplier<BusConsumer<T>> open) {
+    BusConsumer<T> c = open.get();
+    synchronized (this) {
+      if (!running) {
+        c.close();
+        throw new WakeupException();
+      }
+      consumer = c;
+    }
+    return c;
+  }
+
+  private static boolean sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+      return true;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      LOG.errorf(e, "%s stopped", name);
-    } finally {
-      c.close();
+      return false;
     }
   }
 
-  public synchronized void stop() {
-    if (thread == null) {
+  private void close(BusConsumer<T> c) {
+    if (c == null) {
       return;
     }
-    running = false;
-    consumer.wakeup();
     try {
-      thread.join(stopTimeout.toMillis());
+      c.close();
+    } catch (RuntimeException e) {
+      LOG.debugf(e, "%s: closing its consumer", name);
+    }
+  }
+
+  /** Stops polling and waits up to the stop timeout for the thread to end; safe to call more than once. */
+  public void stop() {
+    Thread t;
+    BusConsumer<T> c;
+    synchronized (this) {
+      if (thread == null) {
+        return;
+      }
+      running = false;
+      t = thread;
+      c = consumer;
+      thread = null;
+      consumer = null;
+    }
+    c.wakeup();
+    t.interrupt(); // ends a back-off sleep
+    try {
+      t.join(stopTimeout.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    thread = null;
-    consumer = null;
   }
 }

@@ -18,7 +18,9 @@ import org.jboss.logging.Logger;
  * The one embedded PostgreSQL of this JVM. Its data directory is kept between runs, so
  * everything survives a restart; a directory that holds a cluster is reused, not re-initialised.
  * A watchdog starts it again, on the same directory and port, when its port stops answering (the
- * kernel's OOM killer chose it, say); meanwhile the API answers 503 database_unavailable.
+ * kernel's OOM killer chose it, say); meanwhile the API answers 503 database_unavailable. It
+ * does not outlive this JVM, and a server left running by a JVM that was killed is stopped before
+ * a new one starts ({@link PostmasterWatch}).
  * Thread-safe: all methods are synchronized.
  */
 public final class EmbeddedPostgresServer {
@@ -31,6 +33,8 @@ public final class EmbeddedPostgresServer {
   private static Path serverDir; // Guarded by EmbeddedPostgresServer.class
   private static int serverPort; // Guarded by EmbeddedPostgresServer.class
   private static ScheduledExecutorService watchdog; // Guarded by EmbeddedPostgresServer.class
+  // Held for the JVM's life: its stdin pipe closing is what tells it the server is gone.
+  private static Process watch; // Guarded by EmbeddedPostgresServer.class
 
   private EmbeddedPostgresServer() {}
 
@@ -43,7 +47,9 @@ public final class EmbeddedPostgresServer {
     if (server == null) {
       try {
         Files.createDirectories(dir);
+        PostmasterWatch.stopOrphan(dir);
         server = launch(dir, 0);
+        watch = PostmasterWatch.watch(dir);
         serverDir = dir;
         serverPort = server.getPort();
         LOG.infof("embedded PostgreSQL started on port %d, data in %s", serverPort, dir);
@@ -123,6 +129,19 @@ public final class EmbeddedPostgresServer {
     }
   }
 
+  /** Ends the watch as the JVM's end would: it finds the server stopped and exits. */
+  private static void endWatch() {
+    if (watch == null) {
+      return;
+    }
+    try {
+      watch.getOutputStream().close();
+    } catch (IOException e) {
+      LOG.debug("ending the PostgreSQL watch", e);
+    }
+    watch = null;
+  }
+
   /** Whether this JVM runs an embedded PostgreSQL. */
   public static synchronized boolean running() {
     return server != null;
@@ -143,6 +162,7 @@ public final class EmbeddedPostgresServer {
     } finally {
       server = null;
       serverDir = null;
+      endWatch();
     }
   }
 }

@@ -1,0 +1,192 @@
+package trainyard.api;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import trainyard.api.platform.Bus;
+import trainyard.api.platform.ConsumerThread;
+import trainyard.bus.BusConsumer;
+import trainyard.bus.BusProducer;
+import trainyard.bus.JobEvent;
+import trainyard.bus.JobState;
+import trainyard.bus.Member;
+import trainyard.bus.Topics;
+
+/**
+ * Untrusted events on trainyard.events, through the real topic: one that cannot be stored, one
+ * that is not an event at all, one from an executor that does not hold the job's attempt, and a
+ * model outside the blob store are each set aside in dead_letters (raw payload, partition,
+ * offset, error) and change nothing, and the events after them are applied.
+ */
+@QuarkusTest
+@WithTestResource(TestStores.class)
+class PoisonEventTest {
+  @Inject Bus bus;
+  @Inject EntityManager db;
+
+  private BusProducer producer;
+  private String token;
+  private String job;
+
+  @BeforeEach
+  void placedJob() {
+    producer = new BusProducer(bus.bootstrapServers(), "poison-test");
+    token = Api.newTenant("poison");
+    String dataset = Api.readyDataset(token, "d", "1 1:1\n0 2:1\n");
+    job = Api.as(token).contentType("application/json").body(Api.spec(dataset, JobApiTest.UNPLACEABLE))
+        .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+    sendAndAwait(JobEvent.assigned(job, 1, List.of(new Member(0, "ex-a", "h-a", 7001, 0, 1, 0, 1)), 1_000));
+  }
+
+  @AfterEach
+  void close() {
+    producer.close();
+  }
+
+  /** The event: PostgreSQL cannot hold its time ("timestamp out of range"). */
+  @Test
+  void anEventTheDatabaseRefusesIsSetAsideAndTheNextIsApplied() {
+    JobEvent impossible = JobEvent.state(job, 1, JobState.RUNNING, null, "ex-a", 9_000_000_000_000_000_000L);
+    producer.send(impossible);
+    sendAndAwait(JobEvent.state(job, 1, JobState.RUNNING, null, "ex-a", 2_000));
+    Api.as(token).get("/api/v1/jobs/" + job).then().body("status", equalTo("RUNNING"),
+        "startedAt", equalTo("1970-01-01T00:00:02Z"));
+    Object[] letter = deadLetter(impossible.eventId());
+    assertTrue(((String) letter[3]).contains("out of range"), (String) letter[3]);
+    assertEquals(Topics.EVENTS, letter[0]);
+  }
+
+  @Test
+  void aMessageThatIsNoEventIsSetAsideWithItsRawBytes() {
+    String garbage = "{\"eventId\": \"" + job + "-garbage\", \"not\": \"an event\"";
+    try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(rawProps(), new StringSerializer(),
+        new ByteArraySerializer())) {
+      raw.send(new ProducerRecord<>(Topics.EVENTS, job, garbage.getBytes(StandardCharsets.UTF_8)));
+    }
+    sendAndAwait(JobEvent.log(job, 1, "after the garbage", "ex-a", 2_000));
+    Object[] letter = deadLetter(job + "-garbage");
+    assertEquals(garbage, new String((byte[]) letter[4], StandardCharsets.UTF_8));
+    assertTrue(((Number) letter[2]).longValue() >= 0, "its offset");
+  }
+
+  @Test
+  void anEventOfAnExecutorThatDoesNotHoldTheAttemptChangesNothing() {
+    JobEvent forgedEnd = JobEvent.state(job, 1, JobState.SUCCEEDED, null, "ex-evil", 1_500);
+    JobEvent forgedAttempt = JobEvent.state(job, 7, JobState.RUNNING, null, "ex-evil", 1_600);
+    JobEvent forgedLog = JobEvent.log(job, 1, "forged line", "ex-evil", 1_700);
+    producer.send(forgedEnd);
+    producer.send(forgedAttempt);
+    producer.send(forgedLog);
+    sendAndAwait(JobEvent.state(job, 1, JobState.RUNNING, null, "ex-a", 2_000));
+    Api.as(token).get("/api/v1/jobs/" + job).then().body("status", equalTo("RUNNING"), "attempt", equalTo(1),
+        "executorId", equalTo("ex-a"), "finishedAt", nullValue());
+    Api.as(token).get("/api/v1/jobs/" + job + "/events").then()
+        .body("id", not(hasItem(forgedEnd.eventId())), "message", not(hasItem("forged line")));
+    for (JobEvent forged : List.of(forgedEnd, forgedAttempt, forgedLog)) {
+      assertTrue(((String) deadLetter(forged.eventId())[3]).contains("ex-evil does not hold"));
+    }
+  }
+
+  @Test
+  void aModelOutsideTheJobsModelDirectoryIsRefused() {
+    JobEvent outside = JobEvent.model(job, 1, "/etc/passwd", "ex-a", 1_500);
+    JobEvent escaping = JobEvent.model(job, 1, "models/" + job + "/../../../../etc/passwd", "ex-a", 1_600);
+    producer.send(outside);
+    producer.send(escaping);
+    sendAndAwait(JobEvent.state(job, 1, JobState.RUNNING, null, "ex-a", 2_000));
+    Api.as(token).get("/api/v1/jobs/" + job + "/events").then().body("type", not(hasItem("MODEL")));
+    Api.as(token).get("/api/v1/jobs/" + job).then().body("modelId", nullValue());
+    for (JobEvent refused : List.of(outside, escaping)) {
+      assertTrue(((String) deadLetter(refused.eventId())[3]).contains("outside"));
+    }
+  }
+
+  /** An Error (here thrown by the handler once) restarts the consumer, which reads on from its position. */
+  @Test
+  void aConsumerStartsAgainAfterAnError() throws InterruptedException {
+    JobEvent first = JobEvent.log(job, 1, "first", "ex-a", 2_000);
+    JobEvent second = JobEvent.log(job, 1, "second", "ex-a", 2_001);
+    AtomicBoolean failed = new AtomicBoolean();
+    List<String> handled = Collections.synchronizedList(new ArrayList<>());
+    ConsumerThread<JobEvent> thread = new ConsumerThread<>("restart-test", Duration.ofMillis(100), Duration.ofSeconds(5));
+    thread.start(() -> new BusConsumer<>(bus.bootstrapServers(), JobEvent.class, "restart-test-" + job,
+        BusConsumer.Start.COMMITTED_OR_EARLIEST), (batch, c) -> {
+          for (var r : batch) {
+            if (r.value().eventId().equals(first.eventId()) && !failed.getAndSet(true)) {
+              throw new OutOfMemoryError("thrown by the test");
+            }
+            if (r.value().jobId().equals(job)) {
+              handled.add(r.value().eventId());
+            }
+          }
+          c.commit();
+        });
+    try {
+      producer.send(first);
+      producer.send(second);
+      long deadline = System.nanoTime() + Api.DEADLINE.toNanos();
+      while (!handled.contains(second.eventId()) && System.nanoTime() < deadline) {
+        Api.pause();
+      }
+      assertTrue(failed.get(), "the handler threw");
+      assertTrue(handled.containsAll(List.of(first.eventId(), second.eventId())), "handled " + handled);
+    } finally {
+      thread.stop();
+    }
+  }
+
+  /** The dead letter whose payload holds {@code text}: topic, partition, offset, error, payload. */
+  private Object[] deadLetter(String text) {
+    List<?> rows = QuarkusTransaction.requiringNew().call(() -> db.createNativeQuery(
+            "SELECT topic, kafka_partition, kafka_offset, error, payload FROM dead_letters"
+                + " WHERE position(CAST(?1 AS bytea) IN payload) > 0")
+        .setParameter(1, text.getBytes(StandardCharsets.UTF_8)).getResultList());
+    assertEquals(1, rows.size(), "dead letters holding " + text);
+    return (Object[]) rows.get(0);
+  }
+
+  private Properties rawProps() {
+    Properties props = new Properties();
+    props.put("bootstrap.servers", bus.bootstrapServers());
+    return props;
+  }
+
+  /** Sends {@code event} and waits until the consumer has stored it (and so all before it). */
+  private void sendAndAwait(JobEvent event) {
+    producer.send(event);
+    long deadline = System.nanoTime() + Api.DEADLINE.toNanos();
+    while (System.nanoTime() < deadline) {
+      List<String> ids = Api.as(token).get("/api/v1/jobs/" + job + "/events").then().statusCode(200)
+          .extract().jsonPath().getList("id", String.class);
+      if (ids.contains(event.eventId())) {
+        return;
+      }
+      Api.pause();
+    }
+    throw new AssertionError("event " + event.eventId() + " was not stored");
+  }
+
+}
