@@ -327,6 +327,7 @@ class EventConsumerTest {
   }
 
   private void dropAndResume() throws Exception {
+    placedOnEx1();
     sendAndAwait(JobEvent.state(job, 1, JobState.RUNNING, null, "ex-1", 1_000));
     List<String> seen = new ArrayList<>();
     try (SseConnection first = SseConnection.open(base, token, job, null)) {
