@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,7 +35,7 @@ class CrashRecoveryIT {
 
   @Test
   void aKilledServerComesBackWithOneStartAndLeavesNoPostgresBehind() throws Exception {
-    port = freePort();
+    port = PackagedServer.freePort();
     Process first = start();
     ProcessHandle orphan = postmaster();
     List<ProcessHandle> watch = first.children()
@@ -67,33 +65,8 @@ class CrashRecoveryIT {
     return ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no PostgreSQL with pid " + pid));
   }
 
-  /** Starts the packaged server on {@code data}; returns once it serves. */
   private Process start() throws IOException, InterruptedException {
-    Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(List.of(java, "-Xmx512m", "-Dquarkus.http.port=" + port,
-        "-Dtrainyard.data-dir=" + data, "-jar", jar.toString()))
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("target", "crash-recovery-it-server.log").toFile()))
-        .start();
-    long deadline = System.nanoTime() + BOOT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        throw new AssertionError("the server exited with " + p.exitValue() + "; see target/crash-recovery-it-server.log");
-      }
-      if (Files.exists(data.resolve("admin-token"))) {
-        try {
-          if (get("/api/v1/datasets?limit=1") == 200) {
-            return p;
-          }
-        } catch (ConnectException e) {
-          // not listening yet
-        }
-      }
-      Thread.sleep(200);
-    }
-    p.destroyForcibly();
-    throw new AssertionError("the server did not start within " + BOOT.toSeconds() + " s");
+    return PackagedServer.start(port, data, "crash-recovery-it-server.log", BOOT);
   }
 
   private int get(String path) throws IOException, InterruptedException {
@@ -103,9 +76,4 @@ class CrashRecoveryIT {
     return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 }

@@ -6,15 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,10 +29,7 @@ class PythonClientIT {
   @Test
   void thePythonClientPassesItsTestsAgainstTheServer() throws Exception {
     assumeTrue(pythonVersionAtLeast(3, 9), "no python3 of version 3.9 or later on the PATH; the Python client's tests need one");
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = PackagedServer.freePort();
     Process server = start(port);
     try {
       Path log = Path.of("target", "python-client-tests.log").toAbsolutePath();
@@ -73,34 +64,6 @@ class PythonClientIT {
   }
 
   private Process start(int port) throws IOException, InterruptedException {
-    Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(List.of(java, "-Xmx512m", "-Dquarkus.http.port=" + port,
-        "-Dtrainyard.data-dir=" + data, "-jar", jar.toString()))
-        .redirectErrorStream(true)
-        .redirectOutput(Path.of("target", "python-client-it-server.log").toFile())
-        .start();
-    HttpClient http = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + BOOT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        throw new AssertionError("the server exited with " + p.exitValue() + "; see target/python-client-it-server.log");
-      }
-      if (Files.exists(data.resolve("admin-token"))) {
-        try {
-          HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
-                  + "/api/v1/whoami")).header("Authorization", "Bearer " + Files.readString(data.resolve("admin-token")).trim())
-              .build(), HttpResponse.BodyHandlers.discarding());
-          if (answer.statusCode() == 200) {
-            return p;
-          }
-        } catch (IOException e) {
-          // not listening yet
-        }
-      }
-      Thread.sleep(200);
-    }
-    p.destroyForcibly();
-    throw new AssertionError("the server did not start within " + BOOT.toSeconds() + " s");
+    return PackagedServer.start(port, data, "python-client-it-server.log", BOOT);
   }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,7 +44,7 @@ class RestartIT {
 
   @Test
   void everythingSurvivesARestart() throws Exception {
-    port = freePort();
+    port = PackagedServer.freePort();
     Process first = start();
     String dataset;
     String job;
@@ -132,32 +131,11 @@ class RestartIT {
     }
   }
 
+  /** The server on this test's port and data; the admin token it created read for {@link #send}. */
   private Process start() throws IOException, InterruptedException {
-    Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(List.of(java, "-Xmx512m", "-Dquarkus.http.port=" + port,
-        "-Dtrainyard.data-dir=" + data, "-jar", jar.toString()))
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("target", "restart-it-server.log").toFile()))
-        .start();
-    long deadline = System.nanoTime() + BOOT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        throw new AssertionError("the server exited with " + p.exitValue() + "; see target/restart-it-server.log");
-      }
-      if (Files.exists(data.resolve("admin-token"))) {
-        token = Files.readString(data.resolve("admin-token")).trim();
-        try {
-          send("GET", "/api/v1/datasets?limit=1", null);
-          return p;
-        } catch (IOException e) {
-          // not listening yet
-        }
-      }
-      Thread.sleep(200);
-    }
-    p.destroyForcibly();
-    throw new AssertionError("the server did not start within " + BOOT.toSeconds() + " s");
+    Process p = PackagedServer.start(port, data, "restart-it-server.log", BOOT);
+    token = Files.readString(data.resolve("admin-token")).trim();
+    return p;
   }
 
   private static void stop(Process p) throws InterruptedException {
@@ -230,9 +208,4 @@ class RestartIT {
     throw new AssertionError(dir + " still holds " + left);
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 }
