@@ -72,6 +72,21 @@ final class Api {
         + (extra.isEmpty() ? "" : ", " + extra) + "}";
   }
 
+  /** Sends {@code event} about {@code job} and waits until the api has stored it (and so all before it). */
+  static void sendAndAwait(trainyard.bus.BusProducer producer, String token, String job, trainyard.bus.JobEvent event) {
+    producer.send(event);
+    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    while (System.nanoTime() < deadline) {
+      java.util.List<String> ids = as(token).get("/api/v1/jobs/" + job + "/events").then().statusCode(200)
+          .extract().jsonPath().getList("id", String.class);
+      if (ids.contains(event.eventId())) {
+        return;
+      }
+      pause();
+    }
+    throw new AssertionError("event " + event.eventId() + " was not stored");
+  }
+
   static void pause() {
     try {
       Thread.sleep(50);

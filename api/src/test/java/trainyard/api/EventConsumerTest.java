@@ -405,16 +405,6 @@ class EventConsumerTest {
   }
 
   private void sendAndAwait(JobEvent event) {
-    producer.send(event);
-    long deadline = System.nanoTime() + Api.DEADLINE.toNanos();
-    while (System.nanoTime() < deadline) {
-      List<String> ids = Api.as(token).get("/api/v1/jobs/" + job + "/events").then().statusCode(200)
-          .extract().jsonPath().getList("id", String.class);
-      if (ids.contains(event.eventId())) {
-        return;
-      }
-      Api.pause();
-    }
-    throw new AssertionError("event " + event.eventId() + " was not stored");
+    Api.sendAndAwait(producer, token, job, event);
   }
 }

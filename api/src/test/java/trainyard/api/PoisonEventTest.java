@@ -176,17 +176,7 @@ class PoisonEventTest {
 
   /** Sends {@code event} and waits until the consumer has stored it (and so all before it). */
   private void sendAndAwait(JobEvent event) {
-    producer.send(event);
-    long deadline = System.nanoTime() + Api.DEADLINE.toNanos();
-    while (System.nanoTime() < deadline) {
-      List<String> ids = Api.as(token).get("/api/v1/jobs/" + job + "/events").then().statusCode(200)
-          .extract().jsonPath().getList("id", String.class);
-      if (ids.contains(event.eventId())) {
-        return;
-      }
-      Api.pause();
-    }
-    throw new AssertionError("event " + event.eventId() + " was not stored");
+    Api.sendAndAwait(producer, token, job, event);
   }
 
 }
