@@ -28,10 +28,18 @@ public class DiskCheck implements HealthCheck {
     return check(config.dataDir(), config.health().minFreeDiskMb());
   }
 
-  /** The check of {@code dir}'s file system against {@code minFreeMb}. */
+  /**
+   * The check of {@code dir}'s file system against {@code minFreeMb}. A directory not made yet
+   * (a scheduler with an external broker stores nothing) is measured on the file system it will
+   * be on: that of its nearest existing parent.
+   */
   static HealthCheckResponse check(Path dir, long minFreeMb) {
+    Path existing = dir.toAbsolutePath();
+    while (!Files.exists(existing) && existing.getParent() != null) {
+      existing = existing.getParent();
+    }
     try {
-      long freeMb = Files.getFileStore(dir).getUsableSpace() / MB;
+      long freeMb = Files.getFileStore(existing).getUsableSpace() / MB;
       return HealthCheckResponse.named(NAME).status(freeMb >= minFreeMb)
           .withData("free-mb", freeMb).withData("min-free-mb", minFreeMb).build();
     } catch (IOException e) {

@@ -22,7 +22,10 @@ class DiskCheckTest {
   }
 
   @Test
-  void aMissingDirectoryIsDown() {
-    assertEquals(HealthCheckResponse.Status.DOWN, DiskCheck.check(dir.resolve("gone"), 0).getStatus());
+  void aDirectoryNotMadeYetIsMeasuredWhereItWillBe() {
+    HealthCheckResponse notYet = DiskCheck.check(dir.resolve("not/made/yet"), 0);
+    assertEquals(HealthCheckResponse.Status.UP, notYet.getStatus());
+    long freeMb = (Long) notYet.getData().orElseThrow().get("free-mb");
+    assertEquals(HealthCheckResponse.Status.DOWN, DiskCheck.check(dir.resolve("not/made/yet"), freeMb + 1024).getStatus());
   }
 }
