@@ -19,7 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +36,9 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import trainyard.api.platform.Bus;
@@ -80,6 +85,10 @@ class DashboardBrowserTest {
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         "--no-first-run", "--window-size=1280,900");
+    // The console tells what the Content-Security-Policy refused (see noContentSecurityPolicyViolation).
+    LoggingPreferences logs = new LoggingPreferences();
+    logs.enable(LogType.BROWSER, Level.ALL);
+    options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build();
     browser = new ChromeDriver(service, options);
@@ -90,6 +99,13 @@ class DashboardBrowserTest {
     if (browser != null) {
       browser.quit();
     }
+  }
+
+  @AfterEach
+  void noContentSecurityPolicyViolation() {
+    List<String> refused = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+        .map(LogEntry::getMessage).filter(m -> m.contains("Content Security Policy")).distinct().toList();
+    assertEquals(List.of(), refused, "the dashboard's own files must satisfy its Content-Security-Policy");
   }
 
   private WebDriverWait await(int seconds) {

@@ -36,6 +36,8 @@ public interface TrainyardConfig {
 
   Jobs jobs();
 
+  Health health();
+
   interface Kafka {
     /** An external broker; if absent this process starts an embedded one under data/kafka. */
     Optional<String> bootstrapServers();
@@ -84,6 +86,12 @@ public interface TrainyardConfig {
      */
     @WithDefault("3")
     int maxAttempts();
+  }
+
+  interface Health {
+    /** Readiness is DOWN while the data directory's file system has less free space than this, in MiB. */
+    @WithDefault("1024")
+    long minFreeDiskMb();
   }
 
   interface Executor {

@@ -49,7 +49,7 @@ export function lineChart({ title, xLabel = 'epoch', yLabel = '', yBounds, width
   wrap.update = (series) => {
     svg.replaceChildren();
     legend.replaceChildren();
-    svg.append(el('text', { x: M.l, y: 16, style: 'font-weight:600;fill:#1d232b;font-size:13px' }, title));
+    svg.append(el('text', { x: M.l, y: 16, class: 'title' }, title));
     const drawn = series.filter((s) => s.points.length > 0);
     const all = drawn.flatMap((s) => s.points);
     svg.setAttribute('data-series', String(drawn.length));

@@ -1,0 +1,96 @@
+package trainyard.api;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import java.time.Instant;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import trainyard.api.platform.DeadLetterRow;
+
+/** What an operator's probes and scrapers see, without a token; and the headers on every answer. */
+@QuarkusTest
+@WithTestResource(TestStores.class)
+class OpsTest {
+  @Test
+  void liveAndReadyAreUpWithoutAToken() {
+    given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+    given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"),
+        "checks.name", hasItems("postgresql", "kafka", "disk"),
+        "checks.status", org.hamcrest.Matchers.everyItem(equalTo("UP")),
+        "checks.find { it.name == 'kafka' }.data.brokers", equalTo(1));
+  }
+
+  @Test
+  void metricsCountJobsExecutorsAndDeadLetters() {
+    Api.as(TestStores.ADMIN_TOKEN).get("/api/v1/jobs/job_absent").then().statusCode(404);
+    QuarkusTransaction.requiringNew().run(() -> {
+      DeadLetterRow row = new DeadLetterRow();
+      row.topic = "trainyard.events";
+      row.payload = new byte[] {1};
+      row.error = "set aside by OpsTest";
+      row.receivedAt = Instant.now();
+      row.persist();
+    });
+    long deadLetters = QuarkusTransaction.requiringNew().call(() -> DeadLetterRow.count());
+    String metrics = awaitMetrics(m -> value(m, "trainyard_dead_letters") == deadLetters
+        && value(m, "trainyard_executors") >= 1 && m.contains("trainyard_executor_free_cores{executor="));
+    for (trainyard.bus.JobState state : trainyard.bus.JobState.values()) {
+      assertTrue(metrics.contains("trainyard_jobs{state=\"" + state + "\"}"), state + " in\n" + metrics);
+    }
+    assertTrue(metrics.contains("trainyard_executor_free_memory_mb{executor="), metrics);
+    // one series per path template, not per id
+    assertTrue(metrics.contains("uri=\"/api/v1/jobs/{id}\""), metrics);
+    assertTrue(metrics.contains("jvm_memory_used_bytes{"), metrics);
+  }
+
+  @Test
+  void securityHeadersAreOnTheDashboardAndTheApi() {
+    hasSecurityHeaders(given().get("/").then().statusCode(200));
+    hasSecurityHeaders(given().get("/assets/app.js").then().statusCode(200));
+    hasSecurityHeaders(Api.as(TestStores.ADMIN_TOKEN).get("/api/v1/jobs").then().statusCode(200));
+    hasSecurityHeaders(given().get("/api/v1/jobs").then().statusCode(401));
+  }
+
+  private static void hasSecurityHeaders(ValidatableResponse response) {
+    response.header("X-Content-Type-Options", "nosniff").header("X-Frame-Options", "DENY")
+        .header("Content-Security-Policy", org.hamcrest.Matchers.allOf(
+            org.hamcrest.Matchers.containsString("default-src 'self'"),
+            org.hamcrest.Matchers.containsString("frame-ancestors 'none'")));
+  }
+
+  private static String awaitMetrics(java.util.function.Predicate<String> done) {
+    long deadline = System.nanoTime() + Api.DEADLINE.toNanos();
+    String metrics;
+    do {
+      metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+      if (done.test(metrics)) {
+        return metrics;
+      }
+      sleep();
+    } while (System.nanoTime() < deadline);
+    return org.junit.jupiter.api.Assertions.fail("the gauges awaited did not come within " + Api.DEADLINE + ":\n" + metrics);
+  }
+
+  /** The value of an untagged gauge, or -1 when it is absent. */
+  private static double value(String metrics, String name) {
+    Matcher m = Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(metrics);
+    return m.find() ? Double.parseDouble(m.group(1)) : -1;
+  }
+
+  private static void sleep() {
+    try {
+      Thread.sleep(200);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
