@@ -11,7 +11,7 @@ import java.util.zip.GZIPInputStream;
 import trainyard.engine.data.CsrBlock;
 import trainyard.engine.data.CsrBuilder;
 import trainyard.engine.data.Dataset;
-import trainyard.engine.data.DatasetStats;
+import trainyard.engine.data.MemoryDataset;
 import trainyard.engine.data.synth.CtrGenerator;
 import trainyard.engine.metrics.Evaluation;
 import trainyard.engine.model.Accelerator;
@@ -54,8 +54,8 @@ public final class GpuBench {
   }
 
   private static void mlp(String where, Path fashion, int epochs, int workers) throws IOException {
-    Dataset train = memory(idx(fashion, "train"));
-    Dataset test = memory(idx(fashion, "t10k"));
+    Dataset train = MemoryDataset.of(idx(fashion, "train"));
+    Dataset test = MemoryDataset.of(idx(fashion, "t10k"));
     JobSpec spec = new JobSpec("fashion-mlp", "mlp", "fashion-mnist", null,
         new JobSpec.Params("softmax", "adam", 0.001, 0, 0, 8, epochs, 256, new int[] {512, 256}, 0, 0, 42),
         new JobSpec.Resources(workers, workers, 0), new JobSpec.Consistency(0), new JobSpec.Stopping(86_400), 0);
@@ -95,8 +95,8 @@ public final class GpuBench {
 
   private static void fm(String where, int dim, int rows, int workers) throws IOException {
     CtrGenerator ctr = new CtrGenerator(7);
-    Dataset train = memory(ctr.block(0, rows));
-    Dataset test = memory(ctr.block(rows, rows / 5));
+    Dataset train = MemoryDataset.of(ctr.block(0, rows));
+    Dataset test = MemoryDataset.of(ctr.block(rows, rows / 5));
     JobSpec spec = new JobSpec("ctr-fm", "fm", "ctr", null,
         new JobSpec.Params("logistic", "adagrad", 0.05, 0, 1e-4, dim, 1, 1024, new int[0], 0, 0, 42),
         new JobSpec.Resources(workers, workers, 0), new JobSpec.Consistency(0), new JobSpec.Stopping(86_400), 0);
@@ -157,33 +157,4 @@ public final class GpuBench {
     return data;
   }
 
-  /** One block as a dataset of one shard, held in memory. */
-  static Dataset memory(CsrBlock block) {
-    long maxKey = 0;
-    long positive = 0;
-    for (int e = 0; e < block.nonZeros(); e++) {
-      maxKey = Math.max(maxKey, block.keys[e]);
-    }
-    for (int r = 0; r < block.rows; r++) {
-      positive += block.labels[r] > 0 ? 1 : 0;
-    }
-    DatasetStats stats = new DatasetStats(block.rows, maxKey + 1, block.nonZeros(), positive, block.rows - positive,
-        0, 1, 0, block.fields != null, "memory-" + block.rows + "-" + block.nonZeros());
-    return new Dataset() {
-      @Override
-      public DatasetStats stats() {
-        return stats;
-      }
-
-      @Override
-      public int shardCount() {
-        return 1;
-      }
-
-      @Override
-      public CsrBlock shard(int index) {
-        return block;
-      }
-    };
-  }
 }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import trainyard.engine.data.CsrBlock;
+import trainyard.engine.data.MemoryDataset;
 import trainyard.engine.data.synth.CtrGenerator;
 import trainyard.engine.data.synth.ImageGenerator;
 import trainyard.engine.metrics.Evaluation;
@@ -145,7 +146,7 @@ class CudaTest {
 
   private static void compare(JobSpec spec, CsrBlock train, CsrBlock test, String metric, double within)
       throws Exception {
-    TrainRequest request = new TrainRequest(spec, Passes.dataset(train), Passes.dataset(test), null);
+    TrainRequest request = new TrainRequest(spec, MemoryDataset.of(train), MemoryDataset.of(test), null);
     Map<String, Double> cpu = Trainer.train(request, TrainListener.NONE, () -> false).finalMetrics();
     Map<String, Double> gpu = Trainer.train(request.withAccelerator(cuda), TrainListener.NONE, () -> false)
         .finalMetrics();

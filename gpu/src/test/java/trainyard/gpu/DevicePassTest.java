@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import trainyard.engine.data.CsrBlock;
+import trainyard.engine.data.MemoryDataset;
 import trainyard.engine.data.synth.CtrGenerator;
 import trainyard.engine.data.synth.ImageGenerator;
 import trainyard.engine.metrics.Evaluation;
@@ -71,7 +72,7 @@ class DevicePassTest {
     CsrBlock images = new ImageGenerator(11).block(0, 1200);
     CsrBlock test = new ImageGenerator(11).block(1200, 400);
     JobSpec spec = spec("mlp", "softmax", 8, new int[] {32});
-    TrainRequest request = new TrainRequest(spec, Passes.dataset(images), Passes.dataset(test), null);
+    TrainRequest request = new TrainRequest(spec, MemoryDataset.of(images), MemoryDataset.of(test), null);
     Map<String, Double> cpu = Trainer.train(request, TrainListener.NONE, () -> false).finalMetrics();
     Map<String, Double> device;
     try (Accelerator reference = Passes.reference()) {
@@ -92,7 +93,7 @@ class DevicePassTest {
         new JobSpec.Params("logistic", "adagrad", 0.02, 0, 0.01, 8, 2, 200, new int[0], 0, 0, 17),
         new JobSpec.Resources(1, 2, 0), new JobSpec.Consistency(2), new JobSpec.Stopping(3600), 0);
     Map<String, Double> cpu = overTwoMembers(
-        new TrainRequest(spec, Passes.dataset(rows), Passes.dataset(test), dir.resolve("cpu")), "fm-cpu");
+        new TrainRequest(spec, MemoryDataset.of(rows), MemoryDataset.of(test), dir.resolve("cpu")), "fm-cpu");
     Map<String, Double> device;
     AtomicInteger passes = new AtomicInteger();
     try (Accelerator reference = Passes.reference()) {
@@ -111,7 +112,7 @@ class DevicePassTest {
         @Override
         public void close() {}
       };
-      device = overTwoMembers(new TrainRequest(spec, Passes.dataset(rows), Passes.dataset(test), dir.resolve("device"))
+      device = overTwoMembers(new TrainRequest(spec, MemoryDataset.of(rows), MemoryDataset.of(test), dir.resolve("device"))
           .withAccelerator(counted), "fm-device");
     }
     assertEquals(3, passes.get(), "the worker's compute and its two twins each have a device pass");

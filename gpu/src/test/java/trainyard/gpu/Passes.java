@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import trainyard.engine.data.CsrBlock;
-import trainyard.engine.data.Dataset;
-import trainyard.engine.data.DatasetStats;
 import trainyard.engine.model.Accelerator;
 import trainyard.engine.model.BatchCompute;
 import trainyard.engine.model.FmAlgorithm;
@@ -111,36 +109,5 @@ final class Passes {
       order[i] = i;
     }
     return order;
-  }
-
-  /** One block as a dataset of one shard. */
-  static Dataset dataset(CsrBlock block) {
-    long nnz = block.nonZeros();
-    long maxKey = 0;
-    long positive = 0;
-    for (int e = 0; e < nnz; e++) {
-      maxKey = Math.max(maxKey, block.keys[e]);
-    }
-    for (int r = 0; r < block.rows; r++) {
-      positive += block.labels[r] > 0 ? 1 : 0;
-    }
-    DatasetStats stats = new DatasetStats(block.rows, maxKey + 1, nnz, positive, block.rows - positive, 0, 1, 0,
-        block.fields != null, "memory-" + block.rows + "-" + nnz);
-    return new Dataset() {
-      @Override
-      public DatasetStats stats() {
-        return stats;
-      }
-
-      @Override
-      public int shardCount() {
-        return 1;
-      }
-
-      @Override
-      public CsrBlock shard(int index) {
-        return block;
-      }
-    };
   }
 }

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import trainyard.engine.data.CsrBlock;
 import trainyard.engine.ps.DataPort;
-import trainyard.engine.testing.MemoryDataset;
+import trainyard.engine.data.MemoryDataset;
 import trainyard.engine.testing.Specs;
 import trainyard.engine.testing.Synthetic;
 import trainyard.spec.JobSpec;

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import trainyard.engine.data.CsrBlock;
 import trainyard.engine.metrics.Evaluation;
-import trainyard.engine.testing.MemoryDataset;
+import trainyard.engine.data.MemoryDataset;
 import trainyard.engine.testing.Synthetic;
 import trainyard.spec.JobSpec;
 

@@ -14,7 +14,7 @@ import trainyard.engine.data.Format;
 import trainyard.engine.data.Parsers;
 import trainyard.engine.metrics.Evaluation;
 import trainyard.spec.JobSpec;
-import trainyard.engine.testing.MemoryDataset;
+import trainyard.engine.data.MemoryDataset;
 import trainyard.engine.testing.Specs;
 import trainyard.engine.testing.Synthetic;
 

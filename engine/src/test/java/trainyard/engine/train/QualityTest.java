@@ -9,7 +9,7 @@ import trainyard.engine.data.synth.ImageGenerator;
 import trainyard.engine.metrics.Evaluation;
 import trainyard.engine.model.MlpAlgorithm;
 import trainyard.spec.JobSpec;
-import trainyard.engine.testing.MemoryDataset;
+import trainyard.engine.data.MemoryDataset;
 import trainyard.engine.testing.Specs;
 
 /** The quality bars on the project's own generators, with fixed seeds. */

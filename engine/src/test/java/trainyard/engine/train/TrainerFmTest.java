@@ -11,7 +11,7 @@ import trainyard.engine.data.CsrBlock;
 import trainyard.engine.metrics.Evaluation;
 import trainyard.engine.model.FmModel;
 import trainyard.engine.model.Model;
-import trainyard.engine.testing.MemoryDataset;
+import trainyard.engine.data.MemoryDataset;
 import trainyard.engine.testing.Specs;
 import trainyard.engine.testing.Synthetic;
 

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import trainyard.engine.data.CsrBlock;
 import trainyard.engine.metrics.Evaluation;
-import trainyard.engine.testing.MemoryDataset;
+import trainyard.engine.data.MemoryDataset;
 import trainyard.engine.testing.Specs;
 import trainyard.engine.testing.Synthetic;
 

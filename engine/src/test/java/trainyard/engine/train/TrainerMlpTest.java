@@ -13,7 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import trainyard.engine.data.CsrBlock;
 import trainyard.engine.metrics.Evaluation;
 import trainyard.engine.model.Model;
-import trainyard.engine.testing.MemoryDataset;
+import trainyard.engine.data.MemoryDataset;
 import trainyard.engine.testing.Specs;
 import trainyard.engine.testing.Synthetic;
 

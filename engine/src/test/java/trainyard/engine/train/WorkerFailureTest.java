@@ -16,7 +16,7 @@ import trainyard.engine.model.ModelInfo;
 import trainyard.engine.ps.KeyRanges;
 import trainyard.engine.ps.ParameterServer;
 import trainyard.engine.ps.Updater;
-import trainyard.engine.testing.MemoryDataset;
+import trainyard.engine.data.MemoryDataset;
 import trainyard.engine.testing.Specs;
 import trainyard.engine.testing.Synthetic;
 

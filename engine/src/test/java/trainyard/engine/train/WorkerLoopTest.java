@@ -14,7 +14,7 @@ import trainyard.engine.model.BatchCompute;
 import trainyard.engine.model.LinearAlgorithm;
 import trainyard.engine.model.Loss;
 import trainyard.engine.ps.ParameterServer;
-import trainyard.engine.testing.MemoryDataset;
+import trainyard.engine.data.MemoryDataset;
 
 /**
  * The worker loop runs every minibatch of an epoch exactly once, in the stream's order, whether

@@ -12,7 +12,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import trainyard.engine.data.CsrBlock;
 import trainyard.engine.ps.Keys;
-import trainyard.engine.testing.MemoryDataset;
+import trainyard.engine.data.MemoryDataset;
 import trainyard.engine.testing.Specs;
 import trainyard.spec.JobSpec;
 

@@ -1,11 +1,11 @@
-package trainyard.engine.testing;
+package trainyard.engine.data;
 
 import java.util.List;
-import trainyard.engine.data.CsrBlock;
-import trainyard.engine.data.Dataset;
-import trainyard.engine.data.DatasetStats;
 
-/** A dataset held in memory, for tests. Each shard() call hands out the same block (read-only use). */
+/**
+ * A dataset held in memory, for tests and benchmarks: its stats counted from the blocks (features
+ * as the largest key + 1). Each shard() call hands out the same block (read-only use).
+ */
 public final class MemoryDataset implements Dataset {
   private final List<CsrBlock> shards;
   private final DatasetStats stats;
