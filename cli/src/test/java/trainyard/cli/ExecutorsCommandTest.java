@@ -2,14 +2,8 @@ package trainyard.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,31 +19,21 @@ class ExecutorsCommandTest {
       + "\"freeMemoryMb\":3072,\"runningJobs\":0,\"lastSeen\":\"2026-12-05T00:10:01Z\",\"devices\":[]}]";
 
   @TempDir Path home;
-  private HttpServer http;
+  private StubServer server;
   private String body = POOL;
 
   @BeforeEach
   void start() throws IOException {
-    http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    http.createContext("/api/v1/executors", ex -> {
-      byte[] b = body.getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().set("Content-Type", "application/json");
-      ex.sendResponseHeaders(200, b.length);
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(b);
-      }
-    });
-    http.start();
+    server = new StubServer("/api/v1/executors", path -> new StubServer.Answer(200, body));
   }
 
   @AfterEach
   void stop() {
-    http.stop(0);
+    server.close();
   }
 
   private CliRun cli(String... args) {
-    return CliRun.of(Map.of("TRAINYARD_URL", "http://127.0.0.1:" + http.getAddress().getPort(),
-        "TRAINYARD_TOKEN", "t0k", "TRAINYARD_HOME", home.toString()), args);
+    return server.cli(home, args);
   }
 
   @Test

@@ -4,14 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,43 +25,32 @@ class JobsShowTest {
       + "\"examplesPerSec\":null,\"bytesPushed\":null,\"bytesPulled\":null,\"updatedAt\":\"t\"}]}";
 
   @TempDir Path home;
-  private HttpServer http;
+  private StubServer server;
 
   @BeforeEach
   void start() throws IOException {
-    http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    http.createContext("/api/v1/jobs/", ex -> {
-      String id = ex.getRequestURI().getPath().substring("/api/v1/jobs/".length());
-      int status = 200;
-      String body = switch (id) {
-        case "job_1" -> PLACED;
-        case "job_3" -> "{\"id\":\"job_3\",\"status\":\"ASSIGNED\",\"members\":[{\"rank\":0,\"executorId\":\"gpu-1\","
-            + "\"workers\":{\"first\":0,\"count\":1},\"servers\":{\"first\":0,\"count\":1},\"gpus\":[0,3],"
-            + "\"examplesPerSec\":null,\"bytesPushed\":null,\"bytesPulled\":null}]}";
-        case "job_2" -> "{\"id\":\"job_2\",\"status\":\"QUEUED\",\"statusReason\":\"waiting\",\"members\":[]}";
-        default -> {
-          status = 404;
-          yield "{\"status\":404,\"code\":\"job_not_found\",\"detail\":\"no such job: " + id + "\"}";
-        }
+    server = new StubServer("/api/v1/jobs/", path -> {
+      String id = path.substring("/api/v1/jobs/".length());
+      return switch (id) {
+        case "job_1" -> new StubServer.Answer(200, PLACED);
+        case "job_3" -> new StubServer.Answer(200, "{\"id\":\"job_3\",\"status\":\"ASSIGNED\",\"members\":[{\"rank\":0,"
+            + "\"executorId\":\"gpu-1\",\"workers\":{\"first\":0,\"count\":1},\"servers\":{\"first\":0,\"count\":1},"
+            + "\"gpus\":[0,3],\"examplesPerSec\":null,\"bytesPushed\":null,\"bytesPulled\":null}]}");
+        case "job_2" -> new StubServer.Answer(200,
+            "{\"id\":\"job_2\",\"status\":\"QUEUED\",\"statusReason\":\"waiting\",\"members\":[]}");
+        default -> new StubServer.Answer(404,
+            "{\"status\":404,\"code\":\"job_not_found\",\"detail\":\"no such job: " + id + "\"}");
       };
-      byte[] b = body.getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().set("Content-Type", status == 200 ? "application/json" : "application/problem+json");
-      ex.sendResponseHeaders(status, b.length);
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(b);
-      }
     });
-    http.start();
   }
 
   @AfterEach
   void stop() {
-    http.stop(0);
+    server.close();
   }
 
   private CliRun cli(String... args) {
-    return CliRun.of(Map.of("TRAINYARD_URL", "http://127.0.0.1:" + http.getAddress().getPort(),
-        "TRAINYARD_TOKEN", "t0k", "TRAINYARD_HOME", home.toString()), args);
+    return server.cli(home, args);
   }
 
   @Test
