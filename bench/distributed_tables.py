@@ -32,13 +32,16 @@ def job(ranks):
     if len(ranks) != procs:
         return None
     examples = sum(int(r["examples"]) for r in ranks)
+    # independent jobs (iP): the machine's examples/s is the sum of theirs
+    rate = (lambda key: sum(float(r[key]) for r in ranks)) if r0["mode"] == "indep" else (lambda key: float(r0[key]))
     return {
         "procs": procs,
         "mode": r0["mode"],
         "cpus": r0["cpus"],
-        "eps": float(r0["eps"]),
+        "eps": rate("eps"),
         # the last epoch's rate: after warm-up (each JVM's JIT compiles on the cores it trains on)
-        "last": float(r0["eps_by_epoch"].split(",")[-1]),
+        "last": sum(float(r["eps_by_epoch"].split(",")[-1]) for r in ranks) if r0["mode"] == "indep"
+        else float(r0["eps_by_epoch"].split(",")[-1]),
         "auc": float(r0["val_auc"]),
         "logloss": float(r0["val_logloss"]),
         # per process: its bytes sent + received over the examples its own workers trained
@@ -74,7 +77,7 @@ def main():
     models = sorted({m for m, _ in jobs}, key=lambda m: (m != "lr", m))
     labels = sorted({l for _, l in jobs})
     scaling = ["p1-pin", "p1-all", "c1-pin"] + sorted(
-        (l for l in labels if re.fullmatch(r"p\d+", l) and l != "p1"), key=lambda l: int(l[1:]))
+        (l for l in labels if re.fullmatch(r"[pi]\d+", l) and l != "p1"), key=lambda l: (int(l[1:]), l[0] == "p"))
     names = {"p1-pin": "1 process, 1 core", "p1-all": "1 process, all cores (not pinned)",
              "c1-pin": "1 process as a 1-member cluster, 1 core"}
     loads = [float(x) for reps in jobs.values() for j in reps.values() for x in j["load"].split("-")]
@@ -94,7 +97,8 @@ def main():
             reps = jobs.get((m, label))
             if not reps:
                 continue
-            name = names.get(label, "%s processes, 1 core each" % label[1:])
+            name = names.get(label, ("%s independent 1-process jobs at once, 1 core each: the machine's ceiling"
+                                     if label[0] == "i" else "%s processes, 1 core each") % label[1:])
             ratio = [j["eps"] / base[r]["eps"] for r, j in reps.items() if r in base]
             ratio_all = [j["eps"] / base_all[r]["eps"] for r, j in reps.items() if r in base_all]
             ratio_last = [j["last"] / base[r]["last"] for r, j in reps.items() if r in base]

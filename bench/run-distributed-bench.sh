@@ -15,6 +15,9 @@
 #   p1-all   the same, on all of --cpus (not pinned to one core)
 #   c1-pin   a cluster of one member, pinned like p1-pin: the distributed path without a network
 #   pP       for every P > 1 of --procs: P members, member r pinned to cpus [r*c, (r+1)*c)
+#   iP       for every P > 1 of --procs: P independent one-process jobs at once, pinned as pP's members: the
+#            machine's own ceiling for pP (their summed examples/s over p1-pin's; 2.0 only if the cores
+#            share nothing: caches, memory bandwidth, a hypervisor's SMT siblings)
 #   pP-tauT  P = the largest of --procs, for every T of --taus other than --tau
 # BENCH_JAVA_OPTS adds JVM options to every process (e.g. -XX:StartFlightRecording=...); JAR picks the bench jar.
 # --only runs just the configurations it names. W and S default to max(procs) * cpus-per-proc. On 16 cores, e.g.:
@@ -71,20 +74,22 @@ run() {
   if [ -n "$ONLY" ] && [[ " $ONLY " != *" $label "* ]]; then return 0; fi
   RUN=$((RUN + 1))
   local ckpt; ckpt=$(mktemp -d "$WORK/ckpt.XXXXXX")
-  local ports=() r pids=() cpus load0 load1 rc=0
+  local ports=() r pid pids=() cpus load0 load1 rc=0
   for ((r = 0; r < procs; r++)); do ports+=($((BASE_PORT + (RUN % 200) * 16 + r))); done
   local portlist; portlist=$(IFS=,; echo "${ports[*]}")
   load0=$(cut -d' ' -f1 /proc/loadavg)
   for ((r = 0; r < procs; r++)); do
     if [ "$procs" -eq 1 ]; then cpus=$one_cpus; else cpus=$(cpus_of "$r"); fi
-    local args=(--data "$DATA" --ckpt "$ckpt" --model "$model" --workers "$WORKERS" --servers "$SERVERS"
+    # members of a cluster share their checkpoint directory; independent jobs each have their own
+    local dir=$ckpt; if [ "$mode" = indep ]; then dir=$ckpt/$r; fi
+    local args=(--data "$DATA" --ckpt "$dir" --model "$model" --workers "$WORKERS" --servers "$SERVERS"
       --tau "$tau" --epochs "$EPOCHS" --label "$label")
-    if [ "$mode" = local ]; then args+=(--local); else args+=(--rank "$r" --ports "$portlist" --job "$label-$RUN"); fi
+    if [ "$mode" != cluster ]; then args+=(--local); else args+=(--rank "$r" --ports "$portlist" --job "$label-$RUN"); fi
     timeout "$TIMEOUT" taskset -c "$cpus" java -Xmx"$HEAP" ${BENCH_JAVA_OPTS:-} -cp "$JAR" trainyard.bench.DistributedBench "${args[@]}" \
       > "$LOGS/$RUN-$label-r$r.out" 2> "$LOGS/$RUN-$label-r$r.err" &
     pids+=($!)
   done
-  for p in "${pids[@]}"; do wait "$p" || rc=$?; done
+  for pid in "${pids[@]}"; do wait "$pid" || rc=$?; done
   load1=$(cut -d' ' -f1 /proc/loadavg)
   rm -rf "$ckpt"
   if [ "$rc" -ne 0 ]; then
@@ -92,7 +97,9 @@ run() {
     return 0
   fi
   for ((r = 0; r < procs; r++)); do
-    sed -n "s/^RESULT /RESULT rep=$rep load=$load0-$load1 /p" "$LOGS/$RUN-$label-r$r.out" | tee -a "$RESULTS"
+    sed -n "s/^RESULT /RESULT rep=$rep load=$load0-$load1 /p" "$LOGS/$RUN-$label-r$r.out" \
+      | if [ "$mode" = indep ]; then sed "s/ procs=1 mode=local rank=0 / procs=$procs mode=indep rank=$r /"; else cat; fi \
+      | tee -a "$RESULTS"
   done
 }
 
@@ -103,6 +110,7 @@ for ((rep = 1; rep <= REPS; rep++)); do
     run c1-pin "$model" "$TAU" 1 cluster "$(cpus_of 0)" "$rep"
     for p in $PROCS; do
       if [ "$p" -gt 1 ]; then run "p$p" "$model" "$TAU" "$p" cluster "" "$rep"; fi
+      if [ "$p" -gt 1 ]; then run "i$p" "$model" "$TAU" "$p" indep "" "$rep"; fi
     done
     if [ "$MAXP" -gt 1 ]; then
       for t in $TAUS; do

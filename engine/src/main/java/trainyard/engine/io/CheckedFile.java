@@ -5,6 +5,7 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -58,7 +59,9 @@ public final class CheckedFile {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         OutputStream raw = Channels.newOutputStream(ch);
         CRC32 crc = new CRC32();
-        DataOutputStream out = new DataOutputStream(new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 16), crc));
+        // The buffer sits above the checksum, so the CRC sees 64 KB writes, not single bytes.
+        CheckedOutputStream checked = new CheckedOutputStream(raw, crc);
+        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(checked, 1 << 16));
         out.write(magic);
         body.write(out);
         out.flush();
@@ -81,15 +84,28 @@ public final class CheckedFile {
    * @throws IOException naming the file when it is not such a file, is truncated or corrupt
    */
   public static <T> T read(Path file, byte[] magic, String what, Parser<T> parser) throws IOException {
-    try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+    try (InputStream raw = Files.newInputStream(file)) {
+      long body = Files.size(file) - Integer.BYTES;
+      if (body < magic.length) {
+        byte[] head = raw.readNBytes(magic.length);
+        if (!Arrays.equals(head, 0, head.length, magic, 0, head.length)) {
+          throw new IOException(file + " is not a " + what + " (bad magic)");
+        }
+        throw new IOException(file + " is truncated");
+      }
       CRC32 crc = new CRC32();
-      DataInputStream in = new DataInputStream(new CheckedInputStream(raw, crc));
+      // The buffer sits above the checksum (the CRC sees 64 KB reads, not single bytes) and
+      // stops where the trailer starts, so it never reads the trailer into the body's CRC.
+      DataInputStream in = new DataInputStream(new BufferedInputStream(new CheckedInputStream(limit(raw, body), crc), 1 << 16));
       byte[] found = new byte[magic.length];
       in.readFully(found);
       if (!Arrays.equals(found, magic)) {
         throw new IOException(file + " is not a " + what + " (bad magic)");
       }
       T value = parser.read(in);
+      if (in.read() != -1) {
+        throw new IOException(file + " is corrupt (bytes after its body)");
+      }
       int expected = (int) crc.getValue();
       if (new DataInputStream(raw).readInt() != expected || raw.read() != -1) {
         throw new IOException(file + " is corrupt (checksum mismatch or trailing bytes)");
@@ -98,6 +114,37 @@ public final class CheckedFile {
     } catch (EOFException e) {
       throw new IOException(file + " is truncated", e);
     }
+  }
+
+  /** The first {@code n} bytes of {@code in}; reads past them see the end. */
+  private static InputStream limit(InputStream in, long n) {
+    return new FilterInputStream(in) {
+      private long left = Math.max(0, n);
+
+      @Override
+      public int read() throws IOException {
+        if (left <= 0) {
+          return -1;
+        }
+        int b = in.read();
+        if (b >= 0) {
+          left--;
+        }
+        return b;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (left <= 0) {
+          return -1;
+        }
+        int got = in.read(b, off, (int) Math.min(len, left));
+        if (got > 0) {
+          left -= got;
+        }
+        return got;
+      }
+    };
   }
 
   /** A length-prefixed UTF-8 string; null is written as "". */

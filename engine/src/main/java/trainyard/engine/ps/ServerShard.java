@@ -3,6 +3,7 @@ package trainyard.engine.ps;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 
 /**
  * One server: the records of the keys in its range and the updater that changes them, applied
@@ -11,6 +12,9 @@ import java.io.IOException;
  * <p>Not thread-safe: a transport feeds it from one thread at a time.
  */
 public final class ServerShard {
+  /** Bytes of records a checkpoint reads or writes per call. */
+  private static final int CHUNK_BYTES = 1 << 16;
+
   private final Updater updater;
   private final KeyTable table;
   private final float[] scratch;
@@ -171,12 +175,21 @@ public final class ServerShard {
     out.writeInt(sw);
     out.writeInt(table.size());
     float[] state = table.state();
+    // Records go out in chunks through one buffer (DataOutput's layout, big-endian): a write
+    // call per chunk, not per value.
+    int recordBytes = Long.BYTES + Float.BYTES * sw;
+    ByteBuffer chunk = ByteBuffer.allocate(recordBytes * Math.max(1, CHUNK_BYTES / recordBytes));
     for (int r = 0; r < table.size(); r++) {
-      out.writeLong(table.keyOf(r));
+      if (chunk.remaining() < recordBytes) {
+        out.write(chunk.array(), 0, chunk.position());
+        chunk.clear();
+      }
+      chunk.putLong(table.keyOf(r));
       for (int j = 0; j < sw; j++) {
-        out.writeInt(Float.floatToRawIntBits(state[r * sw + j]));
+        chunk.putFloat(state[r * sw + j]);
       }
     }
+    out.write(chunk.array(), 0, chunk.position());
     updater.saveExtra(out);
   }
 
@@ -190,12 +203,19 @@ public final class ServerShard {
       throw new IllegalStateException("load into a shard that already holds " + table.size() + " keys");
     }
     int n = in.readInt();
-    for (int i = 0; i < n; i++) {
-      long key = in.readLong();
-      int rec = table.insert(key);
-      float[] state = table.state();
-      for (int j = 0; j < sw; j++) {
-        state[rec * sw + j] = Float.intBitsToFloat(in.readInt());
+    int recordBytes = Long.BYTES + Float.BYTES * sw;
+    int perChunk = Math.max(1, CHUNK_BYTES / recordBytes);
+    ByteBuffer chunk = ByteBuffer.allocate(recordBytes * perChunk);
+    for (int i = 0; i < n; i += perChunk) {
+      int records = Math.min(perChunk, n - i);
+      in.readFully(chunk.array(), 0, records * recordBytes);
+      chunk.clear();
+      for (int k = 0; k < records; k++) {
+        int rec = table.insert(chunk.getLong());
+        float[] state = table.state();
+        for (int j = 0; j < sw; j++) {
+          state[rec * sw + j] = chunk.getFloat();
+        }
       }
     }
     updater.loadExtra(in);

@@ -1,6 +1,7 @@
 package trainyard.engine.train;
 
 import java.io.IOException;
+import java.lang.ref.SoftReference;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,7 +30,8 @@ import trainyard.spec.JobSpec;
  * converted) for later epochs within a budget of heap shared by the job ({@link #reserveCache}):
  * by default the heap {@link MemoryEstimate} does not claim for the job ({@code -Xmx} minus its
  * estimate), or the system property {@code trainyard.engine.data.cacheBytes}. The streams hold
- * them through soft references, so the collector drops them before an OutOfMemoryError.
+ * them through soft references, so the collector drops them before an OutOfMemoryError. The
+ * validation rows are cached the same way, from the same budget.
  *
  * <p>Thread-safe; the plan is immutable and holds two ints and a long per shard and one
  * {@link Part} per shard and worker; the cache budget is an atomic counter.
@@ -60,6 +62,10 @@ final class TrainingData {
   private final Part[][] shares;
   /** Bytes the job's streams may still keep as cached blocks. */
   private final AtomicLong cacheLeft;
+  /** Per shard: its validation rows, once read (evaluate's, under its lock). */
+  private SoftReference<CsrBlock>[] heldCache;
+  /** Per shard: whether the budget holds room for its validation rows. */
+  private boolean[] heldCached;
 
   private TrainingData(Dataset train, Dataset validation, double fraction, long seed, long[] offsets, int[] kept,
       Part[][] shares, long validationRows, long cacheBytes) {
@@ -235,37 +241,63 @@ final class TrainingData {
   }
 
   /**
-   * Validation metrics of {@code model}, read and predicted shard by shard: memory holds one
-   * shard, its predictions and what {@link MetricsAccumulator} keeps (4 bytes a row for AUC).
+   * Validation metrics of {@code model}, predicted shard by shard: beyond the cached validation
+   * rows, memory holds one shard, its predictions and what {@link MetricsAccumulator} keeps (4
+   * bytes a row for AUC).
    * The rows come in dataset order, so the metrics equal {@link Model#evaluate} on one block of
    * them. Empty when the job has no validation data.
    */
-  Map<String, Double> evaluate(Model model) throws IOException {
+  synchronized Map<String, Double> evaluate(Model model) throws IOException {
     MetricsAccumulator acc = model.newMetrics();
-    if (validation != null) {
-      for (int s = 0; s < validation.shardCount(); s++) {
-        CsrBlock block = validation.shard(s);
-        acc.add(model.predict(block), block.labels, block.rows);
-      }
-    } else if (fraction > 0) {
-      for (int s = 0; s < train.shardCount(); s++) {
-        int rows = train.shardRows(s);
-        if (rows == kept[s]) {
-          continue;
-        }
-        CsrBlock shard = train.shard(s);
-        long[] refs = new long[rows - kept[s]];
-        int n = 0;
-        for (int r = 0; r < shard.rows; r++) {
-          if (Keys.unit(offsets[s] + r, seed) < fraction) {
-            refs[n++] = Rows.ref(0, r);
-          }
-        }
-        CsrBlock held = Rows.gather(java.util.List.of(shard), refs);
-        acc.add(model.predict(held), held.labels, held.rows);
+    int blocks = validation != null ? validation.shardCount() : fraction > 0 ? train.shardCount() : 0;
+    for (int s = 0; s < blocks; s++) {
+      CsrBlock rows = validationBlock(s);
+      if (rows != null) {
+        acc.add(model.predict(rows), rows.labels, rows.rows);
       }
     }
     return acc.result();
+  }
+
+  /**
+   * The validation rows of shard {@code s} (of the validation dataset, or held out of the
+   * training one; null when it holds none): from the cache, or read and then cached when the
+   * budget has room, so later epochs validate without reading every training shard again.
+   */
+  private CsrBlock validationBlock(int s) throws IOException {
+    if (heldCache == null) {
+      @SuppressWarnings("unchecked")
+      SoftReference<CsrBlock>[] fresh = new SoftReference[validation != null ? validation.shardCount() : train.shardCount()];
+      heldCache = fresh;
+      heldCached = new boolean[fresh.length];
+    }
+    CsrBlock cached = heldCache[s] == null ? null : heldCache[s].get();
+    if (cached != null) {
+      return cached;
+    }
+    CsrBlock rows = validation != null ? validation.shard(s) : heldOut(s);
+    if (rows != null && (heldCached[s] || reserveCache(WorkerStream.cachedBytes(rows)))) {
+      heldCached[s] = true; // reserved once: a block the collector dropped comes back in the same room
+      heldCache[s] = new SoftReference<>(rows);
+    }
+    return rows;
+  }
+
+  /** The held-out rows of training shard {@code s}, in order; null when it has none. */
+  private CsrBlock heldOut(int s) throws IOException {
+    int rows = train.shardRows(s);
+    if (rows == kept[s]) {
+      return null;
+    }
+    CsrBlock shard = train.shard(s);
+    long[] refs = new long[rows - kept[s]];
+    int n = 0;
+    for (int r = 0; r < shard.rows; r++) {
+      if (Keys.unit(offsets[s] + r, seed) < fraction) {
+        refs[n++] = Rows.ref(0, r);
+      }
+    }
+    return Rows.gather(java.util.List.of(shard), refs);
   }
 
   /** Calls {@code visitor} with every shard of the training and validation data, one at a time. */

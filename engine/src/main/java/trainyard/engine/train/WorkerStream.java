@@ -269,7 +269,7 @@ final class WorkerStream implements AutoCloseable {
   }
 
   /** What a cached block holds: its arrays, with 4 bytes an entry for its index. */
-  private static long cachedBytes(CsrBlock b) {
+  static long cachedBytes(CsrBlock b) {
     long entries = b.nonZeros();
     long perEntry = 8 + 4 + (b.values == null ? 0 : 4) + (b.fields == null ? 0 : 4);
     return entries * perEntry + 8L * b.rows + 256;

@@ -73,5 +73,25 @@ class ModelFileTest {
     Files.writeString(file, "label,f1\n1,2\n");
     e = assertThrows(IOException.class, () -> Model.load(file));
     assertTrue(e.getMessage().contains("not a Trainyard model file"), e.getMessage());
+
+    Files.writeString(file, "1 5");
+    e = assertThrows(IOException.class, () -> Model.load(file));
+    assertTrue(e.getMessage().contains("not a Trainyard model file"), "shorter than the magic: " + e.getMessage());
+
+    byte[] good = Files.readAllBytes(saved());
+    Files.write(file, java.util.Arrays.copyOf(good, 6));
+    e = assertThrows(IOException.class, () -> Model.load(file));
+    assertTrue(e.getMessage().contains("truncated"), "the magic's start and no more: " + e.getMessage());
+
+    byte[] longer = java.util.Arrays.copyOf(good, good.length + 1);
+    Files.write(file, longer);
+    e = assertThrows(IOException.class, () -> Model.load(file));
+    assertTrue(e.getMessage().contains("corrupt"), "a byte after the checksum: " + e.getMessage());
+  }
+
+  private Path saved() throws IOException {
+    Path file = dir.resolve("good.bin");
+    trained().save(file);
+    return file;
   }
 }

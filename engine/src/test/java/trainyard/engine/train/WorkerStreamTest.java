@@ -269,6 +269,30 @@ class WorkerStreamTest {
   }
 
   @Test
+  void heldOutRowsAreReadOnceWhenTheCacheHasRoomAndValidateAlike() throws Exception {
+    List<CsrBlock> shards = new ArrayList<>();
+    for (int s = 0; s < 4; s++) {
+      shards.add(trainyard.engine.testing.Synthetic.sparseBinary(300, 50, 5, 0.1, s));
+    }
+    JobSpec spec = Specs.spec("linear", "logistic", "ftrl", 0.1, 0, 0, 8, 1, BATCH, new int[0], 0, 1, 1, 0, 0.2, 0,
+        SEED);
+    trainyard.engine.model.Model model = Trainer.train(new TrainRequest(spec, new MemoryDataset(shards), null, null),
+        TrainListener.NONE, () -> false).model();
+    Counting uncachedData = new Counting(new MemoryDataset(shards));
+    Counting cachedData = new Counting(new MemoryDataset(shards));
+    TrainingData uncached = TrainingData.plan(new TrainRequest(spec, uncachedData, null, null), 1, 0);
+    TrainingData cached = TrainingData.plan(new TrainRequest(spec, cachedData, null, null), 1, 1L << 30);
+    java.util.Map<String, Double> first = cached.evaluate(model);
+    assertEquals(4, cachedData.reads.get());
+    for (int epoch = 0; epoch < 3; epoch++) {
+      assertEquals(first, cached.evaluate(model), "cached rows validate as read ones");
+      assertEquals(first, uncached.evaluate(model), "read rows validate alike every time");
+    }
+    assertEquals(4, cachedData.reads.get(), "the held-out rows were read once");
+    assertEquals(4 * 3, uncachedData.reads.get(), "without room, every validation reads every shard");
+  }
+
+  @Test
   void aSmallCacheKeepsWhatFitsAndReadsTheRest() throws Exception {
     Counting data = new Counting(numbered(40, 33, 1, 58, 27));
     // Room for one part of about 30 rows (12 bytes an entry, 8 a row, 256 a block), not two.
