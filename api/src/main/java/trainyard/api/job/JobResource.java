@@ -71,7 +71,9 @@ public class JobResource {
   @APIResponse(responseCode = "404", description = "`dataset_not_found` (field `dataset` or `validation.dataset`)")
   @APIResponse(responseCode = "409", description = "`dataset_not_ready`")
   @APIResponse(responseCode = "422", description = "`idempotency_key_reused` with another spec; `job_too_large`: "
-      + "no executor offers the memory each of the job's executors needs")
+      + "no executor offers the memory each of the job's executors needs; `dataset_shape` (field `dataset` or "
+      + "`validation.dataset`): an mlp's data has feature ids past 2^20 or, for softmax, labels that are not class "
+      + "indexes 0..9999")
   @APIResponse(responseCode = "503", description = "`bus_unavailable`: stored, and sent to the scheduler again later; "
       + "`database_unavailable`")
   public Response submit(String body, @Parameter(description = "1..200 characters; the same key again answers the "
