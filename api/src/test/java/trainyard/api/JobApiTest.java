@@ -179,6 +179,30 @@ class JobApiTest {
   }
 
   /**
+   * Libsvm's ids start at 1, so a 2^20 feature space ends at id 2^20: an mlp job on it runs (it
+   * was accepted, then failed at run time: "feature ids must be < 1048576, got 1048576"). Data
+   * its dense input cannot take, or softmax labels that are not classes, are refused at submit.
+   */
+  @Test
+  void anMlpJobIsCheckedAgainstItsDataAtSubmit() {
+    String narrow = "\"algorithm\": \"mlp\", \"params\": {\"hidden\": [1], \"epochs\": 1, \"batchSize\": 2, \"optimizer\": \"sgd\"}";
+    String edge = Api.readyDataset(token, "edge", "1 1:1 1048576:1\n0 2:1\n");
+    String id = submit(Api.spec(edge, "\"resources\": {\"workers\": 1, \"servers\": 1}").replace("\"algorithm\": \"linear\"", narrow))
+        .then().statusCode(201).extract().path("id");
+    Api.waitForStatus(token, "/api/v1/jobs/" + id, "SUCCEEDED");
+
+    String past = Api.readyDataset(token, "past", "1 1:1 1048577:1\n0 2:1\n");
+    submit(Api.spec(dataset, "\"validation\": {\"dataset\": \"" + past + "\"}").replace("\"algorithm\": \"linear\"", narrow))
+        .then().statusCode(422).contentType("application/problem+json")
+        .body("code", equalTo("dataset_shape"), "field", equalTo("validation.dataset"),
+            "detail", containsString("feature ids must be <= 1048576 (2^20), got 1048577"));
+    String halves = Api.readyDataset(token, "halves", "0.5 1:1\n1 2:1\n");
+    submit(Api.spec(halves, "\"algorithm\": \"mlp\", \"params\": {\"loss\": \"softmax\"}").replace("\"algorithm\": \"linear\", ", ""))
+        .then().statusCode(422).body("code", equalTo("dataset_shape"), "field", equalTo("dataset"),
+            "detail", containsString("class indexes"));
+  }
+
+  /**
    * A job for several executors keeps resources.executors in its spec and shows its members
    * (none before it is placed: EventConsumerTest feeds placements); another tenant gets a 404.
    */

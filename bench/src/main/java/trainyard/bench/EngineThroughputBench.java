@@ -130,7 +130,7 @@ public final class EngineThroughputBench {
       nnz += b.nonZeros();
     }
     // Distinct features unknown (0): the servers' tables start small and grow, so memory is what keys use.
-    DatasetStats stats = new DatasetStats(rows, 0, nnz, 0, 0, 0, shards.size(), 0, true, "generated");
+    DatasetStats stats = new DatasetStats(rows, 0, nnz, 0, 0, 0, shards.size(), 0, true, "generated", -1, -1);
     return new Dataset() {
       @Override
       public DatasetStats stats() {

@@ -27,6 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import trainyard.api.auth.Caller;
 import trainyard.api.page.Page;
 import trainyard.api.page.PageRequest;
+import trainyard.api.problem.OwnBodyLimit;
 import trainyard.api.problem.Params;
 
 /** {@code /api/v1/datasets}: upload (the body is the file, streamed), list, read, delete. HTTP only. */
@@ -44,6 +45,7 @@ public class DatasetResource {
    */
   @POST
   @Consumes(MediaType.WILDCARD)
+  @OwnBodyLimit // streamed to the blob store, within trainyard.upload.max-bytes
   @Operation(operationId = "uploadDataset", summary = "Upload a dataset",
       description = "The body is the file (libsvm, libffm or csv; gzip is detected), streamed and ingested while it "
           + "arrives. The answer comes once ingestion has ended. For big files over shaky connections use the "

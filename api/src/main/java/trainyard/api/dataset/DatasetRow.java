@@ -54,6 +54,13 @@ public class DatasetRow extends PanacheEntityBase {
 
   public String checksum;
 
+  /** {@link trainyard.engine.data.DatasetStats#maxFeatureId}; null for a dataset ingested before it was counted. */
+  @Column(name = "max_feature_id")
+  public Long maxFeatureId;
+
+  /** {@link trainyard.engine.data.DatasetStats#classes}; null as {@link #maxFeatureId}. */
+  public Integer classes;
+
   @Column(name = "created_at")
   public Instant createdAt;
 

@@ -292,6 +292,8 @@ public class Ingestor {
       row.hashBits = s.hashBits();
       row.hasFields = s.hasFields();
       row.checksum = s.checksum();
+      row.maxFeatureId = s.maxFeatureId();
+      row.classes = s.classes();
       row.updatedAt = clock.instant();
       row.readyAt = row.updatedAt;
       return DatasetView.of(row);

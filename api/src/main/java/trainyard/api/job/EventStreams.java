@@ -3,6 +3,7 @@ package trainyard.api.job;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.List;
@@ -13,8 +14,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 import trainyard.api.platform.JsonText;
+import trainyard.api.platform.TrainyardConfig;
+import trainyard.api.problem.ApiException;
+import trainyard.api.problem.Problem;
 import trainyard.bus.JobState;
 
 /**
@@ -38,12 +43,34 @@ public class EventStreams {
     return t;
   });
 
+  /** When a tenant refused a stream may try again: streams last as long as their jobs. */
+  static final long RETRY_AFTER_SECONDS = 30;
+
+  @Inject TrainyardConfig config;
+
   /** The open streams of each job: the consumer marks them when it stores an event. */
   private final Map<String, Set<Stream>> open = new ConcurrentHashMap<>();
+  /** Open streams by tenant, never past {@code trainyard.limits.streams-per-tenant}. */
+  private final Map<String, Integer> perTenant = new ConcurrentHashMap<>();
 
-  /** Streams the events of {@code jobId} stored after {@code afterSeq} to {@code sink}. */
-  public void open(String jobId, long afterSeq, SseEventSink sink, Sse sse) {
-    Stream stream = new Stream(jobId, afterSeq, sink, sse);
+  /**
+   * Streams the events of {@code jobId} stored after {@code afterSeq} to {@code sink}; throws 429
+   * too_many_streams when the tenant already holds its most: each costs a timer task and queries.
+   */
+  public void open(String tenantId, String jobId, long afterSeq, SseEventSink sink, Sse sse) {
+    int limit = config.limits().streamsPerTenant();
+    boolean[] admitted = {false};
+    perTenant.compute(tenantId, (k, n) -> {
+      int held = n == null ? 0 : n;
+      admitted[0] = held < limit;
+      return admitted[0] ? held + 1 : n;
+    });
+    if (!admitted[0]) {
+      throw new ApiException(Problem.of(429, "too_many_streams", "Too many requests", "this tenant already follows "
+          + limit + " event streams (trainyard.limits.streams-per-tenant); close one, or read events with "
+          + "Accept: application/json"), RETRY_AFTER_SECONDS);
+    }
+    Stream stream = new Stream(tenantId, jobId, afterSeq, sink, sse);
     open.computeIfAbsent(jobId, k -> ConcurrentHashMap.newKeySet()).add(stream);
     stream.future = timer.scheduleWithFixedDelay(stream::tick, 0, TICK_MS, TimeUnit.MILLISECONDS);
   }
@@ -63,6 +90,7 @@ public class EventStreams {
       streams.remove(stream);
       return streams.isEmpty() ? null : streams;
     });
+    perTenant.computeIfPresent(stream.tenantId, (k, n) -> n == 1 ? null : n - 1);
   }
 
   @PreDestroy
@@ -71,6 +99,7 @@ public class EventStreams {
   }
 
   private final class Stream {
+    private final String tenantId;
     private final String jobId;
     private final SseEventSink sink;
     private final Sse sse;
@@ -79,8 +108,11 @@ public class EventStreams {
     private volatile boolean dirty = true;
     private long lastReadNanos;
     private volatile ScheduledFuture<?> future;
+    /** Counted out of its tenant's streams once only. */
+    private final AtomicBoolean finished = new AtomicBoolean();
 
-    Stream(String jobId, long afterSeq, SseEventSink sink, Sse sse) {
+    Stream(String tenantId, String jobId, long afterSeq, SseEventSink sink, Sse sse) {
+      this.tenantId = tenantId;
       this.jobId = jobId;
       this.lastSeq = afterSeq;
       this.sink = sink;
@@ -131,6 +163,9 @@ public class EventStreams {
     }
 
     private void finish() {
+      if (finished.getAndSet(true)) {
+        return; // a tick already ran behind the cancel
+      }
       closed(this);
       ScheduledFuture<?> f = future;
       if (f != null) {

@@ -19,6 +19,7 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -28,6 +29,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -71,7 +73,9 @@ public class JobResource {
   @APIResponse(responseCode = "404", description = "`dataset_not_found` (field `dataset` or `validation.dataset`)")
   @APIResponse(responseCode = "409", description = "`dataset_not_ready`")
   @APIResponse(responseCode = "422", description = "`idempotency_key_reused` with another spec; `job_too_large`: "
-      + "no executor offers the memory each of the job's executors needs")
+      + "no executor offers the memory each of the job's executors needs; `dataset_shape` (field `dataset` or "
+      + "`validation.dataset`): an mlp's data has feature ids past 2^20 or, for softmax, labels that are not class "
+      + "indexes 0..9999")
   @APIResponse(responseCode = "503", description = "`bus_unavailable`: stored, and sent to the scheduler again later; "
       + "`database_unavailable`")
   public Response submit(String body, @Parameter(description = "1..200 characters; the same key again answers the "
@@ -137,6 +141,9 @@ public class JobResource {
       description = "text/event-stream only: resume after this event id; every later event comes exactly once, in order")
   @APIResponse(responseCode = "400", description = "`invalid_after`, `invalid_limit`")
   @APIResponse(responseCode = "404", description = "`job_not_found`")
+  @APIResponse(responseCode = "429", description = "`too_many_streams` (text/event-stream only): the tenant already "
+      + "holds trainyard.limits.streams-per-tenant (16) streams open; Retry-After says when to try again",
+      headers = @Header(name = "Retry-After", description = "seconds", schema = @Schema(type = SchemaType.INTEGER)))
   public List<EventView> events(@PathParam("id") String id,
       @Parameter(description = "the seq of the last event already read", schema = @Schema(type = SchemaType.INTEGER,
           format = "int64", minimum = "0", defaultValue = "0")) @QueryParam("after") String after,
@@ -164,7 +171,7 @@ public class JobResource {
     String tenantId = caller.tenantId();
     long after = lastEventId == null ? 0 : jobs.seqOf(tenantId, id, lastEventId);
     jobs.get(tenantId, id); // 404 before the stream opens
-    streams.open(id, after, sink, sse);
+    streams.open(tenantId, id, after, sink, sse);
   }
 
   /** 202: a queued job is CANCELLED at once, an assigned or running one when its executor stops. */

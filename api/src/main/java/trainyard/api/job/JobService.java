@@ -74,6 +74,7 @@ public class JobService {
       }
     }
     DatasetRow train = requireReady(tenantId, spec.dataset(), "dataset");
+    JobSize.checkShape(spec, train, "dataset");
     int bits = spec.params().hashBits();
     if (bits != 0 && !Objects.equals(bits, train.hashBits)) {
       // the platform hashes at ingestion (?hashBits= on the upload); a job cannot hash again
@@ -84,6 +85,7 @@ public class JobService {
     String validationId = spec.validation() == null ? null : spec.validation().dataset();
     if (validationId != null) {
       DatasetRow validation = requireReady(tenantId, validationId, "validation.dataset");
+      JobSize.checkShape(spec, validation, "validation.dataset");
       if (!Objects.equals(train.hashBits, validation.hashBits)) {
         // the same feature id would be another key in each: the validation metrics would mean nothing
         throw new ApiException(ApiException.badRequest("validation_mismatch", "validation dataset " + validationId

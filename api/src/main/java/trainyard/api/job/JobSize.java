@@ -7,12 +7,15 @@ import trainyard.api.executor.ExecutorRow;
 import trainyard.api.problem.ApiException;
 import trainyard.engine.data.DatasetStats;
 import trainyard.engine.train.MemoryEstimate;
+import trainyard.engine.train.MlpShape;
 import trainyard.spec.JobSpec;
 
 /**
  * The memory each member of a job needs (the engine's {@link MemoryEstimate} from the spec and
- * the dataset's statistics), and the submit-time check that some executor offers it: a job no executor could ever hold is refused at once (422
- * {@code job_too_large}) instead of waiting forever or failing at run time. Executors not heard
+ * the dataset's statistics), and the submit-time checks that some executor offers it and that
+ * the model can take the data: a job no executor could ever hold, or whose data its model cannot
+ * take, is refused at once (422 {@code job_too_large}, {@code dataset_shape}) instead of waiting
+ * forever or failing at run time. Executors not heard
  * from for {@link #RECENT} are not counted; with none recent, the job is accepted and waits.
  * Stateless.
  */
@@ -23,10 +26,26 @@ final class JobSize {
 
   /** MiB each member needs. */
   static long memoryMb(JobSpec spec, DatasetRow train) {
-    DatasetStats stats = new DatasetStats(nz(train.rows), nz(train.features), nz(train.nonZeros), nz(train.positives),
-        nz(train.negatives), nz(train.bytes), train.shards == null ? 1 : train.shards,
-        train.hashBits == null ? 0 : train.hashBits, Boolean.TRUE.equals(train.hasFields), train.checksum);
-    return MemoryEstimate.megabytesPerMember(spec, stats, spec.resources().executors());
+    return MemoryEstimate.megabytesPerMember(spec, stats(train), spec.resources().executors());
+  }
+
+  /**
+   * Throws 422 dataset_shape when an mlp cannot take the data of {@code dataset} (the job's
+   * {@code field}): feature ids past its dense input, or softmax labels that are not class
+   * indexes. The engine would find it only when the job runs.
+   */
+  static void checkShape(JobSpec spec, DatasetRow dataset, String field) {
+    String problem = spec.algorithm().equals("mlp") ? MlpShape.problem(spec.params().loss(), stats(dataset)) : null;
+    if (problem != null) {
+      throw new ApiException(new ApiException(422, "dataset_shape", "Dataset does not fit the model",
+          "dataset " + dataset.id + ": " + problem).problem().withField(field));
+    }
+  }
+
+  private static DatasetStats stats(DatasetRow d) {
+    return new DatasetStats(nz(d.rows), nz(d.features), nz(d.nonZeros), nz(d.positives), nz(d.negatives), nz(d.bytes),
+        d.shards == null ? 1 : d.shards, d.hashBits == null ? 0 : d.hashBits, Boolean.TRUE.equals(d.hasFields),
+        d.checksum, d.maxFeatureId == null ? -1 : d.maxFeatureId, d.classes == null ? -1 : d.classes);
   }
 
   /**

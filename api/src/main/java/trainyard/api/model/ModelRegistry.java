@@ -54,13 +54,14 @@ public class ModelRegistry {
 
   /**
    * Creates or refreshes the model row of {@code job} from {@code file} ({@link #fileOf}); returns
-   * its id. Call inside a transaction.
+   * its id. Only the file's header is read ({@link Model#readInfo}): the weights, however big, stay
+   * out of this process until a predict loads them. Call inside a transaction.
    */
   public String register(JobRow job, Path file, Instant time) {
     ModelInfo info;
     long bytes;
     try {
-      info = Model.load(file).info();
+      info = Model.readInfo(file);
       bytes = Files.size(file);
     } catch (IOException e) {
       throw new UncheckedIOException("the model file of job " + job.id + " cannot be read: " + file, e);

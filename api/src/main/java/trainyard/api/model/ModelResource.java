@@ -10,7 +10,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.Reader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -23,6 +25,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import trainyard.api.auth.Caller;
 import trainyard.api.page.Page;
 import trainyard.api.page.PageRequest;
+import trainyard.api.platform.TrainyardConfig;
+import trainyard.api.problem.ApiException;
+import trainyard.api.problem.LimitedBody;
+import trainyard.api.problem.OwnBodyLimit;
 
 /** {@code /api/v1/models}: trained models, their files, and predictions. HTTP only. */
 @Path("/api/v1/models")
@@ -31,6 +37,7 @@ import trainyard.api.page.PageRequest;
 public class ModelResource {
   @Inject Caller caller;
   @Inject ModelService models;
+  @Inject TrainyardConfig config;
 
   @GET
   @APIResponse(responseCode = "200", description = "a page of models")
@@ -70,28 +77,31 @@ public class ModelResource {
   @POST
   @Path("{id}/predict")
   @Consumes(MediaType.WILDCARD)
+  @OwnBodyLimit // trainyard.limits.predict-bytes
   @Operation(operationId = "predict", summary = "Predict",
-      description = "Scores rows with the model: one prediction per row, in order (a probability for logistic "
-          + "and softmax-binary models, a score otherwise). Bigger batches belong in a dataset.")
+      description = "Scores rows with the model: its outputs for every row, in order (one a row: a probability for "
+          + "logistic models, a score otherwise; a softmax model's one per class). Bigger batches belong in a dataset.")
   @RequestBody(required = true, description = "rows in the format of ?format=, one a line; labels may be left out",
-      content = @Content(mediaType = MediaType.TEXT_PLAIN, schema = @Schema(type = SchemaType.STRING,
-          maxLength = (int) MAX_PREDICT_CHARS), example = "1:1 5:1 9:1\n2:1 3:1\n"))
-  @APIResponse(responseCode = "200", description = "one prediction per row", content = @Content(
+      content = @Content(mediaType = MediaType.TEXT_PLAIN, schema = @Schema(type = SchemaType.STRING),
+          example = "1:1 5:1 9:1\n2:1 3:1\n"))
+  @APIResponse(responseCode = "200", description = "the predictions", content = @Content(
       mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Predictions.class),
       example = "{\"predictions\": [0.81, 0.12]}"))
   @APIResponse(responseCode = "400", description = "`unknown_format`, `invalid_rows`")
   @APIResponse(responseCode = "404", description = "`model_not_found`, `artifact_not_found`")
-  @APIResponse(responseCode = "413", description = "`predict_too_large`: more than 16 MiB of rows")
+  @APIResponse(responseCode = "413", description = "`predict_too_large`: a body past trainyard.limits.predict-bytes "
+      + "(16 MiB), or more predictions (rows × the model's outputs) than trainyard.limits.predict-outputs (1048576)")
   public Predictions predict(@PathParam("id") String id,
       @Parameter(description = "the rows' format", schema = @Schema(type = SchemaType.STRING,
           enumeration = {"libsvm", "libffm", "csv"}, defaultValue = "libsvm")) @QueryParam("format") String format,
-      Reader rows) {
-    return new Predictions(models.predict(caller.tenantId(), id, new LimitedReader(rows, MAX_PREDICT_CHARS), format));
+      InputStream body) {
+    InputStream rows = new LimitedBody(body, config.limits().predictBytes(), limit -> new ApiException(413,
+        "predict_too_large", "Payload too large", "a predict request holds at most " + limit
+        + " bytes (trainyard.limits.predict-bytes); ingest bigger batches as a dataset"));
+    return new Predictions(models.predict(caller.tenantId(), id, new InputStreamReader(rows, StandardCharsets.UTF_8),
+        format));
   }
 
-  /** One prediction per row, in the rows' order. */
+  /** One prediction per row (a softmax model's one per class), in the rows' order. */
   public record Predictions(@Schema(required = true) List<Float> predictions) {}
-
-  /** Predictions are parsed in memory: bigger batches belong in a dataset. */
-  static final long MAX_PREDICT_CHARS = 16L << 20;
 }

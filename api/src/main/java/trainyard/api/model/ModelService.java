@@ -1,6 +1,7 @@
 package trainyard.api.model;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -8,13 +9,12 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import trainyard.api.job.JobRow;
 import trainyard.api.page.Page;
 import trainyard.api.page.PageRequest;
 import trainyard.api.platform.BlobStore;
+import trainyard.api.platform.TrainyardConfig;
 import trainyard.api.problem.ApiException;
 import trainyard.engine.data.CsrBlock;
 import trainyard.engine.data.Format;
@@ -23,22 +23,21 @@ import trainyard.engine.data.Parsers;
 import trainyard.engine.model.Model;
 
 /**
- * Reads models and predicts with them. Loaded models are kept in a small LRU cache, since
- * a model file can take a while to load. Thread-safe (the cache is synchronized; models are
- * immutable and safe to share).
+ * Reads models and predicts with them. Loaded models are kept in a {@link ModelCache} of
+ * {@code trainyard.limits.model-cache-bytes}, weighed by their files' sizes (which their weights in
+ * memory match), since a model file can take a while to load. Thread-safe (models are immutable
+ * and safe to share).
  */
 @ApplicationScoped
 public class ModelService {
-  private static final int CACHED_MODELS = 8;
-
   @Inject BlobStore blobs;
+  @Inject TrainyardConfig config;
+  private ModelCache<Model> cache;
 
-  private final Map<String, Model> cache = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Model> eldest) {
-      return size() > CACHED_MODELS;
-    }
-  };
+  @PostConstruct
+  void init() {
+    cache = new ModelCache<>(config.limits().modelCacheBytes());
+  }
 
   public ModelView get(String tenantId, String id) {
     return QuarkusTransaction.requiringNew().call(() -> view(owned(tenantId, id)));
@@ -65,10 +64,13 @@ public class ModelService {
     return file;
   }
 
-  /** One probability (or value) per row of {@code rows} (libsvm, labels optional). */
+  /**
+   * The model's outputs for every row of {@code rows} (libsvm, labels optional), row by row: one
+   * each, or one per class of a softmax model. At most {@code trainyard.limits.predict-outputs} of
+   * them (413 predict_too_large): the answer is built in memory.
+   */
   public List<Float> predict(String tenantId, String id, Reader rows, String format) {
     ModelRow row = QuarkusTransaction.requiringNew().call(() -> owned(tenantId, id));
-    Model model = load(row);
     Format f;
     try {
       f = Format.parse(format == null ? "libsvm" : format);
@@ -81,6 +83,14 @@ public class ModelService {
     } catch (IngestException e) {
       throw ApiException.badRequest("invalid_rows", "the rows do not parse: " + e.getMessage());
     }
+    Model model = load(row);
+    long outputs = (long) block.rows * model.outputs();
+    long limit = config.limits().predictOutputs();
+    if (outputs > limit) {
+      throw new ApiException(413, "predict_too_large", "Payload too large", block.rows + " rows × "
+          + model.outputs() + " outputs is " + outputs + " predictions; one request answers at most " + limit
+          + " (trainyard.limits.predict-outputs): send fewer rows a request");
+    }
     float[] p = model.predict(block);
     List<Float> out = new ArrayList<>(p.length);
     for (float v : p) {
@@ -90,20 +100,14 @@ public class ModelService {
   }
 
   private Model load(ModelRow row) {
-    synchronized (cache) {
-      Model cached = cache.get(row.id);
-      if (cached != null) {
-        return cached;
+    Model model = cache.get(row.id);
+    if (model == null) {
+      try {
+        model = Model.load(blobs.resolve(row.path));
+      } catch (IOException e) {
+        throw new UncheckedIOException("model " + row.id + " cannot be loaded", e);
       }
-    }
-    Model model;
-    try {
-      model = Model.load(blobs.resolve(row.path));
-    } catch (IOException e) {
-      throw new UncheckedIOException("model " + row.id + " cannot be loaded", e);
-    }
-    synchronized (cache) {
-      cache.put(row.id, model);
+      cache.put(row.id, model, row.bytes);
     }
     return model;
   }

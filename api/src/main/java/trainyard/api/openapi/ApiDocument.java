@@ -22,7 +22,7 @@ import trainyard.spec.JobSpec;
 
 /**
  * Completes the document the resources' annotations describe with what holds for every call: the
- * bearer token, its 401 and the database's 503, the problem+json body of every error, the server,
+ * bearer token, its 401 and the database's 503, a body's 413, the problem+json body of every error, the server,
  * and the job spec's JSON Schema from the spec module (so the document cannot drift from parse).
  */
 public class ApiDocument implements OASFilter {
@@ -65,6 +65,11 @@ public class ApiDocument implements OASFilter {
     if (!responses.hasAPIResponse("503")) {
       responses.addAPIResponse("503", OASFactory.createAPIResponse()
           .description("`database_unavailable`: the server cannot reach its database; retry after Retry-After seconds"));
+    }
+    if (op.getRequestBody() != null && !responses.hasAPIResponse("413")) {
+      // what BodyLimit answers; the calls that bound their bodies themselves say their own 413
+      responses.addAPIResponse("413", OASFactory.createAPIResponse()
+          .description("`body_too_large`: a body past trainyard.limits.body-bytes (1 MiB)"));
     }
     for (Map.Entry<String, APIResponse> r : responses.getAPIResponses().entrySet()) {
       if ((r.getKey().startsWith("4") || r.getKey().startsWith("5")) && r.getValue().getContent() == null) {

@@ -38,6 +38,8 @@ public interface TrainyardConfig {
 
   Health health();
 
+  Limits limits();
+
   interface Kafka {
     /** An external broker; if absent this process starts an embedded one under data/kafka. */
     Optional<String> bootstrapServers();
@@ -92,6 +94,29 @@ public interface TrainyardConfig {
     /** Readiness is DOWN while the data directory's file system has less free space than this, in MiB. */
     @WithDefault("1024")
     long minFreeDiskMb();
+  }
+
+  /** What one request or tenant may hold of the api's memory and threads. */
+  interface Limits {
+    /** Largest request body other than an upload's or predict's, in bytes (413 body_too_large beyond). */
+    @WithDefault("1048576")
+    long bodyBytes();
+
+    /** Largest predict request body, in bytes (413 predict_too_large beyond): its rows are parsed in memory. */
+    @WithDefault("16777216")
+    long predictBytes();
+
+    /** Most predictions one predict request answers, rows × the model's outputs (413 predict_too_large beyond). */
+    @WithDefault("1048576")
+    long predictOutputs();
+
+    /** Loaded models kept for predict, in bytes of their files; the least recently used go first. */
+    @WithDefault("268435456")
+    long modelCacheBytes();
+
+    /** Live event streams (SSE) one tenant may hold open at once (429 too_many_streams beyond). */
+    @WithDefault("16")
+    int streamsPerTenant();
   }
 
   interface Executor {

@@ -3,19 +3,30 @@ package trainyard.api.problem;
 /** An error a client caused or must know about, answered as problem+json by {@link ProblemMappers}. */
 public final class ApiException extends RuntimeException {
   private final transient Problem problem;
+  /** The answer's Retry-After, in seconds; 0: none. */
+  private final long retryAfterSeconds;
 
   public ApiException(int status, String code, String title, String detail) {
-    super(detail, null, false, false);
-    this.problem = Problem.of(status, code, title, detail);
+    this(Problem.of(status, code, title, detail));
   }
 
   public ApiException(Problem problem) {
+    this(problem, 0);
+  }
+
+  /** {@code retryAfterSeconds}: when the client may try again (a 429's or 503's Retry-After). */
+  public ApiException(Problem problem, long retryAfterSeconds) {
     super(problem.detail(), null, false, false);
     this.problem = problem;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 
   public Problem problem() {
     return problem;
+  }
+
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   public static ApiException notFound(String kind, String id) {

@@ -25,7 +25,9 @@ public class ProblemMappers {
 
   @ServerExceptionMapper
   public Response api(ApiException e) {
-    return respond(e.problem());
+    Response answer = respond(e.problem());
+    return e.retryAfterSeconds() == 0 ? answer
+        : Response.fromResponse(answer).header("Retry-After", Long.toString(e.retryAfterSeconds())).build();
   }
 
   @ServerExceptionMapper
@@ -35,6 +37,11 @@ public class ProblemMappers {
 
   @ServerExceptionMapper
   public Response json(JsonProcessingException e) {
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof ApiException refused) {
+        return api(refused); // the body itself was refused while read (LimitedBody), not its JSON
+      }
+    }
     return respond(Problem.of(400, "invalid_json", "Malformed JSON", "the request body is not valid JSON: "
         + e.getOriginalMessage()));
   }

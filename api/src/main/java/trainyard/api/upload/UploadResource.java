@@ -29,6 +29,7 @@ import trainyard.api.auth.Caller;
 import trainyard.api.dataset.DatasetView;
 import trainyard.api.platform.JsonText;
 import trainyard.api.problem.ApiException;
+import trainyard.api.problem.OwnBodyLimit;
 
 /** {@code /api/v1/uploads}: resumable uploads (docs/UPLOAD-PROTOCOL.md). HTTP only. */
 @Path("/api/v1/uploads")
@@ -49,7 +50,8 @@ public class UploadResource {
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UploadView.class)))
   @APIResponse(responseCode = "400", description = "`invalid_upload`, `invalid_name`, `unknown_format`, "
       + "`invalid_hash_bits`, `unknown_field`, `invalid_type`, `invalid_json`")
-  @APIResponse(responseCode = "413", description = "`upload_too_large`: size past trainyard.upload.max-bytes")
+  @APIResponse(responseCode = "413", description = "`upload_too_large`: size past trainyard.upload.max-bytes; "
+      + "`body_too_large`: this request's body past trainyard.limits.body-bytes (1 MiB)")
   @APIResponse(responseCode = "507", description = "`insufficient_storage`")
   public Response create(UploadService.CreateRequest request) throws IOException {
     UploadView upload = uploads.create(caller.tenantId(), request);
@@ -69,6 +71,7 @@ public class UploadResource {
   @PUT
   @Path("{id}")
   @Consumes(MediaType.WILDCARD)
+  @OwnBodyLimit // streamed to the blob store, within the upload's maxChunkBytes
   @Operation(operationId = "putUploadChunk", summary = "Send a chunk",
       description = "The bytes of Content-Range, which must start at `received`. The chunk counts once it is all on disk.")
   @RequestBody(required = true, description = "the chunk's bytes", content = @Content(

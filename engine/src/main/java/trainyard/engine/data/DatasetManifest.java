@@ -47,6 +47,8 @@ record DatasetManifest(Format sourceFormat, DatasetStats stats, boolean features
     s.put("hashBits", stats.hashBits());
     s.put("hasFields", stats.hasFields());
     s.put("checksum", stats.checksum());
+    s.put("maxFeatureId", stats.maxFeatureId());
+    s.put("classes", stats.classes());
     ArrayNode list = root.putArray("shards");
     for (Shard sh : shards) {
       list.addObject().put("file", sh.file()).put("rows", sh.rows()).put("nonZeros", sh.nonZeros())
@@ -69,7 +71,8 @@ record DatasetManifest(Format sourceFormat, DatasetStats stats, boolean features
       DatasetStats stats = new DatasetStats(s.get("rows").asLong(), s.get("features").asLong(),
           s.get("nonZeros").asLong(), s.get("positives").asLong(), s.get("negatives").asLong(),
           s.get("bytes").asLong(), s.get("shards").asInt(), s.get("hashBits").asInt(),
-          s.get("hasFields").asBoolean(), s.get("checksum").asText());
+          s.get("hasFields").asBoolean(), s.get("checksum").asText(), s.path("maxFeatureId").asLong(-1),
+          s.path("classes").asInt(-1));
       List<Shard> shards = new ArrayList<>();
       for (JsonNode n : root.get("shards")) {
         shards.add(new Shard(n.get("file").asText(), n.get("rows").asInt(), n.get("nonZeros").asLong(),

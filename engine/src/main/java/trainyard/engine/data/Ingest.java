@@ -84,6 +84,7 @@ public final class Ingest {
     CsrBuilder filling = new CsrBuilder(withFields, rowCapacity, 1 << 20);
     CsrBuilder spare = new CsrBuilder(withFields, rowCapacity, 1 << 20);
     DistinctCounter features = new DistinctCounter();
+    ShapeCounter shape = new ShapeCounter();
     ExecutorService writer = singleThread("ingest-writer-" + dir.getFileName());
     // forcing a shard to disk waits on the device: a thread of its own keeps that off the writer's path
     ExecutorService syncer = singleThread("ingest-sync-" + dir.getFileName());
@@ -100,6 +101,7 @@ public final class Ingest {
         if (filling.rows() > 0) {
           // counted here, beside the write of the previous block, rather than on the writer thread
           features.addAll(filling.keys, filling.nonZeros());
+          shape.add(filling.keys, filling.nonZeros(), filling.labels, filling.rows());
         }
         await(pending);
         pending = null;
@@ -125,7 +127,7 @@ public final class Ingest {
     if (sink.rows == 0) {
       throw new IngestException(0, "the input has no rows");
     }
-    return sink.manifest(format, withFields, features);
+    return sink.manifest(format, withFields, features, shape);
   }
 
   private static ExecutorService singleThread(String name) {
@@ -190,9 +192,9 @@ public final class Ingest {
       bytes += w.bytes();
     }
 
-    DatasetManifest manifest(Format format, boolean withFields, DistinctCounter features) {
+    DatasetManifest manifest(Format format, boolean withFields, DistinctCounter features, ShapeCounter shape) {
       DatasetStats stats = new DatasetStats(rows, features.count(), nonZeros, positives, rows - positives, bytes,
-          shards.size(), hashBits, withFields, checksum(shards));
+          shards.size(), hashBits, withFields, checksum(shards), shape.maxFeatureId(), shape.classes());
       return new DatasetManifest(format, stats, features.exact(), List.copyOf(shards));
     }
   }

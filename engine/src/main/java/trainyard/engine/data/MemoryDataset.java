@@ -16,7 +16,9 @@ public final class MemoryDataset implements Dataset {
     long nnz = 0;
     long pos = 0;
     long maxKey = 0;
+    ShapeCounter shape = new ShapeCounter();
     for (CsrBlock b : shards) {
+      shape.add(b.keys, b.nonZeros(), b.labels, b.rows);
       rows += b.rows;
       nnz += b.nonZeros();
       for (int r = 0; r < b.rows; r++) {
@@ -27,7 +29,7 @@ public final class MemoryDataset implements Dataset {
       }
     }
     this.stats = new DatasetStats(rows, maxKey + 1, nnz, pos, rows - pos, 0, shards.size(), 0,
-        shards.get(0).fields != null, "memory-" + rows + "-" + nnz);
+        shards.get(0).fields != null, "memory-" + rows + "-" + nnz, shape.maxFeatureId(), shape.classes());
   }
 
   public static MemoryDataset of(CsrBlock... blocks) {

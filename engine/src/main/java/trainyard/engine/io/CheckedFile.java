@@ -147,6 +147,26 @@ public final class CheckedFile {
     };
   }
 
+  /**
+   * Reads the start of {@code file} written by {@link #write}: checks the magic and parses what
+   * {@code parser} reads after it, leaving the rest unread (and so the CRC32 unchecked): a file's
+   * header without its body.
+   *
+   * @throws IOException naming the file when it is not such a file or ends within the header
+   */
+  public static <T> T readHead(Path file, byte[] magic, String what, Parser<T> parser) throws IOException {
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 13))) {
+      byte[] found = new byte[magic.length];
+      in.readFully(found);
+      if (!Arrays.equals(found, magic)) {
+        throw new IOException(file + " is not a " + what + " (bad magic)");
+      }
+      return parser.read(in);
+    } catch (EOFException e) {
+      throw new IOException(file + " is truncated", e);
+    }
+  }
+
   /** A length-prefixed UTF-8 string; null is written as "". */
   public static void writeString(DataOutputStream out, String s) throws IOException {
     byte[] b = (s == null ? "" : s).getBytes(StandardCharsets.UTF_8);

@@ -15,6 +15,8 @@ import trainyard.engine.data.CsrBlock;
  */
 public final class MlpModel extends Model {
   private static final int BATCH = 256;
+  /** The longest float[] a JVM allocates. */
+  private static final long MAX_PREDICTIONS = Integer.MAX_VALUE - 8;
 
   private final int[] sizes;
   private final boolean softmax;
@@ -50,7 +52,12 @@ public final class MlpModel extends Model {
   /** Predictions computed on {@code compute}. */
   public float[] predict(CsrBlock rows, Compute compute) {
     int k = outputs();
-    float[] out = new float[rows.rows * k];
+    long n = (long) rows.rows * k;
+    if (n > MAX_PREDICTIONS) {
+      throw new IllegalArgumentException(rows.rows + " rows × " + k + " classes is " + n
+          + " predictions, more than one array holds; predict fewer rows at a time");
+    }
+    float[] out = new float[(int) n];
     MlpNet net = new MlpNet(sizes, softmax, compute, Math.min(BATCH, Math.max(1, rows.rows)));
     for (int from = 0; from < rows.rows; from += BATCH) {
       int to = Math.min(rows.rows, from + BATCH);

@@ -20,6 +20,7 @@ import trainyard.engine.metrics.MetricsAccumulator;
 public abstract class Model {
   static final byte[] MAGIC = {'T', 'Y', 'M', 'O', 'D', 'E', 'L', '\n'};
   static final int FORMAT_VERSION = 1;
+  private static final String WHAT = "Trainyard model file";
 
   private final ModelInfo info;
 
@@ -77,13 +78,8 @@ public abstract class Model {
 
   /** Reads a model file; throws IOException naming the file when it is not a valid model. */
   public static Model load(Path file) throws IOException {
-    return CheckedFile.read(file, MAGIC, "Trainyard model file", in -> {
-      int version = in.readInt();
-      if (version != FORMAT_VERSION) {
-        throw new IOException(file + " has model format version " + version + ", this engine reads " + FORMAT_VERSION);
-      }
-      ModelInfo info = new ModelInfo(readString(in), in.readLong(), in.readInt(), readString(in), readString(in),
-          in.readLong(), readString(in));
+    return CheckedFile.read(file, MAGIC, WHAT, in -> {
+      ModelInfo info = readHeader(file, in);
       return switch (info.algorithm()) {
         case "linear" -> LinearModel.readBody(in, info);
         case "fm" -> FmModel.readBody(in, info);
@@ -91,6 +87,23 @@ public abstract class Model {
         default -> throw new IOException(file + " holds an unknown algorithm '" + info.algorithm() + "'");
       };
     });
+  }
+
+  /**
+   * A model file's header alone (docs/MODEL-FORMAT.md), its weights left unread: what the api
+   * registers a model by, whatever its size. The body and checksum are checked by {@link #load}.
+   */
+  public static ModelInfo readInfo(Path file) throws IOException {
+    return CheckedFile.readHead(file, MAGIC, WHAT, in -> readHeader(file, in));
+  }
+
+  private static ModelInfo readHeader(Path file, DataInputStream in) throws IOException {
+    int version = in.readInt();
+    if (version != FORMAT_VERSION) {
+      throw new IOException(file + " has model format version " + version + ", this engine reads " + FORMAT_VERSION);
+    }
+    return new ModelInfo(readString(in), in.readLong(), in.readInt(), readString(in), readString(in),
+        in.readLong(), readString(in));
   }
 
   abstract void writeBody(DataOutputStream out) throws IOException;

@@ -1,6 +1,7 @@
 package trainyard.engine.train;
 
 import java.io.IOException;
+import trainyard.engine.data.DatasetStats;
 import trainyard.engine.model.Algorithm;
 import trainyard.engine.model.Accelerator;
 import trainyard.engine.model.FmAlgorithm;
@@ -34,7 +35,7 @@ final class Algorithms {
     JobSpec.Params p = spec.params();
     boolean softmax = p.loss().equals("softmax");
     long[] maxId = {-1};
-    int[] maxClass = {1};
+    int[] maxClass = {0};
     data.forEachShard(b -> {
       for (int e = 0; e < b.nonZeros(); e++) {
         if (b.keys[e] < 0) {
@@ -44,21 +45,22 @@ final class Algorithms {
       }
       for (int r = 0; softmax && r < b.rows; r++) {
         float y = b.labels[r];
-        if (y < 0 || y != Math.rint(y) || y >= MAX_CLASSES) {
-          throw new IllegalArgumentException("softmax labels must be class indexes 0.." + (MAX_CLASSES - 1) + ", got " + y);
+        if (!DatasetStats.isClassIndex(y)) {
+          throw new IllegalArgumentException("softmax labels must be class indexes 0.." + (DatasetStats.MAX_CLASSES - 1)
+              + ", got " + y);
         }
         maxClass[0] = Math.max(maxClass[0], (int) y);
       }
     });
-    if (maxId[0] >= MAX_INPUTS) {
-      throw new IllegalArgumentException("mlp input is dense: feature ids must be < " + MAX_INPUTS + ", got " + maxId[0]);
+    if (maxId[0] > MlpShape.MAX_FEATURE_ID) {
+      throw new IllegalArgumentException(MlpShape.idProblem(maxId[0]));
     }
     int[] sizes = new int[p.hiddenSize() + 2];
-    sizes[0] = (int) Math.max(1, maxId[0] + 1);
+    sizes[0] = (int) MlpShape.inputs(maxId[0]);
     for (int i = 0; i < p.hiddenSize(); i++) {
       sizes[i + 1] = p.hidden(i);
     }
-    sizes[sizes.length - 1] = softmax ? maxClass[0] + 1 : 1;
+    sizes[sizes.length - 1] = softmax ? MlpShape.outputs(maxClass[0] + 1) : 1;
     long largestShare = 1;
     for (int w = 0; w < data.workerCount(); w++) {
       largestShare = Math.max(largestShare, data.shareRows(w));
@@ -66,7 +68,4 @@ final class Algorithms {
     return new MlpAlgorithm(sizes, softmax, p.optimizer(), p.learningRate(), p.l1(), p.l2(), accelerator,
         (int) Math.min(p.batchSize(), largestShare), p.seed());
   }
-
-  private static final int MAX_CLASSES = 10_000;
-  private static final int MAX_INPUTS = 1 << 20;
 }

@@ -21,7 +21,8 @@ import trainyard.spec.JobSpec;
  *
  *   model (sparse)   = K · (56 + 4·stateWidth) [+ K · 8·dim for FM embeddings]
  *                      K = features + 1 keys; 56 = hash buckets (12 B, at most 4 per key) + the key (8 B)
- *   model (MLP)      = P · 4 · (stateWidth per float) + P/128 · 56,   P = parameters, input width = features
+ *   model (MLP)      = P · 4 · (stateWidth per float) + P/128 · 56,   P = parameters, input width = largest
+ *                      feature id + 1 (features when unknown), softmax outputs = classes (10 when unknown)
  *   worker buffers   = sparse: (1 + a) · (u · 4 · (pullWidth + pushWidth) · 2 + 24 · b · (z + 1))
  *                             + u · 4 · pushWidth · min(τ + 1, 256)
  *                      u = b · (z + 1) keys a minibatch at most, b = batchSize, z = non-zeros a row;
@@ -94,14 +95,15 @@ public final class MemoryEstimate {
     int outputs = 1;
     if (spec.algorithm().equals("mlp")) {
       long params = 0;
-      long layerSum = stats.features();
-      long in = stats.features();
+      long in = stats.maxFeatureId() >= 0 ? MlpShape.inputs(stats.maxFeatureId()) : stats.features();
+      long layerSum = in;
       for (int i = 0; i < p.hiddenSize(); i++) {
         params += (in + 1) * p.hidden(i);
         in = p.hidden(i);
         layerSum += in;
       }
-      outputs = p.loss().equals("softmax") ? 10 : 1; // classes are unknown before the data is read
+      // a dataset ingested before its classes were counted: 10
+      outputs = !p.loss().equals("softmax") ? 1 : MlpShape.outputs(stats.classes() > 0 ? stats.classes() : 10);
       params += (in + 1) * outputs;
       layerSum += outputs;
       int perFloat = Optimizers.create(p.optimizer(), 1, p.learningRate(), p.l1(), p.l2(), WeightInit.ZERO).stateWidth();

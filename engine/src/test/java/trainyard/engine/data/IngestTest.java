@@ -74,6 +74,8 @@ class IngestTest {
     assertEquals(0, stats.hashBits());
     assertFalse(stats.hasFields());
     assertEquals(64, stats.checksum().length());
+    assertEquals(Long.MAX_VALUE, stats.maxFeatureId());
+    assertEquals(0, stats.classes(), "-1 and 0.5 are not class indexes");
 
     ShardedDataset ds = ShardedDataset.open(dir);
     assertEquals(stats, ds.stats());
@@ -105,6 +107,35 @@ class IngestTest {
     assertArrayEquals(new float[] {0.5f}, c.labels);
     assertEquals(List.of("dataset.json", "shard-00000.bin", "shard-00001.bin", "shard-00002.bin"), listing(dir));
     assertEquals(List.of("ds"), listing(tmp));
+  }
+
+  /** What a dense model needs to know before it reads the data: the largest id and the classes. */
+  @Test
+  void theLargestFeatureIdAndTheClassesAreCounted() throws IOException {
+    DatasetStats stats = Ingest.ingest(text("2 1:1 1048576:1\n0 5:1\n1\n"), Format.LIBSVM, tmp.resolve("a"),
+        IngestOptions.defaults().withRowsPerShard(1));
+    assertEquals(1L << 20, stats.maxFeatureId());
+    assertEquals(3, stats.classes());
+    assertEquals(stats, ShardedDataset.open(tmp.resolve("a")).stats());
+    DatasetStats noEntries = Ingest.ingest(text("0\n"), Format.LIBSVM, tmp.resolve("b"), IngestOptions.defaults());
+    assertEquals(-1, noEntries.maxFeatureId());
+    assertEquals(1, noEntries.classes());
+  }
+
+  /** A dataset.json written before the shape was counted reads as "unknown" (-1), not as 0. */
+  @Test
+  void aManifestWithoutTheShapeSaysUnknown() throws IOException {
+    Path dir = tmp.resolve("old");
+    Ingest.ingest(text("1 3:1\n"), Format.LIBSVM, dir, IngestOptions.defaults());
+    Path json = dir.resolve("dataset.json");
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    var root = mapper.readTree(json.toFile());
+    ((com.fasterxml.jackson.databind.node.ObjectNode) root.get("stats")).remove(List.of("maxFeatureId", "classes"));
+    mapper.writeValue(json.toFile(), root);
+    DatasetStats stats = ShardedDataset.open(dir).stats();
+    assertEquals(-1, stats.maxFeatureId());
+    assertEquals(-1, stats.classes());
+    assertEquals(1, stats.rows());
   }
 
   @Test

@@ -94,4 +94,26 @@ class ModelFileTest {
     trained().save(file);
     return file;
   }
+
+  /**
+   * The header alone gives a model's info without reading its weights: a file cut right after its
+   * header (every weight missing) still gives it, while a foreign file does not.
+   */
+  @Test
+  void theInfoIsReadFromTheHeaderAlone() throws IOException {
+    Model model = trained();
+    Path file = dir.resolve("m.bin");
+    model.save(file);
+    ModelInfo info = model.info();
+    int header = Model.MAGIC.length + 4 + 4 + info.algorithm().length() + 8 + 4 + 4 + info.specJson().getBytes(
+        java.nio.charset.StandardCharsets.UTF_8).length + 4 + info.datasetChecksum().length() + 8 + 4
+        + info.engineVersion().length();
+    Files.write(file, java.util.Arrays.copyOf(Files.readAllBytes(file), header));
+    assertEquals(info, Model.readInfo(file));
+    assertThrows(IOException.class, () -> Model.load(file));
+
+    Files.writeString(file, "label,f1\n1,2\n");
+    IOException e = assertThrows(IOException.class, () -> Model.readInfo(file));
+    assertTrue(e.getMessage().contains("not a Trainyard model file"), e.getMessage());
+  }
 }

@@ -11,7 +11,7 @@ import trainyard.spec.JobSpec;
 
 class MemoryEstimateTest {
   static DatasetStats ctr(long rows, int shards) {
-    return new DatasetStats(rows, 674_657, rows * 39, rows / 4, rows - rows / 4, rows * 164, shards, 0, false, "x");
+    return new DatasetStats(rows, 674_657, rows * 39, rows / 4, rows - rows / 4, rows * 164, shards, 0, false, "x", -1, -1);
   }
 
   @Test
@@ -21,7 +21,7 @@ class MemoryEstimateTest {
     long tenMillion = MemoryEstimate.heapBytesPerMember(lr, ctr(10_000_000, 160), 1, 0);
     // Same shard size, same keys: only the validation part could grow, and there is none.
     assertEquals(oneMillion, tenMillion);
-    DatasetStats moreKeys = new DatasetStats(1_000_000, 10_000_000, 39_000_000, 0, 0, 0, 16, 0, false, "x");
+    DatasetStats moreKeys = new DatasetStats(1_000_000, 10_000_000, 39_000_000, 0, 0, 0, 16, 0, false, "x", -1, -1);
     assertTrue(MemoryEstimate.heapBytesPerMember(lr, moreKeys, 1, 0) > oneMillion + 10_000_000L * 60);
   }
 
@@ -66,9 +66,23 @@ class MemoryEstimateTest {
   @Test
   void theMlpCountsItsParameters() {
     JobSpec mlp = Specs.spec("mlp", "softmax", "adam", 0.003, 0, 0, 8, 1, 32, new int[] {256}, 0, 2, 2, 1, null, 0, 6);
-    DatasetStats images = new DatasetStats(60_000, 785, 60_000L * 785, 0, 0, 0, 1, 0, false, "x");
+    DatasetStats images = new DatasetStats(60_000, 785, 60_000L * 785, 0, 0, 0, 1, 0, false, "x", 784, 10);
     long heap = MemoryEstimate.heapBytesPerMember(mlp, images, 1, 0);
     long params = 786L * 256 + 257 * 10;
     assertTrue(heap > params * 4 * 4, heap + " bytes for " + params + " parameters");
+  }
+
+  /**
+   * A dense input is as wide as the largest feature id + 1, however few ids occur; softmax has as
+   * many outputs as the labels have classes.
+   */
+  @Test
+  void theMlpIsAsWideAsTheLargestIdAndItsClasses() {
+    JobSpec mlp = Specs.spec("mlp", "softmax", "adam", 0.003, 0, 0, 8, 1, 32, new int[] {64}, 0, 1, 1, 1, null, 0, 6);
+    DatasetStats twoIds = new DatasetStats(1000, 2, 2000, 0, 0, 0, 1, 0, false, "x", 1 << 20, 3);
+    long wideInput = (1L << 20) * 64 * 4 * 3; // weights, adam's two moments
+    assertTrue(MemoryEstimate.heapBytesPerMember(mlp, twoIds, 1, 0) > wideInput);
+    DatasetStats manyClasses = new DatasetStats(1000, 2, 2000, 0, 0, 0, 1, 0, false, "x", 1, 9000);
+    assertTrue(MemoryEstimate.heapBytesPerMember(mlp, manyClasses, 1, 0) > 65L * 9000 * 4 * 3);
   }
 }

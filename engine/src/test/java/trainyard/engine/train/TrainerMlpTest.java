@@ -2,6 +2,7 @@ package trainyard.engine.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,7 +13,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import trainyard.engine.data.CsrBlock;
 import trainyard.engine.metrics.Evaluation;
+import trainyard.engine.model.MlpModel;
 import trainyard.engine.model.Model;
+import trainyard.spec.JobSpec;
 import trainyard.engine.data.MemoryDataset;
 import trainyard.engine.testing.Specs;
 import trainyard.engine.testing.Synthetic;
@@ -69,6 +72,45 @@ class TrainerMlpTest {
     Model back = Model.load(file);
     assertEquals(m.info(), back.info());
     assertArrayEquals(m.predict(test.shard(0)), back.predict(test.shard(0)));
+  }
+
+  /**
+   * Libsvm's ids start at 1: a 2^20 feature space ends at id 2^20, which a dense input takes
+   * (the reported "feature ids must be < 1048576, got 1048576"); one past it is refused, naming it.
+   */
+  @Test
+  void theDenseInputTakesIdsUpTo2To20() throws Exception {
+    MemoryDataset edge = MemoryDataset.of(rowsOfIds(new long[][] {{1, MlpShape.MAX_FEATURE_ID}, {2}}));
+    TrainResult r = Trainer.train(new TrainRequest(narrowMlp(), edge, null, null), TrainListener.NONE, () -> false);
+    assertEquals((1 << 20) + 1, ((MlpModel) r.model()).sizes()[0]);
+    MemoryDataset past = MemoryDataset.of(rowsOfIds(new long[][] {{MlpShape.MAX_FEATURE_ID + 1}}));
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> Trainer.train(new TrainRequest(narrowMlp(), past, null, null), TrainListener.NONE, () -> false));
+    assertTrue(e.getMessage().contains("must be <= 1048576 (2^20), got 1048577"), e.getMessage());
+    assertEquals(e.getMessage(), MlpShape.problem("logistic", past.stats()), "the submit check says the same");
+    assertNull(MlpShape.problem("logistic", edge.stats()));
+  }
+
+  /** One epoch of an mlp with one hidden unit: 2^20 inputs stay small. */
+  private static JobSpec narrowMlp() {
+    return Specs.spec("mlp", "logistic", "sgd", 0.1, 0, 0, 8, 1, 2, new int[] {1}, 0, 1, 1, 0, null, 0, 4);
+  }
+
+  /** Rows of the given feature ids (value 1), labelled 1, 0, 1, ... */
+  private static CsrBlock rowsOfIds(long[][] ids) {
+    int[] rowStart = new int[ids.length + 1];
+    float[] labels = new float[ids.length];
+    java.util.List<Long> keys = new java.util.ArrayList<>();
+    for (int r = 0; r < ids.length; r++) {
+      for (long id : ids[r]) {
+        keys.add(id);
+      }
+      rowStart[r + 1] = keys.size();
+      labels[r] = (r + 1) % 2;
+    }
+    float[] values = new float[keys.size()];
+    java.util.Arrays.fill(values, 1);
+    return new CsrBlock(ids.length, rowStart, keys.stream().mapToLong(Long::longValue).toArray(), values, labels, null);
   }
 
   @Test
