@@ -143,7 +143,14 @@ public final class Executor implements AutoCloseable {
       if (closed || running.containsKey(assignment.jobId())) {
         return;
       }
-      job = new JobRun(assignment, demandOf(assignment), options, producer, dataPort, gpus, this::finished);
+      Capacity demand = demandOf(assignment);
+      long promisedMb = demand.memoryMb();
+      for (JobRun other : running.values()) {
+        promisedMb += other.demand().memoryMb();
+      }
+      long cache = cacheShare(options.capacity().memoryMb(), Runtime.getRuntime().maxMemory(), promisedMb,
+          running.size() + 1);
+      job = new JobRun(assignment, demand, cache, options, producer, dataPort, gpus, this::finished);
       running.put(assignment.jobId(), job);
       sendHeartbeat();
       Thread thread = new Thread(job, "trainyard-job-" + assignment.jobId());
@@ -167,6 +174,18 @@ public final class Executor implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       return Capacity.NONE;
     }
+  }
+
+  /**
+   * A starting job's cache budget (prepared blocks and validation rows, which the engine holds
+   * through soft references): an even share, among the {@code jobs} running with it, of the
+   * memory this executor offers (at most its heap) that their estimates have not promised. A
+   * job that starts later does not shrink an earlier one's share; the collector then clears soft
+   * references before it would run out of memory, and the job reads its shards again.
+   */
+  static long cacheShare(long offeredMb, long heapBytes, long promisedMb, int jobs) {
+    long free = Math.min(offeredMb << 20, heapBytes) - (promisedMb << 20);
+    return Math.max(0, free / Math.max(1, jobs));
   }
 
   private void signal(String jobId, JobRun.Stop stop) {

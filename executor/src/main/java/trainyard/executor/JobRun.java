@@ -65,6 +65,8 @@ final class JobRun implements Runnable {
 
   private final Assignment assignment;
   private final Capacity demand;
+  /** Heap the job may cache data in (Executor.cacheShare). */
+  private final long cacheBytes;
   private final ExecutorOptions options;
   private final BusProducer producer;
   private final DataPort dataPort;
@@ -79,10 +81,11 @@ final class JobRun implements Runnable {
   private volatile Stop stop;
 
   /** Takes the member's GPUs from {@code gpus} at once: the caller's next heartbeat shows them held. */
-  JobRun(Assignment assignment, Capacity demand, ExecutorOptions options, BusProducer producer, DataPort dataPort,
-      GpuLeases gpus, Consumer<JobRun> onEnd) {
+  JobRun(Assignment assignment, Capacity demand, long cacheBytes, ExecutorOptions options, BusProducer producer,
+      DataPort dataPort, GpuLeases gpus, Consumer<JobRun> onEnd) {
     this.assignment = assignment;
     this.demand = demand;
+    this.cacheBytes = cacheBytes;
     this.options = options;
     this.producer = producer;
     this.dataPort = dataPort;
@@ -163,7 +166,7 @@ final class JobRun implements Runnable {
     Files.createDirectories(checkpoints);
 
     TrainRequest request = new TrainRequest(spec, train, validation, checkpoints, assignment.attempt())
-        .withAccelerator(gpus);
+        .withAccelerator(gpus).withCacheBytes(cacheBytes);
     Trainer trainer = new Trainer(options.clock());
     Listener listener = new Listener();
     // Other ranks leave when this executor lets the job go; a cancel reaches them from rank 0.

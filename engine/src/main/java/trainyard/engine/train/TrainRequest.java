@@ -17,9 +17,12 @@ import trainyard.spec.JobSpec;
  *                      finds a newer one's checkpoint has been replaced and stops (fencing)
  * @param accelerator   the devices the job's workers compute on, or null: the CPU. The caller
  *                      owns it and closes it after the job
+ * @param cacheBytes    heap the job may keep prepared blocks and validation rows in, or -1: what
+ *                      its memory estimate leaves free under {@code -Xmx}, as if the job were alone
+ *                      in the JVM (an executor running several jobs gives each its share)
  */
 public record TrainRequest(JobSpec spec, Dataset train, Dataset validation, Path checkpointDir, int attempt,
-    Accelerator accelerator) {
+    Accelerator accelerator, long cacheBytes) {
   public TrainRequest {
     if (spec == null) {
       throw new IllegalArgumentException("spec must not be null");
@@ -30,11 +33,14 @@ public record TrainRequest(JobSpec spec, Dataset train, Dataset validation, Path
     if (attempt < 0) {
       throw new IllegalArgumentException("attempt must be >= 0, got " + attempt);
     }
+    if (cacheBytes < -1) {
+      throw new IllegalArgumentException("cacheBytes must be >= 0, or -1 for the default, got " + cacheBytes);
+    }
   }
 
   /** On the CPU. */
   public TrainRequest(JobSpec spec, Dataset train, Dataset validation, Path checkpointDir, int attempt) {
-    this(spec, train, validation, checkpointDir, attempt, null);
+    this(spec, train, validation, checkpointDir, attempt, null, -1);
   }
 
   /** Attempt unknown (0): no fencing against other attempts of the job. */
@@ -44,6 +50,11 @@ public record TrainRequest(JobSpec spec, Dataset train, Dataset validation, Path
 
   /** This request with its workers computing on {@code accelerator} (null: the CPU). */
   public TrainRequest withAccelerator(Accelerator accelerator) {
-    return new TrainRequest(spec, train, validation, checkpointDir, attempt, accelerator);
+    return new TrainRequest(spec, train, validation, checkpointDir, attempt, accelerator, cacheBytes);
+  }
+
+  /** This request with a cache budget of {@code cacheBytes} (-1: the default). */
+  public TrainRequest withCacheBytes(long cacheBytes) {
+    return new TrainRequest(spec, train, validation, checkpointDir, attempt, accelerator, cacheBytes);
   }
 }

@@ -91,7 +91,7 @@ final class TrainingData {
    * ({@link Dataset#shardRows}); with a validation fraction it hashes every row position once.
    */
   static TrainingData plan(TrainRequest request, int workerCount) throws IOException {
-    return plan(request, workerCount, -1);
+    return plan(request, workerCount, request.cacheBytes());
   }
 
   /**

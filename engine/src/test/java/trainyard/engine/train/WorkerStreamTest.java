@@ -280,7 +280,7 @@ class WorkerStreamTest {
         TrainListener.NONE, () -> false).model();
     Counting uncachedData = new Counting(new MemoryDataset(shards));
     Counting cachedData = new Counting(new MemoryDataset(shards));
-    TrainingData uncached = TrainingData.plan(new TrainRequest(spec, uncachedData, null, null), 1, 0);
+    TrainingData uncached = TrainingData.plan(new TrainRequest(spec, uncachedData, null, null).withCacheBytes(0), 1);
     TrainingData cached = TrainingData.plan(new TrainRequest(spec, cachedData, null, null), 1, 1L << 30);
     java.util.Map<String, Double> first = cached.evaluate(model);
     assertEquals(4, cachedData.reads.get());
