@@ -25,7 +25,9 @@ public class ProblemMappers {
 
   @ServerExceptionMapper
   public Response api(ApiException e) {
-    return respond(e.problem());
+    Response r = respond(e.problem());
+    return e.retryAfterSeconds() == 0 ? r
+        : Response.fromResponse(r).header("Retry-After", String.valueOf(e.retryAfterSeconds())).build();
   }
 
   @ServerExceptionMapper
