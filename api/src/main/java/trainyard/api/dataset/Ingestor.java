@@ -443,9 +443,14 @@ public class Ingestor {
     return bad;
   }
 
+  /**
+   * Not interrupted: an ingestion cut off by an interrupt would end FAILED (and a resumable
+   * upload's file deleted); one still running when the process exits stays INGESTING with its
+   * file, and the next start ingests it again or, for a streamed upload, fails it with what to do.
+   */
   @PreDestroy
   void stop() {
-    pool.shutdownNow();
+    pool.shutdown();
     try {
       pool.awaitTermination(10, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
