@@ -240,27 +240,28 @@ public class Ingestor {
       return;
     }
     Path part = blobs.upload(id);
+    finish(id, ingestRaw(id, part, start), start.uploadBytes);
+    try {
+      Files.deleteIfExists(part); // only once the row says how it ended: else the next start needs it
+    } catch (IOException e) {
+      LOG.warnf("cannot delete the raw upload %s: %s", part, e.getMessage());
+    }
+  }
+
+  /** Ingests the raw file {@code part} of dataset {@code start} into the dataset's directory. */
+  private Ingested ingestRaw(String id, Path part, DatasetRow start) {
     try {
       // shards left by a run that stopped between rename and commit, or of a streamed upload whose READY was never committed
       FileTrees.deleteRecursively(blobs.dataset(id));
-      Ingested r;
       if (!Files.exists(part)) {
         // a streamed upload's row has uploadBytes 0 until its body has ended
-        r = Ingested.failed(new Ingested.Lost(start.uploadBytes == 0 ? STREAM_CUT : RAW_GONE));
-      } else {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(part), 1 << 20)) {
-          r = Ingested.run(in, Format.parse(start.format), start.hashBits, blobs.dataset(id));
-        }
+        return Ingested.failed(new Ingested.Lost(start.uploadBytes == 0 ? STREAM_CUT : RAW_GONE));
       }
-      finish(id, r, start.uploadBytes);
+      try (InputStream in = new BufferedInputStream(Files.newInputStream(part), 1 << 20)) {
+        return Ingested.run(in, Format.parse(start.format), start.hashBits, blobs.dataset(id));
+      }
     } catch (IOException e) {
-      finish(id, Ingested.failed(e), start.uploadBytes);
-    } finally {
-      try {
-        Files.deleteIfExists(part);
-      } catch (IOException e) {
-        LOG.warnf("cannot delete the raw upload %s: %s", part, e.getMessage());
-      }
+      return Ingested.failed(e);
     }
   }
 
