@@ -52,6 +52,29 @@ class OpsTest {
   }
 
   @Test
+  void metricsCountIngestedBytesByOutcomeAndTheIngestQueue() {
+    String token = Api.newTenant("metrics");
+    String good = "1 1:0.5 2:1\n0 1:1 3:2\n";
+    String bad = "1 1:0.5\n0 oops\n";
+    String before = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    Api.upload(token, "good", good);
+    Api.uploadBad(token, "bad", bad);
+    String after = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    // at least: resumable uploads of other tests may still end meanwhile
+    assertTrue(bytes(after, "ready") - bytes(before, "ready") >= good.length(), after);
+    assertTrue(bytes(after, "failed") - bytes(before, "failed") >= bad.length(), after);
+    assertTrue(value(after, "trainyard_ingest_waiting") >= 0, after);
+    assertTrue(value(after, "trainyard_ingest_running") >= 0, after);
+    assertTrue(value(after, "trainyard_ingest_wait_seconds_count{outcome=\"granted\"}")
+        >= Math.max(value(before, "trainyard_ingest_wait_seconds_count{outcome=\"granted\"}"), 0) + 2, after);
+  }
+
+  /** Bytes ingested with {@code outcome} so far (0 before the first). */
+  private static double bytes(String metrics, String outcome) {
+    return Math.max(0, value(metrics, "trainyard_ingest_bytes_total{outcome=\"" + outcome + "\"}"));
+  }
+
+  @Test
   void securityHeadersAreOnTheDashboardAndTheApi() {
     hasSecurityHeaders(given().get("/").then().statusCode(200));
     hasSecurityHeaders(given().get("/assets/app.js").then().statusCode(200));
@@ -79,9 +102,9 @@ class OpsTest {
     return org.junit.jupiter.api.Assertions.fail("the gauges awaited did not come within " + Api.DEADLINE + ":\n" + metrics);
   }
 
-  /** The value of an untagged gauge, or -1 when it is absent. */
-  private static double value(String metrics, String name) {
-    Matcher m = Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(metrics);
+  /** The value of a series (a name, with its tags if any), or -1 when it is absent. */
+  private static double value(String metrics, String series) {
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(metrics);
     return m.find() ? Double.parseDouble(m.group(1)) : -1;
   }
 

@@ -10,16 +10,21 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -32,7 +37,8 @@ import trainyard.api.platform.Ids;
 /**
  * A streamed upload is ingested while its body arrives: the dataset is visible INGESTING
  * meanwhile; a body that breaks off (too large, or the client hangs up) leaves no dataset and no
- * files; uploads beyond the ingestion permits wait their turn; a row a stopped server left
+ * files; a tenant's uploads beyond its ingestion permits wait their turn, without a thread, and
+ * are refused (429) past the wait, while other tenants' go on; a row a stopped server left
  * INGESTING is failed with a reason that says what to do.
  */
 @QuarkusTest
@@ -121,6 +127,66 @@ class StreamedUploadTest {
     }
     Api.as(token).get("/api/v1/datasets").then().body("items.size()", equalTo(2), "items.status",
         equalTo(List.of("READY", "READY")));
+  }
+
+  @Test
+  void anotherTenantsUploadDoesNotWaitForASlowOne() throws Exception {
+    String slow = Api.newTenant("slow-tenant");
+    String other = Api.newTenant("other-tenant");
+    try (RawUpload first = new RawUpload(uri(), slow, "name=slow&format=libsvm")) {
+      first.send(Arrays.copyOf(DATA, 1000));
+      awaitOnlyDataset(slow, "INGESTING");
+      CompletableFuture<Integer> meanwhile = CompletableFuture.supplyAsync(() -> Api.as(other)
+          .body(DATA).contentType("application/octet-stream").post("/api/v1/datasets?name=other&format=libsvm")
+          .statusCode());
+      assertEquals(201, meanwhile.get(Api.DEADLINE.toSeconds(), TimeUnit.SECONDS).intValue(),
+          "answered while the slow upload still holds its tenant's permit");
+      first.send(Arrays.copyOfRange(DATA, 1000, DATA.length));
+      first.finish();
+      assertEquals(201, first.answer().status());
+    }
+  }
+
+  @Test
+  void anUploadThatWaitsPastTheIngestWaitIsRefusedWith429AndHoldsNoThreadMeanwhile() throws Exception {
+    String token = Api.newTenant("busy");
+    try (RawUpload first = new RawUpload(uri(), token, "name=first&format=libsvm")) {
+      first.send(Arrays.copyOf(DATA, 1000));
+      String firstId = awaitOnlyDataset(token, "INGESTING");
+      long t0 = System.nanoTime();
+      CompletableFuture<Response> second = CompletableFuture.supplyAsync(() -> Api.as(token)
+          .body(DATA).contentType("application/octet-stream").post("/api/v1/datasets?name=second&format=libsvm"));
+      awaitTrue(() -> permits.waiting() == 1, "the second upload waits for a permit");
+      awaitTrue(() -> threadsInside("trainyard.api.dataset.IngestPermits", "trainyard.api.dataset.DatasetResource")
+          .isEmpty(), "no thread is held by the waiting upload");
+      Response refused = second.get(Api.DEADLINE.toSeconds(), TimeUnit.SECONDS);
+      assertTrue(System.nanoTime() - t0 >= Duration.parse("PT" + TestStores.INGEST_WAIT).toNanos(),
+          "refused only once it has waited trainyard.upload.ingest-wait");
+      assertEquals(429, refused.statusCode(), refused.asString());
+      assertEquals("application/problem+json", refused.contentType());
+      assertEquals("ingest_busy", refused.jsonPath().getString("code"));
+      assertEquals(String.valueOf(Duration.parse("PT" + TestStores.INGEST_WAIT).toSeconds()),
+          refused.header("Retry-After"));
+      assertEquals(0, permits.waiting());
+      Api.as(token).get("/api/v1/datasets").then().body("items.size()", equalTo(1), "items[0].id", equalTo(firstId));
+      first.send(Arrays.copyOfRange(DATA, 1000, DATA.length));
+      first.finish();
+      assertEquals(201, first.answer().status());
+    }
+  }
+
+  /** The threads whose stacks hold a frame of one of {@code classes}, with the frame. */
+  private static List<String> threadsInside(String... classes) {
+    List<String> inside = new ArrayList<>();
+    for (Map.Entry<Thread, StackTraceElement[]> t : Thread.getAllStackTraces().entrySet()) {
+      for (StackTraceElement frame : t.getValue()) {
+        if (List.of(classes).contains(frame.getClassName())) {
+          inside.add(t.getKey().getName() + " at " + frame);
+          break;
+        }
+      }
+    }
+    return inside;
   }
 
   @Test

@@ -17,6 +17,8 @@ public class TestStores implements QuarkusTestResourceLifecycleManager {
   public static final String ADMIN_TOKEN = "test-admin-token";
   /** Small enough that a test can cross it cheaply, big enough for every other test's files. */
   public static final long MAX_UPLOAD = 8 << 20;
+  /** Long enough for a test's upload to wait its turn, short enough for one to be refused when it is past. */
+  public static final String INGEST_WAIT = "10s";
   private Path dir;
 
   @Override
@@ -27,7 +29,7 @@ public class TestStores implements QuarkusTestResourceLifecycleManager {
       throw new UncheckedIOException(e);
     }
     return Map.of("trainyard.data-dir", dir.toString(), "trainyard.admin-token", ADMIN_TOKEN,
-        "trainyard.upload.max-bytes", String.valueOf(MAX_UPLOAD));
+        "trainyard.upload.max-bytes", String.valueOf(MAX_UPLOAD), "trainyard.upload.ingest-wait", INGEST_WAIT);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package trainyard.api.dataset;
 
+import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -10,14 +11,18 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -60,9 +65,14 @@ public class DatasetResource {
   @APIResponse(responseCode = "413", description = "`upload_too_large`: past trainyard.upload.max-bytes")
   @APIResponse(responseCode = "422", description = "`ingest_failed`: bad data; the dataset exists, FAILED, and the "
       + "answer names it (`datasetId`) and its first bad lines (`badLines`)")
+  @APIResponse(responseCode = "429", description = "`ingest_busy`: the tenant's other uploads (or all tenants' "
+      + "together) held every ingestion permit for trainyard.upload.ingest-wait; nothing was kept; send it again "
+      + "after the Retry-After seconds", headers = @Header(name = "Retry-After",
+      description = "seconds to wait before sending the file again", schema = @Schema(type = SchemaType.INTEGER)))
   @APIResponse(responseCode = "503", description = "`server_stopping`, `database_unavailable`")
   @APIResponse(responseCode = "507", description = "`insufficient_storage`: the server's disk is full")
-  public Response upload(
+  @Blocking // only until the future is made: the body is read on an ingest thread
+  public CompletionStage<Response> upload(
       @Parameter(required = true, description = "the dataset's name, 1..200 characters",
           schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = 200)) @QueryParam("name") String name,
       @Parameter(description = "the file's format (docs/FORMATS.md)",
@@ -72,11 +82,13 @@ public class DatasetResource {
           schema = @Schema(type = SchemaType.INTEGER, minimum = "0", maximum = "40", defaultValue = "0"))
       @QueryParam("hashBits") String hashBits,
       @Parameter(hidden = true) @HeaderParam(HttpHeaders.CONTENT_LENGTH) Long length,
-      InputStream body) {
+      @Context UriInfo uri, InputStream body) {
     DatasetService.UploadRequest request = DatasetService.UploadRequest.of(name, format,
         Params.integer("hashBits", hashBits, "invalid_hash_bits"));
-    DatasetView dataset = datasets.upload(caller.tenantId(), request, body, length);
-    return Response.created(URI.create("/api/v1/datasets/" + dataset.id())).entity(dataset).build();
+    // absolute now: the answer is built on an ingest thread, outside the request's context
+    String datasetsUri = uri.getAbsolutePath().toString();
+    return datasets.upload(caller.tenantId(), request, body, length).thenApply(dataset ->
+        Response.created(URI.create(datasetsUri + "/" + dataset.id())).entity(dataset).build());
   }
 
   @GET

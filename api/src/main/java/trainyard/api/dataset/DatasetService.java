@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import trainyard.api.page.Page;
 import trainyard.api.page.PageRequest;
 import trainyard.api.platform.BlobStore;
@@ -23,8 +24,8 @@ import trainyard.engine.io.FileTrees;
  * Accepts dataset uploads and answers for datasets. A streamed upload is ingested while its body
  * arrives (no raw file is kept): its row is INGESTING from the first byte, READY or FAILED when
  * the answer goes out, and deleted again if the body breaks off, so a broken upload leaves no
- * dataset behind. A file that arrived by the resumable protocol is ingested on {@link Ingestor}'s
- * threads. Thread-safe.
+ * dataset behind. A file that arrived by the resumable protocol is made a dataset here; the
+ * {@link Ingestor} ingests both kinds and ends them. Thread-safe.
  */
 @ApplicationScoped
 public class DatasetService {
@@ -32,7 +33,6 @@ public class DatasetService {
   @Inject TrainyardConfig config;
   @Inject Clock clock;
   @Inject Ingestor ingestor;
-  @Inject IngestPermits permits;
   @Inject jakarta.transaction.TransactionSynchronizationRegistry registry;
 
   /** Validated upload parameters. */
@@ -56,37 +56,36 @@ public class DatasetService {
   }
 
   /**
-   * Ingests {@code body} while it arrives and returns the READY dataset; see
-   * {@link Ingestor#ingestStream} for the failures. Waits for an ingestion permit before reading
-   * the body.
+   * Ingests {@code body} while it arrives; the future is the READY dataset, or fails with the
+   * answer (see {@link Ingestor#streamed} and {@link Ingestor#ingestStream}). The body stays unread
+   * until the tenant has an ingestion permit, so TCP holds the client back meanwhile.
    */
-  public DatasetView upload(String tenantId, UploadRequest request, InputStream body, Long declaredLength) {
+  public CompletableFuture<DatasetView> upload(String tenantId, UploadRequest request, InputStream body,
+      Long declaredLength) {
     long max = config.upload().maxBytes();
     if (declaredLength != null && declaredLength > max) {
       throw UploadBody.tooLarge(max);
     }
-    permits.acquire();
+    return ingestor.streamed(tenantId, () -> ingest(tenantId, request, new UploadBody(body, max)));
+  }
+
+  private DatasetView ingest(String tenantId, UploadRequest request, UploadBody in) {
+    boolean gzip;
     try {
-      UploadBody in = new UploadBody(body, max);
-      boolean gzip;
-      try {
-        gzip = in.startsWithGzip();
-      } catch (IOException e) {
-        throw in.brokenAnswer();
-      }
-      if (in.isEmpty()) {
-        throw ApiException.badRequest("empty_upload", "the request body is empty; send the dataset file as the body");
-      }
-      String id = Ids.newId("ds", clock.millis());
-      ingestor.streamStarts(id);
-      try {
-        QuarkusTransaction.requiringNew().run(() -> newRow(tenantId, request, id, DatasetStatus.INGESTING, 0, gzip));
-        return ingestor.ingestStream(id, request.format(), request.hashBits(), in);
-      } finally {
-        ingestor.streamEnds(id);
-      }
+      gzip = in.startsWithGzip();
+    } catch (IOException e) {
+      throw in.brokenAnswer();
+    }
+    if (in.isEmpty()) {
+      throw ApiException.badRequest("empty_upload", "the request body is empty; send the dataset file as the body");
+    }
+    String id = Ids.newId("ds", clock.millis());
+    ingestor.streamStarts(id);
+    try {
+      QuarkusTransaction.requiringNew().run(() -> newRow(tenantId, request, id, DatasetStatus.INGESTING, 0, gzip));
+      return ingestor.ingestStream(id, request.format(), request.hashBits(), in);
     } finally {
-      permits.release();
+      ingestor.streamEnds(id);
     }
   }
 
@@ -104,7 +103,7 @@ public class DatasetService {
     DatasetStatus status = tail == null ? DatasetStatus.UPLOADED : DatasetStatus.INGESTING;
     DatasetRow row = QuarkusTransaction.joiningExisting().call(() -> newRow(tenantId, request, id, status, size, gzip));
     if (tail == null) {
-      afterCommit(() -> ingestor.submit(id));
+      afterCommit(() -> ingestor.submit(tenantId, id));
     } else {
       afterCommit(() -> tail.end(r -> ingestor.finishTail(id, r, size)));
     }

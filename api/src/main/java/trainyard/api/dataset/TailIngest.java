@@ -10,9 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
-import trainyard.engine.data.DatasetStats;
 import trainyard.engine.data.Format;
-import trainyard.engine.data.Ingest;
 import trainyard.engine.data.IngestException;
 import trainyard.engine.io.FileTrees;
 
@@ -24,9 +22,9 @@ import trainyard.engine.io.FileTrees;
  *
  * <p>Until {@link #claim} it may give up, and the upload is then ingested after completion as
  * before: when no byte arrives for {@code idleNanos}, when another ingestion has waited a second
- * for the permit this one holds while it only waits for bytes, when it cannot get a permit at
- * once, or on {@link #cancel}. Once claimed it reads to the end and hands its {@link Result} to
- * the consumer given to {@link #end}.
+ * for the permit this one holds while it only waits for bytes, when its tenant cannot get a
+ * permit at once, or on {@link #cancel}. Once claimed it reads to the end and hands how it
+ * ended ({@link Ingested}) to the consumer given to {@link #end}, which finishes the dataset.
  *
  * <p>Thread-safe: a thread of its own runs the ingestion; the upload's requests call the rest.
  */
@@ -37,15 +35,13 @@ public final class TailIngest {
   /** How long another ingestion may wait for the permit while this one only waits for bytes. */
   private static final long YIELD_NANOS = 1_000_000_000L;
 
-  /** The shards (in {@code shards}) and their stats, or why there are none. */
-  public record Result(Path shards, DatasetStats stats, Exception error) {}
-
   private final String name;
   private final Path file;
   private final Format format;
   private final int hashBits;
   private final Path shards;
   private final IngestPermits permits;
+  private final String tenant;
   private final long idleNanos;
   private final LongSupplier nanos;
 
@@ -58,15 +54,16 @@ public final class TailIngest {
   /** Guarded by this. */
   private boolean gaveUp;
   /** Guarded by this. */
-  private Result result;
+  private Ingested result;
   /** Guarded by this. */
-  private Consumer<Result> onEnd;
+  private Consumer<Ingested> onEnd;
 
   /**
    * @param file   the upload's file; read through a channel opened at start, so it may be renamed
    * @param shards where the shards go; must not exist
+   * @param tenant whose permit it takes
    */
-  TailIngest(String name, Path file, Format format, int hashBits, Path shards, IngestPermits permits,
+  TailIngest(String name, Path file, Format format, int hashBits, Path shards, IngestPermits permits, String tenant,
       long idleNanos, LongSupplier nanos) {
     this.name = name;
     this.file = file;
@@ -74,6 +71,7 @@ public final class TailIngest {
     this.hashBits = hashBits;
     this.shards = shards;
     this.permits = permits;
+    this.tenant = tenant;
     this.idleNanos = idleNanos;
     this.nanos = nanos;
     this.progressAt = nanos.getAsLong();
@@ -111,8 +109,8 @@ public final class TailIngest {
   }
 
   /** Hands the result to {@code consumer} once there is one (at once if there already is). */
-  public void end(Consumer<Result> consumer) {
-    Result r;
+  void end(Consumer<Ingested> consumer) {
+    Ingested r;
     synchronized (this) {
       if (result == null) {
         onEnd = consumer;
@@ -154,26 +152,26 @@ public final class TailIngest {
   }
 
   private void run() {
-    if (!permits.tryAcquire()) {
-      giveUp("another ingestion holds the permit");
-      settle(new Result(null, null, new IOException("no ingest permit")));
+    IngestPermits.Permit permit = permits.tryAcquire(tenant);
+    if (permit == null) {
+      giveUp("the ingestion permits are taken");
+      settle(Ingested.failed(new IOException("no ingest permit")));
       return;
     }
-    Result r;
+    Ingested r;
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       FileTrees.deleteRecursively(shards); // left by a run that stopped
-      DatasetStats stats = Ingest.ingest(new Reader(channel), format, shards, Ingestor.options(hashBits));
-      r = new Result(shards, stats, null);
-    } catch (IOException | RuntimeException e) {
-      r = new Result(null, null, e);
+      r = Ingested.run(new Reader(channel), format, hashBits, shards);
+    } catch (IOException e) {
+      r = Ingested.failed(e);
     } finally {
-      permits.release();
+      permit.release();
     }
     settle(r);
   }
 
-  private void settle(Result r) {
-    Consumer<Result> consumer;
+  private void settle(Ingested r) {
+    Consumer<Ingested> consumer;
     boolean discard;
     synchronized (this) {
       result = r;
@@ -255,7 +253,7 @@ public final class TailIngest {
             giveUp("no chunk for " + idleNanos / 1_000_000_000L + " s");
             continue;
           }
-          if (permits.waiting() == 0) {
+          if (!permits.wanted(tenant)) {
             waitingSince = -1;
           } else if (waitingSince < 0) {
             waitingSince = now;

@@ -14,7 +14,7 @@ import trainyard.api.problem.ApiException;
  *
  * <p>Thread-safe: the engine reads on its own reader thread, and after {@code Ingest.ingest} has
  * returned that thread may still be inside a read; {@link #drain} and {@link #detach} take the
- * same lock, so the request thread never reads concurrently with it, and after detach the engine's
+ * same lock, so the ingest thread that drains never reads concurrently with it, and after detach the engine's
  * thread reads nothing more.
  */
 final class UploadBody extends InputStream {

@@ -90,6 +90,8 @@ public class Platform {
     atLeast(wrong, "trainyard.upload.max-bytes", config.upload().maxBytes(), 1);
     atLeast(wrong, "trainyard.upload.max-chunk-bytes", config.upload().maxChunkBytes(), 1);
     atLeast(wrong, "trainyard.upload.ingest-threads", config.upload().ingestThreads(), 1);
+    atLeast(wrong, "trainyard.upload.ingest-threads-per-tenant", config.upload().ingestThreadsPerTenant(), 1);
+    atLeast(wrong, "trainyard.upload.ingest-wait (ms)", config.upload().ingestWait().toMillis(), 0);
     atLeast(wrong, "trainyard.jobs.resend-interval (ms)", config.jobs().resendInterval().toMillis(), 1);
     atLeast(wrong, "trainyard.jobs.max-attempts", config.jobs().maxAttempts(), 1);
     atLeast(wrong, "trainyard.health.min-free-disk-mb", config.health().minFreeDiskMb(), 0);

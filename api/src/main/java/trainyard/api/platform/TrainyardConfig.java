@@ -69,9 +69,17 @@ public interface TrainyardConfig {
     @WithDefault("67108864")
     long maxChunkBytes();
 
-    /** Datasets ingested at once; more wait in line. */
-    @WithDefault("1")
+    /** Datasets ingested at once, all tenants together; more wait in line. */
+    @WithDefault("4")
     int ingestThreads();
+
+    /** Datasets of one tenant ingested at once, so that one tenant's slow uploads leave permits to the others. */
+    @WithDefault("1")
+    int ingestThreadsPerTenant();
+
+    /** How long a streamed upload waits for a permit before it is refused (429 ingest_busy); 0: not at all. */
+    @WithDefault("30s")
+    Duration ingestWait();
   }
 
   interface Jobs {

@@ -215,7 +215,7 @@ public class UploadService {
       tail.advance(row.received);
       return tail;
     }
-    tail = ingestor.tail(row.id, Format.parse(row.format), row.hashBits);
+    tail = ingestor.tail(row.tenantId, row.id, Format.parse(row.format), row.hashBits);
     tails.put(row.id, tail);
     tail.start(row.received);
     return tail;

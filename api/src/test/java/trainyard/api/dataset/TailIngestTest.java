@@ -26,6 +26,7 @@ import trainyard.engine.data.IngestException;
 /** An ingestion that follows a file while it grows, and gives way when it should. */
 class TailIngestTest {
   private static final long IDLE = TimeUnit.SECONDS.toNanos(60);
+  private static final String TENANT = "t1";
   @TempDir Path dir;
   private final AtomicLong clock = new AtomicLong();
 
@@ -34,7 +35,7 @@ class TailIngestTest {
     byte[] data = DemoData.libsvm(20_000, 200, 10, 3);
     Path file = dir.resolve("up.part");
     Files.createFile(file);
-    IngestPermits permits = new IngestPermits(1);
+    IngestPermits permits = new IngestPermits(1, 1);
     TailIngest tail = tail(file, permits);
     tail.start(0);
     int step = data.length / 7;
@@ -45,14 +46,14 @@ class TailIngestTest {
       Thread.sleep(20);
     }
     assertTrue(tail.claim(data.length));
-    TailIngest.Result r = result(tail);
+    Ingested r = result(tail);
     assertNotNull(r.stats(), () -> "failed: " + r.error());
     DatasetStats whole = Ingest.ingest(new ByteArrayInputStream(data), Format.LIBSVM, dir.resolve("whole"),
-        Ingestor.options(0));
+        Ingested.options(0));
     assertEquals(whole.rows(), r.stats().rows());
     assertEquals(whole.checksum(), r.stats().checksum(), "the same shards");
     assertTrue(Files.isDirectory(r.shards()));
-    assertTrue(permits.tryAcquire(), "the permit is back");
+    assertTrue(free(permits), "the permit is back");
   }
 
   @Test
@@ -60,10 +61,10 @@ class TailIngestTest {
     byte[] data = "1 3:1\n1 4:1\n0 oops\n".getBytes(StandardCharsets.US_ASCII);
     Path file = dir.resolve("up.part");
     Files.write(file, data);
-    TailIngest tail = tail(file, new IngestPermits(1));
+    TailIngest tail = tail(file, new IngestPermits(1, 1));
     tail.start(data.length);
     assertTrue(tail.claim(data.length));
-    TailIngest.Result r = result(tail);
+    Ingested r = result(tail);
     IngestException bad = assertInstanceOf(IngestException.class, r.error());
     assertEquals(3, bad.badLines().get(0).line());
     awaitTrue(this::noShards);
@@ -73,7 +74,7 @@ class TailIngestTest {
   void givesUpWhenNoChunkComesForTheIdleTime() throws Exception {
     Path file = dir.resolve("up.part");
     Files.write(file, "1 3:1\n".getBytes(StandardCharsets.US_ASCII));
-    IngestPermits permits = new IngestPermits(1);
+    IngestPermits permits = new IngestPermits(1, 1);
     TailIngest tail = tail(file, permits);
     tail.start(6);
     Thread.sleep(300);
@@ -89,18 +90,36 @@ class TailIngestTest {
   void givesWayToAnotherIngestionWhileItWaitsForBytes() throws Exception {
     Path file = dir.resolve("up.part");
     Files.write(file, "1 3:1\n".getBytes(StandardCharsets.US_ASCII));
-    IngestPermits permits = new IngestPermits(1);
+    IngestPermits permits = new IngestPermits(1, 1);
     TailIngest tail = tail(file, permits);
     tail.start(6);
     awaitTrue(() -> !free(permits));
-    CompletableFuture<Void> other = CompletableFuture.runAsync(permits::acquire);
-    awaitTrue(() -> permits.waiting() == 1);
+    CompletableFuture<IngestPermits.Permit> other = permits.acquire(TENANT);
+    assertEquals(1, permits.waiting());
     Thread.sleep(300);
     assertFalse(tail.gaveUp(), "not before the waiter has waited a second");
     clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(1100));
-    other.get(10, TimeUnit.SECONDS);
+    other.get(10, TimeUnit.SECONDS).release();
     assertTrue(tail.gaveUp());
-    permits.release();
+  }
+
+  @Test
+  void keepsItsPermitWhileOnlyAnotherTenantWaitsForItsOwnShare() throws Exception {
+    Path file = dir.resolve("up.part");
+    Files.write(file, "1 3:1\n".getBytes(StandardCharsets.US_ASCII));
+    IngestPermits permits = new IngestPermits(2, 1);
+    IngestPermits.Permit otherHeld = permits.tryAcquire("other");
+    TailIngest tail = tail(file, permits);
+    tail.start(6);
+    awaitTrue(() -> permits.running() == 2);
+    CompletableFuture<IngestPermits.Permit> other = permits.acquire("other");
+    clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(1100));
+    Thread.sleep(600);
+    assertFalse(tail.gaveUp(), "the waiter needs its own tenant's permit, which the tail's release would not give");
+    assertFalse(other.isDone());
+    otherHeld.release();
+    other.get(10, TimeUnit.SECONDS).release();
+    tail.cancel();
   }
 
   @Test
@@ -108,7 +127,7 @@ class TailIngestTest {
     byte[] data = DemoData.libsvm(2_000, 50, 5, 4);
     Path file = dir.resolve("up.part");
     Files.write(file, data);
-    TailIngest tail = tail(file, new IngestPermits(1));
+    TailIngest tail = tail(file, new IngestPermits(1, 1));
     tail.start(data.length);
     assertTrue(tail.claim(data.length));
     awaitTrue(() -> Files.isDirectory(dir.resolve("up.shards")));
@@ -116,21 +135,23 @@ class TailIngestTest {
     awaitTrue(this::noShards);
   }
 
-  /** Whether a permit is free (it stays free). */
+  /** Whether a permit is free for the tail's tenant (it stays free). */
   private static boolean free(IngestPermits permits) {
-    if (permits.tryAcquire()) {
-      permits.release();
+    IngestPermits.Permit p = permits.tryAcquire(TENANT);
+    if (p != null) {
+      p.release();
       return true;
     }
     return false;
   }
 
   private TailIngest tail(Path file, IngestPermits permits) {
-    return new TailIngest("up", file, Format.LIBSVM, 0, dir.resolve("up.shards"), permits, IDLE, clock::get);
+    return new TailIngest("up", file, Format.LIBSVM, 0, dir.resolve("up.shards"), permits, TENANT, IDLE,
+        clock::get);
   }
 
-  private static TailIngest.Result result(TailIngest tail) throws Exception {
-    CompletableFuture<TailIngest.Result> r = new CompletableFuture<>();
+  private static Ingested result(TailIngest tail) throws Exception {
+    CompletableFuture<Ingested> r = new CompletableFuture<>();
     tail.end(r::complete);
     return r.get(30, TimeUnit.SECONDS);
   }

@@ -30,10 +30,13 @@ class ConfigCheckTest {
     Platform.requireValid(config(Map.of()));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Platform.requireValid(config(Map.of(
         "trainyard.upload.max-bytes", "-1", "trainyard.upload.ingest-threads", "0",
+        "trainyard.upload.ingest-threads-per-tenant", "0", "trainyard.upload.ingest-wait", "-1s",
         "trainyard.executor.cores", "0", "trainyard.jobs.resend-interval", "0s", "trainyard.executor.gpus", "-1",
         "trainyard.health.min-free-disk-mb", "-1"))));
     assertEquals("invalid configuration: trainyard.upload.max-bytes must be at least 1, got -1; "
-        + "trainyard.upload.ingest-threads must be at least 1, got 0; trainyard.jobs.resend-interval (ms) must be "
+        + "trainyard.upload.ingest-threads must be at least 1, got 0; trainyard.upload.ingest-threads-per-tenant must "
+        + "be at least 1, got 0; trainyard.upload.ingest-wait (ms) must be at least 0, got -1000; "
+        + "trainyard.jobs.resend-interval (ms) must be "
         + "at least 1, got 0; trainyard.health.min-free-disk-mb must be at least 0, got -1; trainyard.executor.gpus must be at least 0, got -1; trainyard.executor.cores must be at "
         + "least 1, got 0", e.getMessage());
   }
