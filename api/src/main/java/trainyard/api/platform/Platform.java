@@ -70,7 +70,7 @@ public class Platform {
       if (resubmitted > 0) {
         LOG.infof("re-published %d unfinished job(s)", resubmitted);
       }
-      pending.start(config.jobs().resendInterval());
+      pending.start(config.jobs().resendInterval(), config.jobs().resendMaxInterval());
       metrics.start();
       LOG.infof("Trainyard API at http://localhost:%d/api/v1 (dashboard at http://localhost:%d/)%s", port, port,
           token == null ? "" : "; admin token: " + token);
@@ -91,6 +91,8 @@ public class Platform {
     atLeast(wrong, "trainyard.upload.max-chunk-bytes", config.upload().maxChunkBytes(), 1);
     atLeast(wrong, "trainyard.upload.ingest-threads", config.upload().ingestThreads(), 1);
     atLeast(wrong, "trainyard.jobs.resend-interval (ms)", config.jobs().resendInterval().toMillis(), 1);
+    atLeast(wrong, "trainyard.jobs.resend-max-interval (ms)", config.jobs().resendMaxInterval().toMillis(),
+        config.jobs().resendInterval().toMillis());
     atLeast(wrong, "trainyard.jobs.max-attempts", config.jobs().maxAttempts(), 1);
     atLeast(wrong, "trainyard.health.min-free-disk-mb", config.health().minFreeDiskMb(), 0);
     between(wrong, "trainyard.kafka.embedded-port", config.kafka().embeddedPort(), 0, 65_535);

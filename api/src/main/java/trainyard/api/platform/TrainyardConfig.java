@@ -74,11 +74,15 @@ public interface TrainyardConfig {
 
   interface Jobs {
     /**
-     * How often the api hands the scheduler again every job still QUEUED that was submitted
-     * longer ago than that: a scheduler restarted alone has forgotten its queue.
+     * How long after its submit the api hands the scheduler again a job still QUEUED, and how
+     * often it looks: a scheduler restarted alone has forgotten its queue.
      */
     @WithDefault("30s")
     Duration resendInterval();
+
+    /** The gaps between such resends of one job double up to this. */
+    @WithDefault("10m")
+    Duration resendMaxInterval();
 
     /**
      * Attempts of a job that may fail (an executor of one of its members lost or restarted, or a
