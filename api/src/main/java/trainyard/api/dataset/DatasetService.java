@@ -16,6 +16,7 @@ import trainyard.api.platform.BlobStore;
 import trainyard.api.platform.Ids;
 import trainyard.api.platform.TrainyardConfig;
 import trainyard.api.problem.ApiException;
+import trainyard.api.quota.QuotaService;
 import trainyard.engine.data.Format;
 import trainyard.engine.io.FileTrees;
 
@@ -33,6 +34,7 @@ public class DatasetService {
   @Inject Clock clock;
   @Inject Ingestor ingestor;
   @Inject IngestPermits permits;
+  @Inject QuotaService quotas;
   @Inject jakarta.transaction.TransactionSynchronizationRegistry registry;
 
   /** Validated upload parameters. */
@@ -65,6 +67,7 @@ public class DatasetService {
     if (declaredLength != null && declaredLength > max) {
       throw UploadBody.tooLarge(max);
     }
+    quotas.checkStorage(tenantId, declaredLength == null ? 0 : declaredLength);
     permits.acquire();
     try {
       UploadBody in = new UploadBody(body, max);

@@ -18,6 +18,7 @@ import trainyard.api.platform.BlobStore;
 import trainyard.api.platform.Bus;
 import trainyard.api.platform.Ids;
 import trainyard.api.problem.ApiException;
+import trainyard.api.quota.QuotaService;
 import trainyard.bus.JobMessage;
 import trainyard.bus.JobState;
 import trainyard.spec.JobSpec;
@@ -39,6 +40,7 @@ public class JobService {
   @Inject PendingPublishes pending;
   @Inject BlobStore blobs;
   @Inject Clock clock;
+  @Inject QuotaService quotas;
 
   public Submitted submit(String tenantId, String body, String idempotencyKey) {
     if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
@@ -90,6 +92,7 @@ public class JobService {
             + train.hashBits + "; ingest both alike").problem().withField("validation.dataset"));
       }
     }
+    quotas.checkJob(tenantId, spec);
     long memoryMb = JobSize.memoryMb(spec, train);
     JobSize.checkFits(spec, memoryMb, clock.instant());
     JobRow row = new JobRow();

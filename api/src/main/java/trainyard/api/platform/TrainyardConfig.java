@@ -38,6 +38,8 @@ public interface TrainyardConfig {
 
   Health health();
 
+  Quota quota();
+
   interface Kafka {
     /** An external broker; if absent this process starts an embedded one under data/kafka. */
     Optional<String> bootstrapServers();
@@ -90,6 +92,21 @@ public interface TrainyardConfig {
      */
     @WithDefault("3")
     int maxAttempts();
+  }
+
+  /** Each tenant's limits unless an admin set its own (PUT /api/v1/tenants/{tenant}/quota); unset: unlimited. */
+  interface Quota {
+    /** Bytes of datasets, open uploads (their declared size) and models. */
+    Optional<Long> storageBytes();
+
+    /** Jobs not yet ended: QUEUED, ASSIGNED or RUNNING. */
+    Optional<Integer> concurrentJobs();
+
+    /** Resumable uploads still OPEN. */
+    Optional<Integer> openUploads();
+
+    /** GPUs asked for by the jobs not yet ended, every member counted. */
+    Optional<Integer> gpus();
   }
 
   interface Health {

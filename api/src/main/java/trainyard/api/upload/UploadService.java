@@ -24,6 +24,7 @@ import trainyard.api.platform.BlobStore;
 import trainyard.api.platform.Ids;
 import trainyard.api.platform.TrainyardConfig;
 import trainyard.api.problem.ApiException;
+import trainyard.api.quota.QuotaService;
 import trainyard.engine.data.Format;
 import trainyard.engine.data.IngestException;
 
@@ -41,7 +42,7 @@ import trainyard.engine.data.IngestException;
  */
 @ApplicationScoped
 public class UploadService {
-  static final String OPEN = "OPEN";
+  public static final String OPEN = "OPEN";
   static final String COMPLETED = "COMPLETED";
   static final String FAILED = "FAILED";
   private static final int BUFFER = 1 << 16;
@@ -58,6 +59,7 @@ public class UploadService {
   @Inject Clock clock;
   @Inject DatasetService datasets;
   @Inject Ingestor ingestor;
+  @Inject QuotaService quotas;
 
   private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
   /** Open uploads this process ingests while they arrive (one try each: one that gave up stays). */
@@ -89,22 +91,32 @@ public class UploadService {
     }
     String id = Ids.newId("up", clock.millis());
     Files.createFile(blobs.upload(id));
-    UploadRow row = QuarkusTransaction.requiringNew().call(() -> {
-      UploadRow u = new UploadRow();
-      u.id = id;
-      u.tenantId = tenantId;
-      u.name = dataset.name();
-      u.format = dataset.format().id();
-      u.hashBits = dataset.hashBits();
-      u.size = r.size();
-      u.sha256 = r.sha256();
-      u.status = OPEN;
-      u.createdAt = clock.instant();
-      u.updatedAt = u.createdAt;
-      u.persist();
-      return u;
-    });
+    UploadRow row;
+    try {
+      row = QuarkusTransaction.requiringNew().call(() -> newRow(tenantId, id, dataset, r));
+    } catch (RuntimeException e) {
+      Files.deleteIfExists(blobs.upload(id));
+      throw e;
+    }
     return view(row);
+  }
+
+  /** The upload's row, once the tenant's quotas allow one more of its size. */
+  private UploadRow newRow(String tenantId, String id, DatasetService.UploadRequest dataset, CreateRequest r) {
+    quotas.checkUpload(tenantId, r.size());
+    UploadRow u = new UploadRow();
+    u.id = id;
+    u.tenantId = tenantId;
+    u.name = dataset.name();
+    u.format = dataset.format().id();
+    u.hashBits = dataset.hashBits();
+    u.size = r.size();
+    u.sha256 = r.sha256();
+    u.status = OPEN;
+    u.createdAt = clock.instant();
+    u.updatedAt = u.createdAt;
+    u.persist();
+    return u;
   }
 
   public UploadView get(String tenantId, String id) {
