@@ -26,7 +26,7 @@ import trainyard.api.platform.TrainyardConfig.Role;
 /**
  * Starts the parts of this process in order, by role, and stops them in reverse: the bus
  * (embedded Kafka unless one is configured), then for the api role the schema (Flyway), the admin token, unfinished
- * ingestions, the event and heartbeat consumers, the re-publishing of unfinished jobs and the metrics' refresh; then the scheduler
+ * ingestions, the event and heartbeat consumers, the re-publishing of unfinished jobs, the janitor and the metrics' refresh; then the scheduler
  * and the executor roles. PostgreSQL (embedded unless configured) is up before any of this:
  * configuration starts it (see {@link DatabaseConfigSourceFactory}).
  *
@@ -48,6 +48,7 @@ public class Platform {
   @Inject HeartbeatConsumer heartbeats;
   @Inject JobService jobs;
   @Inject PendingPublishes pending;
+  @Inject Janitor janitor;
   @Inject Demo demo;
   @Inject OpsMetrics metrics;
   @Inject Instance<Flyway> flyway;
@@ -71,6 +72,7 @@ public class Platform {
         LOG.infof("re-published %d unfinished job(s)", resubmitted);
       }
       pending.start(config.jobs().resendInterval(), config.jobs().resendMaxInterval());
+      janitor.start();
       metrics.start();
       LOG.infof("Trainyard API at http://localhost:%d/api/v1 (dashboard at http://localhost:%d/)%s", port, port,
           token == null ? "" : "; admin token: " + token);
@@ -90,6 +92,7 @@ public class Platform {
     atLeast(wrong, "trainyard.upload.max-bytes", config.upload().maxBytes(), 1);
     atLeast(wrong, "trainyard.upload.max-chunk-bytes", config.upload().maxChunkBytes(), 1);
     atLeast(wrong, "trainyard.upload.ingest-threads", config.upload().ingestThreads(), 1);
+    atLeast(wrong, "trainyard.upload.expire-after (ms)", config.upload().expireAfter().toMillis(), 1);
     atLeast(wrong, "trainyard.jobs.resend-interval (ms)", config.jobs().resendInterval().toMillis(), 1);
     atLeast(wrong, "trainyard.jobs.resend-max-interval (ms)", config.jobs().resendMaxInterval().toMillis(),
         config.jobs().resendInterval().toMillis());

@@ -69,6 +69,10 @@ public interface TrainyardConfig {
     @WithDefault("67108864")
     long maxChunkBytes();
 
+    /** An open resumable upload that got no chunk for this long expires: its bytes are deleted. */
+    @WithDefault("24h")
+    Duration expireAfter();
+
     /** Datasets ingested at once; more wait in line. */
     @WithDefault("1")
     int ingestThreads();

@@ -16,7 +16,6 @@ import trainyard.api.problem.ApiException;
 import trainyard.api.problem.Problem;
 import trainyard.api.upload.UploadRow;
 import trainyard.api.upload.UploadService;
-import trainyard.bus.JobState;
 import trainyard.spec.JobSpec;
 
 /**
@@ -31,9 +30,6 @@ import trainyard.spec.JobSpec;
  */
 @ApplicationScoped
 public class QuotaService {
-  static final List<String> UNFINISHED = List.of(JobState.QUEUED.name(), JobState.ASSIGNED.name(),
-      JobState.RUNNING.name());
-
   /** What an admin sets: a limit left out or null is the configured default. */
   @Schema(additionalProperties = Schema.False.class)
   public record QuotaRequest(Long storageBytes, Integer concurrentJobs, Integer openUploads, Integer gpus) {}
@@ -186,7 +182,7 @@ public class QuotaService {
   }
 
   private static List<JobRow> unfinishedJobs(String tenantId) {
-    return JobRow.list("tenantId = ?1 and status in ?2", tenantId, UNFINISHED);
+    return JobRow.list("tenantId = ?1 and status in ?2", tenantId, JobRow.UNFINISHED);
   }
 
   private static long gpus(String tenantId) {

@@ -4,6 +4,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -13,7 +14,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import trainyard.api.dataset.DatasetService;
@@ -45,6 +48,7 @@ public class UploadService {
   public static final String OPEN = "OPEN";
   static final String COMPLETED = "COMPLETED";
   static final String FAILED = "FAILED";
+  static final String EXPIRED = "EXPIRED";
   private static final int BUFFER = 1 << 16;
 
   /** What a client declares when it starts an upload. */
@@ -308,6 +312,41 @@ public class UploadService {
     locks.remove(id);
   }
 
+  /**
+   * Expires the uploads still OPEN that got no chunk since {@code before}: their ingestion stops,
+   * their bytes are deleted, and every call about them answers 410 {@code upload_expired}.
+   * Returns how many expired.
+   */
+  public int expireIdle(Instant before) throws IOException {
+    List<String> idle = QuarkusTransaction.requiringNew().call(() -> UploadRow.<UploadRow>find(
+        "status = ?1 and updatedAt < ?2", OPEN, before).stream().map(u -> u.id).toList());
+    int expired = 0;
+    for (String id : idle) {
+      synchronized (lock(id)) {
+        boolean still = QuarkusTransaction.requiringNew().call(() -> {
+          UploadRow u = UploadRow.findById(id, LockModeType.PESSIMISTIC_WRITE);
+          if (u == null || !OPEN.equals(u.status) || !u.updatedAt.isBefore(before)) {
+            return false;
+          }
+          u.status = EXPIRED;
+          u.updatedAt = clock.instant();
+          return true;
+        });
+        if (still) {
+          TailIngest tail = tails.remove(id);
+          if (tail != null) {
+            tail.cancel();
+          }
+          digests.remove(id);
+          Files.deleteIfExists(blobs.upload(id));
+          expired++;
+        }
+      }
+      locks.remove(id);
+    }
+    return expired;
+  }
+
   /** Stops the ingestions of uploads still arriving; completed ones finish or are ingested again on start. */
   @PreDestroy
   void stop() {
@@ -373,6 +412,11 @@ public class UploadService {
     UploadRow row = QuarkusTransaction.requiringNew().call(() -> UploadRow.owned(tenantId, id));
     if (row == null) {
       throw ApiException.notFound("upload", id);
+    }
+    if (EXPIRED.equals(row.status)) {
+      throw new ApiException(410, "upload_expired", "Upload expired", "upload " + id + " got no chunk for "
+          + config.upload().expireAfter().toString().substring(2).toLowerCase(java.util.Locale.ROOT)
+          + " (trainyard.upload.expire-after) and its bytes were deleted; start a new upload");
     }
     return row;
   }
