@@ -15,14 +15,14 @@ import trainyard.bus.Capacity;
 /**
  * The placement policy, as a pure function: jobs in fair order ({@link FairShare}: the tenant
  * whose running jobs hold the smallest dominant share of the executors goes next; priority, then
- * age, orders only a tenant's own jobs), each on the executors with room that it fits most tightly, so that large free executors stay
- * free for large jobs. A job of M members (gang) is placed all or nothing on M distinct executors
- * that each have its per-member demand free, or waits holding nothing, so two large gangs cannot
- * deadlock each other on half of the executors each. A job that does not fit does not hold back
- * smaller jobs behind it (backfilling), until it has waited {@code reserveAfterMillis}: then it
- * keeps the M executors that could hold it (those with the most free now, so the first to drain
- * into it) from every job behind it, and cannot starve. Each job left waiting gets a reason a
- * user can act on.
+ * age, orders only a tenant's own jobs), each on the executors with room that it fits most
+ * tightly, so that large free executors stay free for large jobs. A job of M members (gang) is
+ * placed all or nothing on M distinct executors that each have its per-member demand free, or
+ * waits holding nothing, so two large gangs cannot deadlock each other on half of the executors
+ * each. A job that does not fit does not hold back smaller jobs behind it (backfilling), until it
+ * has waited {@code reserveAfterMillis}: then it keeps the M executors that could hold it (those
+ * with the most free now, so the first to drain into it) from every job behind it, and cannot
+ * starve. Each job left waiting gets a reason a user can act on.
  *
  * <p>Stateless and thread-safe.
  */
