@@ -93,6 +93,10 @@ public class Platform {
     atLeast(wrong, "trainyard.upload.max-chunk-bytes", config.upload().maxChunkBytes(), 1);
     atLeast(wrong, "trainyard.upload.ingest-threads", config.upload().ingestThreads(), 1);
     atLeast(wrong, "trainyard.upload.expire-after (ms)", config.upload().expireAfter().toMillis(), 1);
+    config.quota().storageBytes().ifPresent(v -> atLeast(wrong, "trainyard.quota.storage-bytes", v, 0));
+    config.quota().concurrentJobs().ifPresent(v -> atLeast(wrong, "trainyard.quota.concurrent-jobs", v, 0));
+    config.quota().openUploads().ifPresent(v -> atLeast(wrong, "trainyard.quota.open-uploads", v, 0));
+    config.quota().gpus().ifPresent(v -> atLeast(wrong, "trainyard.quota.gpus", v, 0));
     atLeast(wrong, "trainyard.jobs.resend-interval (ms)", config.jobs().resendInterval().toMillis(), 1);
     atLeast(wrong, "trainyard.jobs.resend-max-interval (ms)", config.jobs().resendMaxInterval().toMillis(),
         config.jobs().resendInterval().toMillis());
