@@ -3,10 +3,12 @@ package trainyard.scheduler;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import trainyard.bus.Capacity;
 
 /**
@@ -17,14 +19,25 @@ import trainyard.bus.Capacity;
  * tenant with a thousand jobs of priority 1000 raises its share with each one placed, and another
  * tenant's job of priority 0 goes before its next. Equal shares go to the tenant whose next job is
  * older, then by tenant id. Only {@link #charge} raises a share: a job that could not be placed
- * leaves its tenant's turn to its next job.
+ * leaves its tenant's turn to its next job. Tenants wait in a priority queue, so a round costs
+ * O(jobs × log tenants).
  *
  * <p>Not thread-safe: one per placement round.
  */
 final class FairShare {
+  /** A tenant with jobs left, as it stood when it last came back into line. */
+  private record Turn(String tenantId, double share, long nextSubmittedAtMillis) {}
+
+  private static final Comparator<Turn> ORDER = Comparator.comparingDouble(Turn::share)
+      .thenComparingLong(Turn::nextSubmittedAtMillis)
+      .thenComparing(Turn::tenantId);
+
   private final Map<String, Deque<Placement.Job>> queues = new HashMap<>();
   private final Map<String, Capacity> held;
   private final Capacity total;
+  private final PriorityQueue<Turn> line = new PriorityQueue<>(ORDER);
+  /** The tenant of the job {@link #next} gave last: out of line until its share is known again. */
+  private String out;
 
   /**
    * @param running tenant id → what its placed jobs hold
@@ -35,29 +48,27 @@ final class FairShare {
     for (Placement.Job job : jobs) {
       byTenant.computeIfAbsent(job.tenantId(), t -> new ArrayList<>()).add(job);
     }
+    this.held = new HashMap<>(running);
+    this.total = total;
     for (Map.Entry<String, List<Placement.Job>> e : byTenant.entrySet()) {
       e.getValue().sort(Placement.QUEUE_ORDER);
       queues.put(e.getKey(), new ArrayDeque<>(e.getValue()));
+      line.add(turn(e.getKey()));
     }
-    this.held = new HashMap<>(running);
-    this.total = total;
   }
 
   /** The next job to try, taken off the queue; null when none is left. */
   Placement.Job next() {
-    String best = null;
-    double bestShare = 0;
-    for (Map.Entry<String, Deque<Placement.Job>> e : queues.entrySet()) {
-      if (e.getValue().isEmpty()) {
-        continue;
-      }
-      double share = share(e.getKey());
-      if (best == null || share < bestShare || share == bestShare && before(e.getKey(), best)) {
-        best = e.getKey();
-        bestShare = share;
-      }
+    if (out != null && !queues.get(out).isEmpty()) {
+      line.add(turn(out));
     }
-    return best == null ? null : queues.get(best).pollFirst();
+    Turn turn = line.poll();
+    if (turn == null) {
+      out = null;
+      return null;
+    }
+    out = turn.tenantId();
+    return queues.get(out).pollFirst();
   }
 
   /** {@code job} was placed: its tenant now holds what its members take. */
@@ -77,13 +88,7 @@ final class FairShare {
     return (double) held / Math.max(of, 1);
   }
 
-  /** Between tenants of equal share: whose next job is older, then by tenant id. */
-  private boolean before(String tenant, String other) {
-    Placement.Job a = queues.get(tenant).peekFirst();
-    Placement.Job b = queues.get(other).peekFirst();
-    if (a.submittedAtMillis() != b.submittedAtMillis()) {
-      return a.submittedAtMillis() < b.submittedAtMillis();
-    }
-    return tenant.compareTo(other) < 0;
+  private Turn turn(String tenantId) {
+    return new Turn(tenantId, share(tenantId), queues.get(tenantId).peekFirst().submittedAtMillis());
   }
 }
