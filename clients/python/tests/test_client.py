@@ -112,6 +112,36 @@ class TrainTest(unittest.TestCase):
 
 
 @needs_server
+class DeleteTest(unittest.TestCase):
+    def test_an_ended_job_and_its_model_are_deleted_a_waiting_job_is_not(self):
+        ty = new_tenant()
+        with tempfile.TemporaryDirectory() as d:
+            path = Path(d, "train.libsvm")
+            path.write_text(libsvm(200, 5))
+            dataset = ty.upload(path, name="train")
+        job = ty.submit({"name": "rm", "algorithm": "linear", "dataset": dataset.id,
+                         "params": {"epochs": 1}, "resources": {"workers": 1, "servers": 1}}).wait(timeout=120)
+        self.assertEqual("SUCCEEDED", job["status"], job.get("statusReason"))
+        with self.assertRaises(ApiError) as kept:
+            job.delete()
+        self.assertEqual((409, "job_has_model"), (kept.exception.status, kept.exception.code))
+        job.model().delete()
+        job.delete()
+        with self.assertRaises(ApiError) as gone:
+            ty.job(job.id)
+        self.assertEqual(404, gone.exception.status)
+
+        waiting = ty.submit({"name": "waits", "algorithm": "linear", "dataset": dataset.id,
+                             "resources": {"workers": 1, "servers": 1, "gpus": 64}})
+        with self.assertRaises(ApiError) as running:
+            waiting.delete()
+        self.assertEqual((409, "job_not_ended"), (running.exception.status, running.exception.code))
+        waiting.cancel()
+        waiting.delete()
+        dataset.delete()
+
+
+@needs_server
 class LiveStreamTest(unittest.TestCase):
     def test_a_stream_dropped_mid_job_resumes_with_every_event_once_in_order(self):
         ty = new_tenant()

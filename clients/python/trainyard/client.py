@@ -175,6 +175,11 @@ class _Resource(dict):
         """Reads it again from the server; returns itself."""
         return self._replace(self.client._call("GET", self._path + _quote(self.id)))
 
+    def delete(self) -> None:
+        """Deletes it and its files on the server. A job must have ended (ApiError 409
+        ``job_not_ended``) and its model be deleted first (409 ``job_has_model``)."""
+        self.client._call("DELETE", self._path + _quote(self.id))
+
     def _replace(self, fields: Dict[str, Any]):
         self.clear()
         self.update(fields)
@@ -194,9 +199,6 @@ class Dataset(_Resource):
             raise ApiError(422, {"code": "ingest_failed", "detail": self.get("error", ""),
                                  "datasetId": self.id, "badLines": self.get("badLines", [])})
         return self
-
-    def delete(self) -> None:
-        self.client._call("DELETE", self._path + _quote(self.id))
 
 
 class Job(_Resource):

@@ -132,6 +132,7 @@ class DistributedIT {
       }
       // Short, so that a job a restarted scheduler forgot (below) is sent again within the test.
       env.get("api").put("TRAINYARD_JOBS_RESEND_INTERVAL", "2s");
+      env.get("api").put("TRAINYARD_JOBS_RESEND_MAX_INTERVAL", "4s");
       assertEquals("api", env.get("api").get("TRAINYARD_ROLES"));
       assertEquals("scheduler", env.get("scheduler").get("TRAINYARD_ROLES"));
       assertEquals("executor", env.get("executor-1").get("TRAINYARD_ROLES"));

@@ -45,6 +45,11 @@ public record Capacity(int cores, int gpus, long memoryMb) {
     return new Capacity(cores + other.cores, gpus + other.gpus, memoryMb + other.memoryMb);
   }
 
+  /** {@code n} times this amount: what {@code n} members of a job hold together. */
+  public Capacity times(int n) {
+    return new Capacity(cores * n, gpus * n, memoryMb * n);
+  }
+
   /** "4 cores, 1 GPU, 512 MB", for the reasons users read. */
   @Override
   public String toString() {

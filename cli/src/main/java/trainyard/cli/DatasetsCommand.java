@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 /** {@code trainyard datasets ls|show|rm|upload}. */
 @Command(name = "datasets", description = "List, show, delete and upload datasets.",
@@ -40,17 +39,9 @@ final class DatasetsCommand extends Group {
   }
 
   @Command(name = "rm", description = "Delete a dataset.")
-  static final class Rm extends Leaf {
-    @Parameters(paramLabel = "ID")
-    String id;
-
-    @Override
-    public Integer call() {
-      JsonNode answer = api().delete(path(id));
-      printResult(answer.isMissingNode()
-          ? Json.MAPPER.createObjectNode().put("id", id).put("deleted", true) : answer,
-          "deleted " + id);
-      return 0;
+  static final class Rm extends RmLeaf {
+    Rm() {
+      super(DatasetsCommand::path);
     }
   }
 

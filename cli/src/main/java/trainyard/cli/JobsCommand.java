@@ -13,10 +13,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code trainyard jobs submit|ls|show|cancel|watch|logs}. */
-@Command(name = "jobs", description = "Submit, list, show, cancel, watch jobs and read their logs.",
+/** {@code trainyard jobs submit|ls|show|cancel|rm|watch|logs}. */
+@Command(name = "jobs", description = "Submit, list, show, cancel, delete, watch jobs and read their logs.",
     subcommands = {JobsCommand.Submit.class, JobsCommand.Ls.class, JobsCommand.ShowJob.class,
-        JobsCommand.Cancel.class, WatchCommand.class, LogsCommand.class})
+        JobsCommand.Cancel.class, JobsCommand.Rm.class, WatchCommand.class, LogsCommand.class})
 final class JobsCommand extends Group {
 
   static String path(String id) {
@@ -155,6 +155,13 @@ final class JobsCommand extends Group {
           java.net.http.HttpRequest.BodyPublishers.noBody(), null, Map.of());
       printResult(j, id + "  " + (j.isMissingNode() ? "cancel requested" : Json.text(j, "status")));
       return 0;
+    }
+  }
+
+  @Command(name = "rm", description = "Delete an ended job: its events, metrics and checkpoints.")
+  static final class Rm extends RmLeaf {
+    Rm() {
+      super(JobsCommand::path);
     }
   }
 }

@@ -15,9 +15,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code trainyard models ls|show|download}. */
-@Command(name = "models", description = "List, show and download trained models.",
-    subcommands = {ModelsCommand.Ls.class, ModelsCommand.ShowModel.class, ModelsCommand.Download.class})
+/** {@code trainyard models ls|show|download|rm}. */
+@Command(name = "models", description = "List, show, download and delete trained models.",
+    subcommands = {ModelsCommand.Ls.class, ModelsCommand.ShowModel.class, ModelsCommand.Download.class,
+        ModelsCommand.Rm.class})
 final class ModelsCommand extends Group {
   private static final Pattern FILENAME = Pattern.compile("filename=\"?([^\";]+)\"?");
 
@@ -43,6 +44,13 @@ final class ModelsCommand extends Group {
   @Command(name = "show", description = "Show a model: how it was made and its metrics.")
   static final class ShowModel extends ShowLeaf {
     ShowModel() {
+      super(ModelsCommand::path);
+    }
+  }
+
+  @Command(name = "rm", description = "Delete a model and its file.")
+  static final class Rm extends RmLeaf {
+    Rm() {
       super(ModelsCommand::path);
     }
   }

@@ -213,8 +213,9 @@ public final class Uploader {
     try {
       return api.get("/api/v1/uploads/" + ApiClient.seg(s.uploadId()));
     } catch (ApiException e) {
-      if (e.status() == 404) {
-        console.err().println("upload " + s.uploadId() + " is gone from the server; starting over");
+      if (e.status() == 404 || e.status() == 410) {
+        console.err().println("upload " + s.uploadId() + " is gone from the server"
+            + (e.status() == 410 ? " (it expired)" : "") + "; starting over");
         states.delete(s.server(), s.path());
         return null;
       }
@@ -374,7 +375,7 @@ public final class Uploader {
       states.delete(state.server(), state.path());
       return dataset;
     } catch (ApiException e) {
-      if (e.status() == 422 || e.status() == 404) {
+      if (e.status() == 422 || e.status() == 404 || e.status() == 410) {
         states.delete(state.server(), state.path());
         throw new ApiException(e.status(), e.code(), e.getMessage()
             + "; the upload was discarded: run the command again to send the file afresh", e.problem());

@@ -24,8 +24,8 @@ class ArgumentParsingTest {
   void helpIsAvailableOnEveryCommand() {
     String[][] commands = {{}, {"datasets"}, {"datasets", "upload"}, {"datasets", "ls"},
         {"datasets", "show"}, {"datasets", "rm"}, {"jobs"}, {"jobs", "submit"}, {"jobs", "ls"},
-        {"jobs", "show"}, {"jobs", "cancel"}, {"jobs", "watch"}, {"jobs", "logs"}, {"models"},
-        {"models", "ls"}, {"models", "show"}, {"models", "download"}, {"predict"}};
+        {"jobs", "show"}, {"jobs", "cancel"}, {"jobs", "rm"}, {"jobs", "watch"}, {"jobs", "logs"}, {"models"},
+        {"models", "ls"}, {"models", "show"}, {"models", "download"}, {"models", "rm"}, {"predict"}};
     for (String[] c : commands) {
       String[] args = java.util.Arrays.copyOf(c, c.length + 1);
       args[c.length] = "--help";

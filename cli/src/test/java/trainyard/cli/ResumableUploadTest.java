@@ -159,6 +159,16 @@ class ResumableUploadTest {
   }
 
   @Test
+  void anUploadThatExpiredOnTheServerStartsOver() {
+    assertEquals(ExitCode.CONNECTION, upload("--stop-after=" + 2 * CHUNK).exit());
+    server.uploads.values().forEach(u -> u.status = "EXPIRED");
+    CliRun r = upload();
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.err().contains("gone from the server (it expired)"), r.err());
+    assertArrayEquals(content, onlyDataset());
+  }
+
+  @Test
   void aChecksumMismatchFailsAndForgetsTheUpload() throws IOException {
     server.corrupt = true;
     CliRun r = upload();

@@ -8,11 +8,12 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
  * A loopback HTTP server for CLI tests: under one path it answers what {@code answers} makes of
- * the request's path, JSON when the status is 200 and problem+json otherwise.
+ * the request's path (and method), JSON when the status is 200 and problem+json otherwise.
  */
 final class StubServer implements AutoCloseable {
   record Answer(int status, String body) {}
@@ -20,14 +21,19 @@ final class StubServer implements AutoCloseable {
   private final HttpServer http;
 
   StubServer(String path, Function<String, Answer> answers) throws IOException {
+    this(path, (method, p) -> answers.apply(p));
+  }
+
+  /** {@code answers} is given the request's method and path; a 204 goes out without a body. */
+  StubServer(String path, BiFunction<String, String, Answer> answers) throws IOException {
     http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     http.createContext(path, ex -> {
-      Answer a = answers.apply(ex.getRequestURI().getPath());
+      Answer a = answers.apply(ex.getRequestMethod(), ex.getRequestURI().getPath());
       byte[] b = a.body().getBytes(StandardCharsets.UTF_8);
       ex.getResponseHeaders().set("Content-Type", a.status() == 200 ? "application/json" : "application/problem+json");
-      ex.sendResponseHeaders(a.status(), b.length);
+      ex.sendResponseHeaders(a.status(), a.status() == 204 ? -1 : b.length);
       try (OutputStream out = ex.getResponseBody()) {
-        out.write(b);
+        out.write(a.status() == 204 ? new byte[0] : b);
       }
     });
     http.start();

@@ -105,6 +105,8 @@ final class UploadProtocolServer implements AutoCloseable {
           Upload u = uploads.get(p[4]);
           if (u == null) {
             problem(ex, 404, "upload_not_found", "no upload " + p[4], null);
+          } else if (u.status.equals("EXPIRED")) {
+            problem(ex, 410, "upload_expired", "upload " + p[4] + " got no chunk for 24h", null);
           } else {
             json(ex, 200, view(u));
           }

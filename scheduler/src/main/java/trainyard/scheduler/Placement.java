@@ -13,15 +13,16 @@ import java.util.Set;
 import trainyard.bus.Capacity;
 
 /**
- * The placement policy, as a pure function: jobs in queue order (priority first, then age),
- * each on the executors with room that it fits most tightly, so that large free executors stay
- * free for large jobs. A job of M members (gang) is placed all or nothing on M distinct executors
- * that each have its per-member demand free, or waits holding nothing, so two large gangs cannot
- * deadlock each other on half of the executors each. A job that does not fit does not hold back
- * smaller jobs behind it (backfilling), until it has waited {@code reserveAfterMillis}: then it
- * keeps the M executors that could hold it (those with the most free now, so the first to drain
- * into it) from every job behind it, and cannot starve. Each job left waiting gets a reason a
- * user can act on.
+ * The placement policy, as a pure function: jobs in fair order ({@link FairShare}: the tenant
+ * whose running jobs hold the smallest dominant share of the executors goes next; priority, then
+ * age, orders only a tenant's own jobs), each on the executors with room that it fits most
+ * tightly, so that large free executors stay free for large jobs. A job of M members (gang) is
+ * placed all or nothing on M distinct executors that each have its per-member demand free, or
+ * waits holding nothing, so two large gangs cannot deadlock each other on half of the executors
+ * each. A job that does not fit does not hold back smaller jobs behind it (backfilling), until it
+ * has waited {@code reserveAfterMillis}: then it keeps the M executors that could hold it (those
+ * with the most free now, so the first to drain into it) from every job behind it, and cannot
+ * starve. Each job left waiting gets a reason a user can act on.
  *
  * <p>Stateless and thread-safe.
  */
@@ -29,13 +30,15 @@ public final class Placement {
   /**
    * A job waiting to be placed.
    *
+   * @param tenantId whose job it is: the unit that {@link FairShare} shares the executors between
    * @param demand  what each member needs
    * @param members how many distinct executors it runs on, all at once (1..)
    * @param avoid   executors that must not take it: they still run an earlier attempt of it
    */
-  public record Job(String jobId, int priority, long submittedAtMillis, Capacity demand, int members,
-      Set<String> avoid) {
+  public record Job(String tenantId, String jobId, int priority, long submittedAtMillis, Capacity demand,
+      int members, Set<String> avoid) {
     public Job {
+      Objects.requireNonNull(tenantId, "tenantId");
       Objects.requireNonNull(jobId, "jobId");
       Objects.requireNonNull(demand, "demand");
       if (members < 1) {
@@ -45,13 +48,18 @@ public final class Placement {
     }
 
     /** A job of {@code members} that any executor may take. */
-    public Job(String jobId, int priority, long submittedAtMillis, Capacity demand, int members) {
-      this(jobId, priority, submittedAtMillis, demand, members, Set.of());
+    public Job(String tenantId, String jobId, int priority, long submittedAtMillis, Capacity demand, int members) {
+      this(tenantId, jobId, priority, submittedAtMillis, demand, members, Set.of());
     }
 
     /** A job on one executor. */
-    public Job(String jobId, int priority, long submittedAtMillis, Capacity demand) {
-      this(jobId, priority, submittedAtMillis, demand, 1);
+    public Job(String tenantId, String jobId, int priority, long submittedAtMillis, Capacity demand) {
+      this(tenantId, jobId, priority, submittedAtMillis, demand, 1);
+    }
+
+    /** What all its members hold together once placed. */
+    Capacity holds() {
+      return demand.times(members);
     }
   }
 
@@ -78,12 +86,12 @@ public final class Placement {
   }
 
   /**
-   * @param placed  the jobs placed, in queue order
-   * @param waiting job id → why it still waits, in queue order
+   * @param placed  the jobs placed, in the order they were
+   * @param waiting job id → why it still waits, in the order they were tried
    */
   public record Result(List<Placed> placed, Map<String, String> waiting) {}
 
-  /** Higher priority first; then the older job; then job id, so that the order is total. */
+  /** A tenant's own jobs: higher priority first; then the older job; then job id, so that the order is total. */
   public static final Comparator<Job> QUEUE_ORDER = Comparator
       .comparingInt((Job j) -> -j.priority())
       .thenComparingLong(Job::submittedAtMillis)
@@ -91,22 +99,28 @@ public final class Placement {
 
   private Placement() {}
 
-  public static Result place(Collection<Job> jobs, Collection<Slot> slots, long nowMillis, long reserveAfterMillis) {
-    List<Job> ordered = new ArrayList<>(jobs);
-    ordered.sort(QUEUE_ORDER);
+  /**
+   * @param running tenant id → what its placed jobs hold (all members): the start of each tenant's share
+   */
+  public static Result place(Collection<Job> jobs, Collection<Slot> slots, long nowMillis, long reserveAfterMillis,
+      Map<String, Capacity> running) {
+    Capacity total = Capacity.NONE;
     Map<String, Capacity> free = new HashMap<>();
     for (Slot slot : slots) {
       free.put(slot.executorId(), slot.free());
+      total = total.plus(slot.total());
     }
+    FairShare queue = new FairShare(jobs, running, total);
     Set<String> reserved = new HashSet<>();
     List<Placed> placed = new ArrayList<>();
     Map<String, String> waiting = new LinkedHashMap<>();
-    for (Job job : ordered) {
+    for (Job job = queue.next(); job != null; job = queue.next()) {
       List<String> best = tightestFits(job, slots, free, reserved);
       if (best != null) {
         for (String id : best) {
           free.put(id, free.get(id).minus(job.demand()));
         }
+        queue.charge(job);
         placed.add(new Placed(job.jobId(), best));
         continue;
       }

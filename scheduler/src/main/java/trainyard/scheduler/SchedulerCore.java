@@ -513,10 +513,10 @@ final class SchedulerCore {
         }
       }
       free = free.plus(new Capacity(0, freeGpus(node).size(), 0));
-      slots.add(new Placement.Slot(node.id, new Capacity(b.cores(), b.devices().size(), b.memoryMb()), free,
+      slots.add(new Placement.Slot(node.id, size(b), free,
           node.hasDataPort()));
     }
-    Placement.Result result = Placement.place(jobs, slots, now, reserveAfterMillis);
+    Placement.Result result = Placement.place(jobs, slots, now, reserveAfterMillis, running());
     for (Placement.Placed p : result.placed()) {
       Queued q = queue.remove(p.jobId());
       List<Member> members = members(q.resources, p.executorIds());
@@ -540,6 +540,27 @@ final class SchedulerCore {
         sink.event(JobEvent.state(w.getKey(), q.job.attempt(), JobState.QUEUED, q.reason, null, now));
       }
     }
+  }
+
+  /** All of an executor, free or not; its GPUs are the devices it lists. */
+  private static Capacity size(Heartbeat b) {
+    return new Capacity(b.cores(), b.devices().size(), b.memoryMb());
+  }
+
+  /** Tenant id → what its placed jobs hold, all members: where each tenant's fair share starts. */
+  private Map<String, Capacity> running() {
+    Map<String, Capacity> held = new HashMap<>();
+    for (Gang gang : placed.values()) {
+      if (gang.job != null) {
+        held.merge(tenant(gang.job), gang.demand.times(gang.parts.size()), Capacity::plus);
+      }
+    }
+    return held;
+  }
+
+  /** A message from a writer older than the tenant field shares one nameless tenant. */
+  private static String tenant(JobMessage job) {
+    return job.tenantId() == null ? "" : job.tenantId();
   }
 
   /**
@@ -601,19 +622,24 @@ final class SchedulerCore {
         }
       }
     }
-    return new Placement.Job(q.job.jobId(), q.job.priority(), q.job.submittedAtMillis(), q.demand,
+    return new Placement.Job(tenant(q.job), q.job.jobId(), q.job.priority(), q.job.submittedAtMillis(), q.demand,
         q.resources.executors(), avoid);
   }
 
-  /** Ids of the queued jobs in queue order; for tests and diagnostics. */
+  /** Ids of the queued jobs in the fair order they would be placed in if each fitted; for tests and diagnostics. */
   List<String> queuedJobs() {
     List<Placement.Job> jobs = new ArrayList<>();
     for (Queued q : queue.values()) {
       jobs.add(job(q));
     }
-    jobs.sort(Placement.QUEUE_ORDER);
+    Capacity total = Capacity.NONE;
+    for (Node node : executors.values()) {
+      total = total.plus(size(node.last));
+    }
+    FairShare order = new FairShare(jobs, running(), total);
     List<String> ids = new ArrayList<>();
-    for (Placement.Job j : jobs) {
+    for (Placement.Job j = order.next(); j != null; j = order.next()) {
+      order.charge(j);
       ids.add(j.jobId());
     }
     return ids;

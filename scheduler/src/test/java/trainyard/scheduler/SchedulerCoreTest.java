@@ -124,6 +124,18 @@ class SchedulerCoreTest {
   }
 
   @Test
+  void aTenantsHighPrioritiesDoNotGoBeforeAnotherTenantsTurn() {
+    for (int i = 0; i < 50; i++) {
+      core.onJob(JobMessage.submit("a" + i, "flood", job("a" + i, 1, 1000, i).specJson(), 1000, i,
+          "/data/datasets/ds", null, 1, 0), 0);
+    }
+    core.onJob(JobMessage.submit("b", "other", job("b", 1, 0, 100).specJson(), 0, 100, "/data/datasets/ds", null, 1, 0), 0);
+    assertEquals(List.of("a0", "b", "a1"), core.queuedJobs().subList(0, 3));
+    core.onHeartbeat(beat("e1", 4, 4, 0), 0);
+    assertEquals(List.of("RUN a0 @e1 #1", "RUN b @e1 #1"), runs());
+  }
+
+  @Test
   void cancelDropsAQueuedJobAndIsForwardedOnceForAPlacedOne() {
     core.onJob(job("q", 2, 0, 1), 0);
     core.onJob(JobMessage.cancel("q", "tenant"), 1);

@@ -24,7 +24,7 @@ import java.util.List;
  * @param resources   workers, servers and GPUs the job asks for
  * @param consistency the bounded-delay clock
  * @param stopping    when to stop besides the epoch count
- * @param priority    higher runs first; ties go to the older job; -1000..1000
+ * @param priority    higher runs first among its tenant's own jobs (tenants share the executors fairly); ties go to the older job; -1000..1000
  */
 public record JobSpec(
     String name,

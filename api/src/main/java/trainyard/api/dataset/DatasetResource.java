@@ -62,6 +62,8 @@ public class DatasetResource {
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DatasetView.class)))
   @APIResponse(responseCode = "400", description = "`invalid_name`, `unknown_format`, `invalid_hash_bits`, "
       + "`empty_upload`, `upload_interrupted` (the body broke off), `invalid_characters`")
+  @APIResponse(responseCode = "403", description = "`quota_exceeded`: past the tenant's `storageBytes` quota (the problem's "
+      + "`quota`, `limit`, `used`)")
   @APIResponse(responseCode = "413", description = "`upload_too_large`: past trainyard.upload.max-bytes")
   @APIResponse(responseCode = "422", description = "`ingest_failed`: bad data; the dataset exists, FAILED, and the "
       + "answer names it (`datasetId`) and its first bad lines (`badLines`)")

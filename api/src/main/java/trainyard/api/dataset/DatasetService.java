@@ -17,6 +17,7 @@ import trainyard.api.platform.BlobStore;
 import trainyard.api.platform.Ids;
 import trainyard.api.platform.TrainyardConfig;
 import trainyard.api.problem.ApiException;
+import trainyard.api.quota.QuotaService;
 import trainyard.engine.data.Format;
 import trainyard.engine.io.FileTrees;
 
@@ -33,6 +34,7 @@ public class DatasetService {
   @Inject TrainyardConfig config;
   @Inject Clock clock;
   @Inject Ingestor ingestor;
+  @Inject QuotaService quotas;
   @Inject jakarta.transaction.TransactionSynchronizationRegistry registry;
 
   /** Validated upload parameters. */
@@ -66,6 +68,7 @@ public class DatasetService {
     if (declaredLength != null && declaredLength > max) {
       throw UploadBody.tooLarge(max);
     }
+    quotas.checkStorage(tenantId, declaredLength == null ? 0 : declaredLength);
     return ingestor.streamed(tenantId, () -> ingest(tenantId, request, new UploadBody(body, max)));
   }
 

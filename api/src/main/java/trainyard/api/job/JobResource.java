@@ -2,6 +2,7 @@ package trainyard.api.job;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -51,6 +52,7 @@ public class JobResource {
   @Inject Caller caller;
   @Inject JobService jobs;
   @Inject EventStreams streams;
+  @Inject JobRemoval removal;
 
   /** 201 with the new job; 200 with the same job when an Idempotency-Key is replayed. */
   @POST
@@ -70,6 +72,8 @@ public class JobResource {
   @APIResponse(responseCode = "400", description = "the spec: `malformed_json`, `unknown_field`, `invalid_type`, "
       + "`missing_field`, `out_of_range`, `invalid_value`, each with its `field`; `hash_bits_mismatch`, "
       + "`validation_mismatch`, `invalid_idempotency_key`")
+  @APIResponse(responseCode = "403", description = "`quota_exceeded`: past the tenant's `concurrentJobs` or `gpus` quota "
+      + "(the problem's `quota`, `limit`, `used`)")
   @APIResponse(responseCode = "404", description = "`dataset_not_found` (field `dataset` or `validation.dataset`)")
   @APIResponse(responseCode = "409", description = "`dataset_not_ready`")
   @APIResponse(responseCode = "422", description = "`idempotency_key_reused` with another spec; `job_too_large`: "
@@ -185,5 +189,18 @@ public class JobResource {
   @APIResponse(responseCode = "409", description = "`job_finished`: it already ended")
   public Response cancel(@PathParam("id") String id) {
     return Response.accepted(jobs.cancel(caller.tenantId(), id)).build();
+  }
+
+  @DELETE
+  @Path("{id}")
+  @Operation(operationId = "deleteJob", summary = "Delete a job",
+      description = "Deletes an ended job: its events, metrics, members and files (checkpoints).")
+  @APIResponse(responseCode = "204", description = "deleted")
+  @APIResponse(responseCode = "404", description = "`job_not_found`")
+  @APIResponse(responseCode = "409", description = "`job_not_ended`: QUEUED, ASSIGNED or RUNNING (cancel it first); "
+      + "`job_has_model`: the model it trained is kept (delete the model first)")
+  public Response delete(@PathParam("id") String id) throws java.io.IOException {
+    removal.delete(caller.tenantId(), id);
+    return Response.noContent().build();
   }
 }

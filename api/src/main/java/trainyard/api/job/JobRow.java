@@ -6,11 +6,17 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.List;
+import trainyard.bus.JobState;
 
 /** A job's row in PostgreSQL: its spec and what the events said about it. */
 @Entity
 @Table(name = "jobs")
 public class JobRow extends PanacheEntityBase {
+  /** The states of a job that has not ended. */
+  public static final List<String> UNFINISHED = List.of(JobState.QUEUED.name(), JobState.ASSIGNED.name(),
+      JobState.RUNNING.name());
+
   @Id public String id;
 
   @Column(name = "tenant_id")

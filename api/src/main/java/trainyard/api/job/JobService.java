@@ -6,7 +6,6 @@ import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -19,6 +18,7 @@ import trainyard.api.platform.BlobStore;
 import trainyard.api.platform.Bus;
 import trainyard.api.platform.Ids;
 import trainyard.api.problem.ApiException;
+import trainyard.api.quota.QuotaService;
 import trainyard.bus.JobMessage;
 import trainyard.bus.JobState;
 import trainyard.spec.JobSpec;
@@ -40,6 +40,7 @@ public class JobService {
   @Inject PendingPublishes pending;
   @Inject BlobStore blobs;
   @Inject Clock clock;
+  @Inject QuotaService quotas;
 
   public Submitted submit(String tenantId, String body, String idempotencyKey) {
     if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200)) {
@@ -93,6 +94,7 @@ public class JobService {
             + train.hashBits + "; ingest both alike").problem().withField("validation.dataset"));
       }
     }
+    quotas.checkJob(tenantId, spec);
     long memoryMb = JobSize.memoryMb(spec, train);
     JobSize.checkFits(spec, memoryMb, clock.instant());
     JobRow row = new JobRow();
@@ -167,16 +169,19 @@ public class JobService {
   }
 
   /**
-   * Sends again every job still QUEUED that was submitted before {@code before}: a scheduler
-   * restarted alone has forgotten the jobs it had consumed but not placed, and one that still
-   * has them ignores the duplicate. Returns how many were sent; a job Kafka refuses waits for the
-   * next round.
+   * Sends again every job still QUEUED that {@code schedule} says is due: a scheduler restarted
+   * alone has forgotten the jobs it had consumed but not placed, and one that still has them
+   * ignores the duplicate. Returns how many were sent; a job Kafka refuses waits for its next turn.
    */
-  int resendQueued(Instant before) {
+  int resendQueued(ResendSchedule schedule) {
     List<JobRow> rows = QuarkusTransaction.requiringNew().call(() ->
-        JobRow.<JobRow>find("status = ?1 and createdAt < ?2 order by id", JobState.QUEUED.name(), before).list());
+        JobRow.<JobRow>find("status = ?1 order by id", JobState.QUEUED.name()).list());
+    schedule.keepOnly(rows.stream().map(row -> row.id).toList());
     int sent = 0;
     for (JobRow row : rows) {
+      if (!schedule.due(row.id, row.createdAt.toEpochMilli(), clock.millis())) {
+        continue;
+      }
       try {
         publishSubmit(row);
         sent++;

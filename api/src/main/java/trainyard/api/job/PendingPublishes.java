@@ -3,7 +3,6 @@ package trainyard.api.job;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,9 +15,11 @@ import org.jboss.logging.Logger;
  * Keeps every QUEUED job in a scheduler's hands. A job stored but not handed to Kafka because it
  * did not answer is sent again every few seconds until it is; that set lives in memory, as a
  * restart re-publishes every unfinished job anyway ({@link JobService#resubmitUnfinished}). And
- * every {@code trainyard.jobs.resend-interval} each job still QUEUED is sent again, for a
- * scheduler that restarted alone and forgot the jobs it had consumed but not placed. The
- * scheduler ignores a SUBMIT for a job it already knows, so the duplicates are harmless.
+ * each job still QUEUED is sent again, for a scheduler that restarted alone and forgot the jobs
+ * it had consumed but not placed: {@code trainyard.jobs.resend-interval} after its submit, then
+ * at doubling gaps up to {@code trainyard.jobs.resend-max-interval} ({@link ResendSchedule}), so
+ * a job that waits for room is not sent every round forever. The scheduler ignores a SUBMIT for
+ * a job it already knows, so the duplicates are harmless.
  * Thread-safe.
  */
 @ApplicationScoped
@@ -27,7 +28,6 @@ public class PendingPublishes {
   private static final Logger LOG = Logger.getLogger(PendingPublishes.class);
 
   @Inject JobService jobs;
-  @Inject Clock clock;
 
   private final Set<String> pending = ConcurrentHashMap.newKeySet();
   private ScheduledExecutorService timer;
@@ -55,9 +55,9 @@ public class PendingPublishes {
     return pending.size();
   }
 
-  /** Sends jobs still QUEUED after {@code interval} again, every {@code interval}; returns how many it sent. */
-  public int resendQueued(Duration interval) {
-    int sent = jobs.resendQueued(clock.instant().minus(interval));
+  /** Sends again the jobs still QUEUED whose turn has come; returns how many it sent. */
+  int resendQueued(ResendSchedule schedule) {
+    int sent = jobs.resendQueued(schedule);
     if (sent > 0) {
       LOG.debugf("sent %d job(s) still queued to the scheduler again", sent);
     }
@@ -65,7 +65,7 @@ public class PendingPublishes {
   }
 
   /** Starts both rounds; the api role calls it once on start. */
-  public synchronized void start(Duration resendInterval) {
+  public synchronized void start(Duration resendInterval, Duration resendMaxInterval) {
     if (timer != null) {
       return;
     }
@@ -77,7 +77,8 @@ public class PendingPublishes {
     timer.scheduleWithFixedDelay(() -> run(this::retryNow, "retrying unpublished jobs"),
         RETRY_SECONDS, RETRY_SECONDS, TimeUnit.SECONDS);
     long every = resendInterval.toMillis();
-    timer.scheduleWithFixedDelay(() -> run(() -> resendQueued(resendInterval), "sending queued jobs again"),
+    ResendSchedule schedule = new ResendSchedule(resendInterval, resendMaxInterval);
+    timer.scheduleWithFixedDelay(() -> run(() -> resendQueued(schedule), "sending queued jobs again"),
         every, every, TimeUnit.MILLISECONDS);
   }
 

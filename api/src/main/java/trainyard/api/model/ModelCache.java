@@ -38,6 +38,14 @@ final class ModelCache<M> {
     }
   }
 
+  /** Forgets model {@code id} (deleted). */
+  synchronized void remove(String id) {
+    Entry<M> e = entries.remove(id);
+    if (e != null) {
+      bytes -= e.bytes();
+    }
+  }
+
   /** The ids kept, least recently used first. */
   synchronized List<String> ids() {
     return new ArrayList<>(entries.keySet());

@@ -2,6 +2,7 @@ package trainyard.api.model;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -71,6 +72,17 @@ public class ModelResource {
     return Response.ok(file.toFile())
         .header("Content-Disposition", "attachment; filename=\"" + id + ".bin\"")
         .build();
+  }
+
+  @DELETE
+  @Path("{id}")
+  @Operation(operationId = "deleteModel", summary = "Delete a model",
+      description = "Deletes the model and its file; its job then shows no `modelId` and may be deleted too.")
+  @APIResponse(responseCode = "204", description = "deleted")
+  @APIResponse(responseCode = "404", description = "`model_not_found`")
+  public Response delete(@PathParam("id") String id) throws java.io.IOException {
+    models.delete(caller.tenantId(), id);
+    return Response.noContent().build();
   }
 
   /** The body holds rows in libsvm (or {@code ?format=}); labels may be left out. */

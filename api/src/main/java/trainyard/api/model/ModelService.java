@@ -4,6 +4,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -20,6 +21,7 @@ import trainyard.engine.data.CsrBlock;
 import trainyard.engine.data.Format;
 import trainyard.engine.data.IngestException;
 import trainyard.engine.data.Parsers;
+import trainyard.engine.io.FileTrees;
 import trainyard.engine.model.Model;
 
 /**
@@ -62,6 +64,21 @@ public class ModelService {
           "the file of model " + id + " is no longer in the blob store");
     }
     return file;
+  }
+
+  /** Deletes the tenant's model and its files; its job shows no model any more and may then be deleted too. */
+  public void delete(String tenantId, String id) throws IOException {
+    ModelRow row = QuarkusTransaction.requiringNew().call(() -> {
+      ModelRow model = owned(tenantId, id);
+      JobRow job = JobRow.findById(model.jobId, LockModeType.PESSIMISTIC_WRITE);
+      if (job != null && id.equals(job.modelId)) {
+        job.modelId = null;
+      }
+      model.delete();
+      return model;
+    });
+    cache.remove(id);
+    FileTrees.deleteRecursively(blobs.models(row.jobId));
   }
 
   /**

@@ -51,8 +51,13 @@ public class BlobStore {
     return root.resolve("models").resolve(jobId).normalize();
   }
 
+  /** Where the engine checkpoints jobs, one directory each. */
+  public Path checkpoints() {
+    return root.resolve("checkpoints");
+  }
+
   public Path checkpoints(String jobId) {
-    return root.resolve("checkpoints").resolve(jobId);
+    return checkpoints().resolve(jobId);
   }
 
   public Path kafka() {

@@ -26,7 +26,7 @@ import trainyard.api.platform.TrainyardConfig.Role;
 /**
  * Starts the parts of this process in order, by role, and stops them in reverse: the bus
  * (embedded Kafka unless one is configured), then for the api role the schema (Flyway), the admin token, unfinished
- * ingestions, the event and heartbeat consumers, the re-publishing of unfinished jobs and the metrics' refresh; then the scheduler
+ * ingestions, the event and heartbeat consumers, the re-publishing of unfinished jobs, the janitor and the metrics' refresh; then the scheduler
  * and the executor roles. PostgreSQL (embedded unless configured) is up before any of this:
  * configuration starts it (see {@link DatabaseConfigSourceFactory}).
  *
@@ -48,6 +48,7 @@ public class Platform {
   @Inject HeartbeatConsumer heartbeats;
   @Inject JobService jobs;
   @Inject PendingPublishes pending;
+  @Inject Janitor janitor;
   @Inject Demo demo;
   @Inject OpsMetrics metrics;
   @Inject Instance<Flyway> flyway;
@@ -70,7 +71,8 @@ public class Platform {
       if (resubmitted > 0) {
         LOG.infof("re-published %d unfinished job(s)", resubmitted);
       }
-      pending.start(config.jobs().resendInterval());
+      pending.start(config.jobs().resendInterval(), config.jobs().resendMaxInterval());
+      janitor.start();
       metrics.start();
       LOG.infof("Trainyard API at http://localhost:%d/api/v1 (dashboard at http://localhost:%d/)%s", port, port,
           token == null ? "" : "; admin token: " + token);
@@ -92,7 +94,14 @@ public class Platform {
     atLeast(wrong, "trainyard.upload.ingest-threads", config.upload().ingestThreads(), 1);
     atLeast(wrong, "trainyard.upload.ingest-threads-per-tenant", config.upload().ingestThreadsPerTenant(), 1);
     atLeast(wrong, "trainyard.upload.ingest-wait (ms)", config.upload().ingestWait().toMillis(), 0);
+    atLeast(wrong, "trainyard.upload.expire-after (ms)", config.upload().expireAfter().toMillis(), 1);
+    config.quota().storageBytes().ifPresent(v -> atLeast(wrong, "trainyard.quota.storage-bytes", v, 0));
+    config.quota().concurrentJobs().ifPresent(v -> atLeast(wrong, "trainyard.quota.concurrent-jobs", v, 0));
+    config.quota().openUploads().ifPresent(v -> atLeast(wrong, "trainyard.quota.open-uploads", v, 0));
+    config.quota().gpus().ifPresent(v -> atLeast(wrong, "trainyard.quota.gpus", v, 0));
     atLeast(wrong, "trainyard.jobs.resend-interval (ms)", config.jobs().resendInterval().toMillis(), 1);
+    atLeast(wrong, "trainyard.jobs.resend-max-interval (ms)", config.jobs().resendMaxInterval().toMillis(),
+        config.jobs().resendInterval().toMillis());
     atLeast(wrong, "trainyard.jobs.max-attempts", config.jobs().maxAttempts(), 1);
     atLeast(wrong, "trainyard.health.min-free-disk-mb", config.health().minFreeDiskMb(), 0);
     between(wrong, "trainyard.kafka.embedded-port", config.kafka().embeddedPort(), 0, 65_535);

@@ -40,6 +40,8 @@ public interface TrainyardConfig {
 
   Limits limits();
 
+  Quota quota();
+
   interface Kafka {
     /** An external broker; if absent this process starts an embedded one under data/kafka. */
     Optional<String> bootstrapServers();
@@ -69,6 +71,10 @@ public interface TrainyardConfig {
     @WithDefault("67108864")
     long maxChunkBytes();
 
+    /** An open resumable upload that got no chunk for this long expires: its bytes are deleted. */
+    @WithDefault("24h")
+    Duration expireAfter();
+
     /** Datasets ingested at once, all tenants together; more wait in line. */
     @WithDefault("4")
     int ingestThreads();
@@ -84,11 +90,15 @@ public interface TrainyardConfig {
 
   interface Jobs {
     /**
-     * How often the api hands the scheduler again every job still QUEUED that was submitted
-     * longer ago than that: a scheduler restarted alone has forgotten its queue.
+     * How long after its submit the api hands the scheduler again a job still QUEUED, and how
+     * often it looks: a scheduler restarted alone has forgotten its queue.
      */
     @WithDefault("30s")
     Duration resendInterval();
+
+    /** The gaps between such resends of one job double up to this. */
+    @WithDefault("10m")
+    Duration resendMaxInterval();
 
     /**
      * Attempts of a job that may fail (an executor of one of its members lost or restarted, or a
@@ -96,6 +106,21 @@ public interface TrainyardConfig {
      */
     @WithDefault("3")
     int maxAttempts();
+  }
+
+  /** Each tenant's limits unless an admin set its own (PUT /api/v1/tenants/{tenant}/quota); unset: unlimited. */
+  interface Quota {
+    /** Bytes of datasets, open uploads (their declared size) and models. */
+    Optional<Long> storageBytes();
+
+    /** Jobs not yet ended: QUEUED, ASSIGNED or RUNNING. */
+    Optional<Integer> concurrentJobs();
+
+    /** Resumable uploads still OPEN. */
+    Optional<Integer> openUploads();
+
+    /** GPUs asked for by the jobs not yet ended, every member counted. */
+    Optional<Integer> gpus();
   }
 
   interface Health {

@@ -50,6 +50,8 @@ public class UploadResource {
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UploadView.class)))
   @APIResponse(responseCode = "400", description = "`invalid_upload`, `invalid_name`, `unknown_format`, "
       + "`invalid_hash_bits`, `unknown_field`, `invalid_type`, `invalid_json`")
+  @APIResponse(responseCode = "403", description = "`quota_exceeded`: past the tenant's `openUploads` or `storageBytes` "
+      + "quota (the problem's `quota`, `limit`, `used`)")
   @APIResponse(responseCode = "413", description = "`upload_too_large`: size past trainyard.upload.max-bytes; "
       + "`body_too_large`: this request's body past trainyard.limits.body-bytes (1 MiB)")
   @APIResponse(responseCode = "507", description = "`insufficient_storage`")
@@ -64,6 +66,8 @@ public class UploadResource {
   @Operation(operationId = "getUpload", summary = "Get an upload",
       description = "Where it stands: `received` is where the next chunk starts.")
   @APIResponse(responseCode = "404", description = "`upload_not_found`")
+  @APIResponse(responseCode = "410", description = "`upload_expired`: no chunk came for trainyard.upload.expire-after; "
+      + "its bytes are deleted, start a new upload")
   public UploadView get(@PathParam("id") String id) {
     return uploads.get(caller.tenantId(), id);
   }
@@ -80,6 +84,8 @@ public class UploadResource {
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UploadView.class)))
   @APIResponse(responseCode = "400", description = "`content_range_invalid`, `content_digest_invalid`, `chunk_digest_mismatch`")
   @APIResponse(responseCode = "404", description = "`upload_not_found`")
+  @APIResponse(responseCode = "410", description = "`upload_expired`: no chunk came for trainyard.upload.expire-after; "
+      + "its bytes are deleted, start a new upload")
   @APIResponse(responseCode = "409", description = "`upload_offset_mismatch` (the problem's `received` says where to "
       + "resume), `upload_not_open`")
   @APIResponse(responseCode = "413", description = "`chunk_too_large`: past the upload's maxChunkBytes")
@@ -110,6 +116,8 @@ public class UploadResource {
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DatasetView.class)))
   @APIResponse(responseCode = "400", description = "`invalid_upload`, `checksum_missing`")
   @APIResponse(responseCode = "404", description = "`upload_not_found`")
+  @APIResponse(responseCode = "410", description = "`upload_expired`: no chunk came for trainyard.upload.expire-after; "
+      + "its bytes are deleted, start a new upload")
   @APIResponse(responseCode = "409", description = "`upload_incomplete` (the problem's `received`), `upload_not_open`")
   @APIResponse(responseCode = "422", description = "`upload_checksum_mismatch`, `ingest_failed`")
   public Response complete(@PathParam("id") String id, String body) throws IOException {
@@ -139,6 +147,8 @@ public class UploadResource {
   @Operation(operationId = "abortUpload", summary = "Abort an upload", description = "Drops an open upload and its bytes.")
   @APIResponse(responseCode = "204", description = "aborted")
   @APIResponse(responseCode = "404", description = "`upload_not_found`")
+  @APIResponse(responseCode = "410", description = "`upload_expired`: no chunk came for trainyard.upload.expire-after; "
+      + "its bytes are deleted, start a new upload")
   @APIResponse(responseCode = "409", description = "`upload_not_open`")
   public Response abort(@PathParam("id") String id) throws IOException {
     uploads.abort(caller.tenantId(), id);

@@ -26,7 +26,7 @@ public class UploadRow extends PanacheEntityBase {
   public String sha256;
   public long received;
 
-  /** OPEN, COMPLETED or FAILED. */
+  /** OPEN, COMPLETED, FAILED or EXPIRED (no chunk for trainyard.upload.expire-after). */
   public String status;
 
   @Column(name = "dataset_id")

@@ -4,6 +4,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.LockModeType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -13,7 +14,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import trainyard.api.dataset.DatasetService;
@@ -24,6 +27,7 @@ import trainyard.api.platform.BlobStore;
 import trainyard.api.platform.Ids;
 import trainyard.api.platform.TrainyardConfig;
 import trainyard.api.problem.ApiException;
+import trainyard.api.quota.QuotaService;
 import trainyard.engine.data.Format;
 import trainyard.engine.data.IngestException;
 
@@ -41,9 +45,10 @@ import trainyard.engine.data.IngestException;
  */
 @ApplicationScoped
 public class UploadService {
-  static final String OPEN = "OPEN";
+  public static final String OPEN = "OPEN";
   static final String COMPLETED = "COMPLETED";
   static final String FAILED = "FAILED";
+  static final String EXPIRED = "EXPIRED";
   private static final int BUFFER = 1 << 16;
 
   /** What a client declares when it starts an upload. */
@@ -58,6 +63,7 @@ public class UploadService {
   @Inject Clock clock;
   @Inject DatasetService datasets;
   @Inject Ingestor ingestor;
+  @Inject QuotaService quotas;
 
   private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
   /** Open uploads this process ingests while they arrive (one try each: one that gave up stays). */
@@ -89,22 +95,32 @@ public class UploadService {
     }
     String id = Ids.newId("up", clock.millis());
     Files.createFile(blobs.upload(id));
-    UploadRow row = QuarkusTransaction.requiringNew().call(() -> {
-      UploadRow u = new UploadRow();
-      u.id = id;
-      u.tenantId = tenantId;
-      u.name = dataset.name();
-      u.format = dataset.format().id();
-      u.hashBits = dataset.hashBits();
-      u.size = r.size();
-      u.sha256 = r.sha256();
-      u.status = OPEN;
-      u.createdAt = clock.instant();
-      u.updatedAt = u.createdAt;
-      u.persist();
-      return u;
-    });
+    UploadRow row;
+    try {
+      row = QuarkusTransaction.requiringNew().call(() -> newRow(tenantId, id, dataset, r));
+    } catch (RuntimeException e) {
+      Files.deleteIfExists(blobs.upload(id));
+      throw e;
+    }
     return view(row);
+  }
+
+  /** The upload's row, once the tenant's quotas allow one more of its size. */
+  private UploadRow newRow(String tenantId, String id, DatasetService.UploadRequest dataset, CreateRequest r) {
+    quotas.checkUpload(tenantId, r.size());
+    UploadRow u = new UploadRow();
+    u.id = id;
+    u.tenantId = tenantId;
+    u.name = dataset.name();
+    u.format = dataset.format().id();
+    u.hashBits = dataset.hashBits();
+    u.size = r.size();
+    u.sha256 = r.sha256();
+    u.status = OPEN;
+    u.createdAt = clock.instant();
+    u.updatedAt = u.createdAt;
+    u.persist();
+    return u;
   }
 
   public UploadView get(String tenantId, String id) {
@@ -296,6 +312,41 @@ public class UploadService {
     locks.remove(id);
   }
 
+  /**
+   * Expires the uploads still OPEN that got no chunk since {@code before}: their ingestion stops,
+   * their bytes are deleted, and every call about them answers 410 {@code upload_expired}.
+   * Returns how many expired.
+   */
+  public int expireIdle(Instant before) throws IOException {
+    List<String> idle = QuarkusTransaction.requiringNew().call(() -> UploadRow.<UploadRow>find(
+        "status = ?1 and updatedAt < ?2", OPEN, before).stream().map(u -> u.id).toList());
+    int expired = 0;
+    for (String id : idle) {
+      synchronized (lock(id)) {
+        boolean still = QuarkusTransaction.requiringNew().call(() -> {
+          UploadRow u = UploadRow.findById(id, LockModeType.PESSIMISTIC_WRITE);
+          if (u == null || !OPEN.equals(u.status) || !u.updatedAt.isBefore(before)) {
+            return false;
+          }
+          u.status = EXPIRED;
+          u.updatedAt = clock.instant();
+          return true;
+        });
+        if (still) {
+          TailIngest tail = tails.remove(id);
+          if (tail != null) {
+            tail.cancel();
+          }
+          digests.remove(id);
+          Files.deleteIfExists(blobs.upload(id));
+          expired++;
+        }
+      }
+      locks.remove(id);
+    }
+    return expired;
+  }
+
   /** Stops the ingestions of uploads still arriving; completed ones finish or are ingested again on start. */
   @PreDestroy
   void stop() {
@@ -361,6 +412,11 @@ public class UploadService {
     UploadRow row = QuarkusTransaction.requiringNew().call(() -> UploadRow.owned(tenantId, id));
     if (row == null) {
       throw ApiException.notFound("upload", id);
+    }
+    if (EXPIRED.equals(row.status)) {
+      throw new ApiException(410, "upload_expired", "Upload expired", "upload " + id + " got no chunk for "
+          + config.upload().expireAfter().toString().substring(2).toLowerCase(java.util.Locale.ROOT)
+          + " (trainyard.upload.expire-after) and its bytes were deleted; start a new upload");
     }
     return row;
   }

@@ -42,6 +42,18 @@ class ConfigCheckTest {
   }
 
   @Test
+  void quotasAndExpiryAreCheckedToo() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Platform.requireValid(config(Map.of(
+        "trainyard.upload.expire-after", "0s", "trainyard.quota.storage-bytes", "-1",
+        "trainyard.quota.concurrent-jobs", "-2", "trainyard.quota.open-uploads", "-3", "trainyard.quota.gpus", "-4",
+        "trainyard.jobs.resend-interval", "1m", "trainyard.jobs.resend-max-interval", "30s"))));
+    assertEquals("invalid configuration: trainyard.upload.expire-after (ms) must be at least 1, got 0; "
+        + "trainyard.quota.storage-bytes must be at least 0, got -1; trainyard.quota.concurrent-jobs must be at least 0, "
+        + "got -2; trainyard.quota.open-uploads must be at least 0, got -3; trainyard.quota.gpus must be at least 0, "
+        + "got -4; trainyard.jobs.resend-max-interval (ms) must be at least 60000, got 30000", e.getMessage());
+  }
+
+  @Test
   void distributedKeysAreCheckedToo() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Platform.requireValid(config(Map.of(
         "trainyard.jobs.max-attempts", "0", "trainyard.kafka.embedded-port", "70000",
