@@ -27,6 +27,8 @@ import trainyard.spec.JobSpec;
  */
 public class ApiDocument implements OASFilter {
   private static final String BEARER = "bearerAuth";
+  /** What the scanner makes of a Jackson JsonNode field: the node class's getters, not the JSON it holds. */
+  private static final String JSON_NODE = "#/components/schemas/JsonNode";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Override
@@ -45,6 +47,8 @@ public class ApiDocument implements OASFilter {
             .description("A token from POST /api/v1/tokens (an admin's is in data/admin-token)."))
         .addSchema("Problem", problemSchema())
         .addSchema("JobSpec", jobSpecSchema());
+    api.getComponents().removeSchema("JsonNode");
+    api.getComponents().removeSchema("JsonNodeType");
     for (Map.Entry<String, PathItem> path : api.getPaths().getPathItems().entrySet()) {
       if (path.getKey().startsWith("/api/")) {
         for (Operation op : path.getValue().getOperations().values()) {
@@ -52,6 +56,19 @@ public class ApiDocument implements OASFilter {
         }
       }
     }
+  }
+
+  /**
+   * A JsonNode field holds any JSON: its annotation's type says which (an object of numbers, an
+   * array), and the reference to the node class's getters would make generated clients read it
+   * into a class of booleans, dropping what it holds.
+   */
+  @Override
+  public Schema filterSchema(Schema schema) {
+    if (JSON_NODE.equals(schema.getRef())) {
+      schema.setRef(null);
+    }
+    return schema;
   }
 
   /** The token, the answers every call can give, and problem+json on every error without a body. */
