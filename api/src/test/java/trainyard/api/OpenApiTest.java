@@ -102,7 +102,7 @@ class OpenApiTest {
         "/openapi serves YAML too");
   }
 
-  private static JsonNode document() throws Exception {
+  static JsonNode document() throws Exception {
     return JSON.readTree(given().get("/openapi?format=json").then().statusCode(200).extract().asString());
   }
 

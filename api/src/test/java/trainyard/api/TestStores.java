@@ -17,6 +17,8 @@ public class TestStores implements QuarkusTestResourceLifecycleManager {
   public static final String ADMIN_TOKEN = "test-admin-token";
   /** Small enough that a test can cross it cheaply, big enough for every other test's files. */
   public static final long MAX_UPLOAD = 8 << 20;
+  /** Below the upload limit, so that a chunk can cross it. */
+  public static final long MAX_CHUNK = 4 << 20;
   private Path dir;
 
   @Override
@@ -27,7 +29,7 @@ public class TestStores implements QuarkusTestResourceLifecycleManager {
       throw new UncheckedIOException(e);
     }
     return Map.of("trainyard.data-dir", dir.toString(), "trainyard.admin-token", ADMIN_TOKEN,
-        "trainyard.upload.max-bytes", String.valueOf(MAX_UPLOAD));
+        "trainyard.upload.max-bytes", String.valueOf(MAX_UPLOAD), "trainyard.upload.max-chunk-bytes", String.valueOf(MAX_CHUNK));
   }
 
   @Override
