@@ -83,7 +83,7 @@ public class ModelResource {
   @APIResponse(responseCode = "404", description = "`model_not_found`, `artifact_not_found`")
   @APIResponse(responseCode = "413", description = "`predict_too_large`: more than 16 MiB of rows")
   public Predictions predict(@PathParam("id") String id,
-      @Parameter(description = "the rows' format", schema = @Schema(type = SchemaType.STRING,
+      @Parameter(description = "the rows' format; case-insensitive", schema = @Schema(type = SchemaType.STRING,
           enumeration = {"libsvm", "libffm", "csv"}, defaultValue = "libsvm")) @QueryParam("format") String format,
       Reader rows) {
     return new Predictions(models.predict(caller.tenantId(), id, new LimitedReader(rows, MAX_PREDICT_CHARS), format));

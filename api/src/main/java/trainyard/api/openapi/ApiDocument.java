@@ -49,6 +49,7 @@ public class ApiDocument implements OASFilter {
         .addSchema("JobSpec", jobSpecSchema());
     api.getComponents().removeSchema("JsonNode");
     api.getComponents().removeSchema("JsonNodeType");
+    addExamples(api.getComponents().getSchemas());
     for (Map.Entry<String, PathItem> path : api.getPaths().getPathItems().entrySet()) {
       if (path.getKey().startsWith("/api/")) {
         for (Operation op : path.getValue().getOperations().values()) {
@@ -88,6 +89,25 @@ public class ApiDocument implements OASFilter {
         r.getValue().content(OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE,
             OASFactory.createMediaType().schema(OASFactory.createSchema().ref("Problem"))));
       }
+    }
+  }
+
+  /**
+   * An example answer for every schema an operation sends or answers, from openapi/examples.json
+   * (data, kept out of the views' code); one named there that the document lacks fails the build.
+   */
+  private static void addExamples(Map<String, Schema> schemas) {
+    try (java.io.InputStream in = ApiDocument.class.getResourceAsStream("/openapi/examples.json")) {
+      JSON.readTree(in).fields().forEachRemaining(e -> {
+        Schema schema = schemas.get(e.getKey());
+        if (schema == null) {
+          throw new IllegalStateException("openapi/examples.json has an example of " + e.getKey()
+              + ", which the document does not have");
+        }
+        schema.examples(List.of(JSON.convertValue(e.getValue(), Object.class)));
+      });
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

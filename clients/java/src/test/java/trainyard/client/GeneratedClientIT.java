@@ -98,7 +98,7 @@ class GeneratedClientIT {
   /** The resumable protocol: declare, send two chunks at the offsets the server says, complete with the hash. */
   private DatasetView uploadInTwoChunks(UploadsApi uploads, DatasetsApi datasets, File file) throws Exception {
     byte[] bytes = Files.readAllBytes(file.toPath());
-    UploadView upload = uploads.createUpload(new CreateRequest().name("held").format("libsvm").size((long) bytes.length));
+    UploadView upload = uploads.createUpload(new CreateRequest().name("held").format(CreateRequest.FormatEnum.LIBSVM).size((long) bytes.length));
     assertEquals(0L, upload.getReceived());
     int half = bytes.length / 2;
     upload = uploads.putUploadChunk(upload.getId(), "bytes 0-" + (half - 1) + "/" + bytes.length,
