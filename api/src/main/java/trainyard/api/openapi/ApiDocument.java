@@ -23,7 +23,8 @@ import trainyard.spec.JobSpec;
 /**
  * Completes the document the resources' annotations describe with what holds for every call: the
  * bearer token, its 401 and the database's 503, the problem+json body of every error, the server,
- * and the job spec's JSON Schema from the spec module (so the document cannot drift from parse).
+ * the job spec's JSON Schema from the spec module (so the document cannot drift from parse), and an
+ * example of each schema answered; JsonNode fields are described by their annotations alone.
  */
 public class ApiDocument implements OASFilter {
   private static final String BEARER = "bearerAuth";
