@@ -11,8 +11,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/** The packaged all-in-one server (target/quarkus-app, what {@code bin/trainyard-server} runs) as a process of an IT. */
-final class PackagedServer {
+/**
+ * The packaged all-in-one server (target/quarkus-app, what {@code bin/trainyard-server} runs) as a
+ * process of an IT. Public for other modules' ITs (clients/java), which name api's jar in the
+ * system property {@code trainyard.server.jar}.
+ */
+public final class PackagedServer {
   private PackagedServer() {}
 
   /**
@@ -20,8 +24,8 @@ final class PackagedServer {
    * target/{@code log}; returns once it answers the admin token it created; fails, stopping it,
    * when it exits first or takes longer than {@code boot}.
    */
-  static Process start(int port, Path data, String log, Duration boot) throws IOException, InterruptedException {
-    Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
+  public static Process start(int port, Path data, String log, Duration boot) throws IOException, InterruptedException {
+    Path jar = Path.of(System.getProperty("trainyard.server.jar", "target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p = new ProcessBuilder(List.of(java, "-Xmx512m", "-Dquarkus.http.port=" + port,
         "-Dtrainyard.data-dir=" + data, "-jar", jar.toString()))
@@ -52,7 +56,7 @@ final class PackagedServer {
     throw new AssertionError("the server did not start within " + boot.toSeconds() + " s; see target/" + log);
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }

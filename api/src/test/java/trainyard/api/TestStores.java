@@ -19,6 +19,8 @@ public class TestStores implements QuarkusTestResourceLifecycleManager {
   public static final long MAX_UPLOAD = 8 << 20;
   /** Long enough for a test's upload to wait its turn, short enough for one to be refused when it is past. */
   public static final String INGEST_WAIT = "10s";
+  /** Below the upload limit, so that a chunk can cross it. */
+  public static final long MAX_CHUNK = 4 << 20;
   private Path dir;
 
   @Override
@@ -29,7 +31,8 @@ public class TestStores implements QuarkusTestResourceLifecycleManager {
       throw new UncheckedIOException(e);
     }
     return Map.of("trainyard.data-dir", dir.toString(), "trainyard.admin-token", ADMIN_TOKEN,
-        "trainyard.upload.max-bytes", String.valueOf(MAX_UPLOAD), "trainyard.upload.ingest-wait", INGEST_WAIT);
+        "trainyard.upload.max-bytes", String.valueOf(MAX_UPLOAD), "trainyard.upload.ingest-wait", INGEST_WAIT,
+        "trainyard.upload.max-chunk-bytes", String.valueOf(MAX_CHUNK));
   }
 
   @Override

@@ -34,7 +34,9 @@ class JobSpecSchemaTest {
       spec("mlp", ", \"validation\": {\"dataset\": \"ds_v\"}, \"params\": {\"loss\": \"softmax\", \"hidden\": [128, 32]}"),
       spec("linear", ", \"validation\": null, \"params\": {}, \"resources\": {}, \"priority\": -1000"),
       spec("fm", ", \"params\": {\"learningRate\": 100, \"l2\": 1000000, \"dim\": 1024, \"optimizer\": \"ftrl\"}"),
-      spec("mlp", ", \"params\": {\"optimizer\": \"sgd\", \"loss\": \"logistic\", \"hidden\": [65536]}"));
+      spec("mlp", ", \"params\": {\"optimizer\": \"sgd\", \"loss\": \"logistic\", \"hidden\": [65536]}"),
+      spec("linear", ", \"params\": {\"seed\": 9223372036854775807}"),
+      spec("linear", ", \"params\": {\"seed\": -9223372036854775808}"));
 
   private static final List<String> INVALID = List.of(
       "[]", "\"linear\"", "{}",
@@ -60,6 +62,8 @@ class JobSpecSchemaTest {
       spec("linear", ", \"params\": {\"hashBits\": 41}"),
       spec("linear", ", \"params\": {\"threshold\": -1}"),
       spec("linear", ", \"params\": {\"seed\": \"1\"}"),
+      spec("linear", ", \"params\": {\"seed\": 9223372036854775808}"),
+      spec("linear", ", \"params\": {\"seed\": -9223372036854775809}"),
       spec("linear", ", \"params\": {\"hidden\": [8]}"),
       spec("linear", ", \"params\": {\"loss\": \"softmax\"}"),
       spec("fm", ", \"params\": {\"optimizer\": \"rmsprop\"}"),

@@ -57,7 +57,7 @@ public class DatasetResource {
           + "resumable uploads.")
   @RequestBody(required = true, description = "the file, as it is on disk",
       content = @Content(mediaType = MediaType.APPLICATION_OCTET_STREAM,
-          schema = @Schema(type = SchemaType.STRING, format = "binary")))
+          schema = @Schema(type = SchemaType.STRING, format = "binary"), example = "1 3:1 10:0.5 17:1\n0 2:1 10:0.25\n"))
   @APIResponse(responseCode = "201", description = "the READY dataset",
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DatasetView.class)))
   @APIResponse(responseCode = "400", description = "`invalid_name`, `unknown_format`, `invalid_hash_bits`, "
@@ -77,7 +77,7 @@ public class DatasetResource {
   public CompletionStage<Response> upload(
       @Parameter(required = true, description = "the dataset's name, 1..200 characters",
           schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = 200)) @QueryParam("name") String name,
-      @Parameter(description = "the file's format (docs/FORMATS.md)",
+      @Parameter(description = "the file's format (docs/FORMATS.md); case-insensitive, named in lower case in answers",
           schema = @Schema(type = SchemaType.STRING, enumeration = {"libsvm", "libffm", "csv"}, defaultValue = "libsvm"))
       @QueryParam("format") String format,
       @Parameter(description = "0: keep feature ids; b: hash them into 2^b at ingestion",

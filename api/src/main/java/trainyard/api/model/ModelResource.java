@@ -104,7 +104,7 @@ public class ModelResource {
   @APIResponse(responseCode = "413", description = "`predict_too_large`: a body past trainyard.limits.predict-bytes "
       + "(16 MiB), or more predictions (rows × the model's outputs) than trainyard.limits.predict-outputs (1048576)")
   public Predictions predict(@PathParam("id") String id,
-      @Parameter(description = "the rows' format", schema = @Schema(type = SchemaType.STRING,
+      @Parameter(description = "the rows' format; case-insensitive", schema = @Schema(type = SchemaType.STRING,
           enumeration = {"libsvm", "libffm", "csv"}, defaultValue = "libsvm")) @QueryParam("format") String format,
       InputStream body) {
     InputStream rows = new LimitedBody(body, config.limits().predictBytes(), limit -> new ApiException(413,

@@ -22,11 +22,14 @@ import trainyard.spec.JobSpec;
 
 /**
  * Completes the document the resources' annotations describe with what holds for every call: the
- * bearer token, its 401 and the database's 503, a body's 413, the problem+json body of every error, the server,
- * and the job spec's JSON Schema from the spec module (so the document cannot drift from parse).
+ * bearer token, its 401 and the database's 503, a body's 413, the problem+json body of every error, the
+ * server, the job spec's JSON Schema from the spec module (so the document cannot drift from parse),
+ * and an example of each schema answered; JsonNode fields are described by their annotations alone.
  */
 public class ApiDocument implements OASFilter {
   private static final String BEARER = "bearerAuth";
+  /** What the scanner makes of a Jackson JsonNode field: the node class's getters, not the JSON it holds. */
+  private static final String JSON_NODE = "#/components/schemas/JsonNode";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Override
@@ -45,6 +48,9 @@ public class ApiDocument implements OASFilter {
             .description("A token from POST /api/v1/tokens (an admin's is in data/admin-token)."))
         .addSchema("Problem", problemSchema())
         .addSchema("JobSpec", jobSpecSchema());
+    api.getComponents().removeSchema("JsonNode");
+    api.getComponents().removeSchema("JsonNodeType");
+    addExamples(api.getComponents().getSchemas());
     for (Map.Entry<String, PathItem> path : api.getPaths().getPathItems().entrySet()) {
       if (path.getKey().startsWith("/api/")) {
         for (Operation op : path.getValue().getOperations().values()) {
@@ -52,6 +58,19 @@ public class ApiDocument implements OASFilter {
         }
       }
     }
+  }
+
+  /**
+   * A JsonNode field holds any JSON: its annotation's type says which (an object of numbers, an
+   * array), and the reference to the node class's getters would make generated clients read it
+   * into a class of booleans, dropping what it holds.
+   */
+  @Override
+  public Schema filterSchema(Schema schema) {
+    if (JSON_NODE.equals(schema.getRef())) {
+      schema.setRef(null);
+    }
+    return schema;
   }
 
   /** The token, the answers every call can give, and problem+json on every error without a body. */
@@ -76,6 +95,25 @@ public class ApiDocument implements OASFilter {
         r.getValue().content(OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE,
             OASFactory.createMediaType().schema(OASFactory.createSchema().ref("Problem"))));
       }
+    }
+  }
+
+  /**
+   * An example answer for every schema an operation sends or answers, from openapi/examples.json
+   * (data, kept out of the views' code); one named there that the document lacks fails the build.
+   */
+  private static void addExamples(Map<String, Schema> schemas) {
+    try (java.io.InputStream in = ApiDocument.class.getResourceAsStream("/openapi/examples.json")) {
+      JSON.readTree(in).fields().forEachRemaining(e -> {
+        Schema schema = schemas.get(e.getKey());
+        if (schema == null) {
+          throw new IllegalStateException("openapi/examples.json has an example of " + e.getKey()
+              + ", which the document does not have");
+        }
+        schema.examples(List.of(JSON.convertValue(e.getValue(), Object.class)));
+      });
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

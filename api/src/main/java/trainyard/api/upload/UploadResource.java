@@ -79,7 +79,8 @@ public class UploadResource {
   @Operation(operationId = "putUploadChunk", summary = "Send a chunk",
       description = "The bytes of Content-Range, which must start at `received`. The chunk counts once it is all on disk.")
   @RequestBody(required = true, description = "the chunk's bytes", content = @Content(
-      mediaType = MediaType.APPLICATION_OCTET_STREAM, schema = @Schema(type = SchemaType.STRING, format = "binary")))
+      mediaType = MediaType.APPLICATION_OCTET_STREAM, schema = @Schema(type = SchemaType.STRING, format = "binary"),
+      example = "1 3:1 10:0.5 17:1\n0 2:1 10:0.25\n"))
   @APIResponse(responseCode = "200", description = "the upload, `received` advanced",
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UploadView.class)))
   @APIResponse(responseCode = "400", description = "`content_range_invalid`, `content_digest_invalid`, `chunk_digest_mismatch`")
@@ -111,7 +112,8 @@ public class UploadResource {
           + "Safe to retry.")
   @RequestBody(description = "empty, or the file's SHA-256 when the upload was created without it",
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT,
-          properties = @SchemaProperty(name = "sha256", type = SchemaType.STRING, pattern = "^[0-9a-f]{64}$"))))
+          properties = @SchemaProperty(name = "sha256", type = SchemaType.STRING, pattern = "^[0-9a-f]{64}$")),
+          example = "{\"sha256\": \"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\"}"))
   @APIResponse(responseCode = "202", description = "the dataset it became",
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DatasetView.class)))
   @APIResponse(responseCode = "400", description = "`invalid_upload`, `checksum_missing`")

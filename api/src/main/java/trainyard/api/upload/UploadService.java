@@ -53,7 +53,10 @@ public class UploadService {
 
   /** What a client declares when it starts an upload. */
   @Schema(additionalProperties = Schema.False.class, requiredProperties = {"name", "size"})
-  public record CreateRequest(String name, String format, Long size, String sha256, Integer hashBits) {}
+  public record CreateRequest(String name,
+      @Schema(enumeration = {"libsvm", "libffm", "csv"}, defaultValue = "libsvm",
+          description = "the file's format (docs/FORMATS.md); case-insensitive, named in lower case in answers") String format,
+      Long size, String sha256, Integer hashBits) {}
 
   /** A completed upload's dataset, and whether this call created it. */
   public record Completed(DatasetView dataset, boolean created) {}
