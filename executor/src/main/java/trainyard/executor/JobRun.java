@@ -107,6 +107,10 @@ final class JobRun implements Runnable {
     return assignment.jobId();
   }
 
+  int attempt() {
+    return assignment.attempt();
+  }
+
   Capacity demand() {
     return demand;
   }
