@@ -219,7 +219,14 @@ final class SchedulerCore {
     if (endedAttempt != null && job.attempt() <= endedAttempt) {
       return;
     }
-    if (placed.containsKey(id)) {
+    Gang gang = placed.get(id);
+    if (gang != null) {
+      if (neverTaken(gang, job)) {
+        // The api found no executor running the placed attempt (its RUN was lost): place the newer one.
+        forget(gang);
+        queue.put(id, new Queued(job, gang.demand, gang.resources, null, true));
+        place(now);
+      }
       return;
     }
     Queued queued = queue.get(id);
@@ -240,6 +247,23 @@ final class SchedulerCore {
     }
     queue.put(id, new Queued(job, Capacity.of(spec, job.memoryMb()), spec.resources(), null, false));
     place(now);
+  }
+
+  /**
+   * Whether {@code newer} supersedes the placement {@code gang}: a later attempt of a job this
+   * scheduler placed that no member's heartbeat has listed. A SUBMIT of a later attempt for a
+   * placement an executor took is a re-publish (an api restarted) and changes nothing.
+   */
+  private static boolean neverTaken(Gang gang, JobMessage newer) {
+    if (gang.job == null || newer.attempt() <= gang.job.attempt()) {
+      return false;
+    }
+    for (Part part : gang.parts) {
+      if (part.listed || part.stopped) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void cancel(JobMessage message, long now) {
