@@ -20,13 +20,14 @@ import trainyard.api.executor.HeartbeatConsumer;
 import trainyard.api.job.EventConsumer;
 import trainyard.api.job.JobService;
 import trainyard.api.job.PendingPublishes;
+import trainyard.api.job.Reconciler;
 import trainyard.api.ops.OpsMetrics;
 import trainyard.api.platform.TrainyardConfig.Role;
 
 /**
  * Starts the parts of this process in order, by role, and stops them in reverse: the bus
  * (embedded Kafka unless one is configured), then for the api role the schema (Flyway), the admin token, unfinished
- * ingestions, the event and heartbeat consumers, the re-publishing of unfinished jobs and the metrics' refresh; then the scheduler
+ * ingestions, the event and heartbeat consumers, the re-publishing of unfinished jobs, the reconciliation of job states and the metrics' refresh; then the scheduler
  * and the executor roles. PostgreSQL (embedded unless configured) is up before any of this:
  * configuration starts it (see {@link DatabaseConfigSourceFactory}).
  *
@@ -48,6 +49,7 @@ public class Platform {
   @Inject HeartbeatConsumer heartbeats;
   @Inject JobService jobs;
   @Inject PendingPublishes pending;
+  @Inject Reconciler reconciler;
   @Inject Demo demo;
   @Inject OpsMetrics metrics;
   @Inject Instance<Flyway> flyway;
@@ -71,6 +73,7 @@ public class Platform {
         LOG.infof("re-published %d unfinished job(s)", resubmitted);
       }
       pending.start(config.jobs().resendInterval());
+      reconciler.start(config.jobs().reconcileAfter());
       metrics.start();
       LOG.infof("Trainyard API at http://localhost:%d/api/v1 (dashboard at http://localhost:%d/)%s", port, port,
           token == null ? "" : "; admin token: " + token);
@@ -92,6 +95,7 @@ public class Platform {
     atLeast(wrong, "trainyard.upload.ingest-threads", config.upload().ingestThreads(), 1);
     atLeast(wrong, "trainyard.jobs.resend-interval (ms)", config.jobs().resendInterval().toMillis(), 1);
     atLeast(wrong, "trainyard.jobs.max-attempts", config.jobs().maxAttempts(), 1);
+    atLeast(wrong, "trainyard.jobs.reconcile-after (ms)", config.jobs().reconcileAfter().toMillis(), 1000);
     atLeast(wrong, "trainyard.health.min-free-disk-mb", config.health().minFreeDiskMb(), 0);
     between(wrong, "trainyard.kafka.embedded-port", config.kafka().embeddedPort(), 0, 65_535);
     if (!HOST.matcher(config.kafka().advertisedHost()).matches()) {

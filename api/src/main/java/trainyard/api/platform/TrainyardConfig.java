@@ -86,6 +86,14 @@ public interface TrainyardConfig {
      */
     @WithDefault("3")
     int maxAttempts();
+
+    /**
+     * How long a job may show ASSIGNED or RUNNING while no executor's heartbeat lists it (and
+     * the api reads heartbeats) before the api requeues it, or ends it CANCELLED if its user
+     * asked to cancel it: the bound on a state kept by a lost terminal event or executor.
+     */
+    @WithDefault("60s")
+    Duration reconcileAfter();
   }
 
   interface Health {

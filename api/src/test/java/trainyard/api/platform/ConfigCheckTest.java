@@ -41,11 +41,11 @@ class ConfigCheckTest {
   @Test
   void distributedKeysAreCheckedToo() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Platform.requireValid(config(Map.of(
-        "trainyard.jobs.max-attempts", "0", "trainyard.kafka.embedded-port", "70000",
+        "trainyard.jobs.max-attempts", "0", "trainyard.jobs.reconcile-after", "0.5s", "trainyard.kafka.embedded-port", "70000",
         "trainyard.kafka.advertised-host", "host:9092", "trainyard.executor.data-port", "-1",
         "trainyard.executor.data-host", "a b", "trainyard.executor.peer-timeout", "0s"))));
     assertEquals("invalid configuration: trainyard.jobs.max-attempts must be at least 1, got 0; "
-        + "trainyard.kafka.embedded-port must be 0..65535, got 70000; trainyard.kafka.advertised-host must be a host "
+        + "trainyard.jobs.reconcile-after (ms) must be at least 1000, got 500; trainyard.kafka.embedded-port must be 0..65535, got 70000; trainyard.kafka.advertised-host must be a host "
         + "name or IPv4 address, got \"host:9092\"; trainyard.executor.data-port must be 0..65535, got -1; "
         + "trainyard.executor.data-host must be a host name or IPv4 address, got \"a b\"; "
         + "trainyard.executor.peer-timeout (ms) must be at least 1, got 0", e.getMessage());
