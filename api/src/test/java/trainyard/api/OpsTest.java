@@ -52,6 +52,19 @@ class OpsTest {
   }
 
   @Test
+  void metricsShowTheQueueDepthAndTheLagOfTheApisConsumers() {
+    String token = Api.newTenant("ops");
+    String dataset = Api.readyDataset(token, "d", "1 1:1\n0 2:1\n");
+    Api.as(token).contentType("application/json").body(Api.spec(dataset, JobApiTest.UNPLACEABLE))
+        .post("/api/v1/jobs").then().statusCode(201);
+    String metrics = awaitMetrics(m -> value(m, "trainyard_queue_depth") >= 1
+        && value(m, "trainyard_queue_depth") == value(m, "trainyard_jobs\\{state=\"QUEUED\"}")
+        && value(m, "trainyard_consumer_lag\\{consumer=\"events\"}") >= 0
+        && value(m, "trainyard_consumer_lag\\{consumer=\"heartbeats\"}") >= 0);
+    assertTrue(metrics.contains("# TYPE trainyard_consumer_lag gauge"), metrics);
+  }
+
+  @Test
   void securityHeadersAreOnTheDashboardAndTheApi() {
     hasSecurityHeaders(given().get("/").then().statusCode(200));
     hasSecurityHeaders(given().get("/assets/app.js").then().statusCode(200));
@@ -79,7 +92,7 @@ class OpsTest {
     return org.junit.jupiter.api.Assertions.fail("the gauges awaited did not come within " + Api.DEADLINE + ":\n" + metrics);
   }
 
-  /** The value of an untagged gauge, or -1 when it is absent. */
+  /** The value of a series ({@code name}: a regex, tags escaped), or -1 when it is absent. */
   private static double value(String metrics, String name) {
     Matcher m = Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(metrics);
     return m.find() ? Double.parseDouble(m.group(1)) : -1;
