@@ -54,8 +54,7 @@ public final class BusConsumer<T> implements AutoCloseable {
     }
     this.type = type;
     this.commits = groupId != null;
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Properties props = KafkaClients.properties(bootstrapServers);
     if (groupId != null) {
       props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     }

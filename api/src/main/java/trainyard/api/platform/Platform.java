@@ -102,6 +102,11 @@ public class Platform {
       wrong.add("trainyard.kafka.advertised-host must be a host name or IPv4 address, got \""
           + config.kafka().advertisedHost() + "\"");
     }
+    try {
+      Bus.security(config.kafka());
+    } catch (IllegalArgumentException e) {
+      wrong.add("trainyard.kafka: " + e.getMessage());
+    }
     config.executor().gpus().ifPresent(g -> atLeast(wrong, "trainyard.executor.gpus", g, 0));
     config.executor().cores().ifPresent(c -> atLeast(wrong, "trainyard.executor.cores", c, 1));
     config.executor().memoryMb().ifPresent(m -> atLeast(wrong, "trainyard.executor.memory-mb", m, 1));

@@ -56,6 +56,21 @@ public interface TrainyardConfig {
      */
     @WithDefault("127.0.0.1")
     String advertisedHost();
+
+    /**
+     * How this process's Kafka clients authenticate to the external broker: PLAINTEXT, or
+     * SASL_PLAINTEXT / SASL_SSL with a SCRAM user (compose's published listener asks for one).
+     */
+    @WithDefault("PLAINTEXT")
+    String securityProtocol();
+
+    /** SCRAM-SHA-512 or SCRAM-SHA-256, for a SASL protocol. */
+    @WithDefault("SCRAM-SHA-512")
+    String saslMechanism();
+
+    Optional<String> saslUsername();
+
+    Optional<String> saslPassword();
   }
 
   interface Upload {
