@@ -514,7 +514,9 @@ final class SchedulerCore {
         node.jobs.remove(gang.jobId);
       }
     }
-    ended.put(gang.jobId, gang.job == null ? Integer.MAX_VALUE : gang.job.attempt());
+    // An adopted job's attempt is unknown: once its terminal state came, no SUBMIT runs it again;
+    // if none came (lost on the bus), the api requeues it, and that SUBMIT must run.
+    ended.put(gang.jobId, gang.job != null ? gang.job.attempt() : gang.over ? Integer.MAX_VALUE : 0);
   }
 
   private void place(long now) {

@@ -187,6 +187,21 @@ class SchedulerCoreTest {
     assertNull(core.executorOf("old"));
   }
 
+  /** The api requeues a job whose terminal state was lost; the scheduler that adopted it must run that attempt. */
+  @Test
+  void anAdoptedJobThatEndedWithoutATerminalStateRunsWhenTheApiRequeuesIt() {
+    core.onHeartbeat(beat("e1", 4, 1, 0, "lost", "done"), 0);
+    core.onEvent(JobEvent.state("done", 1, JobState.SUCCEEDED, null, "e1", 5), 5);
+    core.onHeartbeat(beat("e1", 4, 4, 10), 10); // both end; only done's terminal state came
+    runs();
+
+    JobMessage spec = job("lost", 2, 0, 1);
+    core.onJob(JobMessage.submit("lost", "tenant", spec.specJson(), 0, 1, spec.datasetDir(), null, 2, 0), 20);
+    assertEquals(List.of("RUN lost @e1 #2"), runs());
+    core.onJob(JobMessage.submit("done", "tenant", spec.specJson(), 0, 1, spec.datasetDir(), null, 2, 0), 30);
+    assertEquals(List.of(), runs(), "an ended job is not run again");
+  }
+
   @Test
   void aRestartedSchedulerSettlesAndAdoptsAJobItReadAgainRatherThanPlacingItTwice() {
     // j1 runs on ex-a, placed by the previous scheduler process, which stopped before it
