@@ -13,14 +13,16 @@ import java.util.regex.Pattern;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * The parts of a docker-compose.yml that {@link DistributedIT} runs without Docker: the services,
- * their environment (anchors and {@code <<} merge keys resolved by SnakeYAML, {@code ${VAR}},
- * {@code ${VAR:-default}}, {@code ${VAR-default}} and {@code $$} interpolated as compose does) and
- * their named-volume mounts. Anything else compose would interpolate ({@code ${VAR:?error}}) is
- * refused, so that a change to the file is noticed rather than half-understood. Immutable.
+ * The parts of a docker-compose.yml that {@link DistributedIT} runs without Docker and
+ * {@link ComposeFileTest} checks: the services, their environment (anchors and {@code <<} merge
+ * keys resolved by SnakeYAML, {@code ${VAR}}, {@code ${VAR:-default}}, {@code ${VAR-default}},
+ * {@code ${VAR:?error}}, {@code ${VAR?error}} and {@code $$} interpolated as compose does, a
+ * required variable unset failing as compose fails) and their named-volume mounts; and a
+ * {@code .env} file's variables. Anything else compose would interpolate is refused, so that a
+ * change to the file is noticed rather than half-understood. Immutable.
  */
 final class ComposeFile {
-  private static final Pattern VARIABLE = Pattern.compile("\\$\\$|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?}");
+  private static final Pattern VARIABLE = Pattern.compile("\\$\\$|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?}");
 
   private final Map<String, Map<String, Object>> services;
 
@@ -49,8 +51,25 @@ final class ComposeFile {
     return service(service).get(key);
   }
 
-  /** The service's environment, interpolated with {@code variables} (the shell or .env of compose). */
-  Map<String, String> environment(String service, Map<String, String> variables) {
+  /** A {@code .env} file's variables: {@code KEY=value} lines; blank lines and {@code #} comments skipped. */
+  static Map<String, String> dotEnv(Path file) throws IOException {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String line : Files.readAllLines(file)) {
+      String trimmed = line.strip();
+      if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+        continue;
+      }
+      int eq = trimmed.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException(file + ": not KEY=value: " + line);
+      }
+      out.put(trimmed.substring(0, eq), trimmed.substring(eq + 1));
+    }
+    return out;
+  }
+
+  /** The service's environment as written, before interpolation. */
+  Map<String, String> rawEnvironment(String service) {
     Object env = service(service).get("environment");
     if (env == null) {
       return Map.of();
@@ -59,9 +78,14 @@ final class ComposeFile {
       throw new IllegalArgumentException("service " + service + ": environment must be a mapping, got " + env);
     }
     Map<String, String> out = new LinkedHashMap<>();
-    for (Map.Entry<?, ?> e : map.entrySet()) {
-      out.put(String.valueOf(e.getKey()), e.getValue() == null ? "" : interpolate(String.valueOf(e.getValue()), variables));
-    }
+    map.forEach((k, v) -> out.put(String.valueOf(k), v == null ? "" : String.valueOf(v)));
+    return out;
+  }
+
+  /** The service's environment, interpolated with {@code variables} (the shell or .env of compose). */
+  Map<String, String> environment(String service, Map<String, String> variables) {
+    Map<String, String> out = new LinkedHashMap<>();
+    rawEnvironment(service).forEach((k, v) -> out.put(k, interpolate(v, variables)));
     return out;
   }
 
@@ -91,16 +115,20 @@ final class ComposeFile {
       } else {
         String set = variables.get(m.group(1));
         String operator = m.group(2);
-        boolean useDefault = operator == null ? false
-            : operator.equals(":-") ? set == null || set.isEmpty() : set == null;
-        replacement = useDefault ? m.group(3) : set == null ? "" : set;
+        boolean missing = operator == null ? false
+            : operator.startsWith(":") ? set == null || set.isEmpty() : set == null;
+        if (missing && operator.endsWith("?")) {
+          throw new IllegalArgumentException("required variable " + m.group(1) + " is missing a value: " + m.group(3));
+        }
+        replacement = missing ? m.group(3) : set == null ? "" : set;
       }
       m.appendReplacement(out, Matcher.quoteReplacement(replacement));
     }
     m.appendTail(out);
     String result = out.toString();
     if (result.contains("${")) {
-      throw new IllegalArgumentException("cannot interpolate " + value + " (only ${VAR}, ${VAR:-x}, ${VAR-x}, $$)");
+      throw new IllegalArgumentException("cannot interpolate " + value
+          + " (only ${VAR}, ${VAR:-x}, ${VAR-x}, ${VAR:?x}, ${VAR?x}, $$)");
     }
     return result;
   }

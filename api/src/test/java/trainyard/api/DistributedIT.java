@@ -84,6 +84,8 @@ class DistributedIT {
   private String token;
   /** The shared blob store (the compose file's {@code blobs} volume). */
   private Path blobs;
+  /** The compose variables: `.env.example`, as the README has users copy it to `.env`. */
+  private Map<String, String> variables;
 
   @Test
   void composeTopologyTrainsJobsOnTwoExecutorProcesses() throws Exception {
@@ -92,11 +94,13 @@ class DistributedIT {
       Files.deleteIfExists(log(instance).resolveSibling("distributed-it-" + instance + "-before-kill.log"));
     }
     ComposeFile compose = ComposeFile.load(Path.of("..", "docker-compose.yml"));
+    // What the README has users do: cp .env.example .env
+    variables = ComposeFile.dotEnv(Path.of("..", ".env.example"));
     Set<String> documented = readmeEnvironmentVariables();
     for (String service : SERVICES) {
       assertEquals(".", compose.get(service, "build"), service + " is built from the one Dockerfile");
       assertEquals(compose.get("api", "image"), compose.get(service, "image"), service + " runs the api's image");
-      for (String key : compose.environment(service, Map.of()).keySet()) {
+      for (String key : compose.environment(service, variables).keySet()) {
         assertTrue(key.equals("JAVA_OPTS") || documented.contains(key),
             service + ": " + key + " is not in the README's configuration table " + documented);
       }
@@ -106,9 +110,9 @@ class DistributedIT {
     for (String key : List.of("container_name", "ports", "hostname")) {
       assertEquals(null, compose.get("executor", key), "a scaled executor service has no " + key);
     }
-    assertFalse(compose.environment("executor", Map.of()).containsKey("TRAINYARD_EXECUTOR_ID"),
+    assertFalse(compose.environment("executor", variables).containsKey("TRAINYARD_EXECUTOR_ID"),
         "each replica's id is its host name, not one id for all");
-    assertFalse(compose.environment("executor", Map.of()).containsKey("TRAINYARD_EXECUTOR_DATA_HOST"),
+    assertFalse(compose.environment("executor", variables).containsKey("TRAINYARD_EXECUTOR_DATA_HOST"),
         "each replica's peers reach it at its host name");
     Set<String> topics = new TreeSet<>();
     Matcher topic = Pattern.compile("trainyard\\.[a-z]+").matcher(String.valueOf(compose.get("kafka-topics", "command")));
@@ -689,7 +693,7 @@ class DistributedIT {
    * checked over TCP (scram-sha-256) as the image does; only the superuser keeps trust.
    */
   private EmbeddedPostgres startPostgres(ComposeFile compose) {
-    Map<String, String> env = compose.environment("postgres", Map.of());
+    Map<String, String> env = compose.environment("postgres", variables);
     Path dir = work.resolve("postgres");
     try {
       EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(true).start();
@@ -719,7 +723,7 @@ class DistributedIT {
    */
   private Map<String, String> environment(ComposeFile compose, String service, String instance,
       Map<String, String> network, Path blobs) throws IOException {
-    Map<String, String> env = new LinkedHashMap<>(compose.environment(service, Map.of()));
+    Map<String, String> env = new LinkedHashMap<>(compose.environment(service, variables));
     String blobMount = compose.volumeMounts(service).get("blobs");
     assertEquals(blobMount, env.get("TRAINYARD_DATA_DIR"), service + ": the blob store is the blobs volume");
     for (Map.Entry<String, String> e : env.entrySet()) {
@@ -888,8 +892,8 @@ class DistributedIT {
     return JSON.readTree(response.body());
   }
 
-  private static int count(EmbeddedPostgres pg, String sql, ComposeFile compose) throws SQLException {
-    Map<String, String> env = compose.environment("postgres", Map.of());
+  private int count(EmbeddedPostgres pg, String sql, ComposeFile compose) throws SQLException {
+    Map<String, String> env = compose.environment("postgres", variables);
     try (Connection c = pg.getDatabase("postgres", env.get("POSTGRES_DB")).getConnection();
         Statement s = c.createStatement();
         ResultSet r = s.executeQuery(sql)) {

@@ -75,6 +75,19 @@ class OpsTest {
   }
 
   @Test
+  void metricsShowTheQueueDepthAndTheLagOfTheApisConsumers() {
+    String token = Api.newTenant("ops");
+    String dataset = Api.readyDataset(token, "d", "1 1:1\n0 2:1\n");
+    Api.as(token).contentType("application/json").body(Api.spec(dataset, JobApiTest.UNPLACEABLE))
+        .post("/api/v1/jobs").then().statusCode(201);
+    String metrics = awaitMetrics(m -> value(m, "trainyard_queue_depth") >= 1
+        && value(m, "trainyard_queue_depth") == value(m, "trainyard_jobs{state=\"QUEUED\"}")
+        && value(m, "trainyard_consumer_lag{consumer=\"events\"}") >= 0
+        && value(m, "trainyard_consumer_lag{consumer=\"heartbeats\"}") >= 0);
+    assertTrue(metrics.contains("# TYPE trainyard_consumer_lag gauge"), metrics);
+  }
+
+  @Test
   void securityHeadersAreOnTheDashboardAndTheApi() {
     hasSecurityHeaders(given().get("/").then().statusCode(200));
     hasSecurityHeaders(given().get("/assets/app.js").then().statusCode(200));

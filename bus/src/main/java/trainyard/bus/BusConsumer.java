@@ -54,8 +54,7 @@ public final class BusConsumer<T> implements AutoCloseable {
     }
     this.type = type;
     this.commits = groupId != null;
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Properties props = KafkaClients.properties(bootstrapServers);
     if (groupId != null) {
       props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
     }
@@ -127,6 +126,21 @@ public final class BusConsumer<T> implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /**
+   * Messages on the topic not read yet: the end offsets less this reader's positions, summed over
+   * its partitions. Asks the broker for the end offsets, so an answer also proves Kafka is reached.
+   *
+   * @throws org.apache.kafka.common.errors.TimeoutException when the broker does not answer in {@code timeout}
+   */
+  public long lag(Duration timeout) {
+    Set<TopicPartition> partitions = consumer.assignment();
+    long lag = 0;
+    for (Map.Entry<TopicPartition, Long> end : consumer.endOffsets(partitions, timeout).entrySet()) {
+      lag += Math.max(0, end.getValue() - consumer.position(end.getKey(), timeout));
+    }
+    return lag;
   }
 
   /** Commits the position after the last polled messages (a no-op without a group id). */

@@ -17,8 +17,7 @@ public final class BusProducer implements AutoCloseable {
   private final KafkaProducer<String, byte[]> producer;
 
   public BusProducer(String bootstrapServers, String clientId) {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Properties props = KafkaClients.properties(bootstrapServers);
     props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -1,6 +1,7 @@
 package trainyard.bus;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -23,6 +24,10 @@ import java.util.Objects;
  *                     executors talk there), or 0 when it has none
  * @param devices      its GPUs by ordinal, each with the job holding it; {@code gpus} of them
  *                     (empty from executors that predate them), {@code freeGpus} free
+ * @param attempts     job id → the attempt of it this executor runs, for each of {@code runningJobs}
+ *                     (empty from executors that predate it: their jobs' attempts are unknown), so
+ *                     that the api can tell an executor still running an older attempt from one
+ *                     running the job's current attempt
  */
 public record Heartbeat(
     String executorId,
@@ -37,19 +42,34 @@ public record Heartbeat(
     String session,
     String dataHost,
     int dataPort,
-    List<Gpu> devices) {
+    List<Gpu> devices,
+    Map<String, Integer> attempts) {
 
   public Heartbeat {
     Objects.requireNonNull(executorId, "executorId");
     runningJobs = runningJobs == null ? List.of() : List.copyOf(runningJobs);
     devices = devices == null ? List.of() : List.copyOf(devices);
+    attempts = attempts == null ? Map.of() : Map.copyOf(attempts);
+  }
+
+  /** A heartbeat without attempts, as executors before them sent them. */
+  public Heartbeat(String executorId, int cores, int gpus, long memoryMb, int freeCores, int freeGpus,
+      long freeMemoryMb, List<String> runningJobs, long timeMillis, String session, String dataHost, int dataPort,
+      List<Gpu> devices) {
+    this(executorId, cores, gpus, memoryMb, freeCores, freeGpus, freeMemoryMb, runningJobs, timeMillis, session,
+        dataHost, dataPort, devices, null);
+  }
+
+  /** The attempt of {@code jobId} this executor runs, or 0 when it does not say (an older executor). */
+  public int attemptOf(String jobId) {
+    return attempts.getOrDefault(jobId, 0);
   }
 
   /** A heartbeat without devices, as executors before GPU discovery sent them. */
   public Heartbeat(String executorId, int cores, int gpus, long memoryMb, int freeCores, int freeGpus,
       long freeMemoryMb, List<String> runningJobs, long timeMillis, String session, String dataHost, int dataPort) {
     this(executorId, cores, gpus, memoryMb, freeCores, freeGpus, freeMemoryMb, runningJobs, timeMillis, session,
-        dataHost, dataPort, null);
+        dataHost, dataPort, (List<Gpu>) null);
   }
 
   /** A heartbeat without a session, as executors before sessions sent them. */

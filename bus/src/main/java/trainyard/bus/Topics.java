@@ -35,8 +35,7 @@ public final class Topics {
    * @throws IllegalStateException naming the broker when they cannot be created within 30 s
    */
   public static void ensureCreated(String bootstrapServers) {
-    Properties props = new Properties();
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Properties props = KafkaClients.properties(bootstrapServers);
     try (Admin admin = Admin.create(props)) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       List<NewTopic> missing = new ArrayList<>();

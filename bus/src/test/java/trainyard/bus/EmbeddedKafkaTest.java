@@ -23,6 +23,27 @@ class EmbeddedKafkaTest {
   @TempDir Path dir;
 
   @Test
+  void lagCountsWhatAReaderHasNotReadAndFailsWhenKafkaIsGone() throws Exception {
+    EmbeddedKafka kafka = EmbeddedKafka.start(dir);
+    try (BusProducer producer = new BusProducer(kafka.bootstrapServers(), "test");
+         BusConsumer<JobEvent> events = new BusConsumer<>(kafka.bootstrapServers(), JobEvent.class, "lag",
+             BusConsumer.Start.COMMITTED_OR_EARLIEST)) {
+      assertEquals(0, events.lag(Duration.ofSeconds(10)));
+      for (int i = 0; i < 3; i++) {
+        producer.send(JobEvent.log("job-1", 1, "line " + i, null, i)).get(10, TimeUnit.SECONDS);
+      }
+      assertEquals(3, events.lag(Duration.ofSeconds(10)));
+      pollUntil(events, 3);
+      assertEquals(0, events.lag(Duration.ofSeconds(10)));
+
+      kafka.close();
+      assertThrows(org.apache.kafka.common.errors.TimeoutException.class, () -> events.lag(Duration.ofSeconds(1)));
+    } finally {
+      kafka.close();
+    }
+  }
+
+  @Test
   void messagesRoundTripAndSurviveARestartOnTheSameDirectory() throws Exception {
     JobMessage job = JobMessage.submit("job-1", "t1", "{}", 0, 1L, "/d", null, 1, 0);
     JobEvent event = JobEvent.state("job-1", 1, JobState.QUEUED, "waiting", null, 2L);

@@ -53,6 +53,24 @@ class JsonTest {
   }
 
   @Test
+  void aHeartbeatNamesTheAttemptOfEachJobItRuns() {
+    Heartbeat beat = new Heartbeat("exec-1", 4, 0, 4096, 2, 0, 2048, List.of("job-1", "job-2"), 99L, "s1", null, 0,
+        List.of(), Map.of("job-1", 3, "job-2", 1));
+    Heartbeat read = roundTrip(beat, Heartbeat.class);
+    assertEquals(beat, read);
+    assertEquals(3, read.attemptOf("job-1"));
+    assertEquals(0, read.attemptOf("job-9"));
+  }
+
+  @Test
+  void aHeartbeatFromAnExecutorBeforeAttemptsLeavesThemUnknown() {
+    Heartbeat beat = Json.read("{\"executorId\":\"e\",\"cores\":4,\"runningJobs\":[\"job-1\"]}"
+        .getBytes(StandardCharsets.UTF_8), Heartbeat.class);
+    assertEquals(Map.of(), beat.attempts());
+    assertEquals(0, beat.attemptOf("job-1"));
+  }
+
+  @Test
   void aMemberCannotHoldTheSameGpuTwice() {
     assertThrows(IllegalArgumentException.class, () -> new Member(0, "e", null, 0, 0, 1, 0, 1, List.of(1, 1)));
   }

@@ -227,10 +227,12 @@ public final class Executor implements AutoCloseable {
     }
     Capacity total = options.capacity();
     Capacity free = total.minus(used);
+    Map<String, Integer> attempts = new LinkedHashMap<>();
+    running.values().forEach(job -> attempts.put(job.jobId(), job.attempt()));
     producer.send(new Heartbeat(options.id(), total.cores(), gpus.count(), total.memoryMb(),
         Math.max(0, free.cores()), gpus.free(), Math.max(0, free.memoryMb()),
         new ArrayList<>(running.keySet()), options.clock().millis(), session, options.dataHost(), dataPort.port(),
-        gpus.snapshot()));
+        gpus.snapshot(), attempts));
   }
 
   /**

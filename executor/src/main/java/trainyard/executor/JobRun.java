@@ -110,6 +110,10 @@ final class JobRun implements Runnable {
     return assignment.jobId();
   }
 
+  int attempt() {
+    return assignment.attempt();
+  }
+
   Capacity demand() {
     return demand;
   }

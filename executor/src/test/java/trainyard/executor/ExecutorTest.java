@@ -137,10 +137,10 @@ class ExecutorTest {
     }
     assertFalse(Files.exists(dir.resolve("data/checkpoints").resolve(jobId)), "checkpoints are removed after success");
 
-    // The executor listed the job while it ran, and frees its room when it ends.
+    // The executor listed the job and its attempt while it ran, and frees its room when it ends.
     long demandMb = estimateMb();
     heartbeats.await(h -> h.executorId().equals(executorId) && h.runningJobs().contains(jobId)
-        && h.freeCores() == 1 && h.freeMemoryMb() == 4096 - demandMb, "a heartbeat listing " + jobId);
+        && h.attemptOf(jobId) == ATTEMPT && h.freeCores() == 1 && h.freeMemoryMb() == 4096 - demandMb, "a heartbeat listing " + jobId);
     heartbeats.await(h -> h.executorId().equals(executorId) && h.runningJobs().isEmpty() && h.freeCores() == 4
         && h.timeMillis() >= end.timeMillis(), "a heartbeat after " + jobId + " ended");
   }

@@ -219,7 +219,14 @@ final class SchedulerCore {
     if (endedAttempt != null && job.attempt() <= endedAttempt) {
       return;
     }
-    if (placed.containsKey(id)) {
+    Gang gang = placed.get(id);
+    if (gang != null) {
+      if (neverTaken(gang, job)) {
+        // The api found no executor running the placed attempt (its RUN was lost): place the newer one.
+        forget(gang);
+        queue.put(id, new Queued(job, gang.demand, gang.resources, null, true));
+        place(now);
+      }
       return;
     }
     Queued queued = queue.get(id);
@@ -240,6 +247,23 @@ final class SchedulerCore {
     }
     queue.put(id, new Queued(job, Capacity.of(spec, job.memoryMb()), spec.resources(), null, false));
     place(now);
+  }
+
+  /**
+   * Whether {@code newer} supersedes the placement {@code gang}: a later attempt of a job this
+   * scheduler placed that no member's heartbeat has listed. A SUBMIT of a later attempt for a
+   * placement an executor took is a re-publish (an api restarted) and changes nothing.
+   */
+  private static boolean neverTaken(Gang gang, JobMessage newer) {
+    if (gang.job == null || newer.attempt() <= gang.job.attempt()) {
+      return false;
+    }
+    for (Part part : gang.parts) {
+      if (part.listed || part.stopped) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void cancel(JobMessage message, long now) {
@@ -490,7 +514,9 @@ final class SchedulerCore {
         node.jobs.remove(gang.jobId);
       }
     }
-    ended.put(gang.jobId, gang.job == null ? Integer.MAX_VALUE : gang.job.attempt());
+    // An adopted job's attempt is unknown: once its terminal state came, no SUBMIT runs it again;
+    // if none came (lost on the bus), the api requeues it, and that SUBMIT must run.
+    ended.put(gang.jobId, gang.job != null ? gang.job.attempt() : gang.over ? Integer.MAX_VALUE : 0);
   }
 
   private void place(long now) {

@@ -199,6 +199,21 @@ class SchedulerCoreTest {
     assertNull(core.executorOf("old"));
   }
 
+  /** The api requeues a job whose terminal state was lost; the scheduler that adopted it must run that attempt. */
+  @Test
+  void anAdoptedJobThatEndedWithoutATerminalStateRunsWhenTheApiRequeuesIt() {
+    core.onHeartbeat(beat("e1", 4, 1, 0, "lost", "done"), 0);
+    core.onEvent(JobEvent.state("done", 1, JobState.SUCCEEDED, null, "e1", 5), 5);
+    core.onHeartbeat(beat("e1", 4, 4, 10), 10); // both end; only done's terminal state came
+    runs();
+
+    JobMessage spec = job("lost", 2, 0, 1);
+    core.onJob(JobMessage.submit("lost", "tenant", spec.specJson(), 0, 1, spec.datasetDir(), null, 2, 0), 20);
+    assertEquals(List.of("RUN lost @e1 #2"), runs());
+    core.onJob(JobMessage.submit("done", "tenant", spec.specJson(), 0, 1, spec.datasetDir(), null, 2, 0), 30);
+    assertEquals(List.of(), runs(), "an ended job is not run again");
+  }
+
   @Test
   void aRestartedSchedulerSettlesAndAdoptsAJobItReadAgainRatherThanPlacingItTwice() {
     // j1 runs on ex-a, placed by the previous scheduler process, which stopped before it
@@ -241,6 +256,32 @@ class SchedulerCoreTest {
     JobMessage again = job("j", 2, 0, 1);
     core.onJob(JobMessage.submit("j", "tenant", again.specJson(), 0, 1, again.datasetDir(), null, 2, 0), 4);
     assertEquals(List.of("RUN j @e1 #2"), runs());
+  }
+
+  /** A placement whose RUN was lost: the api requeues the job as a later attempt, which is placed again. */
+  @Test
+  void aLaterAttemptReplacesAPlacementNoExecutorTookButNotOneThatRuns() {
+    core.onHeartbeat(beat("e1", 4, 4, 0), 0);
+    core.onJob(job("lost", 2, 0, 1), 0);
+    assertEquals(List.of("RUN lost @e1 #1"), runs());
+    states();
+    core.onHeartbeat(beat("e1", 4, 4, 10), 10); // e1 never got the RUN: it lists nothing
+
+    JobMessage first = job("lost", 2, 0, 1);
+    core.onJob(JobMessage.submit("lost", "tenant", first.specJson(), 0, 1, first.datasetDir(), null, 2, 0), 20);
+    assertEquals(List.of("RELEASE lost @e1"), runs());
+    assertEquals(List.of("lost QUEUED: no executor has 3 free cores; largest free: 0; 1 still stopping its last attempt"),
+        states());
+    // Told to let go of attempt 1, e1 takes attempt 2 once a heartbeat shows it holds nothing of it.
+    core.onHeartbeat(beat("e1", 4, 4, 25), 25);
+    assertEquals(List.of("RUN lost @e1 #2"), runs());
+    assertEquals(List.of("lost ASSIGNED @e1"), states());
+
+    // Once an executor lists it, a later attempt's SUBMIT is a re-publish and changes nothing.
+    core.onHeartbeat(beat("e1", 4, 1, 30, "lost"), 30);
+    core.onJob(JobMessage.submit("lost", "tenant", first.specJson(), 0, 1, first.datasetDir(), null, 3, 0), 40);
+    assertEquals(List.of(), runs());
+    assertEquals(List.of(), states());
   }
 
   @Test

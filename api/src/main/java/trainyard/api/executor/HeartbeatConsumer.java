@@ -3,6 +3,7 @@ package trainyard.api.executor;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -12,6 +13,7 @@ import org.jboss.logging.Logger;
 import trainyard.api.platform.Bus;
 import trainyard.api.platform.JsonText;
 import trainyard.api.platform.ConsumerThread;
+import trainyard.api.job.Holdings;
 import trainyard.bus.BusConsumer;
 import trainyard.bus.Heartbeat;
 import trainyard.bus.Received;
@@ -19,13 +21,16 @@ import trainyard.bus.Received;
 /**
  * Keeps the executors table at each executor's latest heartbeat, read from the newest message
  * on (a heartbeat comes every second, so history does not matter). Writes the last beat of each
- * executor per poll, not every beat. Thread-safe.
+ * executor per poll, not every beat. Every beat tells {@link Holdings} which jobs it lists, for
+ * the reconciliation of job states. Thread-safe.
  */
 @ApplicationScoped
 public class HeartbeatConsumer {
   private static final Logger LOG = Logger.getLogger(HeartbeatConsumer.class);
 
   @Inject Bus bus;
+  @Inject Holdings holdings;
+  @Inject Clock clock;
 
   private final ConsumerThread<Heartbeat> thread =
       new ConsumerThread<>("trainyard-heartbeats", Duration.ofMillis(500), Duration.ofSeconds(5));
@@ -35,10 +40,22 @@ public class HeartbeatConsumer {
         (batch, c) -> storeLatest(batch));
   }
 
-  private static void storeLatest(List<Received<Heartbeat>> batch) {
+  /** Since when this reader has reached Kafka without a break, or {@code Long.MIN_VALUE}: see {@link ConsumerThread}. */
+  public long reachingSince(long nowMillis) {
+    return thread.reachingSince(nowMillis);
+  }
+
+  /** Heartbeats sent and not read yet; -1 before the first measurement. */
+  public long lag() {
+    return thread.lag();
+  }
+
+  private void storeLatest(List<Received<Heartbeat>> batch) {
     Map<String, Heartbeat> latest = new LinkedHashMap<>();
+    long now = clock.millis();
     for (Received<Heartbeat> r : batch) {
       latest.put(r.value().executorId(), r.value());
+      holdings.listed(r.value(), now);
     }
     if (!latest.isEmpty()) {
       try {

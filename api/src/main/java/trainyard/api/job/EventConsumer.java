@@ -141,6 +141,11 @@ public class EventConsumer {
     return message;
   }
 
+  /** Events sent and not read yet; -1 before the first measurement. */
+  public long lag() {
+    return thread.lag();
+  }
+
   public void stop() {
     thread.stop();
   }

@@ -84,6 +84,10 @@ public class JobRow extends PanacheEntityBase {
   @Column(name = "updated_at")
   public Instant updatedAt;
 
+  /** When its user asked to cancel it while it was placed, or null; see {@link Reconciliation}. */
+  @Column(name = "cancel_requested_at")
+  public Instant cancelRequestedAt;
+
   /** The tenant's job, or null: another tenant's job does not exist for this one. */
   public static JobRow owned(String tenantId, String id) {
     return find("id = ?1 and tenantId = ?2", id, tenantId).firstResult();

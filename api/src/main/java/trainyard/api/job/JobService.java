@@ -245,6 +245,8 @@ public class JobService {
         locked.updatedAt = locked.finishedAt;
         EventStore.record(EventStore.stateRow("api-cancel-" + jobId, jobId, JobState.CANCELLED,
             locked.statusReason, locked.finishedAt));
+      } else {
+        locked.cancelRequestedAt = clock.instant();
       }
       return locked;
     });

@@ -15,6 +15,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 import trainyard.api.platform.Bus;
+import trainyard.bus.KafkaClients;
 
 /**
  * Ready when the Kafka cluster describes itself within 3 s. One admin client serves every probe
@@ -55,8 +56,7 @@ public class BusCheck implements HealthCheck {
   private synchronized Admin admin() {
     String servers = bus.bootstrapServers();
     if (admin == null && servers != null) {
-      Properties props = new Properties();
-      props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+      Properties props = KafkaClients.properties(servers);
       props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
       props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MS);
       props.put(AdminClientConfig.CLIENT_ID_CONFIG, "trainyard-health");

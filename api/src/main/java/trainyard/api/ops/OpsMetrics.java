@@ -20,16 +20,20 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
+import trainyard.api.executor.HeartbeatConsumer;
+import trainyard.api.job.EventConsumer;
 import trainyard.bus.JobState;
 
 /**
- * The api's gauges on {@code /q/metrics}: jobs by state (the queue depth is
- * {@code trainyard_jobs{state="QUEUED"}}), executors seen in the last 10 s and their free cores
- * and memory, and dead letters. One thread reads them from PostgreSQL every 5 s with three cheap
- * queries, so a scrape never waits on the database and many scrapers cost nothing more. Started
- * for the api role only. Thread-safe.
+ * The api's gauges on {@code /q/metrics}: jobs by state and the queue depth (jobs QUEUED), executors
+ * seen in the last 10 s and their free cores and memory, and dead letters, which one thread reads
+ * from PostgreSQL every 5 s with three cheap queries, so a scrape never waits on the database and
+ * many scrapers cost nothing more; and the lag of the api's two Kafka consumers (events and
+ * heartbeats not read yet), which each consumer measures about once a second. Started for the
+ * api role only. Thread-safe.
  */
 @ApplicationScoped
 public class OpsMetrics {
@@ -39,6 +43,8 @@ public class OpsMetrics {
   private static final long SEEN_SECONDS = 10;
 
   @Inject MeterRegistry registry;
+  @Inject EventConsumer events;
+  @Inject HeartbeatConsumer heartbeats;
   /** An Instance: outside the api role the datasource is inactive and must not be touched. */
   @Inject Instance<DataSource> dataSource;
 
@@ -54,6 +60,10 @@ public class OpsMetrics {
       Gauge.builder("trainyard.jobs", this, m -> m.jobs(state)).tag("state", state.name())
           .description("jobs in this state").register(registry);
     }
+    Gauge.builder("trainyard.queue.depth", this, m -> m.jobs(JobState.QUEUED))
+        .description("jobs waiting for an executor (QUEUED)").register(registry);
+    lag("events", events::lag);
+    lag("heartbeats", heartbeats::lag);
     Gauge.builder("trainyard.executors", this, OpsMetrics::executors)
         .description("executors heard from in the last " + SEEN_SECONDS + " s").register(registry);
     Gauge.builder("trainyard.dead.letters", this, OpsMetrics::deadLetters)
@@ -68,6 +78,14 @@ public class OpsMetrics {
       return t;
     });
     refresher.scheduleWithFixedDelay(this::refresh, 0, REFRESH_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** Messages on a consumer's topic it has not read; NaN before its first measurement. */
+  private void lag(String consumer, LongSupplier lag) {
+    Gauge.builder("trainyard.consumer.lag", lag, l -> l.getAsLong() < 0 ? Double.NaN : l.getAsLong())
+        .tag("consumer", consumer).description("messages on the topic the api's consumer has not read yet")
+        .strongReference(true) // the supplier is referenced from here only
+        .register(registry);
   }
 
   public void stop() {

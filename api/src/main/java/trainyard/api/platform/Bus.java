@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 import trainyard.bus.BusProducer;
 import trainyard.bus.EmbeddedKafka;
 import trainyard.bus.JobMessage;
+import trainyard.bus.KafkaClients;
 import trainyard.bus.Topics;
 import trainyard.executor.ExecutorOptions;
 
@@ -31,6 +32,7 @@ public class Bus {
   private volatile BusProducer producer;
 
   void start() {
+    KafkaClients.use(security(config.kafka()));
     bootstrapServers = config.kafka().bootstrapServers().orElse(null);
     if (bootstrapServers == null) {
       String host = config.kafka().advertisedHost();
@@ -44,6 +46,20 @@ public class Bus {
     // the embedded broker takes the same path.
     Topics.ensureCreated(bootstrapServers);
     producer = new BusProducer(bootstrapServers, "trainyard-api");
+  }
+
+  /** The Kafka clients' security settings from {@code trainyard.kafka.*}; refuses settings that do not go together. */
+  static KafkaClients.Security security(TrainyardConfig.Kafka kafka) {
+    if (kafka.securityProtocol().equals(KafkaClients.Security.PLAINTEXT.protocol())) {
+      return KafkaClients.Security.PLAINTEXT;
+    }
+    KafkaClients.Security security = new KafkaClients.Security(kafka.securityProtocol(), kafka.saslMechanism(),
+        kafka.saslUsername().orElse(null), kafka.saslPassword().orElse(null));
+    if (kafka.bootstrapServers().isEmpty()) {
+      throw new IllegalArgumentException("Kafka security protocol " + security.protocol() + " needs an external broker "
+          + "(trainyard.kafka.bootstrap-servers): the embedded one has no authentication");
+    }
+    return security;
   }
 
   public String bootstrapServers() {

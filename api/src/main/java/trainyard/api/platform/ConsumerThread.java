@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 import trainyard.bus.BusConsumer;
@@ -17,11 +18,19 @@ import trainyard.bus.Received;
  * to 1 s after a batch is handled): it reads on from its committed position, so nothing
  * uncommitted is lost. Thread-safe: start, stop and the swap to a reopened consumer hold one
  * lock; the handler runs on the polling thread only.
+ *
+ * <p>About once a second, between batches, it measures its lag (messages on its topic not read
+ * yet) by asking the broker for the end offsets: an answer also tells since when it has reached
+ * Kafka without a break ({@link #reachingSince}), which a silent topic alone cannot tell.
  */
 public final class ConsumerThread<T> {
   private static final Logger LOG = Logger.getLogger(ConsumerThread.class);
   private static final long FIRST_BACKOFF_MS = 1_000;
   private static final long MAX_BACKOFF_MS = 30_000;
+  private static final long MEASURE_EVERY_MS = 1_000;
+  private static final Duration MEASURE_TIMEOUT = Duration.ofSeconds(2);
+  /** Two answers further apart than this are two stretches of reaching Kafka, not one. */
+  static final long CONTACT_GAP_MS = 5_000;
 
   /** Handles one batch (possibly empty); may commit the consumer's position. */
   public interface BatchHandler<T> {
@@ -34,6 +43,11 @@ public final class ConsumerThread<T> {
   private BusConsumer<T> consumer; // Guarded by this
   private Thread thread; // Guarded by this
   private volatile boolean running;
+  private volatile long lag = -1;
+  /** When the broker last answered, and since when it has answered without a gap; by the system clock. */
+  private long lastContactMillis; // Guarded by this
+  private long contactSinceMillis = Long.MIN_VALUE; // Guarded by this
+  private long measuredAtNanos;
 
   public ConsumerThread(String name, Duration pollTimeout, Duration stopTimeout) {
     this.name = name;
@@ -74,6 +88,7 @@ public final class ConsumerThread<T> {
         }
         handler.handle(c.poll(pollTimeout, undecodable), c);
         backoffMs = FIRST_BACKOFF_MS;
+        measure(c);
       } catch (WakeupException e) {
         // stop() asked us to leave
       } catch (InterruptedException e) {
@@ -93,6 +108,40 @@ public final class ConsumerThread<T> {
       }
     }
     close(c);
+  }
+
+  private void measure(BusConsumer<T> c) {
+    long now = System.nanoTime();
+    if (measuredAtNanos != 0 && now - measuredAtNanos < MEASURE_EVERY_MS * 1_000_000) {
+      return;
+    }
+    measuredAtNanos = now;
+    try {
+      lag = c.lag(MEASURE_TIMEOUT);
+      contact(System.currentTimeMillis());
+    } catch (KafkaException e) {
+      LOG.debugf("%s: Kafka does not answer: %s", name, e.getMessage());
+    }
+  }
+
+  synchronized void contact(long nowMillis) {
+    if (nowMillis - lastContactMillis > CONTACT_GAP_MS) {
+      contactSinceMillis = nowMillis;
+    }
+    lastContactMillis = nowMillis;
+  }
+
+  /**
+   * Since when (system clock, ms) this reader has reached Kafka without a break longer than a few
+   * seconds, or {@code Long.MIN_VALUE} when it does not reach it now.
+   */
+  public synchronized long reachingSince(long nowMillis) {
+    return nowMillis - lastContactMillis > CONTACT_GAP_MS ? Long.MIN_VALUE : contactSinceMillis;
+  }
+
+  /** Messages on its topic it had not read at the last measurement; -1 before the first. */
+  public long lag() {
+    return lag;
   }
 
   /** Opens a consumer and makes it the one {@link #stop} wakes; closes it at once if stop came first. */

@@ -20,13 +20,14 @@ import trainyard.api.executor.HeartbeatConsumer;
 import trainyard.api.job.EventConsumer;
 import trainyard.api.job.JobService;
 import trainyard.api.job.PendingPublishes;
+import trainyard.api.job.Reconciler;
 import trainyard.api.ops.OpsMetrics;
 import trainyard.api.platform.TrainyardConfig.Role;
 
 /**
  * Starts the parts of this process in order, by role, and stops them in reverse: the bus
  * (embedded Kafka unless one is configured), then for the api role the schema (Flyway), the admin token, unfinished
- * ingestions, the event and heartbeat consumers, the re-publishing of unfinished jobs, the janitor and the metrics' refresh; then the scheduler
+ * ingestions, the event and heartbeat consumers, the re-publishing of unfinished jobs, the janitor, the reconciliation of job states and the metrics' refresh; then the scheduler
  * and the executor roles. PostgreSQL (embedded unless configured) is up before any of this:
  * configuration starts it (see {@link DatabaseConfigSourceFactory}).
  *
@@ -49,6 +50,7 @@ public class Platform {
   @Inject JobService jobs;
   @Inject PendingPublishes pending;
   @Inject Janitor janitor;
+  @Inject Reconciler reconciler;
   @Inject Demo demo;
   @Inject OpsMetrics metrics;
   @Inject Instance<Flyway> flyway;
@@ -73,6 +75,7 @@ public class Platform {
       }
       pending.start(config.jobs().resendInterval(), config.jobs().resendMaxInterval());
       janitor.start();
+      reconciler.start(config.jobs().reconcileAfter());
       metrics.start();
       LOG.infof("Trainyard API at http://localhost:%d/api/v1 (dashboard at http://localhost:%d/)%s", port, port,
           token == null ? "" : "; admin token: " + token);
@@ -103,11 +106,17 @@ public class Platform {
     atLeast(wrong, "trainyard.jobs.resend-max-interval (ms)", config.jobs().resendMaxInterval().toMillis(),
         config.jobs().resendInterval().toMillis());
     atLeast(wrong, "trainyard.jobs.max-attempts", config.jobs().maxAttempts(), 1);
+    atLeast(wrong, "trainyard.jobs.reconcile-after (ms)", config.jobs().reconcileAfter().toMillis(), 1000);
     atLeast(wrong, "trainyard.health.min-free-disk-mb", config.health().minFreeDiskMb(), 0);
     between(wrong, "trainyard.kafka.embedded-port", config.kafka().embeddedPort(), 0, 65_535);
     if (!HOST.matcher(config.kafka().advertisedHost()).matches()) {
       wrong.add("trainyard.kafka.advertised-host must be a host name or IPv4 address, got \""
           + config.kafka().advertisedHost() + "\"");
+    }
+    try {
+      Bus.security(config.kafka());
+    } catch (IllegalArgumentException e) {
+      wrong.add("trainyard.kafka: " + e.getMessage());
     }
     config.executor().gpus().ifPresent(g -> atLeast(wrong, "trainyard.executor.gpus", g, 0));
     config.executor().cores().ifPresent(c -> atLeast(wrong, "trainyard.executor.cores", c, 1));

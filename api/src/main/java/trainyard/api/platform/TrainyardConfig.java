@@ -60,6 +60,21 @@ public interface TrainyardConfig {
      */
     @WithDefault("127.0.0.1")
     String advertisedHost();
+
+    /**
+     * How this process's Kafka clients authenticate to the external broker: PLAINTEXT, or
+     * SASL_PLAINTEXT / SASL_SSL with a SCRAM user (compose's published listener asks for one).
+     */
+    @WithDefault("PLAINTEXT")
+    String securityProtocol();
+
+    /** SCRAM-SHA-512 or SCRAM-SHA-256, for a SASL protocol. */
+    @WithDefault("SCRAM-SHA-512")
+    String saslMechanism();
+
+    Optional<String> saslUsername();
+
+    Optional<String> saslPassword();
   }
 
   interface Upload {
@@ -106,6 +121,14 @@ public interface TrainyardConfig {
      */
     @WithDefault("3")
     int maxAttempts();
+
+    /**
+     * How long a job may show ASSIGNED or RUNNING while no executor's heartbeat lists it (and
+     * the api reads heartbeats) before the api requeues it, or ends it CANCELLED if its user
+     * asked to cancel it: the bound on a state kept by a lost terminal event or executor.
+     */
+    @WithDefault("60s")
+    Duration reconcileAfter();
   }
 
   /** Each tenant's limits unless an admin set its own (PUT /api/v1/tenants/{tenant}/quota); unset: unlimited. */

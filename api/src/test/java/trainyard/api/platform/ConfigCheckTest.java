@@ -2,6 +2,7 @@ package trainyard.api.platform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
@@ -11,7 +12,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import trainyard.bus.KafkaClients;
 import trainyard.executor.ExecutorOptions;
 import trainyard.executor.GpuOffer;
 
@@ -56,14 +59,54 @@ class ConfigCheckTest {
   @Test
   void distributedKeysAreCheckedToo() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Platform.requireValid(config(Map.of(
-        "trainyard.jobs.max-attempts", "0", "trainyard.kafka.embedded-port", "70000",
+        "trainyard.jobs.max-attempts", "0", "trainyard.jobs.reconcile-after", "0.5s", "trainyard.kafka.embedded-port", "70000",
         "trainyard.kafka.advertised-host", "host:9092", "trainyard.executor.data-port", "-1",
         "trainyard.executor.data-host", "a b", "trainyard.executor.peer-timeout", "0s"))));
     assertEquals("invalid configuration: trainyard.jobs.max-attempts must be at least 1, got 0; "
-        + "trainyard.kafka.embedded-port must be 0..65535, got 70000; trainyard.kafka.advertised-host must be a host "
+        + "trainyard.jobs.reconcile-after (ms) must be at least 1000, got 500; trainyard.kafka.embedded-port must be 0..65535, got 70000; trainyard.kafka.advertised-host must be a host "
         + "name or IPv4 address, got \"host:9092\"; trainyard.executor.data-port must be 0..65535, got -1; "
         + "trainyard.executor.data-host must be a host name or IPv4 address, got \"a b\"; "
         + "trainyard.executor.peer-timeout (ms) must be at least 1, got 0", e.getMessage());
+  }
+
+  @Test
+  void kafkaSaslSettingsBuildTheClientsScramLogin() {
+    TrainyardConfig c = config(Map.of("trainyard.kafka.bootstrap-servers", "trainyard.example.com:9094",
+        "trainyard.kafka.security-protocol", "SASL_PLAINTEXT", "trainyard.kafka.sasl-username", "remote",
+        "trainyard.kafka.sasl-password", "pa\"ss"));
+    Platform.requireValid(c);
+    KafkaClients.Security security = Bus.security(c.kafka());
+    assertEquals(Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "SCRAM-SHA-512",
+        "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"remote\" "
+            + "password=\"pa\\\"ss\";"), security.properties());
+    assertEquals("SASL_PLAINTEXT SCRAM-SHA-512 as remote", security.toString(), "no password in logs");
+    try {
+      KafkaClients.use(security);
+      Properties props = KafkaClients.properties("trainyard.example.com:9094");
+      assertEquals("trainyard.example.com:9094", props.get("bootstrap.servers"));
+      assertEquals("SCRAM-SHA-512", props.get("sasl.mechanism"), "every client of the process gets them");
+    } finally {
+      KafkaClients.use(KafkaClients.Security.PLAINTEXT);
+    }
+    assertEquals(Map.of("security.protocol", "PLAINTEXT"), Bus.security(config(Map.of()).kafka()).properties());
+  }
+
+  @Test
+  void kafkaSettingsThatDoNotGoTogetherAreRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Platform.requireValid(config(Map.of(
+        "trainyard.kafka.security-protocol", "SASL_PLAINTEXT", "trainyard.kafka.sasl-username", "u"))));
+    assertEquals("invalid configuration: trainyard.kafka: Kafka SASL_PLAINTEXT needs a SASL username and password",
+        e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Platform.requireValid(config(Map.of(
+        "trainyard.kafka.security-protocol", "SASL_SSL", "trainyard.kafka.sasl-username", "u",
+        "trainyard.kafka.sasl-password", "p"))));
+    assertEquals("invalid configuration: trainyard.kafka: Kafka security protocol SASL_SSL needs an external broker "
+        + "(trainyard.kafka.bootstrap-servers): the embedded one has no authentication", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Platform.requireValid(config(Map.of(
+        "trainyard.kafka.bootstrap-servers", "k:9094", "trainyard.kafka.security-protocol", "SASL_PLAINTEXT",
+        "trainyard.kafka.sasl-mechanism", "PLAIN", "trainyard.kafka.sasl-username", "u",
+        "trainyard.kafka.sasl-password", "p"))));
+    assertTrue(e.getMessage().contains("Kafka SASL mechanism must be one of"), e.getMessage());
   }
 
   @Test
