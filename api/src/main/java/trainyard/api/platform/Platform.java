@@ -20,6 +20,7 @@ import trainyard.api.executor.HeartbeatConsumer;
 import trainyard.api.job.EventConsumer;
 import trainyard.api.job.JobService;
 import trainyard.api.job.PendingPublishes;
+import trainyard.api.study.StudyDriver;
 import trainyard.api.ops.OpsMetrics;
 import trainyard.api.platform.TrainyardConfig.Role;
 
@@ -48,6 +49,7 @@ public class Platform {
   @Inject HeartbeatConsumer heartbeats;
   @Inject JobService jobs;
   @Inject PendingPublishes pending;
+  @Inject StudyDriver studies;
   @Inject Demo demo;
   @Inject OpsMetrics metrics;
   @Inject Instance<Flyway> flyway;
@@ -71,6 +73,7 @@ public class Platform {
         LOG.infof("re-published %d unfinished job(s)", resubmitted);
       }
       pending.start(config.jobs().resendInterval());
+      studies.start();
       metrics.start();
       LOG.infof("Trainyard API at http://localhost:%d/api/v1 (dashboard at http://localhost:%d/)%s", port, port,
           token == null ? "" : "; admin token: " + token);
@@ -129,6 +132,7 @@ public class Platform {
     demo.stop();
     metrics.stop();
     roles.stop();
+    studies.stop();
     heartbeats.stop();
     events.stop();
     bus.stop();
