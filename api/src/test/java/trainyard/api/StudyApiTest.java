@@ -80,7 +80,9 @@ class StudyApiTest {
     String id = Api.as(token).header("Idempotency-Key", "k1").contentType("application/json").body(body)
         .post("/api/v1/studies").then().statusCode(201).body("id", startsWith("stu_"),
             "trials", hasSize(1), "trials[0].state", equalTo("QUEUED"), "budgetTrials", equalTo(100),
-            "request.method.type", equalTo("random"), "request.seed", equalTo(1)).extract().path("id");
+            "request.method.type", equalTo("random"), "request.seed", equalTo(1),
+            "request.space.'params.learningRate'.points", equalTo(3),
+            "request.space.'params.learningRate'.scale", equalTo("log")).extract().path("id");
     Api.as(token).header("Idempotency-Key", "k1").contentType("application/json").body(body)
         .post("/api/v1/studies").then().statusCode(200).body("id", equalTo(id));
     Api.as(token).header("Idempotency-Key", "k1").contentType("application/json").body(body.replace("\"trials\": 100",

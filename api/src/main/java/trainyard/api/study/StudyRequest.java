@@ -30,7 +30,7 @@ import trainyard.spec.SpecException;
  * @param spec the base spec as sent (trials apply their values to it, then {@link JobSpec#parse}
  *             fills the defaults of the trial's own algorithm)
  */
-public record StudyRequest(String name, ObjectNode spec, JobSpec base, ObjectNode space, Objective objective,
+public record StudyRequest(String name, ObjectNode spec, JobSpec base, SearchSpace space, Objective objective,
     int trials, int maxParallel, String method, int eta, int minEpochs, long seed, Search search) {
   public static final List<String> METHODS = List.of("random", "grid", "asha");
   public static final List<String> METRICS = List.of("val_logloss", "val_auc", "val_accuracy", "val_rmse", "train_loss");
@@ -106,7 +106,7 @@ public record StudyRequest(String name, ObjectNode spec, JobSpec base, ObjectNod
       search = method.equals("random") ? new RandomSearch(space, seed, trials) : asha(space, seed, trials, objective,
           minEpochs, eta, base);
     }
-    return new StudyRequest(name, spec, base, (ObjectNode) root.get("space"), objective, trials, maxParallel, method,
+    return new StudyRequest(name, spec, base, space, objective, trials, maxParallel, method,
         eta, minEpochs, seed, search);
   }
 
@@ -165,7 +165,16 @@ public record StudyRequest(String name, ObjectNode spec, JobSpec base, ObjectNod
     ObjectNode out = JSON.createObjectNode();
     out.put("name", name);
     out.set("spec", spec);
-    out.set("space", space);
+    ObjectNode parameters = out.putObject("space");
+    for (Parameter p : space.parameters()) {
+      ObjectNode at = parameters.putObject(p.name());
+      if (p instanceof Parameter.Range r) {
+        at.put("type", r.integer() ? "int" : "float").put("min", r.min()).put("max", r.max())
+            .put("scale", r.log() ? "log" : "linear").put("points", r.points());
+      } else {
+        at.put("type", "choice").set("values", JSON.valueToTree(((Parameter.Choice) p).values()));
+      }
+    }
     out.putObject("objective").put("metric", objective.metric()).put("direction",
         objective.maximize() ? "maximize" : "minimize");
     out.putObject("budget").put("trials", trials).put("maxParallel", maxParallel);
