@@ -338,15 +338,13 @@ class DashboardBrowserTest {
     String dataset = given().auth().oauth2(token).queryParam("name", "study").queryParam("format", "libsvm")
         .contentType("application/octet-stream").body(trainyard.api.demo.DemoData.libsvm(20_000, 60, 6, 11))
         .post("/api/v1/datasets").then().statusCode(201).extract().path("id");
-    // one trial at a time, so that ASHA's decisions do not depend on timing, each long enough (a few
-    // seconds) for a stop to reach it before it ends: on this data and seed some trials are stopped early
-    String study = given().auth().oauth2(token).contentType("application/json").body("{\"spec\": {\"name\": "
-        + "\"web-tune\", \"algorithm\": \"linear\", \"dataset\": \"" + dataset + "\", \"validation\": "
-        + "{\"fraction\": 0.25}, \"params\": {\"epochs\": 6, \"batchSize\": 5, \"optimizer\": \"sgd\"}, "
-        + "\"resources\": {\"workers\": 1, \"servers\": 1}}, \"space\": {\"params.learningRate\": {\"type\": "
-        + "\"float\", \"min\": 0.0001, \"max\": 3, \"scale\": \"log\"}}, \"objective\": {\"metric\": "
-        + "\"val_logloss\"}, \"budget\": {\"trials\": 6, \"maxParallel\": 1}, \"method\": {\"type\": \"asha\", "
-        + "\"eta\": 2, \"minEpochs\": 1}, \"seed\": 3}").post("/api/v1/studies").then().statusCode(201)
+    // one trial at a time, so that ASHA's decisions do not depend on timing; on this data and seed
+    // some trials are stopped early
+    String study = given().auth().oauth2(token).contentType("application/json").body("{\"spec\": "
+        + StudyApiTest.slowTrials(dataset) + ", \"space\": {" + StudyApiTest.SLOW_SPACE + "}, \"objective\": "
+        + "{\"metric\": \"val_logloss\"}, \"budget\": {\"trials\": 6, \"maxParallel\": 1}, \"method\": "
+        + "{\"type\": \"asha\", \"eta\": 2, \"minEpochs\": 1}, \"seed\": 3}").post("/api/v1/studies").then()
+        .statusCode(201)
         .extract().path("id");
     signIn();
     open("#/studies/" + study);

@@ -137,9 +137,23 @@ class StudyApiTest {
     assertEquals(3, jobs.size(), "one job per trial, none run twice: " + jobs);
   }
 
+  /**
+   * An MLP whose epochs take about a second here, so that a stop decided at a rung reaches its
+   * trial (through Kafka, the scheduler and the executor) before the trial ends on its own.
+   */
+  static String slowTrials(String dataset) {
+    return "{\"name\": \"tune\", \"algorithm\": \"mlp\", \"dataset\": \"" + dataset + "\", \"validation\": "
+        + "{\"fraction\": 0.25}, \"params\": {\"loss\": \"logistic\", \"optimizer\": \"sgd\", \"epochs\": 6, "
+        + "\"batchSize\": 10, \"hidden\": [128, 128]}, \"resources\": {\"workers\": 1, \"servers\": 1}}";
+  }
+
+  static final String SLOW_SPACE = "\"params.learningRate\": {\"type\": \"float\", \"min\": 0.001, \"max\": 0.5, "
+      + "\"scale\": \"log\"}";
+
   @Test
   void ashaStopsPoorTrialsEarlyAndEndsWithTheBestModel() {
-    String body = study(base("\"epochs\": 4, \"batchSize\": 10, \"optimizer\": \"sgd\""), RATE,
+    String larger = Api.upload(token, "clicks-20k", DemoData.libsvm(20_000, 60, 6, 11));
+    String body = study(slowTrials(larger), SLOW_SPACE,
         "\"budget\": {\"trials\": 6, \"maxParallel\": 2}, \"method\": {\"type\": \"asha\", \"eta\": 2, "
             + "\"minEpochs\": 1}, \"seed\": 3");
     String id = Api.as(token).contentType("application/json").body(body).post("/api/v1/studies")
@@ -152,7 +166,7 @@ class StudyApiTest {
     List<Map<String, Object>> full = trials.stream().filter(t -> "SUCCEEDED".equals(t.get("state"))).toList();
     assertTrue(!stopped.isEmpty() && !full.isEmpty(), () -> "some trials stopped early, some ran: " + done.prettify());
     for (Map<String, Object> t : stopped) {
-      assertTrue((Integer) t.get("epoch") < 4, () -> "a stopped trial trained fewer epochs: " + t);
+      assertTrue((Integer) t.get("epoch") < 6, () -> "a stopped trial trained fewer epochs: " + t);
     }
     Map<String, Object> best = full.stream().min((a, b) -> Double.compare(((Number) a.get("objective")).doubleValue(),
         ((Number) b.get("objective")).doubleValue())).orElseThrow();
