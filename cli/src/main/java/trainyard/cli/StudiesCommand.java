@@ -138,11 +138,18 @@ final class StudiesCommand extends Group {
     }
   }
 
-  /** Polls the study until it ends; one line per change on stderr, the study (or its summary) on stdout. */
+  /**
+   * Polls the study until it ends, through server restarts ({@link Poller}); one line per change on
+   * stderr, the study (or its trials and summary) on stdout.
+   */
   static int watch(ApiClient api, Console console, String id, boolean json, long interval) {
     String last = "";
+    Poller poller = new Poller(console, interval);
     while (true) {
-      JsonNode study = api.get(path(id));
+      JsonNode study = poller.read(() -> api.get(path(id)));
+      if (study == null) {
+        continue;
+      }
       String status = study.path("status").asText("?");
       String line = line(study);
       if (!line.equals(last)) {
