@@ -25,7 +25,7 @@ import trainyard.spec.JobSpec;
 import trainyard.spec.SpecException;
 
 /**
- * Runs studies: after each stored state, metric or model of a trial (and every
+ * Runs studies: after each stored state or metric of a trial (and every
  * {@value #SWEEP_SECONDS} s for every unfinished study) it reads the study's rows, asks its search
  * what to do, and does it: launches trials as jobs of the study, stops trials (cancels their jobs;
  * shown as STOPPED), records ASHA's promotions, and ends the study with its best trial's model.
