@@ -256,6 +256,38 @@ class CliAgainstServerTest {
   }
 
   @Test
+  void aStudyIsSubmittedWatchedShownAndRefusedOnceOver() throws IOException {
+    Path data = libsvm("study.libsvm", 2_000, 5);
+    Run uploaded = cli("--output", "json", "datasets", "upload", data.toString());
+    assertEquals(0, uploaded.exit(), uploaded.err());
+    String datasetId = json(uploaded.out()).get("id").asText();
+    Path spec = tmp.resolve("spec.json");
+    Files.writeString(spec, "{\"name\": \"cli-tune\", \"algorithm\": \"linear\", \"dataset\": \"" + datasetId
+        + "\", \"validation\": {\"fraction\": 0.2}, \"params\": {\"epochs\": 1},"
+        + " \"resources\": {\"workers\": 1, \"servers\": 1}}");
+    Path study = tmp.resolve("study.json");
+    Files.writeString(study, "{\"space\": {\"params.learningRate\": {\"type\": \"float\", \"min\": 0.01,"
+        + " \"max\": 1, \"scale\": \"log\"}}, \"objective\": {\"metric\": \"val_auc\"},"
+        + " \"budget\": {\"trials\": 2, \"maxParallel\": 2}}");
+
+    Run watched = cli("studies", "submit", study.toString(), "--spec", spec.toString(), "--watch");
+    assertEquals(0, watched.exit(), watched.err());
+    String id = watched.err().lines().filter(l -> l.startsWith("submitted ")).findFirst().orElseThrow().substring(10);
+    assertTrue(watched.out().contains(id + "  SUCCEEDED  best job_") && watched.out().contains("model mdl_"),
+        watched.out());
+    Run shown = cli("--output", "json", "studies", "show", id);
+    assertEquals(0, shown.exit(), shown.err());
+    JsonNode s = json(shown.out());
+    assertEquals(2, s.get("trials").size());
+    assertEquals("maximize", s.get("direction").asText());
+    assertTrue(cli("studies", "ls").out().contains(id));
+    Run again = cli("studies", "cancel", id);
+    assertEquals(1, again.exit());
+    assertOneErrorLine(again);
+    assertTrue(again.err().contains("study_finished"), again.err());
+  }
+
+  @Test
   void errorsAreOneLineWithDistinctExitStatuses() throws IOException {
     Run missing = cli("datasets", "show", "ds_does_not_exist");
     assertEquals(1, missing.exit());

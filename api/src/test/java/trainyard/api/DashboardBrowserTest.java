@@ -334,6 +334,46 @@ class DashboardBrowserTest {
   }
 
   @Test
+  void aStudysPageShowsEveryTrialsCurveTheTrialsSortedAndTheParameters() throws IOException {
+    String dataset = given().auth().oauth2(token).queryParam("name", "study").queryParam("format", "libsvm")
+        .contentType("application/octet-stream").body(trainyard.api.demo.DemoData.libsvm(20_000, 60, 6, 11))
+        .post("/api/v1/datasets").then().statusCode(201).extract().path("id");
+    // one trial at a time, so that ASHA's decisions do not depend on timing; on this data and seed
+    // some trials are stopped early
+    String study = given().auth().oauth2(token).contentType("application/json").body("{\"spec\": "
+        + StudyApiTest.slowTrials(dataset) + ", \"space\": {" + StudyApiTest.SLOW_SPACE + "}, \"objective\": "
+        + "{\"metric\": \"val_logloss\"}, \"budget\": {\"trials\": 6, \"maxParallel\": 1}, \"method\": "
+        + "{\"type\": \"asha\", \"eta\": 2, \"minEpochs\": 1}, \"seed\": 3}").post("/api/v1/studies").then()
+        .statusCode(201)
+        .extract().path("id");
+    signIn();
+    open("#/studies/" + study);
+    await(90).until(d -> d.findElement(By.cssSelector(".kv [data-status]")).getText().equals("SUCCEEDED"));
+    await(10).until(d -> "6".equals(d.findElement(By.cssSelector("#study-curves svg")).getAttribute("data-series")));
+    List<String> states = given().auth().oauth2(token).get("/api/v1/studies/" + study).then().extract()
+        .path("trials.state");
+    long stoppedTrials = states.stream().filter("STOPPED"::equals).count();
+    assertTrue(stoppedTrials > 0, "ASHA stopped some trials: " + states);
+    List<WebElement> stopped = browser.findElements(By.cssSelector("#study-curves path[stroke='#aab2bd']"));
+    assertEquals(stoppedTrials, stopped.size(), "stopped trials are drawn grey: " + states);
+    for (WebElement curve : stopped) {
+      assertTrue(Integer.parseInt(curve.getAttribute("data-points")) < 6, "a stopped trial's curve is cut short");
+    }
+    // sorted by objective, best first; a click on # sorts by index
+    List<WebElement> rows = browser.findElements(By.cssSelector("#study-trials tbody tr"));
+    assertEquals(6, rows.size());
+    assertTrue(rows.get(0).getAttribute("class").contains("best"), "the best trial comes first");
+    browser.findElement(By.cssSelector("#study-trials th[data-sort=index]")).click();
+    await(5).until(d -> "0".equals(d.findElement(By.cssSelector("#study-trials tbody tr")).getAttribute("data-index")));
+    WebElement scatter = browser.findElement(By.cssSelector("#study-params svg"));
+    assertEquals("6", scatter.getAttribute("data-points"));
+    assertTrue(browser.findElement(By.id("study-model")).getText().startsWith("Download mdl_"));
+    shot("study");
+    open("#/studies");
+    await(10).until(d -> d.findElement(By.cssSelector("#studies-table tr[data-id='" + study + "']")));
+  }
+
+  @Test
   void phoneWidthHasNoSidewaysScrolling() throws IOException {
     signIn();
     browser.manage().window().setSize(new Dimension(390, 844));

@@ -11,7 +11,7 @@ import picocli.CommandLine.ScopeType;
     scope = ScopeType.INHERIT,
     versionProvider = Version.class,
     description = "Trainyard's command-line client: upload datasets, train, watch, get models.",
-    subcommands = {DatasetsCommand.class, JobsCommand.class, ModelsCommand.class,
+    subcommands = {DatasetsCommand.class, JobsCommand.class, StudiesCommand.class, ModelsCommand.class,
         PredictCommand.class, TokensCommand.class, ExecutorsCommand.class})
 public final class TrainyardCommand implements Runnable {
   @Option(names = "--url", scope = ScopeType.INHERIT, paramLabel = "URL",
@@ -45,7 +45,7 @@ public final class TrainyardCommand implements Runnable {
 
   @Override
   public void run() {
-    throw CliException.usage("missing command: datasets, jobs, models, predict or executors (see trainyard --help)");
+    throw CliException.usage("missing command: datasets, jobs, studies, models, predict or executors (see trainyard --help)");
   }
 
   public Console console() {

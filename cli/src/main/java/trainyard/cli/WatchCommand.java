@@ -16,8 +16,6 @@ import picocli.CommandLine.Parameters;
     description = {"Watch a job live: state, progress, latest metrics, until it ends.",
         "Exit status 0 when it SUCCEEDED, 4 when it FAILED or was CANCELLED."})
 final class WatchCommand extends Leaf {
-  private static final int RECONNECTS = 5;
-
   @Parameters(paramLabel = "ID")
   String id;
 
@@ -32,28 +30,20 @@ final class WatchCommand extends Leaf {
     return watch(api(), console(), id, json(), interval);
   }
 
+  private record Snapshot(JsonNode job, Map<String, Double> latest) {}
+
   static int watch(ApiClient api, Console console, String id, boolean json, long interval) {
     String lastLine = "";
     boolean drawn = false;
-    int failures = 0;
-    boolean reached = false;
+    Poller poller = new Poller(console, interval);
     while (true) {
-      JsonNode job;
-      Map<String, Double> latest;
-      try {
-        job = api.get(JobsCommand.path(id));
-        latest = JobView.latest(metrics(api, id));
-        failures = 0;
-        reached = true;
-      } catch (CliException e) {
-        // A server restart or a network blip should not end a long watch; a lasting outage, or
-        // a server never reached (a wrong URL), does.
-        if (e.exitCode() != ExitCode.CONNECTION || !reached || ++failures > RECONNECTS) {
-          throw e;
-        }
-        console.pause(Math.min(10_000, interval << failures));
+      Snapshot snapshot = poller.read(() ->
+          new Snapshot(api.get(JobsCommand.path(id)), JobView.latest(metrics(api, id))));
+      if (snapshot == null) {
         continue;
       }
+      JsonNode job = snapshot.job();
+      Map<String, Double> latest = snapshot.latest();
       String status = job.path("status").asText("?");
       String line = JobView.line(job, latest);
       if (console.tty()) {

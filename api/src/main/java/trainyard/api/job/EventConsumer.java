@@ -10,6 +10,7 @@ import org.jboss.logging.Logger;
 import trainyard.api.platform.Bus;
 import trainyard.api.platform.ConsumerThread;
 import trainyard.api.platform.DeadLetters;
+import trainyard.api.study.StudyDriver;
 import trainyard.bus.BusConsumer;
 import trainyard.bus.JobEvent;
 import trainyard.bus.Received;
@@ -34,6 +35,7 @@ public class EventConsumer {
   @Inject EventStore store;
   @Inject EventStreams streams;
   @Inject DeadLetters deadLetters;
+  @Inject StudyDriver studies;
 
   private final ConsumerThread<JobEvent> thread =
       new ConsumerThread<>("trainyard-event-consumer", Duration.ofMillis(200), Duration.ofSeconds(10));
@@ -84,6 +86,9 @@ public class EventConsumer {
       }
       if (event.type() != JobEvent.Type.MEMBER) { // not kept with the job's events: nothing to stream
         streams.stored(event.jobId());
+      }
+      if (event.type() == JobEvent.Type.STATE || event.type() == JobEvent.Type.METRIC) {
+        studies.jobChanged(event.jobId()); // a study's trial: its search decides again
       }
       return;
     }

@@ -69,6 +69,10 @@ public class JobRow extends PanacheEntityBase {
   @Column(name = "idempotency_key")
   public String idempotencyKey;
 
+  /** The study this job is a trial of, or null. */
+  @Column(name = "study_id")
+  public String studyId;
+
   @Column(name = "created_at")
   public Instant createdAt;
 

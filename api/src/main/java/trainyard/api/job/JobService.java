@@ -62,7 +62,7 @@ public class JobService {
       outcome = new Submitted(JobView.of(first), false);
     }
     if (outcome.created()) {
-      publish(outcome.job());
+      publish(outcome.job().id());
     }
     return outcome;
   }
@@ -74,6 +74,17 @@ public class JobService {
         return new Submitted(JobView.of(existing), false);
       }
     }
+    JobRow row = newRow(tenantId, spec);
+    row.idempotencyKey = key;
+    row.persistAndFlush();
+    return new Submitted(JobView.of(row), true);
+  }
+
+  /**
+   * A QUEUED job of {@code spec}, checked against the tenant's datasets and the executors' size,
+   * not yet persisted. Call inside a transaction: the datasets stay locked until it commits.
+   */
+  public JobRow newRow(String tenantId, JobSpec spec) {
     DatasetRow train = requireReady(tenantId, spec.dataset(), "dataset");
     JobSize.checkShape(spec, train, "dataset");
     int bits = spec.params().hashBits();
@@ -110,11 +121,9 @@ public class JobService {
     row.status = JobState.QUEUED.name();
     row.attempt = 1;
     row.stateAttempt = 1;
-    row.idempotencyKey = key;
     row.createdAt = clock.instant();
     row.updatedAt = row.createdAt;
-    row.persistAndFlush();
-    return new Submitted(JobView.of(row), true);
+    return row;
   }
 
   private static JobRow replay(String tenantId, JobSpec spec, String key) {
@@ -141,18 +150,21 @@ public class JobService {
   }
 
   /**
-   * Hands a new job to the scheduler. If Kafka refuses, the job stays stored and QUEUED,
+   * Hands a new job to the scheduler, if it is still QUEUED. If Kafka refuses, the job stays stored and QUEUED,
    * {@link PendingPublishes} sends it again every few seconds until Kafka answers, and the client
    * learns it with a 503 naming the job.
    */
-  private void publish(JobView job) {
-    JobRow row = QuarkusTransaction.requiringNew().call(() -> JobRow.<JobRow>findById(job.id()));
+  public void publish(String jobId) {
+    JobRow row = QuarkusTransaction.requiringNew().call(() -> JobRow.<JobRow>findById(jobId));
+    if (!JobState.QUEUED.name().equals(row.status)) {
+      return; // cancelled before it was sent (a study's trial): the scheduler must not run it
+    }
     try {
       publishSubmit(row);
     } catch (IllegalStateException e) {
-      LOG.errorf("job %s is stored but not published: %s", job.id(), e.getMessage());
-      pending.add(job.id());
-      throw new ApiException(503, "bus_unavailable", "Service unavailable", "job " + job.id()
+      LOG.errorf("job %s is stored but not published: %s", jobId, e.getMessage());
+      pending.add(jobId);
+      throw new ApiException(503, "bus_unavailable", "Service unavailable", "job " + jobId
           + " is stored but could not be handed to the scheduler yet (Kafka did not answer); it is sent again every "
           + PendingPublishes.RETRY_SECONDS + " s until Kafka answers");
     }

@@ -31,6 +31,7 @@ public record JobView(
     Long memoryMb,
     @Schema(type = SchemaType.OBJECT, additionalProperties = Double.class, description = "metric name to value") JsonNode finalMetrics,
     String modelId,
+    @Schema(description = "the study this job is a trial of") String studyId,
     @Schema(ref = "JobSpec", description = "the spec as the server read it, every default filled") JsonNode spec,
     Instant createdAt,
     Instant assignedAt,
@@ -40,14 +41,14 @@ public record JobView(
     List<MemberView> members) {
 
   /** Without members. */
-  static JobView of(JobRow r) {
+  public static JobView of(JobRow r) {
     return of(r, null);
   }
 
   static JobView of(JobRow r, List<MemberView> members) {
     return new JobView(r.id, r.name, r.algorithm, r.datasetId, r.validationDatasetId, r.status,
         r.statusReason, r.progress, r.epoch, r.attempt, r.priority, r.executorId, r.memoryMb,
-        JsonText.tree(r.finalMetrics), r.modelId, JsonText.tree(r.specJson), r.createdAt,
+        JsonText.tree(r.finalMetrics), r.modelId, r.studyId, JsonText.tree(r.specJson), r.createdAt,
         r.assignedAt, r.startedAt, r.finishedAt, r.updatedAt, members);
   }
 }

@@ -21,6 +21,7 @@ import trainyard.api.job.EventConsumer;
 import trainyard.api.job.JobService;
 import trainyard.api.job.PendingPublishes;
 import trainyard.api.job.Reconciler;
+import trainyard.api.study.StudyDriver;
 import trainyard.api.ops.OpsMetrics;
 import trainyard.api.platform.TrainyardConfig.Role;
 
@@ -51,6 +52,7 @@ public class Platform {
   @Inject PendingPublishes pending;
   @Inject Janitor janitor;
   @Inject Reconciler reconciler;
+  @Inject StudyDriver studies;
   @Inject Demo demo;
   @Inject OpsMetrics metrics;
   @Inject Instance<Flyway> flyway;
@@ -76,6 +78,7 @@ public class Platform {
       pending.start(config.jobs().resendInterval(), config.jobs().resendMaxInterval());
       janitor.start();
       reconciler.start(config.jobs().reconcileAfter());
+      studies.start();
       metrics.start();
       LOG.infof("Trainyard API at http://localhost:%d/api/v1 (dashboard at http://localhost:%d/)%s", port, port,
           token == null ? "" : "; admin token: " + token);
@@ -144,11 +147,11 @@ public class Platform {
     }
   }
 
-
   void stop(@Observes ShutdownEvent shutdown) {
     demo.stop();
     metrics.stop();
     roles.stop();
+    studies.stop();
     heartbeats.stop();
     events.stop();
     bus.stop();

@@ -10,6 +10,8 @@ const routes = [
   [/^#\/jobs\/new(?:\?.*)?$/, 'submit', 'submit'],
   [/^#\/jobs\/([^/?]+)$/, 'job', 'jobs'],
   [/^#\/compare(?:\?.*)?$/, 'compare', 'compare'],
+  [/^#\/studies$/, 'studies', 'studies'],
+  [/^#\/studies\/([^/?]+)$/, 'study', 'studies'],
   [/^#\/models$/, 'models', 'models'],
   [/^#\/executors$/, 'executors', 'executors'],
 ];

@@ -110,3 +110,49 @@ export function seriesByName(metrics, names) {
   }
   return names.map((n) => ({ name: n, points: by.get(n) }));
 }
+
+/**
+ * A scatter chart with update(points): points = [{x, y, color?, name}]. {@code xLabels} names the
+ * x positions 0, 1, … (a choice parameter); {@code log} spreads x on a log scale. The svg carries
+ * data-points for tests.
+ */
+export function scatterChart({ title, xLabel = '', xLabels = null, log = false, width = 480, height = 240 }) {
+  const W = width;
+  const H = height;
+  const wrap = document.createElement('div');
+  wrap.className = 'chart card';
+  const svg = el('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': title });
+  wrap.append(svg);
+  wrap.update = (points) => {
+    svg.replaceChildren(el('text', { x: M.l, y: 16, class: 'title' }, title));
+    svg.setAttribute('data-points', String(points.length));
+    if (points.length === 0) {
+      svg.append(el('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle', class: 'empty' }, 'no data yet'));
+      return;
+    }
+    const fx = (x) => (log ? Math.log10(x) : x);
+    const xs = xLabels ? { values: xLabels.map((_, i) => i), lo: -0.5, hi: xLabels.length - 0.5 }
+      : ticks(Math.min(...points.map((p) => fx(p.x))), Math.max(...points.map((p) => fx(p.x))));
+    const ys = ticks(Math.min(...points.map((p) => p.y)), Math.max(...points.map((p) => p.y)));
+    const px = (x) => M.l + ((fx(x) - xs.lo) / (xs.hi - xs.lo)) * (W - M.l - M.r);
+    const py = (y) => H - M.b - ((y - ys.lo) / (ys.hi - ys.lo)) * (H - M.t - M.b);
+    for (const v of ys.values) {
+      svg.append(el('line', { x1: M.l, x2: W - M.r, y1: py(v), y2: py(v), stroke: '#e8ebf0' }));
+      svg.append(el('text', { x: M.l - 6, y: py(v) + 4, 'text-anchor': 'end' }, label(v)));
+    }
+    for (const v of xs.values) {
+      const at = M.l + ((v - xs.lo) / (xs.hi - xs.lo)) * (W - M.l - M.r);
+      svg.append(el('text', { x: at, y: H - M.b + 15, 'text-anchor': 'middle' },
+        xLabels ? xLabels[v] : label(log ? 10 ** v : v)));
+    }
+    svg.append(el('line', { x1: M.l, x2: W - M.r, y1: H - M.b, y2: H - M.b, stroke: '#9aa4b1' }));
+    svg.append(el('text', { x: W - M.r, y: H - 4, 'text-anchor': 'end' }, xLabel));
+    for (const p of points) {
+      const c = el('circle', { cx: px(p.x), cy: py(p.y), r: 4, fill: p.color || COLORS[0], 'data-name': p.name });
+      c.append(el('title', {}, `${p.name}: ${label(p.y)} at ${xLabel} ${xLabels ? xLabels[p.x] : label(p.x)}`));
+      svg.append(c);
+    }
+  };
+  wrap.update([]);
+  return wrap;
+}

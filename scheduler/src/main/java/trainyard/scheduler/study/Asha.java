@@ -1,0 +1,90 @@
+package trainyard.scheduler.study;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Asynchronous successive halving (Li et al. 2020, "A system for massively parallel hyperparameter
+ * tuning"; Determined's {@code stop_once} variant): trials drawn at random run for up to
+ * {@code maxEpochs}; rungs lie at r, r·η, r·η², … epochs below that. A trial that reports its
+ * objective at a rung is promoted (trains on) if it ranks in the top ⌊n/η⌋ (at least one) of the
+ * n trials that have reached the rung so far, and stopped there otherwise. Nobody waits for a
+ * rung to fill, so a free slot never idles; a trial's decision at a rung is made once and recorded
+ * ({@link Trial#rungsPassed}), never revisited.
+ */
+public record Asha(SearchSpace space, long seed, int trials, Objective objective, int minEpochs, int eta,
+    int maxEpochs) implements Search {
+  public Asha {
+    if (trials < 1) {
+      throw new IllegalArgumentException("trials must be >= 1, got " + trials);
+    }
+    if (eta < 2) {
+      throw new IllegalArgumentException("eta must be >= 2, got " + eta);
+    }
+    if (minEpochs < 1 || minEpochs >= maxEpochs) {
+      throw new IllegalArgumentException("minEpochs must be in 1.." + (maxEpochs - 1) + " (below the spec's "
+          + maxEpochs + " epochs), got " + minEpochs);
+    }
+  }
+
+  /** The epochs at which trials are compared: r, r·η, … while below maxEpochs. */
+  public List<Integer> rungs() {
+    List<Integer> rungs = new ArrayList<>();
+    for (long e = minEpochs; e < maxEpochs; e *= eta) {
+      rungs.add((int) e);
+    }
+    return rungs;
+  }
+
+  @Override
+  public Map<String, Object> paramsOf(int index) {
+    return space.sample(seed, index);
+  }
+
+  @Override
+  public Decision next(List<Trial> trials, int maxParallel) {
+    List<Integer> rungs = rungs();
+    Set<Integer> stop = new LinkedHashSet<>();
+    Map<Integer, Integer> promoted = new HashMap<>();
+    for (Trial t : trials) {
+      if (t.status() != Trial.Status.RUNNING) {
+        continue;
+      }
+      int passed = t.rungsPassed();
+      while (passed < rungs.size() && t.values().containsKey(rungs.get(passed))) {
+        if (!inTopFraction(t, rungs.get(passed), trials)) {
+          stop.add(t.index());
+          break;
+        }
+        passed++;
+      }
+      if (passed > t.rungsPassed()) {
+        promoted.put(t.index(), passed);
+      }
+    }
+    return Search.launchUpTo(this, trials, maxParallel, stop, promoted);
+  }
+
+  /** Whether {@code t}'s value at {@code epoch} ranks in the top ⌊n/η⌋ (≥ 1) of the n trials there. */
+  private boolean inTopFraction(Trial t, int epoch, List<Trial> trials) {
+    double mine = t.values().get(epoch);
+    int reached = 0;
+    int ahead = 0;
+    for (Trial other : trials) {
+      Double v = other.values().get(epoch);
+      if (v == null) {
+        continue;
+      }
+      reached++;
+      int c = objective.order().compare(v, mine);
+      if (c < 0 || (c == 0 && other.index() < t.index())) {
+        ahead++;
+      }
+    }
+    return ahead < Math.max(1, reached / eta);
+  }
+}
