@@ -221,11 +221,17 @@ public record JobSpec(
       return !schedule.equals("constant") || warmupSteps > 0;
     }
 
-    /** The defaults of docs/FORMATS.md for an algorithm. */
+    /**
+     * The defaults of docs/FORMATS.md for an algorithm, each chosen by measurement on datasets of
+     * several shapes (docs/DEFAULTS.md). Per-coordinate AdaGrad for the sparse models: its steps do
+     * not depend on the gradients' scale, so one rate fits features of any frequency.
+     */
     public static Params defaults(String algorithm) {
-      boolean mlp = "mlp".equals(algorithm);
-      return new Params("logistic", mlp ? "adam" : "ftrl", 0.1, 0, 0, 8, 3, 1000,
-          mlp ? new int[] {64} : new int[0], 0, 0, 1);
+      return switch (String.valueOf(algorithm)) {
+        case "mlp" -> new Params("logistic", "adam", 0.001, 0, 0, 8, 3, 128, new int[] {256}, 0, 0, 1);
+        case "fm" -> new Params("logistic", "adagrad", 0.03, 0, 0.001, 8, 3, 500, new int[0], 50, 0, 1);
+        default -> new Params("logistic", "adagrad", 0.03, 0, 0.0001, 8, 3, 200, new int[0], 0, 0, 1);
+      };
     }
 
     /** A copy: the record stays immutable. */

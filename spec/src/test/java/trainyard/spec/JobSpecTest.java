@@ -25,13 +25,13 @@ class JobSpecTest {
     JobSpec spec = JobSpec.parse(MINIMAL);
     JobSpec.Params p = spec.params();
     assertEquals("logistic", p.loss());
-    assertEquals("ftrl", p.optimizer());
-    assertEquals(0.1, p.learningRate());
+    assertEquals("adagrad", p.optimizer());
+    assertEquals(0.03, p.learningRate());
     assertEquals(0.0, p.l1());
-    assertEquals(0.0, p.l2());
+    assertEquals(1e-4, p.l2());
     assertEquals(8, p.dim());
     assertEquals(3, p.epochs());
-    assertEquals(1000, p.batchSize());
+    assertEquals(200, p.batchSize());
     assertArrayEquals(new int[0], p.hidden());
     assertEquals(0, p.threshold());
     assertEquals(0, p.hashBits());
@@ -50,8 +50,30 @@ class JobSpecTest {
   @Test
   void mlpDefaultsToOneHiddenLayerAndAdam() {
     JobSpec spec = JobSpec.parse("{\"name\":\"m\",\"algorithm\":\"mlp\",\"dataset\":\"d\",\"params\":{\"loss\":\"softmax\"}}");
-    assertArrayEquals(new int[] {64}, spec.params().hidden());
+    assertArrayEquals(new int[] {256}, spec.params().hidden());
     assertEquals("adam", spec.params().optimizer());
+    assertEquals(0.001, spec.params().learningRate());
+    assertEquals(128, spec.params().batchSize());
+  }
+
+  @Test
+  void fmDefaultsToAdaGradWithAnEmbeddingThreshold() {
+    JobSpec.Params p = JobSpec.parse("{\"name\":\"f\",\"algorithm\":\"fm\",\"dataset\":\"d\"}").params();
+    assertEquals("adagrad", p.optimizer());
+    assertEquals(0.03, p.learningRate());
+    assertEquals(0.001, p.l2());
+    assertEquals(50, p.threshold());
+    assertEquals(500, p.batchSize());
+  }
+
+  @Test
+  void aValueGivenOverridesItsDefaultOnly() {
+    JobSpec.Params p = JobSpec.parse("{\"name\":\"f\",\"algorithm\":\"fm\",\"dataset\":\"d\","
+        + "\"params\":{\"optimizer\":\"ftrl\",\"threshold\":0}}").params();
+    assertEquals("ftrl", p.optimizer());
+    assertEquals(0, p.threshold());
+    assertEquals(0.03, p.learningRate());
+    assertEquals(0.001, p.l2());
   }
 
   @Test
