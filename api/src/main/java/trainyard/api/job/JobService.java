@@ -221,18 +221,8 @@ public class JobService {
 
   public Page<JobView> list(String tenantId, PageRequest page, String status) {
     return QuarkusTransaction.requiringNew().call(() -> {
-      StringBuilder query = new StringBuilder("tenantId = ?1");
-      List<Object> args = new ArrayList<>(List.of(tenantId));
-      if (page.cursor() != null) {
-        args.add(page.cursor());
-        query.append(" and id < ?").append(args.size());
-      }
-      if (status != null) {
-        args.add(parseState(status).name());
-        query.append(" and status = ?").append(args.size());
-      }
-      query.append(" order by id desc");
-      List<JobRow> rows = JobRow.<JobRow>find(query.toString(), args.toArray()).page(0, page.limit() + 1).list();
+      PageRequest.Query query = page.query(tenantId, status == null ? null : parseState(status).name());
+      List<JobRow> rows = JobRow.<JobRow>find(query.text(), query.args()).page(0, page.limit() + 1).list();
       return page.page(rows, r -> r.id, JobView::of);
     });
   }

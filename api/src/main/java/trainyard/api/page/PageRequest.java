@@ -23,6 +23,28 @@ public record PageRequest(int limit, String cursor) {
     return new PageRequest(l, cursor);
   }
 
+  /** A list query: its text with numbered parameters, and their values. */
+  public record Query(String text, Object[] args) {}
+
+  /**
+   * This page of a tenant's rows, newest first, with {@code status} when not null: the query
+   * (for a Panache {@code find}) that fetches one row past the page, so {@link #page} knows if
+   * more follow.
+   */
+  public Query query(String tenantId, String status) {
+    StringBuilder text = new StringBuilder("tenantId = ?1");
+    java.util.List<Object> args = new java.util.ArrayList<>(java.util.List.of(tenantId));
+    if (cursor != null) {
+      args.add(cursor);
+      text.append(" and id < ?").append(args.size());
+    }
+    if (status != null) {
+      args.add(status);
+      text.append(" and status = ?").append(args.size());
+    }
+    return new Query(text.append(" order by id desc").toString(), args.toArray());
+  }
+
   /** Cuts one extra fetched row off and names the cursor of the next page. */
   public <E, T> Page<T> page(java.util.List<E> rowsPlusOne, java.util.function.Function<E, String> id,
       java.util.function.Function<E, T> view) {

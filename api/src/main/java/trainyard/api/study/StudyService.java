@@ -6,7 +6,6 @@ import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import trainyard.api.job.JobRow;
@@ -115,18 +114,8 @@ public class StudyService {
 
   public Page<StudyView> list(String tenantId, PageRequest page, String status) {
     return QuarkusTransaction.requiringNew().call(() -> {
-      StringBuilder query = new StringBuilder("tenantId = ?1");
-      List<Object> args = new ArrayList<>(List.of(tenantId));
-      if (page.cursor() != null) {
-        args.add(page.cursor());
-        query.append(" and id < ?").append(args.size());
-      }
-      if (status != null) {
-        args.add(parseState(status).name());
-        query.append(" and status = ?").append(args.size());
-      }
-      query.append(" order by id desc");
-      List<StudyRow> rows = StudyRow.<StudyRow>find(query.toString(), args.toArray()).page(0, page.limit() + 1).list();
+      PageRequest.Query query = page.query(tenantId, status == null ? null : parseState(status).name());
+      List<StudyRow> rows = StudyRow.<StudyRow>find(query.text(), query.args()).page(0, page.limit() + 1).list();
       return page.page(rows, r -> r.id, r -> StudyView.of(r, null, null));
     });
   }
