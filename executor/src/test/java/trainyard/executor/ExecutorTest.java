@@ -135,7 +135,12 @@ class ExecutorTest {
     for (JobEvent e : all) {
       assertTrue(ids.add(e.eventId()), "duplicate event id " + e.eventId());
     }
-    assertFalse(Files.exists(dir.resolve("data/checkpoints").resolve(jobId)), "checkpoints are removed after success");
+    // The executor removes them just after it sent the terminal state: wait for that, a little.
+    Path checkpoints = dir.resolve("data/checkpoints").resolve(jobId);
+    for (long deadline = System.nanoTime() + 10_000_000_000L; Files.exists(checkpoints) && System.nanoTime() < deadline; ) {
+      Thread.sleep(20);
+    }
+    assertFalse(Files.exists(checkpoints), "checkpoints are removed after success");
 
     // The executor listed the job and its attempt while it ran, and frees its room when it ends.
     long demandMb = estimateMb();
