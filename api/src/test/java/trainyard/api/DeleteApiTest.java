@@ -127,6 +127,8 @@ class DeleteApiTest {
         .body("code", equalTo("upload_expired"));
     Api.as(token).header("Content-Range", "bytes 0-9/10").body(new byte[10]).contentType("application/octet-stream")
         .put("/api/v1/uploads/" + idle).then().statusCode(410).body("code", equalTo("upload_expired"));
+    Api.as(token).contentType("application/json").body("{}").post("/api/v1/uploads/" + idle + "/complete").then()
+        .statusCode(410).body("code", equalTo("upload_expired"));
     assertFalse(Files.exists(blobs.upload(idle)));
     Api.as(token).get("/api/v1/uploads/" + fresh).then().statusCode(200).body("status", equalTo("OPEN"));
   }
