@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -112,15 +113,12 @@ final class StudiesCommand extends Group {
     @Parameters(paramLabel = "ID")
     String id;
 
-    @Option(names = "--interval", paramLabel = "MS", description = "poll interval (default 1000)")
-    long interval = 1000;
+    @Mixin
+    PollInterval interval;
 
     @Override
     public Integer call() {
-      if (interval < 100) {
-        throw CliException.usage("--interval must be >= 100 ms, got " + interval);
-      }
-      return watch(api(), console(), id, json(), interval);
+      return watch(api(), console(), id, json(), interval.checked());
     }
   }
 

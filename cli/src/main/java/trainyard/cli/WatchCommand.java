@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import java.util.Map;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -19,15 +19,12 @@ final class WatchCommand extends Leaf {
   @Parameters(paramLabel = "ID")
   String id;
 
-  @Option(names = "--interval", paramLabel = "MS", description = "poll interval (default 1000)")
-  long interval = 1000;
+  @Mixin
+  PollInterval interval;
 
   @Override
   public Integer call() {
-    if (interval < 100) {
-      throw CliException.usage("--interval must be >= 100 ms, got " + interval);
-    }
-    return watch(api(), console(), id, json(), interval);
+    return watch(api(), console(), id, json(), interval.checked());
   }
 
   private record Snapshot(JsonNode job, Map<String, Double> latest) {}
