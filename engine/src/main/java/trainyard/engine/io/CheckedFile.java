@@ -87,21 +87,14 @@ public final class CheckedFile {
     try (InputStream raw = Files.newInputStream(file)) {
       long body = Files.size(file) - Integer.BYTES;
       if (body < magic.length) {
-        byte[] head = raw.readNBytes(magic.length);
-        if (!Arrays.equals(head, 0, head.length, magic, 0, head.length)) {
-          throw new IOException(file + " is not a " + what + " (bad magic)");
-        }
+        checkMagic(raw, file, magic, what); // too short for a trailer: judged by what it starts with
         throw new IOException(file + " is truncated");
       }
       CRC32 crc = new CRC32();
       // The buffer sits above the checksum (the CRC sees 64 KB reads, not single bytes) and
       // stops where the trailer starts, so it never reads the trailer into the body's CRC.
       DataInputStream in = new DataInputStream(new BufferedInputStream(new CheckedInputStream(limit(raw, body), crc), 1 << 16));
-      byte[] found = new byte[magic.length];
-      in.readFully(found);
-      if (!Arrays.equals(found, magic)) {
-        throw new IOException(file + " is not a " + what + " (bad magic)");
-      }
+      checkMagic(in, file, magic, what);
       T value = parser.read(in);
       if (in.read() != -1) {
         throw new IOException(file + " is corrupt (bytes after its body)");
@@ -113,6 +106,20 @@ public final class CheckedFile {
       return value;
     } catch (EOFException e) {
       throw new IOException(file + " is truncated", e);
+    }
+  }
+
+  /**
+   * Reads {@code magic}'s length from {@code in}: a file that starts otherwise is not a {@code
+   * what}; one that ends within a matching start is truncated.
+   */
+  private static void checkMagic(InputStream in, Path file, byte[] magic, String what) throws IOException {
+    byte[] head = in.readNBytes(magic.length);
+    if (!Arrays.equals(head, 0, head.length, magic, 0, head.length)) {
+      throw new IOException(file + " is not a " + what + " (bad magic)");
+    }
+    if (head.length < magic.length) {
+      throw new IOException(file + " is truncated");
     }
   }
 
@@ -156,11 +163,7 @@ public final class CheckedFile {
    */
   public static <T> T readHead(Path file, byte[] magic, String what, Parser<T> parser) throws IOException {
     try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 13))) {
-      byte[] found = new byte[magic.length];
-      in.readFully(found);
-      if (!Arrays.equals(found, magic)) {
-        throw new IOException(file + " is not a " + what + " (bad magic)");
-      }
+      checkMagic(in, file, magic, what);
       return parser.read(in);
     } catch (EOFException e) {
       throw new IOException(file + " is truncated", e);
