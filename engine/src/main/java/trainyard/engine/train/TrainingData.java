@@ -62,10 +62,10 @@ final class TrainingData {
   private final Part[][] shares;
   /** Bytes the job's streams may still keep as cached blocks. */
   private final AtomicLong cacheLeft;
-  /** Per shard: its validation rows, once read (evaluate's, under its lock). */
-  private SoftReference<CsrBlock>[] heldCache;
-  /** Per shard: whether the budget holds room for its validation rows. */
-  private boolean[] heldCached;
+  /** Per validation block: its rows, once read (evaluate's, under its lock). */
+  private final SoftReference<CsrBlock>[] heldCache;
+  /** Per validation block: whether the budget holds room for its rows. */
+  private final boolean[] heldCached;
 
   private TrainingData(Dataset train, Dataset validation, double fraction, long seed, long[] offsets, int[] kept,
       Part[][] shares, long validationRows, long cacheBytes) {
@@ -84,6 +84,10 @@ final class TrainingData {
     this.trainRows = n;
     this.validationRows = validationRows;
     this.cacheLeft = new AtomicLong(Math.max(0, cacheBytes));
+    @SuppressWarnings("unchecked")
+    SoftReference<CsrBlock>[] held = new SoftReference[validation != null ? validation.shardCount() : offsets.length];
+    this.heldCache = held;
+    this.heldCached = new boolean[held.length];
   }
 
   /**
@@ -265,12 +269,6 @@ final class TrainingData {
    * budget has room, so later epochs validate without reading every training shard again.
    */
   private CsrBlock validationBlock(int s) throws IOException {
-    if (heldCache == null) {
-      @SuppressWarnings("unchecked")
-      SoftReference<CsrBlock>[] fresh = new SoftReference[validation != null ? validation.shardCount() : train.shardCount()];
-      heldCache = fresh;
-      heldCached = new boolean[fresh.length];
-    }
     CsrBlock cached = heldCache[s] == null ? null : heldCache[s].get();
     if (cached != null) {
       return cached;
