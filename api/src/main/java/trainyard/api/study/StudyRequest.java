@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import trainyard.api.problem.ApiException;
 import trainyard.api.problem.Problem;
 import trainyard.scheduler.study.Asha;
@@ -33,7 +34,8 @@ import trainyard.spec.SpecException;
 public record StudyRequest(String name, ObjectNode spec, JobSpec base, SearchSpace space, Objective objective,
     int trials, int maxParallel, String method, int eta, int minEpochs, long seed, Search search) {
   public static final List<String> METHODS = List.of("random", "grid", "asha");
-  public static final List<String> METRICS = List.of("val_logloss", "val_auc", "val_accuracy", "val_rmse", "train_loss");
+  /** The objective's metrics: those early stopping watches, and the training loss. */
+  public static final List<String> METRICS = Stream.concat(JobSpec.Stopping.METRICS.stream(), Stream.of("train_loss")).toList();
   static final int MAX_TRIALS = 1000;
   static final int MAX_PARALLEL = 100;
   private static final ObjectMapper JSON = new ObjectMapper();
