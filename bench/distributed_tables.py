@@ -10,6 +10,8 @@ from collections import defaultdict
 
 
 GROUPS = ["workers", "servers", "network", "main_member", "data_read", "java_other", "other"]
+# parts of "other", where measured: the JIT's compiler threads; the VM thread (serial GC, safepoints)
+OTHER_PARTS = ["other_jit", "other_vm"]
 
 
 def parse(path):
@@ -50,7 +52,7 @@ def job(ranks):
         "wall": max(float(r["wall_s"]) for r in ranks),
         "load": r0["load"],
         # CPU µs per example of the job by thread group, summed over the processes (when measured)
-        "groups": {g: sum(float(r.get("cpu_" + g, 0)) for r in ranks) * 1e6 / examples for g in GROUPS}
+        "groups": {g: sum(float(r.get("cpu_" + g, 0)) for r in ranks) * 1e6 / examples for g in GROUPS + OTHER_PARTS}
         if "cpu_other" in r0 else None,
     }
 
@@ -137,15 +139,17 @@ def main():
                 and all(j["groups"] for j in jobs[(m, l)].values())]
     if measured:
         print("CPU µs per example by thread, all processes together (median over reps): workers; server shards;"
-              " network (Netty); member and coordinator (main); data reading; other Java threads; GC, JIT and VM")
+              " network (Netty); member and coordinator (main); data reading; other Java threads; GC, JIT and VM"
+              " (other), and of that the JIT's compiler threads and the VM thread (serial GC, safepoints)")
         print()
-        print("| model | configuration | " + " | ".join(GROUPS) + " | total |")
-        print("|---|---|" + "---|" * (len(GROUPS) + 1))
+        print("| model | configuration | " + " | ".join(GROUPS) + " | total | of other: JIT | of other: VM |")
+        print("|---|---|" + "---|" * (len(GROUPS) + 3))
         for m, l in measured:
             reps = jobs[(m, l)].values()
             print("| %s | %s | %s | %s |" % (m.upper(), l, " | ".join(
                 "%.2f" % statistics.median(j["groups"][g] for j in reps) for g in GROUPS),
-                "%.2f" % statistics.median(j["cpu_us"] for j in reps)))
+                "%.2f" % statistics.median(j["cpu_us"] for j in reps)) + " %s | %s |" % tuple(
+                "%.2f" % statistics.median(j["groups"][g] for j in reps) for g in OTHER_PARTS))
         print()
     if loads:
         print("Load average (1 min) at the start and end of the runs: %.2f to %.2f, median %.2f"

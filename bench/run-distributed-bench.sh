@@ -6,7 +6,7 @@
 #   bench/run-distributed-bench.sh [--work DIR] [--rows N] [--epochs E] [--reps R]
 #       [--procs "1 2"] [--cpus 0,1] [--cpus-per-proc 1] [--workers W] [--servers S]
 #       [--models "lr fm"] [--tau 4] [--taus "0 4 -1"] [--only "p1-pin p2"] [--heap 3g]
-#       [--base-port 47100] [--timeout 900]
+#       [--base-port 47100] [--timeout 900] [--warmup 0]
 #
 # Data: CtrGenerator(1) rows (39 entries each, ids in 2^22) ingested once into 65,536-row shards
 # under WORK (default 2,097,152 rows = 32 shards; 10% held out for validation). Every rep runs,
@@ -19,6 +19,8 @@
 #            machine's own ceiling for pP (their summed examples/s over p1-pin's; 2.0 only if the cores
 #            share nothing: caches, memory bandwidth, a hypervisor's SMT siblings)
 #   pP-tauT  P = the largest of --procs, for every T of --taus other than --tau
+# --warmup E: every process first runs the same job for E epochs (a warm executor, as in service),
+# then the measured one; E = 0 measures cold JVMs.
 # BENCH_JAVA_OPTS adds JVM options to every process (e.g. -XX:StartFlightRecording=...); JAR picks the bench jar.
 # --only runs just the configurations it names. W and S default to max(procs) * cpus-per-proc. On 16 cores, e.g.:
 #   bench/run-distributed-bench.sh --procs "1 2 4 8" --cpus 0-15 --cpus-per-proc 2
@@ -26,7 +28,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WORK=/tmp/trainyard-distributed; ROWS=2097152; EPOCHS=3; REPS=3; PROCS="1 2"; CPUS=0,1; CPP=1
-WORKERS=; SERVERS=; MODELS="lr fm"; TAU=4; TAUS="0 4 -1"; ONLY=; HEAP=3g; BASE_PORT=47100; TIMEOUT=900
+WORKERS=; SERVERS=; MODELS="lr fm"; TAU=4; TAUS="0 4 -1"; ONLY=; HEAP=3g; BASE_PORT=47100; TIMEOUT=900; WARMUP=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --work) WORK=$2; shift 2;; --rows) ROWS=$2; shift 2;; --epochs) EPOCHS=$2; shift 2;;
@@ -34,6 +36,7 @@ while [ $# -gt 0 ]; do
     --cpus-per-proc) CPP=$2; shift 2;; --workers) WORKERS=$2; shift 2;; --servers) SERVERS=$2; shift 2;;
     --models) MODELS=$2; shift 2;; --tau) TAU=$2; shift 2;; --taus) TAUS=$2; shift 2;;
     --only) ONLY=$2; shift 2;; --heap) HEAP=$2; shift 2;; --base-port) BASE_PORT=$2; shift 2;; --timeout) TIMEOUT=$2; shift 2;;
+    --warmup) WARMUP=$2; shift 2;;
     *) echo "unknown argument $1" >&2; exit 2;;
   esac
 done
@@ -63,7 +66,7 @@ RESULTS="$WORK/results.txt"; LOGS="$WORK/logs"; mkdir -p "$LOGS"
 {
   echo "# $(date -u '+%Y-%m-%d %H:%M:%S UTC') $(lscpu | sed -n 's/^Model name: *//p') $(nproc) cpus;" \
     "git $(git rev-parse --short HEAD 2>/dev/null || echo '?'); rows $ROWS epochs $EPOCHS reps $REPS procs '$PROCS'" \
-    "cpus $ALL_CPUS cpus-per-proc $CPP workers $WORKERS servers $SERVERS tau $TAU taus '$TAUS' heap $HEAP" \
+    "cpus $ALL_CPUS cpus-per-proc $CPP workers $WORKERS servers $SERVERS tau $TAU taus '$TAUS' heap $HEAP warmup $WARMUP" \
     "${ONLY:+only '$ONLY'}"
 } | tee -a "$RESULTS"
 
@@ -83,7 +86,7 @@ run() {
     # members of a cluster share their checkpoint directory; independent jobs each have their own
     local dir=$ckpt; if [ "$mode" = indep ]; then dir=$ckpt/$r; fi
     local args=(--data "$DATA" --ckpt "$dir" --model "$model" --workers "$WORKERS" --servers "$SERVERS"
-      --tau "$tau" --epochs "$EPOCHS" --label "$label")
+      --tau "$tau" --epochs "$EPOCHS" --label "$label" --warmup-epochs "$WARMUP")
     if [ "$mode" != cluster ]; then args+=(--local); else args+=(--rank "$r" --ports "$portlist" --job "$label-$RUN"); fi
     timeout "$TIMEOUT" taskset -c "$cpus" java -Xmx"$HEAP" ${BENCH_JAVA_OPTS:-} -cp "$JAR" trainyard.bench.DistributedBench "${args[@]}" \
       > "$LOGS/$RUN-$label-r$r.out" 2> "$LOGS/$RUN-$label-r$r.err" &

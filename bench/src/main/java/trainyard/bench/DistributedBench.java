@@ -33,7 +33,7 @@ import trainyard.spec.JobSpec;
  *
  * <pre>
  * java -cp trainyard-bench.jar trainyard.bench.DistributedBench --data DIR --ckpt DIR --model lr|fm
- *     [--workers 2] [--servers 2] [--tau 4] [--epochs 3] [--rows-fraction 0.1] [--label X]
+ *     [--workers 2] [--servers 2] [--tau 4] [--epochs 3] [--rows-fraction 0.1] [--label X] [--warmup-epochs 0]
  *     (--local | --rank R --ports P0,P1,... --job ID)
  * </pre>
  *
@@ -41,6 +41,10 @@ import trainyard.spec.JobSpec;
  * workers and server shards {@link JobSpec.Resources} gives executor r of P (an even split). Only
  * loopback addresses. Hyperparameters are those of bench/specs/lr.json and fm.json (batch 500,
  * AdaGrad 0.02; FM dim 8, threshold 50); 10% of the rows are held out for validation.
+ *
+ * <p>{@code --warmup-epochs E} first runs the same job for E epochs in the same process (and data
+ * port), as an executor that has run jobs before: the measured job then meets compiled code, and
+ * its CPU figures count only its own work.
  */
 public final class DistributedBench {
   private DistributedBench() {}
@@ -66,14 +70,10 @@ public final class DistributedBench {
     if (!fm && !model.equals("lr")) {
       throw new IllegalArgumentException("--model must be lr or fm, got " + model);
     }
-    JobSpec spec = new JobSpec("bench-dist-" + model, fm ? "fm" : "linear", "bench-ctr",
-        new JobSpec.Validation(null, fraction),
-        new JobSpec.Params("logistic", "adagrad", 0.02, 0, fm ? 0.01 : 0.0001, 8, epochs, 500, new int[0],
-            fm ? 50 : 0, 0, 5),
-        new JobSpec.Resources(workers, servers, 0, procs), new JobSpec.Consistency(tau),
-        new JobSpec.Stopping(3600, 3600), 0);
+    int warmupEpochs = Integer.parseInt(a.getOrDefault("warmup-epochs", "0"));
     ShardedDataset dataset = ShardedDataset.open(data);
-    TrainRequest request = new TrainRequest(spec, dataset, null, ckpt);
+    JobSpec spec = spec(model, workers, servers, procs, tau, epochs, fraction);
+    String job = local ? null : required(a, "job");
 
     List<Double> speeds = new ArrayList<>();
     Map<String, Double> last = new LinkedHashMap<>();
@@ -101,26 +101,27 @@ public final class DistributedBench {
       }
     };
 
-    ThreadCpu threads = new ThreadCpu();
-    long cpu0 = cpuNanos();
-    long t0 = System.nanoTime();
+    DataPort port = local ? null : DataPort.bind("127.0.0.1", ports[rank]);
+    ThreadCpu threads;
+    Map<String, Double> vmThreads;
+    long cpu0;
+    long t0;
     TrainResult result;
-    if (local) {
-      result = new Trainer(Clock.systemUTC()).run(request, listener, () -> false);
-    } else {
-      DataPort port = DataPort.bind("127.0.0.1", ports[rank]);
-      try {
-        List<Cluster.Peer> peers = new ArrayList<>();
-        JobSpec.Resources res = spec.resources();
-        for (int r = 0; r < procs; r++) {
-          peers.add(new Cluster.Peer(new InetSocketAddress("127.0.0.1", ports[r]), res.firstOf(workers, r),
-              res.workersOf(r), res.firstOf(servers, r), res.serversOf(r)));
-        }
-        // A loaded 2-core machine can stall a process for seconds: generous timeouts.
-        Cluster cluster = new Cluster(required(a, "job"), 1, rank, peers, port, Duration.ofSeconds(60),
-            Duration.ofSeconds(120));
-        result = new Trainer(Clock.systemUTC()).run(request, cluster, listener, () -> false);
-      } finally {
+    try {
+      if (warmupEpochs > 0) {
+        // A long-lived executor has compiled its code paths in earlier jobs: this process runs one
+        // such job first, on the same data port, so the measured job meets a warm JVM as in service.
+        JobSpec warm = spec(model, workers, servers, procs, tau, warmupEpochs, fraction);
+        train(warm, dataset, ckpt.resolve("warmup"), local ? null : job + "-warmup", rank, ports, port,
+            TrainListener.NONE);
+      }
+      threads = new ThreadCpu();
+      vmThreads = VmThreadCpu.now();
+      cpu0 = cpuNanos();
+      t0 = System.nanoTime();
+      result = train(spec, dataset, ckpt, job, rank, ports, port, listener);
+    } finally {
+      if (port != null) {
         port.close();
       }
     }
@@ -158,6 +159,12 @@ public final class DistributedBench {
       java += t.getValue();
     }
     kv(sb, "cpu_other", fmt(Math.max(0, cpu - java)));
+    // Of that, the JIT's compiler threads and the VM thread (which runs the serial collector and
+    // safepoints); the rest is threads that ended between samples and the other VM threads.
+    Map<String, Double> vmNow = VmThreadCpu.now();
+    for (String g : List.of("jit", "vm")) {
+      kv(sb, "cpu_other_" + g, fmt(vmNow.getOrDefault(g, 0.0) - vmThreads.getOrDefault(g, 0.0)));
+    }
     if (rank == 0) {
       StringBuilder e = new StringBuilder();
       double warm = 0;
@@ -178,6 +185,37 @@ public final class DistributedBench {
     System.out.flush();
     // Netty's and the engine's threads are daemons, but do not wait on anything left behind.
     System.exit(0);
+  }
+
+  /** The bench's job: bench/specs/lr.json's or fm.json's hyperparameters, {@code epochs} passes. */
+  private static JobSpec spec(String model, int workers, int servers, int procs, int tau, int epochs, double fraction) {
+    boolean fm = model.equals("fm");
+    return new JobSpec("bench-dist-" + model, fm ? "fm" : "linear", "bench-ctr",
+        new JobSpec.Validation(null, fraction),
+        new JobSpec.Params("logistic", "adagrad", 0.02, 0, fm ? 0.01 : 0.0001, 8, epochs, 500, new int[0],
+            fm ? 50 : 0, 0, 5),
+        new JobSpec.Resources(workers, servers, 0, procs), new JobSpec.Consistency(tau),
+        new JobSpec.Stopping(3600, 3600), 0);
+  }
+
+  /** Runs the job in this process alone ({@code job} null) or as member {@code rank} of a cluster on {@code ports}. */
+  private static TrainResult train(JobSpec spec, ShardedDataset dataset, Path ckpt, String job, int rank, int[] ports,
+      DataPort port, TrainListener listener) throws Exception {
+    TrainRequest request = new TrainRequest(spec, dataset, null, ckpt);
+    if (job == null) {
+      return new Trainer(Clock.systemUTC()).run(request, listener, () -> false);
+    }
+    List<Cluster.Peer> peers = new ArrayList<>();
+    JobSpec.Resources res = spec.resources();
+    int workers = res.workers();
+    int servers = res.servers();
+    for (int r = 0; r < ports.length; r++) {
+      peers.add(new Cluster.Peer(new InetSocketAddress("127.0.0.1", ports[r]), res.firstOf(workers, r),
+          res.workersOf(r), res.firstOf(servers, r), res.serversOf(r)));
+    }
+    // A loaded 2-core machine can stall a process for seconds: generous timeouts.
+    Cluster cluster = new Cluster(job, 1, rank, peers, port, Duration.ofSeconds(60), Duration.ofSeconds(120));
+    return new Trainer(Clock.systemUTC()).run(request, cluster, listener, () -> false);
   }
 
   /** Training rows per epoch of workers [first, first + count) of {@code workers}, as TrainingData shares them. */
@@ -222,10 +260,18 @@ public final class DistributedBench {
     private final java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     private final Map<Long, Long> cpu = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<Long, String> group = new java.util.concurrent.ConcurrentHashMap<>();
+    /** What threads alive at the start (a warm-up job's network threads) had used before it. */
+    private final Map<Long, Long> before = new java.util.concurrent.ConcurrentHashMap<>();
     private final Thread sampler;
     private volatile boolean running = true;
 
     ThreadCpu() {
+      for (long id : mx.getAllThreadIds()) {
+        long ns = mx.getThreadCpuTime(id);
+        if (ns >= 0) {
+          before.put(id, ns);
+        }
+      }
       sampler = new Thread(() -> {
         while (running) {
           sample();
@@ -279,7 +325,34 @@ public final class DistributedBench {
       sampler.interrupt();
       Map<String, Double> out = new java.util.TreeMap<>();
       for (Map.Entry<Long, Long> e : cpu.entrySet()) {
-        out.merge(group.get(e.getKey()), e.getValue() / 1e9, Double::sum);
+        out.merge(group.get(e.getKey()), (e.getValue() - before.getOrDefault(e.getKey(), 0L)) / 1e9, Double::sum);
+      }
+      return out;
+    }
+  }
+
+  /** CPU seconds of the JVM's own threads so far, from /proc (Linux): "jit" and "vm"; empty elsewhere. */
+  private static final class VmThreadCpu {
+    static Map<String, Double> now() {
+      Map<String, Double> out = new java.util.TreeMap<>();
+      try (var tasks = java.nio.file.Files.list(Path.of("/proc/self/task"))) {
+        for (Path t : (Iterable<Path>) tasks::iterator) {
+          try {
+            String name = java.nio.file.Files.readString(t.resolve("comm")).trim();
+            String g = name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler") ? "jit"
+                : name.equals("VM Thread") || name.startsWith("GC Thread") ? "vm" : null;
+            if (g != null) {
+              String stat = java.nio.file.Files.readString(t.resolve("stat"));
+              String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+              // utime and stime, fields 14 and 15 of stat, in clock ticks of 1/100 s
+              out.merge(g, (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0, Double::sum);
+            }
+          } catch (java.io.IOException | RuntimeException e) {
+            // the thread ended meanwhile
+          }
+        }
+      } catch (java.io.IOException e) {
+        return out;
       }
       return out;
     }
