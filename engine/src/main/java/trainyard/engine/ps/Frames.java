@@ -11,10 +11,12 @@ import java.nio.charset.StandardCharsets;
  *
  * <pre>
  * header   version u8, kind u8, flags u8, 0 u8, job i64, attempt i32, worker i32, server i32,
- *          rankBase i32, seq i64, count i32, width i32
- * PUSH     rate (f32, the schedule's factor), count keys (i64) or ranks (i32, flag RANKS), then count * width
+ *          rankBase i32, seq i64, count i32, width i32, pull i64
+ * PUSH     rate (f32, the schedule's factor), count keys (i64) or ranks (i32, flag RANKS) or neither (flag
+ *          PULLED: the ranks of the worker's pull {@code pull}, which the server kept), then count * width
  *          values (f32)
- * PULL     count keys or ranks; REGISTER: count keys
+ * PULL     count keys, or count ranks (flag RANKS; the server keeps them under the worker's timestamp
+ *          {@code pull}); REGISTER: count keys
  * VALUES   count values (f32): a pull's reply, in request order; ACK, PING, PONG, BYE: no body
  * HELLO, CONTROL, ERROR, NOT_READY   count bytes: job id, payload, message (UTF-8 text)
  * </pre>
@@ -23,8 +25,8 @@ import java.nio.charset.StandardCharsets;
  * Stateless.
  */
 final class Frames {
-  static final byte VERSION = 2;
-  static final int HEADER = 44;
+  static final byte VERSION = 3;
+  static final int HEADER = 52;
   /** Largest frame after its length field: a request of some 100M keys. */
   static final int MAX_FRAME = 1 << 30;
 
@@ -45,10 +47,15 @@ final class Frames {
 
   /** Flag: the request addresses registered keys by rank. */
   static final byte RANKS = 1;
+  /** Flag: a push for the ranks of the worker's pull {@code pull}, kept by the server ({@link KeptRanks}). */
+  static final byte PULLED = 2;
 
-  /** A frame's fixed header. {@code worker} is the sender's rank in HELLO and CONTROL. */
+  /**
+   * A frame's fixed header. {@code worker} is the sender's rank in HELLO and CONTROL; {@code pull}
+   * the worker's timestamp of a pull by rank, or of the pull a PULLED push repeats.
+   */
   record Header(byte kind, byte flags, long job, int attempt, int worker, int server, int rankBase, long seq,
-      int count, int width) {}
+      int count, int width, long pull) {}
 
   private Frames() {}
 
@@ -73,6 +80,7 @@ final class Frames {
     b.writeLongLE(h.seq());
     b.writeIntLE(h.count());
     b.writeIntLE(h.width());
+    b.writeLongLE(h.pull());
     return b;
   }
 
@@ -86,7 +94,7 @@ final class Frames {
     byte flags = f.readByte();
     f.skipBytes(1);
     return new Header(kind, flags, f.readLongLE(), f.readIntLE(), f.readIntLE(), f.readIntLE(), f.readIntLE(),
-        f.readLongLE(), f.readIntLE(), f.readIntLE());
+        f.readLongLE(), f.readIntLE(), f.readIntLE(), f.readLongLE());
   }
 
   /** Request {@code r}'s part for server {@code server} as a frame; {@code width} floats per key. */
@@ -96,16 +104,19 @@ final class Frames {
     byte kind = r.kind == Request.Kind.PUSH ? PUSH : r.kind == Request.Kind.PULL ? PULL : REGISTER;
     long values = r.kind == Request.Kind.PUSH ? (long) n * width : 0;
     boolean push = r.kind == Request.Kind.PUSH;
-    long body = (push ? 4 : 0) + (long) n * (ranks ? 4 : 8) + values * 4;
-    ByteBuf b = start(alloc, new Header(kind, ranks ? RANKS : 0, job, attempt, r.worker, server, r.rankBase, seq, n,
-        width), body);
+    boolean pulled = push && ranks && r.pulled >= 0;
+    long body = (push ? 4 : 0) + (pulled ? 0 : (long) n * (ranks ? 4 : 8)) + values * 4;
+    byte flags = pulled ? PULLED : ranks ? RANKS : 0;
+    long pull = pulled ? r.pulled : ranks ? r.timestamp : 0;
+    ByteBuf b = start(alloc, new Header(kind, flags, job, attempt, r.worker, server, r.rankBase, seq, n, width, pull),
+        body);
     if (push) {
       b.writeFloatLE(r.rate);
     }
-    if (ranks) {
-      writeInts(b, r.ranks, r.from, n);
-    } else {
+    if (!ranks) {
       writeLongs(b, r.keys, r.from, n);
+    } else if (!pulled) {
+      writeInts(b, r.ranks, r.from, n);
     }
     writeFloats(b, r.vals, r.valOff, (int) values);
     return b;
@@ -115,9 +126,10 @@ final class Frames {
    * The request a frame carries, as its server runs it: from 0 to count, a pull with an output
    * buffer of (at least) count * width floats, {@code h.seq()} as its timestamp. Its arrays are
    * {@code reuse}'s, grown as needed, when the request is done before the next frame is read;
-   * with {@code reuse} null they are its own.
+   * with {@code reuse} null they are its own. A pull's ranks go into {@code kept}, a PULLED
+   * push's come from there.
    */
-  static Request toRequest(Header h, ByteBuf f, Completion done, Scratch reuse) {
+  static Request toRequest(Header h, ByteBuf f, Completion done, Scratch reuse, KeptRanks kept) {
     int n = h.count();
     Request.Kind kind = h.kind() == PUSH ? Request.Kind.PUSH : h.kind() == PULL ? Request.Kind.PULL
         : Request.Kind.REGISTER;
@@ -125,9 +137,17 @@ final class Frames {
     float rate = kind == Request.Kind.PUSH ? f.readFloatLE() : 1f;
     long[] keys = null;
     int[] ranks = null;
-    if ((h.flags() & RANKS) != 0) {
+    if ((h.flags() & PULLED) != 0) {
+      if (kind != Request.Kind.PUSH) {
+        throw new IllegalArgumentException("only a push can name a pull's ranks, not a frame of kind " + h.kind());
+      }
+      ranks = kept.ranks(h.worker(), h.server(), h.pull(), n);
+    } else if ((h.flags() & RANKS) != 0) {
       ranks = a.ranks(n);
       readInts(f, ranks, n);
+      if (kind == Request.Kind.PULL) {
+        kept.keep(h.worker(), h.server(), h.pull(), ranks, n, reuse != null);
+      }
     } else {
       // Registered key lists are kept by the server: never reused.
       keys = kind == Request.Kind.REGISTER ? new long[n] : a.keys(n);
@@ -165,19 +185,19 @@ final class Frames {
 
   /** A pull's reply: {@code n} values from {@code vals[off..]}. */
   static ByteBuf values(ByteBufAllocator alloc, long seq, float[] vals, int off, int n) {
-    ByteBuf b = start(alloc, new Header(VALUES, (byte) 0, 0, 0, 0, 0, 0, seq, n, 1), 4L * n);
+    ByteBuf b = start(alloc, new Header(VALUES, (byte) 0, 0, 0, 0, 0, 0, seq, n, 1, 0), 4L * n);
     writeFloats(b, vals, off, n);
     return b;
   }
 
   /** A frame with no body. */
   static ByteBuf empty(ByteBufAllocator alloc, byte kind, long seq) {
-    return start(alloc, new Header(kind, (byte) 0, 0, 0, 0, 0, 0, seq, 0, 0), 0);
+    return start(alloc, new Header(kind, (byte) 0, 0, 0, 0, 0, 0, seq, 0, 0, 0), 0);
   }
 
   /** A frame whose body is {@code bytes}: HELLO, CONTROL, ERROR, NOT_READY. */
   static ByteBuf bytes(ByteBufAllocator alloc, byte kind, long job, int attempt, int rank, long seq, byte[] bytes) {
-    ByteBuf b = start(alloc, new Header(kind, (byte) 0, job, attempt, rank, 0, 0, seq, bytes.length, 0), bytes.length);
+    ByteBuf b = start(alloc, new Header(kind, (byte) 0, job, attempt, rank, 0, 0, seq, bytes.length, 0, 0), bytes.length);
     b.writeBytes(bytes);
     return b;
   }

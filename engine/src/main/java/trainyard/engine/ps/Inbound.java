@@ -23,6 +23,8 @@ final class Inbound extends SimpleChannelInboundHandler<ByteBuf> implements Comp
   private int peer;
   /** Event loop only: decoded requests' arrays, for a member that serves inline. */
   private final Frames.Scratch scratch = new Frames.Scratch();
+  /** Event loop only: the ranks of the peer's latest pulls, which its pushes then leave out. */
+  private final KeptRanks kept = new KeptRanks();
   /** Event loop only: replies written since the last flush. */
   private boolean unflushed;
 
@@ -58,7 +60,7 @@ final class Inbound extends SimpleChannelInboundHandler<ByteBuf> implements Comp
             throw new IllegalArgumentException("requests carry " + width + " floats per key here, this one "
                 + h.width());
           }
-          m.serve(h.server(), Frames.toRequest(h, f, this, m.servesInline() ? scratch : null));
+          m.serve(h.server(), Frames.toRequest(h, f, this, m.servesInline() ? scratch : null, kept));
         }
         case Frames.CONTROL -> {
           Member m = current(h);

@@ -51,6 +51,16 @@ public final class KVWorker {
       failed(cause);
     }
   };
+  /**
+   * Per timestamp slot, for {@link #pushPulled}: the pull's keys or ranks (the caller's arrays),
+   * where they split over servers, and how many pulls preceded it; null keys and ranks when the
+   * slot's request was no pull, or its push was sent.
+   */
+  private final long[][] pulledKeys = new long[RING][];
+  private final int[][] pulledRanks = new int[RING][];
+  private final int[][] pulledSplits = new int[RING][];
+  private final long[] pulledIndex = new long[RING];
+  private long pulls;
   /** After {@link #register}: ranks [registered[s], registered[s+1]) belong to server s. */
   private int[] registered;
   private int registeredCount;
@@ -110,7 +120,7 @@ public final class KVWorker {
   public long push(long[] keys, int n, float[] vals, float rate) {
     checkKeys(keys, n, vals.length, pushWidth, "vals");
     long ts = begin(keys, n);
-    fanOut(Request.Kind.PUSH, keys, null, vals, pushWidth, ts, rate);
+    fanOut(Request.Kind.PUSH, keys, null, vals, pushWidth, ts, rate, -1);
     return ts;
   }
 
@@ -127,7 +137,8 @@ public final class KVWorker {
   public long pull(long[] keys, int n, float[] out) {
     checkKeys(keys, n, out.length, pullWidth, "out");
     long ts = begin(keys, n);
-    fanOut(Request.Kind.PULL, keys, null, out, pullWidth, ts, 1f);
+    fanOut(Request.Kind.PULL, keys, null, out, pullWidth, ts, 1f, -1);
+    pulled(ts, keys, null);
     return ts;
   }
 
@@ -165,7 +176,7 @@ public final class KVWorker {
   /** As {@link #pushRanks(int[], int, float[])} with a rate factor, as {@link #push(long[], int, float[], float)}. */
   public long pushRanks(int[] ranks, int n, float[] vals, float rate) {
     long ts = beginRanks(ranks, n, vals.length, pushWidth);
-    fanOut(Request.Kind.PUSH, null, ranks, vals, pushWidth, ts, rate);
+    fanOut(Request.Kind.PUSH, null, ranks, vals, pushWidth, ts, rate, -1);
     return ts;
   }
 
@@ -176,15 +187,66 @@ public final class KVWorker {
    */
   public long pullRanks(int[] ranks, int n, float[] out) {
     long ts = beginRanks(ranks, n, out.length, pullWidth);
-    fanOut(Request.Kind.PULL, null, ranks, out, pullWidth, ts, 1f);
+    fanOut(Request.Kind.PULL, null, ranks, out, pullWidth, ts, 1f, -1);
+    pulled(ts, null, ranks);
     return ts;
   }
 
   /**
-   * Sends each server its slice of {@code keys} (or of {@code ranks}, into its registered list)
-   * and of {@code vals}, {@code width} floats per key.
+   * Pushes {@code vals} as gradients of exactly the keys of this worker's earlier pull {@code pull}
+   * ({@link #pull} or {@link #pullRanks}), with a rate factor as {@link #push(long[], int, float[], float)}:
+   * a minibatch's push after its pull. The caller must have left that pull's key or rank array
+   * unchanged; it may reuse {@code vals} at once. Over the network a push by rank then travels
+   * without its ranks, which the servers kept from the pull, while at most {@link KeptRanks#DEPTH}
+   * - 1 pulls followed it. Each pull can be pushed once.
    */
-  private void fanOut(Request.Kind kind, long[] keys, int[] ranks, float[] vals, int width, long ts, float rate) {
+  public long pushPulled(long pull, float[] vals, float rate) {
+    int from = (int) (pull & (RING - 1));
+    if (pull < 0 || pull >= next || pull < next - RING || pulledSplits[from] == null
+        || (pulledKeys[from] == null && pulledRanks[from] == null)) {
+      throw new IllegalArgumentException("timestamp " + pull + " is no pull of this worker waiting for its push");
+    }
+    long[] keys = pulledKeys[from];
+    int[] ranks = pulledRanks[from];
+    int n = pulledSplits[from][splits.length - 1];
+    if (vals.length < (long) n * pushWidth) {
+      throw new IllegalArgumentException("vals must hold " + n + " x " + pushWidth + " floats, got " + vals.length);
+    }
+    // Each server kept the ranks of this worker's last DEPTH pulls it answered, at least.
+    boolean kept = ranks != null && pulls - pulledIndex[from] < KeptRanks.DEPTH;
+    pulledKeys[from] = null;
+    pulledRanks[from] = null;
+    long ts = nextTimestamp();
+    System.arraycopy(pulledSplits[from], 0, splits, 0, splits.length);
+    int parts = 0;
+    for (int s = 0; s < splits.length - 1; s++) {
+      parts += splits[s + 1] > splits[s] ? 1 : 0;
+    }
+    remaining.set((int) (ts & (RING - 1)), parts);
+    fanOut(Request.Kind.PUSH, keys, ranks, vals, pushWidth, ts, rate, kept ? pull : -1);
+    return ts;
+  }
+
+  /** Remembers pull {@code ts} (splits[] says where its keys went) for {@link #pushPulled}. */
+  private void pulled(long ts, long[] keys, int[] ranks) {
+    int slot = (int) (ts & (RING - 1));
+    int[] where = pulledSplits[slot];
+    if (where == null) {
+      where = pulledSplits[slot] = new int[splits.length];
+    }
+    System.arraycopy(splits, 0, where, 0, splits.length);
+    pulledKeys[slot] = keys;
+    pulledRanks[slot] = ranks;
+    pulledIndex[slot] = ++pulls;
+  }
+
+  /**
+   * Sends each server its slice of {@code keys} (or of {@code ranks}, into its registered list)
+   * and of {@code vals}, {@code width} floats per key; a push that repeats pull {@code pulled}'s
+   * kept ranks says so.
+   */
+  private void fanOut(Request.Kind kind, long[] keys, int[] ranks, float[] vals, int width, long ts, float rate,
+      long pulled) {
     // The caller may reuse a push's arrays at once, so a transport that runs later gets copies.
     boolean copySlices = copy && kind == Request.Kind.PUSH;
     for (int s : sendOrder) {
@@ -196,9 +258,10 @@ public final class KVWorker {
           long[] k = keys == null ? null : Arrays.copyOfRange(keys, from, to);
           int[] r = ranks == null ? null : Arrays.copyOfRange(ranks, from, to);
           float[] v = Arrays.copyOfRange(vals, from * width, to * width);
-          transport.send(s, new Request(kind, k, r, base, 0, to - from, v, 0, id, done, ts, rate));
+          transport.send(s, new Request(kind, k, r, base, 0, to - from, v, 0, id, done, ts, rate, pulled));
         } else {
-          transport.send(s, new Request(kind, keys, ranks, base, from, to, vals, from * width, id, done, ts, rate));
+          transport.send(s, new Request(kind, keys, ranks, base, from, to, vals, from * width, id, done, ts, rate,
+              pulled));
         }
       }
     }
@@ -263,13 +326,22 @@ public final class KVWorker {
     }
   }
 
-  /** Takes the next timestamp and counts the servers its keys touch (splits[] says where). */
-  private long begin(long[] keys, int n) {
+  /** Takes the next timestamp, once its slot's request of RING timestamps ago is done. */
+  private long nextTimestamp() {
     long ts = next;
     if (ts >= RING) {
       waitFor(ts - RING);
     }
     next = ts + 1;
+    int slot = (int) (ts & (RING - 1));
+    pulledKeys[slot] = null;
+    pulledRanks[slot] = null;
+    return ts;
+  }
+
+  /** Takes the next timestamp and counts the servers its keys touch (splits[] says where). */
+  private long begin(long[] keys, int n) {
+    long ts = nextTimestamp();
     int parts = 0;
     int servers = splits.length - 1;
     splits[0] = 0;
@@ -303,11 +375,7 @@ public final class KVWorker {
             + i + "]=" + ranks[i]);
       }
     }
-    long ts = next;
-    if (ts >= RING) {
-      waitFor(ts - RING);
-    }
-    next = ts + 1;
+    long ts = nextTimestamp();
     int servers = splits.length - 1;
     int parts = 0;
     splits[0] = 0;

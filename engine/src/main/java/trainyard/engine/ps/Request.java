@@ -29,9 +29,19 @@ public final class Request {
   private final Completion origin;
   /** The worker's timestamp, or the sender's sequence id when the request came over the network. */
   final long timestamp;
+  /**
+   * For a push by rank: the worker's timestamp of the pull whose ranks it repeats, when the server
+   * that answered that pull still keeps them ({@link KeptRanks}); otherwise -1.
+   */
+  final long pulled;
 
   Request(Kind kind, long[] keys, int[] ranks, int rankBase, int from, int to, float[] vals, int valOff,
       int worker, Completion origin, long timestamp, float rate) {
+    this(kind, keys, ranks, rankBase, from, to, vals, valOff, worker, origin, timestamp, rate, -1);
+  }
+
+  Request(Kind kind, long[] keys, int[] ranks, int rankBase, int from, int to, float[] vals, int valOff,
+      int worker, Completion origin, long timestamp, float rate, long pulled) {
     this.kind = kind;
     this.keys = keys;
     this.ranks = ranks;
@@ -44,6 +54,7 @@ public final class Request {
     this.worker = worker;
     this.timestamp = timestamp;
     this.rate = rate;
+    this.pulled = pulled;
   }
 
   /** Tells the sender that this part is done; called once, from any thread. */

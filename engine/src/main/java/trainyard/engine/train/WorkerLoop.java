@@ -186,8 +186,7 @@ final class WorkerLoop {
     kv.waitFor(slot.pull);
     epochLoss += c.gradient();
     float rate = schedule.factor(epochStart + position);
-    long ts = byRank ? kv.pushRanks(c.ranks(), slot.keys, c.pushBuffer(), rate)
-        : kv.push(c.keys(), slot.keys, c.pushBuffer(), rate);
+    long ts = kv.pushPulled(slot.pull, c.pushBuffer(), rate);
     clock.pushed(step, ts);
     epochExamples += slot.examples;
     step++;

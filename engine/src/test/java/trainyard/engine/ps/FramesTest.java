@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -23,9 +25,13 @@ class FramesTest {
   }
 
   private static Request decode(ByteBuf frame, Frames.Header[] header) {
+    return decode(frame, header, null, new KeptRanks());
+  }
+
+  private static Request decode(ByteBuf frame, Frames.Header[] header, Frames.Scratch reuse, KeptRanks kept) {
     ByteBuf f = body(frame);
     header[0] = Frames.header(f);
-    Request r = Frames.toRequest(header[0], f, null, null);
+    Request r = Frames.toRequest(header[0], f, null, reuse, kept);
     assertEquals(0, f.readableBytes(), "the body is read to its end");
     frame.release();
     return r;
@@ -34,7 +40,7 @@ class FramesTest {
   @Test
   void everyHeaderFieldSurvives() {
     Frames.Header h = new Frames.Header(Frames.PULL, Frames.RANKS, Long.MIN_VALUE, Integer.MAX_VALUE, -7, 65_537,
-        Integer.MIN_VALUE, Long.MAX_VALUE, 0, 3);
+        Integer.MIN_VALUE, Long.MAX_VALUE, 0, 3, Long.MIN_VALUE + 1);
     ByteBuf f = body(Frames.start(ALLOC, h, 0));
     assertEquals(h, Frames.header(f));
     assertEquals(0, f.readableBytes());
@@ -47,7 +53,7 @@ class FramesTest {
     Frames.Header[] h = new Frames.Header[1];
     Request push = new Request(Request.Kind.PUSH, new long[0], null, 0, 0, 0, new float[0], 0, 3, null, 9, 1f);
     Request back = decode(Frames.request(ALLOC, 11, 2, 1, 9, push, 4), h);
-    assertEquals(new Frames.Header(Frames.PUSH, (byte) 0, 11, 2, 3, 1, 0, 9, 0, 4), h[0]);
+    assertEquals(new Frames.Header(Frames.PUSH, (byte) 0, 11, 2, 3, 1, 0, 9, 0, 4, 0), h[0]);
     assertEquals(0, back.keys.length);
     assertEquals(0, back.vals.length);
     Request pull = new Request(Request.Kind.PULL, new long[0], null, 0, 0, 0, new float[0], 0, 3, null, 9, 1f);
@@ -87,6 +93,56 @@ class FramesTest {
     assertNull(back.keys);
     assertEquals(100, back.rankBase);
     assertEquals(6, back.vals.length, "a pull gets an output buffer of count x width");
+  }
+
+  @Test
+  void aPushAfterItsPullLeavesTheRanksOut() {
+    KeptRanks kept = new KeptRanks();
+    Frames.Scratch scratch = new Frames.Scratch();
+    Frames.Header[] h = new Frames.Header[1];
+    int[] ranks = {3, 8, 9};
+    // Worker 7's pull of timestamp 40 to server 1, decoded into reused arrays as inline serving does.
+    Request pull = new Request(Request.Kind.PULL, null, ranks, 2, 0, 3, new float[6], 0, 7, null, 40, 1f);
+    Request in = decode(Frames.request(ALLOC, 1, 1, 1, 100, pull, 2), h, scratch, kept);
+    assertEquals(40, h[0].pull(), "a pull by rank names the worker's timestamp");
+    in.ranks[0] = -1; // the next frame reuses the scratch arrays: the kept ranks are a copy
+    float[] grads = {1, 2, 3, 4, 5, 6};
+    Request push = new Request(Request.Kind.PUSH, null, ranks, 2, 0, 3, grads, 0, 7, null, 43, 0.5f, 40);
+    ByteBuf frame = Frames.request(ALLOC, 1, 1, 1, 101, push, 2);
+    assertEquals(4 + Frames.HEADER + 4 + 6 * 4, frame.readableBytes(), "the rate and the values, no ranks");
+    Request back = decode(frame, h, scratch, kept);
+    assertEquals(Frames.PULLED, h[0].flags());
+    assertArrayEquals(ranks, Arrays.copyOf(back.ranks, 3));
+    assertEquals(2, back.rankBase);
+    assertArrayEquals(grads, Arrays.copyOf(back.vals, 6));
+    assertEquals(0.5f, back.rate);
+
+    // Another worker, server or pull has nothing kept; a push of another length is refused.
+    for (Request wrong : List.of(
+        new Request(Request.Kind.PUSH, null, ranks, 2, 0, 3, grads, 0, 8, null, 43, 1f, 40),
+        new Request(Request.Kind.PUSH, null, ranks, 2, 0, 3, grads, 0, 7, null, 43, 1f, 41),
+        new Request(Request.Kind.PUSH, null, ranks, 2, 0, 2, grads, 0, 7, null, 43, 1f, 40))) {
+      assertThrows(IllegalArgumentException.class, () -> decode(Frames.request(ALLOC, 1, 1, 1, 102, wrong, 2), h,
+          scratch, kept));
+    }
+    assertThrows(IllegalArgumentException.class, () -> decode(Frames.request(ALLOC, 1, 1, 0, 102, push, 2), h,
+        scratch, kept), "server 0 kept nothing");
+  }
+
+  @Test
+  void aServerKeepsTheLastDepthPullsOfEachWorker() {
+    KeptRanks kept = new KeptRanks();
+    int[] ranks = {5};
+    for (long ts = 0; ts < 10; ts++) {
+      kept.keep(1, 0, ts * 3, new int[] {(int) ts}, 1, false);
+      kept.keep(2, 0, ts * 3, ranks, 1, true);
+    }
+    for (long ts = 10 - KeptRanks.DEPTH; ts < 10; ts++) {
+      assertEquals((int) ts, kept.ranks(1, 0, ts * 3, 1)[0]);
+      assertEquals(5, kept.ranks(2, 0, ts * 3, 1)[0]);
+    }
+    long gone = (10 - KeptRanks.DEPTH - 1) * 3;
+    assertThrows(IllegalArgumentException.class, () -> kept.ranks(1, 0, gone, 1));
   }
 
   @Test
@@ -151,7 +207,7 @@ class FramesTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Frames.header(f));
     assertTrue(e.getMessage().contains("version 1"), e.getMessage());
     f.release();
-    Frames.Header h = new Frames.Header(Frames.CONTROL, (byte) 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    Frames.Header h = new Frames.Header(Frames.CONTROL, (byte) 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     assertThrows(IllegalArgumentException.class, () -> Frames.start(ALLOC, h, Frames.MAX_FRAME));
   }
 

@@ -100,7 +100,8 @@ class NetTransportTest {
         keys[i] = step % 2 == 1 && i % 5 == 0 ? dict[ranks[i]] + 1 : dict[ranks[i]];
       }
       float[] out = new float[n * pullWidth];
-      kv.waitFor(step % 2 == 0 ? kv.pullRanks(ranks, n, out) : kv.pull(keys, n, out));
+      long pull = step % 2 == 0 ? kv.pullRanks(ranks, n, out) : kv.pull(keys, n, out);
+      kv.waitFor(pull);
       pulled.add(out);
       float[] grads = new float[n * pushWidth];
       for (int i = 0; i < n; i++) {
@@ -109,8 +110,31 @@ class NetTransportTest {
           grads[i * pushWidth + j] = out[i * pullWidth + Math.min(j - 1, pullWidth - 1)] + (float) rnd.nextGaussian();
         }
       }
-      kv.waitFor(step % 2 == 0 ? kv.pushRanks(ranks, n, grads) : kv.push(keys, n, grads));
+      // Steps 0, 4, ... push by rank, 1, 5, ... by key, the others repeat their pull's keys.
+      kv.waitFor(step % 4 == 0 ? kv.pushRanks(ranks, n, grads) : step % 4 == 1 ? kv.push(keys, n, grads)
+          : kv.pushPulled(pull, grads, 1f));
     }
+    // Pulls ahead, then their pushes in order: the first ones' ranks are no longer kept by the
+    // servers and travel with the push, the last ones' do not.
+    int ahead = KeptRanks.DEPTH + 2;
+    long[] pulls = new long[ahead];
+    float[][] outs = new float[ahead][];
+    for (int i = 0; i < ahead; i++) {
+      int[] ranks = new int[dict.length / (i + 2)];
+      for (int r = 0; r < ranks.length; r++) {
+        ranks[r] = r * (i + 2);
+      }
+      outs[i] = new float[ranks.length * pullWidth];
+      pulls[i] = kv.pullRanks(ranks, ranks.length, outs[i]);
+    }
+    for (int i = 0; i < ahead; i++) {
+      kv.waitFor(pulls[i]);
+      pulled.add(outs[i]);
+      float[] grads = new float[outs[i].length / pullWidth * pushWidth];
+      Arrays.fill(grads, 0.25f * (i + 1));
+      kv.pushPulled(pulls[i], grads, 1f);
+    }
+    kv.waitAll();
   }
 
   private static byte[] saved(ParameterServer ps, int server) throws IOException {
@@ -142,6 +166,37 @@ class NetTransportTest {
       assertEquals(a.bytesSent(), b.bytesReceived());
       assertEquals(a.bytesReceived(), b.bytesSent());
       assertEquals(1000, b.keyCount());
+    }
+  }
+
+  @Test
+  void aPushAfterItsPullByRankSendsValuesOnly() {
+    try (Cluster c = Cluster.twoMembers(KeyRanges.uniform(1), SGD, new int[] {1}, new ControlHandler[] {IGNORE, IGNORE},
+        "kept")) {
+      ParameterServer a = c.members[0];
+      long[] keys = new long[1000];
+      int[] ranks = new int[1000];
+      for (int i = 0; i < keys.length; i++) {
+        keys[i] = i;
+        ranks[i] = i;
+      }
+      KVWorker kv = a.newWorker();
+      kv.waitFor(kv.register(keys));
+      long before = a.bytesSent();
+      float[] w = new float[1000];
+      long pull = kv.pullRanks(ranks, 1000, w);
+      kv.waitFor(pull);
+      float[] grads = new float[1000];
+      Arrays.fill(grads, 2f);
+      long push = kv.pushPulled(pull, grads, 0.5f);
+      kv.waitFor(push);
+      int frame = 4 + Frames.HEADER;
+      assertEquals(before + frame + 4_000 + frame + 4 + 4_000, a.bytesSent(), "the pull's ranks, then the push's rate "
+          + "and values");
+      kv.waitFor(kv.pullRanks(ranks, 1000, w));
+      assertEquals(-1f, w[999], "SGD at rate 1 times 0.5 applied the pushed gradient 2 to the pulled ranks' keys");
+      assertThrows(IllegalArgumentException.class, () -> kv.pushPulled(pull, grads, 1f), "a pull is pushed once");
+      assertThrows(IllegalArgumentException.class, () -> kv.pushPulled(push, grads, 1f), "a push is no pull");
     }
   }
 
