@@ -116,7 +116,7 @@ final class PeerLink {
   }
 
   /** Sends request {@code r}'s part for global server {@code server}. */
-  void send(int server, Request r, int width) {
+  void send(int server, Request r) {
     long seq = nextSeq.getAndIncrement();
     pending.put(seq, r);
     if (left) {
@@ -131,7 +131,8 @@ final class PeerLink {
       throw Member.failed(f);
     }
     Channel ch = channel;
-    ByteBuf b = Frames.request(ch.alloc(), member.jobKey, member.attempt, server, seq, r, width);
+    ByteBuf b = Frames.request(ch.alloc(), member.jobKey, member.attempt, server, seq, r,
+        r.kind == Request.Kind.PUSH ? member.pushWidth : member.pullWidth);
     member.sent(b.readableBytes());
     if (r.kind == Request.Kind.PUSH) {
       // Nobody waits on a push at once: it travels with the next pull (or the flush of a wait),
@@ -226,7 +227,7 @@ final class PeerLink {
           member.fail(e);
           return;
         }
-        Frames.readFloats(f, r.vals, r.valOff, n);
+        Frames.readRows(f, h, r.vals, r.valOff, n / member.pullWidth, member.pullWidth, member.pullHead);
       }
       r.complete();
     }
