@@ -5,7 +5,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import trainyard.api.auth.Tenant;
 import trainyard.api.auth.Tokens;
@@ -45,6 +47,9 @@ public class QuotaService {
 
   @Inject TrainyardConfig config;
   @Inject Clock clock;
+
+  /** Tenant id → the count its streamed uploads arriving now share; guarded by itself. */
+  private final Map<String, Arriving.Shared> arriving = new HashMap<>();
 
   /** The quota of tenant {@code name}: an admin may read any, anyone else its own; 404 otherwise. */
   public QuotaView get(Tokens.Grant caller, String name) {
@@ -120,11 +125,42 @@ public class QuotaService {
 
   /**
    * {@code bytes} more stay within the storage quota: a streamed upload's declared length, or 0
-   * when it declares none (then only a tenant already at its quota is refused, and one upload may
-   * pass it by its own size).
+   * when it declares none (then only a tenant already at its quota is refused here, and
+   * {@link #arriving} stops the body where it crosses the quota).
    */
   public void checkStorage(String tenantId, long bytes) {
     QuarkusTransaction.requiringNew().run(() -> checkStorage(tenantId, limits(tenantId), bytes));
+  }
+
+  /**
+   * Starts counting a streamed upload of {@code tenantId} against its storage quota while it
+   * arrives; the caller ends it ({@link Arriving#end}). The tenant's uploads arriving at the same
+   * time share the count, started from the database when the first of them starts.
+   */
+  public Arriving arriving(String tenantId) {
+    synchronized (arriving) {
+      Arriving.Shared shared = arriving.get(tenantId);
+      if (shared == null) {
+        // read under the lock: an upload that ends meanwhile is either in the rows or in the count
+        shared = QuarkusTransaction.requiringNew().call(() -> {
+          Long limit = limits(tenantId).storageBytes();
+          return limit == null ? null : new Arriving.Shared(limit, storageBytes(tenantId));
+        });
+        if (shared == null) {
+          return Arriving.UNLIMITED;
+        }
+        arriving.put(tenantId, shared);
+      }
+      shared.open++;
+      Arriving.Shared mine = shared;
+      return new Arriving(shared, () -> {
+        synchronized (arriving) {
+          if (--mine.open == 0) {
+            arriving.remove(tenantId, mine);
+          }
+        }
+      });
+    }
   }
 
   private void checkStorage(String tenantId, Limits limits, long bytes) {
@@ -138,7 +174,7 @@ public class QuotaService {
     }
   }
 
-  private static ApiException exceeded(String quota, long limit, long used, String why) {
+  static ApiException exceeded(String quota, long limit, long used, String why) {
     return new ApiException(Problem.of(403, "quota_exceeded", "Quota exceeded",
             "past the tenant's " + quota + " quota of " + limit + ": " + why + " (an admin sets quotas)")
         .with("quota", quota).with("limit", limit).with("used", used));
