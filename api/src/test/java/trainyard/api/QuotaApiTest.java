@@ -4,6 +4,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -20,6 +21,7 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import trainyard.api.job.JobRow;
 
 @QuarkusTest
 @WithTestResource(TestStores.class)
@@ -89,6 +91,19 @@ class QuotaApiTest {
     Api.as(token).post("/api/v1/jobs/" + waiting + "/cancel").then().statusCode(202);
     setQuota(TestStores.ADMIN_TOKEN, "{\"concurrentJobs\": 1}").then().statusCode(200);
     submit(dataset, JobApiTest.UNPLACEABLE).then().statusCode(201);
+  }
+
+  @Test
+  void aJobsGpusAreKeptOnItsRowAndTheQuotaSumsThem() {
+    String dataset = Api.upload(token, "train", DATA);
+    String twoByTwo = submit(dataset, "\"resources\": {\"executors\": 2, \"workers\": 2, \"servers\": 2, \"gpus\": 32}")
+        .then().statusCode(201).extract().path("id");
+    String cpu = submit(dataset, "").then().statusCode(201).extract().path("id");
+    assertEquals(64, QuarkusTransaction.requiringNew().call(() -> JobRow.<JobRow>findById(twoByTwo).gpus));
+    assertEquals(0, QuarkusTransaction.requiringNew().call(() -> JobRow.<JobRow>findById(cpu).gpus));
+    Api.as(token).get("/api/v1/tenants/" + tenant + "/quota").then().statusCode(200).body("used.gpus", equalTo(64));
+    Api.as(token).post("/api/v1/jobs/" + twoByTwo + "/cancel").then().statusCode(202);
+    Api.as(token).get("/api/v1/tenants/" + tenant + "/quota").then().statusCode(200).body("used.gpus", equalTo(0));
   }
 
   @Test

@@ -69,6 +69,9 @@ public class JobRow extends PanacheEntityBase {
   @Column(name = "model_id")
   public String modelId;
 
+  /** GPUs the job holds while not ended: its spec's gpus × executors (what the gpus quota sums). */
+  public int gpus;
+
   /** Each member's memory, the engine's estimate at submit (MiB); null for older jobs. */
   @Column(name = "memory_mb")
   public Long memoryMb;

@@ -118,6 +118,7 @@ public class JobService {
     row.validationDatasetId = validationId;
     row.specJson = spec.toJson();
     row.priority = spec.priority();
+    row.gpus = QuotaService.gpus(spec);
     row.status = JobState.QUEUED.name();
     row.attempt = 1;
     row.stateAttempt = 1;

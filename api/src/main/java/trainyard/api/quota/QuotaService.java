@@ -6,7 +6,6 @@ import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 import java.time.Clock;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import trainyard.api.auth.Tenant;
@@ -90,13 +89,13 @@ public class QuotaService {
     }
     lock(tenantId);
     if (limits.concurrentJobs() != null) {
-      long jobs = unfinishedJobs(tenantId).size();
+      long jobs = unfinishedJobs(tenantId);
       if (jobs + 1 > limits.concurrentJobs()) {
         throw exceeded("concurrentJobs", limits.concurrentJobs(), jobs, jobs + " jobs not yet ended; cancel one or wait "
             + "for one to end");
       }
     }
-    int asked = spec.resources().gpus() * spec.resources().executors();
+    int asked = gpus(spec);
     if (limits.gpus() != null && asked > 0) {
       long gpus = gpus(tenantId);
       if (gpus + asked > limits.gpus()) {
@@ -198,7 +197,7 @@ public class QuotaService {
   private QuotaView view(Tenant tenant) {
     Limits l = limits(tenant.id);
     return new QuotaView(tenant.name, l.storageBytes(), l.concurrentJobs(), l.openUploads(), l.gpus(),
-        new Usage(storageBytes(tenant.id), unfinishedJobs(tenant.id).size(), openUploads(tenant.id), gpus(tenant.id)));
+        new Usage(storageBytes(tenant.id), unfinishedJobs(tenant.id), openUploads(tenant.id), gpus(tenant.id)));
   }
 
   private Limits limits(String tenantId) {
@@ -217,17 +216,20 @@ public class QuotaService {
     Tenant.findById(tenantId, LockModeType.PESSIMISTIC_WRITE);
   }
 
-  private static List<JobRow> unfinishedJobs(String tenantId) {
-    return JobRow.list("tenantId = ?1 and status in ?2", tenantId, JobRow.UNFINISHED);
+  /** The GPUs a job of {@code spec} holds while not ended ({@code jobs.gpus}). */
+  public static int gpus(JobSpec spec) {
+    return spec.resources().gpus() * spec.resources().executors();
+  }
+
+  private static long unfinishedJobs(String tenantId) {
+    return JobRow.count("tenantId = ?1 and status in ?2", tenantId, JobRow.UNFINISHED);
   }
 
   private static long gpus(String tenantId) {
-    long gpus = 0;
-    for (JobRow job : unfinishedJobs(tenantId)) {
-      JobSpec.Resources r = JobSpec.parse(job.specJson).resources();
-      gpus += (long) r.gpus() * r.executors();
-    }
-    return gpus;
+    Number n = JobRow.getEntityManager().createQuery(
+            "select sum(j.gpus) from JobRow j where j.tenantId = ?1 and j.status in ?2", Number.class)
+        .setParameter(1, tenantId).setParameter(2, JobRow.UNFINISHED).getSingleResult();
+    return n == null ? 0 : n.longValue();
   }
 
   private static long openUploads(String tenantId) {
