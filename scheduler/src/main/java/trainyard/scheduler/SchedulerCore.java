@@ -488,7 +488,8 @@ final class SchedulerCore {
       return;
     }
     JobMessage again = JobMessage.submit(job.jobId(), job.tenantId(), job.specJson(), job.priority(),
-        job.submittedAtMillis(), job.datasetDir(), job.validationDir(), job.attempt() + 1, job.memoryMb());
+        job.submittedAtMillis(), job.datasetDir(), job.validationDir(), job.attempt() + 1, job.memoryMb())
+        .withLostAttempts(failed);
     String reason = cause + "; will resume from checkpoint";
     queue.put(gang.jobId, new Queued(again, gang.demand, gang.resources, reason, true));
     sink.event(JobEvent.state(gang.jobId, again.attempt(), JobState.QUEUED, reason, null, now));
