@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -39,6 +40,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import trainyard.api.platform.Bus;
@@ -128,9 +130,13 @@ class DashboardBrowserTest {
   }
 
   private void signIn() {
+    signIn(token);
+  }
+
+  private void signIn(String as) {
     open("#/signin");
     WebElement field = await(10).until(d -> d.findElement(By.id("token")));
-    field.sendKeys(token);
+    field.sendKeys(as);
     browser.findElement(By.cssSelector("#signin-form button[type=submit]")).click();
     await(10).until(d -> d.getCurrentUrl().endsWith("#/jobs"));
   }
@@ -373,12 +379,120 @@ class DashboardBrowserTest {
     await(10).until(d -> d.findElement(By.cssSelector("#studies-table tr[data-id='" + study + "']")));
   }
 
+  /** Clicks {@code button} and answers its confirmation: yes or no. */
+  private void clickAndConfirm(By button, boolean yes) {
+    await(10).until(d -> d.findElement(button)).click();
+    Alert alert = await(5).until(ExpectedConditions.alertIsPresent());
+    if (yes) {
+      alert.accept();
+    } else {
+      alert.dismiss();
+    }
+  }
+
+  @Test
+  void anEndedJobAndAModelAreDeletedOnlyOnceConfirmed() throws IOException {
+    String tenant = Api.newTenant("browser-delete");
+    String ds = Api.readyDataset(tenant, "d", "1 1:1 2:1\n0 3:1\n1 1:1\n0 2:1 3:1\n");
+    String job = Api.as(tenant).contentType("application/json").body(Api.spec(ds, "\"params\": {\"epochs\": 1}"))
+        .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+    String model = Api.waitForStatus(tenant, "/api/v1/jobs/" + job, "SUCCEEDED").getString("modelId");
+    signIn(tenant);
+
+    open("#/jobs/" + job);
+    clickAndConfirm(By.id("delete-job"), false);
+    Api.as(tenant).get("/api/v1/jobs/" + job).then().statusCode(200);
+    clickAndConfirm(By.id("delete-job"), true);
+    await(10).until(d -> d.findElement(By.cssSelector("main .error-box")).getText().contains("job_has_model"));
+
+    open("#/models");
+    By row = By.cssSelector("#models-table tr[data-id='" + model + "']");
+    await(10).until(d -> d.findElement(row));
+    clickAndConfirm(By.cssSelector("#models-table tr[data-id='" + model + "'] button[data-action=delete]"), false);
+    assertEquals(1, browser.findElements(row).size(), "kept when not confirmed");
+    clickAndConfirm(By.cssSelector("#models-table tr[data-id='" + model + "'] button[data-action=delete]"), true);
+    await(10).until(d -> d.findElements(row).isEmpty());
+    Api.as(tenant).get("/api/v1/models/" + model).then().statusCode(404);
+
+    open("#/jobs/" + job);
+    clickAndConfirm(By.id("delete-job"), true);
+    await(10).until(d -> d.getCurrentUrl().endsWith("#/jobs"));
+    Api.as(tenant).get("/api/v1/jobs/" + job).then().statusCode(404);
+  }
+
+  @Test
+  void theQuotaPageShowsWhatTheTenantUsesOfEachLimit() throws IOException {
+    String tenant = Api.newTenant("browser-quota");
+    String name = Api.as(tenant).get("/api/v1/whoami").then().statusCode(200).extract().path("tenant");
+    String ds = Api.readyDataset(tenant, "d", "1 1:1\n0 2:1\n");
+    Api.as(tenant).contentType("application/json").body(Api.spec(ds, JobApiTest.UNPLACEABLE)).post("/api/v1/jobs")
+        .then().statusCode(201);
+    Api.as(TestStores.ADMIN_TOKEN).contentType("application/json").body("{\"concurrentJobs\": 4, \"gpus\": 128}")
+        .put("/api/v1/tenants/" + name + "/quota").then().statusCode(200);
+    signIn(tenant);
+    open("#/quota");
+    await(10).until(d -> d.findElement(By.id("quota-table")));
+    assertEquals("1", quotaCell("concurrentJobs", "used"));
+    assertEquals("4", quotaCell("concurrentJobs", "limit"));
+    assertEquals("64", quotaCell("gpus", "used"));
+    assertEquals("128", quotaCell("gpus", "limit"));
+    assertEquals("unlimited", quotaCell("storageBytes", "limit"));
+    assertTrue(quotaCell("storageBytes", "used").endsWith(" B") || quotaCell("storageBytes", "used").endsWith("iB"));
+    assertEquals("0", quotaCell("openUploads", "used"));
+    shot("quota");
+  }
+
+  private String quotaCell(String quota, String field) {
+    return browser.findElement(By.cssSelector("#quota-table tr[data-quota=" + quota + "] [data-field=" + field + "]"))
+        .getText();
+  }
+
+  /**
+   * The tenant already follows as many event streams as it may: the job page's stream is refused
+   * (429, Retry-After 30 s) and the page says it waits, with no error; once a stream is free it
+   * follows live again.
+   */
+  @Test
+  void liveFollowingWaitsOutA429AndGoesOn() throws Exception {
+    String tenant = Api.newTenant("browser-streams");
+    String ds = Api.readyDataset(tenant, "d", "1 1:1\n0 2:1\n");
+    String job = Api.as(tenant).contentType("application/json").body(Api.spec(ds, JobApiTest.UNPLACEABLE))
+        .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.http.HttpRequest stream = java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(base.toString().replaceAll("/$", "") + "/api/v1/jobs/" + job + "/events"))
+        .header("Authorization", "Bearer " + tenant).header("Accept", "text/event-stream").build();
+    List<java.net.http.HttpResponse<java.io.InputStream>> held = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 16; i++) {
+        java.net.http.HttpResponse<java.io.InputStream> r =
+            http.send(stream, java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, r.statusCode());
+        held.add(r);
+      }
+      signIn(tenant);
+      open("#/jobs/" + job);
+      await(20).until(d -> "waiting".equals(d.findElement(By.id("job-live")).getAttribute("data-live")));
+      String note = browser.findElement(By.id("job-live")).getText();
+      assertTrue(note.contains("event streams") && note.contains("trying again in 30 s"), note);
+      assertTrue(browser.findElements(By.cssSelector("main .error-box")).isEmpty(), "no error: the page waits");
+      shot("job-streams-busy");
+    } finally {
+      for (var r : held) {
+        r.body().close();
+      }
+    }
+    await(60).until(d -> "on".equals(d.findElement(By.id("job-live")).getAttribute("data-live")));
+    assertTrue(browser.findElements(By.cssSelector("main .error-box")).isEmpty());
+    Api.as(tenant).post("/api/v1/jobs/" + job + "/cancel").then().statusCode(202);
+  }
+
   @Test
   void phoneWidthHasNoSidewaysScrolling() throws IOException {
     signIn();
     browser.manage().window().setSize(new Dimension(390, 844));
     try {
-      for (String page : new String[] {"#/jobs", "#/datasets", "#/jobs/new", "#/models"}) {
+      for (String page : new String[] {"#/jobs", "#/datasets", "#/jobs/new", "#/models", "#/quota"}) {
         open(page);
         await(10).until(d -> d.findElements(By.cssSelector("main h1")).size() > 0);
         long overflow = (Long) js("return document.documentElement.scrollWidth - window.innerWidth;");

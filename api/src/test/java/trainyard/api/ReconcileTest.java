@@ -36,7 +36,8 @@ import trainyard.bus.Received;
  * on {@code trainyard.events}. A job its executor lists stays RUNNING however long; one whose
  * terminal event is lost, or whose executor dies, is requeued as the next attempt (its SUBMIT on
  * {@code trainyard.jobs}) with the reason, once the bound has passed and soon after; one its user
- * asked to cancel ends CANCELLED instead.
+ * asked to cancel ends CANCELLED instead, and one whose lost attempts (the scheduler's and the
+ * reconciliation's) reach max attempts (3) ends FAILED.
  */
 @QuarkusTest
 @TestProfile(ReconcileTest.ApiAlone.class)
@@ -121,6 +122,22 @@ class ReconcileTest {
   }
 
   @Test
+  void aRequeueCountsTowardMaxAttemptsWithTheSchedulersAndTheLastEndsFailed() {
+    beats.shutdownNow(); // attempt 1 lost: requeued, the first lost attempt of 3
+    Api.waitForStatus(token, "/api/v1/jobs/" + job, "QUEUED");
+    assertEquals(1, awaitSubmit(2).lostAttempts(), "the scheduler counts on from the api's count");
+    // the scheduler places attempt 2, loses its executor and requeues it: the second lost attempt
+    Api.sendAndAwait(producer, token, job, JobEvent.state(job, 2, JobState.ASSIGNED, null, executor, 2_000));
+    Api.sendAndAwait(producer, token, job, JobEvent.state(job, 3, JobState.QUEUED, "executor lost", null, 2_001));
+    Api.sendAndAwait(producer, token, job, JobEvent.state(job, 3, JobState.ASSIGNED, null, executor, 2_002));
+    Api.sendAndAwait(producer, token, job, JobEvent.state(job, 3, JobState.RUNNING, null, executor, 2_003));
+    JsonPath failed = Api.waitForStatus(token, "/api/v1/jobs/" + job, "FAILED");
+    assertEquals("gave up after 3 attempts: no executor has reported running attempt 3 for 3 s (its executor or its "
+        + "terminal state was lost)", failed.getString("statusReason"));
+    assertEquals(3, failed.getInt("attempt"), "not run again");
+  }
+
+  @Test
   void aJobItsUserCancelledEndsCancelledWhenItsExecutorIsGone() {
     Api.as(token).post("/api/v1/jobs/" + job + "/cancel").then().statusCode(202);
     assertEquals("RUNNING", status().getString("status"), "its executor reports CANCELLED");
@@ -148,13 +165,13 @@ class ReconcileTest {
     return out;
   }
 
-  private void awaitSubmit(int attempt) {
+  private JobMessage awaitSubmit(int attempt) {
     long deadline = System.nanoTime() + Api.DEADLINE.toNanos();
     while (System.nanoTime() < deadline) {
       for (Received<JobMessage> r : submits.poll(Duration.ofMillis(200))) {
         if (r.value().jobId().equals(job) && r.value().type() == JobMessage.Type.SUBMIT
             && r.value().attempt() == attempt) {
-          return;
+          return r.value();
         }
       }
     }

@@ -17,6 +17,9 @@ import java.util.Objects;
  * @param attempt           1 for the first submit; the api adds one on every re-publish
  * @param memoryMb          memory each member needs, the engine's estimate for the job's spec and
  *                          dataset (SUBMIT only); 0 when unknown (a fixed allowance is assumed)
+ * @param lostAttempts      attempts of the job lost so far (its executor lost, or found running it
+ *                          by no executor), as the api counts them: the scheduler counts on from
+ *                          there toward its max attempts (SUBMIT only; 0 from older writers)
  */
 public record JobMessage(
     Type type,
@@ -28,7 +31,8 @@ public record JobMessage(
     String datasetDir,
     String validationDir,
     int attempt,
-    long memoryMb) {
+    long memoryMb,
+    int lostAttempts) {
 
   public enum Type { SUBMIT, CANCEL }
 
@@ -40,10 +44,16 @@ public record JobMessage(
   public static JobMessage submit(String jobId, String tenantId, String specJson, int priority,
       long submittedAtMillis, String datasetDir, String validationDir, int attempt, long memoryMb) {
     return new JobMessage(Type.SUBMIT, jobId, tenantId, specJson, priority, submittedAtMillis,
-        datasetDir, validationDir, attempt, memoryMb);
+        datasetDir, validationDir, attempt, memoryMb, 0);
+  }
+
+  /** This SUBMIT with {@code lostAttempts} of the job lost before it. */
+  public JobMessage withLostAttempts(int lostAttempts) {
+    return new JobMessage(type, jobId, tenantId, specJson, priority, submittedAtMillis, datasetDir, validationDir,
+        attempt, memoryMb, lostAttempts);
   }
 
   public static JobMessage cancel(String jobId, String tenantId) {
-    return new JobMessage(Type.CANCEL, jobId, tenantId, null, 0, 0L, null, null, 0, 0);
+    return new JobMessage(Type.CANCEL, jobId, tenantId, null, 0, 0L, null, null, 0, 0, 0);
   }
 }

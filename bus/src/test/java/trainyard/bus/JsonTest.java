@@ -14,7 +14,7 @@ class JsonTest {
   @Test
   void everyMessageRoundTrips() {
     JobMessage job = JobMessage.submit("job-1", "t1", "{\"name\":\"x\"}", 3, 1_700_000_000_000L,
-        "/data/datasets/ds1", null, 2, 300);
+        "/data/datasets/ds1", null, 2, 300).withLostAttempts(1);
     Assignment run = Assignment.run("exec-1", job, List.of(new Member(0, "exec-1", "h", 7000, 0, 2, 0, 1)));
     JobEvent metric = JobEvent.metric("job-1", 3, 2, 40L, Map.of("train_loss", 0.5, "val_auc", 0.75),
         "exec-1", 123L);

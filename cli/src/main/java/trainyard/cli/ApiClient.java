@@ -20,19 +20,26 @@ import java.util.Map;
 
 /**
  * The REST API over {@link HttpClient}: adds the bearer token, turns error answers into
- * {@link ApiException} and transport failures into a connection {@link CliException}.
- * Thread-safe (HttpClient is).
+ * {@link ApiException} and transport failures into a connection {@link CliException}. A 429 (too
+ * many requests of one kind: uploads waiting, event streams) or 503 (the server briefly without
+ * its database or Kafka) is sent again after the answer's {@code Retry-After} ({@link RetryAfter}),
+ * {@value #RETRIES} times at most; then it is the command's error like any other. Every body the
+ * CLI sends can be sent again (bytes, files). Thread-safe (HttpClient is).
  */
 public final class ApiClient {
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  /** How many times a 429 or 503 answer is sent again. */
+  static final int RETRIES = 5;
 
   private final URI base;
   private final String token;
+  private final Console console;
   private final HttpClient http;
 
-  public ApiClient(URI base, String token) {
+  public ApiClient(URI base, String token, Console console) {
     this.base = base;
     this.token = token;
+    this.console = console;
     this.http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(CONNECT_TIMEOUT)
@@ -79,7 +86,7 @@ public final class ApiClient {
     headers.forEach(b::header);
     HttpResponse<String> response = send(b.build(), HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() >= 400) {
-      throw Problems.fromResponse(response.statusCode(), response.body());
+      throw error(response.statusCode(), response.body());
     }
     String text = response.body();
     if (text == null || text.isBlank()) {
@@ -108,9 +115,17 @@ public final class ApiClient {
       } catch (IOException e) {
         body = "";
       }
-      throw Problems.fromResponse(response.statusCode(), body);
+      throw error(response.statusCode(), body);
     }
     return response;
+  }
+
+  /** The error of an answer; a 429 or 503 one has been sent {@link #RETRIES} times again already. */
+  private static ApiException error(int status, String body) {
+    ApiException e = Problems.fromResponse(status, body);
+    return status == 429 || status == 503
+        ? new ApiException(status, e.code(), e.getMessage() + "; still so after " + RETRIES + " retries", e.problem())
+        : e;
   }
 
   private HttpRequest.Builder request(String path) {
@@ -121,7 +136,26 @@ public final class ApiClient {
     return b;
   }
 
+  /** Sends {@code request}, again after a pause while the answer is 429 or 503, {@link #RETRIES} times at most. */
   private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+    for (int retry = 0; ; retry++) {
+      HttpResponse<T> response = sendOnce(request, handler);
+      int status = response.statusCode();
+      if ((status != 429 && status != 503) || retry == RETRIES) {
+        return response;
+      }
+      if (response.body() instanceof InputStream in) {
+        try (in) {
+          in.transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (IOException e) {
+          // the next try opens its own
+        }
+      }
+      console.pause(RetryAfter.millis(response.headers().firstValue("Retry-After"), retry, java.time.Instant.now()));
+    }
+  }
+
+  private <T> HttpResponse<T> sendOnce(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
     try {
       return http.send(request, handler);
     } catch (InterruptedException e) {

@@ -47,23 +47,12 @@ final class DatasetsCommand extends Group {
 
   /**
    * Waits for ingestion; returns the final dataset (READY or FAILED). A 503 (the server's database
-   * briefly out of reach) is waited out for up to 30 s: the ingestion goes on meanwhile.
+   * briefly out of reach) is waited out by {@link ApiClient}: the ingestion goes on meanwhile.
    */
   static JsonNode awaitIngestion(ApiClient api, Console console, String id) {
     String last = "";
-    int unavailable = 0;
     while (true) {
-      JsonNode d;
-      try {
-        d = api.get(path(id));
-        unavailable = 0;
-      } catch (ApiException e) {
-        if (e.status() != 503 || ++unavailable > 30) {
-          throw e;
-        }
-        console.pause(1000);
-        continue;
-      }
+      JsonNode d = api.get(path(id));
       String status = d.path("status").asText("");
       if (!status.equals(last)) {
         console.err().println("dataset " + id + ": " + status);

@@ -2,6 +2,7 @@ package trainyard.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.FileNotFoundException;
+import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.util.Map;
@@ -21,7 +22,12 @@ final class PredictCommand extends Leaf {
   public Integer call() {
     HttpRequest.BodyPublisher body;
     if (file.toString().equals("-")) {
-      body = HttpRequest.BodyPublishers.ofInputStream(() -> System.in);
+      // read first, so that a request the server asks to send again (429, 503) can be
+      try {
+        body = HttpRequest.BodyPublishers.ofByteArray(System.in.readAllBytes());
+      } catch (IOException e) {
+        throw CliException.usage("cannot read stdin: " + e.getMessage());
+      }
     } else {
       InputFiles.requireRegular(file);
       try {

@@ -62,6 +62,6 @@ public final class TrainyardCommand implements Runnable {
 
   public ApiClient api() {
     Settings s = settings();
-    return new ApiClient(s.url(), s.requireToken());
+    return new ApiClient(s.url(), s.requireToken(), console);
   }
 }

@@ -289,12 +289,6 @@ public final class Uploader {
             progress.finish();
             return api.get(DatasetsCommand.path(failed));
           }
-          if (e.status() == 503 && ++failures <= RETRIES) {
-            // the server is briefly unable to keep the chunk (its database, say): it did not count,
-            // so it goes again from the file once the pause is over
-            console.pause(1000L << (failures - 1));
-            continue;
-          }
           if (e.status() != 409 || !"upload_offset_mismatch".equals(e.code())) {
             progress.finish();
             throw e;

@@ -16,7 +16,11 @@ import java.util.function.Function;
  * the request's path (and method), JSON when the status is 200 and problem+json otherwise.
  */
 final class StubServer implements AutoCloseable {
-  record Answer(int status, String body) {}
+  record Answer(int status, String body, Map<String, String> headers) {
+    Answer(int status, String body) {
+      this(status, body, Map.of());
+    }
+  }
 
   private final HttpServer http;
 
@@ -31,6 +35,7 @@ final class StubServer implements AutoCloseable {
       Answer a = answers.apply(ex.getRequestMethod(), ex.getRequestURI().getPath());
       byte[] b = a.body().getBytes(StandardCharsets.UTF_8);
       ex.getResponseHeaders().set("Content-Type", a.status() == 200 ? "application/json" : "application/problem+json");
+      a.headers().forEach(ex.getResponseHeaders()::set);
       ex.sendResponseHeaders(a.status(), a.status() == 204 ? -1 : b.length);
       try (OutputStream out = ex.getResponseBody()) {
         out.write(a.status() == 204 ? new byte[0] : b);
@@ -41,8 +46,13 @@ final class StubServer implements AutoCloseable {
 
   /** The CLI, pointed at this server with a token, its settings in {@code home}. */
   CliRun cli(Path home, String... args) {
+    return cli(home, ms -> { }, args);
+  }
+
+  /** As {@link #cli(Path, String...)}, its pauses going to {@code sleeper}. */
+  CliRun cli(Path home, Console.Sleeper sleeper, String... args) {
     return CliRun.of(Map.of("TRAINYARD_URL", "http://127.0.0.1:" + http.getAddress().getPort(),
-        "TRAINYARD_TOKEN", "t0k", "TRAINYARD_HOME", home.toString()), args);
+        "TRAINYARD_TOKEN", "t0k", "TRAINYARD_HOME", home.toString()), sleeper, args);
   }
 
   @Override

@@ -29,7 +29,6 @@ import trainyard.engine.train.TrainListener;
 import trainyard.engine.train.TrainRequest;
 import trainyard.engine.train.TrainResult;
 import trainyard.engine.train.Trainer;
-import trainyard.engine.io.FileTrees;
 import trainyard.gpu.CudaAccelerator;
 import trainyard.gpu.Devices;
 
@@ -187,7 +186,7 @@ final class JobRun implements Runnable {
       log(why == null ? "member " + rank + " done" : "member " + rank + " stopped: " + describe(why));
       return;
     }
-    finish(result, checkpoints);
+    finish(result);
   }
 
   /**
@@ -249,8 +248,13 @@ final class JobRun implements Runnable {
     };
   }
 
-  /** Rank 0: the terminal state, and the model when the job succeeded. */
-  private void finish(TrainResult result, Path checkpoints) throws IOException {
+  /**
+   * Rank 0: the terminal state, and the model when the job succeeded. The checkpoints stay: the
+   * api deletes them once it has recorded the job's end, so a job whose terminal state was lost
+   * on the bus, run again by the api's reconciliation, resumes from its final checkpoint and ends
+   * at once with the same model instead of training from scratch.
+   */
+  private void finish(TrainResult result) throws IOException {
     Stop why = stop;
     if (result.cancelled() && why != Stop.CANCEL) {
       log(why == Stop.RELEASE
@@ -260,14 +264,12 @@ final class JobRun implements Runnable {
     }
     if (result.cancelled()) {
       state(JobState.CANCELLED, "cancelled by the user");
-      deleteQuietly(checkpoints);
       return;
     }
     Path modelFile = options.modelFile(jobId()).toAbsolutePath().normalize();
     result.model().save(modelFile);
     send(JobEvent.model(jobId(), assignment.attempt(), modelFile.toString(), options.id(), now()));
     state(JobState.SUCCEEDED, null);
-    deleteQuietly(checkpoints);
   }
 
   private static Dataset openDataset(String role, String dir) throws IOException {
@@ -379,13 +381,5 @@ final class JobRun implements Runnable {
 
   private long now() {
     return options.clock().millis();
-  }
-
-  private static void deleteQuietly(Path dir) {
-    try {
-      FileTrees.deleteRecursively(dir);
-    } catch (IOException e) {
-      LOG.log(System.Logger.Level.WARNING, "cannot delete " + dir + ": " + e.getMessage());
-    }
   }
 }

@@ -75,9 +75,13 @@ class ExecutorTest {
 
   private String runJob(String spec, String datasetDir) throws Exception {
     String jobId = "job-" + UUID.randomUUID();
-    producer.send(new Assignment(Assignment.Type.RUN, executorId, jobId, "tenant", spec, datasetDir, null, ATTEMPT, null))
-        .get(10, TimeUnit.SECONDS);
+    run(jobId, spec, datasetDir, ATTEMPT);
     return jobId;
+  }
+
+  private void run(String jobId, String spec, String datasetDir, int attempt) throws Exception {
+    producer.send(new Assignment(Assignment.Type.RUN, executorId, jobId, "tenant", spec, datasetDir, null, attempt, null))
+        .get(10, TimeUnit.SECONDS);
   }
 
   /** The engine's memory estimate for TestData.spec(3, 50) on the test's dataset, in MiB, rounded up. */
@@ -93,6 +97,24 @@ class ExecutorTest {
   private JobEvent awaitTerminal(String jobId) {
     return events.await(e -> e.jobId().equals(jobId) && e.state() != null && e.state().isTerminal(),
         jobId + " to end");
+  }
+
+  @Test
+  void aJobRunAgainAfterItsSuccessWasLostEndsFromItsFinalCheckpointWithoutTraining() throws Exception {
+    String spec = TestData.spec(3, 50);
+    String jobId = runJob(spec, dataset.toString());
+    assertEquals(JobState.SUCCEEDED, awaitTerminal(jobId).state());
+    heartbeats.await(h -> h.executorId().equals(executorId) && !h.runningJobs().contains(jobId), jobId + " let go");
+
+    run(jobId, spec, dataset.toString(), ATTEMPT + 1); // its SUCCEEDED was lost: the api's reconciliation requeued it
+    JobEvent again = events.await(e -> e.jobId().equals(jobId) && e.attempt() == ATTEMPT + 1 && e.state() != null
+        && e.state().isTerminal(), jobId + " to end again");
+    assertEquals(JobState.SUCCEEDED, again.state(), "ended " + again);
+    List<JobEvent> second = events.all(e -> e.jobId().equals(jobId) && e.attempt() == ATTEMPT + 1);
+    assertTrue(second.stream().noneMatch(e -> e.type() == JobEvent.Type.METRIC), "no epoch trained again: " + second);
+    assertTrue(second.stream().anyMatch(e -> e.type() == JobEvent.Type.LOG
+        && e.message().startsWith("resumed from checkpoint at epoch 4")), "resumed after its last epoch: " + second);
+    assertTrue(second.stream().anyMatch(e -> e.type() == JobEvent.Type.MODEL), "the model is reported again");
   }
 
   @Test
@@ -135,12 +157,8 @@ class ExecutorTest {
     for (JobEvent e : all) {
       assertTrue(ids.add(e.eventId()), "duplicate event id " + e.eventId());
     }
-    // The executor removes them just after it sent the terminal state: wait for that, a little.
-    Path checkpoints = dir.resolve("data/checkpoints").resolve(jobId);
-    for (long deadline = System.nanoTime() + 10_000_000_000L; Files.exists(checkpoints) && System.nanoTime() < deadline; ) {
-      Thread.sleep(20);
-    }
-    assertFalse(Files.exists(checkpoints), "checkpoints are removed after success");
+    assertTrue(Files.exists(dir.resolve("data/checkpoints").resolve(jobId)),
+        "checkpoints stay after success: the api deletes them once it has recorded the end");
 
     // The executor listed the job and its attempt while it ran, and frees its room when it ends.
     long demandMb = estimateMb();

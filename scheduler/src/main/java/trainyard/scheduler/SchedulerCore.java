@@ -35,8 +35,8 @@ import trainyard.spec.JobSpec;
  * failed: an executor whose part of an attempt fails, a peer timed out say, stops listing the
  * job and sends no terminal state). The job then goes back to the queue with {@code attempt + 1},
  * keeping its place, every surviving member is told to RELEASE it, and the next placement
- * resumes it from its checkpoint; after {@code maxAttempts} failed attempts it ends FAILED
- * instead. A job of one member that its executor stops listing has ended (the executor reports
+ * resumes it from its checkpoint; after {@code maxAttempts} failed attempts (counting those a
+ * SUBMIT says were lost before, {@code JobMessage.lostAttempts}) it ends FAILED instead. A job of one member that its executor stops listing has ended (the executor reports
  * how on the events topic), as does a job of several once rank 0's terminal state has come and
  * every member has stopped listing it.
  *
@@ -218,6 +218,10 @@ final class SchedulerCore {
     Integer endedAttempt = ended.get(id);
     if (endedAttempt != null && job.attempt() <= endedAttempt) {
       return;
+    }
+    if (job.lostAttempts() > 0) {
+      // lost where this scheduler could not see it (the api's reconciliation) or before its start
+      failures.merge(id, job.lostAttempts(), Math::max);
     }
     Gang gang = placed.get(id);
     if (gang != null) {
@@ -484,7 +488,8 @@ final class SchedulerCore {
       return;
     }
     JobMessage again = JobMessage.submit(job.jobId(), job.tenantId(), job.specJson(), job.priority(),
-        job.submittedAtMillis(), job.datasetDir(), job.validationDir(), job.attempt() + 1, job.memoryMb());
+        job.submittedAtMillis(), job.datasetDir(), job.validationDir(), job.attempt() + 1, job.memoryMb())
+        .withLostAttempts(failed);
     String reason = cause + "; will resume from checkpoint";
     queue.put(gang.jobId, new Queued(again, gang.demand, gang.resources, reason, true));
     sink.event(JobEvent.state(gang.jobId, again.attempt(), JobState.QUEUED, reason, null, now));

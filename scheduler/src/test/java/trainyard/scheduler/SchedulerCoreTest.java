@@ -517,6 +517,16 @@ class SchedulerCoreTest {
   }
 
   @Test
+  void attemptsLostBeforeTheSubmitCountTowardMaxAttempts() {
+    core.onHeartbeat(beat("e1", 4, 4, 0), 0);
+    core.onJob(job("j", 2, 0, 1).withLostAttempts(MAX_ATTEMPTS - 1), 0); // the api's reconciliation requeued it
+    core.onHeartbeat(beat("e1", 4, 1, 1, "j"), 1);
+    states();
+    core.tick(2 + TIMEOUT);
+    assertEquals(List.of("j FAILED: gave up after 3 attempts: executor e1 lost"), states());
+  }
+
+  @Test
   void aJobNoExecutorIsLargeEnoughForSaysSo() {
     core.onHeartbeat(beat("e1", 4, 4, 0), 0);
     core.onHeartbeat(beat("e2", 2, 2, 0), 0);

@@ -69,6 +69,6 @@ class AssetsTest {
           view + " must export render()");
       n++;
     }
-    assertEquals(11, n, "routes found in app.js");
+    assertEquals(12, n, "routes found in app.js");
   }
 }

@@ -17,6 +17,7 @@ import trainyard.api.platform.BlobStore;
 import trainyard.api.platform.Ids;
 import trainyard.api.platform.TrainyardConfig;
 import trainyard.api.problem.ApiException;
+import trainyard.api.quota.Arriving;
 import trainyard.api.quota.QuotaService;
 import trainyard.engine.data.Format;
 import trainyard.engine.io.FileTrees;
@@ -69,7 +70,16 @@ public class DatasetService {
       throw UploadBody.tooLarge(max);
     }
     quotas.checkStorage(tenantId, declaredLength == null ? 0 : declaredLength);
-    return ingestor.streamed(tenantId, () -> ingest(tenantId, request, new UploadBody(body, max)));
+    return ingestor.streamed(tenantId, () -> {
+      // counted from when the body is read: a body without Content-Length stops where it crosses the quota
+      Arriving arriving = quotas.arriving(tenantId);
+      UploadBody in = new UploadBody(body, max, arriving);
+      try {
+        return ingest(tenantId, request, in);
+      } finally {
+        arriving.end(!in.broken());
+      }
+    });
   }
 
   private DatasetView ingest(String tenantId, UploadRequest request, UploadBody in) {

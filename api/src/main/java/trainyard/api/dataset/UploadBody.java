@@ -4,11 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import trainyard.api.problem.ApiException;
+import trainyard.api.quota.Arriving;
 
 /**
  * A streamed upload's request body as the engine reads it: counts the bytes, refuses more than
- * {@code maxBytes}, and remembers when the body itself broke (the client went away, or it was
- * too large), so that the caller can tell a broken upload from bad data whatever the engine
+ * {@code maxBytes} or past the tenant's storage quota, and remembers when the body itself broke
+ * (the client went away, or it was too large), so that the caller can tell a broken upload from bad data whatever the engine
  * made of the exception on its way out. Reads pass straight through: the engine's big reads
  * reach the request stream as they are.
  *
@@ -27,8 +28,16 @@ final class UploadBody extends InputStream {
     }
   }
 
+  /** The body passed the tenant's storage quota. */
+  static final class OverQuota extends IOException {
+    OverQuota() {
+      super("the body passed the tenant's storage quota");
+    }
+  }
+
   private final InputStream in;
   private final long maxBytes;
+  private final Arriving quota;
   private final byte[] head = new byte[2];
   /** Guarded by this. */
   private int headLength;
@@ -43,9 +52,10 @@ final class UploadBody extends InputStream {
   /** What broke the body itself; guarded by this. */
   private IOException failure;
 
-  UploadBody(InputStream in, long maxBytes) {
+  UploadBody(InputStream in, long maxBytes, Arriving quota) {
     this.in = in;
     this.maxBytes = maxBytes;
+    this.quota = quota;
   }
 
   static ApiException tooLarge(long maxBytes) {
@@ -78,15 +88,18 @@ final class UploadBody extends InputStream {
     return count;
   }
 
-  /** Whether the body itself broke: the client went away, or it passed the limit. */
+  /** Whether the body itself broke: the client went away, or it passed the limit or the quota. */
   synchronized boolean broken() {
     return failure != null;
   }
 
-  /** The error the client should get for a {@link #broken()} body: 413 when too large, else 400. */
+  /** The error the client should get for a {@link #broken()} body: 413 when too large, 403 past the quota, else 400. */
   synchronized ApiException brokenAnswer() {
     if (failure instanceof TooLarge) {
       return tooLarge(maxBytes);
+    }
+    if (failure instanceof OverQuota) {
+      return quota.refusal();
     }
     String why = failure == null ? "" : " (" + failure.getMessage() + ")";
     return new ApiException(400, "upload_interrupted", "Upload interrupted",
@@ -160,6 +173,10 @@ final class UploadBody extends InputStream {
     count += n;
     if (count > maxBytes) {
       failure = new TooLarge(maxBytes);
+      throw failure;
+    }
+    if (!quota.take(n)) {
+      failure = new OverQuota();
       throw failure;
     }
     return n;

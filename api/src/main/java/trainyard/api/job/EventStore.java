@@ -104,6 +104,10 @@ public class EventStore {
       return true;
     }
     if (!JobState.valueOf(job.status).isTerminal()) {
+      if (e.type() == JobEvent.Type.STATE && e.state() == JobState.QUEUED && attempt > job.attempt) {
+        // an attempt nobody published: the scheduler requeued the job after losing its attempt
+        job.lostAttempts++;
+      }
       job.attempt = Math.max(job.attempt, attempt);
     }
     switch (e.type()) {

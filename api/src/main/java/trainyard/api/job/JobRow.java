@@ -48,6 +48,13 @@ public class JobRow extends PanacheEntityBase {
   /** The latest attempt: published by the api (1, one more per re-publish) or in an event. */
   public int attempt;
 
+  /**
+   * Attempts lost so far: the scheduler's (executor lost) and the reconciliation's (no executor
+   * reported running it). Both count toward {@code trainyard.jobs.max-attempts}.
+   */
+  @Column(name = "lost_attempts")
+  public int lostAttempts;
+
   /** The attempt whose events set {@link #status}; events of an older one change nothing. */
   @Column(name = "state_attempt")
   public int stateAttempt;
@@ -61,6 +68,9 @@ public class JobRow extends PanacheEntityBase {
 
   @Column(name = "model_id")
   public String modelId;
+
+  /** GPUs the job holds while not ended: its spec's gpus × executors (what the gpus quota sums). */
+  public int gpus;
 
   /** Each member's memory, the engine's estimate at submit (MiB); null for older jobs. */
   @Column(name = "memory_mb")

@@ -118,6 +118,7 @@ public class JobService {
     row.validationDatasetId = validationId;
     row.specJson = spec.toJson();
     row.priority = spec.priority();
+    row.gpus = QuotaService.gpus(spec);
     row.status = JobState.QUEUED.name();
     row.attempt = 1;
     row.stateAttempt = 1;
@@ -208,7 +209,7 @@ public class JobService {
     String validationDir = row.validationDatasetId == null ? null : blobs.dataset(row.validationDatasetId).toString();
     bus.publish(JobMessage.submit(row.id, row.tenantId, row.specJson, row.priority,
         row.createdAt.toEpochMilli(), blobs.dataset(row.datasetId).toString(), validationDir, row.attempt,
-        row.memoryMb == null ? 0 : row.memoryMb));
+        row.memoryMb == null ? 0 : row.memoryMb).withLostAttempts(row.lostAttempts));
   }
 
   /** The tenant's job with its current attempt's members. */
@@ -252,8 +253,12 @@ public class JobService {
       }
       return locked;
     });
-    bus.publish(JobMessage.cancel(row.id, row.tenantId));
+    publishCancel(row);
     return JobView.of(row);
+  }
+
+  void publishCancel(JobRow row) {
+    bus.publish(JobMessage.cancel(row.id, row.tenantId));
   }
 
   public List<MetricView> metrics(String tenantId, String jobId, String name) {

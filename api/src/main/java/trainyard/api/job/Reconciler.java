@@ -19,9 +19,9 @@ import trainyard.bus.JobState;
 /**
  * Applies {@link Reconciliation} to every ASSIGNED or RUNNING job every few seconds: a job no
  * executor has listed for {@code trainyard.jobs.reconcile-after} goes back to QUEUED as a new
- * attempt (a STATE event says why, and its SUBMIT goes to the scheduler, or to
- * {@link PendingPublishes} while Kafka refuses it), or ends CANCELLED when its user had asked to
- * cancel it. A state that moved on meanwhile (an event came) is left alone. Thread-safe.
+ * attempt, one more lost (a STATE event says why, and its SUBMIT goes to the scheduler, or to
+ * {@link PendingPublishes} while Kafka refuses it), ends FAILED when that was its last attempt
+ * ({@code trainyard.jobs.max-attempts}), or ends CANCELLED when its user had asked to cancel it. A state that moved on meanwhile (an event came) is left alone. Thread-safe.
  */
 @ApplicationScoped
 public class Reconciler {
@@ -36,14 +36,16 @@ public class Reconciler {
   @Inject Clock clock;
 
   private Duration bound;
+  private int maxAttempts;
   private ScheduledExecutorService timer;
 
   /** Starts the rounds, every third of {@code bound} and at least every 5 s; the api role calls it once. */
-  public synchronized void start(Duration bound) {
+  public synchronized void start(Duration bound, int maxAttempts) {
     if (timer != null) {
       return;
     }
     this.bound = bound;
+    this.maxAttempts = maxAttempts;
     long every = Math.max(1, Math.min(5_000, bound.toMillis() / 3));
     timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "trainyard-reconcile");
@@ -70,9 +72,9 @@ public class Reconciler {
     int changed = 0;
     for (JobRow row : placed) {
       Reconciliation.Job job = new Reconciliation.Job(JobState.valueOf(row.status), row.stateAttempt,
-          row.updatedAt.toEpochMilli(), row.cancelRequestedAt != null);
+          row.updatedAt.toEpochMilli(), row.cancelRequestedAt != null, row.lostAttempts);
       Reconciliation.Verdict verdict = Reconciliation.decide(job, holdings.heldAt(row.id, row.stateAttempt), watching,
-          now, bound);
+          now, bound, maxAttempts);
       if (verdict.action() != Reconciliation.Action.KEEP && apply(row.id, row.stateAttempt, verdict)) {
         changed++;
       }
@@ -90,12 +92,17 @@ public class Reconciler {
         return null;
       }
       Instant now = clock.instant();
-      JobState next = requeue ? JobState.QUEUED : JobState.CANCELLED;
+      JobState next = switch (verdict.action()) {
+        case REQUEUE -> JobState.QUEUED;
+        case FAIL -> JobState.FAILED;
+        default -> JobState.CANCELLED;
+      };
       if (requeue) {
         // Events of the lost attempt, should they come after all, change nothing now.
         locked.attempt = Math.max(locked.attempt, locked.stateAttempt) + 1;
         locked.stateAttempt = locked.attempt;
         locked.executorId = null;
+        locked.lostAttempts++;
       } else {
         locked.finishedAt = now;
       }
@@ -117,6 +124,13 @@ public class Reconciler {
       } catch (IllegalStateException e) {
         LOG.warnf("job %s requeued but not handed to the scheduler yet: %s", jobId, e.getMessage());
         pending.add(jobId);
+      }
+    } else if (verdict.action() == Reconciliation.Action.FAIL) {
+      try {
+        // so that a scheduler that still counts it placed lets it go instead of running it again
+        jobs.publishCancel(row);
+      } catch (IllegalStateException e) {
+        LOG.warnf("job %s FAILED but the scheduler was not told: %s", jobId, e.getMessage());
       }
     }
     return true;

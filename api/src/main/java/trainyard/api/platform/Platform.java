@@ -77,7 +77,7 @@ public class Platform {
       }
       pending.start(config.jobs().resendInterval(), config.jobs().resendMaxInterval());
       janitor.start();
-      reconciler.start(config.jobs().reconcileAfter());
+      reconciler.start(config.jobs().reconcileAfter(), config.jobs().maxAttempts());
       studies.start();
       metrics.start();
       LOG.infof("Trainyard API at http://localhost:%d/api/v1 (dashboard at http://localhost:%d/)%s", port, port,

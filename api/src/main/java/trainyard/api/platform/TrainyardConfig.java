@@ -116,8 +116,9 @@ public interface TrainyardConfig {
     Duration resendMaxInterval();
 
     /**
-     * Attempts of a job that may fail (an executor of one of its members lost or restarted, or a
-     * member's part failed) before the scheduler ends it FAILED instead of requeuing it.
+     * Attempts of a job that may fail (an executor of one of its members lost or restarted, a
+     * member's part failed, or no executor reported running it: the api's reconciliation) before
+     * the scheduler or the reconciliation ends it FAILED instead of requeuing it.
      */
     @WithDefault("3")
     int maxAttempts();

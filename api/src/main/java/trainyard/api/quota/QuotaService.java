@@ -5,7 +5,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 import java.time.Clock;
-import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import trainyard.api.auth.Tenant;
 import trainyard.api.auth.Tokens;
@@ -46,6 +47,9 @@ public class QuotaService {
   @Inject TrainyardConfig config;
   @Inject Clock clock;
 
+  /** Tenant id → the count its streamed uploads arriving now share; guarded by itself. */
+  private final Map<String, Arriving.Shared> arriving = new HashMap<>();
+
   /** The quota of tenant {@code name}: an admin may read any, anyone else its own; 404 otherwise. */
   public QuotaView get(Tokens.Grant caller, String name) {
     return QuarkusTransaction.requiringNew().call(() -> view(tenant(caller, name)));
@@ -85,13 +89,13 @@ public class QuotaService {
     }
     lock(tenantId);
     if (limits.concurrentJobs() != null) {
-      long jobs = unfinishedJobs(tenantId).size();
+      long jobs = unfinishedJobs(tenantId);
       if (jobs + 1 > limits.concurrentJobs()) {
         throw exceeded("concurrentJobs", limits.concurrentJobs(), jobs, jobs + " jobs not yet ended; cancel one or wait "
             + "for one to end");
       }
     }
-    int asked = spec.resources().gpus() * spec.resources().executors();
+    int asked = gpus(spec);
     if (limits.gpus() != null && asked > 0) {
       long gpus = gpus(tenantId);
       if (gpus + asked > limits.gpus()) {
@@ -120,11 +124,42 @@ public class QuotaService {
 
   /**
    * {@code bytes} more stay within the storage quota: a streamed upload's declared length, or 0
-   * when it declares none (then only a tenant already at its quota is refused, and one upload may
-   * pass it by its own size).
+   * when it declares none (then only a tenant already at its quota is refused here, and
+   * {@link #arriving} stops the body where it crosses the quota).
    */
   public void checkStorage(String tenantId, long bytes) {
     QuarkusTransaction.requiringNew().run(() -> checkStorage(tenantId, limits(tenantId), bytes));
+  }
+
+  /**
+   * Starts counting a streamed upload of {@code tenantId} against its storage quota while it
+   * arrives; the caller ends it ({@link Arriving#end}). The tenant's uploads arriving at the same
+   * time share the count, started from the database when the first of them starts.
+   */
+  public Arriving arriving(String tenantId) {
+    synchronized (arriving) {
+      Arriving.Shared shared = arriving.get(tenantId);
+      if (shared == null) {
+        // read under the lock: an upload that ends meanwhile is either in the rows or in the count
+        shared = QuarkusTransaction.requiringNew().call(() -> {
+          Long limit = limits(tenantId).storageBytes();
+          return limit == null ? null : new Arriving.Shared(limit, storageBytes(tenantId));
+        });
+        if (shared == null) {
+          return Arriving.UNLIMITED;
+        }
+        arriving.put(tenantId, shared);
+      }
+      shared.open++;
+      Arriving.Shared mine = shared;
+      return new Arriving(shared, () -> {
+        synchronized (arriving) {
+          if (--mine.open == 0) {
+            arriving.remove(tenantId, mine);
+          }
+        }
+      });
+    }
   }
 
   private void checkStorage(String tenantId, Limits limits, long bytes) {
@@ -138,7 +173,7 @@ public class QuotaService {
     }
   }
 
-  private static ApiException exceeded(String quota, long limit, long used, String why) {
+  static ApiException exceeded(String quota, long limit, long used, String why) {
     return new ApiException(Problem.of(403, "quota_exceeded", "Quota exceeded",
             "past the tenant's " + quota + " quota of " + limit + ": " + why + " (an admin sets quotas)")
         .with("quota", quota).with("limit", limit).with("used", used));
@@ -162,7 +197,7 @@ public class QuotaService {
   private QuotaView view(Tenant tenant) {
     Limits l = limits(tenant.id);
     return new QuotaView(tenant.name, l.storageBytes(), l.concurrentJobs(), l.openUploads(), l.gpus(),
-        new Usage(storageBytes(tenant.id), unfinishedJobs(tenant.id).size(), openUploads(tenant.id), gpus(tenant.id)));
+        new Usage(storageBytes(tenant.id), unfinishedJobs(tenant.id), openUploads(tenant.id), gpus(tenant.id)));
   }
 
   private Limits limits(String tenantId) {
@@ -181,17 +216,20 @@ public class QuotaService {
     Tenant.findById(tenantId, LockModeType.PESSIMISTIC_WRITE);
   }
 
-  private static List<JobRow> unfinishedJobs(String tenantId) {
-    return JobRow.list("tenantId = ?1 and status in ?2", tenantId, JobRow.UNFINISHED);
+  /** The GPUs a job of {@code spec} holds while not ended ({@code jobs.gpus}). */
+  public static int gpus(JobSpec spec) {
+    return spec.resources().gpus() * spec.resources().executors();
+  }
+
+  private static long unfinishedJobs(String tenantId) {
+    return JobRow.count("tenantId = ?1 and status in ?2", tenantId, JobRow.UNFINISHED);
   }
 
   private static long gpus(String tenantId) {
-    long gpus = 0;
-    for (JobRow job : unfinishedJobs(tenantId)) {
-      JobSpec.Resources r = JobSpec.parse(job.specJson).resources();
-      gpus += (long) r.gpus() * r.executors();
-    }
-    return gpus;
+    Number n = JobRow.getEntityManager().createQuery(
+            "select sum(j.gpus) from JobRow j where j.tenantId = ?1 and j.status in ?2", Number.class)
+        .setParameter(1, tenantId).setParameter(2, JobRow.UNFINISHED).getSingleResult();
+    return n == null ? 0 : n.longValue();
   }
 
   private static long openUploads(String tenantId) {

@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
+import trainyard.api.quota.Arriving;
 
 /** The counting wrapper around a streamed upload's body (plain JUnit: no server needed). */
 class UploadBodyTest {
@@ -19,7 +20,7 @@ class UploadBodyTest {
 
   @Test
   void thePeekedBytesAreStillRead() throws IOException {
-    UploadBody body = new UploadBody(new ByteArrayInputStream(TEXT), 100);
+    UploadBody body = new UploadBody(new ByteArrayInputStream(TEXT), 100, Arriving.UNLIMITED);
     assertFalse(body.startsWithGzip());
     assertFalse(body.isEmpty());
     assertArrayEquals(TEXT, body.readAllBytes());
@@ -29,11 +30,12 @@ class UploadBodyTest {
 
   @Test
   void gzipAndEmptyBodiesAreRecognised() throws IOException {
-    assertTrue(new UploadBody(new ByteArrayInputStream(new byte[] {0x1f, (byte) 0x8b, 8}), 100).startsWithGzip());
-    UploadBody empty = new UploadBody(InputStream.nullInputStream(), 100);
+    assertTrue(new UploadBody(new ByteArrayInputStream(new byte[] {0x1f, (byte) 0x8b, 8}), 100, Arriving.UNLIMITED)
+        .startsWithGzip());
+    UploadBody empty = new UploadBody(InputStream.nullInputStream(), 100, Arriving.UNLIMITED);
     assertFalse(empty.startsWithGzip());
     assertTrue(empty.isEmpty());
-    UploadBody one = new UploadBody(new ByteArrayInputStream(new byte[] {'1'}), 100);
+    UploadBody one = new UploadBody(new ByteArrayInputStream(new byte[] {'1'}), 100, Arriving.UNLIMITED);
     assertFalse(one.startsWithGzip());
     assertFalse(one.isEmpty());
     assertEquals('1', one.read());
@@ -42,7 +44,7 @@ class UploadBodyTest {
 
   @Test
   void passingTheLimitBreaksTheBodyWhateverWrapsTheException() {
-    UploadBody body = new UploadBody(new ByteArrayInputStream(TEXT), TEXT.length - 1);
+    UploadBody body = new UploadBody(new ByteArrayInputStream(TEXT), TEXT.length - 1, Arriving.UNLIMITED);
     // a reader that wraps it, as the engine's gzip or buffered streams may
     assertThrows(UploadBody.TooLarge.class, () -> new java.io.BufferedInputStream(body).readAllBytes());
     assertTrue(body.broken());
@@ -53,7 +55,7 @@ class UploadBodyTest {
 
   @Test
   void aFailingRequestStreamBreaksTheBody() {
-    UploadBody body = new UploadBody(failing(new IOException("Connection was closed")), 100);
+    UploadBody body = new UploadBody(failing(new IOException("Connection was closed")), 100, Arriving.UNLIMITED);
     assertThrows(IOException.class, () -> body.read(new byte[10], 0, 10));
     assertTrue(body.broken());
     assertEquals("upload_interrupted", body.brokenAnswer().problem().code());
@@ -61,14 +63,14 @@ class UploadBodyTest {
 
   @Test
   void anInterruptedReaderDoesNotBreakTheBody() throws IOException {
-    UploadBody body = new UploadBody(failing(new InterruptedIOException("interrupted")), 100);
+    UploadBody body = new UploadBody(failing(new InterruptedIOException("interrupted")), 100, Arriving.UNLIMITED);
     assertThrows(InterruptedIOException.class, () -> body.read(new byte[10], 0, 10));
     assertFalse(body.broken(), "the engine stopping its reader is not the client's doing");
   }
 
   @Test
   void afterDetachTheEngineReadsNothingAndDrainReadsTheRest() throws IOException {
-    UploadBody body = new UploadBody(new ByteArrayInputStream(TEXT), 100);
+    UploadBody body = new UploadBody(new ByteArrayInputStream(TEXT), 100, Arriving.UNLIMITED);
     assertEquals(3, body.read(new byte[3], 0, 3));
     body.detach();
     assertThrows(IOException.class, () -> body.read(new byte[3], 0, 3));
@@ -79,7 +81,7 @@ class UploadBodyTest {
 
   @Test
   void drainStillEnforcesTheLimit() {
-    UploadBody body = new UploadBody(new ByteArrayInputStream(new byte[5000]), 4096);
+    UploadBody body = new UploadBody(new ByteArrayInputStream(new byte[5000]), 4096, Arriving.UNLIMITED);
     assertThrows(UploadBody.TooLarge.class, body::drain);
     assertTrue(body.broken());
   }
@@ -90,7 +92,7 @@ class UploadBodyTest {
     try (java.util.zip.GZIPOutputStream gz = new java.util.zip.GZIPOutputStream(zipped)) {
       gz.write(TEXT);
     }
-    UploadBody body = new UploadBody(new ByteArrayInputStream(zipped.toByteArray()), 1000);
+    UploadBody body = new UploadBody(new ByteArrayInputStream(zipped.toByteArray()), 1000, Arriving.UNLIMITED);
     assertTrue(body.startsWithGzip());
     assertArrayEquals(TEXT, new GZIPInputStream(body).readAllBytes());
   }

@@ -7,12 +7,13 @@ export const token = {
   clear: () => localStorage.removeItem(KEY),
 };
 
-/** An error answer: the RFC 9457 problem's code, detail and the field it names. */
+/** An error answer: the RFC 9457 problem's code, detail and the field it names, and its Retry-After. */
 export class ApiError extends Error {
-  constructor(status, problem) {
+  constructor(status, problem, retryAfter = null) {
     const p = problem || {};
     super(p.detail || p.title || `HTTP ${status}`);
     this.status = status;
+    this.retryAfterMs = retryAfterMs(retryAfter);
     this.code = p.code || `http_${status}`;
     this.field = p.field || null;
     this.errors = Array.isArray(p.errors) ? p.errors : [];
@@ -27,6 +28,13 @@ function headers(extra) {
   return h;
 }
 
+/** A Retry-After header (seconds or an HTTP date) in ms, at most a minute; null when absent or unreadable. */
+function retryAfterMs(header) {
+  if (header === null || header === undefined || header === '') return null;
+  const ms = /^\d+$/.test(header.trim()) ? Number(header) * 1000 : Date.parse(header) - Date.now();
+  return Number.isNaN(ms) ? null : Math.max(0, Math.min(60000, ms));
+}
+
 async function failure(res) {
   let problem = null;
   try { problem = await res.json(); } catch { /* not JSON: the status says enough */ }
@@ -34,7 +42,15 @@ async function failure(res) {
     token.clear();
     if (!location.hash.startsWith('#/signin')) location.hash = '#/signin';
   }
-  return new ApiError(res.status, problem);
+  return new ApiError(res.status, problem, res.headers.get('Retry-After'));
+}
+
+/** Waits ms, or less if the signal aborts. */
+function pause(ms, signal) {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+  });
 }
 
 /** JSON in, JSON out; null for an empty answer. Throws ApiError, or TypeError when offline. */
@@ -81,22 +97,33 @@ export function uploadDataset(file, name, format, progress) {
 /**
  * Follows a Server-Sent Events stream with fetch() (EventSource cannot send the Authorization
  * header). Calls onEvent({id, type, data}) per event; reconnects with Last-Event-ID until the
- * stream ends normally or the signal aborts. Resolves with the last event id.
+ * stream ends normally or the signal aborts. A 429 (the tenant follows too many streams) or 503
+ * is waited out for its Retry-After, then the stream is opened again; a broken connection after
+ * a growing pause; other errors end it. onStatus({live: true}) says the stream is open,
+ * onStatus({live: false, waitMs, error}) that it waits. Resolves with the last event id.
  */
-export async function followEvents(path, lastId, onEvent, signal) {
+export async function followEvents(path, lastId, onEvent, signal, onStatus = () => {}) {
   let last = lastId;
   for (let attempt = 0; !signal.aborted; attempt++) {
+    let waitMs;
     try {
       const h = headers({ Accept: 'text/event-stream' });
       if (last) h['Last-Event-ID'] = last;
       const res = await fetch(path, { headers: h, signal });
       if (!res.ok) throw await failure(res);
+      attempt = 0;
+      onStatus({ live: true });
       last = await readSse(res.body, last, onEvent);
       return last; // the server closes the stream after the terminal state
     } catch (e) {
-      if (signal.aborted || e instanceof ApiError) throw e;
-      await new Promise((r) => setTimeout(r, Math.min(5000, 500 * 2 ** Math.min(attempt, 4))));
+      if (signal.aborted) throw e;
+      const busy = e instanceof ApiError && (e.status === 429 || e.status === 503);
+      if (e instanceof ApiError && !busy) throw e;
+      const backoff = Math.min(5000, 500 * 2 ** Math.min(attempt, 4));
+      waitMs = busy && e.retryAfterMs !== null ? e.retryAfterMs : backoff;
+      onStatus({ live: false, waitMs, error: e });
     }
+    await pause(waitMs, signal);
   }
   return last;
 }

@@ -14,6 +14,7 @@ const routes = [
   [/^#\/studies\/([^/?]+)$/, 'study', 'studies'],
   [/^#\/models$/, 'models', 'models'],
   [/^#\/executors$/, 'executors', 'executors'],
+  [/^#\/quota$/, 'quota', 'quota'],
 ];
 
 let current = null; // {abort: AbortController}

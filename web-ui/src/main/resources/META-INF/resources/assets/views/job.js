@@ -90,8 +90,14 @@ export async function render(main, { id, signal }) {
       ev.target.disabled = true;
       try { await api(`${path}/cancel`, { method: 'POST' }); await reload(); } catch (e) { head.append(errorBox(e)); }
     } }, 'Cancel');
+    // An ended job can go, with its metrics, events and files (a kept model must go first: 409).
+    const remove = !TERMINAL.has(job.status) ? '' : h('button', { class: 'danger', id: 'delete-job', onclick: async (ev) => {
+      if (!window.confirm(`Delete job ${job.name || job.id} with its metrics, events and files? This cannot be undone.`)) return;
+      ev.target.disabled = true;
+      try { await api(path, { method: 'DELETE' }); location.hash = '#/jobs'; } catch (e) { ev.target.disabled = false; head.append(errorBox(e)); }
+    } }, 'Delete');
     head.replaceChildren(
-      h('div', { class: 'row' }, h('h1', { class: 'grow' }, job.name || job.id, ' ', badge(job.status)), cancel),
+      h('div', { class: 'row' }, h('h1', { class: 'grow' }, job.name || job.id, ' ', badge(job.status)), cancel, remove),
       h('div', { class: 'card' },
         h('div', { class: 'row' }, h('div', { class: 'grow' }, progress(jobProgress(job))),
           h('span', { id: 'job-progress' }, `${Math.floor(jobProgress(job) * 100)}%`),
@@ -128,7 +134,9 @@ export async function render(main, { id, signal }) {
   drawHead();
   drawMembers();
   redraw();
-  main.replaceChildren(head, membersBox, h('div', { class: 'charts' }, lossChart, aucChart), finals,
+  // Whether the event stream is open, or waits (a 429: the tenant follows too many streams).
+  const live = h('p', { class: 'muted small', id: 'job-live', 'data-live': 'off' });
+  main.replaceChildren(head, live, membersBox, h('div', { class: 'charts' }, lossChart, aucChart), finals,
     h('h2', null, 'Events and logs'), log,
     h('h2', null, 'Spec'), h('pre', { class: 'json' }, JSON.stringify(job.spec || {}, null, 2)));
 
@@ -167,7 +175,13 @@ export async function render(main, { id, signal }) {
       }
       log.textContent += (log.textContent ? '\n' : '') + eventLine({ ...e, type });
       log.scrollTop = log.scrollHeight;
-    }, stream.signal);
+    }, stream.signal, ({ live: on, waitMs, error }) => {
+      live.dataset.live = on ? 'on' : 'waiting';
+      live.textContent = on ? 'Live' : `Live updates paused (${error.message}); trying again in ${Math.ceil(waitMs / 1000)} s, `
+        + 'and the page refreshes every 5 s meanwhile.';
+    });
+    live.dataset.live = 'off';
+    live.textContent = '';
     if (!signal.aborted) await reload();
   } catch (e) {
     if (!stream.signal.aborted) main.prepend(errorBox(e));

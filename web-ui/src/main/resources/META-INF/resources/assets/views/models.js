@@ -1,4 +1,4 @@
-// Models: list and download.
+// Models: list, download and delete.
 import { api, download, items } from '../api.js';
 import { bytes, errorBox, h, num, table, when } from '../ui.js';
 
@@ -7,6 +7,14 @@ export async function render(main, { signal }) {
   if (signal.aborted) return;
   const rows = items(list).map((m) => {
     const metrics = m.finalMetrics || {};
+    const remove = h('button', { class: 'danger', 'data-action': 'delete', onclick: async (ev) => {
+      if (!window.confirm(`Delete model ${m.id} and its file? Predictions with it stop working.`)) return;
+      ev.target.disabled = true;
+      try {
+        await api(`/api/v1/models/${encodeURIComponent(m.id)}`, { method: 'DELETE' });
+        ev.target.closest('tr').remove();
+      } catch (e) { ev.target.disabled = false; ev.target.after(errorBox(e)); }
+    } }, 'Delete');
     return h('tr', { 'data-id': m.id },
       h('td', null, m.id),
       h('td', null, m.jobId ? h('a', { href: `#/jobs/${encodeURIComponent(m.jobId)}` }, m.jobId) : '-'),
@@ -18,7 +26,7 @@ export async function render(main, { signal }) {
         ev.target.disabled = true;
         try { await download(`/api/v1/models/${encodeURIComponent(m.id)}/artifact`, `${m.id}.bin`); } catch (e) { ev.target.after(errorBox(e)); }
         ev.target.disabled = false;
-      } }, 'Download')));
+      } }, 'Download'), ' ', remove));
   });
   main.replaceChildren(h('h1', null, 'Models'), rows.length
     ? table(['Id', 'Job', h('th', { class: 'hide-narrow' }, 'Algorithm'), 'val_auc',
