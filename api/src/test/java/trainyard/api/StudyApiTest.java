@@ -1,5 +1,6 @@
 package trainyard.api;
 
+import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.oneOf;
@@ -107,7 +108,10 @@ class StudyApiTest {
         .body("code", equalTo("study_finished"));
     for (int i = 0; i < launched; i++) {
       String job = Api.as(token).get("/api/v1/studies/" + id).then().extract().path("trials[" + i + "].jobId");
-      Api.waitForStatus(token, "/api/v1/jobs/" + job, "CANCELLED", "SUCCEEDED");
+      JsonPath ended = Api.waitForStatus(token, "/api/v1/jobs/" + job, "CANCELLED", "SUCCEEDED");
+      if (ended.getString("status").equals("CANCELLED")) {
+        assertThat(ended.getString("statusReason"), startsWith("cancelled with its study " + id));
+      }
     }
     Api.as(token).get("/api/v1/studies/" + id).then().body("trials", hasSize(launched), "status", equalTo("CANCELLED"));
   }
@@ -169,6 +173,10 @@ class StudyApiTest {
     assertTrue(!stopped.isEmpty() && !full.isEmpty(), () -> "some trials stopped early, some ran: " + done.prettify());
     for (Map<String, Object> t : stopped) {
       assertTrue((Integer) t.get("epoch") < 6, () -> "a stopped trial trained fewer epochs: " + t);
+      // its job says so itself, not only the study
+      JsonPath job = Api.waitForStatus(token, "/api/v1/jobs/" + t.get("jobId"), "CANCELLED");
+      assertTrue(job.getString("statusReason").matches("stopped early by study " + id + " at rung \\d \\(epoch \\d\\): "
+          + "its val_logloss was not in the top 1/2 of the trials there"), job.getString("statusReason"));
     }
     Map<String, Object> best = full.stream().min((a, b) -> Double.compare(((Number) a.get("objective")).doubleValue(),
         ((Number) b.get("objective")).doubleValue())).orElseThrow();
