@@ -75,6 +75,18 @@ class StudyApiTest {
         "spec.dataset");
   }
 
+  /** ASHA's defaults: η 2 and a first rung at a third of the spec's epochs (at least 1). */
+  @Test
+  void ashaDefaultsToEtaTwoFromAThirdOfTheEpochs() {
+    for (int epochs : new int[] {9, 2}) {
+      JsonPath submitted = Api.as(token).contentType("application/json").body(study(base("\"epochs\": " + epochs), RATE,
+          "\"method\": {\"type\": \"asha\"}, \"budget\": {\"trials\": 1}")).post("/api/v1/studies")
+          .then().statusCode(201).extract().jsonPath();
+      assertEquals(Map.of("type", "asha", "eta", 2, "minEpochs", epochs == 9 ? 3 : 1), submitted.getMap("request.method"));
+      Api.as(token).post("/api/v1/studies/" + submitted.getString("id") + "/cancel").then().statusCode(oneOf(202, 409));
+    }
+  }
+
   @Test
   void submitIsIdempotentAndStudiesAreTheTenantsOwn() {
     // more trials than run in the test's time, so the cancel comes first; the first trial is sent to
