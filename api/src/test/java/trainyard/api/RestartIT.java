@@ -28,7 +28,8 @@ import trainyard.api.demo.DemoData;
  * trains a job, is stopped (SIGTERM) and started again on the same directory; the dataset,
  * job, metrics, model and admin token are all still there, and a job it left waiting is
  * re-published with its next attempt. Its embedded PostgreSQL, killed, comes back with everything.
- * Runs the real jar (failsafe, after {@code package}).
+ * A study goes on after a restart without running its finished trials again. Runs the real jar
+ * (failsafe, after {@code package}).
  */
 class RestartIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -111,6 +112,76 @@ class RestartIT {
     } finally {
       stop(second);
     }
+  }
+
+  /**
+   * A study stopped with its server (SIGTERM) between trials goes on after the start where it was:
+   * its finished trials are kept as they ended, not run again; the rest run, and it ends with the
+   * best of all of them.
+   */
+  @Test
+  void aStudyGoesOnAfterARestart() throws Exception {
+    port = PackagedServer.freePort();
+    Process first = start();
+    String study;
+    JsonNode before;
+    try {
+      String dataset = send("POST", "/api/v1/datasets?name=tune&format=libsvm",
+          HttpRequest.BodyPublishers.ofByteArray(DemoData.libsvm(20_000, 40, 5, 3))).get("id").asText();
+      awaitStatus("/api/v1/datasets/" + dataset, "READY");
+      study = send("POST", "/api/v1/studies", HttpRequest.BodyPublishers.ofString("{\"spec\": {\"name\": \"tune\", "
+          + "\"algorithm\": \"linear\", \"dataset\": \"" + dataset + "\", \"validation\": {\"fraction\": 0.25}, "
+          + "\"params\": {\"epochs\": 3}, \"resources\": {\"workers\": 1, \"servers\": 1}}, \"space\": "
+          + "{\"params.learningRate\": {\"type\": \"float\", \"min\": 0.003, \"max\": 0.3, \"scale\": \"log\"}}, "
+          + "\"objective\": {\"metric\": \"val_logloss\"}, \"budget\": {\"trials\": 4, \"maxParallel\": 1}, "
+          + "\"method\": {\"type\": \"random\"}, \"seed\": 3}")).get("id").asText();
+      before = awaitTrial(study, 0, "SUCCEEDED");
+    } finally {
+      stop(first);
+    }
+    assertTrue(!before.get("status").asText().equals("SUCCEEDED"), "the study was stopped before its end: " + before);
+
+    Process second = start();
+    try {
+      JsonNode done = awaitStatus("/api/v1/studies/" + study, "SUCCEEDED");
+      JsonNode trials = done.get("trials");
+      assertEquals(4, trials.size(), done.toString());
+      for (int i = 0; i < before.get("trials").size(); i++) {
+        JsonNode was = before.get("trials").get(i);
+        assertEquals(was.get("jobId").asText(), trials.get(i).get("jobId").asText(), "trial " + i + " keeps its job");
+        assertEquals(was.get("params"), trials.get(i).get("params"), "trial " + i + " keeps its parameters");
+        if (was.get("state").asText().equals("SUCCEEDED")) {
+          JsonNode job = send("GET", "/api/v1/jobs/" + was.get("jobId").asText(), null);
+          assertEquals(1, job.get("attempt").asInt(), "finished trial " + i + " is not run again: " + job);
+          assertEquals(was.get("objective").asDouble(), trials.get(i).get("objective").asDouble(), 0,
+              "finished trial " + i + " keeps its result");
+        }
+      }
+      assertEquals(4, send("GET", "/api/v1/jobs?limit=100", null).get("items").size(), "one job per trial");
+      double best = Double.MAX_VALUE;
+      for (JsonNode t : trials) {
+        assertEquals("SUCCEEDED", t.get("state").asText(), done.toString());
+        best = Math.min(best, t.get("objective").asDouble());
+      }
+      assertEquals(best, done.get("bestObjective").asDouble(), 0, done.toString());
+    } finally {
+      stop(second);
+    }
+  }
+
+  /** The study once its trial {@code index} is in {@code state}. */
+  private JsonNode awaitTrial(String study, int index, String state) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    JsonNode node = null;
+    while (System.nanoTime() < deadline) {
+      node = send("GET", "/api/v1/studies/" + study, null);
+      JsonNode trial = node.get("trials").get(index);
+      if (trial != null && state.equals(trial.get("state").asText())) {
+        return node;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("trial " + index + " of " + study + " did not become " + state + ": " + node);
   }
 
   /** Waits for {@code path} to answer 200, while it answers 503 (the database comes back). */

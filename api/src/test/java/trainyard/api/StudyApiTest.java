@@ -1,5 +1,6 @@
 package trainyard.api;
 
+import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.oneOf;
@@ -74,6 +75,18 @@ class StudyApiTest {
         "spec.dataset");
   }
 
+  /** ASHA's defaults: η 2 and a first rung at a third of the spec's epochs (at least 1). */
+  @Test
+  void ashaDefaultsToEtaTwoFromAThirdOfTheEpochs() {
+    for (int epochs : new int[] {9, 2}) {
+      JsonPath submitted = Api.as(token).contentType("application/json").body(study(base("\"epochs\": " + epochs), RATE,
+          "\"method\": {\"type\": \"asha\"}, \"budget\": {\"trials\": 1}")).post("/api/v1/studies")
+          .then().statusCode(201).extract().jsonPath();
+      assertEquals(Map.of("type", "asha", "eta", 2, "minEpochs", epochs == 9 ? 3 : 1), submitted.getMap("request.method"));
+      Api.as(token).post("/api/v1/studies/" + submitted.getString("id") + "/cancel").then().statusCode(oneOf(202, 409));
+    }
+  }
+
   @Test
   void submitIsIdempotentAndStudiesAreTheTenantsOwn() {
     // more trials than run in the test's time, so the cancel comes first; the first trial is sent to
@@ -107,7 +120,10 @@ class StudyApiTest {
         .body("code", equalTo("study_finished"));
     for (int i = 0; i < launched; i++) {
       String job = Api.as(token).get("/api/v1/studies/" + id).then().extract().path("trials[" + i + "].jobId");
-      Api.waitForStatus(token, "/api/v1/jobs/" + job, "CANCELLED", "SUCCEEDED");
+      JsonPath ended = Api.waitForStatus(token, "/api/v1/jobs/" + job, "CANCELLED", "SUCCEEDED");
+      if (ended.getString("status").equals("CANCELLED")) {
+        assertThat(ended.getString("statusReason"), startsWith("cancelled with its study " + id));
+      }
     }
     Api.as(token).get("/api/v1/studies/" + id).then().body("trials", hasSize(launched), "status", equalTo("CANCELLED"));
   }
@@ -169,6 +185,10 @@ class StudyApiTest {
     assertTrue(!stopped.isEmpty() && !full.isEmpty(), () -> "some trials stopped early, some ran: " + done.prettify());
     for (Map<String, Object> t : stopped) {
       assertTrue((Integer) t.get("epoch") < 6, () -> "a stopped trial trained fewer epochs: " + t);
+      // its job says so itself, not only the study
+      JsonPath job = Api.waitForStatus(token, "/api/v1/jobs/" + t.get("jobId"), "CANCELLED");
+      assertTrue(job.getString("statusReason").matches("stopped early by study " + id + " at rung \\d \\(epoch \\d\\): "
+          + "its val_logloss was not in the top 1/2 of the trials there"), job.getString("statusReason"));
     }
     Map<String, Object> best = full.stream().min((a, b) -> Double.compare(((Number) a.get("objective")).doubleValue(),
         ((Number) b.get("objective")).doubleValue())).orElseThrow();

@@ -26,6 +26,10 @@ import trainyard.engine.metrics.MetricsAccumulator;
 import trainyard.engine.train.TrainListener;
 import trainyard.engine.train.TrainRequest;
 import trainyard.engine.train.Trainer;
+import trainyard.scheduler.study.Asha;
+import trainyard.scheduler.study.Objective;
+import trainyard.scheduler.study.Parameter;
+import trainyard.scheduler.study.SearchSpace;
 import trainyard.spec.JobSpec;
 
 /**
@@ -35,7 +39,10 @@ import trainyard.spec.JobSpec;
  * {@code algorithm | label | params JSON}; {@code {}} is the spec module's defaults.
  *
  * <p>{@code DefaultsBench [--datasets a,b] [--algorithms linear,fm] [--candidates FILE] [--work DIR]
- * [--scale F] [--no-peers]}. Datasets: {@code ctr} (CtrGenerator seed 7, 500k/100k rows),
+ * [--scale F] [--no-peers] [--study TRIALS]}. {@code --study} also runs, per dataset and
+ * algorithm, an ASHA study of that many trials ({@link #STUDY_SPACES}, up to
+ * {@value #STUDY_EPOCHS} epochs, η 2, rungs at 2 and 4 epochs, seed 1) through {@link StudyRun}
+ * and reports its best trial; its objective is the test logloss, as LIBLINEAR's C is chosen. Datasets: {@code ctr} (CtrGenerator seed 7, 500k/100k rows),
  * {@code ctr-heldout} (seed 23, other vocabulary and weights, 300k/100k), {@code ctr-pairs}
  * (strong interactions, 2^16 ids, 200k/50k), {@code ctr-fresh} (seed 41, 2^18 ids, fewer positives,
  * 400k/100k: looked at only after the defaults were chosen), {@code fashion} (Fashion-MNIST "tops", classes
@@ -47,6 +54,17 @@ import trainyard.spec.JobSpec;
 public final class DefaultsBench {
   private static final double[] LIBLINEAR_C = {0.003, 0.01, 0.03, 0.1, 0.3, 1};
   private static final int SHARD_ROWS = 25_000;
+  private static final int STUDY_EPOCHS = 6;
+  /** Per algorithm, the space a user would search around the defaults. */
+  private static final Map<String, SearchSpace> STUDY_SPACES = Map.of(
+      "linear", new SearchSpace(List.of(new Parameter.Range("params.learningRate", 0.003, 0.3, true, false, 3),
+          new Parameter.Range("params.l2", 1e-6, 1e-2, true, false, 3),
+          new Parameter.Choice("params.batchSize", List.of(100, 200, 500, 1000)))),
+      "fm", new SearchSpace(List.of(new Parameter.Range("params.learningRate", 0.003, 0.3, true, false, 3),
+          new Parameter.Range("params.l2", 1e-5, 1e-1, true, false, 3),
+          new Parameter.Choice("params.dim", List.of(4, 8, 16)))),
+      "mlp", new SearchSpace(List.of(new Parameter.Range("params.learningRate", 1e-4, 1e-2, true, false, 3),
+          new Parameter.Choice("params.batchSize", List.of(64, 128, 256)))));
 
   private record Candidate(String algorithm, String label, String params) {}
 
@@ -56,11 +74,13 @@ public final class DefaultsBench {
 
   private final Path work;
   private final double scale;
+  private final int studyTrials;
   private final List<String> report = new ArrayList<>();
 
-  private DefaultsBench(Path work, double scale) {
+  private DefaultsBench(Path work, double scale, int studyTrials) {
     this.work = work;
     this.scale = scale;
+    this.studyTrials = studyTrials;
   }
 
   public static void main(String[] args) throws Exception {
@@ -70,6 +90,7 @@ public final class DefaultsBench {
     Path work = Path.of(System.getProperty("java.io.tmpdir"), "trainyard-defaults");
     double scale = 1;
     boolean peers = true;
+    int studyTrials = 0;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--datasets" -> datasets = List.of(args[++i].split(","));
@@ -78,11 +99,12 @@ public final class DefaultsBench {
         case "--work" -> work = Path.of(args[++i]);
         case "--scale" -> scale = Double.parseDouble(args[++i]);
         case "--no-peers" -> peers = false;
+        case "--study" -> studyTrials = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
     Files.createDirectories(work);
-    new DefaultsBench(work, scale).run(datasets, algorithms, readCandidates(candidates), peers);
+    new DefaultsBench(work, scale, studyTrials).run(datasets, algorithms, readCandidates(candidates), peers);
   }
 
   private static List<Candidate> readCandidates(Path file) throws IOException {
@@ -118,6 +140,11 @@ public final class DefaultsBench {
         }
         train(d, c);
       }
+      for (String algorithm : algorithms) {
+        if (studyTrials > 0 && (!algorithm.equals("mlp") || d.dense())) {
+          study(d, algorithm);
+        }
+      }
       if (peers) {
         liblinear(d);
         if (d.dense()) {
@@ -137,6 +164,21 @@ public final class DefaultsBench {
         () -> false).finalMetrics();
     row(d, c.algorithm() + " " + c.label(), m.get(Evaluation.VAL_LOGLOSS), m.get(Evaluation.VAL_AUC),
         (System.nanoTime() - t0) / 1e9);
+  }
+
+  private void study(Data d, String algorithm) throws Exception {
+    Objective logloss = new Objective(Evaluation.VAL_LOGLOSS, false);
+    Asha asha = new Asha(STUDY_SPACES.get(algorithm), 1, studyTrials, logloss, 2, 2, STUDY_EPOCHS);
+    StudyRun.Outcome o = StudyRun.run(d.name() + " " + algorithm + " study", asha, logloss, params -> {
+      StringBuilder json = new StringBuilder("{\"epochs\": " + STUDY_EPOCHS);
+      params.forEach((k, v) -> json.append(", \"").append(k.substring("params.".length())).append("\": ").append(v));
+      return JobSpec.parse("{\"name\": \"defaults-study\", \"algorithm\": \"" + algorithm + "\", \"dataset\": \""
+          + d.name() + "\", \"params\": " + json + "}}");
+    }, d.train(), d.test());
+    row(d, String.format(Locale.ROOT, "%s, best of an ASHA study (%d trials, %d stopped, %.0f executor CPU-s): %s, "
+        + "%d epochs", algorithm, o.trials(), o.stopped(), o.cpuSeconds(), StudyRun.describe(o.best().params()),
+        o.best().values().lastKey()), o.bestMetrics().get(Evaluation.VAL_LOGLOSS),
+        o.bestMetrics().get(Evaluation.VAL_AUC), o.wallSeconds());
   }
 
   private void row(Data d, String model, double logloss, double auc, double seconds) {

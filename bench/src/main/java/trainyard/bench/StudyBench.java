@@ -1,38 +1,35 @@
 package trainyard.bench;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import trainyard.engine.data.MemoryDataset;
 import trainyard.engine.data.synth.CtrGenerator;
-import trainyard.engine.train.TrainListener;
-import trainyard.engine.train.TrainRequest;
-import trainyard.engine.train.Trainer;
 import trainyard.scheduler.study.Asha;
-import trainyard.scheduler.study.Decision;
 import trainyard.scheduler.study.GridSearch;
 import trainyard.scheduler.study.Objective;
 import trainyard.scheduler.study.Parameter;
 import trainyard.scheduler.study.RandomSearch;
 import trainyard.scheduler.study.Search;
 import trainyard.scheduler.study.SearchSpace;
-import trainyard.scheduler.study.Trial;
 import trainyard.spec.JobSpec;
 
 /**
- * Issue 12's study comparison: a 16-trial ASHA study, a 16-trial random search and the full grid
- * on one space, each trial a real training run of the engine on CTR data, decided by the same
- * search library the api's driver uses. Trials run one at a time (maxParallel 1) in this process,
- * so a trial's executor-seconds are its wall seconds; ASHA stops a trial at its rung through the
- * trainer's cancel check, as the driver's cancel does on an executor.
+ * Issue 12's study comparison: 16-trial ASHA studies (one per η / first-rung setting asked for)
+ * and a 16-trial random search, each over several seeds, against the full grid on one space, on
+ * CTR data ({@link StudyRun}: real training runs, executor CPU-seconds).
  *
- * <p>{@code StudyBench [--rows N] [--validation-rows N] [--epochs R]}
+ * <p>{@code StudyBench [--rows N] [--validation-rows N] [--epochs R] [--trials N] [--seeds 1,2,3]
+ * [--asha 3/1,3/2,2/2]} ({@code η/minEpochs} per ASHA setting).
  */
 public final class StudyBench {
   private static final Objective LOGLOSS = new Objective("val_logloss", false);
+  private static final SearchSpace SPACE = new SearchSpace(List.of(
+      new Parameter.Range("params.learningRate", 0.003, 1, true, false, 4),
+      new Parameter.Range("params.l2", 1e-7, 1e-3, true, false, 4),
+      new Parameter.Choice("algorithm", List.of("linear", "fm"))));
 
   private final MemoryDataset train;
   private final MemoryDataset validation;
@@ -45,73 +42,72 @@ public final class StudyBench {
     this.epochs = epochs;
   }
 
-  record Outcome(String method, int trials, int stopped, double best, String bestParams, double executorSeconds) {}
-
   public static void main(String[] args) throws Exception {
-    long rows = 200_000;
-    int validationRows = 50_000;
+    long rows = 100_000;
+    int validationRows = 25_000;
     int epochs = 9;
+    int trials = 16;
+    List<Long> seeds = List.of(1L, 2L, 3L, 4L, 5L);
+    List<String> ashas = List.of("3/1", "3/2", "2/2");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--rows" -> rows = Long.parseLong(args[++i]);
         case "--validation-rows" -> validationRows = Integer.parseInt(args[++i]);
         case "--epochs" -> epochs = Integer.parseInt(args[++i]);
+        case "--trials" -> trials = Integer.parseInt(args[++i]);
+        case "--seeds" -> seeds = List.of(args[++i].split(",")).stream().map(Long::valueOf).toList();
+        case "--asha" -> ashas = List.of(args[++i].split(","));
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
-    SearchSpace space = new SearchSpace(List.of(
-        new Parameter.Range("params.learningRate", 0.003, 1, true, false, 4),
-        new Parameter.Range("params.l2", 1e-7, 1e-3, true, false, 4),
-        new Parameter.Choice("algorithm", List.of("linear", "fm"))));
     StudyBench bench = new StudyBench(rows, validationRows, epochs);
-    bench.run("warm-up (not reported: the JIT compiles the engine)", new RandomSearch(space, 99, 4));
-    List<Outcome> outcomes = new ArrayList<>();
-    outcomes.add(bench.run("asha (eta 3, rungs 1, 3)", new Asha(space, 7, 16, LOGLOSS, 1, 3, epochs)));
-    outcomes.add(bench.run("random", new RandomSearch(space, 7, 16)));
-    outcomes.add(bench.run("grid", new GridSearch(space)));
-    System.out.printf(Locale.ROOT, "%n- data: CtrGenerator(seed 2), %d training rows, %d validation rows; %d epochs a "
-        + "trial; space: learningRate log [0.003, 1] (4), l2 log [1e-7, 1e-3] (4), algorithm {linear, fm}; "
-        + "%d cores%n%n", rows, validationRows, epochs, Runtime.getRuntime().availableProcessors());
-    System.out.println("| method | trials | stopped early | best val_logloss | best trial | executor-seconds |");
-    System.out.println("|---|---|---|---|---|---|");
-    for (Outcome o : outcomes) {
-      System.out.printf(Locale.ROOT, "| %s | %d | %d | %.5f | %s | %.1f |%n", o.method(), o.trials(), o.stopped(),
-          o.best(), o.bestParams(), o.executorSeconds());
+    bench.run("warm-up (not reported: the JIT compiles the engine)", new RandomSearch(SPACE, 99, 4));
+    StudyRun.Outcome grid = bench.run("grid", new GridSearch(SPACE));
+    Map<String, List<StudyRun.Outcome>> methods = new LinkedHashMap<>();
+    for (long seed : seeds) {
+      for (String a : ashas) {
+        String[] f = a.split("/");
+        Asha asha = new Asha(SPACE, seed, trials, LOGLOSS, Integer.parseInt(f[1]), Integer.parseInt(f[0]), epochs);
+        methods.computeIfAbsent("ASHA η " + f[0] + ", rungs " + asha.rungs(), k -> new ArrayList<>())
+            .add(bench.run("asha " + a + " seed " + seed, asha));
+      }
+      methods.computeIfAbsent("random", k -> new ArrayList<>())
+          .add(bench.run("random seed " + seed, new RandomSearch(SPACE, seed, trials)));
     }
+    double gridBest = grid.best().last();
+    System.out.printf(Locale.ROOT, "%n- data: CtrGenerator(seed 2), %d training rows, %d validation rows; %d epochs a "
+        + "trial; space: learningRate log [0.003, 1] (4), l2 log [1e-7, 1e-3] (4), algorithm {linear, fm}; %d trials "
+        + "a study, seeds %s; %d cores%n%n", rows, validationRows, epochs, trials, seeds,
+        Runtime.getRuntime().availableProcessors());
+    System.out.println("| method | seed | stopped early | best val_logloss | vs grid | best trial | executor CPU-s | "
+        + "vs grid |");
+    System.out.println("|---|---|---|---|---|---|---|---|");
+    row("grid (" + grid.trials() + " trials)", "–", grid, grid);
+    for (Map.Entry<String, List<StudyRun.Outcome>> m : methods.entrySet()) {
+      for (int s = 0; s < m.getValue().size(); s++) {
+        row(m.getKey(), seeds.get(s).toString(), m.getValue().get(s), grid);
+      }
+    }
+    System.out.println();
+    System.out.println("| method | seeds within 0.2% of the grid's best | median best vs grid | worst | mean CPU-s vs grid |");
+    System.out.println("|---|---|---|---|---|");
+    methods.forEach((method, outcomes) -> {
+      List<Double> gaps = outcomes.stream().map(o -> o.best().last() / gridBest - 1).sorted().toList();
+      double cpu = outcomes.stream().mapToDouble(StudyRun.Outcome::cpuSeconds).average().orElseThrow();
+      System.out.printf(Locale.ROOT, "| %s | %d of %d | %+.2f%% | %+.2f%% | %.2f |%n", method,
+          gaps.stream().filter(g -> g <= 0.002).count(), gaps.size(), 100 * gaps.get(gaps.size() / 2),
+          100 * gaps.get(gaps.size() - 1), cpu / grid.cpuSeconds());
+    });
   }
 
-  private Outcome run(String label, Search search) throws Exception {
-    List<Trial> trials = new ArrayList<>();
-    double seconds = 0;
-    int stopped = 0;
-    for (int i = 0; i < search.trials(); i++) {
-      Map<String, Object> params = search.paramsOf(i);
-      TreeMap<Integer, Double> values = new TreeMap<>();
-      int[] rungs = {0};
-      AtomicBoolean stop = new AtomicBoolean();
-      int index = i;
-      TrainListener listener = new TrainListener() {
-        @Override
-        public void onEpoch(int epoch, long step, Map<String, Double> metrics) {
-          values.put(epoch, metrics.get(LOGLOSS.metric()));
-          List<Trial> now = new ArrayList<>(trials);
-          now.add(new Trial(index, params, Trial.Status.RUNNING, values, rungs[0]));
-          Decision d = search.next(now, 1);
-          rungs[0] = d.promoted().getOrDefault(index, rungs[0]);
-          stop.set(d.stop().contains(index));
-        }
-      };
-      long t0 = System.nanoTime();
-      Trainer.train(new TrainRequest(spec(params), train, validation, null), listener, stop::get);
-      double s = (System.nanoTime() - t0) / 1e9;
-      seconds += s;
-      stopped += stop.get() ? 1 : 0;
-      trials.add(new Trial(i, params, stop.get() ? Trial.Status.STOPPED : Trial.Status.SUCCEEDED, values, rungs[0]));
-      System.err.printf(Locale.ROOT, "%s trial %d %s: %s epochs, val_logloss %.5f, %.1f s%n", label, i, params,
-          values.lastKey(), values.get(values.lastKey()), s);
-    }
-    Trial best = LOGLOSS.best(trials).orElseThrow();
-    return new Outcome(label, trials.size(), stopped, best.last(), best.params().toString(), seconds);
+  private static void row(String method, String seed, StudyRun.Outcome o, StudyRun.Outcome grid) {
+    System.out.printf(Locale.ROOT, "| %s | %s | %d of %d | %.5f | %+.2f%% | %s | %.1f | %.2f |%n", method, seed,
+        o.stopped(), o.trials(), o.best().last(), 100 * (o.best().last() / grid.best().last() - 1),
+        StudyRun.describe(o.best().params()), o.cpuSeconds(), o.cpuSeconds() / grid.cpuSeconds());
+  }
+
+  private StudyRun.Outcome run(String label, Search search) throws Exception {
+    return StudyRun.run(label, search, LOGLOSS, this::spec, train, validation);
   }
 
   private JobSpec spec(Map<String, Object> params) {

@@ -187,7 +187,8 @@ public class EventStore {
     }
     job.stateAttempt = attempt;
     job.status = next.name();
-    job.statusReason = e.reason();
+    // the executor knows only that it was cancelled; the api knows who asked and why
+    job.statusReason = next == JobState.CANCELLED && job.cancelReason != null ? job.cancelReason : e.reason();
     if (e.executorId() != null) {
       job.executorId = e.executorId();
     }

@@ -188,7 +188,7 @@ public class JobResource {
   @APIResponse(responseCode = "404", description = "`job_not_found`")
   @APIResponse(responseCode = "409", description = "`job_finished`: it already ended")
   public Response cancel(@PathParam("id") String id) {
-    return Response.accepted(jobs.cancel(caller.tenantId(), id)).build();
+    return Response.accepted(jobs.cancel(caller.tenantId(), id, JobService.BY_USER)).build();
   }
 
   @DELETE

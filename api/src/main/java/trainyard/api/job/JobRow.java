@@ -102,6 +102,10 @@ public class JobRow extends PanacheEntityBase {
   @Column(name = "cancel_requested_at")
   public Instant cancelRequestedAt;
 
+  /** Why it is being cancelled, its statusReason once it ends CANCELLED (e.g. stopped by its study). */
+  @Column(name = "cancel_reason")
+  public String cancelReason;
+
   /** The tenant's job, or null: another tenant's job does not exist for this one. */
   public static JobRow owned(String tenantId, String id) {
     return find("id = ?1 and tenantId = ?2", id, tenantId).firstResult();

@@ -32,6 +32,8 @@ import trainyard.spec.JobSpec;
 @ApplicationScoped
 public class JobService {
   private static final Logger LOG = Logger.getLogger(JobService.class);
+  /** The reason of a cancel its user asked for (the executor reports it in the same words). */
+  public static final String BY_USER = "cancelled by the user";
 
   /** A submitted job and whether this call created it (false: an Idempotency-Key replay). */
   public record Submitted(JobView job, boolean created) {}
@@ -230,9 +232,10 @@ public class JobService {
 
   /**
    * Cancels a job: a QUEUED one at once; an ASSIGNED or RUNNING one when its executor reports
-   * CANCELLED. Either way CANCEL goes to the scheduler.
+   * CANCELLED. Either way CANCEL goes to the scheduler. {@code reason} (e.g. {@link #BY_USER}) is
+   * the job's statusReason once it is CANCELLED.
    */
-  public JobView cancel(String tenantId, String jobId) {
+  public JobView cancel(String tenantId, String jobId, String reason) {
     JobRow row = QuarkusTransaction.requiringNew().call(() -> {
       JobRow job = owned(tenantId, jobId);
       JobRow locked = JobRow.findById(job.id, LockModeType.PESSIMISTIC_WRITE);
@@ -243,13 +246,14 @@ public class JobService {
       }
       if (state == JobState.QUEUED) {
         locked.status = JobState.CANCELLED.name();
-        locked.statusReason = "cancelled by the user while queued";
+        locked.statusReason = reason + " while queued";
         locked.finishedAt = clock.instant();
         locked.updatedAt = locked.finishedAt;
         EventStore.record(EventStore.stateRow("api-cancel-" + jobId, jobId, JobState.CANCELLED,
             locked.statusReason, locked.finishedAt));
       } else {
         locked.cancelRequestedAt = clock.instant();
+        locked.cancelReason = reason;
       }
       return locked;
     });

@@ -6,7 +6,9 @@ import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,7 +21,9 @@ import trainyard.api.job.JobService;
 import trainyard.api.platform.JsonText;
 import trainyard.api.problem.ApiException;
 import trainyard.bus.JobState;
+import trainyard.scheduler.study.Asha;
 import trainyard.scheduler.study.Decision;
+import trainyard.scheduler.study.Search;
 import trainyard.scheduler.study.Trial;
 import trainyard.spec.JobSpec;
 import trainyard.spec.SpecException;
@@ -105,7 +109,7 @@ public class StudyDriver {
   /** Decides and acts once for {@code studyId}; {@code resendStops}: cancel again the stopped trials still running. */
   void step(String studyId, boolean resendStops) {
     List<String> submit = new ArrayList<>();
-    List<String> cancel = new ArrayList<>();
+    Map<String, String> cancel = new LinkedHashMap<>(); // job → why
     String tenantId = QuarkusTransaction.requiringNew().call(() -> {
       StudyRow study = StudyRow.findById(studyId, LockModeType.PESSIMISTIC_WRITE);
       if (study == null || StudyState.valueOf(study.status).isTerminal()) {
@@ -121,9 +125,9 @@ public class StudyDriver {
         }
         if (decision.stop().contains(row.index)) {
           row.stoppedEarly = true;
-          cancel.add(row.jobId);
+          cancel.put(row.jobId, stopReason(study, request.search(), row.rungsPassed));
         } else if (resendStops && row.stoppedEarly && !JobState.valueOf(stored.jobs().get(row.jobId).status).isTerminal()) {
-          cancel.add(row.jobId);
+          cancel.put(row.jobId, stopReason(study, request.search(), row.rungsPassed));
         }
       }
       try {
@@ -135,7 +139,7 @@ public class StudyDriver {
         end(study, StudyState.FAILED, "trial " + (stored.rows().size() + submit.size()) + " cannot be launched: "
             + e.getMessage());
         stored.rows().stream().filter(r -> !JobState.valueOf(stored.jobs().get(r.jobId).status).isTerminal())
-            .forEach(r -> cancel.add(r.jobId));
+            .forEach(r -> cancel.put(r.jobId, withStudy(study.id)));
         return study.tenantId;
       }
       settle(study, request, stored, decision);
@@ -148,9 +152,7 @@ public class StudyDriver {
         LOG.warnf("study %s: %s", studyId, e.getMessage());
       }
     }
-    for (String jobId : cancel) {
-      cancelQuietly(tenantId, jobId);
-    }
+    cancel.forEach((jobId, reason) -> cancelQuietly(tenantId, jobId, reason));
   }
 
   private String launch(StudyRow study, StudyRequest request, Decision.Launch launch) {
@@ -197,10 +199,23 @@ public class StudyDriver {
     LOG.infof("study %s %s: %s", study.id, state, reason);
   }
 
+  /** Why a trial stopped at the rung after the {@code rungsPassed} it passed: its job's statusReason. */
+  static String stopReason(StudyRow study, Search search, int rungsPassed) {
+    Asha asha = (Asha) search; // the only search that stops trials
+    return "stopped early by study " + study.id + " at rung " + (rungsPassed + 1) + " (epoch "
+        + asha.rungs().get(rungsPassed) + "): its " + study.objectiveMetric + " was not in the top 1/" + asha.eta()
+        + " of the trials there";
+  }
+
+  /** Why a trial is cancelled when its study ends before it (cancelled, or failed). */
+  static String withStudy(String studyId) {
+    return "cancelled with its study " + studyId;
+  }
+
   /** Cancels a trial's job; one that ended meanwhile is left as it ended. */
-  void cancelQuietly(String tenantId, String jobId) {
+  void cancelQuietly(String tenantId, String jobId, String reason) {
     try {
-      jobs.cancel(tenantId, jobId);
+      jobs.cancel(tenantId, jobId, reason);
     } catch (ApiException | IllegalStateException e) { // ended, or Kafka away: sent again at the next start
       LOG.debugf("trial %s not cancelled: %s", jobId, e.getMessage());
     }

@@ -81,8 +81,12 @@ public record StudyRequest(String name, ObjectNode spec, JobSpec base, SearchSpa
     if (methodNode != null) {
       only(methodNode, "method", method.equals("asha") ? new String[] {"type", "eta", "minEpochs"} : new String[] {"type"});
     }
-    int eta = methodNode == null ? 3 : integer(methodNode, "method.eta", "eta", 3, 2, 100);
-    int minEpochs = methodNode == null ? 1 : integer(methodNode, "method.minEpochs", "minEpochs", 1, 1, 1_000_000);
+    // η 2 and a first rung at a third of the epochs: earlier rungs, or keeping only a third there,
+    // stopped the slow starters that end best (docs/PERFORMANCE.md, "Studies")
+    int eta = methodNode == null ? 2 : integer(methodNode, "method.eta", "eta", 2, 2, 100);
+    int firstRung = Math.max(1, base.params().epochs() / 3);
+    int minEpochs = methodNode == null ? firstRung
+        : integer(methodNode, "method.minEpochs", "minEpochs", firstRung, 1, 1_000_000);
     long seed = root.has("seed") ? whole(root.get("seed"), "seed") : 1;
 
     ObjectNode budget = object(root, "budget", false);

@@ -139,7 +139,7 @@ public class StudyService {
           .filter(j -> !JobState.valueOf(j.status).isTerminal()).map(j -> j.id).toList();
     });
     for (String jobId : running) {
-      driver.cancelQuietly(tenantId, jobId);
+      driver.cancelQuietly(tenantId, jobId, StudyDriver.withStudy(studyId));
     }
     return get(tenantId, studyId);
   }

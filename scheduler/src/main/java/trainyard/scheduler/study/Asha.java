@@ -9,8 +9,8 @@ import java.util.Set;
 
 /**
  * Asynchronous successive halving (Li et al. 2020, "A system for massively parallel hyperparameter
- * tuning"; Determined's {@code stop_once} variant): trials drawn at random run for up to
- * {@code maxEpochs}; rungs lie at r, r·η, r·η², … epochs below that. A trial that reports its
+ * tuning"; Determined's {@code stop_once} variant): trials drawn as {@link RandomSearch} draws
+ * them run for up to {@code maxEpochs}; rungs lie at r, r·η, r·η², … epochs below that. A trial that reports its
  * objective at a rung is promoted (trains on) if it ranks in the top ⌊n/η⌋ (at least one) of the
  * n trials that have reached the rung so far, and stopped there otherwise. Nobody waits for a
  * rung to fill, so a free slot never idles; a trial's decision at a rung is made once and recorded
@@ -42,7 +42,7 @@ public record Asha(SearchSpace space, long seed, int trials, Objective objective
 
   @Override
   public Map<String, Object> paramsOf(int index) {
-    return space.sample(seed, index);
+    return space.sample(seed, index, trials);
   }
 
   @Override

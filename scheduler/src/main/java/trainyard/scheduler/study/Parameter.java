@@ -3,15 +3,14 @@ package trainyard.scheduler.study;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.random.RandomGenerator;
 
 /** One dimension of a search space: a numeric range or a list of choices. Immutable. */
 public sealed interface Parameter permits Parameter.Range, Parameter.Choice {
   /** A dotted path into the job spec, e.g. {@code params.learningRate}. */
   String name();
 
-  /** A value drawn at random. */
-  Object sample(RandomGenerator random);
+  /** The value at fraction {@code u} (0 ≤ u < 1) of the dimension: u uniform gives a uniform draw on its scale. */
+  Object at(double u);
 
   /** The values a grid search tries, in order. */
   List<Object> grid();
@@ -36,15 +35,10 @@ public sealed interface Parameter permits Parameter.Range, Parameter.Choice {
     }
 
     @Override
-    public Object sample(RandomGenerator random) {
-      return value(random.nextDouble());
-    }
-
-    @Override
     public List<Object> grid() {
       List<Object> values = new ArrayList<>(points);
       for (int i = 0; i < points; i++) {
-        Object v = value(points == 1 ? 0.5 : (double) i / (points - 1));
+        Object v = at(points == 1 ? 0.5 : (double) i / (points - 1));
         if (!values.contains(v)) { // an integer range narrower than its points
           values.add(v);
         }
@@ -52,8 +46,9 @@ public sealed interface Parameter permits Parameter.Range, Parameter.Choice {
       return values;
     }
 
-    /** The value at fraction {@code u} (0..1) of the range on its scale. */
-    private Object value(double u) {
+    /** The value at fraction {@code u} (0..1, both ends included) of the range on its scale. */
+    @Override
+    public Object at(double u) {
       double v = log ? Math.exp(Math.log(min) + u * (Math.log(max) - Math.log(min))) : min + u * (max - min);
       v = Math.min(max, Math.max(min, v)); // exp(log(x)) may drift past an end
       return integer ? (Object) Math.round(v) : (Object) v;
@@ -71,8 +66,8 @@ public sealed interface Parameter permits Parameter.Range, Parameter.Choice {
     }
 
     @Override
-    public Object sample(RandomGenerator random) {
-      return values.get(random.nextInt(values.size()));
+    public Object at(double u) {
+      return values.get(Math.min(values.size() - 1, (int) (u * values.size())));
     }
 
     @Override

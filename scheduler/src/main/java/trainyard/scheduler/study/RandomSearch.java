@@ -2,7 +2,10 @@ package trainyard.scheduler.study;
 
 import java.util.Map;
 
-/** {@code trials} points drawn at random from the space; the same seed draws the same points. */
+/**
+ * {@code trials} points drawn at random from the space, stratified ({@link SearchSpace#sample});
+ * the same seed draws the same points.
+ */
 public record RandomSearch(SearchSpace space, long seed, int trials) implements Search {
   public RandomSearch {
     if (trials < 1) {
@@ -12,6 +15,6 @@ public record RandomSearch(SearchSpace space, long seed, int trials) implements 
 
   @Override
   public Map<String, Object> paramsOf(int index) {
-    return space.sample(seed, index);
+    return space.sample(seed, index, trials);
   }
 }

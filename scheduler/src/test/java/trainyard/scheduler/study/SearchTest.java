@@ -51,12 +51,32 @@ class SearchTest {
   void logScaleSpreadsOverDecades() {
     int below = 0;
     for (int i = 0; i < 1000; i++) {
-      if ((Double) SPACE.sample(7, i).get("params.learningRate") < 0.01) {
+      if ((Double) SPACE.sample(7, i, 1000).get("params.learningRate") < 0.01) {
         below++;
       }
     }
-    // a third of log10 range [-3, 0] lies below 0.01; a linear scale would put 1% there
-    assertTrue(below > 280 && below < 390, "below 0.01: " + below);
+    // a third of log10 range [-3, 0] lies below 0.01 (a linear scale would put 1% there); one
+    // trial a slice: 333 slices lie wholly below it, the 334th straddles it
+    assertTrue(below == 333 || below == 334, "below 0.01: " + below);
+  }
+
+  @Test
+  void drawsAreStratifiedOneTrialASlice() {
+    for (long seed = 1; seed <= 5; seed++) {
+      RandomSearch random = new RandomSearch(SPACE, seed, 16);
+      boolean[] slices = new boolean[16];
+      int linear = 0;
+      for (int i = 0; i < 16; i++) {
+        double rate = (Double) random.paramsOf(i).get("params.learningRate");
+        slices[(int) (16 * Math.log(rate / 0.001) / Math.log(1000))] = true;
+        linear += random.paramsOf(i).get("algorithm").equals("linear") ? 1 : 0;
+      }
+      for (int s = 0; s < 16; s++) {
+        assertTrue(slices[s], "seed " + seed + ": no trial in sixteenth " + s + " of the learning rate's log scale");
+      }
+      assertEquals(8, linear, "seed " + seed + ": a choice's values split evenly");
+    }
+    assertThrows(IllegalArgumentException.class, () -> SPACE.sample(1, 16, 16));
   }
 
   @Test
