@@ -19,8 +19,9 @@
 #            machine's own ceiling for pP (their summed examples/s over p1-pin's; 2.0 only if the cores
 #            share nothing: caches, memory bandwidth, a hypervisor's SMT siblings)
 #   pP-tauT  P = the largest of --procs, for every T of --taus other than --tau
-# --warmup E: every process first runs the same job for E epochs (a warm executor, as in service),
-# then the measured one; E = 0 measures cold JVMs.
+# --warmup J: every process first runs J jobs of one epoch each (a warm executor, as in service: a job's
+# start and end make the JIT recompile some of the network path, so more than one), then the measured
+# one; J = 0 measures cold JVMs.
 # BENCH_JAVA_OPTS adds JVM options to every process (e.g. -XX:StartFlightRecording=...); JAR picks the bench jar.
 # --only runs just the configurations it names. W and S default to max(procs) * cpus-per-proc. On 16 cores, e.g.:
 #   bench/run-distributed-bench.sh --procs "1 2 4 8" --cpus 0-15 --cpus-per-proc 2
@@ -86,7 +87,7 @@ run() {
     # members of a cluster share their checkpoint directory; independent jobs each have their own
     local dir=$ckpt; if [ "$mode" = indep ]; then dir=$ckpt/$r; fi
     local args=(--data "$DATA" --ckpt "$dir" --model "$model" --workers "$WORKERS" --servers "$SERVERS"
-      --tau "$tau" --epochs "$EPOCHS" --label "$label" --warmup-epochs "$WARMUP")
+      --tau "$tau" --epochs "$EPOCHS" --label "$label" --warmup-jobs "$WARMUP")
     if [ "$mode" != cluster ]; then args+=(--local); else args+=(--rank "$r" --ports "$portlist" --job "$label-$RUN"); fi
     timeout "$TIMEOUT" taskset -c "$cpus" java -Xmx"$HEAP" ${BENCH_JAVA_OPTS:-} -cp "$JAR" trainyard.bench.DistributedBench "${args[@]}" \
       > "$LOGS/$RUN-$label-r$r.out" 2> "$LOGS/$RUN-$label-r$r.err" &

@@ -33,7 +33,7 @@ import trainyard.spec.JobSpec;
  *
  * <pre>
  * java -cp trainyard-bench.jar trainyard.bench.DistributedBench --data DIR --ckpt DIR --model lr|fm
- *     [--workers 2] [--servers 2] [--tau 4] [--epochs 3] [--rows-fraction 0.1] [--label X] [--warmup-epochs 0]
+ *     [--workers 2] [--servers 2] [--tau 4] [--epochs 3] [--rows-fraction 0.1] [--label X] [--warmup-jobs 0]
  *     (--local | --rank R --ports P0,P1,... --job ID)
  * </pre>
  *
@@ -42,7 +42,7 @@ import trainyard.spec.JobSpec;
  * loopback addresses. Hyperparameters are those of bench/specs/lr.json and fm.json (batch 500,
  * AdaGrad 0.02; FM dim 8, threshold 50); 10% of the rows are held out for validation.
  *
- * <p>{@code --warmup-epochs E} first runs the same job for E epochs in the same process (and data
+ * <p>{@code --warmup-jobs J} first runs J jobs of one epoch each in the same process (and data
  * port), as an executor that has run jobs before: the measured job then meets compiled code, and
  * its CPU figures count only its own work.
  */
@@ -70,7 +70,7 @@ public final class DistributedBench {
     if (!fm && !model.equals("lr")) {
       throw new IllegalArgumentException("--model must be lr or fm, got " + model);
     }
-    int warmupEpochs = Integer.parseInt(a.getOrDefault("warmup-epochs", "0"));
+    int warmupJobs = Integer.parseInt(a.getOrDefault("warmup-jobs", "0"));
     ShardedDataset dataset = ShardedDataset.open(data);
     JobSpec spec = spec(model, workers, servers, procs, tau, epochs, fraction);
     String job = local ? null : required(a, "job");
@@ -108,13 +108,16 @@ public final class DistributedBench {
     long t0;
     TrainResult result;
     try {
-      if (warmupEpochs > 0) {
-        // A long-lived executor has compiled its code paths in earlier jobs: this process runs one
-        // such job first, on the same data port, so the measured job meets a warm JVM as in service.
-        JobSpec warm = spec(model, workers, servers, procs, tau, warmupEpochs, fraction);
-        train(warm, dataset, ckpt.resolve("warmup"), local ? null : job + "-warmup", rank, ports, port,
-            TrainListener.NONE);
+      // A long-lived executor has compiled its code paths in earlier jobs, and recompiled those whose
+      // first compilation a job's start or end proved wrong: this process runs such jobs first, of one
+      // epoch each, on the same data port and with the same listener, so the measured job meets the
+      // JVM an executor in service has.
+      JobSpec warm = spec(model, workers, servers, procs, tau, 1, fraction);
+      for (int j = 0; j < warmupJobs; j++) {
+        train(warm, dataset, ckpt.resolve("warmup-" + j), local ? null : job + "-warmup-" + j, rank, ports, port,
+            listener);
       }
+      speeds.clear();
       threads = new ThreadCpu();
       vmThreads = VmThreadCpu.now();
       cpu0 = cpuNanos();
