@@ -1,0 +1,582 @@
+package trainyard.api.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import trainyard.api.demo.DemoData;
+import trainyard.api.topology.Cluster;
+import trainyard.bus.BusProducer;
+import trainyard.bus.JobEvent;
+import trainyard.bus.JobState;
+import trainyard.bus.Topics;
+
+/**
+ * Issue 13's load and fault suite, against the compose topology on this machine ({@link Cluster}:
+ * external PostgreSQL and Kafka, the api, the scheduler and two executor processes). A wave of load
+ * is: each tenant uploads its datasets (every other one streamed, the rest resumable in chunks,
+ * one in five malformed) and then submits its jobs at once (one in ten a bad spec). One wave runs
+ * undisturbed, then one for each fault, the fault done while the wave runs: kill -9 of an executor
+ * (started again), of the scheduler (started again), forged and malformed events on the bus, kill
+ * -9 of PostgreSQL (started again), the broker stopped for a while. After each: every accepted
+ * upload ended READY, or FAILED with its reason when it was malformed; every valid job SUCCEEDED,
+ * every bad spec was refused at submit with its code; every job a tenant lists is terminal; the
+ * time from the fault to all that is the row's "back to normal". Clients retry 429 and 5xx as a
+ * well-behaved client does (the count is reported). Then no tenant sees another's datasets or jobs,
+ * and the p95 of the API's answers is reported (stated, not asserted).
+ *
+ * <p>Sized by system properties ({@code trainyard.reliability.tenants}, {@code .datasets} per
+ * tenant a wave, {@code .jobs} a wave, {@code .faults}, {@code .kafka-down}); the defaults are
+ * small enough for {@code verify}; {@code -Preliability} runs the issue's size. The table is
+ * written to target/reliability-report.md (see docs/RELIABILITY.md).
+ */
+class LoadAndFaultIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED");
+  /** How long a client keeps retrying 429 and 5xx, and how long a wave may take to settle. */
+  private static final Duration PATIENCE = Duration.ofMinutes(6);
+  private static final String VALID = "{\"name\": \"%s\", \"algorithm\": \"linear\", \"dataset\": \"%s\","
+      + " \"validation\": {\"fraction\": 0.2}, \"params\": {\"epochs\": 3},"
+      + " \"resources\": {\"workers\": 1, \"servers\": 1}, \"stopping\": {\"checkpointSeconds\": 1}}";
+  /** A misspelt parameter: refused at submit with {@code unknown_field}. */
+  private static final String BAD = "{\"name\": \"%s\", \"algorithm\": \"linear\", \"dataset\": \"%s\","
+      + " \"params\": {\"epochz\": 3}}";
+
+  private final int tenantCount = Integer.getInteger("trainyard.reliability.tenants", 2);
+  private final int datasetsPerTenant = Integer.getInteger("trainyard.reliability.datasets", 5);
+  private final int jobsPerWave = Integer.getInteger("trainyard.reliability.jobs", 20);
+  private final List<String> faults = List.of(System.getProperty("trainyard.reliability.faults",
+      "executor,scheduler,events").split(","));
+  private final Duration kafkaDown = Duration.parse(System.getProperty("trainyard.reliability.kafka-down", "PT60S"));
+
+  @TempDir Path work;
+
+  private Cluster cluster;
+  /** Tenant name to its token. */
+  private final Map<String, String> tenants = new LinkedHashMap<>();
+  /** Latencies of the API's answers (ms) by operation. */
+  private final Map<String, List<Long>> latencies = Collections.synchronizedMap(new LinkedHashMap<>());
+  private final List<String> rows = new ArrayList<>();
+
+  @Test
+  void nothingIsLostNothingIsStuck() throws Exception {
+    Instant began = Instant.now();
+    cluster = Cluster.stores(work, "load-and-fault-it");
+    try {
+      // A scheduler restarted alone gets the jobs still QUEUED again within seconds, and a job whose
+      // end was lost on the bus is reconciled within 20 s plus a round: bounds the test can wait for.
+      cluster.env("api").put("TRAINYARD_JOBS_RESEND_INTERVAL", "2s");
+      cluster.env("api").put("TRAINYARD_JOBS_RESEND_MAX_INTERVAL", "4s");
+      cluster.env("api").put("TRAINYARD_JOBS_RECONCILE_AFTER", "20s");
+      for (String instance : Cluster.INSTANCES.keySet()) {
+        cluster.start(instance);
+      }
+      for (String instance : Cluster.INSTANCES.keySet()) {
+        cluster.awaitStarted(instance);
+      }
+      cluster.adminToken();
+      awaitExecutors();
+      for (int t = 0; t < tenantCount; t++) {
+        String name = "tenant-" + t;
+        tenants.put(name, cluster.call("api", "POST", "/api/v1/tokens",
+            HttpRequest.BodyPublishers.ofString("{\"tenant\": \"" + name + "\"}"), 201).get("token").asText());
+      }
+      rows.add("| fault | what was done | datasets accepted (READY / FAILED as meant) | jobs accepted (SUCCEEDED)"
+          + " | bad specs refused at submit | client retries (429, 5xx, no answer) | fault → done, s"
+          + " | fault → all terminal, s | wave, s |");
+      rows.add("|---|---|---|---|---|---|---|---|---|");
+      Map<String, Wave> waves = new LinkedHashMap<>();
+      waves.put("none", wave("none", null));
+      for (String fault : faults) {
+        waves.put(fault, wave(fault, fault(fault.trim())));
+      }
+      waves.values().forEach(w -> rows.add(w.row()));
+      assertIsolated(waves.values());
+      report(began);
+    } catch (Throwable t) {
+      cluster.printLogTails();
+      throw t;
+    } finally {
+      cluster.close();
+    }
+  }
+
+  /** What a wave did: what was accepted, what it ended as, when its fault came. */
+  private static final class Wave {
+    final String name;
+    /** Tenant to its datasets and jobs accepted, each with what it must end as. */
+    final Map<String, Map<String, String>> datasets = new LinkedHashMap<>();
+    final Map<String, Map<String, String>> jobs = new LinkedHashMap<>();
+    final List<String> refused = Collections.synchronizedList(new ArrayList<>());
+    int retries;
+    Instant fault;
+    Instant recovered;
+    Instant settled;
+    String note = "";
+    final Instant started = Instant.now();
+
+    Wave(String name) {
+      this.name = name;
+    }
+
+    String row() {
+      long ready = count(datasets, "READY");
+      long failed = count(datasets, "FAILED");
+      long succeeded = count(jobs, "SUCCEEDED");
+      return String.format(Locale.ROOT, "| %s | %s | %d (%d / %d) | %d (%d) | %d | %d | %s | %s | %d |", name,
+          note.isEmpty() ? "—" : note, ready + failed, ready, failed, succeeded, succeeded, refused.size(), retries,
+          fault == null ? "—" : seconds(fault, recovered), fault == null ? "—" : seconds(fault, settled),
+          Duration.between(started, settled).toSeconds());
+    }
+
+    private static long count(Map<String, Map<String, String>> byTenant, String status) {
+      return byTenant.values().stream().flatMap(m -> m.values().stream()).filter(status::equals).count();
+    }
+
+    private static String seconds(Instant from, Instant to) {
+      return String.format(Locale.ROOT, "%.1f", Duration.between(from, to).toMillis() / 1000.0);
+    }
+  }
+
+  /** A fault: done once the wave is under way, returns a note for the table; may wait for the wave. */
+  private interface Fault {
+    String inflict(Wave wave) throws Exception;
+  }
+
+  /**
+   * Runs a wave: the tenants' uploads, then their jobs, each tenant on its own thread, and the
+   * fault on this one once a job of the wave runs; then waits until everything is terminal and
+   * checks what each ended as.
+   */
+  private Wave wave(String name, Fault fault) throws Exception {
+    Wave wave = new Wave(name);
+    int[] retries = new int[tenantCount];
+    ExecutorService pool = Executors.newFixedThreadPool(tenantCount);
+    List<Future<?>> load = new ArrayList<>();
+    int t = 0;
+    for (Map.Entry<String, String> tenant : tenants.entrySet()) {
+      Map<String, String> datasets = Collections.synchronizedMap(new LinkedHashMap<>());
+      Map<String, String> jobs = Collections.synchronizedMap(new LinkedHashMap<>());
+      wave.datasets.put(tenant.getKey(), datasets);
+      wave.jobs.put(tenant.getKey(), jobs);
+      int index = t++;
+      Client client = new Client(tenant.getValue(), retries, index);
+      load.add(pool.submit(() -> {
+        tenantLoad(client, name + "-" + index, datasets, jobs, wave.refused);
+        return null;
+      }));
+    }
+    pool.shutdown();
+    try {
+      if (fault != null) {
+        awaitRunning(wave);
+        wave.fault = Instant.now();
+        wave.note = fault.inflict(wave);
+        wave.recovered = Instant.now();
+      }
+      for (Future<?> f : load) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    wave.retries = Arrays.stream(retries).sum();
+    settle(wave);
+    wave.settled = Instant.now();
+    return wave;
+  }
+
+  /**
+   * One tenant's part of a wave: its datasets (uploaded one after the other, as one client does),
+   * then its share of the jobs submitted at once, over the datasets that became READY.
+   */
+  private void tenantLoad(Client client, String prefix, Map<String, String> datasets, Map<String, String> jobs,
+      List<String> refused) throws Exception {
+    List<String> ready = new ArrayList<>();
+    for (int d = 0; d < datasetsPerTenant; d++) {
+      boolean malformed = d % 5 == 4;
+      byte[] file = DemoData.libsvm(400 + 40 * d, 30, 4, d + 7L * prefix.hashCode());
+      if (malformed) {
+        // A bad line deep in the file: found while it arrives, wherever it is.
+        String text = new String(file, StandardCharsets.US_ASCII);
+        int cut = text.indexOf('\n', text.length() / 2) + 1;
+        file = (text.substring(0, cut) + "1 3:abc\n" + text.substring(cut)).getBytes(StandardCharsets.US_ASCII);
+      }
+      String id = d % 2 == 0 ? client.streamed(prefix + "-ds" + d, file) : client.resumable(prefix + "-ds" + d, file);
+      datasets.put(id, malformed ? "FAILED" : "READY");
+      if (!malformed) {
+        ready.add(id);
+      }
+    }
+    for (String id : ready) {
+      client.awaitStatus("/api/v1/datasets/" + id, "READY");
+    }
+    int share = jobsPerWave / tenantCount + (client.index < jobsPerWave % tenantCount ? 1 : 0);
+    List<Thread> submitters = new ArrayList<>();
+    List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+    for (int j = 0; j < share; j++) {
+      boolean bad = j % 10 == 9;
+      String spec = String.format(bad ? BAD : VALID, prefix + "-job" + j, ready.get(j % ready.size()));
+      Thread submitter = new Thread(() -> {
+        try {
+          HttpResponse<String> answer = client.send("submit", "POST", "/api/v1/jobs", spec);
+          JsonNode body = JSON.readTree(answer.body());
+          if (bad) {
+            assertEquals(400, answer.statusCode(), spec + ": " + answer.body());
+            assertEquals("unknown_field", body.get("code").asText(), answer.body());
+            refused.add(body.get("code").asText());
+          } else {
+            assertEquals(201, answer.statusCode(), spec + ": " + answer.body());
+            jobs.put(body.get("id").asText(), "SUCCEEDED");
+          }
+        } catch (Throwable e) {
+          failures.add(e);
+        }
+      });
+      submitter.start();
+      submitters.add(submitter);
+    }
+    for (Thread s : submitters) {
+      s.join();
+    }
+    if (!failures.isEmpty()) {
+      throw new AssertionError(failures.size() + " submits went wrong: " + failures.get(0), failures.get(0));
+    }
+  }
+
+  /** Waits until a job of the wave is RUNNING (where a fault hurts most); the wave's uploads are done then. */
+  private void awaitRunning(Wave wave) throws Exception {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (running(wave) != null) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("no job of wave " + wave.name + " ran within " + PATIENCE);
+  }
+
+  /** A RUNNING job of the wave, or null. */
+  private JsonNode running(Wave wave) throws Exception {
+    for (Map.Entry<String, Map<String, String>> tenant : wave.jobs.entrySet()) {
+      for (String id : List.copyOf(tenant.getValue().keySet())) {
+        JsonNode job = JSON.readTree(cluster.send("api", tenants.get(tenant.getKey()), "GET", "/api/v1/jobs/" + id, null)
+            .body());
+        if ("RUNNING".equals(job.path("status").asText())) {
+          return job;
+        }
+      }
+    }
+    return null;
+  }
+
+  private Fault fault(String name) {
+    return switch (name) {
+      case "executor" -> wave -> {
+        String victim = running(wave).get("executorId").asText();
+        cluster.kill(victim);
+        cluster.start(victim);
+        cluster.awaitStarted(victim);
+        return "kill -9 of " + victim + " (running a job), started again";
+      };
+      case "scheduler" -> wave -> {
+        cluster.kill("scheduler");
+        cluster.start("scheduler");
+        cluster.awaitStarted("scheduler");
+        return "kill -9 of the scheduler, started again";
+      };
+      case "events" -> this::forgedAndMalformed;
+      case "postgres" -> wave -> {
+        cluster.killPostgres(Duration.ofSeconds(5));
+        return "kill -9 of PostgreSQL, started again 5 s later";
+      };
+      case "kafka" -> wave -> {
+        cluster.stopKafka();
+        Thread.sleep(kafkaDown.toMillis());
+        cluster.startKafka();
+        return "broker stopped for " + kafkaDown.toSeconds() + " s, started again";
+      };
+      default -> throw new IllegalArgumentException("no fault " + name
+          + "; trainyard.reliability.faults takes executor, scheduler, events, postgres, kafka");
+    };
+  }
+
+  /**
+   * On a RUNNING job of the wave: a SUCCEEDED from an executor that does not hold it, a RUNNING of
+   * an attempt it does not have from its own executor, and a message that is no event. The three
+   * are set aside (the dead-letter gauge rises by three) and the job goes on to its real end.
+   */
+  private String forgedAndMalformed(Wave wave) throws Exception {
+    double before = deadLetters();
+    JsonNode job = running(wave);
+    String id = job.get("id").asText();
+    int attempt = job.get("attempt").asInt();
+    try (BusProducer producer = new BusProducer(cluster.bootstrapServers(), "load-and-fault-it")) {
+      producer.send(JobEvent.state(id, attempt, JobState.SUCCEEDED, null, "ex-forged", System.currentTimeMillis()));
+      producer.send(JobEvent.state(id, attempt + 5, JobState.RUNNING, null, job.get("executorId").asText(),
+          System.currentTimeMillis()));
+    }
+    Properties props = new Properties();
+    props.put("bootstrap.servers", cluster.bootstrapServers());
+    try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+      raw.send(new ProducerRecord<>(Topics.EVENTS, id, "{\"eventId\": \"not an event".getBytes(StandardCharsets.UTF_8)))
+          .get();
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (deadLetters() < before + 3) {
+      assertTrue(System.nanoTime() < deadline, "dead letters " + deadLetters() + ", were " + before);
+      Thread.sleep(200);
+    }
+    return "2 forged + 1 malformed on trainyard.events: dead letters " + (long) before + " → " + (long) deadLetters();
+  }
+
+  /** The api's {@code trainyard_dead_letters} gauge (Prometheus, no token). */
+  private double deadLetters() throws IOException, InterruptedException {
+    String metrics = cluster.send("api", null, "GET", "/q/metrics", null).body();
+    Matcher m = Pattern.compile("(?m)^trainyard_dead_letters(?:\\{[^}]*})? ([0-9.eE+-]+)$").matcher(metrics);
+    assertTrue(m.find(), "no trainyard_dead_letters in /q/metrics");
+    return Double.parseDouble(m.group(1));
+  }
+
+  /**
+   * Everything of the wave ends as it must within {@link #PATIENCE}: each accepted dataset READY,
+   * or FAILED with its reason; each accepted job SUCCEEDED; every job each tenant lists terminal.
+   */
+  private void settle(Wave wave) throws Exception {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    for (Map.Entry<String, Map<String, String>> tenant : wave.datasets.entrySet()) {
+      Client client = new Client(tenants.get(tenant.getKey()), new int[1], 0);
+      for (Map.Entry<String, String> d : tenant.getValue().entrySet()) {
+        JsonNode ds = client.awaitStatus("/api/v1/datasets/" + d.getKey(), d.getValue(), deadline);
+        if ("FAILED".equals(d.getValue())) {
+          assertTrue(ds.path("error").asText("").contains("line"), "a malformed dataset says why: " + ds);
+        }
+      }
+    }
+    for (Map.Entry<String, Map<String, String>> tenant : wave.jobs.entrySet()) {
+      Client client = new Client(tenants.get(tenant.getKey()), new int[1], 0);
+      for (Map.Entry<String, String> j : tenant.getValue().entrySet()) {
+        JsonNode job = client.awaitStatus("/api/v1/jobs/" + j.getKey(), j.getValue(), deadline);
+        assertFalse("ex-forged".equals(job.path("executorId").asText()), "a forged event changed " + job);
+      }
+      for (JsonNode job : list(tenant.getKey(), "jobs")) {
+        assertTrue(TERMINAL.contains(job.get("status").asText()), "stuck after wave " + wave.name + ": " + job);
+      }
+    }
+  }
+
+  /** Each tenant lists only its own, and a foreign id answers 404. */
+  private void assertIsolated(java.util.Collection<Wave> waves) throws Exception {
+    for (String tenant : tenants.keySet()) {
+      for (String kind : List.of("datasets", "jobs")) {
+        Set<String> own = new TreeSet<>();
+        for (Wave w : waves) {
+          own.addAll((kind.equals("jobs") ? w.jobs : w.datasets).get(tenant).keySet());
+        }
+        Set<String> listed = new TreeSet<>();
+        list(tenant, kind).forEach(n -> listed.add(n.get("id").asText()));
+        assertTrue(listed.containsAll(own), tenant + " lists all its " + kind);
+        for (String other : tenants.keySet()) {
+          if (other.equals(tenant)) {
+            continue;
+          }
+          for (Wave w : waves) {
+            for (String foreign : (kind.equals("jobs") ? w.jobs : w.datasets).get(other).keySet()) {
+              assertFalse(listed.contains(foreign), tenant + " lists " + other + "'s " + foreign);
+              assertEquals(404, cluster.send("api", tenants.get(tenant), "GET", "/api/v1/" + kind + "/" + foreign, null)
+                  .statusCode(), tenant + " reads " + other + "'s " + foreign);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Every item of {@code kind} the tenant lists, page by page. */
+  private List<JsonNode> list(String tenant, String kind) throws Exception {
+    List<JsonNode> out = new ArrayList<>();
+    String cursor = null;
+    do {
+      HttpResponse<String> answer = cluster.send("api", tenants.get(tenant), "GET",
+          "/api/v1/" + kind + "?limit=200" + (cursor == null ? "" : "&cursor=" + cursor), null);
+      assertEquals(200, answer.statusCode(), answer.body());
+      JsonNode page = JSON.readTree(answer.body());
+      page.get("items").forEach(out::add);
+      cursor = page.path("nextCursor").isTextual() ? page.get("nextCursor").asText() : null;
+    } while (cursor != null);
+    return out;
+  }
+
+  private void awaitExecutors() throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (cluster.call("api", "GET", "/api/v1/executors", null, 200).size() < 2) {
+      assertTrue(System.nanoTime() < deadline, "the api did not list both executors");
+      Thread.sleep(200);
+    }
+  }
+
+  /** The table: a row a wave, the p95s below; on stdout and in target/reliability-report.md. */
+  private void report(Instant began) throws IOException {
+    StringBuilder out = new StringBuilder();
+    out.append(String.format(Locale.ROOT, "Load and fault suite: %d tenants, %d datasets each and %d jobs a wave, "
+        + "%d waves, %d s in all, %s, %d cores%n%n", tenantCount, datasetsPerTenant, jobsPerWave, rows.size() - 2,
+        Duration.between(began, Instant.now()).toSeconds(), Instant.now(), Runtime.getRuntime().availableProcessors()));
+    out.append(String.join("\n", rows)).append("\n\n| operation | answers | p50 ms | p95 ms | max ms |\n|---|---|---|---|---|\n");
+    synchronized (latencies) {
+      latencies.forEach((op, ms) -> {
+        List<Long> sorted = new ArrayList<>(ms);
+        Collections.sort(sorted);
+        out.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d |%n", op, sorted.size(),
+            percentile(sorted, 50), percentile(sorted, 95), sorted.get(sorted.size() - 1)));
+      });
+    }
+    System.out.println(out);
+    Files.writeString(Path.of("target", "reliability-report.md"), out);
+  }
+
+  private static long percentile(List<Long> sorted, int p) {
+    return sorted.get(Math.max(0, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+  }
+
+  /** A tenant's HTTP client: retries 429 and 5xx (a well-behaved client), records each answer's latency. */
+  private final class Client {
+    final String token;
+    final int[] retries;
+    final int index;
+
+    Client(String token, int[] retries, int index) {
+      this.token = token;
+      this.retries = retries;
+      this.index = index;
+    }
+
+    HttpResponse<String> send(String op, String method, String path, Object body) throws Exception {
+      return send(op, method, path, body, Map.of());
+    }
+
+    HttpResponse<String> send(String op, String method, String path, Object body, Map<String, String> headers)
+        throws Exception {
+      long deadline = System.nanoTime() + PATIENCE.toNanos();
+      while (true) {
+        HttpRequest.BodyPublisher publisher = body == null ? null : body instanceof byte[] b
+            ? HttpRequest.BodyPublishers.ofByteArray(b) : HttpRequest.BodyPublishers.ofString((String) body);
+        long start = System.nanoTime();
+        HttpResponse<String> answer;
+        try {
+          answer = cluster.send("api", token, method, path, publisher, headers);
+        } catch (IOException e) {
+          answer = null;
+        }
+        latencies.computeIfAbsent(op, k -> Collections.synchronizedList(new ArrayList<>()))
+            .add((System.nanoTime() - start) / 1_000_000);
+        if (answer != null && answer.statusCode() != 429 && answer.statusCode() < 500) {
+          return answer;
+        }
+        assertTrue(System.nanoTime() < deadline, method + " " + path + " still refused: "
+            + (answer == null ? "no answer" : answer.statusCode() + " " + answer.body()));
+        retries[index]++;
+        Thread.sleep(500);
+      }
+    }
+
+    /** A streamed upload ({@code POST /datasets}); the dataset's id, READY or FAILED (422). */
+    String streamed(String name, byte[] file) throws Exception {
+      HttpResponse<String> answer = send("upload", "POST", "/api/v1/datasets?name=" + name + "&format=libsvm", file);
+      JsonNode body = JSON.readTree(answer.body());
+      if (answer.statusCode() == 422) {
+        assertEquals("ingest_failed", body.get("code").asText(), answer.body());
+        return body.get("datasetId").asText();
+      }
+      assertEquals(201, answer.statusCode(), answer.body());
+      return body.get("id").asText();
+    }
+
+    /**
+     * A resumable upload: declared, sent in two chunks, completed; the dataset's id. A malformed
+     * file is refused at the chunk that holds its bad line (422 with the FAILED dataset).
+     */
+    String resumable(String name, byte[] file) throws Exception {
+      HttpResponse<String> created = send("upload", "POST", "/api/v1/uploads",
+          "{\"name\": \"" + name + "\", \"format\": \"libsvm\", \"size\": " + file.length + "}");
+      assertEquals(201, created.statusCode(), created.body());
+      String upload = JSON.readTree(created.body()).get("id").asText();
+      int half = file.length / 2;
+      for (int[] range : List.of(new int[] {0, half}, new int[] {half, file.length})) {
+        byte[] chunk = Arrays.copyOfRange(file, range[0], range[1]);
+        HttpResponse<String> put = send("upload chunk", "PUT", "/api/v1/uploads/" + upload, chunk,
+            Map.of("Content-Range", "bytes " + range[0] + "-" + (range[1] - 1) + "/" + file.length));
+        if (put.statusCode() == 422) {
+          JsonNode problem = JSON.readTree(put.body());
+          assertEquals("ingest_failed", problem.get("code").asText(), put.body());
+          return problem.get("datasetId").asText();
+        }
+        if (put.statusCode() == 409) {
+          // A retried chunk the server had already taken: it says what it holds; go on from there.
+          continue;
+        }
+        assertEquals(200, put.statusCode(), put.body());
+      }
+      String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(file));
+      HttpResponse<String> done = send("upload complete", "POST", "/api/v1/uploads/" + upload + "/complete",
+          "{\"sha256\": \"" + sha + "\"}");
+      if (done.statusCode() == 422) {
+        return JSON.readTree(done.body()).get("datasetId").asText();
+      }
+      assertEquals(202, done.statusCode(), done.body());
+      return JSON.readTree(done.body()).get("id").asText();
+    }
+
+    JsonNode awaitStatus(String path, String want) throws Exception {
+      return awaitStatus(path, want, System.nanoTime() + PATIENCE.toNanos());
+    }
+
+    /** Polls until {@code want}; fails at once on another terminal status, or at {@code deadline}. */
+    JsonNode awaitStatus(String path, String want, long deadline) throws Exception {
+      JsonNode node = null;
+      while (System.nanoTime() < deadline) {
+        HttpResponse<String> answer = send("get", "GET", path, null);
+        assertEquals(200, answer.statusCode(), path + ": " + answer.body());
+        node = JSON.readTree(answer.body());
+        String status = node.get("status").asText();
+        if (want.equals(status)) {
+          return node;
+        }
+        assertFalse(TERMINAL.contains(status) || "READY".equals(status), path + " ended " + status
+            + ", not " + want + ": " + node);
+        Thread.sleep(250);
+      }
+      throw new AssertionError(path + " was not " + want + " within " + PATIENCE + ": " + node);
+    }
+  }
+}
