@@ -24,9 +24,13 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -77,7 +81,7 @@ class LoadAndFaultIT {
   private final int datasetsPerTenant = Integer.getInteger("trainyard.reliability.datasets", 5);
   private final int jobsPerWave = Integer.getInteger("trainyard.reliability.jobs", 20);
   private final List<String> faults = List.of(System.getProperty("trainyard.reliability.faults",
-      "executor,scheduler,events").split(","));
+      "executor,scheduler,events,postgres,kafka").split(","));
   private final Duration kafkaDown = Duration.parse(System.getProperty("trainyard.reliability.kafka-down", "PT60S"));
 
   @TempDir Path work;
@@ -113,9 +117,9 @@ class LoadAndFaultIT {
             HttpRequest.BodyPublishers.ofString("{\"tenant\": \"" + name + "\"}"), 201).get("token").asText());
       }
       rows.add("| fault | what was done | datasets accepted (READY / FAILED as meant) | jobs accepted (SUCCEEDED)"
-          + " | bad specs refused at submit | client retries (429, 5xx, no answer) | fault → done, s"
+          + " | bad specs refused at submit | answers 429 / 5xx (retried) | no answer in 30 s | fault → done, s"
           + " | fault → all terminal, s | wave, s |");
-      rows.add("|---|---|---|---|---|---|---|---|---|");
+      rows.add("|---|---|---|---|---|---|---|---|---|---|");
       Map<String, Wave> waves = new LinkedHashMap<>();
       waves.put("none", wave("none", null));
       for (String fault : faults) {
@@ -124,6 +128,9 @@ class LoadAndFaultIT {
       waves.values().forEach(w -> rows.add(w.row()));
       assertIsolated(waves.values());
       report(began);
+      for (Wave w : waves.values()) {
+        assertEquals(0, w.unanswered.get(), "requests the api did not answer within 30 s during wave " + w.name);
+      }
     } catch (Throwable t) {
       cluster.printLogTails();
       throw t;
@@ -139,23 +146,29 @@ class LoadAndFaultIT {
     final Map<String, Map<String, String>> datasets = new LinkedHashMap<>();
     final Map<String, Map<String, String>> jobs = new LinkedHashMap<>();
     final List<String> refused = Collections.synchronizedList(new ArrayList<>());
-    int retries;
+    /** Answers 429 or 5xx (each retried), and requests that got no answer within 30 s (retried too). */
+    final AtomicInteger refusals = new AtomicInteger();
+    final AtomicInteger unanswered = new AtomicInteger();
     Instant fault;
     Instant recovered;
     Instant settled;
     String note = "";
     final Instant started = Instant.now();
+    /** Each tenant's first half of the load is in; the fault has struck (or there is none). */
+    final CountDownLatch firstHalf;
+    final CountDownLatch struck = new CountDownLatch(1);
 
-    Wave(String name) {
+    Wave(String name, int tenants) {
       this.name = name;
+      firstHalf = new CountDownLatch(tenants);
     }
 
     String row() {
       long ready = count(datasets, "READY");
       long failed = count(datasets, "FAILED");
       long succeeded = count(jobs, "SUCCEEDED");
-      return String.format(Locale.ROOT, "| %s | %s | %d (%d / %d) | %d (%d) | %d | %d | %s | %s | %d |", name,
-          note.isEmpty() ? "—" : note, ready + failed, ready, failed, succeeded, succeeded, refused.size(), retries,
+      return String.format(Locale.ROOT, "| %s | %s | %d (%d / %d) | %d (%d) | %d | %d | %d | %s | %s | %d |", name,
+          note.isEmpty() ? "—" : note, ready + failed, ready, failed, succeeded, succeeded, refused.size(), refusals.get(), unanswered.get(),
           fault == null ? "—" : seconds(fault, recovered), fault == null ? "—" : seconds(fault, settled),
           Duration.between(started, settled).toSeconds());
     }
@@ -169,19 +182,21 @@ class LoadAndFaultIT {
     }
   }
 
-  /** A fault: done once the wave is under way, returns a note for the table; may wait for the wave. */
+  /**
+   * A fault: done once the wave is under way; runs {@code struck} once the damage is done (the
+   * second half of the load then comes), recovers, and returns a note for the table.
+   */
   private interface Fault {
-    String inflict(Wave wave) throws Exception;
+    String inflict(Wave wave, Runnable struck) throws Exception;
   }
 
   /**
-   * Runs a wave: the tenants' uploads, then their jobs, each tenant on its own thread, and the
-   * fault on this one once a job of the wave runs; then waits until everything is terminal and
-   * checks what each ended as.
+   * Runs a wave: each tenant on its own thread uploads half its datasets and submits half its
+   * jobs; once a job of the wave runs the fault strikes, and the other halves come while it lasts.
+   * Then waits until everything is terminal and checks what each ended as.
    */
   private Wave wave(String name, Fault fault) throws Exception {
-    Wave wave = new Wave(name);
-    int[] retries = new int[tenantCount];
+    Wave wave = new Wave(name, tenantCount);
     ExecutorService pool = Executors.newFixedThreadPool(tenantCount);
     List<Future<?>> load = new ArrayList<>();
     int t = 0;
@@ -191,40 +206,77 @@ class LoadAndFaultIT {
       wave.datasets.put(tenant.getKey(), datasets);
       wave.jobs.put(tenant.getKey(), jobs);
       int index = t++;
-      Client client = new Client(tenant.getValue(), retries, index);
+      Client client = new Client(tenant.getValue(), wave, index);
       load.add(pool.submit(() -> {
-        tenantLoad(client, name + "-" + index, datasets, jobs, wave.refused);
+        tenantLoad(client, name + "-" + index, wave, datasets, jobs);
         return null;
       }));
     }
     pool.shutdown();
+    // What a dashboard does meanwhile: each tenant's job list, twice a second, until the wave settles.
+    AtomicBoolean watching = new AtomicBoolean(true);
+    Thread watcher = new Thread(() -> watch(wave, watching), "watcher-" + name);
+    watcher.start();
     try {
+      assertTrue(wave.firstHalf.await(PATIENCE.toSeconds(), TimeUnit.SECONDS), "the first half of wave " + name);
       if (fault != null) {
         awaitRunning(wave);
         wave.fault = Instant.now();
-        wave.note = fault.inflict(wave);
+        wave.note = fault.inflict(wave, wave.struck::countDown);
         wave.recovered = Instant.now();
       }
+      wave.struck.countDown();
       for (Future<?> f : load) {
         f.get();
       }
+      settle(wave);
+      wave.settled = Instant.now();
     } finally {
+      wave.struck.countDown();
       pool.shutdownNow();
+      watching.set(false);
+      watcher.join();
     }
-    wave.retries = Arrays.stream(retries).sum();
-    settle(wave);
-    wave.settled = Instant.now();
     return wave;
   }
 
+  private void watch(Wave wave, AtomicBoolean watching) {
+    List<Client> clients = new ArrayList<>();
+    tenants.values().forEach(token -> clients.add(new Client(token, wave, 0)));
+    try {
+      while (watching.get()) {
+        for (Client c : clients) {
+          c.send("list", "GET", "/api/v1/jobs?limit=200", null);
+        }
+        Thread.sleep(500);
+      }
+    } catch (Exception | AssertionError e) {
+      // the load's own checks fail the test; a watcher stopped early only lists less
+      System.err.println("watcher of wave " + wave.name + " stopped: " + e);
+    }
+  }
+
   /**
-   * One tenant's part of a wave: its datasets (uploaded one after the other, as one client does),
-   * then its share of the jobs submitted at once, over the datasets that became READY.
+   * One tenant's part of a wave, in two halves around the fault: its datasets (uploaded one after
+   * the other, as one client does), then its jobs submitted at once over the datasets READY.
    */
-  private void tenantLoad(Client client, String prefix, Map<String, String> datasets, Map<String, String> jobs,
-      List<String> refused) throws Exception {
+  private void tenantLoad(Client client, String prefix, Wave wave, Map<String, String> datasets,
+      Map<String, String> jobs) throws Exception {
     List<String> ready = new ArrayList<>();
-    for (int d = 0; d < datasetsPerTenant; d++) {
+    int share = jobsPerWave / tenantCount + (client.index < jobsPerWave % tenantCount ? 1 : 0);
+    upload(client, prefix, 0, (datasetsPerTenant + 1) / 2, datasets, ready);
+    submit(client, prefix, 0, share / 2, ready, jobs, wave.refused);
+    wave.firstHalf.countDown();
+    assertTrue(wave.struck.await(PATIENCE.toSeconds(), TimeUnit.SECONDS), "the fault of wave " + wave.name);
+    upload(client, prefix, (datasetsPerTenant + 1) / 2, datasetsPerTenant, datasets, ready);
+    submit(client, prefix, share / 2, share, ready, jobs, wave.refused);
+  }
+
+  /** Datasets {@code from..to-1}: every other one streamed, one in five malformed; the good ones awaited READY. */
+  private void upload(Client client, String prefix, int from, int to, Map<String, String> datasets, List<String> ready)
+      throws Exception {
+    List<String> good = new ArrayList<>();
+    for (int d = from; d < to; d++) {
       boolean malformed = d % 5 == 4;
       byte[] file = DemoData.libsvm(400 + 40 * d, 30, 4, d + 7L * prefix.hashCode());
       if (malformed) {
@@ -236,28 +288,36 @@ class LoadAndFaultIT {
       String id = d % 2 == 0 ? client.streamed(prefix + "-ds" + d, file) : client.resumable(prefix + "-ds" + d, file);
       datasets.put(id, malformed ? "FAILED" : "READY");
       if (!malformed) {
-        ready.add(id);
+        good.add(id);
       }
     }
-    for (String id : ready) {
+    for (String id : good) {
       client.awaitStatus("/api/v1/datasets/" + id, "READY");
     }
-    int share = jobsPerWave / tenantCount + (client.index < jobsPerWave % tenantCount ? 1 : 0);
+    ready.addAll(good);
+  }
+
+  /** Jobs {@code from..to-1} at once over the READY datasets, one in ten a bad spec. */
+  private void submit(Client client, String prefix, int from, int to, List<String> ready, Map<String, String> jobs,
+      List<String> refused) throws Exception {
     List<Thread> submitters = new ArrayList<>();
     List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
-    for (int j = 0; j < share; j++) {
+    for (int j = from; j < to; j++) {
       boolean bad = j % 10 == 9;
-      String spec = String.format(bad ? BAD : VALID, prefix + "-job" + j, ready.get(j % ready.size()));
+      String key = prefix + "-job" + j;
+      String spec = String.format(bad ? BAD : VALID, key, ready.get(j % ready.size()));
       Thread submitter = new Thread(() -> {
         try {
-          HttpResponse<String> answer = client.send("submit", "POST", "/api/v1/jobs", spec);
+          // A well-behaved client's key: a retried submit (after a 503 or no answer) makes no second job.
+          HttpResponse<String> answer = client.send("submit", "POST", "/api/v1/jobs", spec,
+              Map.of("Idempotency-Key", key));
           JsonNode body = JSON.readTree(answer.body());
           if (bad) {
             assertEquals(400, answer.statusCode(), spec + ": " + answer.body());
             assertEquals("unknown_field", body.get("code").asText(), answer.body());
             refused.add(body.get("code").asText());
           } else {
-            assertEquals(201, answer.statusCode(), spec + ": " + answer.body());
+            assertTrue(answer.statusCode() == 201 || answer.statusCode() == 200, spec + ": " + answer.body());
             jobs.put(body.get("id").asText(), "SUCCEEDED");
           }
         } catch (Throwable e) {
@@ -303,26 +363,29 @@ class LoadAndFaultIT {
 
   private Fault fault(String name) {
     return switch (name) {
-      case "executor" -> wave -> {
+      case "executor" -> (wave, struck) -> {
         String victim = running(wave).get("executorId").asText();
         cluster.kill(victim);
+        struck.run();
         cluster.start(victim);
         cluster.awaitStarted(victim);
         return "kill -9 of " + victim + " (running a job), started again";
       };
-      case "scheduler" -> wave -> {
+      case "scheduler" -> (wave, struck) -> {
         cluster.kill("scheduler");
+        struck.run();
         cluster.start("scheduler");
         cluster.awaitStarted("scheduler");
         return "kill -9 of the scheduler, started again";
       };
       case "events" -> this::forgedAndMalformed;
-      case "postgres" -> wave -> {
-        cluster.killPostgres(Duration.ofSeconds(5));
+      case "postgres" -> (wave, struck) -> {
+        cluster.killPostgres(Duration.ofSeconds(5), struck);
         return "kill -9 of PostgreSQL, started again 5 s later";
       };
-      case "kafka" -> wave -> {
+      case "kafka" -> (wave, struck) -> {
         cluster.stopKafka();
+        struck.run();
         Thread.sleep(kafkaDown.toMillis());
         cluster.startKafka();
         return "broker stopped for " + kafkaDown.toSeconds() + " s, started again";
@@ -337,7 +400,7 @@ class LoadAndFaultIT {
    * an attempt it does not have from its own executor, and a message that is no event. The three
    * are set aside (the dead-letter gauge rises by three) and the job goes on to its real end.
    */
-  private String forgedAndMalformed(Wave wave) throws Exception {
+  private String forgedAndMalformed(Wave wave, Runnable struck) throws Exception {
     double before = deadLetters();
     JsonNode job = running(wave);
     String id = job.get("id").asText();
@@ -353,6 +416,7 @@ class LoadAndFaultIT {
       raw.send(new ProducerRecord<>(Topics.EVENTS, id, "{\"eventId\": \"not an event".getBytes(StandardCharsets.UTF_8)))
           .get();
     }
+    struck.run();
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (deadLetters() < before + 3) {
       assertTrue(System.nanoTime() < deadline, "dead letters " + deadLetters() + ", were " + before);
@@ -376,7 +440,7 @@ class LoadAndFaultIT {
   private void settle(Wave wave) throws Exception {
     long deadline = System.nanoTime() + PATIENCE.toNanos();
     for (Map.Entry<String, Map<String, String>> tenant : wave.datasets.entrySet()) {
-      Client client = new Client(tenants.get(tenant.getKey()), new int[1], 0);
+      Client client = new Client(tenants.get(tenant.getKey()), wave, 0);
       for (Map.Entry<String, String> d : tenant.getValue().entrySet()) {
         JsonNode ds = client.awaitStatus("/api/v1/datasets/" + d.getKey(), d.getValue(), deadline);
         if ("FAILED".equals(d.getValue())) {
@@ -385,7 +449,7 @@ class LoadAndFaultIT {
       }
     }
     for (Map.Entry<String, Map<String, String>> tenant : wave.jobs.entrySet()) {
-      Client client = new Client(tenants.get(tenant.getKey()), new int[1], 0);
+      Client client = new Client(tenants.get(tenant.getKey()), wave, 0);
       for (Map.Entry<String, String> j : tenant.getValue().entrySet()) {
         JsonNode job = client.awaitStatus("/api/v1/jobs/" + j.getKey(), j.getValue(), deadline);
         assertFalse("ex-forged".equals(job.path("executorId").asText()), "a forged event changed " + job);
@@ -472,12 +536,12 @@ class LoadAndFaultIT {
   /** A tenant's HTTP client: retries 429 and 5xx (a well-behaved client), records each answer's latency. */
   private final class Client {
     final String token;
-    final int[] retries;
+    final Wave wave;
     final int index;
 
-    Client(String token, int[] retries, int index) {
+    Client(String token, Wave wave, int index) {
       this.token = token;
-      this.retries = retries;
+      this.wave = wave;
       this.index = index;
     }
 
@@ -497,6 +561,7 @@ class LoadAndFaultIT {
           answer = cluster.send("api", token, method, path, publisher, headers);
         } catch (IOException e) {
           answer = null;
+          wave.unanswered.incrementAndGet();
         }
         latencies.computeIfAbsent(op, k -> Collections.synchronizedList(new ArrayList<>()))
             .add((System.nanoTime() - start) / 1_000_000);
@@ -505,7 +570,9 @@ class LoadAndFaultIT {
         }
         assertTrue(System.nanoTime() < deadline, method + " " + path + " still refused: "
             + (answer == null ? "no answer" : answer.statusCode() + " " + answer.body()));
-        retries[index]++;
+        if (answer != null) {
+          wave.refusals.incrementAndGet();
+        }
         Thread.sleep(500);
       }
     }
@@ -523,29 +590,36 @@ class LoadAndFaultIT {
     }
 
     /**
-     * A resumable upload: declared, sent in two chunks, completed; the dataset's id. A malformed
-     * file is refused at the chunk that holds its bad line (422 with the FAILED dataset).
+     * A resumable upload: declared, sent in two chunks, completed; the dataset's id. A chunk is
+     * sent again from what the server says it holds (409 {@code upload_offset_mismatch} after a
+     * retried chunk). A malformed file is refused at the chunk that holds its bad line (422 with
+     * the FAILED dataset).
      */
     String resumable(String name, byte[] file) throws Exception {
       HttpResponse<String> created = send("upload", "POST", "/api/v1/uploads",
           "{\"name\": \"" + name + "\", \"format\": \"libsvm\", \"size\": " + file.length + "}");
       assertEquals(201, created.statusCode(), created.body());
       String upload = JSON.readTree(created.body()).get("id").asText();
-      int half = file.length / 2;
-      for (int[] range : List.of(new int[] {0, half}, new int[] {half, file.length})) {
-        byte[] chunk = Arrays.copyOfRange(file, range[0], range[1]);
-        HttpResponse<String> put = send("upload chunk", "PUT", "/api/v1/uploads/" + upload, chunk,
-            Map.of("Content-Range", "bytes " + range[0] + "-" + (range[1] - 1) + "/" + file.length));
+      int chunkBytes = (file.length + 1) / 2;
+      long at = 0;
+      while (at < file.length) {
+        int end = (int) Math.min(file.length, at + chunkBytes);
+        HttpResponse<String> put = send("upload chunk", "PUT", "/api/v1/uploads/" + upload,
+            Arrays.copyOfRange(file, (int) at, end),
+            Map.of("Content-Range", "bytes " + at + "-" + (end - 1) + "/" + file.length));
+        JsonNode answer = JSON.readTree(put.body());
         if (put.statusCode() == 422) {
-          JsonNode problem = JSON.readTree(put.body());
-          assertEquals("ingest_failed", problem.get("code").asText(), put.body());
-          return problem.get("datasetId").asText();
+          assertEquals("ingest_failed", answer.get("code").asText(), put.body());
+          return answer.get("datasetId").asText();
         }
         if (put.statusCode() == 409) {
-          // A retried chunk the server had already taken: it says what it holds; go on from there.
-          continue;
+          assertEquals("upload_offset_mismatch", answer.get("code").asText(), put.body());
+          System.out.printf("upload %s: chunk at %d answered 409, the server holds %d%n", upload, at,
+              answer.get("received").asLong());
+        } else {
+          assertEquals(200, put.statusCode(), put.body());
         }
-        assertEquals(200, put.statusCode(), put.body());
+        at = answer.get("received").asLong();
       }
       String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(file));
       HttpResponse<String> done = send("upload complete", "POST", "/api/v1/uploads/" + upload + "/complete",

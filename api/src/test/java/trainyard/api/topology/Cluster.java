@@ -215,11 +215,11 @@ public final class Cluster implements AutoCloseable {
   }
 
   /**
-   * kill -9 of the PostgreSQL server (its postmaster), then, after {@code down}, the same server
+   * kill -9 of the PostgreSQL server (its postmaster), {@code struck} run once it is dead, then, after {@code down}, the same server
    * started again on its data directory and port, as compose's restart policy would; returns when
    * it accepts connections.
    */
-  public void killPostgres(Duration down) throws IOException, InterruptedException {
+  public void killPostgres(Duration down, Runnable struck) throws IOException, InterruptedException {
     Path dir = work.resolve("postgres");
     long pid = Long.parseLong(Files.readAllLines(dir.resolve("postmaster.pid")).get(0).trim());
     ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no PostgreSQL " + pid));
@@ -231,8 +231,14 @@ public final class Cluster implements AutoCloseable {
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       throw new AssertionError("PostgreSQL " + pid + " outlived SIGKILL", e);
     }
+    struck.run();
     Thread.sleep(down.toMillis());
-    List<String> command = new ArrayList<>(List.of(binary));
+    List<String> command = new ArrayList<>();
+    if ("root".equals(System.getProperty("user.name"))) {
+      // PostgreSQL refuses to run as root; zonky runs it in a user namespace then, so do we.
+      command.addAll(List.of("unshare", "-U"));
+    }
+    command.add(binary);
     command.addAll(List.of(arguments));
     postgresAgain = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log("postgres").toFile())).start();
