@@ -81,8 +81,12 @@ class LoadAndFaultIT {
   private final int datasetsPerTenant = Integer.getInteger("trainyard.reliability.datasets", 5);
   private final int jobsPerWave = Integer.getInteger("trainyard.reliability.jobs", 20);
   private final List<String> faults = List.of(System.getProperty("trainyard.reliability.faults",
-      "executor,scheduler,events,postgres,kafka").split(","));
+      "executor,scheduler,events,postgres,kafka,disk").split(","));
   private final Duration kafkaDown = Duration.parse(System.getProperty("trainyard.reliability.kafka-down", "PT60S"));
+  private static final int BLOB_FILESYSTEM_MB = 512;
+  private static final Duration DISK_FULL = Duration.ofSeconds(20);
+  /** Whether the blob store is a small filesystem of its own, which the disk fault fills. */
+  private boolean blobFilesystem;
 
   @TempDir Path work;
 
@@ -96,6 +100,7 @@ class LoadAndFaultIT {
   @Test
   void nothingIsLostNothingIsStuck() throws Exception {
     Instant began = Instant.now();
+    blobFilesystem = faults.contains("disk") && mountSmallFilesystem(work.resolve("blobs"));
     cluster = Cluster.stores(work, "load-and-fault-it");
     try {
       // A scheduler restarted alone gets the jobs still QUEUED again within seconds, and a job whose
@@ -136,6 +141,9 @@ class LoadAndFaultIT {
       throw t;
     } finally {
       cluster.close();
+      if (blobFilesystem) {
+        unmount(work.resolve("blobs"));
+      }
     }
   }
 
@@ -383,6 +391,7 @@ class LoadAndFaultIT {
         cluster.killPostgres(Duration.ofSeconds(5), struck);
         return "kill -9 of PostgreSQL, started again 5 s later";
       };
+      case "disk" -> this::diskFilled;
       case "kafka" -> (wave, struck) -> {
         cluster.stopKafka();
         struck.run();
@@ -391,7 +400,7 @@ class LoadAndFaultIT {
         return "broker stopped for " + kafkaDown.toSeconds() + " s, started again";
       };
       default -> throw new IllegalArgumentException("no fault " + name
-          + "; trainyard.reliability.faults takes executor, scheduler, events, postgres, kafka");
+          + "; trainyard.reliability.faults takes executor, scheduler, events, postgres, kafka, disk");
     };
   }
 
@@ -423,6 +432,51 @@ class LoadAndFaultIT {
       Thread.sleep(200);
     }
     return "2 forged + 1 malformed on trainyard.events: dead letters " + (long) before + " → " + (long) deadLetters();
+  }
+
+  /**
+   * The blob store's filesystem (a tmpfs of {@link #BLOB_FILESYSTEM_MB} MB mounted for the test:
+   * compose's {@code blobs} volume) filled with a ballast file for {@link #DISK_FULL}, then freed.
+   */
+  private String diskFilled(Wave wave, Runnable struck) throws Exception {
+    if (!blobFilesystem) {
+      struck.run();
+      return "not run: no small filesystem could be mounted for the blob store here (needs root)";
+    }
+    Path ballast = cluster.blobs().resolve("ballast");
+    long written = 0;
+    byte[] megabyte = new byte[1 << 20];
+    try (java.io.OutputStream out = Files.newOutputStream(ballast)) {
+      while (true) {
+        out.write(megabyte);
+        written += megabyte.length;
+      }
+    } catch (IOException full) {
+      assertTrue(String.valueOf(full.getMessage()).contains("No space left"), "filled: " + full);
+    }
+    struck.run();
+    Thread.sleep(DISK_FULL.toMillis());
+    Files.delete(ballast);
+    return "blob store's filesystem filled (" + (written >> 20) + " MB ballast) for " + DISK_FULL.toSeconds()
+        + " s, then freed";
+  }
+
+  /** Mounts a small tmpfs on the blob store's directory, when this user may; false otherwise. */
+  private static boolean mountSmallFilesystem(Path dir) throws IOException, InterruptedException {
+    Files.createDirectories(dir);
+    Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + BLOB_FILESYSTEM_MB + "m", "tmpfs",
+        dir.toString()).redirectErrorStream(true).start();
+    String said = new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    boolean mounted = mount.waitFor() == 0;
+    if (!mounted) {
+      System.out.println("LoadAndFaultIT: no small filesystem for the blob store (" + said.trim() + ")");
+    }
+    return mounted;
+  }
+
+  private static void unmount(Path dir) throws IOException, InterruptedException {
+    Process umount = new ProcessBuilder("umount", dir.toString()).inheritIO().start();
+    assertEquals(0, umount.waitFor(), "umount " + dir);
   }
 
   /** The api's {@code trainyard_dead_letters} gauge (Prometheus, no token). */
