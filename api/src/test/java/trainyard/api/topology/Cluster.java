@@ -377,7 +377,9 @@ public final class Cluster implements AutoCloseable {
     Map<String, String> pgEnv = compose.environment("postgres", variables);
     Path dir = work.resolve("postgres");
     try {
-      EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(true).start();
+      // Durable commits, as the postgres image has them (zonky's default is off): the fault suite kills it.
+      EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(true)
+          .setServerConfig("synchronous_commit", "on").setServerConfig("fsync", "on").start();
       try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
         s.execute("CREATE ROLE \"" + pgEnv.get("POSTGRES_USER") + "\" LOGIN PASSWORD '" + pgEnv.get("POSTGRES_PASSWORD") + "'");
         s.execute("CREATE DATABASE \"" + pgEnv.get("POSTGRES_DB") + "\" OWNER \"" + pgEnv.get("POSTGRES_USER") + "\"");
