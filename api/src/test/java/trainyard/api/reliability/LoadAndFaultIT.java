@@ -50,15 +50,17 @@ import trainyard.bus.Topics;
  * Issue 13's load and fault suite, against the compose topology on this machine ({@link Cluster}:
  * external PostgreSQL and Kafka, the api, the scheduler and two executor processes). A wave of load
  * is: each tenant uploads its datasets (every other one streamed, the rest resumable in chunks,
- * one in five malformed) and then submits its jobs at once (one in ten a bad spec). One wave runs
- * undisturbed, then one for each fault, the fault done while the wave runs: kill -9 of an executor
- * (started again), of the scheduler (started again), forged and malformed events on the bus, kill
- * -9 of PostgreSQL (started again), the broker stopped for a while. After each: every accepted
- * upload ended READY, or FAILED with its reason when it was malformed; every valid job SUCCEEDED,
- * every bad spec was refused at submit with its code; every job a tenant lists is terminal; the
- * time from the fault to all that is the row's "back to normal". Clients retry 429 and 5xx as a
- * well-behaved client does (the count is reported). Then no tenant sees another's datasets or jobs,
- * and the p95 of the API's answers is reported (stated, not asserted).
+ * one in five malformed) and submits its jobs at once (one in ten a bad spec), half before the
+ * wave's fault and half while it lasts, a watcher listing each tenant's jobs meanwhile. One wave
+ * runs undisturbed, then one for each fault: kill -9 of an executor (started again), of the
+ * scheduler (started again), forged and malformed events on the bus, kill -9 of PostgreSQL (started
+ * again), the broker stopped for a while, the blob store's filesystem full. After each: every
+ * accepted upload ended READY, or FAILED with its reason when it was malformed; every valid job
+ * SUCCEEDED, every bad spec was refused at submit with its code; every job each tenant lists is
+ * terminal; the time from the fault to all that is the row's "back to normal". Clients retry 429
+ * and 5xx as a well-behaved client does (counted), and no request may go unanswered for 30 s.
+ * Then no tenant sees another's datasets or jobs, and the p95 of the API's answers is reported
+ * (stated, not asserted).
  *
  * <p>Sized by system properties ({@code trainyard.reliability.tenants}, {@code .datasets} per
  * tenant a wave, {@code .jobs} a wave, {@code .faults}, {@code .kafka-down}); the defaults are
