@@ -160,6 +160,8 @@ class LoadAndFaultIT {
     final AtomicInteger refusals = new AtomicInteger();
     final AtomicInteger unanswered = new AtomicInteger();
     Instant fault;
+    /** The RUNNING job of the wave the fault struck at (it may have ended since). */
+    JsonNode running;
     Instant recovered;
     Instant settled;
     String note = "";
@@ -345,11 +347,12 @@ class LoadAndFaultIT {
     }
   }
 
-  /** Waits until a job of the wave is RUNNING (where a fault hurts most); the wave's uploads are done then. */
+  /** Waits until a job of the wave is RUNNING (where a fault hurts most), kept in {@link Wave#running}. */
   private void awaitRunning(Wave wave) throws Exception {
     long deadline = System.nanoTime() + PATIENCE.toNanos();
     while (System.nanoTime() < deadline) {
-      if (running(wave) != null) {
+      wave.running = running(wave);
+      if (wave.running != null) {
         return;
       }
       Thread.sleep(200);
@@ -374,12 +377,12 @@ class LoadAndFaultIT {
   private Fault fault(String name) {
     return switch (name) {
       case "executor" -> (wave, struck) -> {
-        String victim = running(wave).get("executorId").asText();
+        String victim = wave.running.get("executorId").asText();
         cluster.kill(victim);
         struck.run();
         cluster.start(victim);
         cluster.awaitStarted(victim);
-        return "kill -9 of " + victim + " (running a job), started again";
+        return "kill -9 of " + victim + " (it ran a job), started again";
       };
       case "scheduler" -> (wave, struck) -> {
         cluster.kill("scheduler");
@@ -407,13 +410,13 @@ class LoadAndFaultIT {
   }
 
   /**
-   * On a RUNNING job of the wave: a SUCCEEDED from an executor that does not hold it, a RUNNING of
+   * On the wave's RUNNING job (refused the same if it has ended since): a SUCCEEDED from an executor that does not hold it, a RUNNING of
    * an attempt it does not have from its own executor, and a message that is no event. The three
    * are set aside (the dead-letter gauge rises by three) and the job goes on to its real end.
    */
   private String forgedAndMalformed(Wave wave, Runnable struck) throws Exception {
     double before = deadLetters();
-    JsonNode job = running(wave);
+    JsonNode job = wave.running;
     String id = job.get("id").asText();
     int attempt = job.get("attempt").asInt();
     try (BusProducer producer = new BusProducer(cluster.bootstrapServers(), "load-and-fault-it")) {
