@@ -21,7 +21,7 @@ import org.yaml.snakeyaml.Yaml;
  * {@code .env} file's variables. Anything else compose would interpolate is refused, so that a
  * change to the file is noticed rather than half-understood. Immutable.
  */
-final class ComposeFile {
+public final class ComposeFile {
   private static final Pattern VARIABLE = Pattern.compile("\\$\\$|\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?}");
 
   private final Map<String, Map<String, Object>> services;
@@ -31,7 +31,7 @@ final class ComposeFile {
   }
 
   @SuppressWarnings("unchecked")
-  static ComposeFile load(Path file) throws IOException {
+  public static ComposeFile load(Path file) throws IOException {
     try (Reader in = Files.newBufferedReader(file)) {
       Map<String, Object> root = new Yaml().load(in);
       Object services = root.get("services");
@@ -52,7 +52,7 @@ final class ComposeFile {
   }
 
   /** A {@code .env} file's variables: {@code KEY=value} lines; blank lines and {@code #} comments skipped. */
-  static Map<String, String> dotEnv(Path file) throws IOException {
+  public static Map<String, String> dotEnv(Path file) throws IOException {
     Map<String, String> out = new LinkedHashMap<>();
     for (String line : Files.readAllLines(file)) {
       String trimmed = line.strip();
@@ -83,14 +83,14 @@ final class ComposeFile {
   }
 
   /** The service's environment, interpolated with {@code variables} (the shell or .env of compose). */
-  Map<String, String> environment(String service, Map<String, String> variables) {
+  public Map<String, String> environment(String service, Map<String, String> variables) {
     Map<String, String> out = new LinkedHashMap<>();
     rawEnvironment(service).forEach((k, v) -> out.put(k, interpolate(v, variables)));
     return out;
   }
 
   /** Named volumes mounted by the service: volume name to the path inside the container. */
-  Map<String, String> volumeMounts(String service) {
+  public Map<String, String> volumeMounts(String service) {
     Map<String, String> out = new LinkedHashMap<>();
     Object volumes = service(service).get("volumes");
     if (volumes instanceof List<?> list) {

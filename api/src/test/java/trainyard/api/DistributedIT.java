@@ -3,52 +3,35 @@ package trainyard.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import trainyard.api.demo.DemoData;
-import trainyard.bus.EmbeddedKafka;
+import trainyard.api.topology.Cluster;
 import trainyard.bus.Topics;
 
 /**
- * docker-compose.yml's topology, run without Docker: an external PostgreSQL (a separate server,
- * credentials checked) and an external KRaft broker, then the api, the scheduler and two executors
- * (two replicas of the executor service) as four JVMs of the packaged jar, each with the
- * environment its compose service declares. Only addresses are rewritten (the compose network's
- * {@code postgres:5432} and {@code kafka:9092}, the {@code blobs} volume, the HTTP ports, and the
- * executors' ids and data hosts, which their containers' host names would give) and heaps made
- * small. A key missing from the README's configuration table, a role that needs what it should not
+ * docker-compose.yml's topology, run without Docker ({@link Cluster}: an external PostgreSQL, an
+ * external KRaft broker, the api, the scheduler and two executors as four JVMs of the packaged jar,
+ * each with the environment its compose service declares), checked against the compose file and
+ * the README. A key missing from the README's configuration table, a role that needs what it should not
  * (a database for the scheduler or an executor) or a topology that does not train fails here.
  * Then jobs over both executor processes ({@code resources.executors} 2, members talking over
  * loopback data ports): one that runs to its end, and two whose member's executor is killed with
@@ -64,40 +47,22 @@ import trainyard.bus.Topics;
  * compose's start order (depends_on, health checks) and its network.
  */
 class DistributedIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Duration BOOT = Duration.ofSeconds(120);
   private static final Duration WORK = Duration.ofSeconds(90);
-  private static final List<String> WORKERS = List.of("scheduler", "executor-1", "executor-2");
-  private static final List<String> SERVICES = List.of("api", "scheduler", "executor");
-  /** The processes started, each of its compose service: the executor service twice (two replicas). */
-  private static final Map<String, String> INSTANCES = new LinkedHashMap<>(Map.of(
-      "api", "api", "scheduler", "scheduler", "executor-1", "executor", "executor-2", "executor"));
-  /** Heaps for a 2-core CI machine (the compose file gives each container -Xmx1g). */
-  private static final Map<String, String> HEAP = Map.of(
-      "api", "-Xmx320m", "scheduler", "-Xmx192m", "executor-1", "-Xmx384m", "executor-2", "-Xmx384m");
 
   @TempDir Path work;
 
-  private final HttpClient http = HttpClient.newHttpClient();
-  private final Map<String, Process> processes = new LinkedHashMap<>();
-  private final Map<String, Integer> ports = new LinkedHashMap<>();
-  private String token;
+  private Cluster cluster;
   /** The shared blob store (the compose file's {@code blobs} volume). */
   private Path blobs;
-  /** The compose variables: `.env.example`, as the README has users copy it to `.env`. */
-  private Map<String, String> variables;
 
   @Test
   void composeTopologyTrainsJobsOnTwoExecutorProcesses() throws Exception {
     Instant began = Instant.now();
-    for (String instance : INSTANCES.keySet()) {
-      Files.deleteIfExists(log(instance).resolveSibling("distributed-it-" + instance + "-before-kill.log"));
-    }
-    ComposeFile compose = ComposeFile.load(Path.of("..", "docker-compose.yml"));
-    // What the README has users do: cp .env.example .env
-    variables = ComposeFile.dotEnv(Path.of("..", ".env.example"));
+    cluster = Cluster.stores(work, "distributed-it");
+    ComposeFile compose = cluster.compose();
+    Map<String, String> variables = cluster.variables();
     Set<String> documented = readmeEnvironmentVariables();
-    for (String service : SERVICES) {
+    for (String service : Cluster.SERVICES) {
       assertEquals(".", compose.get(service, "build"), service + " is built from the one Dockerfile");
       assertEquals(compose.get("api", "image"), compose.get(service, "image"), service + " runs the api's image");
       for (String key : compose.environment(service, variables).keySet()) {
@@ -120,54 +85,42 @@ class DistributedIT {
       topics.add(topic.group());
     }
     assertEquals(new TreeSet<>(Topics.ALL), topics, "kafka-topics creates the topics the servers use");
-    blobs = Files.createDirectories(work.resolve("blobs"));
-    CompletableFuture<EmbeddedPostgres> pgStart = CompletableFuture.supplyAsync(() -> startPostgres(compose));
-    CompletableFuture<EmbeddedKafka> kafkaStart =
-        CompletableFuture.supplyAsync(() -> EmbeddedKafka.start(work.resolve("kafka"), 0));
+    blobs = cluster.blobs();
     try {
-      EmbeddedPostgres pg = pgStart.join();
-      EmbeddedKafka kafka = kafkaStart.join();
-      Map<String, String> network = Map.of(
-          "postgres:5432", "localhost:" + pg.getPort(),
-          "kafka:9092", kafka.bootstrapServers());
-      Map<String, Map<String, String>> env = new LinkedHashMap<>();
-      for (Map.Entry<String, String> instance : INSTANCES.entrySet()) {
-        env.put(instance.getKey(), environment(compose, instance.getValue(), instance.getKey(), network, blobs));
-      }
       // Short, so that a job a restarted scheduler forgot (below) is sent again within the test.
-      env.get("api").put("TRAINYARD_JOBS_RESEND_INTERVAL", "2s");
-      env.get("api").put("TRAINYARD_JOBS_RESEND_MAX_INTERVAL", "4s");
-      assertEquals("api", env.get("api").get("TRAINYARD_ROLES"));
-      assertEquals("scheduler", env.get("scheduler").get("TRAINYARD_ROLES"));
-      assertEquals("executor", env.get("executor-1").get("TRAINYARD_ROLES"));
+      cluster.env("api").put("TRAINYARD_JOBS_RESEND_INTERVAL", "2s");
+      cluster.env("api").put("TRAINYARD_JOBS_RESEND_MAX_INTERVAL", "4s");
+      assertEquals("api", cluster.env("api").get("TRAINYARD_ROLES"));
+      assertEquals("scheduler", cluster.env("scheduler").get("TRAINYARD_ROLES"));
+      assertEquals("executor", cluster.env("executor-1").get("TRAINYARD_ROLES"));
 
       // The scheduler and executors first, alone with an empty database: they must start
       // without a schema and must not create one; only the api migrates.
-      for (String service : WORKERS) {
-        start(service, env.get(service));
+      for (String service : Cluster.WORKERS) {
+        cluster.start(service);
       }
-      for (String service : WORKERS) {
-        awaitStarted(service);
+      for (String service : Cluster.WORKERS) {
+        cluster.awaitStarted(service);
       }
-      assertEquals(0, count(pg, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'",
-          compose), "only the api role may create the schema");
-      assertEquals(0, count(pg, "SELECT count(*) FROM pg_stat_activity WHERE usename <> 'postgres'", compose),
+      assertEquals(0, cluster.count("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"),
+          "only the api role may create the schema");
+      assertEquals(0, cluster.count("SELECT count(*) FROM pg_stat_activity WHERE usename <> 'postgres'"),
           "the scheduler and executors hold no database connection");
       JsonNode refused = call("scheduler", "GET", "/api/v1/jobs", null, 404);
       assertEquals("not_an_api_process", refused.get("code").asText());
 
-      start("api", env.get("api"));
-      awaitStarted("api");
-      assertTrue(count(pg, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'", compose) > 0,
+      cluster.start("api");
+      cluster.awaitStarted("api");
+      assertTrue(cluster.count("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'") > 0,
           "the api migrated the external database");
       // Compose sets no admin token unless TRAINYARD_ADMIN_TOKEN is in the shell: the api then
       // generates one into the shared blob store (/data/admin-token in the api container).
-      token = Files.readString(blobs.resolve("admin-token")).trim();
+      String token = cluster.adminToken();
       assertTrue(token.startsWith("ty_"), "a generated token, not a default: " + token);
 
       JsonNode executors = awaitExecutors(Set.of("executor-1", "executor-2"));
       for (JsonNode e : executors) {
-        assertEquals(env.get(e.get("id").asText()).get("TRAINYARD_EXECUTOR_CORES"), e.get("cores").asText(),
+        assertEquals(cluster.env(e.get("id").asText()).get("TRAINYARD_EXECUTOR_CORES"), e.get("cores").asText(),
             "TRAINYARD_EXECUTOR_CORES reached " + e);
         assertTrue(Instant.parse(e.get("lastSeen").asText()).isAfter(began), "a heartbeat of this run: " + e);
       }
@@ -190,7 +143,7 @@ class DistributedIT {
       // because the api sends jobs still QUEUED again (trainyard.jobs.resend-interval).
       String thirdId = submitAsync(String.format(spec, 3)).join().get("id").asText();
       awaitReason("/api/v1/jobs/" + thirdId, "no executor has");
-      Instant schedulerStopped = restart("scheduler", env.get("scheduler"));
+      Instant schedulerStopped = cluster.restart("scheduler");
       List<JsonNode> jobs = List.of(
           await("api", "/api/v1/jobs/" + firstId, "SUCCEEDED"),
           await("api", "/api/v1/jobs/" + secondId, "SUCCEEDED"));
@@ -235,8 +188,8 @@ class DistributedIT {
           Duration.between(distributedBegan, Instant.now()).toSeconds());
       Instant killBegan = Instant.now();
       // A member that is not the coordinator, then the coordinator (rank 0) itself.
-      memberKilledMidJob(1, 2, larger.get("id").asText(), env, overTwo);
-      memberKilledMidJob(0, 3, larger.get("id").asText(), env, overTwo);
+      memberKilledMidJob(1, 2, larger.get("id").asText(), overTwo);
+      memberKilledMidJob(0, 3, larger.get("id").asText(), overTwo);
       System.out.printf("DistributedIT: kill -9 of rank 1's, then rank 0's executor checked in %d s%n",
           Duration.between(killBegan, Instant.now()).toSeconds());
       Instant stallBegan = Instant.now();
@@ -244,12 +197,10 @@ class DistributedIT {
       System.out.printf("DistributedIT: SIGSTOP of rank 0's executor checked in %d s; %d s in all%n",
           Duration.between(stallBegan, Instant.now()).toSeconds(), Duration.between(began, Instant.now()).toSeconds());
     } catch (Throwable t) {
-      printLogTails();
+      cluster.printLogTails();
       throw t;
     } finally {
-      stopAll();
-      close(kafkaStart);
-      close(pgStart);
+      cluster.close();
     }
   }
 
@@ -331,8 +282,7 @@ class DistributedIT {
    * start, the silence ("lost"): whichever comes first; both name the member. Prints the recovery:
    * kill to requeue, kill to RUNNING again, and the minibatches done twice.
    */
-  private void memberKilledMidJob(int killedRank, int n, String dataset, Map<String, Map<String, String>> env,
-      JsonNode undisturbed) throws IOException, InterruptedException {
+  private void memberKilledMidJob(int killedRank, int n, String dataset, JsonNode undisturbed) throws IOException, InterruptedException {
     String id = submitAsync(String.format(TWO_EXECUTOR_SPEC, n, dataset, TWO_EXECUTOR_EPOCHS, TWO_EXECUTOR_BATCH))
         .join().get("id").asText();
     String path = "/api/v1/jobs/" + id;
@@ -343,19 +293,13 @@ class DistributedIT {
     String victim = members.get(killedRank).get("executorId").asText();
     String survivor = members.get(1 - killedRank).get("executorId").asText();
 
-    Process p = processes.remove(victim);
-    Instant killed = Instant.now();
-    p.destroyForcibly();
-    assertTrue(p.waitFor(30, TimeUnit.SECONDS), victim + " outlived SIGKILL");
-    assertEquals(128 + 9, p.exitValue(), victim + " died of SIGKILL");
+    Instant killed = cluster.kill(victim);
     // The last checkpoint committed before the kill (the manifest is replaced atomically, last):
     // what the next attempt resumes from. Training ran from then to the kill, to be done again.
     Instant committed = Files.getLastModifiedTime(blobs.resolve("checkpoints").resolve(id).resolve("manifest.bin"))
         .toInstant();
-    Files.move(log(victim), log(victim).resolveSibling("distributed-it-" + victim + "-before-kill.log"),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    start(victim, env.get(victim));
-    awaitStarted(victim);
+    cluster.start(victim);
+    cluster.awaitStarted(victim);
     Instant restarted = Instant.now();
 
     JsonNode done = awaitJob(path, j -> {
@@ -484,7 +428,7 @@ class DistributedIT {
     JsonNode job = awaitSecondEpoch(path);
     String victim = job.get("members").get(0).get("executorId").asText();
     String survivor = job.get("members").get(1).get("executorId").asText();
-    Process p = processes.get(victim);
+    Process p = cluster.process(victim);
     signal(p, "STOP");
     Instant stopped = Instant.now();
     Pattern requeue = Pattern.compile("member 0 \\(executor " + Pattern.quote(victim)
@@ -676,119 +620,8 @@ class DistributedIT {
     return out;
   }
 
-  /** Waits for a server's start to end and closes the server if it started. */
-  private static void close(CompletableFuture<? extends AutoCloseable> start) throws Exception {
-    AutoCloseable server = start.handle((started, failed) -> started).join();
-    if (server != null) {
-      server.close();
-    }
-  }
-
   private static Instant instant(JsonNode node, String field) {
     return Instant.parse(node.get(field).asText());
-  }
-
-  /**
-   * A separate PostgreSQL with the database, user and password of the compose's postgres service,
-   * checked over TCP (scram-sha-256) as the image does; only the superuser keeps trust.
-   */
-  private EmbeddedPostgres startPostgres(ComposeFile compose) {
-    Map<String, String> env = compose.environment("postgres", variables);
-    Path dir = work.resolve("postgres");
-    try {
-      EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(true).start();
-      try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-        s.execute("CREATE ROLE \"" + env.get("POSTGRES_USER") + "\" LOGIN PASSWORD '" + env.get("POSTGRES_PASSWORD") + "'");
-        s.execute("CREATE DATABASE \"" + env.get("POSTGRES_DB") + "\" OWNER \"" + env.get("POSTGRES_USER") + "\"");
-        Files.writeString(dir.resolve("pg_hba.conf"), String.join("\n",
-            "local all all trust",
-            "host all postgres 127.0.0.1/32 trust",
-            "host all postgres ::1/128 trust",
-            "host all all 127.0.0.1/32 scram-sha-256",
-            "host all all ::1/128 scram-sha-256", ""));
-        s.execute("SELECT pg_reload_conf()");
-      }
-      String url = "jdbc:postgresql://localhost:" + pg.getPort() + "/" + env.get("POSTGRES_DB");
-      assertThrows(SQLException.class, () -> DriverManager.getConnection(url, env.get("POSTGRES_USER"), "wrong").close(),
-          "passwords are checked");
-      return pg;
-    } catch (IOException | SQLException e) {
-      throw new IllegalStateException("cannot start the external PostgreSQL in " + dir, e);
-    }
-  }
-
-  /**
-   * The service's compose environment with the compose network's addresses replaced by this
-   * machine's, for the process {@code instance}.
-   */
-  private Map<String, String> environment(ComposeFile compose, String service, String instance,
-      Map<String, String> network, Path blobs) throws IOException {
-    Map<String, String> env = new LinkedHashMap<>(compose.environment(service, variables));
-    String blobMount = compose.volumeMounts(service).get("blobs");
-    assertEquals(blobMount, env.get("TRAINYARD_DATA_DIR"), service + ": the blob store is the blobs volume");
-    for (Map.Entry<String, String> e : env.entrySet()) {
-      String value = e.getValue();
-      for (Map.Entry<String, String> address : network.entrySet()) {
-        value = value.replace(address.getKey(), address.getValue());
-      }
-      if (value.equals(blobMount) || value.startsWith(blobMount + "/")) {
-        value = blobs + value.substring(blobMount.length());
-      }
-      e.setValue(value);
-    }
-    if (env.get("TRAINYARD_ROLES").contains("api")) {
-      assertTrue(env.getOrDefault("QUARKUS_DATASOURCE_JDBC_URL", "").contains(network.get("postgres:5432")),
-          service + " uses the external PostgreSQL: " + env.get("QUARKUS_DATASOURCE_JDBC_URL"));
-    }
-    assertEquals(network.get("kafka:9092"), env.get("TRAINYARD_KAFKA_BOOTSTRAP_SERVERS"), service + " uses the external Kafka");
-    // Each container has its own network namespace; here they share one, so each gets a free port.
-    int port = freePort();
-    ports.put(instance, port);
-    env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
-    if (!instance.equals(service)) {
-      // Each replica has its own host name, which names it; here they share this machine's, so
-      // each is given the id its host name would give it.
-      env.put("TRAINYARD_EXECUTOR_ID", instance);
-      // Its peers would reach its data port at that host name too; here it is this machine's
-      // loopback (the data port then listens on loopback only), any free port, as compose's.
-      assertFalse(env.containsKey("TRAINYARD_EXECUTOR_DATA_PORT"), service + ": data port 0, any free one");
-      env.put("TRAINYARD_EXECUTOR_DATA_HOST", "127.0.0.1");
-    }
-    return env;
-  }
-
-  private void start(String service, Map<String, String> env) throws IOException {
-    Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(java));
-    // The image runs `java $JAVA_OPTS -jar`; here the heap is made small, the rest kept.
-    for (String option : env.getOrDefault("JAVA_OPTS", "").trim().split("\\s+")) {
-      if (!option.isEmpty() && !option.startsWith("-Xmx")) {
-        command.add(option);
-      }
-    }
-    command.addAll(List.of(HEAP.get(service), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .directory(work.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(log(service).toFile());
-    // Only the compose file configures the server: nothing leaks in from the developer's shell.
-    builder.environment().keySet().removeIf(k -> k.startsWith("TRAINYARD_") || k.startsWith("QUARKUS_"));
-    builder.environment().putAll(env);
-    processes.put(service, builder.start());
-  }
-
-  /** Stops {@code service} (SIGTERM, as compose does) and starts it again; returns when it had stopped. */
-  private Instant restart(String service, Map<String, String> env) throws IOException, InterruptedException {
-    Process p = processes.remove(service);
-    p.destroy();
-    assertTrue(p.waitFor(30, TimeUnit.SECONDS), service + " did not stop within 30 s");
-    Instant stopped = Instant.now();
-    Files.move(log(service), log(service).resolveSibling("distributed-it-" + service + "-before-restart.log"),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    start(service, env);
-    awaitStarted(service);
-    return stopped;
   }
 
   private void awaitReason(String path, String reason) throws IOException, InterruptedException {
@@ -803,22 +636,6 @@ class DistributedIT {
       Thread.sleep(50);
     }
     throw new AssertionError(path + " never waited with '" + reason + "': " + node);
-  }
-
-  private void awaitStarted(String service) throws IOException, InterruptedException {
-    Process p = processes.get(service);
-    long deadline = System.nanoTime() + BOOT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        throw new AssertionError(service + " exited with " + p.exitValue() + "; see " + log(service));
-      }
-      // Quarkus prints this once every startup observer (Platform: the roles) has run.
-      if (Files.readString(log(service), StandardCharsets.UTF_8).contains(" started in ")) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError(service + " did not start within " + BOOT.toSeconds() + " s; see " + log(service));
   }
 
   private JsonNode awaitExecutors(Set<String> ids) throws IOException, InterruptedException {
@@ -878,70 +695,6 @@ class DistributedIT {
 
   private JsonNode call(String service, String method, String path, HttpRequest.BodyPublisher body, int expected)
       throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + ports.get(service) + path))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : body)
-        .timeout(Duration.ofSeconds(30));
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != expected) {
-      throw new AssertionError(method + " " + path + " on " + service + " answered " + response.statusCode()
-          + " (wanted " + expected + "): " + response.body());
-    }
-    return JSON.readTree(response.body());
-  }
-
-  private int count(EmbeddedPostgres pg, String sql, ComposeFile compose) throws SQLException {
-    Map<String, String> env = compose.environment("postgres", variables);
-    try (Connection c = pg.getDatabase("postgres", env.get("POSTGRES_DB")).getConnection();
-        Statement s = c.createStatement();
-        ResultSet r = s.executeQuery(sql)) {
-      r.next();
-      return r.getInt(1);
-    }
-  }
-
-  /** SIGTERM to all, as compose down would, then a kill for any that outlives its grace period. */
-  private void stopAll() throws InterruptedException {
-    processes.values().forEach(Process::destroy);
-    for (Map.Entry<String, Process> e : processes.entrySet()) {
-      if (!e.getValue().waitFor(30, TimeUnit.SECONDS)) {
-        System.err.println(e.getKey() + " did not stop within 30 s of SIGTERM; killing it");
-        e.getValue().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    }
-  }
-
-  private void printLogTails() {
-    List<Path> logs = new ArrayList<>();
-    for (String service : processes.keySet()) {
-      logs.add(log(service));
-    }
-    for (String service : INSTANCES.keySet()) {
-      Path killed = log(service).resolveSibling("distributed-it-" + service + "-before-kill.log");
-      if (Files.exists(killed)) {
-        logs.add(killed);
-      }
-    }
-    for (Path log : logs) {
-      try {
-        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-        System.err.println("---- last lines of " + log);
-        lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(System.err::println);
-      } catch (IOException e) {
-        System.err.println("cannot read " + log + ": " + e);
-      }
-    }
-  }
-
-  private static Path log(String service) {
-    return Path.of("target", "distributed-it-" + service + ".log").toAbsolutePath();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+    return cluster.call(service, method, path, body, expected);
   }
 }

@@ -23,6 +23,8 @@ import trainyard.executor.ExecutorOptions;
 @ApplicationScoped
 public class Bus {
   private static final Logger LOG = Logger.getLogger(Bus.class);
+  /** The longest {@link #publish} waits: the producer's max.block.ms, which bounds its send's wait for metadata. */
+  static final java.time.Duration ACK_WAIT = java.time.Duration.ofSeconds(15);
 
   @Inject TrainyardConfig config;
   @Inject BlobStore blobs;
@@ -133,13 +135,22 @@ public class Bus {
   }
 
   /**
-   * Sends and waits for the broker's acknowledgement, so a caller knows the message is safe.
+   * Sends and waits for the broker's acknowledgement, so a caller knows the message is safe; for
+   * {@link #ACK_WAIT} at most. A message queued while the broker went away would otherwise be
+   * waited for through the producer's delivery timeout (120 s): longer than a client waits for
+   * its submit's answer (the load and fault suite's broker outage found submits unanswered after
+   * 30 s). The producer may still deliver it later; a duplicate SUBMIT is harmless.
    *
-   * @throws IllegalStateException when Kafka does not take it
+   * @throws IllegalStateException when Kafka does not take it in time
    */
   public void publish(JobMessage message) {
+    long deadline = System.nanoTime() + ACK_WAIT.toNanos();
     try {
-      producer.send(message).get();
+      java.util.concurrent.Future<?> sent = producer.send(message);
+      sent.get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("Kafka did not acknowledge job message for " + message.jobId() + " within "
+          + ACK_WAIT.toSeconds() + " s", e);
     } catch (org.apache.kafka.common.KafkaException e) {
       throw new IllegalStateException("Kafka refused job message for " + message.jobId() + ": " + e.getMessage(), e);
     } catch (java.util.concurrent.ExecutionException e) {

@@ -72,7 +72,12 @@ public final class EmbeddedPostgresServer {
     EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
         .setDataDirectory(dir)
         .setCleanDataDirectory(false)
-        .setServerConfig("max_connections", "100");
+        .setServerConfig("max_connections", "100")
+        // zonky's defaults (synchronous_commit off, -F: fsync off) are made for throwaway test
+        // databases: a kill -9 then loses what was answered as committed (a job, its placement),
+        // a machine's crash more. This one holds the server's data.
+        .setServerConfig("synchronous_commit", "on")
+        .setServerConfig("fsync", "on");
     if (port > 0) {
       builder.setPort(port);
     }
