@@ -62,12 +62,6 @@ public final class FmUpdater implements Updater {
     return 2 + dim;
   }
 
-  /** A key without an embedding reads V = 0 (a quarter of pulled rows on CTR data): the wire leaves it out. */
-  @Override
-  public int pullHead() {
-    return 1;
-  }
-
   @Override
   public void init(long key, float[] state, int off) {
     linear.init(key, state, off);

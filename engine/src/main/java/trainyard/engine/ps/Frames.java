@@ -3,9 +3,7 @@ package trainyard.engine.ps;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * The data port's wire format, all little-endian. A frame is an int32 length (of what follows),
@@ -20,9 +18,6 @@ import java.util.Arrays;
  * PULL     count keys, or count ranks (flag RANKS; the server keeps them under the worker's timestamp
  *          {@code pull}); REGISTER: count keys
  * VALUES   count values (f32): a pull's reply, in request order; ACK, PING, PONG, BYE: no body
- *          with flag TAILS, rows of width floats whose first head ({@link Updater#pullHead}) always
- *          travel: a bitmap of one bit per row (set: the row's tail follows), ceil(rows / 8) bytes,
- *          then per row its head and, when its bit is set, its tail; a tail left out is all zeros
  * HELLO, CONTROL, ERROR, NOT_READY   count bytes: job id, payload, message (UTF-8 text)
  * </pre>
  *
@@ -54,8 +49,6 @@ final class Frames {
   static final byte RANKS = 1;
   /** Flag: a push for the ranks of the worker's pull {@code pull}, kept by the server ({@link KeptRanks}). */
   static final byte PULLED = 2;
-  /** Flag: a pull's reply whose rows' all-zero tails are left out (see the class comment). */
-  static final byte TAILS = 4;
 
   /**
    * A frame's fixed header. {@code worker} is the sender's rank in HELLO and CONTROL; {@code pull}
@@ -190,78 +183,11 @@ final class Frames {
     }
   }
 
-  /** A pull's reply: {@code rows} rows of {@code width} values from {@code vals[off..]}, each with its first {@code head}. */
-  static ByteBuf values(ByteBufAllocator alloc, long seq, float[] vals, int off, int rows, int width, int head) {
-    boolean tails = head < width;
-    int n = rows * width;
-    ByteBuf b = start(alloc, new Header(VALUES, tails ? TAILS : 0, 0, 0, 0, 0, 0, seq, n, width, 0),
-        tails ? rowsBytes(vals, off, rows, width, head) : 4L * n);
-    if (tails) {
-      writeRows(b, vals, off, rows, width, head);
-    } else {
-      writeFloats(b, vals, off, n);
-    }
+  /** A pull's reply: {@code n} values from {@code vals[off..]}. */
+  static ByteBuf values(ByteBufAllocator alloc, long seq, float[] vals, int off, int n) {
+    ByteBuf b = start(alloc, new Header(VALUES, (byte) 0, 0, 0, 0, 0, 0, seq, n, 1, 0), 4L * n);
+    writeFloats(b, vals, off, n);
     return b;
-  }
-
-  /** Bytes of {@code rows} rows from {@code a[off..]} in the TAILS form. */
-  static long rowsBytes(float[] a, int off, int rows, int width, int head) {
-    long floats = (long) rows * head;
-    for (int r = 0, o = off; r < rows; r++, o += width) {
-      floats += hasTail(a, o, width, head) ? width - head : 0;
-    }
-    return (rows + 7) / 8 + 4 * floats;
-  }
-
-  private static boolean hasTail(float[] a, int row, int width, int head) {
-    for (int i = row + head; i < row + width; i++) {
-      // a bit test, so that -0 and NaN count as values
-      if (Float.floatToRawIntBits(a[i]) != 0) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  static void writeRows(ByteBuf b, float[] a, int off, int rows, int width, int head) {
-    int bitmap = b.writerIndex();
-    int bitmapBytes = (rows + 7) / 8;
-    b.writeZero(bitmapBytes);
-    int at = b.writerIndex();
-    FloatBuffer out = b.nioBuffer(at, b.writableBytes()).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-    int bits = 0;
-    for (int r = 0, o = off; r < rows; r++, o += width) {
-      boolean tail = hasTail(a, o, width, head);
-      bits |= tail ? 1 << (r & 7) : 0;
-      out.put(a, o, tail ? width : head);
-      if ((r & 7) == 7 || r == rows - 1) {
-        b.setByte(bitmap + (r >>> 3), bits);
-        bits = 0;
-      }
-    }
-    b.writerIndex(at + 4 * out.position());
-  }
-
-  /**
-   * Reads {@code rows} rows of {@code width} floats into {@code dst[off..]}: in the TAILS form when
-   * the frame's flags say so (tails left out read as zeros), else as plain floats.
-   */
-  static void readRows(ByteBuf f, Header h, float[] dst, int off, int rows, int width, int head) {
-    if ((h.flags() & TAILS) == 0) {
-      readFloats(f, dst, off, rows * width);
-      return;
-    }
-    int bitmap = f.readerIndex();
-    int at = bitmap + (rows + 7) / 8;
-    FloatBuffer in = f.nioBuffer(at, f.writerIndex() - at).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-    for (int r = 0, o = off; r < rows; r++, o += width) {
-      boolean tail = (f.getByte(bitmap + (r >>> 3)) & 1 << (r & 7)) != 0;
-      in.get(dst, o, tail ? width : head);
-      if (!tail) {
-        Arrays.fill(dst, o + head, o + width, 0f);
-      }
-    }
-    f.readerIndex(at + 4 * in.position());
   }
 
   /** A frame with no body. */

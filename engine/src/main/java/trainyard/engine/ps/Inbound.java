@@ -123,7 +123,7 @@ final class Inbound extends SimpleChannelInboundHandler<ByteBuf> implements Comp
   public void complete(Request r) {
     Member m = member;
     ByteBuf b = r.kind == Request.Kind.PULL
-        ? Frames.values(channel.alloc(), r.timestamp, r.vals, 0, r.to - r.from, m.pullWidth, m.pullHead)
+        ? Frames.values(channel.alloc(), r.timestamp, r.vals, 0, (r.to - r.from) * m.pullWidth)
         : Frames.empty(channel.alloc(), Frames.ACK, r.timestamp);
     m.sent(b.readableBytes());
     if (channel.eventLoop().inEventLoop()) {

@@ -29,8 +29,6 @@ final class Member implements Transport {
   final int rank;
   final int pushWidth;
   final int pullWidth;
-  /** Of a pulled row, the floats the wire always carries ({@link Updater#pullHead}). */
-  final int pullHead;
   /** The shards held here: on their own threads, or run by whoever delivers a request. */
   private final Transport local;
   /** Per global server: its index among the local shards, or -1 when a peer holds it. */
@@ -47,8 +45,8 @@ final class Member implements Transport {
   private volatile boolean serving = true;
   private volatile boolean closed;
 
-  /** {@code shape}: an updater of the job, for the widths of its rows; not used otherwise. */
-  Member(DataPort port, Membership membership, Transport local, Updater shape, ControlHandler handler) {
+  Member(DataPort port, Membership membership, Transport local, int pushWidth, int pullWidth,
+      ControlHandler handler) {
     this.port = port;
     this.membership = membership;
     this.job = membership.job();
@@ -56,9 +54,8 @@ final class Member implements Transport {
     this.attempt = membership.attempt();
     this.rank = membership.rank();
     this.local = local;
-    this.pushWidth = shape.pushWidth();
-    this.pullWidth = shape.pullWidth();
-    this.pullHead = shape.pullHead();
+    this.pushWidth = pushWidth;
+    this.pullWidth = pullWidth;
     this.handler = handler;
     int[] owners = membership.owners();
     localIndex = new int[owners.length];
@@ -101,7 +98,7 @@ final class Member implements Transport {
       local.send(li, request);
     } else {
       int owner = membership.owners()[server];
-      links[owner].send(server, request);
+      links[owner].send(server, request, request.kind == Request.Kind.PUSH ? pushWidth : pullWidth);
     }
   }
 

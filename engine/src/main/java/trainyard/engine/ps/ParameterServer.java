@@ -79,7 +79,7 @@ public final class ParameterServer implements AutoCloseable {
       this.member = null;
       this.transport = here;
     } else {
-      this.member = new Member(port, membership, here, first, control);
+      this.member = new Member(port, membership, here, pushWidth, pullWidth, control);
       this.transport = member;
     }
   }

@@ -116,7 +116,7 @@ final class PeerLink {
   }
 
   /** Sends request {@code r}'s part for global server {@code server}. */
-  void send(int server, Request r) {
+  void send(int server, Request r, int width) {
     long seq = nextSeq.getAndIncrement();
     pending.put(seq, r);
     if (left) {
@@ -131,8 +131,7 @@ final class PeerLink {
       throw Member.failed(f);
     }
     Channel ch = channel;
-    ByteBuf b = Frames.request(ch.alloc(), member.jobKey, member.attempt, server, seq, r,
-        r.kind == Request.Kind.PUSH ? member.pushWidth : member.pullWidth);
+    ByteBuf b = Frames.request(ch.alloc(), member.jobKey, member.attempt, server, seq, r, width);
     member.sent(b.readableBytes());
     if (r.kind == Request.Kind.PUSH) {
       // Nobody waits on a push at once: it travels with the next pull (or the flush of a wait),
@@ -227,7 +226,7 @@ final class PeerLink {
           member.fail(e);
           return;
         }
-        Frames.readRows(f, h, r.vals, r.valOff, n / member.pullWidth, member.pullWidth, member.pullHead);
+        Frames.readFloats(f, r.vals, r.valOff, n);
       }
       r.complete();
     }

@@ -22,14 +22,6 @@ public interface Updater {
   /** Floats a push carries per key. */
   int pushWidth();
 
-  /**
-   * The first floats of a pulled row, which the network always carries; the rest of a row, when
-   * all zero (an embedding not yet grown), travels as one bit. The whole row by default.
-   */
-  default int pullHead() {
-    return pullWidth();
-  }
-
   /** Fills a fresh record; must depend only on {@code key}, so every run starts the same. */
   void init(long key, float[] state, int off);
 

@@ -176,7 +176,7 @@ class FramesTest {
   @Test
   void pullReplyCarriesValuesInOrder() {
     float[] vals = {1, 2, 3, 4, 5};
-    ByteBuf f = body(Frames.values(ALLOC, 12, vals, 1, 3, 1, 1));
+    ByteBuf f = body(Frames.values(ALLOC, 12, vals, 1, 3));
     Frames.Header h = Frames.header(f);
     assertEquals(Frames.VALUES, h.kind());
     assertEquals(12, h.seq());
@@ -184,49 +184,6 @@ class FramesTest {
     Frames.readFloats(f, out, 2, h.count());
     assertArrayEquals(new float[] {0, 0, 2, 3, 4}, out);
     f.release();
-  }
-
-  @Test
-  void aPullReplyLeavesZeroTailsOut() {
-    // Rows of 4 floats whose first 2 always travel (an FM row: w, then V): tails zero, -0, NaN,
-    // partly zero; 9 rows, a bitmap of two bytes.
-    int head = 2;
-    float[] rows = {
-        1, 2, 0, 0,
-        3, 0, -0f, 0,
-        0, 0, 0, Float.NaN,
-        4, 5, 0, 6,
-        0, 0, 0, 0,
-        7, 7, 7, 7,
-        0, 0, 0, 0,
-        8, 0, 0, 0,
-        9, 9, 0, 0};
-    ByteBuf f = body(Frames.values(ALLOC, 3, rows, 0, 9, 4, head));
-    assertEquals(Frames.HEADER + 2 + 4 * (9 * head + 4 * 2), f.readableBytes(), "a bitmap, every head and 4 tails");
-    Frames.Header h = Frames.header(f);
-    assertEquals(Frames.TAILS, h.flags());
-    assertEquals(36, h.count(), "the count is of floats, as if whole");
-    float[] out = new float[4 + 36];
-    Arrays.fill(out, 5f); // zeros are written, not assumed
-    Frames.readRows(f, h, out, 4, 9, 4, head);
-    assertEquals(0, f.readableBytes());
-    for (int i = 0; i < 36; i++) {
-      assertEquals(Float.floatToRawIntBits(rows[i]), Float.floatToRawIntBits(out[4 + i]), "float " + i);
-    }
-    f.release();
-
-    // Rows 2..7 (an offset of whole rows); whole rows (head = width) travel without a bitmap.
-    ByteBuf g = body(Frames.values(ALLOC, 3, rows, 8, 6, 4, head));
-    Frames.readRows(g, Frames.header(g), out, 0, 6, 4, head);
-    assertArrayEquals(Arrays.copyOfRange(rows, 8, 32), Arrays.copyOf(out, 24));
-    g.release();
-    ByteBuf whole = body(Frames.values(ALLOC, 3, rows, 0, 9, 4, 4));
-    assertEquals(Frames.HEADER + 4 * 36, whole.readableBytes());
-    Frames.Header wh = Frames.header(whole);
-    assertEquals(0, wh.flags());
-    Frames.readRows(whole, wh, out, 0, 9, 4, 4);
-    assertArrayEquals(rows, Arrays.copyOf(out, 36));
-    whole.release();
   }
 
   @Test
