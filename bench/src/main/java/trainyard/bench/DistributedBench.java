@@ -66,8 +66,7 @@ public final class DistributedBench {
     int rank = local ? 0 : Integer.parseInt(required(a, "rank"));
     String label = a.getOrDefault("label", model);
 
-    boolean fm = model.equals("fm");
-    if (!fm && !model.equals("lr")) {
+    if (!model.equals("fm") && !model.equals("lr")) {
       throw new IllegalArgumentException("--model must be lr or fm, got " + model);
     }
     int warmupJobs = Integer.parseInt(a.getOrDefault("warmup-jobs", "0"));
