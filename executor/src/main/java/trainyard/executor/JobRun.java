@@ -19,6 +19,7 @@ import trainyard.bus.JobState;
 import trainyard.bus.Member;
 import trainyard.engine.model.Accelerator;
 import trainyard.engine.ps.DataPort;
+import trainyard.engine.io.DiskFull;
 import trainyard.engine.train.AttemptLostException;
 import trainyard.engine.train.Cluster;
 import trainyard.engine.data.Dataset;
@@ -137,13 +138,14 @@ final class JobRun implements Runnable {
           + (gpuOrdinals.isEmpty() ? "" : ", GPUs " + gpuOrdinals));
       train();
     } catch (AttemptLostException e) {
-      // No terminal state: the scheduler sees this member stop and places the whole job again,
-      // giving this reason.
-      log("attempt " + assignment.attempt() + " lost on executor " + options.id() + ": " + e.getMessage()
-          + "; the job runs again from its last checkpoint");
-      send(JobEvent.memberLost(jobId(), assignment.attempt(), rank, e.getMessage(), options.id(), now()));
+      lose(e.getMessage());
     } catch (Throwable t) {
-      fail(t);
+      if (DiskFull.causedBy(t) && stop == null) {
+        // The machine's fault, not the job's: another attempt, here once there is room or elsewhere.
+        lose("the disk of executor " + options.id() + " is full (" + t.getMessage() + ")");
+      } else {
+        fail(t);
+      }
     } finally {
       if (gpusRefused == null) {
         gpus.release(jobId());
@@ -281,6 +283,17 @@ final class JobRun implements Runnable {
     } catch (NoSuchFileException e) {
       throw new IOException("the " + role + " dataset at " + dir + " is missing (" + e.getFile() + ")", e);
     }
+  }
+
+  /**
+   * Ends this member without a terminal state: the scheduler sees it stop listing the job and
+   * places the whole job again as its next attempt, counted toward the job's max attempts and
+   * giving {@code reason}.
+   */
+  private void lose(String reason) {
+    log("attempt " + assignment.attempt() + " lost on executor " + options.id() + ": " + reason
+        + "; the job runs again from its last checkpoint");
+    send(JobEvent.memberLost(jobId(), assignment.attempt(), rank, reason, options.id(), now()));
   }
 
   private void fail(Throwable t) {

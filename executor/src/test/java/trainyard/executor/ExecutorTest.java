@@ -205,4 +205,49 @@ class ExecutorTest {
     assertEquals(JobState.SUCCEEDED, awaitTerminal(mine).state());
     assertTrue(events.all(e -> e.jobId().equals(jobId)).isEmpty());
   }
+  /**
+   * The models' filesystem full when the job saves its model: the attempt is lost, not the job
+   * (no terminal state; the scheduler runs it again), and the next attempt, with room again,
+   * ends from the final checkpoint. Needs root for a small tmpfs.
+   */
+  @Test
+  void aJobThatMeetsAFullDiskLosesItsAttemptNotItsLife() throws Exception {
+    Path models = dir.resolve("data/models");
+    Files.createDirectories(models);
+    Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", models.toString())
+        .redirectErrorStream(true).start();
+    String said = new String(mount.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0,
+        "skipped: no small filesystem can be mounted here to fill (needs root): " + said.trim());
+    try {
+      Path ballast = models.resolve("ballast");
+      try (java.io.OutputStream out = Files.newOutputStream(ballast)) {
+        while (true) {
+          out.write(new byte[4096]);
+        }
+      } catch (java.io.IOException full) {
+        assertTrue(trainyard.engine.io.DiskFull.causedBy(full), "filled: " + full);
+      }
+      String spec = TestData.spec(3, 50);
+      String jobId = runJob(spec, dataset.toString());
+      JobEvent lost = events.await(e -> e.jobId().equals(jobId) && e.type() == JobEvent.Type.MEMBER
+          && e.reason() != null, jobId + " to lose its attempt");
+      assertTrue(lost.reason().startsWith("the disk of executor " + executorId + " is full (")
+          && lost.reason().contains("No space left on device"), lost.reason());
+      heartbeats.await(h -> h.executorId().equals(executorId) && !h.runningJobs().contains(jobId)
+          && h.timeMillis() > lost.timeMillis(), jobId + " let go");
+      assertTrue(events.all(e -> e.jobId().equals(jobId) && e.state() != null && e.state().isTerminal()).isEmpty(),
+          "no terminal state: the job is not over");
+
+      Files.delete(ballast);
+      run(jobId, spec, dataset.toString(), ATTEMPT + 1);
+      JobEvent end = events.await(e -> e.jobId().equals(jobId) && e.attempt() == ATTEMPT + 1 && e.state() != null
+          && e.state().isTerminal(), jobId + " to end");
+      assertEquals(JobState.SUCCEEDED, end.state(), "ended " + end);
+      assertTrue(events.all(e -> e.jobId().equals(jobId) && e.attempt() == ATTEMPT + 1
+          && e.type() == JobEvent.Type.METRIC).isEmpty(), "resumed from its final checkpoint, nothing trained again");
+    } finally {
+      new ProcessBuilder("umount", "-l", models.toString()).inheritIO().start().waitFor();
+    }
+  }
 }

@@ -36,9 +36,10 @@ import trainyard.spec.JobSpec;
  * job and sends no terminal state). The job then goes back to the queue with {@code attempt + 1},
  * keeping its place, every surviving member is told to RELEASE it, and the next placement
  * resumes it from its checkpoint; after {@code maxAttempts} failed attempts (counting those a
- * SUBMIT says were lost before, {@code JobMessage.lostAttempts}) it ends FAILED instead. A job of one member that its executor stops listing has ended (the executor reports
- * how on the events topic), as does a job of several once rank 0's terminal state has come and
- * every member has stopped listing it.
+ * SUBMIT says were lost before, {@code JobMessage.lostAttempts}) it ends FAILED instead. A job of
+ * one member is no different: its executor stops listing it without a terminal state when its
+ * attempt was lost (the disk filled, say), and the job runs again. A job ends once rank 0's
+ * terminal state has come and every member has stopped listing it.
  *
  * <p>Not thread-safe: {@link Scheduler} calls it under one lock.
  */
@@ -225,8 +226,8 @@ final class SchedulerCore {
     }
     Gang gang = placed.get(id);
     if (gang != null) {
-      if (neverTaken(gang, job)) {
-        // The api found no executor running the placed attempt (its RUN was lost): place the newer one.
+      if (superseded(gang, job)) {
+        // The api found no executor running the placed attempt: place the newer one.
         forget(gang);
         queue.put(id, new Queued(job, gang.demand, gang.resources, null, true));
         place(now);
@@ -258,16 +259,19 @@ final class SchedulerCore {
    * scheduler placed that no member's heartbeat has listed. A SUBMIT of a later attempt for a
    * placement an executor took is a re-publish (an api restarted) and changes nothing.
    */
-  private static boolean neverTaken(Gang gang, JobMessage newer) {
+  /**
+   * Whether {@code newer}, a later attempt the api requeued, replaces the placed {@code gang}: no
+   * executor took its RUN (lost on the bus), or every member has stopped without a terminal state.
+   */
+  private static boolean superseded(Gang gang, JobMessage newer) {
     if (gang.job == null || newer.attempt() <= gang.job.attempt()) {
       return false;
     }
+    boolean taken = false;
     for (Part part : gang.parts) {
-      if (part.listed || part.stopped) {
-        return false;
-      }
+      taken |= part.listed || part.stopped;
     }
-    return true;
+    return !taken || (!gang.over && gang.allStopped());
   }
 
   private void cancel(JobMessage message, long now) {
@@ -426,7 +430,7 @@ final class SchedulerCore {
   /** {@code part}'s executor no longer lists the job. */
   private void stopped(Gang gang, Part part, long now) {
     part.stopped = true;
-    if (gang.over || gang.cancelling || gang.job == null || gang.size == 1) {
+    if (gang.over || gang.cancelling || gang.job == null) {
       if (gang.allStopped()) {
         end(gang);
       }

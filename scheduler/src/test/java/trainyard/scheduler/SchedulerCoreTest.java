@@ -517,6 +517,35 @@ class SchedulerCoreTest {
   }
 
   @Test
+  void aSingleExecutorJobWhoseExecutorLostTheAttemptRunsAgainAndGivesUpAfterMaxAttempts() {
+    SchedulerCore twice = new SchedulerCore(TIMEOUT, RESERVE_AFTER, 0, 2, sink);
+    twice.onHeartbeat(beat("e1", 4, 4, 0), 0);
+    twice.onJob(job("j", 2, 0, 1), 0);
+    twice.onHeartbeat(beat("e1", 4, 1, 1, "j"), 1);
+    runs();
+    states();
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      long t = attempt * 10 * TIMEOUT;
+      // the executor's disk filled: it says so, sends no terminal state, and stops listing j
+      twice.onEvent(JobEvent.memberLost("j", attempt, 0, "No space left on device", "e1", t), t);
+      twice.onHeartbeat(beat("e1", 4, 4, t + 1), t + 1);
+      twice.tick(t + 1 + TIMEOUT - 1);
+      assertEquals(List.of(), states(), "its terminal state may still be on its way");
+      twice.tick(t + 1 + TIMEOUT);
+      if (attempt == 1) {
+        assertEquals(List.of("j QUEUED: executor e1 failed: No space left on device; will resume from checkpoint",
+            "j ASSIGNED @e1"), states());
+        assertEquals(List.of("RUN j @e1 #2"), runs());
+        twice.onHeartbeat(beat("e1", 4, 1, t + 2 + TIMEOUT, "j"), t + 2 + TIMEOUT);
+      } else {
+        assertEquals(List.of("j FAILED: gave up after 2 attempts: executor e1 failed: No space left on device"),
+            states());
+        assertEquals(List.of(), runs());
+      }
+    }
+  }
+
+  @Test
   void attemptsLostBeforeTheSubmitCountTowardMaxAttempts() {
     core.onHeartbeat(beat("e1", 4, 4, 0), 0);
     core.onJob(job("j", 2, 0, 1).withLostAttempts(MAX_ATTEMPTS - 1), 0); // the api's reconciliation requeued it

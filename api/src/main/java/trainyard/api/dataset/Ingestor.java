@@ -302,7 +302,7 @@ public class Ingestor {
     if (r.error() instanceof IngestException bad) {
       throw ingestFailed(id, bad);
     }
-    if (DiskFull.causedBy(r.error())) {
+    if (trainyard.engine.io.DiskFull.causedBy(r.error())) {
       throw new ApiException(DiskFull.problem("dataset " + id + " is FAILED and nothing of it is kept")
           .with("datasetId", id));
     }

@@ -1,25 +1,11 @@
 package trainyard.api.problem;
 
-import java.io.IOException;
-
 /**
- * The server's disk is full: 507 Insufficient Storage (RFC 4918) rather than a 500 whose reason
- * only the log holds. Java gives no errno, so ENOSPC is known by its message.
+ * The server's disk is full ({@link trainyard.engine.io.DiskFull}): 507 Insufficient Storage (RFC
+ * 4918) rather than a 500 whose reason only the log holds.
  */
 public final class DiskFull {
-  private static final String ENOSPC = "No space left on device";
-
   private DiskFull() {}
-
-  /** Whether {@code e}, or what caused it, is an I/O error for a full disk. */
-  public static boolean causedBy(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof IOException && t.getMessage() != null && t.getMessage().contains(ENOSPC)) {
-        return true;
-      }
-    }
-    return false;
-  }
 
   /** 507 {@code insufficient_storage}: what the client should know, {@code detail} first. */
   public static Problem problem(String detail) {

@@ -123,7 +123,7 @@ public class ProblemMappers {
           "the server cannot reach its database, so this request failed; try it again shortly")))
           .header("Retry-After", "5").build();
     }
-    if (DiskFull.causedBy(e)) {
+    if (trainyard.engine.io.DiskFull.causedBy(e)) {
       LOG.errorf(e, "the disk is full");
       return respond(DiskFull.problem("nothing of this request was kept"));
     }
