@@ -124,7 +124,8 @@ public class ProblemMappers {
           .header("Retry-After", "5").build();
     }
     if (trainyard.engine.io.DiskFull.causedBy(e)) {
-      LOG.errorf(e, "the disk is full");
+      // One line each: a full disk answers every write alike, and its cause is not in our code.
+      LOG.warnf("the disk is full, answered 507: %s", e);
       return respond(DiskFull.problem("nothing of this request was kept"));
     }
     String incident = Long.toHexString(System.nanoTime());
