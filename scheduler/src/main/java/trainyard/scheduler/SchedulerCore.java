@@ -255,13 +255,10 @@ final class SchedulerCore {
   }
 
   /**
-   * Whether {@code newer} supersedes the placement {@code gang}: a later attempt of a job this
-   * scheduler placed that no member's heartbeat has listed. A SUBMIT of a later attempt for a
-   * placement an executor took is a re-publish (an api restarted) and changes nothing.
-   */
-  /**
-   * Whether {@code newer}, a later attempt the api requeued, replaces the placed {@code gang}: no
-   * executor took its RUN (lost on the bus), or every member has stopped without a terminal state.
+   * Whether {@code newer}, a later attempt of a job this scheduler placed, supersedes the placement
+   * {@code gang}: no member's heartbeat has listed it (its RUN was lost on the bus), or every
+   * member has stopped without a terminal state. A SUBMIT of a later attempt for a placement that
+   * still runs is a re-publish (an api restarted) and changes nothing.
    */
   private static boolean superseded(Gang gang, JobMessage newer) {
     if (gang.job == null || newer.attempt() <= gang.job.attempt()) {
