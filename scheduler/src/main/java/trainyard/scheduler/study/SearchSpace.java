@@ -37,7 +37,7 @@ public record SearchSpace(List<Parameter> parameters) {
    * rate. A plain Latin hypercube pairs a choice with a range at random, so fm may get no low rate
    * at all. Ranges are paired with each other at random.
    */
-  List<Map<String, Object>> design(long seed, int trials) {
+  private List<Map<String, Object>> design(long seed, int trials) {
     SplittableRandom random = new SplittableRandom(seed);
     Object[][] values = new Object[parameters.size()][];
     List<List<Object>> choices = new ArrayList<>();
@@ -68,7 +68,7 @@ public record SearchSpace(List<Parameter> parameters) {
     return design;
   }
 
-  /** Each trial's value of {@code p} at a random place in its stratum (of as many as there are trials). */
+  /** Each trial's value of {@code p}, at a random place in its stratum (one of strata.length). */
   private static Object[] latin(Parameter p, int[] strata, SplittableRandom random) {
     Object[] values = new Object[strata.length];
     for (int i = 0; i < strata.length; i++) {
@@ -93,11 +93,11 @@ public record SearchSpace(List<Parameter> parameters) {
   }
 
   /**
-   * Strata 0 … n-1, one a trial, such that the trials of each slice (same {@code slices} key)
-   * spread evenly too (the slice: the trial's choices): each slice of m trials draws a Latin position in [0, 1) for each of its
-   * trials (one in each m-th), and the n positions, ranked, are the strata. With equal slices of
-   * m = n/k this is exactly Qian's construction: the i-th m-th of the scale holds one trial of
-   * each slice; unequal slices come close.
+   * Strata 0 … n-1, one a trial, such that the trials of each slice (those with equal
+   * {@code slices} entries: the same choices) spread evenly too: each slice of m trials draws a
+   * Latin position in [0, 1) for each of its trials (one in each m-th), and the n positions,
+   * ranked, are the strata. With k equal slices this is Qian's construction: the j-th m-th of the
+   * scale holds one trial of each slice; unequal slices come close.
    */
   private static int[] sliced(SplittableRandom random, List<List<Object>> slices) {
     int n = slices.size();

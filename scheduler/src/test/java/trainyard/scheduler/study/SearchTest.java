@@ -99,7 +99,8 @@ class SearchTest {
 
   @Test
   void unevenChoicesStillDrawOneTrialAStratum() {
-    SearchSpace three = new SearchSpace(List.of(RATE, new Parameter.Choice("algorithm", List.of("linear", "fm", "mlp"))));
+    SearchSpace three = new SearchSpace(List.of(RATE,
+        new Parameter.Choice("algorithm", List.of("linear", "fm", "mlp"))));
     for (long seed = 1; seed <= 10; seed++) {
       RandomSearch random = new RandomSearch(three, seed, 10);
       Set<Integer> tenths = new HashSet<>();
