@@ -2,7 +2,7 @@ package trainyard.scheduler.study;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,61 +20,52 @@ public record SearchSpace(List<Parameter> parameters) {
   /**
    * Trial {@code index}'s values among {@code trials} drawn together, a pure function of (seed,
    * index, trials), so a study run again, or its driver restarted, draws the same trials.
+   *
+   * <p>The {@code trials} points form a sliced Latin hypercube (Qian 2012). Each choice's values
+   * are split evenly, in random order. Each range's scale is cut into {@code trials} equal strata,
+   * one trial in each, and the trials that share their choices (a slice of the design: all the fm
+   * trials, say) also cover the range evenly among themselves: with 8 of 16 trials each, fm and
+   * linear each get one trial in every eighth of the learning rate. A plain Latin hypercube pairs
+   * a choice with a range at random, so fm may get no low rate at all. Ranges are paired with each
+   * other at random.
    */
   public Map<String, Object> sample(long seed, int index, int trials) {
     if (index < 0 || index >= trials) {
       throw new IllegalArgumentException("index must be in 0.." + (trials - 1) + ", got " + index);
     }
-    return design(seed, trials).get(index);
-  }
-
-  /**
-   * The {@code trials} points {@link #sample} draws: a sliced Latin hypercube (Qian 2012). Each
-   * choice's values are split evenly, in random order. Each range's scale is cut into
-   * {@code trials} equal strata, one trial in each, and the trials that share their choices (a
-   * slice of the design: all the fm trials, say) also cover the range evenly among themselves:
-   * with 8 of 16 trials each, fm and linear each get one trial in every eighth of the learning
-   * rate. A plain Latin hypercube pairs a choice with a range at random, so fm may get no low rate
-   * at all. Ranges are paired with each other at random.
-   */
-  private List<Map<String, Object>> design(long seed, int trials) {
     SplittableRandom random = new SplittableRandom(seed);
-    Object[][] values = new Object[parameters.size()][];
-    List<List<Object>> choices = new ArrayList<>();
-    for (int i = 0; i < trials; i++) {
-      choices.add(new ArrayList<>());
-    }
+    Object[] mine = new Object[parameters.size()];
+    int[] slice = new int[trials]; // each trial's choices so far, numbered in order of appearance
     for (int p = 0; p < parameters.size(); p++) {
-      if (parameters.get(p) instanceof Parameter.Choice) {
-        values[p] = latin(parameters.get(p), strata(random, trials), random);
+      if (parameters.get(p) instanceof Parameter.Choice choice) {
+        double[] u = latin(random, strata(random, trials));
+        Map<Long, Integer> slices = new HashMap<>();
         for (int i = 0; i < trials; i++) {
-          choices.get(i).add(values[p][i]);
+          long key = (long) slice[i] * choice.values().size() + choice.values().indexOf(choice.at(u[i]));
+          slice[i] = slices.computeIfAbsent(key, k -> slices.size());
         }
+        mine[p] = choice.at(u[index]);
       }
     }
     for (int p = 0; p < parameters.size(); p++) {
       if (parameters.get(p) instanceof Parameter.Range) {
-        values[p] = latin(parameters.get(p), sliced(random, choices), random);
+        mine[p] = parameters.get(p).at(latin(random, sliced(random, slice))[index]);
       }
     }
-    List<Map<String, Object>> design = new ArrayList<>(trials);
-    for (int i = 0; i < trials; i++) {
-      Map<String, Object> point = new LinkedHashMap<>();
-      for (int p = 0; p < parameters.size(); p++) {
-        point.put(parameters.get(p).name(), values[p][i]);
-      }
-      design.add(point);
-    }
-    return design;
-  }
-
-  /** Each trial's value of {@code p}, at a random place in its stratum (one of strata.length). */
-  private static Object[] latin(Parameter p, int[] strata, SplittableRandom random) {
-    Object[] values = new Object[strata.length];
-    for (int i = 0; i < strata.length; i++) {
-      values[i] = p.at((strata[i] + random.nextDouble()) / strata.length);
+    Map<String, Object> values = new LinkedHashMap<>();
+    for (int p = 0; p < parameters.size(); p++) {
+      values.put(parameters.get(p).name(), mine[p]);
     }
     return values;
+  }
+
+  /** Each trial's fraction of a scale: a random place in its stratum (one of strata.length). */
+  private static double[] latin(SplittableRandom random, int[] strata) {
+    double[] u = new double[strata.length];
+    for (int i = 0; i < strata.length; i++) {
+      u[i] = (strata[i] + random.nextDouble()) / strata.length;
+    }
+    return u;
   }
 
   /** 0 … n-1 shuffled (Fisher–Yates): trial i's stratum of one parameter. */
@@ -93,33 +84,33 @@ public record SearchSpace(List<Parameter> parameters) {
   }
 
   /**
-   * Strata 0 … n-1, one a trial, such that the trials of each slice (those with equal
-   * {@code slices} entries: the same choices) spread evenly too: each slice of m trials draws a
-   * Latin position in [0, 1) for each of its trials (one in each m-th), and the n positions,
-   * ranked, are the strata. With k equal slices this is Qian's construction: the j-th m-th of the
-   * scale holds one trial of each slice; unequal slices come close.
+   * Strata 0 … n-1, one a trial, such that the trials of each slice ({@code slice[i]}: trial i's
+   * choices, numbered 0, 1, … in order of appearance) spread evenly too: each slice of m trials
+   * draws a Latin position in [0, 1) for each of its trials (one in each m-th), and the n
+   * positions, ranked, are the strata. With k equal slices this is Qian's construction: the j-th
+   * m-th of the scale holds one trial of each slice; unequal slices come close.
    */
-  private static int[] sliced(SplittableRandom random, List<List<Object>> slices) {
-    int n = slices.size();
-    Map<List<Object>, List<Integer>> members = new LinkedHashMap<>();
+  private static int[] sliced(SplittableRandom random, int[] slice) {
+    int n = slice.length;
+    List<List<Integer>> members = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      members.computeIfAbsent(slices.get(i), k -> new ArrayList<>()).add(i);
+      if (slice[i] == members.size()) {
+        members.add(new ArrayList<>());
+      }
+      members.get(slice[i]).add(i);
     }
     double[] position = new double[n];
-    for (List<Integer> slice : members.values()) {
-      int[] order = strata(random, slice.size());
-      for (int j = 0; j < slice.size(); j++) {
-        position[slice.get(j)] = (order[j] + random.nextDouble()) / slice.size();
+    for (List<Integer> trialsOfSlice : members) {
+      double[] u = latin(random, strata(random, trialsOfSlice.size()));
+      for (int j = 0; j < u.length; j++) {
+        position[trialsOfSlice.get(j)] = u[j];
       }
     }
-    Integer[] byPosition = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      byPosition[i] = i;
-    }
-    Arrays.sort(byPosition, Comparator.comparingDouble(i -> position[i]));
+    double[] sorted = position.clone();
+    Arrays.sort(sorted);
     int[] strata = new int[n];
-    for (int r = 0; r < n; r++) {
-      strata[byPosition[r]] = r;
+    for (int i = 0; i < n; i++) {
+      strata[i] = Arrays.binarySearch(sorted, position[i]);
     }
     return strata;
   }
