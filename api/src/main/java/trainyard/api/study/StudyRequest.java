@@ -82,8 +82,9 @@ public record StudyRequest(String name, ObjectNode spec, JobSpec base, SearchSpa
       only(methodNode, "method", method.equals("asha") ? new String[] {"type", "eta", "minEpochs"} : new String[] {"type"});
     }
     // η 2 and a first rung at a quarter of the epochs (rungs r, 2r, 4r): a rung at epoch 1, or
-    // keeping only a third at each, stopped the slow starters that end best; a first rung at a
-    // third kept as good a best but cost more than a third of the grid (docs/PERFORMANCE.md, "Studies")
+    // keeping only a third at each, stopped the slow starters that end best far more often; a
+    // first rung at a third stops them a little less often but costs more than a third of a grid
+    // (docs/PERFORMANCE.md, "Studies")
     int eta = methodNode == null ? 2 : integer(methodNode, "method.eta", "eta", 2, 2, 100);
     int firstRung = Math.max(1, base.params().epochs() / 4);
     int minEpochs = methodNode == null ? firstRung
