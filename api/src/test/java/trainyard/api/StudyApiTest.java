@@ -75,14 +75,14 @@ class StudyApiTest {
         "spec.dataset");
   }
 
-  /** ASHA's defaults: η 2 and a first rung at a third of the spec's epochs (at least 1). */
+  /** ASHA's defaults: η 2 and a first rung at a quarter of the spec's epochs (at least 1). */
   @Test
-  void ashaDefaultsToEtaTwoFromAThirdOfTheEpochs() {
+  void ashaDefaultsToEtaTwoFromAQuarterOfTheEpochs() {
     for (int epochs : new int[] {9, 2}) {
       JsonPath submitted = Api.as(token).contentType("application/json").body(study(base("\"epochs\": " + epochs), RATE,
           "\"method\": {\"type\": \"asha\"}, \"budget\": {\"trials\": 1}")).post("/api/v1/studies")
           .then().statusCode(201).extract().jsonPath();
-      assertEquals(Map.of("type", "asha", "eta", 2, "minEpochs", epochs == 9 ? 3 : 1), submitted.getMap("request.method"));
+      assertEquals(Map.of("type", "asha", "eta", 2, "minEpochs", epochs == 9 ? 2 : 1), submitted.getMap("request.method"));
       Api.as(token).post("/api/v1/studies/" + submitted.getString("id") + "/cancel").then().statusCode(oneOf(202, 409));
     }
   }

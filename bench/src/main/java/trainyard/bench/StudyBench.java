@@ -21,8 +21,9 @@ import trainyard.spec.JobSpec;
  * and a 16-trial random search, each over several seeds, against the full grid on one space, on
  * CTR data ({@link StudyRun}: real training runs, executor CPU-seconds).
  *
- * <p>{@code StudyBench [--rows N] [--validation-rows N] [--epochs R] [--trials N] [--seeds 1,2,3]
- * [--asha 3/1,3/2,2/2]} ({@code η/minEpochs} per ASHA setting).
+ * <p>{@code StudyBench [--data-seed S] [--rows N] [--validation-rows N] [--epochs R] [--trials N]
+ * [--seeds 1,2,3] [--asha 3/1,3/2,2/2]} ({@code η/minEpochs} per ASHA setting; {@code --data-seed}:
+ * the CtrGenerator's seed, 2 unless given, to check a setting on data it was not chosen on).
  */
 public final class StudyBench {
   private static final Objective LOGLOSS = new Objective("val_logloss", false);
@@ -35,14 +36,15 @@ public final class StudyBench {
   private final MemoryDataset validation;
   private final int epochs;
 
-  private StudyBench(long rows, int validationRows, int epochs) {
-    CtrGenerator gen = new CtrGenerator(2);
+  private StudyBench(long dataSeed, long rows, int validationRows, int epochs) {
+    CtrGenerator gen = new CtrGenerator(dataSeed);
     this.train = MemoryDataset.of(gen.block(0, (int) rows));
     this.validation = MemoryDataset.of(gen.block(rows, validationRows));
     this.epochs = epochs;
   }
 
   public static void main(String[] args) throws Exception {
+    long dataSeed = 2;
     long rows = 100_000;
     int validationRows = 25_000;
     int epochs = 9;
@@ -51,6 +53,7 @@ public final class StudyBench {
     List<String> ashas = List.of("3/1", "3/2", "2/2");
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
+        case "--data-seed" -> dataSeed = Long.parseLong(args[++i]);
         case "--rows" -> rows = Long.parseLong(args[++i]);
         case "--validation-rows" -> validationRows = Integer.parseInt(args[++i]);
         case "--epochs" -> epochs = Integer.parseInt(args[++i]);
@@ -60,7 +63,7 @@ public final class StudyBench {
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
-    StudyBench bench = new StudyBench(rows, validationRows, epochs);
+    StudyBench bench = new StudyBench(dataSeed, rows, validationRows, epochs);
     bench.run("warm-up (not reported: the JIT compiles the engine)", new RandomSearch(SPACE, 99, 4));
     StudyRun.Outcome grid = bench.run("grid", new GridSearch(SPACE));
     Map<String, List<StudyRun.Outcome>> methods = new LinkedHashMap<>();
@@ -75,9 +78,9 @@ public final class StudyBench {
           .add(bench.run("random seed " + seed, new RandomSearch(SPACE, seed, trials)));
     }
     double gridBest = grid.best().last();
-    System.out.printf(Locale.ROOT, "%n- data: CtrGenerator(seed 2), %d training rows, %d validation rows; %d epochs a "
+    System.out.printf(Locale.ROOT, "%n- data: CtrGenerator(seed %d), %d training rows, %d validation rows; %d epochs a "
         + "trial; space: learningRate log [0.003, 1] (4), l2 log [1e-7, 1e-3] (4), algorithm {linear, fm}; %d trials "
-        + "a study, seeds %s; %d cores%n%n", rows, validationRows, epochs, trials, seeds,
+        + "a study, seeds %s; %d cores%n%n", dataSeed, rows, validationRows, epochs, trials, seeds,
         Runtime.getRuntime().availableProcessors());
     System.out.println("| method | seed | stopped early | best val_logloss | vs grid | best trial | executor CPU-s | "
         + "vs grid |");

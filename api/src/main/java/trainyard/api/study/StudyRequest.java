@@ -81,10 +81,12 @@ public record StudyRequest(String name, ObjectNode spec, JobSpec base, SearchSpa
     if (methodNode != null) {
       only(methodNode, "method", method.equals("asha") ? new String[] {"type", "eta", "minEpochs"} : new String[] {"type"});
     }
-    // η 2 and a first rung at a third of the epochs: earlier rungs, or keeping only a third there,
-    // stopped the slow starters that end best (docs/PERFORMANCE.md, "Studies")
+    // η 2 and a first rung at a quarter of the epochs (rungs r, 2r, 4r): a rung at epoch 1, or
+    // keeping only a third at each, stopped the slow starters that end best far more often; a
+    // first rung at a third stops them a little less often but costs more than a third of a grid
+    // (docs/PERFORMANCE.md, "Studies")
     int eta = methodNode == null ? 2 : integer(methodNode, "method.eta", "eta", 2, 2, 100);
-    int firstRung = Math.max(1, base.params().epochs() / 3);
+    int firstRung = Math.max(1, base.params().epochs() / 4);
     int minEpochs = methodNode == null ? firstRung
         : integer(methodNode, "method.minEpochs", "minEpochs", firstRung, 1, 1_000_000);
     long seed = root.has("seed") ? whole(root.get("seed"), "seed") : 1;

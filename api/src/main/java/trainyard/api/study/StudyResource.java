@@ -36,7 +36,7 @@ public class StudyResource {
       + "\"params.l2\": {\"type\": \"float\", \"min\": 0, \"max\": 1}, "
       + "\"algorithm\": {\"type\": \"choice\", \"values\": [\"linear\", \"fm\"]}}, "
       + "\"objective\": {\"metric\": \"val_logloss\", \"direction\": \"minimize\"}, "
-      + "\"budget\": {\"trials\": 16, \"maxParallel\": 4}, \"method\": {\"type\": \"asha\", \"eta\": 2, \"minEpochs\": 3}, "
+      + "\"budget\": {\"trials\": 16, \"maxParallel\": 4}, \"method\": {\"type\": \"asha\", \"eta\": 2, \"minEpochs\": 2}, "
       + "\"seed\": 7}";
 
   @Inject Caller caller;
@@ -54,7 +54,7 @@ public class StudyResource {
       + "grid values (3)}` or `{type: choice, values: [...]}`. `objective`: `{metric: val_logloss|val_auc|"
       + "val_accuracy|val_rmse|train_loss, direction: minimize|maximize}` (required; direction defaults by metric). "
       + "`budget`: `{trials (10; a grid runs its every point), maxParallel (1)}`. `method`: `{type: random|grid|asha "
-      + "(random), eta (2) and minEpochs (a third of the spec's epochs, at least 1) for asha}`. `seed` (1): random and ASHA draw the same trials for the "
+      + "(random), eta (2) and minEpochs (a quarter of the spec's epochs, at least 1) for asha}`. `seed` (1): random and ASHA draw the same trials for the "
       + "same seed. `name`: the base spec's name by default.",
       content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(type = SchemaType.OBJECT),
           examples = @ExampleObject(name = "asha", summary = "16 trials of ASHA, 4 at once", value = EXAMPLE)))

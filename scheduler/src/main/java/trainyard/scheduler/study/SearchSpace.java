@@ -1,6 +1,8 @@
 package trainyard.scheduler.study;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,29 +19,57 @@ public record SearchSpace(List<Parameter> parameters) {
 
   /**
    * Trial {@code index}'s values among {@code trials} drawn together, a pure function of (seed,
-   * index, trials), so a study run again, or its driver restarted, draws the same trials. The draw
-   * is stratified (a Latin hypercube): each parameter's scale is cut into {@code trials} equal
-   * slices and every slice holds exactly one trial, at a random place in it, the slices of
-   * different parameters paired at random. Sixteen independent draws leave gaps and clumps on
-   * each axis; these cover it evenly (and split a choice's values evenly), at no cost in
-   * randomness of the pairing.
+   * index, trials), so a study run again, or its driver restarted, draws the same trials.
+   *
+   * <p>The {@code trials} points form a sliced Latin hypercube (Qian 2012). Each choice's values
+   * are split evenly, in random order. Each range's scale is cut into {@code trials} equal strata,
+   * one trial in each, and the trials that share their choices (a slice of the design: all the fm
+   * trials, say) also cover the range evenly among themselves: with 8 of 16 trials each, fm and
+   * linear each get one trial in every eighth of the learning rate. A plain Latin hypercube pairs
+   * a choice with a range at random, so fm may get no low rate at all. Ranges are paired with each
+   * other at random.
    */
   public Map<String, Object> sample(long seed, int index, int trials) {
     if (index < 0 || index >= trials) {
       throw new IllegalArgumentException("index must be in 0.." + (trials - 1) + ", got " + index);
     }
-    // SplittableRandom mixes its seed, so neighbouring indexes draw unrelated values
-    SplittableRandom jitter = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index);
+    SplittableRandom random = new SplittableRandom(seed);
+    Object[] mine = new Object[parameters.size()];
+    int[] slice = new int[trials]; // each trial's choices so far, numbered in order of appearance
+    for (int p = 0; p < parameters.size(); p++) {
+      if (parameters.get(p) instanceof Parameter.Choice choice) {
+        double[] u = latin(random, strata(random, trials));
+        Map<Long, Integer> slices = new HashMap<>();
+        for (int i = 0; i < trials; i++) {
+          long key = (long) slice[i] * choice.values().size() + choice.values().indexOf(choice.at(u[i]));
+          slice[i] = slices.computeIfAbsent(key, k -> slices.size());
+        }
+        mine[p] = choice.at(u[index]);
+      }
+    }
+    for (int p = 0; p < parameters.size(); p++) {
+      if (parameters.get(p) instanceof Parameter.Range) {
+        mine[p] = parameters.get(p).at(latin(random, sliced(random, slice))[index]);
+      }
+    }
     Map<String, Object> values = new LinkedHashMap<>();
     for (int p = 0; p < parameters.size(); p++) {
-      int slice = slices(new SplittableRandom(seed * 0x9E3779B97F4A7C15L - p - 1), trials)[index];
-      values.put(parameters.get(p).name(), parameters.get(p).at((slice + jitter.nextDouble()) / trials));
+      values.put(parameters.get(p).name(), mine[p]);
     }
     return values;
   }
 
-  /** 0 … n-1 shuffled (Fisher–Yates): trial i's slice of one parameter. */
-  private static int[] slices(SplittableRandom random, int n) {
+  /** Each trial's fraction of a scale: a random place in its stratum (one of strata.length). */
+  private static double[] latin(SplittableRandom random, int[] strata) {
+    double[] u = new double[strata.length];
+    for (int i = 0; i < strata.length; i++) {
+      u[i] = (strata[i] + random.nextDouble()) / strata.length;
+    }
+    return u;
+  }
+
+  /** 0 … n-1 shuffled (Fisher–Yates): trial i's stratum of one parameter. */
+  private static int[] strata(SplittableRandom random, int n) {
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
       order[i] = i;
@@ -51,6 +81,38 @@ public record SearchSpace(List<Parameter> parameters) {
       order[j] = t;
     }
     return order;
+  }
+
+  /**
+   * Strata 0 … n-1, one a trial, such that the trials of each slice ({@code slice[i]}: trial i's
+   * choices, numbered 0, 1, … in order of appearance) spread evenly too: each slice of m trials
+   * draws a Latin position in [0, 1) for each of its trials (one in each m-th), and the n
+   * positions, ranked, are the strata. With k equal slices this is Qian's construction: the j-th
+   * m-th of the scale holds one trial of each slice; unequal slices come close.
+   */
+  private static int[] sliced(SplittableRandom random, int[] slice) {
+    int n = slice.length;
+    List<List<Integer>> members = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      if (slice[i] == members.size()) {
+        members.add(new ArrayList<>());
+      }
+      members.get(slice[i]).add(i);
+    }
+    double[] position = new double[n];
+    for (List<Integer> trialsOfSlice : members) {
+      double[] u = latin(random, strata(random, trialsOfSlice.size()));
+      for (int j = 0; j < u.length; j++) {
+        position[trialsOfSlice.get(j)] = u[j];
+      }
+    }
+    double[] sorted = position.clone();
+    Arrays.sort(sorted);
+    int[] strata = new int[n];
+    for (int i = 0; i < n; i++) {
+      strata[i] = Arrays.binarySearch(sorted, position[i]);
+    }
+    return strata;
   }
 
   /** Every combination of the parameters' grid values, the last parameter varying fastest. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +69,7 @@ class SearchTest {
       int linear = 0;
       for (int i = 0; i < 16; i++) {
         double rate = (Double) random.paramsOf(i).get("params.learningRate");
-        slices[(int) (16 * Math.log(rate / 0.001) / Math.log(1000))] = true;
+        slices[(int) (16 * position(rate))] = true;
         linear += random.paramsOf(i).get("algorithm").equals("linear") ? 1 : 0;
       }
       for (int s = 0; s < 16; s++) {
@@ -77,6 +78,45 @@ class SearchTest {
       assertEquals(8, linear, "seed " + seed + ": a choice's values split evenly");
     }
     assertThrows(IllegalArgumentException.class, () -> SPACE.sample(1, 16, 16));
+  }
+
+  @Test
+  void eachChoiceCoversEveryRangeEvenly() {
+    for (long seed = 1; seed <= 10; seed++) {
+      RandomSearch random = new RandomSearch(SPACE, seed, 16);
+      Map<Object, boolean[]> eighths = Map.of("linear", new boolean[8], "fm", new boolean[8]);
+      for (int i = 0; i < 16; i++) {
+        Map<String, Object> p = random.paramsOf(i);
+        eighths.get(p.get("algorithm"))[(int) (8 * position((Double) p.get("params.learningRate")))] = true;
+      }
+      eighths.forEach((algorithm, covered) -> {
+        for (int e = 0; e < 8; e++) {
+          assertTrue(covered[e], algorithm + ": no trial in eighth " + e + " of the learning rate");
+        }
+      });
+    }
+  }
+
+  @Test
+  void unevenChoicesStillDrawOneTrialAStratum() {
+    SearchSpace three = new SearchSpace(List.of(RATE,
+        new Parameter.Choice("algorithm", List.of("linear", "fm", "mlp"))));
+    for (long seed = 1; seed <= 10; seed++) {
+      RandomSearch random = new RandomSearch(three, seed, 10);
+      Set<Integer> tenths = new HashSet<>();
+      Map<Object, Integer> perChoice = new HashMap<>();
+      for (int i = 0; i < 10; i++) {
+        tenths.add((int) (10 * position((Double) random.paramsOf(i).get("params.learningRate"))));
+        perChoice.merge(random.paramsOf(i).get("algorithm"), 1, Integer::sum);
+      }
+      assertEquals(10, tenths.size(), "seed " + seed + ": one trial in each tenth of the learning rate");
+      assertTrue(perChoice.values().stream().allMatch(c -> c == 3 || c == 4), "seed " + seed + ": " + perChoice);
+    }
+  }
+
+  /** Where {@code rate} lies on RATE's log scale, 0..1. */
+  private static double position(double rate) {
+    return Math.min(0.999999, Math.log(rate / 0.001) / Math.log(1000));
   }
 
   @Test
