@@ -69,6 +69,13 @@ final class SchedulerCore {
   private final Map<String, Integer> ended = bounded();
   /** job id → how many of its attempts failed under this scheduler. */
   private final Map<String, Integer> failures = bounded();
+  /**
+   * job id → its attempt this scheduler failed because every member stopped listing it without a
+   * terminal state, and those members: the state may yet come, late, from one of them.
+   */
+  private final Map<String, Dropped> dropped = bounded();
+
+  private record Dropped(int attempt, Set<String> executors) {}
 
   private static <V> Map<String, V> bounded() {
     return new LinkedHashMap<>(16, 0.75f, false) {
@@ -370,6 +377,11 @@ final class SchedulerCore {
         || event.executorId() == null) {
       return;
     }
+    Dropped late = dropped.get(event.jobId());
+    if (late != null && late.attempt() == event.attempt() && late.executors().contains(event.executorId())) {
+      endedLate(event.jobId(), now);
+      return;
+    }
     Gang gang = placed.get(event.jobId());
     if (gang == null || gang.part(event.executorId()) == null
         || (gang.job != null && event.attempt() != 0 && event.attempt() != gang.job.attempt())) {
@@ -396,17 +408,22 @@ final class SchedulerCore {
       }
     }
     lose(lost, "lost", now);
-    List<Gang> dropped = new ArrayList<>();
+    List<Gang> stopped = new ArrayList<>();
     for (Gang gang : placed.values()) {
       if (gang.dropped != null && !gang.over && now - gang.droppedAtMillis >= heartbeatTimeoutMillis) {
-        dropped.add(gang);
+        stopped.add(gang);
       }
     }
-    for (Gang gang : dropped) {
+    for (Gang gang : stopped) {
       String cause = gang.who(gang.dropped) + " failed" + (gang.dropped.lost == null ? "" : ": " + gang.dropped.lost);
       if (gang.cancelling) {
         cancelled(gang, cause, now);
       } else {
+        if (gang.allStopped()) {
+          Set<String> members = new HashSet<>();
+          gang.parts.forEach(part -> members.add(part.executorId));
+          dropped.put(gang.jobId, new Dropped(gang.job.attempt(), members));
+        }
         fail(gang, cause, now);
       }
     }
@@ -494,6 +511,31 @@ final class SchedulerCore {
     String reason = cause + "; will resume from checkpoint";
     queue.put(gang.jobId, new Queued(again, gang.demand, gang.resources, reason, true));
     sink.event(JobEvent.state(gang.jobId, again.attempt(), JobState.QUEUED, reason, null, now));
+  }
+
+  /**
+   * The attempt failed for stopping without a terminal state had one after all, late (the events
+   * topic behind the heartbeats by more than the timeout): the job is over, so its next attempt
+   * must not run. Dropped from the queue, or cancelled where it was placed already; the api kept
+   * the job's end, and refuses what the next attempt's executors send.
+   */
+  private void endedLate(String jobId, long now) {
+    dropped.remove(jobId);
+    failures.remove(jobId);
+    Queued queued = queue.remove(jobId);
+    if (queued != null) {
+      ended.put(jobId, queued.job.attempt());
+      return;
+    }
+    Gang gang = placed.get(jobId);
+    if (gang != null && !gang.cancelling && gang.job != null) {
+      gang.cancelling = true;
+      for (Part part : gang.parts) {
+        if (!part.stopped) {
+          sink.assign(Assignment.cancel(part.executorId, jobId, gang.job.tenantId()));
+        }
+      }
+    }
   }
 
   /** Drops a job that runs no more, telling its surviving members to release it. */

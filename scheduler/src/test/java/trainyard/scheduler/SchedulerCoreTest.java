@@ -1,7 +1,9 @@
 package trainyard.scheduler;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -543,6 +545,42 @@ class SchedulerCoreTest {
         assertEquals(List.of(), runs());
       }
     }
+  }
+
+  @Test
+  void aTerminalStateThatComesAfterTheRequeueEndsTheJobAfterAll() {
+    core.onHeartbeat(beat("e1", 4, 4, 0), 0);
+    core.onHeartbeat(beat("e2", 1, 1, 0), 0);
+    core.onJob(job("j", 2, 0, 1), 0);
+    core.onHeartbeat(beat("e1", 4, 1, 1, "j"), 1);
+    runs();
+    states();
+    // j ended, but its SUCCEEDED is slow on the events topic: the scheduler requeues it, placed at once
+    core.onHeartbeat(beat("e1", 4, 4, 10), 10);
+    core.tick(10 + TIMEOUT);
+    assertEquals(List.of("RUN j @e1 #2"), runs());
+    states();
+    core.onEvent(JobEvent.state("j", 7, JobState.SUCCEEDED, null, "e1", 20 + TIMEOUT), 20 + TIMEOUT);
+    core.onEvent(JobEvent.state("j", 1, JobState.SUCCEEDED, null, "e9", 20 + TIMEOUT), 20 + TIMEOUT);
+    assertEquals(List.of(), runs(), "another attempt's state, or a stranger's, ends nothing");
+    core.onEvent(JobEvent.state("j", 1, JobState.SUCCEEDED, null, "e1", 20 + TIMEOUT), 20 + TIMEOUT);
+    assertEquals(List.of("CANCEL j @e1"), runs(), "attempt 2 of a job that had ended must not run on");
+    core.onEvent(JobEvent.state("j", 2, JobState.CANCELLED, "cancelled", "e1", 30 + TIMEOUT), 30 + TIMEOUT);
+    assertEquals(List.of(), core.membersOf("j"));
+
+    // Late while still queued: dropped from the queue, never placed
+    core.onJob(job("k", 2, 0, 2), 40 + TIMEOUT);
+    core.onHeartbeat(beat("e1", 4, 1, 40 + TIMEOUT, "k"), 40 + TIMEOUT);
+    core.onHeartbeat(beat("e1", 4, 4, 50 + TIMEOUT), 50 + TIMEOUT);
+    core.onJob(job("big", 3, 9, 3), 50 + TIMEOUT); // takes e1, which k left: k, requeued, waits
+    assertEquals(List.of("RUN k @e1 #1", "RUN big @e1 #1"), runs());
+    core.tick(50 + 2 * TIMEOUT);
+    assertEquals(List.of(), runs());
+    assertTrue(core.queuedJobs().contains("k"), "k requeued: " + core.queuedJobs());
+    core.onEvent(JobEvent.state("k", 1, JobState.SUCCEEDED, null, "e1", 60 + 2 * TIMEOUT), 60 + 2 * TIMEOUT);
+    assertFalse(core.queuedJobs().contains("k"), "k ended after all: " + core.queuedJobs());
+    core.onHeartbeat(beat("e1", 4, 4, 70 + 2 * TIMEOUT), 70 + 2 * TIMEOUT);
+    assertEquals(List.of(), runs(), "nothing left to run");
   }
 
   @Test
