@@ -290,10 +290,15 @@ final class SchedulerCore {
     if (gang == null || gang.cancelling) {
       return;
     }
+    cancelMembers(gang, message.tenantId());
+  }
+
+  /** Tells every member still running {@code gang} to cancel it; it ends when they have stopped. */
+  private void cancelMembers(Gang gang, String tenantId) {
     gang.cancelling = true;
     for (Part part : gang.parts) {
       if (!part.stopped) {
-        sink.assign(Assignment.cancel(part.executorId, id, message.tenantId()));
+        sink.assign(Assignment.cancel(part.executorId, gang.jobId, tenantId));
       }
     }
   }
@@ -379,7 +384,7 @@ final class SchedulerCore {
     }
     Dropped late = dropped.get(event.jobId());
     if (late != null && late.attempt() == event.attempt() && late.executors().contains(event.executorId())) {
-      endedLate(event.jobId(), now);
+      endedLate(event.jobId());
       return;
     }
     Gang gang = placed.get(event.jobId());
@@ -519,7 +524,7 @@ final class SchedulerCore {
    * must not run. Dropped from the queue, or cancelled where it was placed already; the api kept
    * the job's end, and refuses what the next attempt's executors send.
    */
-  private void endedLate(String jobId, long now) {
+  private void endedLate(String jobId) {
     dropped.remove(jobId);
     failures.remove(jobId);
     Queued queued = queue.remove(jobId);
@@ -529,12 +534,7 @@ final class SchedulerCore {
     }
     Gang gang = placed.get(jobId);
     if (gang != null && !gang.cancelling && gang.job != null) {
-      gang.cancelling = true;
-      for (Part part : gang.parts) {
-        if (!part.stopped) {
-          sink.assign(Assignment.cancel(part.executorId, jobId, gang.job.tenantId()));
-        }
-      }
+      cancelMembers(gang, gang.job.tenantId());
     }
   }
 
