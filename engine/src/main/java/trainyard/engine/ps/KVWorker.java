@@ -218,11 +218,7 @@ public final class KVWorker {
     pulledRanks[from] = null;
     long ts = nextTimestamp();
     System.arraycopy(pulledSplits[from], 0, splits, 0, splits.length);
-    int parts = 0;
-    for (int s = 0; s < splits.length - 1; s++) {
-      parts += splits[s + 1] > splits[s] ? 1 : 0;
-    }
-    remaining.set((int) (ts & (RING - 1)), parts);
+    expectParts(ts);
     fanOut(Request.Kind.PUSH, keys, ranks, vals, pushWidth, ts, rate, kept ? pull : -1);
     return ts;
   }
@@ -342,22 +338,26 @@ public final class KVWorker {
   /** Takes the next timestamp and counts the servers its keys touch (splits[] says where). */
   private long begin(long[] keys, int n) {
     long ts = nextTimestamp();
-    int parts = 0;
     int servers = splits.length - 1;
     splits[0] = 0;
     for (int s = 1; s < servers; s++) {
       splits[s] = lowerIndex(keys, splits[s - 1], n, ranges.lowerBound(s));
-      if (splits[s] > splits[s - 1]) {
-        parts++;
-      }
     }
     splits[servers] = n;
-    if (n > splits[servers - 1]) {
-      parts++;
-    }
-    // A request with no keys still needs a timestamp that completes.
-    remaining.set((int) (ts & (RING - 1)), parts);
+    expectParts(ts);
     return ts;
+  }
+
+  /**
+   * Request {@code ts} completes once each server that splits[] gives keys has answered; a
+   * request with no keys completes at once.
+   */
+  private void expectParts(long ts) {
+    int parts = 0;
+    for (int s = 0; s < splits.length - 1; s++) {
+      parts += splits[s + 1] > splits[s] ? 1 : 0;
+    }
+    remaining.set((int) (ts & (RING - 1)), parts);
   }
 
   /** As {@link #begin} for ranks: checks them and cuts them at the registered servers' bounds. */
@@ -377,7 +377,6 @@ public final class KVWorker {
     }
     long ts = nextTimestamp();
     int servers = splits.length - 1;
-    int parts = 0;
     splits[0] = 0;
     for (int s = 1; s <= servers; s++) {
       if (s < servers) {
@@ -396,11 +395,8 @@ public final class KVWorker {
       } else {
         splits[s] = n;
       }
-      if (splits[s] > splits[s - 1]) {
-        parts++;
-      }
     }
-    remaining.set((int) (ts & (RING - 1)), parts);
+    expectParts(ts);
     return ts;
   }
 
