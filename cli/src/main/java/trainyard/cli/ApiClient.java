@@ -123,7 +123,7 @@ public final class ApiClient {
   /** The error of an answer; a 429 or 503 one has been sent {@link #RETRIES} times again already. */
   private static ApiException error(int status, String body) {
     ApiException e = Problems.fromResponse(status, body);
-    return status == 429 || status == 503
+    return retried(status)
         ? new ApiException(status, e.code(), e.getMessage() + "; still so after " + RETRIES + " retries", e.problem())
         : e;
   }
@@ -136,12 +136,17 @@ public final class ApiClient {
     return b;
   }
 
+  /** Whether an answer of {@code status} is sent again: 429 (too many requests) and 503 (briefly unavailable). */
+  private static boolean retried(int status) {
+    return status == 429 || status == 503;
+  }
+
   /** Sends {@code request}, again after a pause while the answer is 429 or 503, {@link #RETRIES} times at most. */
   private <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler) {
     for (int retry = 0; ; retry++) {
       HttpResponse<T> response = sendOnce(request, handler);
       int status = response.statusCode();
-      if ((status != 429 && status != 503) || retry == RETRIES) {
+      if (!retried(status) || retry == RETRIES) {
         return response;
       }
       if (response.body() instanceof InputStream in) {
