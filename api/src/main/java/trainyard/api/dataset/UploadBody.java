@@ -9,9 +9,9 @@ import trainyard.api.quota.Arriving;
 /**
  * A streamed upload's request body as the engine reads it: counts the bytes, refuses more than
  * {@code maxBytes} or past the tenant's storage quota, and remembers when the body itself broke
- * (the client went away, or it was too large), so that the caller can tell a broken upload from bad data whatever the engine
- * made of the exception on its way out. Reads pass straight through: the engine's big reads
- * reach the request stream as they are.
+ * (the client went away, or it was too large), so that the caller can tell a broken upload from
+ * bad data whatever the engine made of the exception on its way out. Reads pass straight
+ * through: the engine's big reads reach the request stream as they are.
  *
  * <p>Thread-safe: the engine reads on its own reader thread, and after {@code Ingest.ingest} has
  * returned that thread may still be inside a read; {@link #drain} and {@link #detach} take the

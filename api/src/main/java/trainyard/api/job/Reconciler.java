@@ -21,7 +21,8 @@ import trainyard.bus.JobState;
  * executor has listed for {@code trainyard.jobs.reconcile-after} goes back to QUEUED as a new
  * attempt, one more lost (a STATE event says why, and its SUBMIT goes to the scheduler, or to
  * {@link PendingPublishes} while Kafka refuses it), ends FAILED when that was its last attempt
- * ({@code trainyard.jobs.max-attempts}), or ends CANCELLED when its user had asked to cancel it. A state that moved on meanwhile (an event came) is left alone. Thread-safe.
+ * ({@code trainyard.jobs.max-attempts}), or ends CANCELLED when its user had asked to cancel it.
+ * A state that moved on meanwhile (an event came) is left alone. Thread-safe.
  */
 @ApplicationScoped
 public class Reconciler {
