@@ -6,6 +6,7 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 
 /** Small helpers shared by the REST tests: tenants, uploads, and polling with a deadline. */
@@ -60,7 +61,22 @@ final class Api {
       pause();
     }
     throw new AssertionError(path + " did not reach " + String.join("|", wanted) + " within "
-        + DEADLINE.toSeconds() + " s; last status " + status);
+        + DEADLINE.toSeconds() + " s; last status " + status + history(token, path));
+  }
+
+  /** A job's events, one a line, for a failure message: what its executors and the scheduler said. */
+  private static String history(String token, String path) {
+    if (!path.matches("/api/v1/jobs/[^/]+")) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder("; its events:");
+    for (Map<String, Object> e : as(token).get(path + "/events").then().extract().jsonPath()
+        .<Map<String, Object>>getList("")) {
+      out.append("\n  ").append(e.get("time")).append(' ').append(e.get("type")).append(' ')
+          .append(e.get("executorId")).append(' ').append(e.get("state")).append(' ')
+          .append(e.get("reason")).append(' ').append(e.get("message"));
+    }
+    return out.toString();
   }
 
   static String readyDataset(String token, String name, String libsvm) {

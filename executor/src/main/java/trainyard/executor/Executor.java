@@ -195,6 +195,9 @@ public final class Executor implements AutoCloseable {
     }
     if (job != null) {
       job.stop(stop);
+    } else {
+      LOG.log(System.Logger.Level.DEBUG, () -> "executor " + options.id() + ": " + stop + " of job " + jobId
+          + ", which it does not run");
     }
   }
 

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import trainyard.bus.Assignment;
 import trainyard.bus.Capacity;
 import trainyard.bus.Gpu;
@@ -76,6 +77,11 @@ final class SchedulerCore {
   private final Map<String, Dropped> dropped = bounded();
 
   private record Dropped(int attempt, Set<String> executors) {}
+
+  /** The scheduler's decisions, one line each, for an operator following a job. */
+  private static void debug(Supplier<String> line) {
+    LOG.log(System.Logger.Level.DEBUG, line);
+  }
 
   private static <V> Map<String, V> bounded() {
     return new LinkedHashMap<>(16, 0.75f, false) {
@@ -225,6 +231,7 @@ final class SchedulerCore {
     String id = job.jobId();
     Integer endedAttempt = ended.get(id);
     if (endedAttempt != null && job.attempt() <= endedAttempt) {
+      debug(() -> "job " + id + ": SUBMIT of attempt " + job.attempt() + " ignored, attempt " + endedAttempt + " ended");
       return;
     }
     if (job.lostAttempts() > 0) {
@@ -235,6 +242,7 @@ final class SchedulerCore {
     if (gang != null) {
       if (superseded(gang, job)) {
         // The api found no executor running the placed attempt: place the newer one.
+        debug(() -> "job " + id + ": attempt " + job.attempt() + " supersedes attempt " + gang.attempt());
         forget(gang);
         queue.put(id, new Queued(job, gang.demand, gang.resources, null, true));
         place(now);
@@ -283,11 +291,13 @@ final class SchedulerCore {
     Queued queued = queue.remove(id);
     if (queued != null) {
       ended.put(id, queued.job.attempt());
+      debug(() -> "job " + id + " cancelled while queued");
       sink.event(JobEvent.state(id, queued.job.attempt(), JobState.CANCELLED, "cancelled while queued", null, now));
       return;
     }
     Gang gang = placed.get(id);
     if (gang == null || gang.cancelling) {
+      debug(() -> "job " + id + ": CANCEL ignored, " + (gang == null ? "neither queued nor placed" : "cancelling already"));
       return;
     }
     cancelMembers(gang, message.tenantId());
@@ -298,6 +308,7 @@ final class SchedulerCore {
     gang.cancelling = true;
     for (Part part : gang.parts) {
       if (!part.stopped) {
+        debug(() -> "job " + gang.jobId + ": CANCEL sent to executor " + part.executorId);
         sink.assign(Assignment.cancel(part.executorId, gang.jobId, tenantId));
       }
     }
@@ -384,6 +395,7 @@ final class SchedulerCore {
     }
     Dropped late = dropped.get(event.jobId());
     if (late != null && late.attempt() == event.attempt() && late.executors().contains(event.executorId())) {
+      debug(() -> "job " + event.jobId() + ": " + event.state() + " of attempt " + event.attempt() + " came late");
       endedLate(event.jobId());
       return;
     }
@@ -442,6 +454,7 @@ final class SchedulerCore {
 
   private void release(Node node, String jobId) {
     if (node.released.add(jobId)) {
+      debug(() -> "job " + jobId + ": RELEASE sent to executor " + node.id);
       sink.assign(Assignment.release(node.id, jobId));
     }
   }
@@ -503,6 +516,8 @@ final class SchedulerCore {
     forget(gang);
     JobMessage job = gang.job;
     int failed = failures.merge(gang.jobId, 1, Integer::sum);
+    debug(() -> "job " + gang.jobId + ": attempt " + job.attempt() + " failed (" + cause + "), " + failed + " of "
+        + maxAttempts);
     if (failed >= maxAttempts) {
       failures.remove(gang.jobId);
       ended.put(gang.jobId, job.attempt());
@@ -554,6 +569,7 @@ final class SchedulerCore {
 
   /** The job ended and no member runs it any more. */
   private void end(Gang gang) {
+    debug(() -> "job " + gang.jobId + " ended, attempt " + gang.attempt());
     placed.remove(gang.jobId);
     failures.remove(gang.jobId);
     for (Part part : gang.parts) {
@@ -602,6 +618,7 @@ final class SchedulerCore {
         node.released.remove(p.jobId());
       }
       placed.put(p.jobId(), gang);
+      debug(() -> "job " + p.jobId() + ": attempt " + q.job.attempt() + " placed on " + p.executorIds());
       sink.event(JobEvent.assigned(p.jobId(), q.job.attempt(), members, now));
       for (Member m : members) {
         sink.assign(Assignment.run(m.executorId(), q.job, members));
