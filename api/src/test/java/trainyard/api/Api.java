@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
 /** Small helpers shared by the REST tests: tenants, uploads, and polling with a deadline. */
 final class Api {
@@ -101,6 +102,17 @@ final class Api {
       pause();
     }
     throw new AssertionError("event " + event.eventId() + " was not stored");
+  }
+
+  /** Polls {@code done} until it holds, for at most {@link #DEADLINE}. */
+  static void waitFor(BooleanSupplier done) {
+    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not done within " + DEADLINE.toSeconds() + " s");
+      }
+      pause();
+    }
   }
 
   static void pause() {

@@ -29,7 +29,7 @@ public class JobRemoval {
 
   public void delete(String tenantId, String jobId) throws IOException {
     QuarkusTransaction.requiringNew().run(() -> {
-      JobRow job = JobRow.findById(JobService.owned(tenantId, jobId).id, LockModeType.PESSIMISTIC_WRITE);
+      JobRow job = JobService.owned(tenantId, jobId, LockModeType.PESSIMISTIC_WRITE);
       if (!JobState.valueOf(job.status).isTerminal()) {
         throw ApiException.conflict("job_not_ended", "job " + jobId + " is " + job.status
             + "; cancel it, then delete it once it has ended");

@@ -4,6 +4,7 @@ import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.List;
@@ -109,5 +110,14 @@ public class JobRow extends PanacheEntityBase {
   /** The tenant's job, or null: another tenant's job does not exist for this one. */
   public static JobRow owned(String tenantId, String id) {
     return find("id = ?1 and tenantId = ?2", id, tenantId).firstResult();
+  }
+
+  /**
+   * {@link #owned} read under {@code lock}, held until the transaction ends. Read a row that will
+   * be changed this way, never before its lock: Hibernate does not refresh a row it holds already
+   * when it locks it, so a change committed in between (a job's end) would be written back over.
+   */
+  public static JobRow owned(String tenantId, String id, LockModeType lock) {
+    return find("id = ?1 and tenantId = ?2", id, tenantId).withLock(lock).firstResult();
   }
 }

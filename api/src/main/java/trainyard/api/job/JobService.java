@@ -237,8 +237,7 @@ public class JobService {
    */
   public JobView cancel(String tenantId, String jobId, String reason) {
     JobRow row = QuarkusTransaction.requiringNew().call(() -> {
-      JobRow job = owned(tenantId, jobId);
-      JobRow locked = JobRow.findById(job.id, LockModeType.PESSIMISTIC_WRITE);
+      JobRow locked = owned(tenantId, jobId, LockModeType.PESSIMISTIC_WRITE);
       JobState state = JobState.valueOf(locked.status);
       if (state.isTerminal()) {
         throw new ApiException(409, "job_finished", "Job already finished",
@@ -332,7 +331,15 @@ public class JobService {
   }
 
   static JobRow owned(String tenantId, String jobId) {
-    JobRow row = JobRow.owned(tenantId, jobId);
+    return found(JobRow.owned(tenantId, jobId), jobId);
+  }
+
+  /** The tenant's job read under {@code lock}, held until the transaction ends (see {@link JobRow}'s). */
+  static JobRow owned(String tenantId, String jobId, LockModeType lock) {
+    return found(JobRow.owned(tenantId, jobId, lock), jobId);
+  }
+
+  private static JobRow found(JobRow row, String jobId) {
     if (row == null) {
       throw ApiException.notFound("job", jobId);
     }

@@ -4,6 +4,7 @@ import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
@@ -60,5 +61,10 @@ public class StudyRow extends PanacheEntityBase {
   /** The tenant's study, or null: another tenant's study does not exist for this one. */
   public static StudyRow owned(String tenantId, String id) {
     return find("id = ?1 and tenantId = ?2", id, tenantId).firstResult();
+  }
+
+  /** {@link #owned} read under {@code lock}, held until the transaction ends; see {@code JobRow.owned}. */
+  public static StudyRow owned(String tenantId, String id, LockModeType lock) {
+    return find("id = ?1 and tenantId = ?2", id, tenantId).withLock(lock).firstResult();
   }
 }

@@ -123,8 +123,7 @@ public class StudyService {
   /** Ends the study CANCELLED and cancels every trial still queued or running. */
   public StudyView cancel(String tenantId, String studyId) {
     List<String> running = QuarkusTransaction.requiringNew().call(() -> {
-      owned(tenantId, studyId);
-      StudyRow study = StudyRow.findById(studyId, LockModeType.PESSIMISTIC_WRITE);
+      StudyRow study = owned(tenantId, studyId, LockModeType.PESSIMISTIC_WRITE);
       StudyState state = StudyState.valueOf(study.status);
       if (state.isTerminal()) {
         throw new ApiException(409, "study_finished", "Study already finished",
@@ -145,7 +144,14 @@ public class StudyService {
   }
 
   private static StudyRow owned(String tenantId, String studyId) {
-    StudyRow row = StudyRow.owned(tenantId, studyId);
+    return found(StudyRow.owned(tenantId, studyId), studyId);
+  }
+
+  private static StudyRow owned(String tenantId, String studyId, LockModeType lock) {
+    return found(StudyRow.owned(tenantId, studyId, lock), studyId);
+  }
+
+  private static StudyRow found(StudyRow row, String studyId) {
     if (row == null) {
       throw ApiException.notFound("study", studyId);
     }
