@@ -312,8 +312,10 @@ public class JobService {
    */
   public int resubmitUnfinished() {
     List<JobRow> rows = QuarkusTransaction.requiringNew().call(() -> {
+      // locked as read: an end the event consumer commits meanwhile must not be written back over
       List<JobRow> unfinished = JobRow.<JobRow>find("status in ?1 order by id",
-          List.of(JobState.QUEUED.name(), JobState.ASSIGNED.name(), JobState.RUNNING.name())).list();
+          List.of(JobState.QUEUED.name(), JobState.ASSIGNED.name(), JobState.RUNNING.name()))
+          .withLock(LockModeType.PESSIMISTIC_WRITE).list();
       for (JobRow row : unfinished) {
         // The state stays: events of the new attempt move it on, and a job still running on
         // an executor of a distributed deployment keeps showing RUNNING.
