@@ -89,6 +89,12 @@ final class Api {
         + (extra.isEmpty() ? "" : ", " + extra) + "}";
   }
 
+  /** A job of the tenant's that waits QUEUED: no executor can hold it (it asks for 64 GPUs). Returns its id. */
+  static String waitingJob(String token, String datasetId) {
+    return as(token).contentType("application/json").body(spec(datasetId, JobApiTest.UNPLACEABLE))
+        .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+  }
+
   /** Sends {@code event} about {@code job} and waits until the api has stored it (and so all before it). */
   static void sendAndAwait(trainyard.bus.BusProducer producer, String token, String job, trainyard.bus.JobEvent event) {
     producer.send(event);

@@ -36,8 +36,7 @@ class ConcurrentEndTest {
   void aJobThatEndsWhileItsCancelWaitsKeepsItsEnd() throws Exception {
     String token = Api.newTenant("race");
     String dataset = Api.readyDataset(token, "d", "1 1:1\n0 2:1\n");
-    String job = Api.as(token).contentType("application/json").body(Api.spec(dataset, JobApiTest.UNPLACEABLE))
-        .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+    String job = Api.waitingJob(token, dataset);
     // the scheduler has said why it waits: nothing else writes the row from here on
     Api.waitFor(() -> Api.as(token).get("/api/v1/jobs/" + job).then().extract().path("statusReason") != null);
     update("update jobs set status = 'RUNNING', executor_id = 'ex-1', started_at = now() where id = ?", job);

@@ -456,8 +456,7 @@ class DashboardBrowserTest {
   void liveFollowingWaitsOutA429AndGoesOn() throws Exception {
     String tenant = Api.newTenant("browser-streams");
     String ds = Api.readyDataset(tenant, "d", "1 1:1\n0 2:1\n");
-    String job = Api.as(tenant).contentType("application/json").body(Api.spec(ds, JobApiTest.UNPLACEABLE))
-        .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+    String job = Api.waitingJob(tenant, ds);
     // HTTP/1.1, one connection per stream, as browsers follow event streams: Java's default client
     // first offers an h2c upgrade, and one full-suite run saw the server fail such a stream after its
     // head ("Response head already sent"), leaving the tenant a stream short of its limit.

@@ -38,8 +38,7 @@ class DeleteApiTest {
 
   /** A job that waits in the queue (no executor has 64 GPUs), with a checkpoint on disk. */
   private String waitingJobWithCheckpoint() throws Exception {
-    String id = Api.as(token).contentType("application/json").body(Api.spec(dataset, JobApiTest.UNPLACEABLE))
-        .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+    String id = Api.waitingJob(token, dataset);
     Files.createDirectories(blobs.checkpoints(id));
     Files.writeString(blobs.checkpoints(id).resolve("epoch-1.ckpt"), "state");
     return id;

@@ -53,8 +53,7 @@ class EventConsumerTest {
     producer = new BusProducer(bus.bootstrapServers(), "event-test");
     token = Api.newTenant("events");
     String dataset = Api.readyDataset(token, "d", "1 1:1\n0 2:1\n");
-    job = Api.as(token).contentType("application/json").body(Api.spec(dataset, JobApiTest.UNPLACEABLE))
-        .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+    job = Api.waitingJob(token, dataset);
   }
 
   /** Places attempt 1 on ex-1, as the scheduler would: the api takes an executor's events only for the attempt it holds. */

@@ -101,8 +101,7 @@ class LimitsTest {
    */
   @Test
   void aModelIsRegisteredFromItsHeaderAlone() throws IOException {
-    String job = Api.as(token).contentType("application/json").body(Api.spec(dataset, JobApiTest.UNPLACEABLE))
-        .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+    String job = Api.waitingJob(token, dataset);
     Path file = Files.createDirectories(blobs.models(job)).resolve("model.bin");
     Files.write(file, header("linear", 123_456_789L, 18));
     try (BusProducer producer = new BusProducer(bus.bootstrapServers(), "limits-test")) {
@@ -138,8 +137,7 @@ class LimitsTest {
   /** A tenant follows at most 16 live streams; the 17th is told to come back later, others are not held up. */
   @Test
   void liveEventStreamsAreBoundedPerTenant() throws Exception {
-    String job = Api.as(token).contentType("application/json").body(Api.spec(dataset, JobApiTest.UNPLACEABLE))
-        .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+    String job = Api.waitingJob(token, dataset);
     List<HttpResponse<InputStream>> open = new ArrayList<>();
     for (int i = 0; i < 16; i++) {
       HttpResponse<InputStream> r = http.send(stream(token, job), HttpResponse.BodyHandlers.ofInputStream());

@@ -56,8 +56,7 @@ class PoisonEventTest {
     producer = new BusProducer(bus.bootstrapServers(), "poison-test");
     token = Api.newTenant("poison");
     String dataset = Api.readyDataset(token, "d", "1 1:1\n0 2:1\n");
-    job = Api.as(token).contentType("application/json").body(Api.spec(dataset, JobApiTest.UNPLACEABLE))
-        .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
+    job = Api.waitingJob(token, dataset);
     sendAndAwait(JobEvent.assigned(job, 1, List.of(new Member(0, "ex-a", "h-a", 7001, 0, 1, 0, 1)), 1_000));
   }
 
