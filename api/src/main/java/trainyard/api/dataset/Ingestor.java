@@ -32,12 +32,12 @@ import trainyard.api.platform.BlobStore;
 import trainyard.api.platform.JsonText;
 import trainyard.api.platform.TrainyardConfig;
 import trainyard.api.problem.ApiException;
-import trainyard.api.problem.DiskFull;
 import trainyard.api.problem.Problem;
 import trainyard.engine.data.BadLine;
 import trainyard.engine.data.DatasetStats;
 import trainyard.engine.data.Format;
 import trainyard.engine.data.IngestException;
+import trainyard.engine.io.DiskFull;
 import trainyard.engine.io.Durable;
 import trainyard.engine.io.FileTrees;
 
@@ -302,8 +302,8 @@ public class Ingestor {
     if (r.error() instanceof IngestException bad) {
       throw ingestFailed(id, bad);
     }
-    if (trainyard.engine.io.DiskFull.causedBy(r.error())) {
-      throw new ApiException(DiskFull.problem("dataset " + id + " is FAILED and nothing of it is kept")
+    if (DiskFull.causedBy(r.error())) {
+      throw new ApiException(Problem.insufficientStorage("dataset " + id + " is FAILED and nothing of it is kept")
           .with("datasetId", id));
     }
     throw new ApiException(Problem.of(500, "ingest_error", "Internal error",

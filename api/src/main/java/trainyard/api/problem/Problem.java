@@ -24,6 +24,15 @@ public record Problem(
     return new Problem("https://trainyard.dev/problems/" + code, title, status, detail, code, null, null, Map.of());
   }
 
+  /**
+   * The server's disk is full ({@link trainyard.engine.io.DiskFull}): 507 {@code insufficient_storage}
+   * (RFC 4918) rather than a 500 whose reason only the log holds; {@code detail} first.
+   */
+  public static Problem insufficientStorage(String detail) {
+    return of(507, "insufficient_storage", "Insufficient storage",
+        detail + "; the server's disk is full, so ask its operator to free space before trying again");
+  }
+
   public Problem withField(String f) {
     return new Problem(type, title, status, detail, code, f,
         List.of(Map.of("field", f, "code", code, "message", detail)), extensions);

@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.List;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import trainyard.engine.io.DiskFull;
 import trainyard.spec.SpecException;
 
 /**
@@ -123,10 +124,10 @@ public class ProblemMappers {
           "the server cannot reach its database, so this request failed; try it again shortly")))
           .header("Retry-After", "5").build();
     }
-    if (trainyard.engine.io.DiskFull.causedBy(e)) {
+    if (DiskFull.causedBy(e)) {
       // One line each: a full disk answers every write alike, and its cause is not in our code.
       LOG.warnf("the disk is full, answered 507: %s", e);
-      return respond(DiskFull.problem("nothing of this request was kept"));
+      return respond(Problem.insufficientStorage("nothing of this request was kept"));
     }
     String incident = Long.toHexString(System.nanoTime());
     LOG.errorf(e, "unexpected error, incident %s", incident);

@@ -32,6 +32,7 @@ class ProblemMappersTest {
         new RuntimeException(new SQLException("invalid byte sequence for encoding \"UTF8\": 0x00", "22021")))));
     Response full = mappers.unexpected(new RuntimeException(new IOException("No space left on device")));
     assertEquals(507, full.getStatus());
+    assertEquals("insufficient_storage", code(full));
     Response other = mappers.unexpected(new SQLException("deadlock detected", "40P01"));
     assertEquals(500, other.getStatus());
     assertEquals("internal", code(other));
