@@ -47,6 +47,14 @@ public record JobMessage(
         datasetDir, validationDir, attempt, memoryMb, 0);
   }
 
+  /**
+   * Why a job ended FAILED after {@code attempts} failed attempts, the last for {@code cause}: in
+   * the same words whether the scheduler or the api's reconciliation gave up.
+   */
+  public static String gaveUp(int attempts, String cause) {
+    return "gave up after " + attempts + (attempts == 1 ? " attempt: " : " attempts: ") + cause;
+  }
+
   /** This SUBMIT with {@code lostAttempts} of the job lost before it. */
   public JobMessage withLostAttempts(int lostAttempts) {
     return new JobMessage(type, jobId, tenantId, specJson, priority, submittedAtMillis, datasetDir, validationDir,

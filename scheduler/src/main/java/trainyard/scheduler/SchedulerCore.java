@@ -521,8 +521,7 @@ final class SchedulerCore {
     if (failed >= maxAttempts) {
       failures.remove(gang.jobId);
       ended.put(gang.jobId, job.attempt());
-      sink.event(JobEvent.state(gang.jobId, job.attempt(), JobState.FAILED,
-          "gave up after " + failed + (failed == 1 ? " attempt: " : " attempts: ") + cause, null, now));
+      sink.event(JobEvent.state(gang.jobId, job.attempt(), JobState.FAILED, JobMessage.gaveUp(failed, cause), null, now));
       return;
     }
     JobMessage again = JobMessage.submit(job.jobId(), job.tenantId(), job.specJson(), job.priority(),

@@ -2,6 +2,7 @@ package trainyard.api.job;
 
 import java.time.Duration;
 import java.util.Objects;
+import trainyard.bus.JobMessage;
 import trainyard.bus.JobState;
 
 /**
@@ -73,7 +74,7 @@ public final class Reconciliation {
     }
     int lost = job.lostAttempts() + 1;
     return lost >= maxAttempts
-        ? new Verdict(Action.FAIL, "gave up after " + lost + (lost == 1 ? " attempt: " : " attempts: ") + silent)
+        ? new Verdict(Action.FAIL, JobMessage.gaveUp(lost, silent))
         : new Verdict(Action.REQUEUE, silent + "; requeued, will resume from checkpoint");
   }
 }
