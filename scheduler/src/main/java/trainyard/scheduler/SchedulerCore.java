@@ -231,7 +231,8 @@ final class SchedulerCore {
     String id = job.jobId();
     Integer endedAttempt = ended.get(id);
     if (endedAttempt != null && job.attempt() <= endedAttempt) {
-      debug(() -> "job " + id + ": SUBMIT of attempt " + job.attempt() + " ignored, attempt " + endedAttempt + " ended");
+      debug(() -> "job " + id + ": SUBMIT of attempt " + job.attempt() + " ignored, attempt " + endedAttempt
+          + " ended");
       return;
     }
     if (job.lostAttempts() > 0) {
@@ -297,7 +298,8 @@ final class SchedulerCore {
     }
     Gang gang = placed.get(id);
     if (gang == null || gang.cancelling) {
-      debug(() -> "job " + id + ": CANCEL ignored, " + (gang == null ? "neither queued nor placed" : "cancelling already"));
+      debug(() -> "job " + id + ": CANCEL ignored, "
+          + (gang == null ? "neither queued nor placed" : "cancelling already"));
       return;
     }
     cancelMembers(gang, message.tenantId());
@@ -521,7 +523,8 @@ final class SchedulerCore {
     if (failed >= maxAttempts) {
       failures.remove(gang.jobId);
       ended.put(gang.jobId, job.attempt());
-      sink.event(JobEvent.state(gang.jobId, job.attempt(), JobState.FAILED, JobMessage.gaveUp(failed, cause), null, now));
+      sink.event(JobEvent.state(gang.jobId, job.attempt(), JobState.FAILED, JobMessage.gaveUp(failed, cause), null,
+          now));
       return;
     }
     JobMessage again = JobMessage.submit(job.jobId(), job.tenantId(), job.specJson(), job.priority(),
