@@ -22,8 +22,10 @@ import trainyard.spec.JobSpec;
  * CTR data ({@link StudyRun}: real training runs, executor CPU-seconds).
  *
  * <p>{@code StudyBench [--data-seed S] [--rows N] [--validation-rows N] [--epochs R] [--trials N]
- * [--seeds 1,2,3] [--asha 3/1,3/2,2/2]} ({@code η/minEpochs} per ASHA setting; {@code --data-seed}:
- * the CtrGenerator's seed, 2 unless given, to check a setting on data it was not chosen on).
+ * [--seeds 1,2,3] [--asha 3/1,3/2,2/2] [--random false]} ({@code η/minEpochs} per ASHA setting; {@code --data-seed}:
+ * the CtrGenerator's seed, 2 unless given, to check a setting on data it was not chosen on; {@code --random
+ * false} leaves out the random searches, whose trials and results the same seeds repeat exactly, to save
+ * their time).
  */
 public final class StudyBench {
   private static final Objective LOGLOSS = new Objective("val_logloss", false);
@@ -51,6 +53,7 @@ public final class StudyBench {
     int trials = 16;
     List<Long> seeds = List.of(1L, 2L, 3L, 4L, 5L);
     List<String> ashas = List.of("3/1", "3/2", "2/2");
+    boolean random = true;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--data-seed" -> dataSeed = Long.parseLong(args[++i]);
@@ -60,6 +63,7 @@ public final class StudyBench {
         case "--trials" -> trials = Integer.parseInt(args[++i]);
         case "--seeds" -> seeds = List.of(args[++i].split(",")).stream().map(Long::valueOf).toList();
         case "--asha" -> ashas = List.of(args[++i].split(","));
+        case "--random" -> random = Boolean.parseBoolean(args[++i]);
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -74,8 +78,10 @@ public final class StudyBench {
         methods.computeIfAbsent("ASHA η " + f[0] + ", rungs " + asha.rungs(), k -> new ArrayList<>())
             .add(bench.run("asha " + a + " seed " + seed, asha));
       }
-      methods.computeIfAbsent("random", k -> new ArrayList<>())
-          .add(bench.run("random seed " + seed, new RandomSearch(SPACE, seed, trials)));
+      if (random) {
+        methods.computeIfAbsent("random", k -> new ArrayList<>())
+            .add(bench.run("random seed " + seed, new RandomSearch(SPACE, seed, trials)));
+      }
     }
     double gridBest = grid.best().last();
     System.out.printf(Locale.ROOT, "%n- data: CtrGenerator(seed %d), %d training rows, %d validation rows; %d epochs a "
