@@ -188,7 +188,8 @@ class StudyApiTest {
       // its job says so itself, not only the study
       JsonPath job = Api.waitForStatus(token, "/api/v1/jobs/" + t.get("jobId"), "CANCELLED");
       assertTrue(job.getString("statusReason").matches("stopped early by study " + id + " at rung \\d \\(epoch \\d\\): "
-          + "its val_logloss was not in the top 1/2 of the trials there"), job.getString("statusReason"));
+          + "its val_logloss, projected to epoch 6 at its last change per epoch, was not in the top 1/2 of the trials "
+          + "there"), job.getString("statusReason"));
     }
     Map<String, Object> best = full.stream().min((a, b) -> Double.compare(((Number) a.get("objective")).doubleValue(),
         ((Number) b.get("objective")).doubleValue())).orElseThrow();

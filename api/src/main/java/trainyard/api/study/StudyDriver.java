@@ -203,8 +203,8 @@ public class StudyDriver {
   static String stopReason(StudyRow study, Search search, int rungsPassed) {
     Asha asha = (Asha) search; // the only search that stops trials
     return "stopped early by study " + study.id + " at rung " + (rungsPassed + 1) + " (epoch "
-        + asha.rungs().get(rungsPassed) + "): its " + study.objectiveMetric + " was not in the top 1/" + asha.eta()
-        + " of the trials there";
+        + asha.rungs().get(rungsPassed) + "): its " + study.objectiveMetric + ", projected to epoch " + asha.maxEpochs()
+        + " at its last change per epoch, was not in the top 1/" + asha.eta() + " of the trials there";
   }
 
   /** Why a trial is cancelled when its study ends before it (cancelled, or failed). */

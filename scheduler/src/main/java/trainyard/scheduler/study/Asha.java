@@ -6,15 +6,16 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 
 /**
  * Asynchronous successive halving (Li et al. 2020, "A system for massively parallel hyperparameter
  * tuning"; Determined's {@code stop_once} variant): trials drawn as {@link RandomSearch} draws
  * them run for up to {@code maxEpochs}; rungs lie at r, r·η, r·η², … epochs below that. A trial that reports its
- * objective at a rung is promoted (trains on) if it ranks in the top ⌊n/η⌋ (at least one) of the
- * n trials that have reached the rung so far, and stopped there otherwise. Nobody waits for a
- * rung to fill, so a free slot never idles; a trial's decision at a rung is made once and recorded
- * ({@link Trial#rungsPassed}), never revisited.
+ * objective at a rung is promoted (trains on) if its {@link #projected} value ranks in the top
+ * ⌊n/η⌋ (at least one) of the n trials that have reached the rung so far, and stopped there
+ * otherwise. Nobody waits for a rung to fill, so a free slot never idles; a trial's decision at a
+ * rung is made once and recorded ({@link Trial#rungsPassed}), never revisited.
  */
 public record Asha(SearchSpace space, long seed, int trials, Objective objective, int minEpochs, int eta,
     int maxEpochs) implements Search {
@@ -69,22 +70,39 @@ public record Asha(SearchSpace space, long seed, int trials, Objective objective
     return Search.launchUpTo(this, trials, maxParallel, stop, promoted);
   }
 
-  /** Whether {@code t}'s value at {@code epoch} ranks in the top ⌊n/η⌋ (≥ 1) of the n trials there. */
+  /** Whether {@code t}'s projection from {@code epoch} ranks in the top ⌊n/η⌋ (≥ 1) of the n trials there. */
   private boolean inTopFraction(Trial t, int epoch, List<Trial> trials) {
-    double mine = t.values().get(epoch);
+    double mine = projected(t, epoch);
     int reached = 0;
     int ahead = 0;
     for (Trial other : trials) {
-      Double v = other.values().get(epoch);
-      if (v == null) {
+      if (!other.values().containsKey(epoch)) {
         continue;
       }
       reached++;
-      int c = objective.order().compare(v, mine);
+      int c = objective.order().compare(projected(other, epoch), mine);
       if (c < 0 || (c == 0 && other.index() < t.index())) {
         ahead++;
       }
     }
     return ahead < Math.max(1, reached / eta);
+  }
+
+  /**
+   * Where {@code t} would end if it kept changing as it did up to {@code epoch}: its value there
+   * plus its last change per epoch times the epochs left to {@code maxEpochs} (the value alone at
+   * epoch 1, which has nothing before it). Ranked by value alone, a slow starter (a low learning
+   * rate, still improving fast) loses at an early rung to a fast starter that has levelled off or
+   * begun to overfit, and is stopped before it overtakes; the straight line favours the one still
+   * improving and holds the overfitting one back. It only ranks, so it may leave the metric's range.
+   */
+  double projected(Trial t, int epoch) {
+    double value = t.values().get(epoch);
+    SortedMap<Integer, Double> before = t.values().headMap(epoch);
+    if (before.isEmpty()) {
+      return value;
+    }
+    int previous = before.lastKey();
+    return value + (value - before.get(previous)) / (epoch - previous) * (maxEpochs - epoch);
   }
 }

@@ -213,6 +213,45 @@ class SearchTest {
   }
 
   @Test
+  void ashaKeepsASlowStarterStillImprovingFastOverALeaderThatLevelledOff() {
+    Asha asha = asha(2, 2, 9); // rungs 2, 4, 8
+    // trial 0 starts fast and has levelled off (0.480 → 0.479: projected 0.479 − 7·0.001 = 0.472);
+    // trial 1, a low learning rate, is behind at epoch 2 but still falls fast (0.500 − 7·0.02 = 0.360)
+    List<Trial> two = List.of(running(0, Map.of(1, 0.480, 2, 0.479), 1), running(1, Map.of(1, 0.520, 2, 0.500), 0));
+    Decision d = asha.next(two, 2);
+    assertEquals(Map.of(1, 1), d.promoted(), "ranked by its value alone, trial 1 would be stopped here");
+    assertEquals(List.of(), d.stop());
+  }
+
+  @Test
+  void ashaStopsALeaderThatOverfitsForOneStillImproving() {
+    Asha asha = asha(2, 2, 9);
+    // at epoch 4 trial 0 is best (0.470) but getting worse (+0.004 an epoch: 0.470 + 5·0.004 = 0.490);
+    // trial 1 is behind (0.475) and improving (−0.003: 0.460)
+    Trial overfits = running(0, Map.of(1, 0.480, 2, 0.465, 3, 0.466, 4, 0.470), 2);
+    Trial improving = running(1, Map.of(1, 0.520, 2, 0.495, 3, 0.478, 4, 0.475), 1);
+    Decision d = asha.next(List.of(overfits, improving), 2);
+    assertEquals(Map.of(1, 2), d.promoted(), "ranked by its value alone, trial 1 would be stopped here");
+    // a later trial with trial 0's curve, among three there, is stopped (best of them by value alone)
+    Trial late = running(2, Map.of(1, 0.480, 2, 0.465, 3, 0.466, 4, 0.470), 1);
+    d = asha.next(List.of(improving, late, ended(3, Trial.Status.STOPPED, Map.of(1, 0.6, 2, 0.6, 3, 0.6, 4, 0.6))), 3);
+    assertEquals(List.of(2), d.stop());
+  }
+
+  @Test
+  void ashaProjectsFromTheLastReportedEpochAndNotAtTheFirst() {
+    Asha asha = asha(2, 2, 9);
+    // values at epochs 1 and 2 → −0.02 an epoch, 7 epochs left
+    assertEquals(0.50 - 7 * 0.02, asha.projected(running(0, Map.of(1, 0.52, 2, 0.50), 0), 2), 1e-12);
+    // a gap (epoch 3 missing): the change per epoch from the last one reported, 5 epochs left
+    assertEquals(0.40 - 5 * 0.01, asha.projected(running(0, Map.of(2, 0.42, 4, 0.40), 0), 4), 1e-12);
+    // nothing before the rung: its value
+    assertEquals(0.61, asha.projected(running(0, Map.of(1, 0.61), 0), 1), 1e-12);
+    // only what was known at the rung counts, not later epochs
+    assertEquals(0.50 - 7 * 0.02, asha.projected(running(0, Map.of(1, 0.52, 2, 0.50, 3, 0.2), 0), 2), 1e-12);
+  }
+
+  @Test
   void ashaFillsTheSlotsOfStoppedTrialsAndFinishesAtTheBudget() {
     Asha asha = asha(1, 3, 9);
     List<Trial> two = List.of(running(0, Map.of(1, 0.50), 1), running(1, Map.of(1, 0.60), 0));
