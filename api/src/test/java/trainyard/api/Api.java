@@ -6,9 +6,11 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** Small helpers shared by the REST tests: tenants, uploads, and polling with a deadline. */
 final class Api {
@@ -49,20 +51,13 @@ final class Api {
 
   /** Polls {@code path} until its {@code status} is one of {@code wanted}; returns the body. */
   static JsonPath waitForStatus(String token, String path, String... wanted) {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    String status = null;
-    while (System.nanoTime() < deadline) {
-      JsonPath body = as(token).get(path).then().statusCode(200).extract().jsonPath();
-      status = body.getString("status");
-      for (String w : wanted) {
-        if (w.equals(status)) {
-          return body;
-        }
-      }
-      pause();
-    }
-    throw new AssertionError(path + " did not reach " + String.join("|", wanted) + " within "
-        + DEADLINE.toSeconds() + " s; last status " + status + history(token, path));
+    JsonPath[] last = new JsonPath[1];
+    waitFor(() -> {
+      last[0] = as(token).get(path).then().statusCode(200).extract().jsonPath();
+      return List.of(wanted).contains(last[0].getString("status"));
+    }, () -> path + " did not reach " + String.join("|", wanted) + " within " + DEADLINE.toSeconds()
+        + " s; last status " + last[0].getString("status") + history(token, path));
+    return last[0];
   }
 
   /** A job's events, one a line, for a failure message: what its executors and the scheduler said. */
@@ -98,24 +93,16 @@ final class Api {
   /** Sends {@code event} about {@code job} and waits until the api has stored it (and so all before it). */
   static void sendAndAwait(trainyard.bus.BusProducer producer, String token, String job, trainyard.bus.JobEvent event) {
     producer.send(event);
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (System.nanoTime() < deadline) {
-      java.util.List<String> ids = as(token).get("/api/v1/jobs/" + job + "/events").then().statusCode(200)
-          .extract().jsonPath().getList("id", String.class);
-      if (ids.contains(event.eventId())) {
-        return;
-      }
-      pause();
-    }
-    throw new AssertionError("event " + event.eventId() + " was not stored");
+    waitFor(() -> as(token).get("/api/v1/jobs/" + job + "/events").then().statusCode(200).extract().jsonPath()
+        .getList("id", String.class).contains(event.eventId()), () -> "event " + event.eventId() + " was not stored");
   }
 
-  /** Polls {@code done} until it holds, for at most {@link #DEADLINE}. */
-  static void waitFor(BooleanSupplier done) {
+  /** Polls {@code done} until it holds, for at most {@link #DEADLINE}; then fails saying {@code failure}. */
+  static void waitFor(BooleanSupplier done, Supplier<String> failure) {
     long deadline = System.nanoTime() + DEADLINE.toNanos();
     while (!done.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("not done within " + DEADLINE.toSeconds() + " s");
+        throw new AssertionError(failure.get());
       }
       pause();
     }

@@ -38,7 +38,8 @@ class ConcurrentEndTest {
     String dataset = Api.readyDataset(token, "d", "1 1:1\n0 2:1\n");
     String job = Api.waitingJob(token, dataset);
     // the scheduler has said why it waits: nothing else writes the row from here on
-    Api.waitFor(() -> Api.as(token).get("/api/v1/jobs/" + job).then().extract().path("statusReason") != null);
+    Api.waitFor(() -> Api.as(token).get("/api/v1/jobs/" + job).then().extract().path("statusReason") != null,
+        () -> "the scheduler never said why job " + job + " waits");
     update("update jobs set status = 'RUNNING', executor_id = 'ex-1', started_at = now() where id = ?", job);
 
     Response cancel = whileHeld("update jobs set status = 'SUCCEEDED', finished_at = now() where id = ?", job,
@@ -82,7 +83,7 @@ class ConcurrentEndTest {
         assertEquals(1, s.executeUpdate());
       }
       CompletableFuture<Response> answer = CompletableFuture.supplyAsync(request::get);
-      Api.waitFor(() -> waitingForALock() || answer.isDone());
+      Api.waitFor(() -> waitingForALock() || answer.isDone(), () -> "the request never waited for a lock");
       assertFalse(answer.isDone(), () -> "the request did not wait for the row: " + answer.join().asString());
       c.commit();
       return answer.get();

@@ -269,11 +269,8 @@ class EventConsumerTest {
         .post("/api/v1/jobs").then().statusCode(201).extract().path("id");
     JobEvent placed = JobEvent.assigned(mlp, 1, List.of(new Member(0, "ex-a", "h-a", 0, 0, 1, 0, 1)), 1_000);
     producer.send(placed);
-    long deadline = System.nanoTime() + Api.DEADLINE.toNanos();
-    while (Api.as(token).get("/api/v1/jobs/" + mlp).then().extract().jsonPath().getList("members").isEmpty()) {
-      org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() < deadline, "no members");
-      Api.pause();
-    }
+    Api.waitFor(() -> !Api.as(token).get("/api/v1/jobs/" + mlp).then().extract().jsonPath().getList("members")
+        .isEmpty(), () -> "no members");
     Api.as(token).get("/api/v1/jobs/" + mlp).then().body("members[0].executorId", equalTo("ex-a"),
         "members[0].port", equalTo(0), "members[0]", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("keyRanges")));
     Api.as(token).post("/api/v1/jobs/" + mlp + "/cancel").then().statusCode(202);

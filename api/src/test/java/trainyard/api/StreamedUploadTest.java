@@ -231,13 +231,7 @@ class StreamedUploadTest {
   }
 
   private static void awaitTrue(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + Api.DEADLINE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + Api.DEADLINE.toSeconds() + " s: " + what);
-      }
-      Api.pause();
-    }
+    Api.waitFor(condition, () -> "not within " + Api.DEADLINE.toSeconds() + " s: " + what);
   }
 
   /** Everything under the blob store's datasets/ and uploads/. */
