@@ -91,7 +91,7 @@ public record Asha(SearchSpace space, long seed, int trials, Objective objective
   /**
    * Where {@code t} would end if it kept changing as it did up to {@code epoch}: its value there
    * plus its last change per epoch times the epochs left to {@code maxEpochs} (the value alone at
-   * epoch 1, which has nothing before it). Ranked by value alone, a slow starter (a low learning
+   * its first reported epoch, which has nothing before it). Ranked by value alone, a slow starter (a low learning
    * rate, still improving fast) loses at an early rung to a fast starter that has levelled off or
    * begun to overfit, and is stopped before it overtakes; the straight line favours the one still
    * improving and holds the overfitting one back. It only ranks, so it may leave the metric's range.
