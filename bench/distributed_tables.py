@@ -45,6 +45,8 @@ def job(ranks):
         "last": sum(float(r["eps_by_epoch"].split(",")[-1]) for r in ranks) if r0["mode"] == "indep"
         else float(r0["eps_by_epoch"].split(",")[-1]),
         "auc": float(r0["val_auc"]),
+        # the members' time spent waiting for the slowest at epoch ends (one job over several processes)
+        "wait": float(r0["barrier_wait"]) if r0["mode"] == "cluster" and procs > 1 and "barrier_wait" in r0 else None,
         "logloss": float(r0["val_logloss"]),
         # per process: its bytes sent + received over the examples its own workers trained
         "bpe": statistics.mean(float(r["wire_bytes_per_example"]) for r in ranks),
@@ -90,8 +92,8 @@ def main():
     print()
     print("| model | configuration | processes | examples/s | × 1 process, 1 core | × 1 process, all cores"
           " | last epoch: examples/s | last epoch: × 1 process, 1 core"
-          " | val AUC | wire bytes/example per process | CPU µs/example (all processes) | wall s |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+          " | val AUC | wire bytes/example per process | CPU µs/example (all processes) | barrier wait | wall s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for m in models:
         base = jobs.get((m, "p1-pin"), {})
         base_all = jobs.get((m, "p1-all"), {})
@@ -105,12 +107,14 @@ def main():
             ratio_all = [j["eps"] / base_all[r]["eps"] for r, j in reps.items() if r in base_all]
             ratio_last = [j["last"] / base[r]["last"] for r, j in reps.items() if r in base]
             any_job = next(iter(reps.values()))
-            print("| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+            waits = [j["wait"] for j in reps.values() if j["wait"] is not None]
+            print("| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
                 m.upper(), name, any_job["procs"], med([j["eps"] for j in reps.values()], "{:,.0f}"),
                 med(ratio, "{:.2f}"), med(ratio_all, "{:.2f}"), med([j["last"] for j in reps.values()], "{:,.0f}"),
                 med(ratio_last, "{:.2f}"), med([j["auc"] for j in reps.values()], "{:.4f}"),
                 med([j["bpe"] for j in reps.values()], "{:.0f}") if any_job["mode"] == "cluster" else "0",
-                med([j["cpu_us"] for j in reps.values()], "{:.2f}"), med([j["wall"] for j in reps.values()], "{:.1f}")))
+                med([j["cpu_us"] for j in reps.values()], "{:.2f}"), med(waits, "{:.1%}") if waits else "-",
+                med([j["wall"] for j in reps.values()], "{:.1f}")))
     print()
     taus = sorted((l for l in labels if "-tau" in l), key=lambda l: l)
     if taus:

@@ -75,6 +75,7 @@ public final class DistributedBench {
     String job = local ? null : required(a, "job");
 
     List<Double> speeds = new ArrayList<>();
+    List<Double> waits = new ArrayList<>();
     Map<String, Double> last = new LinkedHashMap<>();
     AtomicLong sent = new AtomicLong();
     AtomicLong received = new AtomicLong();
@@ -82,6 +83,7 @@ public final class DistributedBench {
       @Override
       public void onEpoch(int epoch, long step, Map<String, Double> metrics) {
         speeds.add(metrics.get("examples_per_sec"));
+        waits.add(metrics.getOrDefault("barrier_wait", 0.0));
         last.clear();
         last.putAll(metrics);
         System.err.printf(Locale.ROOT, "[%s rank %d] epoch %d: %s%n", label, rank, epoch, metrics);
@@ -178,6 +180,9 @@ public final class DistributedBench {
       warm = speeds.size() > 1 ? warm / (speeds.size() - 1) : speeds.isEmpty() ? 0 : speeds.get(0);
       kv(sb, "eps_by_epoch", e.toString());
       kv(sb, "eps", String.valueOf(Math.round(warm)));
+      // The share of the members' training time spent waiting for the slowest at epoch ends, epochs 2..N.
+      kv(sb, "barrier_wait", String.format(Locale.ROOT, "%.4f", waits.size() > 1
+          ? waits.subList(1, waits.size()).stream().mapToDouble(Double::doubleValue).average().orElse(0) : 0));
       kv(sb, "val_auc", String.format(Locale.ROOT, "%.5f", result.finalMetrics().getOrDefault("val_auc", Double.NaN)));
       kv(sb, "val_logloss", String.format(Locale.ROOT, "%.5f",
           result.finalMetrics().getOrDefault("val_logloss", Double.NaN)));

@@ -118,7 +118,8 @@ public class JobResource {
   @APIResponse(responseCode = "200", description = "the points, oldest first")
   @Operation(operationId = "getJobMetrics", summary = "Get a job's metrics",
       description = "Every point of its metric series, in order: train_loss, val_logloss, val_auc, val_accuracy, "
-          + "val_rmse, examples_per_sec.")
+          + "val_rmse, examples_per_sec, and over several executors barrier_wait (the share of the members' "
+          + "training time in the epoch spent waiting at its end for the slowest).")
   @APIResponse(responseCode = "404", description = "`job_not_found`")
   public List<MetricView> metrics(@PathParam("id") String id,
       @Parameter(description = "only this metric") @QueryParam("name") String name) {

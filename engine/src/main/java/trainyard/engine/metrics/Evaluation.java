@@ -11,6 +11,11 @@ public final class Evaluation {
   public static final String VAL_ACCURACY = "val_accuracy";
   public static final String VAL_RMSE = "val_rmse";
   public static final String EXAMPLES_PER_SEC = "examples_per_sec";
+  /**
+   * Jobs over several executors: the share of the members' training time in an epoch spent
+   * waiting at its end for the slowest member, in [0, 1).
+   */
+  public static final String BARRIER_WAIT = "barrier_wait";
 
   private Evaluation() {}
 }

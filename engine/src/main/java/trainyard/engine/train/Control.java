@@ -35,10 +35,11 @@ sealed interface Control {
   /**
    * The member's workers stopped in epoch {@code epoch}: {@code positions[i]} is the next
    * minibatch of its i-th worker ({@code complete}: every worker finished the epoch); loss and
-   * examples since the epoch's {@link Start}.
+   * examples since the epoch's {@link Start}, and the wall seconds from then until its last
+   * worker stopped.
    */
-  record EpochDone(int rank, int epoch, boolean complete, double loss, long examples, long[] positions)
-      implements Control {}
+  record EpochDone(int rank, int epoch, boolean complete, double loss, long examples, long[] positions,
+      double seconds) implements Control {}
 
   /** Write your server shards as checkpoint {@code tag} into the job's checkpoint directory. */
   record Save(long tag) implements Control {}
@@ -81,6 +82,7 @@ sealed interface Control {
         out.writeDouble(d.loss());
         out.writeLong(d.examples());
         writeLongs(out, d.positions());
+        out.writeDouble(d.seconds());
       } else if (m instanceof Save s) {
         out.writeByte(6);
         out.writeLong(s.tag());
@@ -114,7 +116,7 @@ sealed interface Control {
         case 3 -> new Pause();
         case 4 -> new Progress(in.readInt(), in.readLong());
         case 5 -> new EpochDone(in.readInt(), in.readInt(), in.readBoolean(), in.readDouble(), in.readLong(),
-            readLongs(in));
+            readLongs(in), in.readDouble());
         case 6 -> new Save(in.readLong());
         case 7 -> new Saved(in.readInt(), in.readLong());
         case 8 -> new Finish();

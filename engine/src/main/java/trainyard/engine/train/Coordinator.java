@@ -120,6 +120,7 @@ final class Coordinator {
       double loss = 0;
       long examples = 0;
       long nanos = 0;
+      double[] trained = new double[link.size()];
       while (true) {
         long t0 = System.nanoTime();
         Segment s = segment(epoch, positions, lastCheckpoint, stepsBefore);
@@ -127,6 +128,9 @@ final class Coordinator {
         loss += s.loss;
         examples += s.examples;
         positions = s.positions;
+        for (int r = 0; r < trained.length; r++) {
+          trained[r] += s.seconds[r];
+        }
         steps = stepsBefore + sum(batchesByRank);
         if (s.complete) {
           break;
@@ -153,6 +157,9 @@ final class Coordinator {
       metrics.putAll(job.validate(model));
       double seconds = nanos / 1e9;
       metrics.put(Evaluation.EXAMPLES_PER_SEC, seconds > 0 ? examples / seconds : 0);
+      if (trained.length > 1) {
+        metrics.put(Evaluation.BARRIER_WAIT, barrierWait(trained));
+      }
       last = metrics;
       if (best != null && best.offer(epoch, metrics, model) && checkpointDir != null) {
         model.save(Checkpoints.bestModel(checkpointDir, epoch)); // before the manifest that names it
@@ -190,13 +197,36 @@ final class Coordinator {
         : new Checkpoints.Progress(epoch, positions, steps, metrics, best.epoch(), best.metrics());
   }
 
-  private record Segment(boolean complete, Pause pause, double loss, long examples, long[] positions) {}
+  /** A segment's outcome; {@code seconds[r]}: how long rank r's workers trained in it. */
+  private record Segment(boolean complete, Pause pause, double loss, long examples, long[] positions,
+      double[] seconds) {}
+
+  /**
+   * The share of the members' training time spent waiting at the epoch's end for the slowest,
+   * Σ (max − t_r) / (n · max) over the n members that trained (t_r > 0: a member without
+   * workers only serves); 0 when fewer than two did. A straggler shows here: one executor slower
+   * than the others (a busier or slower machine).
+   */
+  static double barrierWait(double[] seconds) {
+    double max = 0;
+    double sum = 0;
+    int n = 0;
+    for (double t : seconds) {
+      if (t > 0) {
+        max = Math.max(max, t);
+        sum += t;
+        n++;
+      }
+    }
+    return n > 1 ? 1 - sum / (n * max) : 0;
+  }
 
   /** Runs the workers from {@code positions} until every member reports the epoch done or paused. */
   private Segment segment(int epoch, long[] positions, long lastCheckpoint, long stepsBefore)
       throws InterruptedException {
     broadcast(new Control.Start(epoch, positions));
     long[] next = positions.clone();
+    double[] seconds = new double[link.size()];
     boolean complete = true;
     double loss = 0;
     long examples = 0;
@@ -210,6 +240,7 @@ final class Coordinator {
         loss += d.loss();
         examples += d.examples();
         System.arraycopy(d.positions(), 0, next, job.firstWorker(d.rank()), d.positions().length);
+        seconds[d.rank()] = d.seconds();
       } else if (m instanceof Control.Progress p) {
         batchesByRank[p.rank()] = Math.max(batchesByRank[p.rank()], p.batches());
       } else if (m instanceof Control.Failed f) {
@@ -227,7 +258,7 @@ final class Coordinator {
       // Rank 0's workers stopped by themselves: cancelled or out of time.
       pause = Pause.STOP;
     }
-    return new Segment(complete, pause, loss, examples, next);
+    return new Segment(complete, pause, loss, examples, next, seconds);
   }
 
   private Pause pauseWanted(long lastCheckpoint) {

@@ -111,6 +111,7 @@ final class Member {
     // stopHere is polled before every minibatch: a cancel on rank 0 stops its workers at once,
     // and the coordinator, seeing the epoch incomplete, pauses the other members.
     WorkerLoop.StopSignal stop = () -> pause.get() || failed.get() || stopHere.getAsBoolean();
+    long started = System.nanoTime();
     List<Future<Boolean>> running = new ArrayList<>(loops.size());
     for (int i = 0; i < loops.size(); i++) {
       WorkerLoop loop = loops.get(i);
@@ -150,6 +151,7 @@ final class Member {
         }
       }
     }
+    double seconds = loops.isEmpty() ? 0 : (System.nanoTime() - started) / 1e9;
     if (failure != null) {
       RuntimeException network = ps.networkFailure();
       throw network == null ? failure : new AttemptLostException(network.getMessage(), network);
@@ -165,7 +167,7 @@ final class Member {
     }
     reportIfDue(true);
     examplesDone += examples;
-    link.send(0, new Control.EpochDone(rank, start.epoch(), complete, loss, examples, positions));
+    link.send(0, new Control.EpochDone(rank, start.epoch(), complete, loss, examples, positions, seconds));
     return !finish;
   }
 

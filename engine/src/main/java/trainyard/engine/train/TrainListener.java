@@ -12,7 +12,8 @@ public interface TrainListener {
 
   /**
    * After each completed epoch (1-based) with the number of minibatch steps taken so far by all
-   * workers, and the metrics: train_loss, examples_per_sec and the validation metrics.
+   * workers, and the metrics: train_loss, examples_per_sec, the validation metrics, and over
+   * several members barrier_wait.
    */
   default void onEpoch(int epoch, long step, Map<String, Double> metrics) {}
 

@@ -20,9 +20,9 @@ class ControlTest {
     assertEquals(4, start.epoch());
     assertArrayEquals(new long[] {0, 17, 1L << 33}, start.from());
     Control.EpochDone done = (Control.EpochDone) Control.decode(
-        Control.encode(new Control.EpochDone(1, 2, false, 0.25, 1L << 40, new long[0])));
-    assertEquals(List.of(1, 2, false, 0.25, 1L << 40), List.of(done.rank(), done.epoch(), done.complete(), done.loss(),
-        done.examples()));
+        Control.encode(new Control.EpochDone(1, 2, false, 0.25, 1L << 40, new long[0], 12.5)));
+    assertEquals(List.of(1, 2, false, 0.25, 1L << 40, 12.5), List.of(done.rank(), done.epoch(), done.complete(),
+        done.loss(), done.examples(), done.seconds()));
     assertArrayEquals(new long[0], done.positions());
   }
 

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import trainyard.engine.data.CsrBlock;
+import trainyard.engine.metrics.Evaluation;
 import trainyard.engine.ps.DataPort;
 import trainyard.engine.data.MemoryDataset;
 import trainyard.engine.testing.Specs;
@@ -149,13 +150,31 @@ class DistributedTrainerTest {
       System.clearProperty("trainyard.engine.ps.mode");
     }
     CompletableFuture<TrainResult> rank1 = new CompletableFuture<>();
-    TrainResult together = runBoth(spec, dir.resolve("together"), clusters("job-2w", 1, 1, 1), TrainListener.NONE,
-        () -> false, rank1);
+    List<Double> waits = new ArrayList<>();
+    TrainResult together = runBoth(spec, dir.resolve("together"), clusters("job-2w", 1, 1, 1), new TrainListener() {
+      @Override
+      public void onEpoch(int epoch, long step, java.util.Map<String, Double> metrics) {
+        waits.add(metrics.get(Evaluation.BARRIER_WAIT));
+      }
+    }, () -> false, rank1);
     rank1.get(10, TimeUnit.SECONDS);
+    assertEquals(6, waits.size());
+    assertTrue(waits.stream().allMatch(w -> w != null && w >= 0 && w < 1), "barrier_wait of every epoch: " + waits);
     double auc = together.model().evaluate(TEST).get("val_auc");
     // Asynchronous runs of this small set spread over about 0.89..0.96, alone or not.
     assertTrue(auc > 0.85 && auc > alone - 0.05, "AUC " + auc + " over two members, " + alone + " alone");
     assertFalse(together.cancelled());
+  }
+
+  @Test
+  void barrierWaitIsTheShareOfTheMembersTimeSpentWaitingForTheSlowest() {
+    assertEquals(0, Coordinator.barrierWait(new double[] {2, 2}));
+    // Rank 0 trained 1 s and waited 1 s for rank 1: a quarter of the 4 member-seconds.
+    assertEquals(0.25, Coordinator.barrierWait(new double[] {1, 2}), 1e-12);
+    assertEquals(0.5, Coordinator.barrierWait(new double[] {1, 4, 1}), 1e-12);
+    // A member without workers only serves: it is not waiting for anyone.
+    assertEquals(0, Coordinator.barrierWait(new double[] {1.5, 0}));
+    assertEquals(0, Coordinator.barrierWait(new double[] {0, 0}));
   }
 
   @Test
