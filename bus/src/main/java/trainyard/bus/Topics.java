@@ -1,5 +1,6 @@
 package trainyard.bus;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -28,16 +29,26 @@ public final class Topics {
 
   private Topics() {}
 
+  /** As {@link #ensureCreated(String, Duration)} within 30 s. */
+  public static void ensureCreated(String bootstrapServers) {
+    ensureCreated(bootstrapServers, Duration.ofSeconds(30));
+  }
+
   /**
    * Creates whichever of the four topics are missing, with the broker's default partition count
    * and replication factor. Safe to call from several processes at once.
    *
-   * @throws IllegalStateException naming the broker when they cannot be created within 30 s
+   * @throws IllegalStateException naming the broker when they cannot be created within {@code
+   *     timeout}; "no Kafka broker answered at …" when none answered at all
    */
-  public static void ensureCreated(String bootstrapServers) {
+  public static void ensureCreated(String bootstrapServers, Duration timeout) {
     Properties props = KafkaClients.properties(bootstrapServers);
+    // Each call of the admin client gives up by the timeout, so its close waits no longer.
+    int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+    props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis);
+    props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, millis);
     try (Admin admin = Admin.create(props)) {
-      Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      Set<String> existing = admin.listTopics().names().get(millis, TimeUnit.MILLISECONDS);
       List<NewTopic> missing = new ArrayList<>();
       for (String topic : ALL) {
         if (!existing.contains(topic)) {
@@ -48,18 +59,28 @@ public final class Topics {
         return;
       }
       try {
-        admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+        admin.createTopics(missing).all().get(millis, TimeUnit.MILLISECONDS);
       } catch (ExecutionException e) {
         if (!(e.getCause() instanceof TopicExistsException)) {
           throw e;
         }
       }
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot create the Trainyard topics on " + bootstrapServers + ": " + e, e);
+    } catch (TimeoutException e) {
+      throw unreachable(bootstrapServers, timeout, e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+        throw unreachable(bootstrapServers, timeout, e);
+      }
+      throw new IllegalStateException("cannot create the Trainyard topics on " + bootstrapServers + ": " + e.getCause(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while creating the Trainyard topics", e);
     }
+  }
+
+  private static IllegalStateException unreachable(String bootstrapServers, Duration timeout, Exception e) {
+    return new IllegalStateException("no Kafka broker answered at " + bootstrapServers + " within "
+        + timeout.toSeconds() + " s", e);
   }
 
   /** The topic that carries messages of {@code type}. */

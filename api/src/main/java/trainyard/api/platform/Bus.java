@@ -1,5 +1,6 @@
 package trainyard.api.platform;
 
+import io.quarkus.runtime.configuration.ConfigurationException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -46,7 +47,13 @@ public class Bus {
     }
     // An external broker may not auto-create topics; creating the missing ones is idempotent, so
     // the embedded broker takes the same path.
-    Topics.ensureCreated(bootstrapServers);
+    try {
+      Topics.ensureCreated(bootstrapServers);
+    } catch (IllegalStateException e) {
+      // Quarkus prints a ConfigurationException's message alone: one line, no stack trace.
+      throw new ConfigurationException(e.getMessage() + (embedded != null ? ""
+          : "; check trainyard.kafka.bootstrap-servers (TRAINYARD_KAFKA_BOOTSTRAP_SERVERS) and that the broker is up"));
+    }
     producer = new BusProducer(bootstrapServers, "trainyard-api");
   }
 

@@ -2,6 +2,7 @@ package trainyard.api.platform;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.ConfigurationException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
@@ -61,7 +62,12 @@ public class Platform {
   int port;
 
   void start(@Observes StartupEvent startup) {
-    requireValid(config);
+    try {
+      requireValid(config);
+    } catch (IllegalArgumentException e) {
+      // Quarkus prints a ConfigurationException's message alone: one line, no stack trace.
+      throw new ConfigurationException(e.getMessage());
+    }
     Set<Role> enabled = config.roles();
     LOG.infof("starting roles %s with the blob store at %s", enabled, config.dataDir().toAbsolutePath().normalize());
     bus.start();
@@ -129,9 +135,7 @@ public class Platform {
         "trainyard.executor.data-host must be a host name or IPv4 address, got \"" + h + "\""));
     atLeast(wrong, "trainyard.executor.peer-timeout (ms)", config.executor().peerTimeout().toMillis(), 1);
     if (!wrong.isEmpty()) {
-      String message = "invalid configuration: " + String.join("; ", wrong);
-      LOG.error(message);
-      throw new IllegalArgumentException(message);
+      throw new IllegalArgumentException("invalid configuration: " + String.join("; ", wrong));
     }
   }
 
