@@ -1,9 +1,9 @@
 package trainyard.api.ops;
 
 import io.quarkus.logging.LoggingFilter;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import java.util.logging.Filter;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -23,16 +23,17 @@ public final class QuietReconnects implements Filter {
   static final String LOGGER = "org.apache.kafka.clients.NetworkClient";
   static final Duration EVERY = Duration.ofMinutes(1);
 
-  private final Clock clock;
+  /** Wall-clock milliseconds. */
+  private final LongSupplier millis;
   /** Per client (Kafka's "[Producer clientId=…]" prefix): when one last passed, and how many were held since. */
   private final ConcurrentHashMap<String, long[]> clients = new ConcurrentHashMap<>();
 
   public QuietReconnects() {
-    this(Clock.systemUTC());
+    this(System::currentTimeMillis);
   }
 
-  QuietReconnects(Clock clock) {
-    this.clock = clock;
+  QuietReconnects(LongSupplier millis) {
+    this.millis = millis;
   }
 
   @Override
@@ -45,7 +46,7 @@ public final class QuietReconnects implements Filter {
     }
     int end = message.indexOf(']');
     long[] state = clients.computeIfAbsent(end > 0 ? message.substring(0, end + 1) : "", k -> new long[] {Long.MIN_VALUE, 0});
-    long now = clock.millis();
+    long now = millis.getAsLong();
     long held;
     synchronized (state) {
       if (state[0] != Long.MIN_VALUE && now - state[0] < EVERY.toMillis()) {
