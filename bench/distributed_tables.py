@@ -107,13 +107,12 @@ def main():
             ratio_all = [j["eps"] / base_all[r]["eps"] for r, j in reps.items() if r in base_all]
             ratio_last = [j["last"] / base[r]["last"] for r, j in reps.items() if r in base]
             any_job = next(iter(reps.values()))
-            waits = [j["wait"] for j in reps.values() if j["wait"] is not None]
             print("| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
                 m.upper(), name, any_job["procs"], med([j["eps"] for j in reps.values()], "{:,.0f}"),
                 med(ratio, "{:.2f}"), med(ratio_all, "{:.2f}"), med([j["last"] for j in reps.values()], "{:,.0f}"),
                 med(ratio_last, "{:.2f}"), med([j["auc"] for j in reps.values()], "{:.4f}"),
                 med([j["bpe"] for j in reps.values()], "{:.0f}") if any_job["mode"] == "cluster" else "0",
-                med([j["cpu_us"] for j in reps.values()], "{:.2f}"), med(waits, "{:.1%}") if waits else "-",
+                med([j["cpu_us"] for j in reps.values()], "{:.2f}"), med([j["wait"] for j in reps.values()], "{:.1%}"),
                 med([j["wall"] for j in reps.values()], "{:.1f}")))
     print()
     taus = sorted((l for l in labels if "-tau" in l), key=lambda l: l)
