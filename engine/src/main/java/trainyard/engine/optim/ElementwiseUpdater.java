@@ -49,7 +49,11 @@ abstract class ElementwiseUpdater implements Updater {
 
   @Override
   public void read(long key, float[] state, int off, float[] out, int ooff) {
-    System.arraycopy(state, off, out, ooff, k);
+    // A loop, not System.arraycopy: with k = 1 (linear models) a call into the JVM's copy stub per
+    // key cost more than the copy itself (PERFORMANCE.md, "A copy per key").
+    for (int j = 0; j < k; j++) {
+      out[ooff + j] = state[off + j];
+    }
   }
 
   /** Soft-thresholding, the proximal step of an L1 penalty {@code t·|w|}. */
