@@ -38,19 +38,19 @@ public interface BatchCompute {
   }
 
   /**
-   * After {@link #dictionary()}: what {@link #prepare} would otherwise build on first meeting
-   * {@code block} (sparse models: its entries' keys as ranks in the dictionary), built ahead so
-   * that a data stream can do it on its read-ahead thread, and keep it with the block. Reads
-   * only the finished dictionary, so any thread may call it. Null (the default) when the
-   * compute keeps nothing per block.
+   * After {@link #dictionary()}: what {@link #prepare} would otherwise build for {@code block}'s
+   * minibatches of {@code batchSize} rows in block order (sparse models: their de-duplicated keys
+   * as ranks in the dictionary), built ahead so that a data stream can do it on its read-ahead
+   * thread, and keep it with the block for later epochs. Thread-safe. Null (the default) when
+   * the compute keeps nothing per block.
    */
-  default Object index(CsrBlock block) {
+  default Object index(CsrBlock block, int batchSize) {
     return null;
   }
 
   /**
    * Announces that the next minibatches come from {@code block}, with {@code index} from
-   * {@link #index}(block) or null; the compute may drop what it kept for earlier blocks.
+   * {@link #index}(block, …) or null; the compute may drop what it kept for earlier blocks.
    */
   default void use(CsrBlock block, Object index) {}
 

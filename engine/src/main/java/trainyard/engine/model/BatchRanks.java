@@ -12,28 +12,28 @@ import trainyard.engine.data.CsrBlock;
  * batch's ranks are sorted instead of scanning the whole bitmap. (The same algorithm as
  * the per-block BatchKeys that the tests keep as its reference.)
  *
- * <p>Each row contributes the bias key first, then its entries in order. Not thread-safe: one
- * per worker thread. Memory: a bit and an int per key of the dictionary, and buffers of a batch.
+ * <p>Each row contributes the bias key first, then its entries in order. {@link #frozen} keeps a
+ * batch's result ({@link SparseBatchCompute}'s kept batches). Not thread-safe: one per thread.
+ * Memory: a bit and an int per key of the dictionary, and buffers of a batch.
  */
 final class BatchRanks {
-  private final long[] dict;
+  /** Keys in the dictionary. */
+  private final int dictSize;
   private final int biasRank;
   private final long[] bits;
   private final int[] rankInBatch;
 
-  private long[] keys = new long[256];
   private int[] uniqueRanks = new int[256];
-  private int[] counts = new int[256];
   private int[] occurrences = new int[1024];
   private int size;
-  private boolean keysValid;
+  private int occurrenceCount;
 
   /** {@code dictionary} must be finished and hold {@code biasKey}. */
   BatchRanks(KeyDictionary dictionary, long biasKey) {
-    this.dict = dictionary.keys();
+    this.dictSize = dictionary.keys().length;
     this.biasRank = dictionary.rank(biasKey);
-    this.bits = new long[(dict.length + 63) >>> 6];
-    this.rankInBatch = new int[dict.length];
+    this.bits = new long[(dictSize + 63) >>> 6];
+    this.rankInBatch = new int[dictSize];
   }
 
   /**
@@ -41,7 +41,7 @@ final class BatchRanks {
    * dictionary-sized scratch that {@link #batch} leaves clean is shared.
    */
   BatchRanks(BatchRanks other) {
-    this.dict = other.dict;
+    this.dictSize = other.dictSize;
     this.biasRank = other.biasRank;
     this.bits = other.bits;
     this.rankInBatch = other.rankInBatch;
@@ -61,11 +61,9 @@ final class BatchRanks {
     if (occurrences.length < occ) {
       occurrences = new int[Math.max(occ, occurrences.length * 2)];
     }
-    if (uniqueRanks.length < Math.min(occ, dict.length)) {
-      int cap = Math.min(dict.length, Math.max(occ, uniqueRanks.length * 2));
+    if (uniqueRanks.length < Math.min(occ, dictSize)) {
+      int cap = Math.min(dictSize, Math.max(occ, uniqueRanks.length * 2));
       uniqueRanks = new int[cap];
-      keys = new long[cap];
-      counts = new int[cap];
     }
     // Scanning the bitmap costs a word per 64 keys of the dictionary; sort when the batch is far smaller.
     if (bits.length > 4L * occ) {
@@ -73,21 +71,16 @@ final class BatchRanks {
     } else {
       scannedUnique(rowStart, local, order, from, to);
     }
-    keysValid = false;
+    occurrenceCount = occ;
     int[] rb = rankInBatch;
     int[] oc = occurrences;
-    int[] cnt = counts;
-    Arrays.fill(cnt, 0, size, 0);
     int pos = 0;
     int bias = rb[biasRank];
     for (int i = from; i < to; i++) {
       int r = order[i];
       oc[pos++] = bias;
-      cnt[bias]++;
       for (int e = rowStart[r], end = rowStart[r + 1]; e < end; e++) {
-        int k = rb[local[e]];
-        oc[pos++] = k;
-        cnt[k]++;
+        oc[pos++] = rb[local[e]];
       }
     }
     return size;
@@ -147,33 +140,29 @@ final class BatchRanks {
     size = n;
   }
 
-  /** The batch's unique keys as positions in the dictionary, ascending, in {@code [0, size())}. */
+  /** The last batch's ranks and occurrences, in arrays of their own (exactly sized). */
+  Batch frozen() {
+    return new Batch(Arrays.copyOf(uniqueRanks, size), Arrays.copyOf(occurrences, occurrenceCount));
+  }
+
+  /**
+   * One minibatch's keys as {@link #batch} numbers them, kept: its unique ranks, ascending, and
+   * per occurrence the index of its key among them. Immutable by convention.
+   */
+  record Batch(int[] ranks, int[] occurrences) {}
+
+  /** The batch's unique keys as positions in the dictionary, ascending: as many as {@link #batch} returned. */
   int[] ranks() {
     return uniqueRanks;
   }
 
-  /** The batch's unique keys, ascending, in {@code [0, size())}; looked up on demand (rank users never need them). */
-  long[] keys() {
-    if (!keysValid) {
-      for (int i = 0; i < size; i++) {
-        keys[i] = dict[uniqueRanks[i]];
-      }
-      keysValid = true;
-    }
-    return keys;
-  }
-
-  int size() {
-    return size;
-  }
-
-  /** Per occurrence (per row: bias, then entries): the index of its key in {@link #keys()}. */
+  /** Per occurrence (per row: bias, then entries): the index of its key in {@link #ranks()}. */
   int[] occurrences() {
     return occurrences;
   }
 
-  /** Per unique key of the batch: its occurrences in the batch. */
-  int[] counts() {
-    return counts;
+  /** How many entries of {@link #occurrences()} the batch fills. */
+  int occurrenceCount() {
+    return occurrenceCount;
   }
 }

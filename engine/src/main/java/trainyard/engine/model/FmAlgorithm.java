@@ -111,8 +111,8 @@ public final class FmAlgorithm implements Algorithm {
     public double gradient() {
       final float[] p = pull;
       final float[] g = push;
-      final int[] occ = dedup.occurrences();
-      final int[] counts = dedup.counts();
+      final int[] occ = occurrences;
+      final int[] counts = counts();
       final int[] rowStart = block.rowStart;
       final float[] values = block.values;
       final float[] labels = block.labels;
@@ -184,7 +184,7 @@ public final class FmAlgorithm implements Algorithm {
 
   /**
    * The same pass on a device: the host lays the minibatch's rows out in the order of {@code
-   * dedup.occurrences()} (per row the bias key, then its entries), and the device does the rest.
+   * occurrences} (per row the bias key, then its entries), and the device does the rest.
    * Not thread-safe.
    */
   static final class DeviceCompute extends Compute {
@@ -209,7 +209,7 @@ public final class FmAlgorithm implements Algorithm {
     @Override
     public double gradient() {
       int rows = to - from;
-      int[] occ = dedup.occurrences();
+      int[] occ = occurrences;
       int[] blockStart = block.rowStart;
       int entries = rows;
       for (int i = from; i < to; i++) {
@@ -233,7 +233,7 @@ public final class FmAlgorithm implements Algorithm {
         }
       }
       rowStart[rows] = pos;
-      return pass.gradient(pull, n, occ, x, rowStart, labels, rows, dedup.counts(), push);
+      return pass.gradient(pull, n, occ, x, rowStart, labels, rows, counts(), push);
     }
   }
 }

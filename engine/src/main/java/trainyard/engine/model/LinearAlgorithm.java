@@ -77,7 +77,7 @@ public final class LinearAlgorithm implements Algorithm {
     public double gradient() {
       final float[] w = pull;
       final float[] g = push;
-      final int[] occ = dedup.occurrences();
+      final int[] occ = occurrences;
       final int[] rowStart = block.rowStart;
       final float[] values = block.values;
       final float[] labels = block.labels;

@@ -29,13 +29,16 @@ import trainyard.spec.JobSpec;
  *                      a = minibatches pulled ahead (over several members: min(τ, 2), τ = -1: 2;
  *                      else 0), each in a compute of its own; the pushes in flight keep copies
  *                      MLP: 2 · 4 · P (pull and push) + 4 · 4 · b · Σ layer sizes (activations)
- *   streamed data    = 40 · E + 24 · R     (E, R = entries and rows of a shard)
+ *   streamed data    = 52 · E + 40 · R + 128 · ⌈R / b⌉     (E, R = entries and rows of a shard)
  *                      the shard being read (keys 8 B, values 4 B an entry) and its copy in training
- *                      order, two prepared blocks' ranks and values (8 B an entry each) and the read
- *                      buffer; rowStart, label and order a row
- *   key dictionary   = sparse: 48 · D,  D = min(K, entries of the worker's share), its distinct keys:
+ *                      order, two prepared blocks' values and indexes (a sparse model's kept
+ *                      minibatches: an occurrence and at most one unique rank an entry and row, 64 B
+ *                      a minibatch) and the ranks an index is built from, and the read buffer;
+ *                      rowStart, label and order a row
+ *   key dictionary   = sparse: 52 · D,  D = min(K, entries of the worker's share), its distinct keys:
  *                      the lookup table (24 B a key at half load), the sorted keys (8), the servers'
- *                      record of the registration (4), a batch's rank map (4) and the copy sent (8)
+ *                      record of the registration (4), the rank maps of the worker's batches and of
+ *                      its indexer (4 each) and the copy sent (8)
  *   validation       = 4 · validation rows (AUC) + shard + 4 · R · outputs
  * </pre>
  *
@@ -46,7 +49,8 @@ import trainyard.spec.JobSpec;
  * <p>The 1.25 is G1's headroom. The per-entry and per-key sizes were checked against the live heap
  * of LR on 1M CTR-like rows (39 entries a row, 674,657 keys, 16 shards) with the cache off: 139,
  * 237 and 343 MiB after GC with 1, 2 and 4 workers, about 100 MiB a worker, where this formula
- * gives 131 MiB a worker before the headroom (docs/PERFORMANCE.md, "Memory estimate"). An earlier
+ * then gave 131 MiB a worker before the headroom (docs/PERFORMANCE.md, "Memory estimate"); that
+ * was before the kept minibatches, which add at most 33 (the formula now gives 164). An earlier
  * version, counting four whole shards and 96 B a key, said 3 to 4 times the measured heap, so
  * the api refused jobs that run (the 1M-row job at -Xmx1g).
  */
@@ -132,7 +136,7 @@ public final class MemoryEstimate {
       int ahead = members == 1 || tau == 0 ? 0 : tau < 0 ? WorkerLoop.MAX_AHEAD : Math.min(tau, WorkerLoop.MAX_AHEAD);
       buffers = (1 + ahead) * (unique * 4 * (pull + push) * 2 + 24 * occurrences) + unique * 4 * push * inFlight;
     }
-    long streamed = 40 * entries + 24 * rows + 48 * dictionaryKeys;
+    long streamed = 52 * entries + 40 * rows + 128 * ((rows + batch - 1) / batch) + 52 * dictionaryKeys;
     long heldOut = validationRows;
     if (spec.validation() != null && spec.validation().fraction() != null) {
       heldOut += (long) Math.ceil(stats.rows() * spec.validation().fraction());
@@ -144,11 +148,12 @@ public final class MemoryEstimate {
 
   /**
    * What the cache holds when it keeps a whole training set, all workers together: its rows as
-   * blocks, 8 bytes a row and 16 an entry (key, rank and value, values counted as everywhere in
-   * this estimate), 4 more for fields when the data has them.
+   * blocks and their kept minibatches, 16 bytes a row and 20 an entry (key and value, values
+   * counted as everywhere in this estimate, and at most 8 for the minibatches' occurrences and
+   * unique ranks), 4 more for fields when the data has them; 64 bytes a minibatch not counted.
    */
   public static long cachedDataBytes(DatasetStats stats) {
-    long perEntry = 12 + 4 + (stats.hasFields() ? 4 : 0);
-    return stats.nonZeros() * perEntry + 8 * stats.rows();
+    long perEntry = 8 + 4 + 8 + (stats.hasFields() ? 4 : 0);
+    return stats.nonZeros() * perEntry + 16 * stats.rows();
   }
 }

@@ -159,7 +159,8 @@ public final class Trainer {
         boolean pullAhead = cluster != null;
         for (int i = 0; i < myWorkers; i++) {
           BatchCompute compute = algorithm.newCompute();
-          WorkerStream stream = data.stream(firstWorker + i, spec.params().batchSize(), compute::index);
+          WorkerStream stream = data.stream(firstWorker + i, spec.params().batchSize(),
+              b -> compute.index(b, spec.params().batchSize()));
           streams.add(stream);
           Schedule schedule = Schedule.of(spec.params().schedule(), spec.params().warmupSteps(),
               Math.max(1, spec.params().epochs() * stream.batchesPerEpoch()));

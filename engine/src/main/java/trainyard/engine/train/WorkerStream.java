@@ -30,15 +30,16 @@ import trainyard.engine.data.CsrBlock;
  * exactly the minibatches an uninterrupted pass would have from there.
  *
  * <p><b>Blocks.</b> {@link #next} hands out one block per part: its rows in their shuffled
- * order, what the indexer made of them (sparse models: the keys as ranks in the worker's key
- * dictionary), and the epoch's order of its minibatches. {@link #scan} is the first pass over
+ * order, what the indexer made of them (sparse models: each minibatch's de-duplicated keys as
+ * ranks in the worker's key dictionary), and the epoch's order of its minibatches. {@link #scan} is the first pass over
  * the parts, before any epoch, that builds that dictionary.
  *
  * <p><b>Cache.</b> A prepared block (rows shuffled, indexed) is kept for later epochs when the
  * job's cache budget ({@link TrainingData#reserveCache}) has room for it, through a soft
- * reference; so when the data fits, epochs after the first read no shard and build nothing, and
- * when it does not, the blocks beyond the budget, or dropped by the collector, are read and
- * indexed again each epoch.
+ * reference, and its index with it when the budget has room for that too ({@link #indexBytes});
+ * so when the data fits, epochs after the first read no shard and build nothing, and when it does
+ * not, the blocks beyond the budget, or dropped by the collector, are read and indexed again each
+ * epoch (or only indexed again, when just the index found no room).
  *
  * <p><b>Memory</b> beyond the cache. A read-ahead thread prepares the next block while the worker
  * trains on the current one, so a worker holds at most: its current block and its index, the next
@@ -78,6 +79,8 @@ final class WorkerStream implements AutoCloseable {
   private final SoftReference<Prepared>[] cache;
   /** Per part: UNTRIED, CACHED (kept once, maybe dropped since) or NO_ROOM (read-ahead thread only). */
   private final byte[] cacheState;
+  /** Per cached part: whether the budget also took its index (read-ahead thread only). */
+  private final byte[] indexState;
   private ExecutorService reader;
   private Cursor cursor;
   private Future<Block> ahead;
@@ -101,6 +104,7 @@ final class WorkerStream implements AutoCloseable {
     this.indexer = indexer;
     this.cache = new SoftReference[parts.length];
     this.cacheState = new byte[parts.length];
+    this.indexState = new byte[parts.length];
   }
 
   /** Training rows of this worker per epoch. */
@@ -258,21 +262,36 @@ final class WorkerStream implements AutoCloseable {
       }
     }
     if (index && !p.indexed()) {
-      p = new Prepared(p.rows(), indexer.apply(p.rows()), true);
+      Object built = indexer.apply(p.rows());
+      p = new Prepared(p.rows(), built, true);
+      if (cacheState[i] == CACHED && indexState[i] == UNTRIED) {
+        indexState[i] = built == null || data.reserveCache(indexBytes(p.rows())) ? CACHED : NO_ROOM;
+      }
     }
-    if (cacheState[i] == CACHED && (ref == null || ref.get() != p)) {
-      cache[i] = new SoftReference<>(p);
+    // Rows whose index found no room stay cached without it: later epochs index them again.
+    Prepared keep = indexState[i] == NO_ROOM && p.indexed() ? new Prepared(p.rows(), null, false) : p;
+    if (cacheState[i] == CACHED && (ref == null || ref.get() != keep)) {
+      cache[i] = new SoftReference<>(keep);
     } else if (cacheState[i] == NO_ROOM) {
       cache[i] = null;
     }
     return p;
   }
 
-  /** What a cached block holds: its arrays, with 4 bytes an entry for its index. */
+  /** What a cached block's rows hold: keys, values and fields an entry, offsets and label a row. */
   static long cachedBytes(CsrBlock b) {
     long entries = b.nonZeros();
-    long perEntry = 8 + 4 + (b.values == null ? 0 : 4) + (b.fields == null ? 0 : 4);
+    long perEntry = 8 + (b.values == null ? 0 : 4) + (b.fields == null ? 0 : 4);
     return entries * perEntry + 8L * b.rows + 256;
+  }
+
+  /**
+   * At most what a sparse model's index of {@code b} holds ({@code SparseBatchCompute}'s kept
+   * minibatches): per minibatch its occurrences (an int per entry and row) and its unique ranks
+   * (at most as many), and 64 bytes of arrays and record.
+   */
+  long indexBytes(CsrBlock b) {
+    return 8L * (b.nonZeros() + b.rows) + 64L * ((b.rows + batchSize - 1) / batchSize);
   }
 
   /** One pass over the epoch; runs on the read-ahead thread, one call at a time. */

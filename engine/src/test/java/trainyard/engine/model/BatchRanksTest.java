@@ -39,13 +39,15 @@ class BatchRanksTest {
       int n = reference.batch(order, range[0], range[1]);
       assertEquals(n, ranks.batch(whole, local, order, range[0], range[1]));
       assertArrayEquals(Arrays.copyOf(reference.ranks(), n), Arrays.copyOf(ranks.ranks(), n));
-      assertArrayEquals(Arrays.copyOf(reference.keys(), n), Arrays.copyOf(ranks.keys(), n));
-      assertArrayEquals(Arrays.copyOf(reference.counts(), n), Arrays.copyOf(ranks.counts(), n));
       int occ = range[1] - range[0];
       for (int i = range[0]; i < range[1]; i++) {
         occ += whole.rowStart[order[i] + 1] - whole.rowStart[order[i]];
       }
+      assertEquals(occ, ranks.occurrenceCount());
       assertArrayEquals(Arrays.copyOf(reference.occurrences(), occ), Arrays.copyOf(ranks.occurrences(), occ));
+      BatchRanks.Batch kept = ranks.frozen();
+      assertArrayEquals(Arrays.copyOf(reference.ranks(), n), kept.ranks(), "kept: exactly the batch's ranks");
+      assertArrayEquals(Arrays.copyOf(reference.occurrences(), occ), kept.occurrences());
     }
     // The second block's ranks are the whole block's for its entries.
     int[] tail = dict.ranks(b);

@@ -59,8 +59,8 @@ class MemoryEstimateTest {
   }
 
   @Test
-  void aWholeCachedTrainingSetIsSixteenBytesAnEntryAndEightARow() {
-    assertEquals(16L * 39_000_000 + 8 * 1_000_000, MemoryEstimate.cachedDataBytes(ctr(1_000_000, 16)));
+  void aWholeCachedTrainingSetIsTwentyBytesAnEntryAndSixteenARow() {
+    assertEquals(20L * 39_000_000 + 16 * 1_000_000, MemoryEstimate.cachedDataBytes(ctr(1_000_000, 16)));
   }
 
   @Test

@@ -89,8 +89,8 @@ class WorkerFailureTest {
         }
 
         @Override
-        public Object index(CsrBlock block) {
-          return c.index(block);
+        public Object index(CsrBlock block, int batchSize) {
+          return c.index(block, batchSize);
         }
 
         @Override

@@ -32,7 +32,7 @@ class WorkerLoopTest {
     try (ParameterServer ps = new ParameterServer(linear.keyRanges(2), linear::newUpdater, 1024, "test",
         ParameterServer.Mode.THREADS)) {
       Recorder compute = new Recorder(linear.newCompute());
-      try (WorkerStream stream = plan.stream(0, WorkerStreamTest.BATCH, compute::index)) {
+      try (WorkerStream stream = plan.stream(0, WorkerStreamTest.BATCH, b -> compute.index(b, WorkerStreamTest.BATCH))) {
         WorkerLoop loop = new WorkerLoop(ps.newWorker(), maxDelay, compute, stream, WorkerStreamTest.BATCH, pullAhead,
             trainyard.engine.optim.Schedule.CONSTANT);
         AtomicLong done = new AtomicLong();
@@ -106,8 +106,8 @@ class WorkerLoopTest {
     }
 
     @Override
-    public Object index(CsrBlock b) {
-      return inner.index(b);
+    public Object index(CsrBlock b, int batchSize) {
+      return inner.index(b, batchSize);
     }
 
     @Override
