@@ -147,8 +147,9 @@ public final class FmAlgorithm implements Algorithm {
         }
         m += 0.5f * (ss - sq);
         float y = labels[r];
-        sum += loss.value(m, y);
-        float d = loss.gradient(m, y) * inv;
+        double shared = loss.shared(m);
+        sum += loss.value(m, y, shared);
+        float d = loss.gradient(m, y, shared) * inv;
         if (d == 0f) {
           continue;
         }
