@@ -49,8 +49,8 @@ abstract class ElementwiseUpdater implements Updater {
 
   @Override
   public void read(long key, float[] state, int off, float[] out, int ooff) {
-    // A loop, not System.arraycopy: with k = 1 (linear models) a call into the JVM's copy stub per
-    // key cost more than the copy itself (PERFORMANCE.md, "A copy per key").
+    // A loop, not System.arraycopy: k is 1 for linear models, too few floats for a call into the
+    // JVM's copy stub per key (PERFORMANCE.md, "A copy per key": a gain in some runs, not all).
     for (int j = 0; j < k; j++) {
       out[ooff + j] = state[off + j];
     }

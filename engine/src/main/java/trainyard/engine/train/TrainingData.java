@@ -162,6 +162,11 @@ final class TrainingData {
     return Math.max(0, Runtime.getRuntime().maxMemory() - claimed);
   }
 
+  /** What is left of the job's cache budget. */
+  long cacheLeft() {
+    return cacheLeft.get();
+  }
+
   /** Takes {@code bytes} of the job's cache budget; false (and nothing taken) when it has not that much left. */
   boolean reserveCache(long bytes) {
     while (true) {

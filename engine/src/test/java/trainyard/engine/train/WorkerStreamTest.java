@@ -269,6 +269,30 @@ class WorkerStreamTest {
   }
 
   @Test
+  void rowsStayCachedWhenTheirIndexFindsNoRoom() throws Exception {
+    // A budget that the rows of worker 0's parts fill exactly: their indexes find no room.
+    TrainingData sizing = plan(numbered(40, 33, 1, 58, 27), 2, 1L << 30);
+    try (WorkerStream s = sizing.stream(0, BATCH, b -> null)) {
+      s.scan(b -> true);
+    }
+    long rowBytes = (1L << 30) - sizing.cacheLeft();
+    Counting data = new Counting(numbered(40, 33, 1, 58, 27));
+    TrainingData tight = plan(data, 2, rowBytes);
+    java.util.concurrent.atomic.AtomicInteger indexed = new java.util.concurrent.atomic.AtomicInteger();
+    try (WorkerStream c = tight.stream(0, BATCH, b -> indexed.incrementAndGet())) {
+      c.scan(b -> true);
+      assertEquals(0, tight.cacheLeft(), "the rows took the whole budget");
+      List<List<Integer>> first = batches(c, 0, 0);
+      for (int epoch = 1; epoch < 3; epoch++) {
+        batches(c, epoch, 0);
+      }
+      assertEquals(3, data.reads.get(), "the rows were read once");
+      assertEquals(3 * 3, indexed.get(), "and indexed again every epoch");
+      assertEquals(first, batches(c, 0, 0));
+    }
+  }
+
+  @Test
   void heldOutRowsAreReadOnceWhenTheCacheHasRoomAndValidateAlike() throws Exception {
     List<CsrBlock> shards = new ArrayList<>();
     for (int s = 0; s < 4; s++) {
