@@ -43,7 +43,13 @@ final class Cluster implements AutoCloseable {
 
   static Cluster twoMembers(KeyRanges ranges, Supplier<Updater> updaters, int[] owners, ControlHandler[] handlers,
       String job, ParameterServer.Mode mode) {
-    DataPort[] ports = {DataPort.bind("127.0.0.1", 0), DataPort.bind("127.0.0.1", 0)};
+    return twoMembers(ranges, updaters, owners, handlers, job, mode,
+        new DataPort[] {DataPort.bind("127.0.0.1", 0), DataPort.bind("127.0.0.1", 0)});
+  }
+
+  /** The same on the data ports given (bound to loopback, port 0). */
+  static Cluster twoMembers(KeyRanges ranges, Supplier<Updater> updaters, int[] owners, ControlHandler[] handlers,
+      String job, ParameterServer.Mode mode, DataPort[] ports) {
     List<InetSocketAddress> addresses = List.of(new InetSocketAddress("127.0.0.1", ports[0].port()),
         new InetSocketAddress("127.0.0.1", ports[1].port()));
     Duration timeout = Duration.ofSeconds(5);

@@ -1,6 +1,7 @@
 package trainyard.engine.ps;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -72,6 +73,39 @@ class NetTransportTest {
     assertEquals(pulledHere.size(), pulledThere.size());
     for (int i = 0; i < pulledHere.size(); i++) {
       assertArrayEquals(pulledHere.get(i), pulledThere.get(i), "pull " + i);
+    }
+  }
+
+  /** Java's NIO and Netty's native epoll (where Linux has it, the default) talk to each other and lose nothing. */
+  @Test
+  void aNioMemberAndAnEpollMemberLeaveTheSameStateAsOneProcess() throws Exception {
+    assumeTrue(io.netty.channel.epoll.Epoll.isAvailable(), "skipped: Netty's native epoll is not available here: "
+        + io.netty.channel.epoll.Epoll.unavailabilityCause());
+    KeyRanges ranges = KeyRanges.uniform(4);
+    List<float[]> pulledHere = new ArrayList<>();
+    byte[][] here = new byte[4][];
+    try (ParameterServer ps = new ParameterServer(ranges, NetTransportTest::fm, 16, "one")) {
+      script(ps.newWorker(), pulledHere);
+      for (int s = 0; s < 4; s++) {
+        here[s] = saved(ps, s);
+      }
+    }
+    int[] owners = {0, 1, 1, 0};
+    // The worker on the NIO member, then on the epoll one: requests and replies cross both ways.
+    for (int worker = 0; worker < 2; worker++) {
+      List<float[]> pulledThere = new ArrayList<>();
+      DataPort[] mixed = {DataPort.bind("127.0.0.1", 0, false), DataPort.bind("127.0.0.1", 0, true)};
+      try (Cluster c = Cluster.twoMembers(ranges, NetTransportTest::fm, owners,
+          new ControlHandler[] {IGNORE, IGNORE}, "mixed-" + worker, ParameterServer.Mode.THREADS, mixed)) {
+        script(c.members[worker].newWorker(), pulledThere);
+        for (int s = 0; s < 4; s++) {
+          assertArrayEquals(here[s], saved(c.members[owners[s]], s), "worker on rank " + worker + ", shard " + s);
+        }
+      }
+      assertEquals(pulledHere.size(), pulledThere.size());
+      for (int i = 0; i < pulledHere.size(); i++) {
+        assertArrayEquals(pulledHere.get(i), pulledThere.get(i), "worker on rank " + worker + ", pull " + i);
+      }
     }
   }
 
