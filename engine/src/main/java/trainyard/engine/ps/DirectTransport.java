@@ -39,5 +39,10 @@ public final class DirectTransport implements Transport {
   }
 
   @Override
+  public boolean runsOnSend(int server) {
+    return true;
+  }
+
+  @Override
   public void close() {}
 }

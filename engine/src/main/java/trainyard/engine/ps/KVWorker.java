@@ -10,7 +10,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Keys in every call are unique and strictly ascending (signed order); each key carries
  * {@code pushWidth} gradient floats on a push and receives {@code pullWidth} floats on a pull.
  * Requests to one server are applied in the order they were issued, so a pull issued after a
- * push of the same worker sees that push.
+ * push of the same worker sees that push; a pull's part held back ({@link #pull}) may also see
+ * later ones.
  *
  * <p>Not thread-safe: one instance per worker thread. Servers complete requests from their own
  * threads. Once a request fails (its server or the connection to it broke), every later wait and
@@ -61,6 +62,14 @@ public final class KVWorker {
   private final int[][] pulledSplits = new int[RING][];
   private final long[] pulledIndex = new long[RING];
   private long pulls;
+  /**
+   * Per server: true when the transport runs its requests inside {@link Transport#send}. A pull's
+   * parts for those are held back until the pull is waited for ({@link #pull}).
+   */
+  private final boolean[] runsOnSend;
+  /** Per timestamp slot, by server: the pull's parts held back, or null; a slot's array is made on first use. */
+  private final Request[][] heldBack = new Request[RING][];
+  private final boolean[] holding = new boolean[RING];
   /** After {@link #register}: ranks [registered[s], registered[s+1]) belong to server s. */
   private int[] registered;
   private int registeredCount;
@@ -83,6 +92,10 @@ public final class KVWorker {
     this.copy = !transport.releasesPushBuffers();
     int servers = ranges.servers();
     this.sendOrder = sendOrder(transport, servers, Math.floorMod(id, servers));
+    this.runsOnSend = new boolean[servers];
+    for (int s = 0; s < servers; s++) {
+      runsOnSend[s] = transport.runsOnSend(s);
+    }
   }
 
   private static int[] sendOrder(Transport transport, int servers, int first) {
@@ -128,6 +141,14 @@ public final class KVWorker {
    * Asks for the values of {@code keys}; {@code out} ({@code keys.length * pullWidth} floats) is
    * filled once {@link #waitFor} of the returned timestamp returns. Until then the caller must
    * not touch either array.
+   *
+   * <p>The parts for servers that the transport runs inside {@code send} (in this process, with
+   * no server threads) are held back until the pull is waited for, or its push sent. A pull issued
+   * ahead of its minibatch then reads those servers' values when the minibatch needs them: fresh
+   * in the cache the gradient reads them from (FM over two processes: 1.17× the examples/s;
+   * PERFORMANCE.md, "Distributed"), and as fresh as the model is. Such a part may therefore also
+   * see this worker's pushes sent after the pull, which bounded delay allows: it bounds how stale
+   * a value may be, not how fresh.
    */
   public long pull(long[] keys, float[] out) {
     return pull(keys, keys.length, out);
@@ -206,6 +227,7 @@ public final class KVWorker {
         || (pulledKeys[from] == null && pulledRanks[from] == null)) {
       throw new IllegalArgumentException("timestamp " + pull + " is no pull of this worker waiting for its push");
     }
+    release(pull);
     long[] keys = pulledKeys[from];
     int[] ranks = pulledRanks[from];
     int n = pulledSplits[from][splits.length - 1];
@@ -256,9 +278,39 @@ public final class KVWorker {
           float[] v = Arrays.copyOfRange(vals, from * width, to * width);
           transport.send(s, new Request(kind, k, r, base, 0, to - from, v, 0, id, done, ts, rate, pulled));
         } else {
-          transport.send(s, new Request(kind, keys, ranks, base, from, to, vals, from * width, id, done, ts, rate,
-              pulled));
+          Request r = new Request(kind, keys, ranks, base, from, to, vals, from * width, id, done, ts, rate, pulled);
+          if (kind == Request.Kind.PULL && runsOnSend[s]) {
+            holdBack(ts, s, r);
+          } else {
+            transport.send(s, r);
+          }
         }
+      }
+    }
+  }
+
+  private void holdBack(long ts, int server, Request r) {
+    int slot = (int) (ts & (RING - 1));
+    if (heldBack[slot] == null) {
+      heldBack[slot] = new Request[runsOnSend.length];
+    }
+    heldBack[slot][server] = r;
+    holding[slot] = true;
+  }
+
+  /** Sends the parts of request {@code ts} that {@link #holdBack} kept, if any. */
+  private void release(long ts) {
+    int slot = (int) (ts & (RING - 1));
+    if (!holding[slot]) {
+      return;
+    }
+    holding[slot] = false;
+    Request[] parts = heldBack[slot];
+    for (int s = 0; s < parts.length; s++) {
+      Request r = parts[s];
+      if (r != null) {
+        parts[s] = null;
+        transport.send(s, r);
       }
     }
   }
@@ -277,6 +329,7 @@ public final class KVWorker {
       return;
     }
     int slot = (int) (ts & (RING - 1));
+    release(ts);
     if (remaining.get(slot) == 0) {
       return;
     }

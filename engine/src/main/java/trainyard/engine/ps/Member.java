@@ -118,6 +118,11 @@ final class Member implements Transport {
   }
 
   @Override
+  public boolean runsOnSend(int server) {
+    return localIndex[server] >= 0 && local.runsOnSend(localIndex[server]);
+  }
+
+  @Override
   public boolean remote(int server) {
     return localIndex[server] < 0;
   }

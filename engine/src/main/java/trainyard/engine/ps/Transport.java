@@ -22,6 +22,14 @@ public interface Transport extends AutoCloseable {
   }
 
   /**
+   * True when {@link #send} runs requests for server {@code server} before it returns, on the
+   * sender's thread; a worker then holds a pull's part for it back until it needs the values.
+   */
+  default boolean runsOnSend(int server) {
+    return false;
+  }
+
+  /**
    * True when server {@code server} is in another process: the worker sends those parts first,
    * so they travel while it runs the local ones.
    */

@@ -22,8 +22,9 @@ import trainyard.engine.ps.KVWorker;
  * #MAX_AHEAD}) minibatches in flight (τ = -1: {@value #MAX_AHEAD}) while it computes the current
  * one, so the round trips to servers in other processes overlap the computation instead of
  * stalling it (DiFacto's workers pipeline their minibatches the same way). A pull issued ahead
- * misses the worker's own pushes of the steps before it, at most d of them, which the bound
- * allows; the clock still waits for the push of step t − τ − 1 before issuing step t.
+ * may miss the worker's own pushes of the steps before it, at most d of them, which the bound
+ * allows (parts for servers in its own process are read when the minibatch runs, {@link
+ * KVWorker#pull}); the clock still waits for the push of step t − τ − 1 before issuing step t.
  *
  * <p><b>Learning-rate schedule.</b> Each push carries the {@link Schedule}'s factor at the
  * minibatch's step in the job, epoch · {@link #batchesPerEpoch()} + its position in the epoch:

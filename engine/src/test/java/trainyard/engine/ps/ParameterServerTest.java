@@ -78,6 +78,34 @@ class ParameterServerTest {
   }
 
   @Test
+  void aPullReadsTheServersOfItsOwnProcessWhenWaitedFor() {
+    // Member 0 holds server 0 and runs its requests inline; server 1 is member 1's, over loopback.
+    try (Cluster ps = Cluster.start(Cluster.Kind.NETTY_INLINE, KeyRanges.uniform(2),
+        () -> new SgdUpdater(1, 1.0, 0, 0, WeightInit.ZERO))) {
+      KVWorker kv = ps.worker(0);
+      long[] keys = {-5, 7};
+      assertEquals(0, KeyRanges.uniform(2).owner(keys[0]));
+      assertEquals(1, KeyRanges.uniform(2).owner(keys[1]));
+      // A pull issued ahead, then a push: the remote part was sent first and misses the push;
+      // the local part runs at the wait and sees it.
+      float[] ahead = new float[2];
+      long pull = kv.pull(keys, ahead);
+      kv.push(keys, new float[] {1, 1});
+      kv.waitFor(pull);
+      assertArrayEquals(new float[] {-1, 0}, ahead);
+      // Pushing a pull's gradient runs its held-back part first: it reads the values before the push.
+      float[] before = new float[2];
+      long next = kv.pull(keys, before);
+      kv.pushPulled(next, new float[] {2, 2}, 1f);
+      kv.waitFor(next);
+      assertArrayEquals(new float[] {-1, -1}, before);
+      float[] after = new float[2];
+      kv.waitFor(kv.pull(keys, after));
+      assertArrayEquals(new float[] {-3, -3}, after);
+    }
+  }
+
+  @Test
   void rejectsKeysOutOfOrderAndShortBuffers() {
     try (ParameterServer ps = new ParameterServer(KeyRanges.uniform(1),
         () -> new SgdUpdater(1, 1, 0, 0, WeightInit.ZERO), 16, "bad")) {
