@@ -8,6 +8,7 @@ import trainyard.engine.data.CsrBlock;
 import trainyard.engine.model.Accelerator;
 import trainyard.engine.model.BatchCompute;
 import trainyard.engine.model.FmAlgorithm;
+import trainyard.engine.ps.KeyRanges;
 import trainyard.engine.model.Loss;
 import trainyard.engine.model.MlpAlgorithm;
 
@@ -56,7 +57,7 @@ final class Passes {
     FmAlgorithm algorithm = new FmAlgorithm(loss, "sgd", 0.1, 0, l2, dim, 0, 1 << 16, accelerator);
     BatchCompute compute = algorithm.newCompute();
     compute.collect(block);
-    compute.dictionary();
+    compute.dictionary(KeyRanges.uniform(1));
     compute.use(block, null);
     int[] order = identity(block.rows);
     SplittableRandom rnd = new SplittableRandom(seed);

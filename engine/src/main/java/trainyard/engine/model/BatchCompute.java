@@ -1,6 +1,7 @@
 package trainyard.engine.model;
 
 import trainyard.engine.data.CsrBlock;
+import trainyard.engine.ps.KeyRanges;
 
 /**
  * One worker's forward/backward pass over a minibatch, with buffers reused from batch to batch.
@@ -12,7 +13,8 @@ import trainyard.engine.data.CsrBlock;
 public interface BatchCompute {
   /**
    * Takes rows {@code order[from..to)} of {@code block} as the next minibatch and returns how
-   * many unique keys it needs; {@link #keys()} then holds them, ascending.
+   * many unique keys it needs; {@link #keys()} then holds them, ascending (with a dictionary: in
+   * the order of {@link #ranks()}).
    */
   int prepare(CsrBlock block, int[] order, int from, int to);
 
@@ -28,17 +30,18 @@ public interface BatchCompute {
   }
 
   /**
-   * After the first pass: the worker's keys (every key its rows can touch), ascending, for the
-   * worker to register with the servers once per job; afterwards the loop addresses a batch's
-   * keys by {@link #ranks()}. Null (the default) when the compute has no such list: the loop
-   * sends {@link #keys()}.
+   * After the first pass: the worker's keys (every key its rows can touch), grouped by the
+   * server of {@code ranges} that holds them as {@code KVWorker.register} wants, for the worker to
+   * register with the servers once per job; afterwards the loop addresses a batch's keys by
+   * {@link #ranks()}. Null (the default) when the compute has no such list: the loop sends
+   * {@link #keys()}.
    */
-  default long[] dictionary() {
+  default long[] dictionary(KeyRanges ranges) {
     return null;
   }
 
   /**
-   * After {@link #dictionary()}: what {@link #prepare} would otherwise build for {@code block}'s
+   * After {@link #dictionary}: what {@link #prepare} would otherwise build for {@code block}'s
    * minibatches of {@code batchSize} rows in block order (sparse models: their de-duplicated keys
    * as ranks in the dictionary), built ahead so that a data stream can do it on its read-ahead
    * thread, and keep it with the block for later epochs. Thread-safe. Null (the default) when
@@ -55,7 +58,7 @@ public interface BatchCompute {
   default void use(CsrBlock block, Object index) {}
 
   /**
-   * After {@link #dictionary()}: a second compute for the same worker thread, sharing this one's
+   * After {@link #dictionary}: a second compute for the same worker thread, sharing this one's
    * dictionary but with buffers of its own, so that the loop can prepare and pull the next
    * minibatch while this one computes. Null (the default) when the compute has none: the loop
    * then pulls one minibatch at a time.
@@ -64,7 +67,7 @@ public interface BatchCompute {
     return null;
   }
 
-  /** After {@link #dictionary()}: the prepared batch's keys as positions in it, ascending. */
+  /** After {@link #dictionary}: the prepared batch's keys as positions in it, ascending. */
   default int[] ranks() {
     throw new UnsupportedOperationException("this compute has no key dictionary");
   }

@@ -2,12 +2,20 @@ package trainyard.engine.model;
 
 import java.util.Arrays;
 import trainyard.engine.data.CsrBlock;
+import trainyard.engine.ps.KeyRanges;
 import trainyard.engine.ps.Keys;
 
 /**
  * One worker's key dictionary: the distinct keys of all the rows it trains on (plus the bias
- * key), ascending, which it registers with the servers once per job, and a lookup from a key to
- * its rank (position) in that list, which turns a block's feature ids into ranks once.
+ * key), which it registers with the servers once per job, and a lookup from a key to its rank
+ * (position) in that list, which turns a block's feature ids into ranks once.
+ *
+ * <p><b>Hot keys first.</b> The list holds each server's keys together, as registering needs,
+ * and within a server the keys most rows touch first. Servers store a worker's new keys in the
+ * order it registers them, and the worker's arrays indexed by rank follow the same order, so the
+ * few keys that most minibatches touch (feature frequencies follow power laws) share cache lines
+ * and stay in cache, instead of lying scattered over the model: one process trains LR 1.36×
+ * and FM 1.38× faster (PERFORMANCE.md, "Hot keys first").
  *
  * <p>Two phases. Building: {@link #add} every key, on one thread, then {@link #finish}. After
  * that the dictionary is immutable: {@link #rank} and {@link #ranks} may be called from any
@@ -19,14 +27,17 @@ import trainyard.engine.ps.Keys;
  * never O(rows).
  */
 final class KeyDictionary {
-  /** Slot b holds table[b] when filled[b] != 0; after finish, filled[b] is the key's rank + 1. */
+  /**
+   * Slot b holds table[b] when filled[b] != 0: while building, how often the key was added
+   * (saturating); after finish, the key's rank + 1.
+   */
   private long[] table = new long[1024];
   private int[] filled = new int[1024];
   private int shift = 64 - 10;
   private int size;
   private long[] sorted;
 
-  /** Adds {@code key} (a mixed key, as the servers see it); duplicates are ignored. */
+  /** Adds {@code key} (a mixed key, as the servers see it); a duplicate only counts. */
   void add(long key) {
     if (sorted != null) {
       throw new IllegalStateException("the dictionary is finished");
@@ -37,6 +48,9 @@ final class KeyDictionary {
     int b = (int) ((key * 0x9E3779B97F4A7C15L) >>> shift);
     while (f[b] != 0) {
       if (t[b] == key) {
+        if (f[b] != Integer.MAX_VALUE) {
+          f[b]++;
+        }
         return;
       }
       b = (b + 1) & mask;
@@ -71,13 +85,17 @@ final class KeyDictionary {
           b = (b + 1) & mask;
         }
         table[b] = key;
-        filled[b] = 1;
+        filled[b] = oldFilled[i];
       }
     }
   }
 
-  /** Ends the building: sorts the keys and numbers them. Idempotent. */
-  void finish() {
+  /**
+   * Ends the building: orders the keys and numbers them in that order. The keys of each server of
+   * {@code ranges} come together, in server order; within a server, the most often added first,
+   * ties in ascending order. Idempotent.
+   */
+  void finish(KeyRanges ranges) {
     if (sorted != null) {
       return;
     }
@@ -88,11 +106,47 @@ final class KeyDictionary {
         keys[n++] = table[b];
       }
     }
+    // Ascending, each server's keys are one run; each run is then ordered by count.
     Arrays.sort(keys);
+    int from = 0;
+    for (int s = 1; s <= ranges.servers(); s++) {
+      int to = s < ranges.servers() ? lowerIndex(keys, from, ranges.lowerBound(s)) : keys.length;
+      byCount(keys, from, to);
+      from = to;
+    }
     for (int i = 0; i < keys.length; i++) {
       filled[slot(keys[i])] = i + 1;
     }
     sorted = keys;
+  }
+
+  /** Orders keys[from..to) (ascending) by decreasing count, stable. */
+  private void byCount(long[] keys, int from, int to) {
+    // (MAX - count, position) packed in a long: one primitive sort, no comparator.
+    long[] packed = new long[to - from];
+    for (int i = from; i < to; i++) {
+      packed[i - from] = (long) (Integer.MAX_VALUE - filled[slot(keys[i])]) << 32 | (i - from);
+    }
+    Arrays.sort(packed);
+    for (int i = 0; i < packed.length; i++) {
+      packed[i] = keys[from + (int) packed[i]];
+    }
+    System.arraycopy(packed, 0, keys, from, packed.length);
+  }
+
+  /** First index in keys[from..) whose key is >= bound. */
+  private static int lowerIndex(long[] keys, int from, long bound) {
+    int lo = from;
+    int hi = keys.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (keys[mid] < bound) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   private int slot(long key) {
@@ -111,7 +165,7 @@ final class KeyDictionary {
     return sorted != null;
   }
 
-  /** The keys, ascending (after {@link #finish}); callers must not modify it. */
+  /** The keys in rank order (after {@link #finish}); callers must not modify it. */
   long[] keys() {
     return sorted;
   }

@@ -1,6 +1,7 @@
 package trainyard.engine.model;
 
 import trainyard.engine.data.CsrBlock;
+import trainyard.engine.ps.KeyRanges;
 import trainyard.engine.ps.Keys;
 
 /**
@@ -106,7 +107,7 @@ abstract class SparseBatchCompute implements BatchCompute {
 
   @Override
   public final BatchCompute twin() {
-    dictionary();
+    finishDictionary();
     SparseBatchCompute t = sibling();
     t.dictionary = dictionary;
     t.finished = finished;
@@ -127,19 +128,29 @@ abstract class SparseBatchCompute implements BatchCompute {
     return true;
   }
 
-  /** Finishes the dictionary (just the bias key when no row was collected) and returns its keys. */
+  /**
+   * Finishes the dictionary (just the bias key when no row was collected), ordered for {@code
+   * ranges} ({@link KeyDictionary#finish}), and returns its keys; once finished, the same keys.
+   */
   @Override
-  public final long[] dictionary() {
+  public final long[] dictionary(KeyRanges ranges) {
     if (finished == null) {
       if (dictionary == null) {
         dictionary = new KeyDictionary();
         dictionary.add(BIAS_KEY);
       }
-      dictionary.finish();
+      dictionary.finish(ranges);
       dedup = new BatchRanks(dictionary, BIAS_KEY);
       finished = dictionary;
     }
     return finished.keys();
+  }
+
+  /** Finishes the dictionary as for one server, unless done: for minibatches prepared without registering. */
+  private void finishDictionary() {
+    if (finished == null) {
+      dictionary(KeyRanges.uniform(1));
+    }
   }
 
   /** The block's minibatches of {@code batchSize} rows in block order, de-duplicated (an {@link Indexed}). */
@@ -147,7 +158,7 @@ abstract class SparseBatchCompute implements BatchCompute {
   public final synchronized Object index(CsrBlock block, int batchSize) {
     KeyDictionary d = finished;
     if (d == null) {
-      throw new IllegalStateException("collect the worker's keys and call dictionary() before indexing blocks");
+      throw new IllegalStateException("collect the worker's keys and call dictionary(ranges) before indexing blocks");
     }
     if (batchSize < 1) {
       throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
@@ -171,15 +182,13 @@ abstract class SparseBatchCompute implements BatchCompute {
 
   @Override
   public final void use(CsrBlock block, Object index) {
-    if (finished == null) {
-      dictionary();
-    }
+    finishDictionary();
     this.block = block;
     this.indexed = index instanceof Indexed x && x.block() == block ? x : null;
     this.local = null;
   }
 
-  /** The batch's unique keys, ascending; looked up on demand (rank users never need them). */
+  /** The batch's unique keys, in rank order; looked up on demand (rank users never need them). */
   @Override
   public final long[] keys() {
     if (!keysValid) {

@@ -164,16 +164,36 @@ public final class KVWorker {
   }
 
   /**
-   * Registers the keys this worker will use (unique, ascending): each server stores the keys of
-   * its range, initialised where new, and remembers where they live. Afterwards
-   * {@link #pushRanks} and {@link #pullRanks} address keys by their index in this list, which
-   * spares the servers a hash probe per key (ps-lite caches key lists for the same reason).
-   * Registering again replaces the list. Returns a timestamp; {@code keys} is copied.
+   * Registers the keys this worker will use: each server stores the keys of its range,
+   * initialised where new, and remembers where they live. Afterwards {@link #pushRanks} and
+   * {@link #pullRanks} address keys by their index in this list, which spares the servers a hash
+   * probe per key (ps-lite caches key lists for the same reason). The keys are unique and grouped
+   * by server, the servers' groups in server order ({@link KeyRanges#owner}); within a group in
+   * any order. A server stores its new keys in the order given, so a worker that lists its most
+   * used keys first finds them side by side in the server's memory. Registering again replaces
+   * the list. Returns a timestamp; {@code keys} is copied.
    */
   public long register(long[] keys) {
-    checkKeys(keys, keys.length, 0, 0, "vals");
-    long ts = begin(keys, keys.length);
-    registered = splits.clone();
+    int servers = splits.length - 1;
+    int[] groups = new int[servers + 1];
+    int server = 0;
+    for (int i = 0; i < keys.length; i++) {
+      int owner = ranges.owner(keys[i]);
+      if (owner < server) {
+        throw new IllegalArgumentException("keys must be grouped by server in server order: keys[" + i + "]="
+            + keys[i] + " belongs to server " + owner + ", after keys of server " + server);
+      }
+      while (server < owner) {
+        groups[++server] = i;
+      }
+    }
+    while (server < servers) {
+      groups[++server] = keys.length;
+    }
+    long ts = nextTimestamp();
+    System.arraycopy(groups, 0, splits, 0, groups.length);
+    expectParts(ts);
+    registered = groups;
     registeredCount = keys.length;
     for (int s : sendOrder) {
       int from = splits[s];
@@ -313,6 +333,11 @@ public final class KVWorker {
         transport.send(s, r);
       }
     }
+  }
+
+  /** How the job's keys split over its servers. */
+  public KeyRanges ranges() {
+    return ranges;
   }
 
   /** This worker's global id. */

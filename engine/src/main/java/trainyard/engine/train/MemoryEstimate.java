@@ -36,7 +36,8 @@ import trainyard.spec.JobSpec;
  *                      a minibatch) and the ranks an index is built from, and the read buffer;
  *                      rowStart, label and order a row
  *   key dictionary   = sparse: 52 · D,  D = min(K, entries of the worker's share), its distinct keys:
- *                      the lookup table (24 B a key at half load), the sorted keys (8), the servers'
+ *                      the lookup table (24 B a key at half load), the ordered keys (8; ordering
+ *                      them takes 8 more for a moment, before the copy below exists), the servers'
  *                      record of the registration (4), the rank maps of the worker's batches and of
  *                      its indexer (4 each) and the copy sent (8)
  *   validation       = 4 · validation rows (AUC) + shard + 4 · R · outputs

@@ -134,7 +134,7 @@ final class WorkerLoop {
     BatchCompute compute = slots[0].compute;
     // One pass over the rows, like an epoch's reading; stop is polled per minibatch only, as documented.
     data.scan(compute::collect);
-    long[] dictionary = compute.dictionary();
+    long[] dictionary = compute.dictionary(kv.ranges());
     if (dictionary != null) {
       kv.waitFor(kv.register(dictionary));
       byRank = true;

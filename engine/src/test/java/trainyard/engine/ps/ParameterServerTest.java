@@ -105,6 +105,23 @@ class ParameterServerTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(Cluster.Kind.class)
+  void registeredKeysComeGroupedByServerInAnyOrderWithin(Cluster.Kind kind) {
+    try (Cluster ps = Cluster.start(kind, KeyRanges.uniform(2), () -> new SgdUpdater(1, 1.0, 0, 0, WeightInit.ZERO))) {
+      KVWorker kv = ps.worker(0);
+      // Server 0 holds the negative keys, server 1 the others; a worker lists its hot keys first.
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> kv.register(new long[] {-3, 8, -9}));
+      assertTrue(e.getMessage().contains("keys[2]=-9 belongs to server 0, after keys of server 1"), e.getMessage());
+      kv.waitFor(kv.register(new long[] {-3, -9, 8, 2}));
+      kv.pushRanks(new int[] {0, 1, 2, 3}, 4, new float[] {1, 2, 3, 4});
+      float[] out = new float[4];
+      kv.waitFor(kv.pull(new long[] {-9, -3, 2, 8}, out));
+      assertArrayEquals(new float[] {-2, -1, -4, -3}, out);
+    }
+  }
+
   @Test
   void rejectsKeysOutOfOrderAndShortBuffers() {
     try (ParameterServer ps = new ParameterServer(KeyRanges.uniform(1),

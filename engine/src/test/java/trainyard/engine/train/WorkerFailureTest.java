@@ -84,8 +84,8 @@ class WorkerFailureTest {
         }
 
         @Override
-        public long[] dictionary() {
-          return c.dictionary();
+        public long[] dictionary(trainyard.engine.ps.KeyRanges ranges) {
+          return c.dictionary(ranges);
         }
 
         @Override

@@ -101,8 +101,8 @@ class WorkerLoopTest {
     }
 
     @Override
-    public long[] dictionary() {
-      return inner.dictionary();
+    public long[] dictionary(trainyard.engine.ps.KeyRanges ranges) {
+      return inner.dictionary(ranges);
     }
 
     @Override
