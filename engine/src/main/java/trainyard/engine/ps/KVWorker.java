@@ -145,7 +145,7 @@ public final class KVWorker {
    * <p>The parts for servers that the transport runs inside {@code send} (in this process, with
    * no server threads) are held back until the pull is waited for, or its push sent. A pull issued
    * ahead of its minibatch then reads those servers' values when the minibatch needs them: fresh
-   * in the cache the gradient reads them from (FM over two processes: 1.17× the examples/s;
+   * in the cache the gradient reads them from (FM over two processes: 1.07–1.17× the examples/s;
    * PERFORMANCE.md, "Distributed"), and as fresh as the model is. Such a part may therefore also
    * see this worker's pushes sent after the pull, which bounded delay allows: it bounds how stale
    * a value may be, not how fresh.
