@@ -110,7 +110,12 @@ final class KeyDictionary {
     Arrays.sort(keys);
     int from = 0;
     for (int s = 1; s <= ranges.servers(); s++) {
-      int to = s < ranges.servers() ? lowerIndex(keys, from, ranges.lowerBound(s)) : keys.length;
+      int to = keys.length;
+      if (s < ranges.servers()) {
+        // Unique keys: the search finds the bound itself, or where it would go.
+        int at = Arrays.binarySearch(keys, from, keys.length, ranges.lowerBound(s));
+        to = at >= 0 ? at : -at - 1;
+      }
       byCount(keys, from, to);
       from = to;
     }
@@ -132,21 +137,6 @@ final class KeyDictionary {
       packed[i] = keys[from + (int) packed[i]];
     }
     System.arraycopy(packed, 0, keys, from, packed.length);
-  }
-
-  /** First index in keys[from..) whose key is >= bound. */
-  private static int lowerIndex(long[] keys, int from, long bound) {
-    int lo = from;
-    int hi = keys.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (keys[mid] < bound) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
   }
 
   private int slot(long key) {
