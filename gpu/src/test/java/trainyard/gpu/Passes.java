@@ -8,9 +8,9 @@ import trainyard.engine.data.CsrBlock;
 import trainyard.engine.model.Accelerator;
 import trainyard.engine.model.BatchCompute;
 import trainyard.engine.model.FmAlgorithm;
-import trainyard.engine.ps.KeyRanges;
 import trainyard.engine.model.Loss;
 import trainyard.engine.model.MlpAlgorithm;
+import trainyard.engine.ps.KeyRanges;
 
 /** Runs minibatches through the engine's own worker computes, on the CPU (accelerator null) or a device, for the tests to compare. */
 final class Passes {

@@ -7,8 +7,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A worker's view of the parameter server (ps-lite's KVWorker): three calls and a timestamp.
  *
- * <p>Keys in every call are unique and strictly ascending (signed order); each key carries
- * {@code pushWidth} gradient floats on a push and receives {@code pullWidth} floats on a pull.
+ * <p>Keys in every call but {@link #register} are unique and strictly ascending (signed order);
+ * each key carries {@code pushWidth} gradient floats on a push and receives {@code pullWidth}
+ * floats on a pull.
  * Requests to one server are applied in the order they were issued, so a pull issued after a
  * push of the same worker sees that push; a pull's part held back ({@link #pull}) may also see
  * later ones.
