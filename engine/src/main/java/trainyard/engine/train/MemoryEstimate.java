@@ -40,7 +40,8 @@ import trainyard.spec.JobSpec;
  *                      them takes 8 more for a moment, before the copy below exists), the servers'
  *                      record of the registration (4), the rank maps of the worker's batches and of
  *                      its indexer (4 each) and the copy sent (8)
- *   validation       = 4 · validation rows (AUC) + shard + 4 · R · outputs
+ *   validation       = 4 · validation rows (AUC) + shard + 4 · R · outputs + 4 · E (a shard's positions)
+ *                      [+ 8 · K for a sparse model: the keys its positions refer to]
  * </pre>
  *
  * <p>Not counted: the cache of prepared blocks ({@link TrainingData}), which takes only the heap
@@ -94,6 +95,7 @@ public final class MemoryEstimate {
     int allWorkers = Math.max(1, spec.resources().workers());
     long shareEntries = entries * ((shards + allWorkers - 1) / allWorkers);
     long dictionaryKeys = Math.min(keys, Math.max(entries, shareEntries));
+    long positionKeys = keys;
 
     long model;
     long buffers;
@@ -115,6 +117,7 @@ public final class MemoryEstimate {
       model = params * 4 * perFloat + (params / 128 + 1) * 56;
       buffers = 2 * 4 * params + 4 * 4 * batch * layerSum;
       dictionaryKeys = 0;
+      positionKeys = 0;
     } else {
       boolean fm = spec.algorithm().equals("fm");
       var linear = Optimizers.create(p.optimizer(), 1, p.learningRate(), p.l1(), p.l2(), WeightInit.ZERO);
@@ -142,7 +145,7 @@ public final class MemoryEstimate {
     if (spec.validation() != null && spec.validation().fraction() != null) {
       heldOut += (long) Math.ceil(stats.rows() * spec.validation().fraction());
     }
-    long validation = heldOut == 0 ? 0 : 4 * heldOut + shardBytes + 4 * rows * outputs;
+    long validation = heldOut == 0 ? 0 : 4 * heldOut + shardBytes + 4 * rows * outputs + 4 * entries + 8 * positionKeys;
     double heap = (double) model / members + workers * (double) (buffers + streamed) + validation + FIXED_HEAP;
     return (long) Math.ceil(GC_HEADROOM * heap);
   }

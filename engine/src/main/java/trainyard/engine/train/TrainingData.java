@@ -62,10 +62,14 @@ final class TrainingData {
   private final Part[][] shares;
   /** Bytes the job's streams may still keep as cached blocks. */
   private final AtomicLong cacheLeft;
-  /** Per validation block: its rows, once read (evaluate's, under its lock). */
-  private final SoftReference<CsrBlock>[] heldCache;
+  /** Per validation block: its rows once read, and their positions once looked up (evaluate's, under its lock). */
+  private final SoftReference<Held>[] heldCache;
   /** Per validation block: whether the budget holds room for its rows. */
   private final boolean[] heldCached;
+  /** Per validation block: whether the budget holds room for its rows' positions too. */
+  private final boolean[] positionsCached;
+  /** The keys of the model the cached positions belong to: the last one evaluated, if keyed by feature. */
+  private long[] positionKeys;
 
   private TrainingData(Dataset train, Dataset validation, double fraction, long seed, long[] offsets, int[] kept,
       Part[][] shares, long validationRows, long cacheBytes) {
@@ -85,9 +89,10 @@ final class TrainingData {
     this.validationRows = validationRows;
     this.cacheLeft = new AtomicLong(Math.max(0, cacheBytes));
     @SuppressWarnings("unchecked")
-    SoftReference<CsrBlock>[] held = new SoftReference[validation != null ? validation.shardCount() : offsets.length];
+    SoftReference<Held>[] held = new SoftReference[validation != null ? validation.shardCount() : offsets.length];
     this.heldCache = held;
     this.heldCached = new boolean[held.length];
+    this.positionsCached = new boolean[held.length];
   }
 
   /**
@@ -251,21 +256,53 @@ final class TrainingData {
 
   /**
    * Validation metrics of {@code model}, predicted shard by shard: beyond the cached validation
-   * rows, memory holds one shard, its predictions and what {@link MetricsAccumulator} keeps (4
-   * bytes a row for AUC).
+   * rows and their positions ({@link Held}), memory holds one shard, its positions and
+   * predictions, what {@link MetricsAccumulator} keeps (4 bytes a row for AUC) and a copy of the
+   * model's keys.
    * The rows come in dataset order, so the metrics equal {@link Model#evaluate} on one block of
    * them. Empty when the job has no validation data.
    */
   synchronized Map<String, Double> evaluate(Model model) throws IOException {
     MetricsAccumulator acc = model.newMetrics();
-    int blocks = validation != null ? validation.shardCount() : fraction > 0 ? train.shardCount() : 0;
-    for (int s = 0; s < blocks; s++) {
-      CsrBlock rows = validationBlock(s);
-      if (rows != null) {
-        acc.add(model.predict(rows), rows.labels, rows.rows);
+    if (positionKeys == null || !model.hasKeys(positionKeys)) {
+      // Positions looked up in another model's keys are not this one's.
+      positionKeys = model.keys();
+      for (SoftReference<Held> ref : heldCache) {
+        Held h = ref == null ? null : ref.get();
+        if (h != null) {
+          h.positions = null;
+        }
       }
     }
+    int blocks = validation != null ? validation.shardCount() : fraction > 0 ? train.shardCount() : 0;
+    for (int s = 0; s < blocks; s++) {
+      Held h = validationBlock(s);
+      if (h == null) {
+        continue;
+      }
+      int[] positions = h.positions != null ? h.positions : model.positions(h.rows);
+      if (h.positions == null && positions != null && heldCached[s]
+          && (positionsCached[s] || reserveCache(4L * positions.length))) {
+        positionsCached[s] = true;
+        h.positions = positions;
+      }
+      acc.add(model.predict(h.rows, positions), h.rows.labels, h.rows.rows);
+    }
     return acc.result();
+  }
+
+  /**
+   * A validation block's rows, and the positions of their features among {@link #positionKeys}
+   * (null until looked up): looking them up is most of a sparse model's validation, and a job's
+   * keys stay the same from epoch to epoch (unless L1 zeroes some), so it is done once.
+   */
+  private static final class Held {
+    final CsrBlock rows;
+    int[] positions;
+
+    Held(CsrBlock rows) {
+      this.rows = rows;
+    }
   }
 
   /**
@@ -273,17 +310,21 @@ final class TrainingData {
    * training one; null when it holds none): from the cache, or read and then cached when the
    * budget has room, so later epochs validate without reading every training shard again.
    */
-  private CsrBlock validationBlock(int s) throws IOException {
-    CsrBlock cached = heldCache[s] == null ? null : heldCache[s].get();
+  private Held validationBlock(int s) throws IOException {
+    Held cached = heldCache[s] == null ? null : heldCache[s].get();
     if (cached != null) {
       return cached;
     }
     CsrBlock rows = validation != null ? validation.shard(s) : heldOut(s);
-    if (rows != null && (heldCached[s] || reserveCache(WorkerStream.cachedBytes(rows)))) {
-      heldCached[s] = true; // reserved once: a block the collector dropped comes back in the same room
-      heldCache[s] = new SoftReference<>(rows);
+    if (rows == null) {
+      return null;
     }
-    return rows;
+    Held held = new Held(rows);
+    if (heldCached[s] || reserveCache(WorkerStream.cachedBytes(rows))) {
+      heldCached[s] = true; // reserved once: a block the collector dropped comes back in the same room
+      heldCache[s] = new SoftReference<>(held);
+    }
+    return held;
   }
 
   /** The held-out rows of training shard {@code s}, in order; null when it has none. */

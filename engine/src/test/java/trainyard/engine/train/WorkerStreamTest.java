@@ -13,6 +13,9 @@ import org.junit.jupiter.api.Test;
 import trainyard.engine.data.CsrBlock;
 import trainyard.engine.ps.Keys;
 import trainyard.engine.data.MemoryDataset;
+import trainyard.engine.model.LinearModel;
+import trainyard.engine.model.Loss;
+import trainyard.engine.model.Model;
 import trainyard.engine.testing.Specs;
 import trainyard.spec.JobSpec;
 
@@ -314,6 +317,40 @@ class WorkerStreamTest {
     }
     assertEquals(4, cachedData.reads.get(), "the held-out rows were read once");
     assertEquals(4 * 3, uncachedData.reads.get(), "without room, every validation reads every shard");
+  }
+
+  @Test
+  void cachedPositionsServeOnlyModelsWithTheSameKeys() throws Exception {
+    List<CsrBlock> shards = new ArrayList<>();
+    for (int s = 0; s < 4; s++) {
+      shards.add(trainyard.engine.testing.Synthetic.sparseBinary(300, 50, 5, 0.1, s));
+    }
+    JobSpec spec = Specs.spec("linear", "logistic", "ftrl", 0.1, 0, 0, 8, 1, BATCH, new int[0], 0, 1, 1, 0, 0.2, 0,
+        SEED);
+    LinearModel trained = (LinearModel) Trainer.train(new TrainRequest(spec, new MemoryDataset(shards), null, null),
+        TrainListener.NONE, () -> false).model();
+    long[] keys = trained.keys();
+    float[] w = trained.weights();
+    float[] doubled = w.clone();
+    for (int i = 0; i < doubled.length; i++) {
+      doubled[i] *= 2;
+    }
+    int half = keys.length / 2;
+    List<Model> models = List.of(trained,
+        new LinearModel(trained.info(), Loss.LOGISTIC, keys, doubled), // the same keys: positions carry over
+        new LinearModel(trained.info(), Loss.LOGISTIC, java.util.Arrays.copyOfRange(keys, half, keys.length),
+            java.util.Arrays.copyOfRange(w, half, w.length)), // other keys: looked up again
+        trained);
+    TrainingData uncached = TrainingData.plan(new TrainRequest(spec, new MemoryDataset(shards), null, null)
+        .withCacheBytes(0), 1);
+    TrainingData cached = TrainingData.plan(new TrainRequest(spec, new MemoryDataset(shards), null, null), 1, 1L << 30);
+    java.util.Set<java.util.Map<String, Double>> distinct = new HashSet<>();
+    for (Model m : models) {
+      java.util.Map<String, Double> expected = uncached.evaluate(m);
+      assertEquals(expected, cached.evaluate(m), "as if looked up afresh");
+      distinct.add(expected);
+    }
+    assertEquals(3, distinct.size(), "the three models validate differently");
   }
 
   @Test
