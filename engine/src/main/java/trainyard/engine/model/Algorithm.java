@@ -26,6 +26,14 @@ public interface Algorithm {
 
   BatchCompute newCompute();
 
+  /**
+   * Validation scored where the model lives, in shares that each process adds up over its own
+   * shards; null when only an exported model can be validated (mlp).
+   */
+  default ScoreShares scoreShares() {
+    return null;
+  }
+
   /** Reads the servers' state into a model; call only while no request is in flight. */
   Model export(ParameterServer ps, ModelInfo info);
 }

@@ -1,5 +1,7 @@
 package trainyard.engine.model;
 
+import trainyard.engine.data.CsrBlock;
+import trainyard.engine.metrics.MetricsAccumulator;
 import trainyard.engine.optim.FmUpdater;
 import trainyard.engine.optim.Optimizers;
 import trainyard.engine.optim.WeightInit;
@@ -69,6 +71,70 @@ public final class FmAlgorithm implements Algorithm {
   public Model export(ParameterServer ps, ModelInfo info) {
     SparseExport e = new SparseExport(ps);
     return FmModel.fromPulled(info, loss, dim, e.keys, e.values);
+  }
+
+  @Override
+  public ScoreShares scoreShares() {
+    return new Shares(loss, dim);
+  }
+
+  /**
+   * A row's share, as {@link FmModel#predict} sums it over the held keys: [bias + Σ w·x, the dim
+   * sums s_f = Σ V_f·x, Σ_f Σ (V_f·x)²]. The sums of the shares make the margin
+   * m = bias + Σ w·x + ½ (Σ_f s_f² − Σ_f Σ (V_f·x)²).
+   */
+  private record Shares(Loss loss, int dim) implements ScoreShares {
+    @Override
+    public int width() {
+      return dim + 2;
+    }
+
+    @Override
+    public void add(CsrBlock rows, int[] handles, ParameterServer.Reader reader, float[] share) {
+      float[] vals = new float[1 + dim];
+      float bias = ScoreShares.bias(reader, vals);
+      int width = dim + 2;
+      for (int r = 0; r < rows.rows; r++) {
+        int o = r * width;
+        float m = share[o] + bias;
+        float sq = share[o + 1 + dim];
+        for (int e = rows.rowStart[r]; e < rows.rowStart[r + 1]; e++) {
+          if (handles[e] < 0) {
+            continue;
+          }
+          reader.read(handles[e], vals, 0);
+          float x = rows.value(e);
+          m += vals[0] * x;
+          for (int f = 0; f < dim; f++) {
+            float vx = vals[1 + f] * x;
+            share[o + 1 + f] += vx;
+            sq += vx * vx;
+          }
+        }
+        share[o] = m;
+        share[o + 1 + dim] = sq;
+      }
+    }
+
+    @Override
+    public float[] predictions(float[] sum, int rows) {
+      float[] out = new float[rows];
+      int width = dim + 2;
+      for (int r = 0; r < rows; r++) {
+        int o = r * width;
+        float ss = 0f;
+        for (int f = 0; f < dim; f++) {
+          ss += sum[o + 1 + f] * sum[o + 1 + f];
+        }
+        out[r] = loss.output(sum[o] + 0.5f * (ss - sum[o + 1 + dim]));
+      }
+      return out;
+    }
+
+    @Override
+    public MetricsAccumulator newMetrics() {
+      return new MetricsAccumulator(1, loss == Loss.SQUARED);
+    }
   }
 
   /** Per-worker forward/backward; not thread-safe. */

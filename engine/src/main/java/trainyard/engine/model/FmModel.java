@@ -81,27 +81,7 @@ public final class FmModel extends Model {
   }
 
   @Override
-  public long[] keys() {
-    return keys.clone();
-  }
-
-  @Override
-  public boolean hasKeys(long[] other) {
-    return java.util.Arrays.equals(keys, other);
-  }
-
-  @Override
   public float[] predict(CsrBlock rows) {
-    return predict(rows, positions(rows));
-  }
-
-  @Override
-  public int[] positions(CsrBlock rows) {
-    return index.positions(rows);
-  }
-
-  @Override
-  public float[] predict(CsrBlock rows, int[] positions) {
     float[] out = new float[rows.rows];
     float[] s = new float[dim];
     for (int r = 0; r < rows.rows; r++) {
@@ -109,7 +89,7 @@ public final class FmModel extends Model {
       float sq = 0f;
       java.util.Arrays.fill(s, 0f);
       for (int e = rows.rowStart[r]; e < rows.rowStart[r + 1]; e++) {
-        int i = positions[e];
+        int i = index.find(Keys.mix(rows.keys[e]));
         if (i < 0) {
           continue;
         }

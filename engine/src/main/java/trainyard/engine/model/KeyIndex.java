@@ -1,8 +1,5 @@
 package trainyard.engine.model;
 
-import trainyard.engine.data.CsrBlock;
-import trainyard.engine.ps.Keys;
-
 /**
  * A read-only open-addressing index from a key to its position in a model's key array.
  * Immutable once built; safe to read from many threads.
@@ -41,16 +38,6 @@ final class KeyIndex {
       }
       b = (b + 1) & mask;
     }
-  }
-
-  /** Per entry of {@code rows}: the position of its feature's key ({@link Keys#mix}), or -1. */
-  int[] positions(CsrBlock rows) {
-    int n = rows.nonZeros();
-    int[] out = new int[n];
-    for (int e = 0; e < n; e++) {
-      out[e] = find(Keys.mix(rows.keys[e]));
-    }
-    return out;
   }
 
   private int bucket(long key) {

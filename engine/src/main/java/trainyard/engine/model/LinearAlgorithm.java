@@ -1,5 +1,7 @@
 package trainyard.engine.model;
 
+import trainyard.engine.data.CsrBlock;
+import trainyard.engine.metrics.MetricsAccumulator;
 import trainyard.engine.optim.Optimizers;
 import trainyard.engine.optim.WeightInit;
 import trainyard.engine.ps.KeyRanges;
@@ -50,6 +52,49 @@ public final class LinearAlgorithm implements Algorithm {
   public Model export(ParameterServer ps, ModelInfo info) {
     SparseExport e = new SparseExport(ps);
     return new LinearModel(info, loss, e.keys, e.values);
+  }
+
+  @Override
+  public ScoreShares scoreShares() {
+    return new Shares(loss);
+  }
+
+  /** A row's share: the bias (where held) plus Σ w·x over the held keys, as {@link LinearModel#predict} adds. */
+  private record Shares(Loss loss) implements ScoreShares {
+    @Override
+    public int width() {
+      return 1;
+    }
+
+    @Override
+    public void add(CsrBlock rows, int[] handles, ParameterServer.Reader reader, float[] share) {
+      float[] w = new float[1];
+      float bias = ScoreShares.bias(reader, w);
+      for (int r = 0; r < rows.rows; r++) {
+        float m = share[r] + bias;
+        for (int e = rows.rowStart[r]; e < rows.rowStart[r + 1]; e++) {
+          if (handles[e] >= 0) {
+            reader.read(handles[e], w, 0);
+            m += w[0] * rows.value(e);
+          }
+        }
+        share[r] = m;
+      }
+    }
+
+    @Override
+    public float[] predictions(float[] sum, int rows) {
+      float[] out = new float[rows];
+      for (int r = 0; r < rows; r++) {
+        out[r] = loss.output(sum[r]);
+      }
+      return out;
+    }
+
+    @Override
+    public MetricsAccumulator newMetrics() {
+      return new MetricsAccumulator(1, loss == Loss.SQUARED);
+    }
   }
 
   /** Per-worker forward/backward; not thread-safe. */

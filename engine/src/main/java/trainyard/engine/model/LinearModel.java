@@ -6,7 +6,6 @@ import static trainyard.engine.io.CheckedFile.writeString;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.Arrays;
 import trainyard.engine.data.CsrBlock;
 import trainyard.engine.ps.Keys;
 
@@ -37,14 +36,8 @@ public final class LinearModel extends Model {
     return loss.specName();
   }
 
-  @Override
   public long[] keys() {
     return keys.clone();
-  }
-
-  @Override
-  public boolean hasKeys(long[] other) {
-    return Arrays.equals(keys, other);
   }
 
   public float[] weights() {
@@ -53,21 +46,11 @@ public final class LinearModel extends Model {
 
   @Override
   public float[] predict(CsrBlock rows) {
-    return predict(rows, positions(rows));
-  }
-
-  @Override
-  public int[] positions(CsrBlock rows) {
-    return index.positions(rows);
-  }
-
-  @Override
-  public float[] predict(CsrBlock rows, int[] positions) {
     float[] out = new float[rows.rows];
     for (int r = 0; r < rows.rows; r++) {
       float m = bias;
       for (int e = rows.rowStart[r]; e < rows.rowStart[r + 1]; e++) {
-        int i = positions[e];
+        int i = index.find(Keys.mix(rows.keys[e]));
         if (i >= 0) {
           m += w[i] * rows.value(e);
         }

@@ -38,34 +38,6 @@ public abstract class Model {
    */
   public abstract float[] predict(CsrBlock rows);
 
-  /**
-   * Per entry of {@code rows}: the position of its feature among this model's {@link #keys}, or
-   * -1 when the model holds none; null for a model not keyed by feature. Looking features up is
-   * most of a sparse model's prediction, and the result holds for every model with the same keys:
-   * a job's validation looks its rows up once, not every epoch ({@link #predict(CsrBlock, int[])}).
-   */
-  public int[] positions(CsrBlock rows) {
-    return null;
-  }
-
-  /**
-   * {@link #predict(CsrBlock)}, from the {@link #positions} that this model, or one whose keys
-   * it {@link #hasKeys has}, gave for {@code rows}; a model not keyed by feature ignores them.
-   */
-  public float[] predict(CsrBlock rows, int[] positions) {
-    return predict(rows);
-  }
-
-  /** The model's feature keys, ascending (a copy); null for a model not keyed by feature. */
-  public long[] keys() {
-    return null;
-  }
-
-  /** Whether this model's feature keys are exactly {@code keys}: then positions carry over. */
-  public boolean hasKeys(long[] keys) {
-    return false;
-  }
-
   /** Floats per row that {@link #predict} returns: 1, or the class count of a softmax model. */
   public int outputs() {
     return 1;

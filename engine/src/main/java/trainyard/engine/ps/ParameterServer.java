@@ -158,6 +158,65 @@ public final class ParameterServer implements AutoCloseable {
     return n;
   }
 
+  /**
+   * The local shards' values by key, as they stand: what scores validation rows where the model
+   * lives, without assembling it. Call only while no worker has requests in flight, like {@link
+   * #forEach}.
+   */
+  public Reader reader() {
+    checkHealthy();
+    return new Reader();
+  }
+
+  /**
+   * Reads the local shards by handle: {@link #locate} numbers the keys they hold, {@link #read}
+   * gives a key's pulled values. Handles stay valid while the local shards hold the same keys
+   * (a count of {@link #keys()}: shards never drop a key). Not thread-safe.
+   */
+  public final class Reader {
+    /** Per local shard: its first handle; one more entry for the end. */
+    private final long[] base = new long[local.size() + 1];
+    /** Per global server: its index among the local shards, or -1. */
+    private final int[] localIndex = new int[shards.length];
+
+    private Reader() {
+      for (int i = 0, s = 0; s < shards.length; s++) {
+        localIndex[s] = shards[s] == null ? -1 : i++;
+      }
+      for (int i = 0; i < local.size(); i++) {
+        base[i + 1] = base[i] + local.get(i).keyCount();
+      }
+      if (base[local.size()] > Integer.MAX_VALUE) {
+        throw new IllegalStateException("a reader numbers at most 2^31 - 1 keys, the local shards hold "
+            + base[local.size()]);
+      }
+    }
+
+    /** Keys the local shards hold: handles are numbers below it. */
+    public long keys() {
+      return base[base.length - 1];
+    }
+
+    /** The handle of {@code key}, or -1 when no local shard holds it. */
+    public int locate(long key) {
+      int i = localIndex[ranges.owner(key)];
+      if (i < 0) {
+        return -1;
+      }
+      int record = local.get(i).find(key);
+      return record < 0 ? -1 : (int) base[i] + record;
+    }
+
+    /** The pulled values (pull width floats) of handle {@code h} into {@code out[off..]}. */
+    public void read(int h, float[] out, int off) {
+      int i = 0;
+      while (h >= base[i + 1]) {
+        i++;
+      }
+      local.get(i).read(h - (int) base[i], out, off);
+    }
+  }
+
   /** Visits every key stored in the local shards with its pulled values, shard by shard. */
   public void forEach(ServerShard.KeyValueVisitor visitor) {
     checkHealthy();

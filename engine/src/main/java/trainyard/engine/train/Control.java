@@ -13,8 +13,9 @@ import java.io.UncheckedIOException;
  * workers' positions; members report {@link Progress} and {@link EpochDone}; {@link Pause} stops
  * the workers at their next minibatch (a checkpoint within an epoch, or the end); {@link Save}
  * writes the members' server shards, {@link Saved} confirms; {@link Finish} ends the job,
- * {@link Finished} acknowledges it; {@link Failed} reports a member's error. They travel as a few bytes (a type, then fields, big-endian)
- * on the job's control channel. Immutable.
+ * {@link Finished} acknowledges it; {@link Score} asks for each member's share of a validation
+ * block's scores, {@link Shares} brings it; {@link Failed} reports a member's error. They travel as
+ * bytes (a type, then fields, big-endian) on the job's control channel. Immutable.
  */
 sealed interface Control {
   /**
@@ -57,6 +58,15 @@ sealed interface Control {
 
   record Failed(int rank, String message) implements Control {}
 
+  /** Score your share of validation block {@code block} (the epoch's end: no worker runs). */
+  record Score(int block) implements Control {}
+
+  /**
+   * Member {@code rank}'s share of the scores of validation block {@code block}
+   * ({@link trainyard.engine.model.ScoreShares}); empty when the block holds no validation rows.
+   */
+  record Shares(int rank, int block, float[] share) implements Control {}
+
   static byte[] encode(Control m) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -95,6 +105,11 @@ sealed interface Control {
       } else if (m instanceof Finished f) {
         out.writeByte(10);
         out.writeInt(f.rank());
+      } else if (m instanceof Score s) {
+        out.writeByte(11);
+        out.writeInt(s.block());
+      } else if (m instanceof Shares s) {
+        return shares(s);
       } else if (m instanceof Failed f) {
         out.writeByte(9);
         out.writeInt(f.rank());
@@ -106,8 +121,36 @@ sealed interface Control {
     return bytes.toByteArray();
   }
 
+  /** A share in one bulk copy, not a call per float: a block of an FM's validation holds a million. */
+  private static byte[] shares(Shares s) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1 + 3 * Integer.BYTES + Float.BYTES * s.share().length);
+    b.put((byte) 12).putInt(s.rank()).putInt(s.block()).putInt(s.share().length);
+    b.asFloatBuffer().put(s.share());
+    return b.array();
+  }
+
+  private static Shares shares(byte[] bytes) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes, 1, bytes.length - 1);
+    if (b.remaining() < 3 * Integer.BYTES) {
+      throw new IllegalArgumentException("truncated control message (" + bytes.length + " bytes)");
+    }
+    int rank = b.getInt();
+    int block = b.getInt();
+    int n = b.getInt();
+    if (n < 0 || (long) n * Float.BYTES != b.remaining()) {
+      throw new IllegalArgumentException("control message of type 12 says " + n + " floats in "
+          + b.remaining() + " bytes");
+    }
+    float[] share = new float[n];
+    b.asFloatBuffer().get(share);
+    return new Shares(rank, block, share);
+  }
+
   /** The message in {@code bytes}; IllegalArgumentException when they are not one. */
   static Control decode(byte[] bytes) {
+    if (bytes.length > 0 && bytes[0] == 12) {
+      return shares(bytes);
+    }
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       int type = in.readByte();
       Control m = switch (type) {
@@ -122,6 +165,7 @@ sealed interface Control {
         case 8 -> new Finish();
         case 9 -> new Failed(in.readInt(), in.readUTF());
         case 10 -> new Finished(in.readInt());
+        case 11 -> new Score(in.readInt());
         default -> throw new IllegalArgumentException("unknown control message type " + type);
       };
       if (in.read() != -1) {

@@ -9,12 +9,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import trainyard.engine.metrics.Evaluation;
+import trainyard.engine.metrics.MetricsAccumulator;
 import trainyard.engine.model.Model;
 
 /**
  * The job's one coordinator, on rank 0 (ps-lite's scheduler node): waits until every member is
  * ready, runs the epochs as barriers, takes checkpoints at epoch ends and every
- * {@code checkpointMillis} within an epoch, exports and validates the model, and is the only
+ * {@code checkpointMillis} within an epoch, has the members score the validation rows in shares
+ * over their own shards (or exports the model to validate it), and is the only
  * one to tell the listener about epochs, progress and checkpoints. Members never decide.
  *
  * <p>An epoch is one or more segments: {@link Control.Start} from the workers' positions, then
@@ -36,6 +38,20 @@ final class Coordinator {
 
     /** Validation metrics of {@code model}; empty without validation data. */
     Map<String, Double> validate(Model model) throws IOException;
+
+    /**
+     * Whether the members score validation in shares over their own shards ({@link
+     * trainyard.engine.model.ScoreShares}): then no epoch needs the model exported to validate it.
+     */
+    boolean scoresInShares();
+
+    /** Validation blocks to score in shares; 0 without validation data. */
+    int validationBlocks();
+
+    MetricsAccumulator newMetrics();
+
+    /** Adds the predictions made of block {@code block}'s summed shares to {@code metrics}. */
+    void addScores(int block, float[] sum, MetricsAccumulator metrics) throws IOException;
   }
 
   private enum Pause { NONE, CHECKPOINT, STOP }
@@ -151,10 +167,11 @@ final class Coordinator {
       epoch++;
       positions = new long[workers];
       tag = save(tag + 1);
-      Model model = job.export(tag);
+      // Early stopping keeps the best epoch's model; otherwise only the last one is exported.
+      Model model = best != null || !job.scoresInShares() ? job.export(tag) : null;
       Map<String, Double> metrics = new LinkedHashMap<>();
       metrics.put(Evaluation.TRAIN_LOSS, examples == 0 ? 0 : loss / examples);
-      metrics.putAll(job.validate(model));
+      metrics.putAll(validate(model));
       double seconds = nanos / 1e9;
       metrics.put(Evaluation.EXAMPLES_PER_SEC, seconds > 0 ? examples / seconds : 0);
       if (trained.length > 1) {
@@ -177,7 +194,7 @@ final class Coordinator {
       tag = checkpoint(tag + 1, progress(epoch, positions, steps, last));
       model = job.export(tag);
       finalMetrics = new LinkedHashMap<>(last);
-      finalMetrics.putAll(job.validate(model));
+      finalMetrics.putAll(validate(model));
     } else {
       model = best == null ? job.export(tag) : null;
     }
@@ -304,6 +321,43 @@ final class Coordinator {
     save(tag);
     commit(tag, progress);
     return tag;
+  }
+
+  /** Validation metrics of the servers' state now: scored in shares by the members, or of {@code model}, its export. */
+  private Map<String, Double> validate(Model model) throws IOException, InterruptedException {
+    if (!job.scoresInShares()) {
+      return job.validate(model);
+    }
+    if (job.validationBlocks() == 0) {
+      return Map.of();
+    }
+    MetricsAccumulator metrics = job.newMetrics();
+    float[][] shares = new float[link.size()][];
+    for (int b = 0; b < job.validationBlocks(); b++) {
+      broadcast(new Control.Score(b));
+      java.util.Arrays.fill(shares, null);
+      int got = 0;
+      while (got < shares.length) {
+        Control m = link.takeCoordinator(1000);
+        if (m instanceof Control.Shares s && s.block() == b && shares[s.rank()] == null) {
+          shares[s.rank()] = s.share();
+          got++;
+        } else if (m instanceof Control.Failed f) {
+          throw new IllegalStateException(f.message());
+        }
+      }
+      // Summed in rank order, so a job's metrics do not depend on which member answered first.
+      float[] sum = shares[0];
+      for (int r = 1; r < shares.length; r++) {
+        for (int i = 0; i < sum.length; i++) {
+          sum[i] += shares[r][i];
+        }
+      }
+      if (sum.length > 0) {
+        job.addScores(b, sum, metrics);
+      }
+    }
+    return metrics.result();
   }
 
   /** Has every member write its shards under {@code tag} (with no checkpoint directory: nothing). */

@@ -38,7 +38,8 @@ abstract class Link implements AutoCloseable {
   void deliver(Control message) {
     boolean toCoordinator = message instanceof Control.Ready || message instanceof Control.Progress
         || message instanceof Control.EpochDone || message instanceof Control.Saved
-        || message instanceof Control.Failed || message instanceof Control.Finished;
+        || message instanceof Control.Shares || message instanceof Control.Failed
+        || message instanceof Control.Finished;
     (toCoordinator ? coordinatorInbox : memberInbox).add(message);
   }
 

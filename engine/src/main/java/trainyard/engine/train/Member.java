@@ -17,7 +17,8 @@ import trainyard.engine.ps.ParameterServer;
 /**
  * One process's part of a job: the server shards it holds and the workers it runs. It says it is
  * ready, then does what the coordinator commands: run an epoch from the workers' positions until
- * done or paused, write its shards into a checkpoint, finish. It never decides anything about
+ * done or paused, write its shards into a checkpoint, score its share of a validation block,
+ * finish. It never decides anything about
  * the job; the coordinator does.
  *
  * <p>Not thread-safe: {@link #run} runs on one thread (beside the coordinator's on rank 0).
@@ -25,6 +26,12 @@ import trainyard.engine.ps.ParameterServer;
 final class Member {
   /** How often a member reports its minibatches and throughput while an epoch runs. */
   static final long REPORT_MILLIS = 1000;
+
+  /** Scores the member's share of a validation block ({@link Control.Score}). */
+  interface Scorer {
+    /** The share of block {@code block}, or null when it holds no validation rows. */
+    float[] share(int block) throws IOException;
+  }
 
   /** What a member tells its process about itself, every {@link #REPORT_MILLIS} or so. */
   interface Stats {
@@ -43,6 +50,8 @@ final class Member {
   private final BooleanSupplier abandoned;
   private final BooleanSupplier stopHere;
   private final Stats stats;
+  /** Null when the job validates exported models only. */
+  private final Scorer scorer;
   /** Minibatches its workers did in this attempt. */
   private final AtomicLong batchesDone;
   private long examplesDone;
@@ -51,7 +60,7 @@ final class Member {
 
   Member(int rank, Link link, ParameterServer ps, int firstServer, int servers, int firstWorker,
       List<WorkerLoop> loops, Path checkpointDir, ExecutorService pool, BooleanSupplier abandoned,
-      BooleanSupplier stopHere, Stats stats) {
+      BooleanSupplier stopHere, Stats stats, Scorer scorer) {
     this.rank = rank;
     this.link = link;
     this.ps = ps;
@@ -64,6 +73,7 @@ final class Member {
     this.abandoned = abandoned;
     this.stopHere = stopHere;
     this.stats = stats;
+    this.scorer = scorer;
     this.batchesDone = new AtomicLong();
   }
 
@@ -93,6 +103,9 @@ final class Member {
             Checkpoints.saveShard(checkpointDir, s.tag(), firstServer + i, ps);
           }
           link.send(0, new Control.Saved(rank, s.tag()));
+        } else if (m instanceof Control.Score s) {
+          float[] share = scorer == null ? null : scorer.share(s.block());
+          link.send(0, new Control.Shares(rank, s.block(), share == null ? new float[0] : share));
         } else if (m instanceof Control.Finish) {
           finished();
           return;

@@ -40,8 +40,10 @@ import trainyard.spec.JobSpec;
  *                      them takes 8 more for a moment, before the copy below exists), the servers'
  *                      record of the registration (4), the rank maps of the worker's batches and of
  *                      its indexer (4 each) and the copy sent (8)
- *   validation       = 4 · validation rows (AUC) + shard + 4 · R · outputs + 4 · E (a shard's positions)
- *                      [+ 8 · K for a sparse model: the keys its positions refer to]
+ *   validation       = 4 · validation rows (AUC) + shard + 4 · R · outputs
+ *                      [+ 4 · E + 4 · R · w · (m + 1) for a sparse model, scored in shares: a shard's
+ *                      handles, and the shares of a shard, its own and (rank 0) every member's;
+ *                      w = 1 (linear), dim + 2 (FM)]
  * </pre>
  *
  * <p>Not counted: the cache of prepared blocks ({@link TrainingData}), which takes only the heap
@@ -95,10 +97,10 @@ public final class MemoryEstimate {
     int allWorkers = Math.max(1, spec.resources().workers());
     long shareEntries = entries * ((shards + allWorkers - 1) / allWorkers);
     long dictionaryKeys = Math.min(keys, Math.max(entries, shareEntries));
-    long positionKeys = keys;
 
     long model;
     long buffers;
+    long shareWidth = 0;
     int outputs = 1;
     if (spec.algorithm().equals("mlp")) {
       long params = 0;
@@ -117,7 +119,6 @@ public final class MemoryEstimate {
       model = params * 4 * perFloat + (params / 128 + 1) * 56;
       buffers = 2 * 4 * params + 4 * 4 * batch * layerSum;
       dictionaryKeys = 0;
-      positionKeys = 0;
     } else {
       boolean fm = spec.algorithm().equals("fm");
       var linear = Optimizers.create(p.optimizer(), 1, p.learningRate(), p.l1(), p.l2(), WeightInit.ZERO);
@@ -133,6 +134,7 @@ public final class MemoryEstimate {
         embedding = 8L * p.dim();
       }
       model = keys * (56 + 4L * stateWidth + embedding);
+      shareWidth = fm ? p.dim() + 2 : 1;
       long occurrences = (long) Math.ceil(batch * (perRow + 1));
       long unique = Math.min(occurrences, keys);
       int tau = spec.consistency().maxDelay();
@@ -145,7 +147,8 @@ public final class MemoryEstimate {
     if (spec.validation() != null && spec.validation().fraction() != null) {
       heldOut += (long) Math.ceil(stats.rows() * spec.validation().fraction());
     }
-    long validation = heldOut == 0 ? 0 : 4 * heldOut + shardBytes + 4 * rows * outputs + 4 * entries + 8 * positionKeys;
+    long validation = heldOut == 0 ? 0 : 4 * heldOut + shardBytes + 4 * rows * outputs
+        + (shareWidth == 0 ? 0 : 4 * entries + 4 * rows * shareWidth * (members + 1L));
     double heap = (double) model / members + workers * (double) (buffers + streamed) + validation + FIXED_HEAP;
     return (long) Math.ceil(GC_HEADROOM * heap);
   }

@@ -11,10 +11,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import trainyard.engine.metrics.MetricsAccumulator;
 import trainyard.engine.model.Algorithm;
 import trainyard.engine.model.BatchCompute;
 import trainyard.engine.model.Model;
 import trainyard.engine.model.ModelInfo;
+import trainyard.engine.model.ScoreShares;
 import trainyard.engine.optim.Schedule;
 import trainyard.engine.ps.Membership;
 import trainyard.engine.ps.ParameterServer;
@@ -98,6 +100,8 @@ public final class Trainer {
     private final TrainListener listener;
     private final TrainingData data;
     private final Algorithm algorithm;
+    /** Validation in shares over the members' own shards; null: of exported models (mlp). */
+    private final ScoreShares shares;
     private final ModelInfo info;
     private final String fingerprint;
     /** Keys all servers will hold, roughly: sizes their tables. */
@@ -116,6 +120,7 @@ public final class Trainer {
       }
       this.data = TrainingData.plan(request, workers);
       this.algorithm = override != null ? override : Algorithms.create(spec, data, request.accelerator());
+      this.shares = algorithm.scoreShares();
       this.info = new ModelInfo(algorithm.name(), 0, data.stats.hashBits(), spec.toJson(), data.stats.checksum(),
           spec.params().seed(), ModelInfo.ENGINE_VERSION);
       this.fingerprint = info.specJson() + "\n" + info.datasetChecksum();
@@ -171,7 +176,7 @@ public final class Trainer {
         BooleanSupplier abandoned = rank == 0 ? () -> false : cancelled;
         BooleanSupplier stopHere = rank == 0 ? () -> cancelled.getAsBoolean() || clock.millis() >= deadline : () -> false;
         Member member = new Member(rank, link, ps, firstServer, myServers, firstWorker, loops, dir, pool, abandoned,
-            stopHere, listener::onMember);
+            stopHere, listener::onMember, shares == null ? null : b -> data.share(b, shares, ps.reader()));
         if (rank != 0) {
           member.run();
           return null;
@@ -240,6 +245,26 @@ public final class Trainer {
         @Override
         public Map<String, Double> validate(Model model) throws IOException {
           return data.hasValidation() ? data.evaluate(model) : Map.of();
+        }
+
+        @Override
+        public boolean scoresInShares() {
+          return shares != null;
+        }
+
+        @Override
+        public int validationBlocks() {
+          return data.hasValidation() ? data.validationBlocks() : 0;
+        }
+
+        @Override
+        public MetricsAccumulator newMetrics() {
+          return shares.newMetrics();
+        }
+
+        @Override
+        public void addScores(int block, float[] sum, MetricsAccumulator metrics) throws IOException {
+          data.addScores(block, sum, shares, metrics);
         }
       }, request.attempt(), spec.params().epochs(), spec.resources().workers(), spec.resources().servers(), dir, fingerprint, clock,
           deadline, spec.stopping().checkpointSeconds() * 1000,

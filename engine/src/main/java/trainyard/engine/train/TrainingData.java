@@ -11,7 +11,9 @@ import trainyard.engine.data.Dataset;
 import trainyard.engine.data.DatasetStats;
 import trainyard.engine.metrics.MetricsAccumulator;
 import trainyard.engine.model.Model;
+import trainyard.engine.model.ScoreShares;
 import trainyard.engine.ps.Keys;
+import trainyard.engine.ps.ParameterServer;
 import trainyard.spec.JobSpec;
 
 /**
@@ -62,14 +64,12 @@ final class TrainingData {
   private final Part[][] shares;
   /** Bytes the job's streams may still keep as cached blocks. */
   private final AtomicLong cacheLeft;
-  /** Per validation block: its rows once read, and their positions once looked up (evaluate's, under its lock). */
+  /** Per validation block: its rows once read, and their handles once looked up (under this object's lock). */
   private final SoftReference<Held>[] heldCache;
   /** Per validation block: whether the budget holds room for its rows. */
   private final boolean[] heldCached;
-  /** Per validation block: whether the budget holds room for its rows' positions too. */
-  private final boolean[] positionsCached;
-  /** The keys of the model the cached positions belong to: the last one evaluated, if keyed by feature. */
-  private long[] positionKeys;
+  /** Per validation block: whether the budget holds room for its rows' handles too. */
+  private final boolean[] handlesCached;
 
   private TrainingData(Dataset train, Dataset validation, double fraction, long seed, long[] offsets, int[] kept,
       Part[][] shares, long validationRows, long cacheBytes) {
@@ -92,7 +92,7 @@ final class TrainingData {
     SoftReference<Held>[] held = new SoftReference[validation != null ? validation.shardCount() : offsets.length];
     this.heldCache = held;
     this.heldCached = new boolean[held.length];
-    this.positionsCached = new boolean[held.length];
+    this.handlesCached = new boolean[held.length];
   }
 
   /**
@@ -256,49 +256,63 @@ final class TrainingData {
 
   /**
    * Validation metrics of {@code model}, predicted shard by shard: beyond the cached validation
-   * rows and their positions ({@link Held}), memory holds one shard, its positions and
-   * predictions, what {@link MetricsAccumulator} keeps (4 bytes a row for AUC) and a copy of the
-   * model's keys.
+   * rows, memory holds one shard, its predictions and what {@link MetricsAccumulator} keeps (4
+   * bytes a row for AUC).
    * The rows come in dataset order, so the metrics equal {@link Model#evaluate} on one block of
    * them. Empty when the job has no validation data.
    */
   synchronized Map<String, Double> evaluate(Model model) throws IOException {
     MetricsAccumulator acc = model.newMetrics();
-    if (positionKeys == null || !model.hasKeys(positionKeys)) {
-      // Positions looked up in another model's keys are not this one's.
-      positionKeys = model.keys();
-      for (SoftReference<Held> ref : heldCache) {
-        Held h = ref == null ? null : ref.get();
-        if (h != null) {
-          h.positions = null;
-        }
-      }
-    }
-    int blocks = validation != null ? validation.shardCount() : fraction > 0 ? train.shardCount() : 0;
-    for (int s = 0; s < blocks; s++) {
+    for (int s = 0; s < validationBlocks(); s++) {
       Held h = validationBlock(s);
-      if (h == null) {
-        continue;
+      if (h != null) {
+        acc.add(model.predict(h.rows), h.rows.labels, h.rows.rows);
       }
-      int[] positions = h.positions != null ? h.positions : model.positions(h.rows);
-      if (h.positions == null && positions != null && heldCached[s]
-          && (positionsCached[s] || reserveCache(4L * positions.length))) {
-        positionsCached[s] = true;
-        h.positions = positions;
-      }
-      acc.add(model.predict(h.rows, positions), h.rows.labels, h.rows.rows);
     }
     return acc.result();
   }
 
+  /** Validation blocks: the validation dataset's shards, or the training shards' held-out rows; 0 when none. */
+  int validationBlocks() {
+    return validation != null ? validation.shardCount() : fraction > 0 ? train.shardCount() : 0;
+  }
+
   /**
-   * A validation block's rows, and the positions of their features among {@link #positionKeys}
-   * (null until looked up): looking them up is most of a sparse model's validation, and a job's
-   * keys stay the same from epoch to epoch (unless L1 zeroes some), so it is done once.
+   * The share of validation block {@code b}'s scores that the keys {@code reader} holds make
+   * ({@link ScoreShares}), or null when the block has no validation rows. Looking the rows'
+   * features up is most of the work, and a job's servers keep the same keys from epoch to epoch:
+   * the handles are kept with the cached rows (4 bytes an entry, budget permitting) and serve
+   * while the reader holds as many keys as when they were looked up (shards never drop one).
    */
+  synchronized float[] share(int b, ScoreShares scores, ParameterServer.Reader reader) throws IOException {
+    Held h = validationBlock(b);
+    if (h == null) {
+      return null;
+    }
+    int[] handles = h.handles != null && h.handleKeys == reader.keys() ? h.handles
+        : ScoreShares.handles(h.rows, reader);
+    if (h.handles != handles && heldCached[b] && (handlesCached[b] || reserveCache(4L * handles.length))) {
+      handlesCached[b] = true;
+      h.handles = handles;
+      h.handleKeys = reader.keys();
+    }
+    float[] share = new float[h.rows.rows * scores.width()];
+    scores.add(h.rows, handles, reader, share);
+    return share;
+  }
+
+  /** Adds the predictions made of validation block {@code b}'s summed shares, with its labels, to {@code acc}. */
+  synchronized void addScores(int b, float[] sum, ScoreShares scores, MetricsAccumulator acc) throws IOException {
+    Held h = validationBlock(b);
+    acc.add(scores.predictions(sum, h.rows.rows), h.rows.labels, h.rows.rows);
+  }
+
+  /** A validation block's rows, and the handles of their features in a server reader (null until looked up). */
   private static final class Held {
     final CsrBlock rows;
-    int[] positions;
+    int[] handles;
+    /** The reader's key count when the handles were looked up. */
+    long handleKeys;
 
     Held(CsrBlock rows) {
       this.rows = rows;

@@ -50,6 +50,43 @@ class ParameterServerTest {
     }
   }
 
+  @ParameterizedTest
+  @EnumSource(Cluster.Kind.class)
+  void aReaderReadsTheKeysOfItsOwnShards(Cluster.Kind kind) {
+    // What validation scores with where the model lives: each member reads only the shards it holds.
+    try (Cluster ps = Cluster.start(kind, KeyRanges.uniform(4), () -> new SgdUpdater(1, 1.0, 0, 0, WeightInit.ZERO))) {
+      long[] keys = new long[40];
+      for (int i = 0; i < keys.length; i++) {
+        keys[i] = Keys.mix(i);
+      }
+      Arrays.sort(keys);
+      float[] grads = new float[keys.length];
+      for (int i = 0; i < grads.length; i++) {
+        grads[i] = i + 1;
+      }
+      KVWorker kv = ps.worker(0);
+      kv.push(keys, grads);
+      kv.waitAll();
+      int found = 0;
+      float[] value = new float[1];
+      for (ParameterServer member : ps.members) {
+        ParameterServer.Reader reader = member.reader();
+        assertEquals(member.keyCount(), reader.keys());
+        for (int i = 0; i < keys.length; i++) {
+          int h = reader.locate(keys[i]);
+          if (h >= 0) {
+            found++;
+            assertTrue(h < reader.keys());
+            reader.read(h, value, 0);
+            assertEquals(-grads[i], value[0]);
+          }
+        }
+        assertEquals(-1, reader.locate(Keys.mix(1000)), "a key no shard holds");
+      }
+      assertEquals(keys.length, found, "every key is read by the one member that holds it");
+    }
+  }
+
   @Test
   void keysSpreadOverServerRanges() {
     KeyRanges ranges = KeyRanges.uniform(4);

@@ -24,6 +24,16 @@ class ControlTest {
     assertEquals(List.of(1, 2, false, 0.25, 1L << 40, 12.5), List.of(done.rank(), done.epoch(), done.complete(),
         done.loss(), done.examples(), done.seconds()));
     assertArrayEquals(new long[0], done.positions());
+    assertEquals(new Control.Score(31), Control.decode(Control.encode(new Control.Score(31))));
+    float[] share = new float[65_536 * 10];
+    for (int i = 0; i < share.length; i++) {
+      share[i] = i * 0.5f - 7;
+    }
+    for (float[] s : List.of(new float[0], share)) {
+      Control.Shares shares = (Control.Shares) Control.decode(Control.encode(new Control.Shares(1, 3, s)));
+      assertEquals(List.of(1, 3), List.of(shares.rank(), shares.block()));
+      assertArrayEquals(s, shares.share());
+    }
   }
 
   @Test
@@ -35,6 +45,10 @@ class ControlTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Control.decode(java.util.Arrays.copyOf(ready, ready.length + 1)));
     assertTrue(e.getMessage().contains("trailing"), e.getMessage());
+    byte[] shares = Control.encode(new Control.Shares(0, 0, new float[] {1, 2}));
+    assertThrows(IllegalArgumentException.class, () -> Control.decode(java.util.Arrays.copyOf(shares, shares.length - 1)));
+    assertThrows(IllegalArgumentException.class, () -> Control.decode(java.util.Arrays.copyOf(shares, shares.length + 4)));
+    assertThrows(IllegalArgumentException.class, () -> Control.decode(java.util.Arrays.copyOf(shares, 6)));
     byte[] longMessage = Control.encode(new Control.Failed(0, "x".repeat(100_000)));
     assertEquals(8000, ((Control.Failed) Control.decode(longMessage)).message().length());
   }

@@ -40,6 +40,7 @@ class DistributedTrainerTest {
   static final CsrBlock DATA = Synthetic.interactions(6000, 4, 25, 21);
   static final MemoryDataset TRAIN = MemoryDataset.of(Synthetic.head(DATA, 5000));
   static final CsrBlock TEST = Synthetic.tail(DATA, 5000);
+  static final MemoryDataset VALIDATION = MemoryDataset.of(TEST);
 
   @TempDir
   Path dir;
@@ -81,7 +82,7 @@ class DistributedTrainerTest {
       BooleanSupplier rank1Abandons, CompletableFuture<TrainResult> rank1) throws Exception {
     Thread t = new Thread(() -> {
       try {
-        rank1.complete(new Trainer(Clock.systemUTC()).run(new TrainRequest(spec, TRAIN, null, ckpt), clusters.get(1),
+        rank1.complete(new Trainer(Clock.systemUTC()).run(new TrainRequest(spec, TRAIN, VALIDATION, ckpt), clusters.get(1),
             TrainListener.NONE, rank1Abandons));
       } catch (Throwable e) {
         rank1.completeExceptionally(e);
@@ -89,7 +90,7 @@ class DistributedTrainerTest {
     }, "rank-1");
     t.start();
     try {
-      return new Trainer(Clock.systemUTC()).run(new TrainRequest(spec, TRAIN, null, ckpt), clusters.get(0), listener,
+      return new Trainer(Clock.systemUTC()).run(new TrainRequest(spec, TRAIN, VALIDATION, ckpt), clusters.get(0), listener,
           () -> false);
     } finally {
       t.join(30_000);
@@ -109,17 +110,35 @@ class DistributedTrainerTest {
 
   private void assertTrainsWhatOneProcessTrains(JobSpec spec) throws Exception {
     // One worker and τ = 0 make the order of every update fixed, so the models must agree.
-    TrainResult alone = Trainer.train(new TrainRequest(spec, TRAIN, null, dir.resolve("alone")), TrainListener.NONE,
-        () -> false);
+    List<java.util.Map<String, Double>> aloneMetrics = new ArrayList<>();
+    TrainResult alone = Trainer.train(new TrainRequest(spec, TRAIN, VALIDATION, dir.resolve("alone")),
+        new TrainListener() {
+          @Override
+          public void onEpoch(int epoch, long step, java.util.Map<String, Double> metrics) {
+            aloneMetrics.add(metrics);
+          }
+        }, () -> false);
 
     CompletableFuture<TrainResult> rank1 = new CompletableFuture<>();
     List<Integer> epochs = new ArrayList<>();
+    List<java.util.Map<String, Double>> togetherMetrics = new ArrayList<>();
     TrainResult together = runBoth(spec, dir.resolve("together"), clusters("job-eq", 1, 1, 0), new TrainListener() {
       @Override
       public void onEpoch(int epoch, long step, java.util.Map<String, Double> metrics) {
         epochs.add(epoch);
+        togetherMetrics.add(metrics);
       }
     }, () -> false, rank1);
+    // One process validates the model it would export, bit for bit; two add up their shares of each
+    // row's score, in another order, so the last float of a score may differ.
+    assertEquals(alone.model().evaluate(TEST), alone.finalMetrics().entrySet().stream()
+        .filter(e -> e.getKey().startsWith("val_")).collect(java.util.stream.Collectors.toMap(
+            java.util.Map.Entry::getKey, java.util.Map.Entry::getValue)));
+    for (int e = 0; e < 3; e++) {
+      for (String m : List.of(Evaluation.VAL_AUC, Evaluation.VAL_LOGLOSS, Evaluation.VAL_ACCURACY)) {
+        assertEquals(aloneMetrics.get(e).get(m), togetherMetrics.get(e).get(m), 1e-6, m + " of epoch " + (e + 1));
+      }
+    }
 
     assertNull(rank1.get(10, TimeUnit.SECONDS), "only rank 0 returns the result");
     assertEquals(List.of(1, 2, 3), epochs);

@@ -41,11 +41,11 @@ class MemoryEstimateTest {
     JobSpec held = Specs.spec("linear", "logistic", "ftrl", 0.1, 0, 0, 8, 1, 1000, new int[0], 0, 1, 1, 0, 0.1, 0, 1);
     long a = MemoryEstimate.heapBytesPerMember(plain, ctr(10_000_000, 153), 1, 0);
     long b = MemoryEstimate.heapBytesPerMember(held, ctr(10_000_000, 153), 1, 0);
-    // and one held-out shard with its predictions and positions (a shard of 16 bytes an entry and 8 a
-    // row, 4 bytes a row, 4 an entry), and the keys the positions refer to (8 bytes a key)
+    // and one held-out shard with its predictions (a shard of 16 bytes an entry and 8 a row, 4 bytes
+    // a row), its handles (4 bytes an entry) and the shares of its scores (4 bytes a row, twice)
     long shard = 16L * 39 * 65_360 + 8 * 65_360;
-    long positions = 4L * 39 * 65_360 + 8L * (674_657 + 1);
-    assertTrue(b - a > 1.25 * 4 * 1_000_000 && b - a < 1.25 * (4 * 1_000_000 + shard + 4 * 65_360 + positions) + 64,
+    long scoring = 4L * 39 * 65_360 + 2 * 4 * 65_360;
+    assertTrue(b - a > 1.25 * 4 * 1_000_000 && b - a < 1.25 * (4 * 1_000_000 + shard + 4 * 65_360 + scoring) + 64,
         (b - a) + " bytes");
   }
 
