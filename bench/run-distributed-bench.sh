@@ -6,11 +6,12 @@
 #   bench/run-distributed-bench.sh [--work DIR] [--rows N] [--epochs E] [--reps R]
 #       [--procs "1 2"] [--cpus 0,1] [--cpus-per-proc 1] [--workers W] [--servers S]
 #       [--models "lr fm"] [--tau 4] [--taus "0 4 -1"] [--only "p1-pin p2"] [--heap 3g]
-#       [--base-port 47100] [--timeout 900] [--warmup 0]
+#       [--base-port 47100] [--timeout 900] [--warmup 0] [--shape ctr|flat]
 #
 # Data: CtrGenerator(1) rows (39 entries each, ids in 2^22) ingested once into 65,536-row shards
-# under WORK (default 2,097,152 rows = 32 shards; 10% held out for validation). Every rep runs,
-# alternating, for each model:
+# under WORK (default 2,097,152 rows = 32 shards; 10% held out for validation); --shape flat: a
+# second shape to check speed claims on (seed 2, ids in 2^24, a flatter Zipf: StreamingBench).
+# Every rep runs, alternating, for each model:
 #   p1-pin   the job in one process (no cluster), pinned to the first CPUS-PER-PROC cpus
 #   p1-all   the same, on all of --cpus (not pinned to one core)
 #   c1-pin   a cluster of one member, pinned like p1-pin: the distributed path without a network
@@ -30,6 +31,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 WORK=/tmp/trainyard-distributed; ROWS=2097152; EPOCHS=3; REPS=3; PROCS="1 2"; CPUS=0,1; CPP=1
 WORKERS=; SERVERS=; MODELS="lr fm"; TAU=4; TAUS="0 4 -1"; ONLY=; HEAP=3g; BASE_PORT=47100; TIMEOUT=900; WARMUP=0
+SHAPE=ctr
 while [ $# -gt 0 ]; do
   case "$1" in
     --work) WORK=$2; shift 2;; --rows) ROWS=$2; shift 2;; --epochs) EPOCHS=$2; shift 2;;
@@ -37,7 +39,7 @@ while [ $# -gt 0 ]; do
     --cpus-per-proc) CPP=$2; shift 2;; --workers) WORKERS=$2; shift 2;; --servers) SERVERS=$2; shift 2;;
     --models) MODELS=$2; shift 2;; --tau) TAU=$2; shift 2;; --taus) TAUS=$2; shift 2;;
     --only) ONLY=$2; shift 2;; --heap) HEAP=$2; shift 2;; --base-port) BASE_PORT=$2; shift 2;; --timeout) TIMEOUT=$2; shift 2;;
-    --warmup) WARMUP=$2; shift 2;;
+    --warmup) WARMUP=$2; shift 2;; --shape) SHAPE=$2; shift 2;;
     *) echo "unknown argument $1" >&2; exit 2;;
   esac
 done
@@ -60,13 +62,13 @@ cpus_of() { # cpus of member $1: CPP consecutive entries of CPU_LIST
 JAR=${JAR:-bench/target/trainyard-bench.jar}
 [ -f "$JAR" ] && [ -z "${REBUILD:-}" ] || ./mvnw -B -q -o -pl bench -am package -DskipTests
 mkdir -p "$WORK"
-DATA="$WORK/ctr-$ROWS"
-[ -f "$DATA/dataset.json" ] || java -Xmx1g -cp "$JAR" trainyard.bench.StreamingBench ingest "$ROWS" "$DATA"
+DATA="$WORK/$SHAPE-$ROWS"
+[ -f "$DATA/dataset.json" ] || java -Xmx1g -cp "$JAR" trainyard.bench.StreamingBench ingest "$ROWS" "$DATA" "$SHAPE"
 RESULTS="$WORK/results.txt"; LOGS="$WORK/logs"; mkdir -p "$LOGS"
 : > "$RESULTS"
 {
   echo "# $(date -u '+%Y-%m-%d %H:%M:%S UTC') $(lscpu | sed -n 's/^Model name: *//p') $(nproc) cpus;" \
-    "git $(git rev-parse --short HEAD 2>/dev/null || echo '?'); rows $ROWS epochs $EPOCHS reps $REPS procs '$PROCS'" \
+    "git $(git rev-parse --short HEAD 2>/dev/null || echo '?'); shape $SHAPE rows $ROWS epochs $EPOCHS reps $REPS procs '$PROCS'" \
     "cpus $ALL_CPUS cpus-per-proc $CPP workers $WORKERS servers $SERVERS tau $TAU taus '$TAUS' heap $HEAP warmup $WARMUP" \
     "${ONLY:+only '$ONLY'}"
 } | tee -a "$RESULTS"

@@ -21,9 +21,10 @@ import trainyard.engine.train.Trainer;
 import trainyard.spec.JobSpec;
 
 /**
- * Training from streamed shards in a small heap: {@code ingest ROWS DIR} writes CtrGenerator(1)
- * rows (39 entries each, ids in 2^22) as a dataset of 65,536-row shards, with no text file in
- * between; {@code train DIR [workers] [epochs]} trains LR on it (10% held out for validation) and
+ * Training from streamed shards in a small heap: {@code ingest ROWS DIR [ctr|flat]} writes
+ * CtrGenerator(1) rows (39 entries each, ids in 2^22, Zipf 1.1), or with {@code flat} a second
+ * shape to check speed claims on (seed 2, ids in 2^24, Zipf 1.05: more distinct keys, less
+ * skew), as a dataset of 65,536-row shards, with no text file in between; {@code train DIR [workers] [epochs]} trains LR on it (10% held out for validation) and
  * prints the metrics, the peak RSS (VmHWM) and {@link MemoryEstimate}'s heap for the job. Run the
  * second in its own JVM with the heap to test, e.g. {@code -Xmx768m}: see bench/run-streaming-bench.sh.
  */
@@ -33,11 +34,17 @@ public final class StreamingBench {
   public static void main(String[] args) throws Exception {
     if (args[0].equals("ingest")) {
       long rows = Long.parseLong(args[1]);
+      String shape = args.length > 3 ? args[3] : "ctr";
+      CtrGenerator generator = switch (shape) {
+        case "ctr" -> new CtrGenerator(1);
+        case "flat" -> new CtrGenerator(2, 24, 1.05, -1.5, 0.28, 0.235);
+        default -> throw new IllegalArgumentException("shape must be ctr or flat, got " + shape);
+      };
       PipedInputStream in = new PipedInputStream(1 << 20);
       PipedOutputStream out = new PipedOutputStream(in);
       Thread writer = new Thread(() -> {
         try (out) {
-          new CtrGenerator(1).writeLibsvm(out, 0, rows);
+          generator.writeLibsvm(out, 0, rows);
         } catch (Exception e) {
           throw new RuntimeException(e);
         }

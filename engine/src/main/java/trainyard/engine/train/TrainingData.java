@@ -70,6 +70,13 @@ final class TrainingData {
   private final boolean[] heldCached;
   /** Per validation block: whether the budget holds room for its rows' handles too. */
   private final boolean[] handlesCached;
+  /**
+   * The validation block read last, cached or not: rank 0's member scores its share of a block
+   * and the coordinator then adds the block's labels, so without room in the cache a block is
+   * still read once an epoch, not twice. One shard, as the estimate counts.
+   */
+  private Held lastRead;
+  private int lastReadBlock = -1;
 
   private TrainingData(Dataset train, Dataset validation, double fraction, long seed, long[] offsets, int[] kept,
       Part[][] shares, long validationRows, long cacheBytes) {
@@ -329,11 +336,16 @@ final class TrainingData {
     if (cached != null) {
       return cached;
     }
+    if (lastReadBlock == s) {
+      return lastRead;
+    }
     CsrBlock rows = validation != null ? validation.shard(s) : heldOut(s);
-    if (rows == null) {
+    Held held = rows == null ? null : new Held(rows);
+    lastReadBlock = s;
+    lastRead = held;
+    if (held == null) {
       return null;
     }
-    Held held = new Held(rows);
     if (heldCached[s] || reserveCache(WorkerStream.cachedBytes(rows))) {
       heldCached[s] = true; // reserved once: a block the collector dropped comes back in the same room
       heldCache[s] = new SoftReference<>(held);

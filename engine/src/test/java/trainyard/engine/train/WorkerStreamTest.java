@@ -297,14 +297,24 @@ class WorkerStreamTest {
     }
   }
 
-  @Test
-  void heldOutRowsAreReadOnceWhenTheCacheHasRoomAndValidateAlike() throws Exception {
+  /** Four shards of 300 rows over 50 features, for the validation tests. */
+  static List<CsrBlock> fourShards() {
     List<CsrBlock> shards = new ArrayList<>();
     for (int s = 0; s < 4; s++) {
       shards.add(trainyard.engine.testing.Synthetic.sparseBinary(300, 50, 5, 0.1, s));
     }
-    JobSpec spec = Specs.spec("linear", "logistic", "ftrl", 0.1, 0, 0, 8, 1, BATCH, new int[0], 0, 1, 1, 0, 0.2, 0,
-        SEED);
+    return shards;
+  }
+
+  /** One worker, one epoch, 20% of the rows held out for validation. */
+  static JobSpec heldOutSpec(String optimizer) {
+    return Specs.spec("linear", "logistic", optimizer, 0.1, 0, 0, 8, 1, BATCH, new int[0], 0, 1, 1, 0, 0.2, 0, SEED);
+  }
+
+  @Test
+  void heldOutRowsAreReadOnceWhenTheCacheHasRoomAndValidateAlike() throws Exception {
+    List<CsrBlock> shards = fourShards();
+    JobSpec spec = heldOutSpec("ftrl");
     trainyard.engine.model.Model model = Trainer.train(new TrainRequest(spec, new MemoryDataset(shards), null, null),
         TrainListener.NONE, () -> false).model();
     Counting uncachedData = new Counting(new MemoryDataset(shards));
@@ -323,12 +333,8 @@ class WorkerStreamTest {
 
   @Test
   void validationSharesKeepTheirHandlesWhileTheServersHoldTheSameKeys() throws Exception {
-    List<CsrBlock> shards = new ArrayList<>();
-    for (int s = 0; s < 4; s++) {
-      shards.add(trainyard.engine.testing.Synthetic.sparseBinary(300, 50, 5, 0.1, s));
-    }
-    JobSpec spec = Specs.spec("linear", "logistic", "sgd", 0.1, 0, 0, 8, 1, BATCH, new int[0], 0, 1, 1, 0, 0.2, 0,
-        SEED);
+    List<CsrBlock> shards = fourShards();
+    JobSpec spec = heldOutSpec("sgd");
     LinearAlgorithm algorithm = new LinearAlgorithm(Loss.LOGISTIC, "sgd", 1.0, 0, 0, 64);
     ScoreShares scores = algorithm.scoreShares();
     TrainingData cached = TrainingData.plan(new TrainRequest(spec, new MemoryDataset(shards), null, null), 1, 1L << 30);
