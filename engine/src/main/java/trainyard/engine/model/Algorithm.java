@@ -1,7 +1,8 @@
 package trainyard.engine.model;
 
+import java.io.IOException;
 import trainyard.engine.ps.KeyRanges;
-import trainyard.engine.ps.ParameterServer;
+import trainyard.engine.ps.KeyValues;
 import trainyard.engine.ps.Updater;
 
 /**
@@ -34,6 +35,9 @@ public interface Algorithm {
     return null;
   }
 
-  /** Reads the servers' state into a model; call only while no request is in flight. */
-  Model export(ParameterServer ps, ModelInfo info);
+  /**
+   * Reads the servers' state into a model: from the servers (only while no request is in
+   * flight) or from a checkpoint's shard files.
+   */
+  Model export(KeyValues values, ModelInfo info) throws IOException;
 }

@@ -1,11 +1,13 @@
 package trainyard.engine.model;
 
+import java.io.IOException;
 import trainyard.engine.data.CsrBlock;
 import trainyard.engine.metrics.MetricsAccumulator;
 import trainyard.engine.optim.FmUpdater;
 import trainyard.engine.optim.Optimizers;
 import trainyard.engine.optim.WeightInit;
 import trainyard.engine.ps.KeyRanges;
+import trainyard.engine.ps.KeyValues;
 import trainyard.engine.ps.ParameterServer;
 import trainyard.engine.ps.Updater;
 
@@ -68,8 +70,8 @@ public final class FmAlgorithm implements Algorithm {
   }
 
   @Override
-  public Model export(ParameterServer ps, ModelInfo info) {
-    SparseExport e = new SparseExport(ps);
+  public Model export(KeyValues values, ModelInfo info) throws IOException {
+    SparseExport e = new SparseExport(values);
     return FmModel.fromPulled(info, loss, dim, e.keys, e.values);
   }
 

@@ -1,10 +1,12 @@
 package trainyard.engine.model;
 
+import java.io.IOException;
 import trainyard.engine.data.CsrBlock;
 import trainyard.engine.metrics.MetricsAccumulator;
 import trainyard.engine.optim.Optimizers;
 import trainyard.engine.optim.WeightInit;
 import trainyard.engine.ps.KeyRanges;
+import trainyard.engine.ps.KeyValues;
 import trainyard.engine.ps.ParameterServer;
 import trainyard.engine.ps.Updater;
 
@@ -49,8 +51,8 @@ public final class LinearAlgorithm implements Algorithm {
   }
 
   @Override
-  public Model export(ParameterServer ps, ModelInfo info) {
-    SparseExport e = new SparseExport(ps);
+  public Model export(KeyValues values, ModelInfo info) throws IOException {
+    SparseExport e = new SparseExport(values);
     return new LinearModel(info, loss, e.keys, e.values);
   }
 

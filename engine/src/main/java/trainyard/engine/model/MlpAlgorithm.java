@@ -1,11 +1,12 @@
 package trainyard.engine.model;
 
+import java.io.IOException;
 import trainyard.engine.data.CsrBlock;
 import trainyard.engine.optim.Optimizers;
 import trainyard.engine.optim.WeightInit;
 import trainyard.engine.ps.KeyRanges;
+import trainyard.engine.ps.KeyValues;
 import trainyard.engine.ps.Keys;
-import trainyard.engine.ps.ParameterServer;
 import trainyard.engine.ps.Updater;
 
 /**
@@ -77,7 +78,7 @@ public final class MlpAlgorithm implements Algorithm {
   }
 
   @Override
-  public Model export(ParameterServer ps, ModelInfo info) {
+  public Model export(KeyValues values, ModelInfo info) throws IOException {
     float[] w = new float[chunks * CHUNK];
     // Chunks never pushed (no minibatch ran yet) hold their initial values.
     float[] state = new float[updater.stateWidth()];
@@ -86,7 +87,7 @@ public final class MlpAlgorithm implements Algorithm {
       updater.init(key, state, 0);
       updater.read(key, state, 0, w, key * CHUNK);
     }
-    ps.forEach((key, vals) -> System.arraycopy(vals, 0, w, (int) key * CHUNK, CHUNK));
+    values.forEach((key, vals) -> System.arraycopy(vals, 0, w, (int) key * CHUNK, CHUNK));
     return new MlpModel(info.withKeys(chunks), sizes, softmax, java.util.Arrays.copyOf(w, params));
   }
 

@@ -1,10 +1,11 @@
 package trainyard.engine.model;
 
+import java.io.IOException;
 import java.util.Arrays;
-import trainyard.engine.ps.ParameterServer;
+import trainyard.engine.ps.KeyValues;
 
 /**
- * The servers' keys and pulled values, sorted by key, keeping only keys with a non-zero value
+ * The servers' keys and pulled values (from the servers or a checkpoint), sorted by key, keeping only keys with a non-zero value
  * (an L1-sparse model stores only its live features). Not thread-safe; used once.
  */
 final class SparseExport {
@@ -13,7 +14,7 @@ final class SparseExport {
   final float[] values;
   final int width;
 
-  SparseExport(ParameterServer ps) {
+  SparseExport(KeyValues ps) throws IOException {
     width = ps.pullWidth();
     int cap = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(16, ps.keyCount()));
     long[][] k = {new long[cap]};

@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * {@link #forEach}, {@link #save} and {@link #load} read or write local shard state directly:
  * call them only while no worker has requests in flight.
  */
-public final class ParameterServer implements AutoCloseable {
+public final class ParameterServer implements AutoCloseable, KeyValues {
   /** By global server index; null where another member holds the shard. */
   private final ServerShard[] shards;
   private final List<ServerShard> local = new ArrayList<>();
@@ -136,11 +136,13 @@ public final class ParameterServer implements AutoCloseable {
     return out;
   }
 
+  @Override
   public int pullWidth() {
     return pullWidth;
   }
 
   /** Keys stored in the local shards. */
+  @Override
   public long keyCount() {
     long n = 0;
     for (ServerShard s : local) {
@@ -218,6 +220,7 @@ public final class ParameterServer implements AutoCloseable {
   }
 
   /** Visits every key stored in the local shards with its pulled values, shard by shard. */
+  @Override
   public void forEach(ServerShard.KeyValueVisitor visitor) {
     checkHealthy();
     for (ServerShard s : local) {

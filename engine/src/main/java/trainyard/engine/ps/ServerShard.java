@@ -213,7 +213,59 @@ public final class ServerShard {
     if (table.size() != 0) {
       throw new IllegalStateException("load into a shard that already holds " + table.size() + " keys");
     }
+    readRecords(in, readCount(in), sw, (i, key, chunk) -> {
+      int rec = table.insert(key);
+      float[] state = table.state();
+      for (int j = 0; j < sw; j++) {
+        state[rec * sw + j] = chunk.getFloat();
+      }
+    });
+    updater.loadExtra(in);
+  }
+
+  /**
+   * Visits the records a shard's {@link #save} wrote with their pulled values under {@code
+   * updater}, a fresh one, whose extra state it restores: an export from a checkpoint, with no key
+   * table. Holds one shard's records meanwhile, since the extra state (an FM's embeddings) comes last.
+   */
+  public static void readValues(DataInput in, Updater updater, KeyValueVisitor visitor) throws IOException {
+    int sw = in.readInt();
+    if (sw != updater.stateWidth()) {
+      throw new IOException("checkpoint records have " + sw + " floats, this updater needs " + updater.stateWidth());
+    }
+    int n = readCount(in);
+    long[] keys = new long[n];
+    float[] state = new float[Math.multiplyExact(n, sw)];
+    readRecords(in, n, sw, (i, key, chunk) -> {
+      keys[i] = key;
+      for (int j = 0; j < sw; j++) {
+        state[i * sw + j] = chunk.getFloat();
+      }
+    });
+    updater.loadExtra(in);
+    float[] vals = new float[updater.pullWidth()];
+    for (int r = 0; r < n; r++) {
+      updater.read(keys[r], state, r * sw, vals, 0);
+      visitor.visit(keys[r], vals);
+    }
+  }
+
+  private static int readCount(DataInput in) throws IOException {
     int n = in.readInt();
+    if (n < 0) {
+      throw new IOException("record count " + n + " is negative");
+    }
+    return n;
+  }
+
+  /** Takes record {@code i}'s key; its {@code sw} state floats are next in {@code chunk}. */
+  @FunctionalInterface
+  private interface RecordSink {
+    void take(int i, long key, ByteBuffer chunk);
+  }
+
+  /** Reads {@code n} records of {@code sw} floats in chunks through one buffer, as {@link #save} wrote them. */
+  private static void readRecords(DataInput in, int n, int sw, RecordSink sink) throws IOException {
     int recordBytes = Long.BYTES + Float.BYTES * sw;
     int perChunk = Math.max(1, CHUNK_BYTES / recordBytes);
     ByteBuffer chunk = ByteBuffer.allocate(recordBytes * perChunk);
@@ -222,14 +274,9 @@ public final class ServerShard {
       in.readFully(chunk.array(), 0, records * recordBytes);
       chunk.clear();
       for (int k = 0; k < records; k++) {
-        int rec = table.insert(chunk.getLong());
-        float[] state = table.state();
-        for (int j = 0; j < sw; j++) {
-          state[rec * sw + j] = chunk.getFloat();
-        }
+        sink.take(i + k, chunk.getLong(), chunk);
       }
     }
-    updater.loadExtra(in);
   }
 
   /** Receives one key and its values; the array is reused between calls. */

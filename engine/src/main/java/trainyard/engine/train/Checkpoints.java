@@ -12,8 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import trainyard.engine.io.CheckedFile;
+import trainyard.engine.ps.KeyValues;
 import trainyard.engine.ps.ParameterServer;
+import trainyard.engine.ps.ServerShard;
+import trainyard.engine.ps.Updater;
 
 /**
  * A job's checkpoints: one file per server shard, written by the member that holds the shard,
@@ -37,6 +41,7 @@ final class Checkpoints {
   static final String MANIFEST = "manifest.bin";
   private static final byte[] MAGIC = "TYCKPT3\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] SHARD_MAGIC = "TYSHRD1\n".getBytes(StandardCharsets.US_ASCII);
+  private static final String SHARD_WHAT = "Trainyard checkpoint shard";
 
   /**
    * What the job had done when the checkpoint was taken: {@code epochsDone} complete epochs,
@@ -78,10 +83,48 @@ final class Checkpoints {
 
   /** Restores server {@code server}'s shard from the shard files of {@code tag}. */
   static void loadShard(Path dir, long tag, int server, ParameterServer ps) throws IOException {
-    CheckedFile.read(shardFile(dir, tag, server), SHARD_MAGIC, "Trainyard checkpoint shard", in -> {
+    CheckedFile.read(shardFile(dir, tag, server), SHARD_MAGIC, SHARD_WHAT, in -> {
       ps.load(server, in);
       return null;
     });
+  }
+
+  /**
+   * The keys and values of checkpoint {@code tag}'s {@code servers} shard files, each read with a
+   * fresh updater of {@code updaters} when visited: what the coordinator exports the model from
+   * over several processes, holding one shard's records at a time and no key table.
+   */
+  static KeyValues shardValues(Path dir, long tag, int servers, Supplier<Updater> updaters) throws IOException {
+    long keys = 0;
+    for (int s = 0; s < servers; s++) {
+      keys += CheckedFile.readHead(shardFile(dir, tag, s), SHARD_MAGIC, SHARD_WHAT, in -> {
+        in.readInt(); // state width
+        return (long) in.readInt();
+      });
+    }
+    int width = updaters.get().pullWidth();
+    long count = keys;
+    return new KeyValues() {
+      @Override
+      public int pullWidth() {
+        return width;
+      }
+
+      @Override
+      public long keyCount() {
+        return count;
+      }
+
+      @Override
+      public void forEach(ServerShard.KeyValueVisitor visitor) throws IOException {
+        for (int s = 0; s < servers; s++) {
+          CheckedFile.read(shardFile(dir, tag, s), SHARD_MAGIC, SHARD_WHAT, in -> {
+            ServerShard.readValues(in, updaters.get(), visitor);
+            return null;
+          });
+        }
+      }
+    };
   }
 
   /**

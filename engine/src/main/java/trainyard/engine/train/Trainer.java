@@ -292,16 +292,9 @@ public final class Trainer {
       }
     }
 
-    /** The model of checkpoint shards {@code tag}, read into servers of this process. */
+    /** The model of checkpoint {@code tag}'s shard files, read one at a time. */
     private Model exportFromCheckpoint(Path dir, long tag) throws IOException {
-      int servers = spec.resources().servers();
-      try (ParameterServer all = new ParameterServer(algorithm.keyRanges(servers), algorithm::newUpdater,
-          expectedKeys, name + "-export", ParameterServer.Mode.DIRECT)) {
-        for (int s = 0; s < servers; s++) {
-          Checkpoints.loadShard(dir, tag, s, all);
-        }
-        return algorithm.export(all, info);
-      }
+      return algorithm.export(Checkpoints.shardValues(dir, tag, spec.resources().servers(), algorithm::newUpdater), info);
     }
   }
 

@@ -103,6 +103,13 @@ class DistributedTrainerTest {
   }
 
   @Test
+  void twoMembersAtTauZeroTrainTheMlpOneProcessTrains() throws Exception {
+    // A dense model over two servers: exported from both members' shard files, validated from the model.
+    assertTrainsWhatOneProcessTrains(Specs.spec("mlp", "logistic", "adagrad", 0.05, 0, 0, 8, 3, 100,
+        new int[] {8}, 0, 1, 2, 0, null, 0, 8));
+  }
+
+  @Test
   void aLearningRateScheduleIsTheSameOverTheNetwork() throws Exception {
     // Each push carries its factor: the members' servers apply what one process's apply.
     assertTrainsWhatOneProcessTrains(Specs.withSchedule(fm(1, 0, 3), "cosine", 20));

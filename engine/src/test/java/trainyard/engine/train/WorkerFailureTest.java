@@ -14,7 +14,7 @@ import trainyard.engine.model.Loss;
 import trainyard.engine.model.Model;
 import trainyard.engine.model.ModelInfo;
 import trainyard.engine.ps.KeyRanges;
-import trainyard.engine.ps.ParameterServer;
+import trainyard.engine.ps.KeyValues;
 import trainyard.engine.ps.Updater;
 import trainyard.engine.data.MemoryDataset;
 import trainyard.engine.testing.Specs;
@@ -51,8 +51,8 @@ class WorkerFailureTest {
     }
 
     @Override
-    public Model export(ParameterServer ps, ModelInfo info) {
-      return real.export(ps, info);
+    public Model export(KeyValues values, ModelInfo info) throws java.io.IOException {
+      return real.export(values, info);
     }
 
     @Override
