@@ -68,7 +68,7 @@ RESULTS="$WORK/results.txt"; LOGS="$WORK/logs"; mkdir -p "$LOGS"
 : > "$RESULTS"
 {
   echo "# $(date -u '+%Y-%m-%d %H:%M:%S UTC') $(lscpu | sed -n 's/^Model name: *//p') $(nproc) cpus;" \
-    "git $(git rev-parse --short HEAD 2>/dev/null || echo '?'); shape $SHAPE rows $ROWS epochs $EPOCHS reps $REPS procs '$PROCS'" \
+    "git $(git rev-parse --short HEAD 2>/dev/null || echo '?') (the working tree; the jar is $JAR); shape $SHAPE rows $ROWS epochs $EPOCHS reps $REPS procs '$PROCS'" \
     "cpus $ALL_CPUS cpus-per-proc $CPP workers $WORKERS servers $SERVERS tau $TAU taus '$TAUS' heap $HEAP warmup $WARMUP" \
     "${ONLY:+only '$ONLY'}"
 } | tee -a "$RESULTS"
