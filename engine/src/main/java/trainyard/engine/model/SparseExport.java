@@ -5,8 +5,9 @@ import java.util.Arrays;
 import trainyard.engine.ps.KeyValues;
 
 /**
- * The servers' keys and pulled values (from the servers or a checkpoint), sorted by key, keeping only keys with a non-zero value
- * (an L1-sparse model stores only its live features). Not thread-safe; used once.
+ * The servers' keys and pulled values (from the servers or a checkpoint), sorted by key, keeping
+ * only keys with a non-zero value (an L1-sparse model stores only its live features). Not
+ * thread-safe; used once.
  */
 final class SparseExport {
   final long[] keys;
@@ -14,13 +15,13 @@ final class SparseExport {
   final float[] values;
   final int width;
 
-  SparseExport(KeyValues ps) throws IOException {
-    width = ps.pullWidth();
-    int cap = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(16, ps.keyCount()));
+  SparseExport(KeyValues source) throws IOException {
+    width = source.pullWidth();
+    int cap = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(16, source.keyCount()));
     long[][] k = {new long[cap]};
     float[][] v = {new float[cap * width]};
     int[] n = {0};
-    ps.forEach((key, vals) -> {
+    source.forEach((key, vals) -> {
       boolean live = false;
       for (int j = 0; j < width && !live; j++) {
         live = vals[j] != 0f;

@@ -67,6 +67,9 @@ sealed interface Control {
    */
   record Shares(int rank, int block, float[] share) implements Control {}
 
+  /** {@link Shares}' type byte: it travels in one bulk copy, beside the others' stream of fields. */
+  byte SHARES = 12;
+
   static byte[] encode(Control m) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
@@ -124,7 +127,7 @@ sealed interface Control {
   /** A share in one bulk copy, not a call per float: a block of an FM's validation holds a million. */
   private static byte[] shares(Shares s) {
     java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1 + 3 * Integer.BYTES + Float.BYTES * s.share().length);
-    b.put((byte) 12).putInt(s.rank()).putInt(s.block()).putInt(s.share().length);
+    b.put(SHARES).putInt(s.rank()).putInt(s.block()).putInt(s.share().length);
     b.asFloatBuffer().put(s.share());
     return b.array();
   }
@@ -138,7 +141,7 @@ sealed interface Control {
     int block = b.getInt();
     int n = b.getInt();
     if (n < 0 || (long) n * Float.BYTES != b.remaining()) {
-      throw new IllegalArgumentException("control message of type 12 says " + n + " floats in "
+      throw new IllegalArgumentException("control message of type " + SHARES + " says " + n + " floats in "
           + b.remaining() + " bytes");
     }
     float[] share = new float[n];
@@ -148,7 +151,7 @@ sealed interface Control {
 
   /** The message in {@code bytes}; IllegalArgumentException when they are not one. */
   static Control decode(byte[] bytes) {
-    if (bytes.length > 0 && bytes[0] == 12) {
+    if (bytes.length > 0 && bytes[0] == SHARES) {
       return shares(bytes);
     }
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.ToIntFunction;
 import trainyard.engine.metrics.Evaluation;
 import trainyard.engine.metrics.MetricsAccumulator;
 import trainyard.engine.model.Model;
@@ -332,25 +333,16 @@ final class Coordinator {
       return Map.of();
     }
     MetricsAccumulator metrics = job.newMetrics();
-    float[][] shares = new float[link.size()][];
     for (int b = 0; b < job.validationBlocks(); b++) {
-      broadcast(new Control.Score(b));
-      java.util.Arrays.fill(shares, null);
-      int got = 0;
-      while (got < shares.length) {
-        Control m = link.takeCoordinator(1000);
-        if (m instanceof Control.Shares s && s.block() == b && shares[s.rank()] == null) {
-          shares[s.rank()] = s.share();
-          got++;
-        } else if (m instanceof Control.Failed f) {
-          throw new IllegalStateException(f.message());
-        }
-      }
+      int block = b;
+      broadcast(new Control.Score(block));
+      Control[] shares = awaitEach(m -> m instanceof Control.Shares s && s.block() == block ? s.rank() : -1);
       // Summed in rank order, so a job's metrics do not depend on which member answered first.
-      float[] sum = shares[0];
+      float[] sum = ((Control.Shares) shares[0]).share();
       for (int r = 1; r < shares.length; r++) {
+        float[] share = ((Control.Shares) shares[r]).share();
         for (int i = 0; i < sum.length; i++) {
-          sum[i] += shares[r][i];
+          sum[i] += share[i];
         }
       }
       if (sum.length > 0) {
@@ -366,16 +358,29 @@ final class Coordinator {
       return tag;
     }
     broadcast(new Control.Save(tag));
-    int saved = 0;
-    while (saved < link.size()) {
+    awaitEach(m -> m instanceof Control.Saved s && s.tag() == tag ? s.rank() : -1);
+    return tag;
+  }
+
+  /**
+   * Waits for one reply from every rank, by rank: {@code rankOf} gives a message's rank when it is
+   * such a reply, else -1 (other messages are dropped). A member's {@link Control.Failed} fails the job.
+   */
+  private Control[] awaitEach(ToIntFunction<Control> rankOf) throws InterruptedException {
+    Control[] replies = new Control[link.size()];
+    int got = 0;
+    while (got < replies.length) {
       Control m = link.takeCoordinator(1000);
-      if (m instanceof Control.Saved s && s.tag() == tag) {
-        saved++;
-      } else if (m instanceof Control.Failed f) {
+      if (m instanceof Control.Failed f) {
         throw new IllegalStateException(f.message());
       }
+      int r = m == null ? -1 : rankOf.applyAsInt(m);
+      if (r >= 0 && replies[r] == null) {
+        replies[r] = m;
+        got++;
+      }
     }
-    return tag;
+    return replies;
   }
 
   private void commit(long tag, Checkpoints.Progress progress) throws IOException {
