@@ -19,12 +19,13 @@ public final class FmModel extends Model {
   private final int dim;
   private final long[] keys;
   private final float[] w;
-  /** Per key: its row in {@link #v}, or -1. */
-  private final int[] embedding;
   private final int[] embedded;
   private final float[] v;
-  private final KeyIndex index;
-  private final float bias;
+  /** Built by the first predict: a model exported only to be saved never needs it. */
+  private volatile Lookup lookup;
+
+  /** A key's position, and per position its row in {@link #v} or -1. */
+  private record Lookup(KeyIndex index, int[] embedding) {}
 
   /** From pulled values: {@code 1 + dim} floats per key, [w, V]; an all-zero V means none. */
   static FmModel fromPulled(ModelInfo info, Loss loss, int dim, long[] keys, float[] values) {
@@ -56,14 +57,19 @@ public final class FmModel extends Model {
     this.w = w;
     this.embedded = embedded;
     this.v = v;
-    this.embedding = new int[keys.length];
-    java.util.Arrays.fill(embedding, -1);
-    for (int j = 0; j < embedded.length; j++) {
-      embedding[embedded[j]] = j;
+  }
+
+  private Lookup lookup() {
+    Lookup l = lookup;
+    if (l == null) {
+      int[] embedding = new int[keys.length];
+      java.util.Arrays.fill(embedding, -1);
+      for (int j = 0; j < embedded.length; j++) {
+        embedding[embedded[j]] = j;
+      }
+      lookup = l = new Lookup(new KeyIndex(keys, keys.length), embedding); // a racing second build is the same
     }
-    this.index = new KeyIndex(keys, keys.length);
-    int b = index.find(Keys.mix(Keys.BIAS_FEATURE));
-    this.bias = b < 0 ? 0f : w[b];
+    return l;
   }
 
   @Override
@@ -82,6 +88,11 @@ public final class FmModel extends Model {
 
   @Override
   public float[] predict(CsrBlock rows) {
+    Lookup l = lookup();
+    KeyIndex index = l.index;
+    int[] embedding = l.embedding;
+    int b = index.find(Keys.mix(Keys.BIAS_FEATURE));
+    float bias = b < 0 ? 0f : w[b];
     float[] out = new float[rows.rows];
     float[] s = new float[dim];
     for (int r = 0; r < rows.rows; r++) {

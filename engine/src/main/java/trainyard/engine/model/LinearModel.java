@@ -18,17 +18,22 @@ public final class LinearModel extends Model {
   private final Loss loss;
   private final long[] keys;
   private final float[] w;
-  private final KeyIndex index;
-  private final float bias;
+  /** Built by the first predict: a model exported only to be saved never needs it. */
+  private volatile KeyIndex index;
 
   public LinearModel(ModelInfo info, Loss loss, long[] keys, float[] w) {
     super(info.withKeys(keys.length));
     this.loss = loss;
     this.keys = keys;
     this.w = w;
-    this.index = new KeyIndex(keys, keys.length);
-    int b = index.find(Keys.mix(Keys.BIAS_FEATURE));
-    this.bias = b < 0 ? 0f : w[b];
+  }
+
+  private KeyIndex index() {
+    KeyIndex i = index;
+    if (i == null) {
+      index = i = new KeyIndex(keys, keys.length); // a racing second build is the same index
+    }
+    return i;
   }
 
   @Override
@@ -46,6 +51,9 @@ public final class LinearModel extends Model {
 
   @Override
   public float[] predict(CsrBlock rows) {
+    KeyIndex index = index();
+    int b = index.find(Keys.mix(Keys.BIAS_FEATURE));
+    float bias = b < 0 ? 0f : w[b];
     float[] out = new float[rows.rows];
     for (int r = 0; r < rows.rows; r++) {
       float m = bias;

@@ -16,7 +16,8 @@ import trainyard.spec.JobSpec;
  * servers, and holds 1/m of the model (key ranges split the keys evenly over servers):
  *
  * <pre>
- *   heap   = 1.25 · (model / m + ⌈W/m⌉ · (worker buffers + streamed data + key dictionary) + validation + 32 MiB)
+ *   heap   = 1.25 · (model / m + ⌈W/m⌉ · (worker buffers + streamed data + key dictionary) + validation
+ *                   + export + 32 MiB)
  *   member = heap + 128 MiB                                             (the JVM outside the heap)
  *
  *   model (sparse)   = K · (56 + 4·stateWidth) [+ K · 8·dim for FM embeddings]
@@ -44,6 +45,10 @@ import trainyard.spec.JobSpec;
  *                      [+ 4 · E + 4 · R · w · (m + 1) for a sparse model, scored in shares: a shard's
  *                      handles, and the shares of a shard, its own and (rank 0) every member's;
  *                      w = 1 (linear), dim + 2 (FM)]
+ *   export           = (rank 0, counted for every member) the whole model as it is written, not
+ *                      a share: linear K · 12 (keys and weights, sorted in place); FM K · (8 + 4 · (1 + dim))
+ *                      pulled + K · (16 + 4 · dim) the model made of them; MLP 2 · 4 · P;
+ *                      with early stopping one model more (the best epoch's, kept)
  * </pre>
  *
  * <p>Not counted: the cache of prepared blocks ({@link TrainingData}), which takes only the heap
@@ -98,7 +103,9 @@ public final class MemoryEstimate {
     long shareEntries = entries * ((shards + allWorkers - 1) / allWorkers);
     long dictionaryKeys = Math.min(keys, Math.max(entries, shareEntries));
 
+    int kept = spec.stopping().patience() > 0 ? 1 : 0;
     long model;
+    long exported;
     long buffers;
     long shareWidth = 0;
     int outputs = 1;
@@ -117,6 +124,7 @@ public final class MemoryEstimate {
       layerSum += outputs;
       int perFloat = Optimizers.create(p.optimizer(), 1, p.learningRate(), p.l1(), p.l2(), WeightInit.ZERO).stateWidth();
       model = params * 4 * perFloat + (params / 128 + 1) * 56;
+      exported = 4 * params * (2 + kept);
       buffers = 2 * 4 * params + 4 * 4 * batch * layerSum;
       dictionaryKeys = 0;
     } else {
@@ -134,6 +142,7 @@ public final class MemoryEstimate {
         embedding = 8L * p.dim();
       }
       model = keys * (56 + 4L * stateWidth + embedding);
+      exported = fm ? keys * (8 + 4L * pull + (16 + 4L * p.dim()) * (1 + kept)) : keys * 12 * (1 + kept);
       shareWidth = fm ? p.dim() + 2 : 1;
       long occurrences = (long) Math.ceil(batch * (perRow + 1));
       long unique = Math.min(occurrences, keys);
@@ -149,7 +158,7 @@ public final class MemoryEstimate {
     }
     long validation = heldOut == 0 ? 0 : 4 * heldOut + shardBytes + 4 * rows * outputs
         + (shareWidth == 0 ? 0 : 4 * entries + 4 * rows * shareWidth * (members + 1L));
-    double heap = (double) model / members + workers * (double) (buffers + streamed) + validation + FIXED_HEAP;
+    double heap = (double) model / members + workers * (double) (buffers + streamed) + validation + exported + FIXED_HEAP;
     return (long) Math.ceil(GC_HEADROOM * heap);
   }
 

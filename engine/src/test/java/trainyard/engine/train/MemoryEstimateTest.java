@@ -35,6 +35,27 @@ class MemoryEstimateTest {
     assertThrows(IllegalArgumentException.class, () -> MemoryEstimate.bytesPerMember(fm, ctr(10, 1), 0));
   }
 
+  /**
+   * Rank 0 writes the whole model, not a share: twelve bytes a key for a linear model (key and
+   * weight), twelve more to keep the best epoch's. Only the servers' model splits over members.
+   */
+  @Test
+  void theExportIsTheWholeModelAndEarlyStoppingKeepsOneMore() {
+    JobSpec lr = Specs.spec("linear", "logistic", "ftrl", 0.05, 0, 0, 8, 1, 1000, new int[0], 0, 1, 8, 4, 0.1, 0, 42);
+    JobSpec patient = new JobSpec(lr.name(), lr.algorithm(), lr.dataset(), lr.validation(), lr.params(), lr.resources(),
+        lr.consistency(), new JobSpec.Stopping(3600, 300, 2, JobSpec.Stopping.VAL_LOGLOSS), 0);
+    long keys = 674_657 + 1;
+    long kept = MemoryEstimate.heapBytesPerMember(patient, ctr(1_000_000, 16), 4, 0)
+        - MemoryEstimate.heapBytesPerMember(lr, ctr(1_000_000, 16), 4, 0);
+    assertEquals(1.25 * 12 * keys, kept, 1);
+    long model = keys * (56 + 4 * 3); // FTRL's state: weight, z, n
+    long four = MemoryEstimate.heapBytesPerMember(lr, ctr(1_000_000, 16), 4, 0);
+    long eight = MemoryEstimate.heapBytesPerMember(lr, ctr(1_000_000, 16), 8, 0);
+    // rank 0 holds the shares of a validation block, 4 bytes a row (62,500 a shard), from each member and its own
+    double shares = 4.0 * 62_500 * (4 + 1) - 4.0 * 62_500 * (8 + 1);
+    assertEquals(1.25 * (model / 4.0 - model / 8.0 + shares), four - eight, 2);
+  }
+
   @Test
   void aValidationFractionAddsFourBytesAHeldOutRow() {
     JobSpec plain = Specs.spec("linear", "logistic", "ftrl", 0.1, 0, 0, 8, 1, 1000, new int[0], 0, 1, 1, 0, null, 0, 1);
