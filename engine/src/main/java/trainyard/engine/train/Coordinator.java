@@ -128,7 +128,9 @@ final class Coordinator {
     }
     long lastCheckpoint = clock.millis();
     boolean stopped = false;
+    Model exported = null; // the last epoch's, when it exported one: the final model needs no second export
     while (epoch < epochs && !stopped) {
+      exported = null; // not held through an epoch's training
       if (best != null && best.exhausted(epoch)) {
         listener.onLog("stopped early after epoch " + epoch + ": " + best.metric() + " did not improve for "
             + best.patience() + " epochs (stopping.patience)");
@@ -187,6 +189,7 @@ final class Coordinator {
       listener.onEpoch(epoch, steps, metrics);
       listener.onProgress((double) steps / totalBatches);
       listener.onLog("epoch " + epoch + ": " + format(metrics));
+      exported = model;
     }
     Model model;
     Map<String, Double> finalMetrics = last;
@@ -197,7 +200,7 @@ final class Coordinator {
       finalMetrics = new LinkedHashMap<>(last);
       finalMetrics.putAll(validate(model));
     } else {
-      model = best == null ? job.export(tag) : null;
+      model = best != null ? null : exported != null ? exported : job.export(tag);
     }
     if (best != null && (model == null || best.beats(finalMetrics))) {
       listener.onLog("keeping epoch " + best.epoch() + "'s model, the best by " + best.describe()
