@@ -8,6 +8,7 @@ import trainyard.engine.data.CsrBlock;
 import trainyard.engine.model.Accelerator;
 import trainyard.engine.model.BatchCompute;
 import trainyard.engine.model.FmAlgorithm;
+import trainyard.engine.model.KeySpace;
 import trainyard.engine.model.Loss;
 import trainyard.engine.model.MlpAlgorithm;
 import trainyard.engine.ps.KeyRanges;
@@ -54,7 +55,7 @@ final class Passes {
 
   /** As {@link #mlp}, for an FM with {@code dim} factors; pulls random [w, V] per key. */
   static Result[] fm(Accelerator accelerator, Loss loss, int dim, float l2, CsrBlock block, int batch, long seed) {
-    FmAlgorithm algorithm = new FmAlgorithm(loss, "sgd", 0.1, 0, l2, dim, 0, 1 << 16, accelerator);
+    FmAlgorithm algorithm = new FmAlgorithm(loss, "sgd", 0.1, 0, l2, dim, 0, new KeySpace(1 << 16, 0), accelerator);
     BatchCompute compute = algorithm.newCompute();
     compute.collect(block);
     compute.dictionary(KeyRanges.uniform(1));

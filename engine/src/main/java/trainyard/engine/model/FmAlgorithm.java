@@ -8,7 +8,6 @@ import trainyard.engine.optim.Optimizers;
 import trainyard.engine.optim.WeightInit;
 import trainyard.engine.ps.KeyRanges;
 import trainyard.engine.ps.KeyValues;
-import trainyard.engine.ps.ParameterServer;
 import trainyard.engine.ps.Updater;
 
 /**
@@ -24,12 +23,12 @@ public final class FmAlgorithm implements Algorithm {
   private final double l2;
   private final int dim;
   private final int threshold;
-  private final long expectedKeys;
+  private final KeySpace keySpace;
   private final Accelerator accelerator;
 
   /** With {@code accelerator} null, the workers compute on the CPU. */
   public FmAlgorithm(Loss loss, String optimizer, double learningRate, double l1, double l2, int dim, int threshold,
-      long expectedKeys, Accelerator accelerator) {
+      KeySpace keySpace, Accelerator accelerator) {
     this.loss = loss;
     this.optimizer = optimizer;
     this.learningRate = learningRate;
@@ -37,7 +36,7 @@ public final class FmAlgorithm implements Algorithm {
     this.l2 = l2;
     this.dim = dim;
     this.threshold = threshold;
-    this.expectedKeys = expectedKeys;
+    this.keySpace = keySpace;
     this.accelerator = accelerator;
     Optimizers.create(optimizer, 1, learningRate, l1, l2, WeightInit.ZERO); // fail fast on bad values
   }
@@ -60,13 +59,13 @@ public final class FmAlgorithm implements Algorithm {
 
   @Override
   public long expectedKeys() {
-    return expectedKeys;
+    return keySpace.keys();
   }
 
   @Override
   public BatchCompute newCompute() {
-    return accelerator == null ? new Compute(loss, dim, (float) l2)
-        : new DeviceCompute(loss, dim, (float) l2, accelerator);
+    return accelerator == null ? new Compute(loss, dim, (float) l2, keySpace.denseIds())
+        : new DeviceCompute(loss, dim, (float) l2, keySpace.denseIds(), accelerator);
   }
 
   @Override
@@ -92,23 +91,23 @@ public final class FmAlgorithm implements Algorithm {
     }
 
     @Override
-    public void add(CsrBlock rows, int[] handles, ParameterServer.Reader reader, float[] share) {
-      float[] vals = new float[1 + dim];
-      float bias = ScoreShares.bias(reader, vals);
+    public void add(CsrBlock rows, int[] handles, float[] values, int bias, float[] share) {
+      int pulled = 1 + dim; // [w, V] a key
+      float b = bias < 0 ? 0f : values[bias * pulled];
       int width = dim + 2;
       for (int r = 0; r < rows.rows; r++) {
         int o = r * width;
-        float m = share[o] + bias;
+        float m = share[o] + b;
         float sq = share[o + 1 + dim];
         for (int e = rows.rowStart[r]; e < rows.rowStart[r + 1]; e++) {
           if (handles[e] < 0) {
             continue;
           }
-          reader.read(handles[e], vals, 0);
+          int v = handles[e] * pulled;
           float x = rows.value(e);
-          m += vals[0] * x;
+          m += values[v] * x;
           for (int f = 0; f < dim; f++) {
-            float vx = vals[1 + f] * x;
+            float vx = values[v + 1 + f] * x;
             share[o + 1 + f] += vx;
             sq += vx * vx;
           }
@@ -147,8 +146,8 @@ public final class FmAlgorithm implements Algorithm {
     private final int pushW;
     private final float[] s;
 
-    Compute(Loss loss, int dim, float l2) {
-      super(loss, new float[0], new float[0]);
+    Compute(Loss loss, int dim, float l2, int denseIds) {
+      super(loss, new float[0], new float[0], denseIds);
       this.dim = dim;
       this.l2 = l2;
       this.pullW = 1 + dim;
@@ -158,7 +157,7 @@ public final class FmAlgorithm implements Algorithm {
 
     @Override
     SparseBatchCompute sibling() {
-      return new Compute(loss, dim, l2);
+      return new Compute(loss, dim, l2, denseIds);
     }
 
     @Override
@@ -263,8 +262,8 @@ public final class FmAlgorithm implements Algorithm {
     private int[] rowStart = new int[0];
     private float[] labels = new float[0];
 
-    DeviceCompute(Loss loss, int dim, float l2, Accelerator accelerator) {
-      super(loss, dim, l2);
+    DeviceCompute(Loss loss, int dim, float l2, int denseIds, Accelerator accelerator) {
+      super(loss, dim, l2, denseIds);
       this.accelerator = accelerator;
       this.pass = accelerator.fm(loss, dim, l2);
     }
@@ -272,7 +271,7 @@ public final class FmAlgorithm implements Algorithm {
     /** A twin computes on the device too, with a pass (and stream) of its own. */
     @Override
     SparseBatchCompute sibling() {
-      return new DeviceCompute(loss, super.dim, super.l2, accelerator);
+      return new DeviceCompute(loss, super.dim, super.l2, denseIds, accelerator);
     }
 
     @Override

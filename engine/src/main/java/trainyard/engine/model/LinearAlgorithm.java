@@ -7,7 +7,6 @@ import trainyard.engine.optim.Optimizers;
 import trainyard.engine.optim.WeightInit;
 import trainyard.engine.ps.KeyRanges;
 import trainyard.engine.ps.KeyValues;
-import trainyard.engine.ps.ParameterServer;
 import trainyard.engine.ps.Updater;
 
 /**
@@ -17,12 +16,12 @@ import trainyard.engine.ps.Updater;
 public final class LinearAlgorithm implements Algorithm {
   private final Loss loss;
   private final Updater updater;
-  private final long expectedKeys;
+  private final KeySpace keySpace;
 
-  public LinearAlgorithm(Loss loss, String optimizer, double learningRate, double l1, double l2, long expectedKeys) {
+  public LinearAlgorithm(Loss loss, String optimizer, double learningRate, double l1, double l2, KeySpace keySpace) {
     this.loss = loss;
     this.updater = Optimizers.create(optimizer, 1, learningRate, l1, l2, WeightInit.ZERO);
-    this.expectedKeys = expectedKeys;
+    this.keySpace = keySpace;
   }
 
   @Override
@@ -42,12 +41,12 @@ public final class LinearAlgorithm implements Algorithm {
 
   @Override
   public long expectedKeys() {
-    return expectedKeys;
+    return keySpace.keys();
   }
 
   @Override
   public BatchCompute newCompute() {
-    return new Compute(loss);
+    return new Compute(loss, keySpace.denseIds());
   }
 
   @Override
@@ -69,15 +68,13 @@ public final class LinearAlgorithm implements Algorithm {
     }
 
     @Override
-    public void add(CsrBlock rows, int[] handles, ParameterServer.Reader reader, float[] share) {
-      float[] w = new float[1];
-      float bias = ScoreShares.bias(reader, w);
+    public void add(CsrBlock rows, int[] handles, float[] values, int bias, float[] share) {
+      float b = bias < 0 ? 0f : values[bias];
       for (int r = 0; r < rows.rows; r++) {
-        float m = share[r] + bias;
+        float m = share[r] + b;
         for (int e = rows.rowStart[r]; e < rows.rowStart[r + 1]; e++) {
           if (handles[e] >= 0) {
-            reader.read(handles[e], w, 0);
-            m += w[0] * rows.value(e);
+            m += values[handles[e]] * rows.value(e);
           }
         }
         share[r] = m;
@@ -101,13 +98,13 @@ public final class LinearAlgorithm implements Algorithm {
 
   /** Per-worker forward/backward; not thread-safe. */
   static final class Compute extends SparseBatchCompute {
-    Compute(Loss loss) {
-      super(loss, new float[256], new float[256]);
+    Compute(Loss loss, int denseIds) {
+      super(loss, new float[256], new float[256], denseIds);
     }
 
     @Override
     SparseBatchCompute sibling() {
-      return new Compute(loss);
+      return new Compute(loss, denseIds);
     }
 
     @Override

@@ -19,9 +19,10 @@ public interface ScoreShares {
 
   /**
    * Adds into {@code share} ({@link #width} floats per row, zeros at first) the part of each row
-   * of {@code rows} that the keys {@code reader} holds make; {@code handles} are {@link #handles}.
+   * of {@code rows} that the keys of a reader make: {@code handles} are its {@link #handles},
+   * {@code values} its {@link ParameterServer.Reader#values}, {@code bias} its {@link #bias}.
    */
-  void add(CsrBlock rows, int[] handles, ParameterServer.Reader reader, float[] share);
+  void add(CsrBlock rows, int[] handles, float[] values, int bias, float[] share);
 
   /** {@link Model#predict}'s outputs, from the sum (in rank order) of every process's share. */
   float[] predictions(float[] sum, int rows);
@@ -39,13 +40,8 @@ public interface ScoreShares {
     return out;
   }
 
-  /** The bias key's weight (its first pulled value) if {@code reader} holds it, else 0. */
-  static float bias(ParameterServer.Reader reader, float[] scratch) {
-    int h = reader.locate(Keys.mix(Keys.BIAS_FEATURE));
-    if (h < 0) {
-      return 0f;
-    }
-    reader.read(h, scratch, 0);
-    return scratch[0];
+  /** The bias key's handle in {@code reader}, or -1 where it holds no bias. */
+  static int bias(ParameterServer.Reader reader) {
+    return reader.locate(Keys.mix(Keys.BIAS_FEATURE));
   }
 }

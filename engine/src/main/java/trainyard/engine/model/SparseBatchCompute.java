@@ -23,6 +23,8 @@ import trainyard.engine.ps.Keys;
 abstract class SparseBatchCompute implements BatchCompute {
   private static final long BIAS_KEY = Keys.mix(Keys.BIAS_FEATURE);
   final Loss loss;
+  /** Ids the dictionary keeps in an array ({@link KeySpace#denseIds}). */
+  final int denseIds;
   private KeyDictionary dictionary;
   /** Set once the dictionary is finished: index() reads it from another thread. */
   private volatile KeyDictionary finished;
@@ -51,10 +53,11 @@ abstract class SparseBatchCompute implements BatchCompute {
   private boolean keysValid;
   private int[] counts = new int[256];
 
-  SparseBatchCompute(Loss loss, float[] pull, float[] push) {
+  SparseBatchCompute(Loss loss, float[] pull, float[] push, int denseIds) {
     this.loss = loss;
     this.pull = pull;
     this.push = push;
+    this.denseIds = denseIds;
   }
 
   @Override
@@ -121,7 +124,7 @@ abstract class SparseBatchCompute implements BatchCompute {
       throw new IllegalStateException("the worker's dictionary is already finished");
     }
     if (dictionary == null) {
-      dictionary = new KeyDictionary();
+      dictionary = new KeyDictionary(denseIds);
       dictionary.add(BIAS_KEY);
     }
     dictionary.addAll(block);
@@ -136,7 +139,7 @@ abstract class SparseBatchCompute implements BatchCompute {
   public final long[] dictionary(KeyRanges ranges) {
     if (finished == null) {
       if (dictionary == null) {
-        dictionary = new KeyDictionary();
+        dictionary = new KeyDictionary(denseIds);
         dictionary.add(BIAS_KEY);
       }
       dictionary.finish(ranges);

@@ -171,9 +171,9 @@ public final class ParameterServer implements AutoCloseable, KeyValues {
   }
 
   /**
-   * Reads the local shards by handle: {@link #locate} numbers the keys they hold, {@link #read}
-   * gives a key's pulled values. Handles stay valid while the local shards hold the same keys
-   * (a count of {@link #keys()}: shards never drop a key). Not thread-safe.
+   * Reads the local shards by handle: {@link #locate} numbers the keys they hold, {@link #values}
+   * gives every key's pulled values by handle. Handles stay valid while the local shards hold the
+   * same keys (a count of {@link #keys()}: shards never drop a key). Not thread-safe.
    */
   public final class Reader {
     /** Per local shard: its first handle; one more entry for the end. */
@@ -209,13 +209,25 @@ public final class ParameterServer implements AutoCloseable, KeyValues {
       return record < 0 ? -1 : (int) base[i] + record;
     }
 
-    /** The pulled values (pull width floats) of handle {@code h} into {@code out[off..]}. */
-    public void read(int h, float[] out, int off) {
-      int i = 0;
-      while (h >= base[i + 1]) {
-        i++;
+    /**
+     * Every handle's pulled values, {@link #pullWidth} floats each, in handle order: one pass over
+     * the local shards' state, so that scoring many rows reads a dense array (4 · pullWidth bytes
+     * a local key), not each entry's record through its updater.
+     */
+    public float[] values() {
+      long n = keys();
+      if (n * pullWidth > Integer.MAX_VALUE - 8) {
+        throw new IllegalStateException(n + " keys of " + pullWidth + " floats are too many to read at once");
       }
-      local.get(i).read(h - (int) base[i], out, off);
+      float[] out = new float[(int) n * pullWidth];
+      int[] h = {0};
+      forEach((key, vals) -> {
+        if (h[0] == n) {
+          throw new IllegalStateException("the local shards hold more than the " + n + " keys of this reader");
+        }
+        System.arraycopy(vals, 0, out, h[0]++ * pullWidth, pullWidth);
+      });
+      return out;
     }
   }
 

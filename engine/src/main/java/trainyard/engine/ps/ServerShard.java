@@ -163,12 +163,6 @@ public final class ServerShard {
     return table.find(key);
   }
 
-  /** Record {@code record}'s pulled values into {@code out[off..]}. */
-  void read(int record, float[] out, int off) {
-    int sw = table.width();
-    updater.read(table.keyOf(record), table.state(), record * sw, out, off);
-  }
-
   /** Calls {@code visitor} with each stored key and its pulled values; values are reused. */
   public void forEach(KeyValueVisitor visitor) {
     float[] vals = new float[pullWidth];

@@ -5,6 +5,7 @@ import trainyard.engine.data.DatasetStats;
 import trainyard.engine.model.Algorithm;
 import trainyard.engine.model.Accelerator;
 import trainyard.engine.model.FmAlgorithm;
+import trainyard.engine.model.KeySpace;
 import trainyard.engine.model.MlpAlgorithm;
 import trainyard.engine.model.LinearAlgorithm;
 import trainyard.engine.model.Loss;
@@ -17,11 +18,15 @@ final class Algorithms {
   /** With {@code accelerator} null, the workers compute on the CPU. */
   static Algorithm create(JobSpec spec, TrainingData data, Accelerator accelerator) throws IOException {
     JobSpec.Params p = spec.params();
-    long expected = Math.max(1024, Math.min(data.stats.features(), 1L << 26));
+    DatasetStats stats = data.stats;
+    // A worker's distinct keys at most: the features, or the entries of the largest share.
+    long shareEntries = stats.rows() == 0 ? 0
+        : (long) Math.ceil((double) stats.nonZeros() * largestShareRows(data) / stats.rows());
+    KeySpace keys = KeySpace.of(stats.features(), stats.maxFeatureId(), Math.min(stats.features() + 1, shareEntries));
     return switch (spec.algorithm()) {
-      case "linear" -> new LinearAlgorithm(Loss.of(p.loss()), p.optimizer(), p.learningRate(), p.l1(), p.l2(), expected);
+      case "linear" -> new LinearAlgorithm(Loss.of(p.loss()), p.optimizer(), p.learningRate(), p.l1(), p.l2(), keys);
       case "fm" -> new FmAlgorithm(Loss.of(p.loss()), p.optimizer(), p.learningRate(), p.l1(), p.l2(), p.dim(),
-          p.threshold(), expected, accelerator);
+          p.threshold(), keys, accelerator);
       case "mlp" -> mlp(spec, data, accelerator);
       default -> throw new IllegalArgumentException("algorithm must be one of linear, fm, mlp, got '" + spec.algorithm() + "'");
     };
@@ -61,11 +66,16 @@ final class Algorithms {
       sizes[i + 1] = p.hidden(i);
     }
     sizes[sizes.length - 1] = softmax ? MlpShape.outputs(maxClass[0] + 1) : 1;
-    long largestShare = 1;
-    for (int w = 0; w < data.workerCount(); w++) {
-      largestShare = Math.max(largestShare, data.shareRows(w));
-    }
     return new MlpAlgorithm(sizes, softmax, p.optimizer(), p.learningRate(), p.l1(), p.l2(), accelerator,
-        (int) Math.min(p.batchSize(), largestShare), p.seed());
+        (int) Math.min(p.batchSize(), largestShareRows(data)), p.seed());
+  }
+
+  /** The training rows of the worker with the most, at least 1. */
+  private static long largestShareRows(TrainingData data) {
+    long largest = 1;
+    for (int w = 0; w < data.workerCount(); w++) {
+      largest = Math.max(largest, data.shareRows(w));
+    }
+    return largest;
   }
 }

@@ -31,6 +31,9 @@ final class Member {
   interface Scorer {
     /** The share of block {@code block}, or null when it holds no validation rows. */
     float[] share(int block) throws IOException;
+
+    /** Drops what the scoring read of the servers: they are about to train. */
+    void release();
   }
 
   /** What a member tells its process about itself, every {@link #REPORT_MILLIS} or so. */
@@ -94,6 +97,9 @@ final class Member {
       while (!abandoned.getAsBoolean()) {
         Control m = link.takeMember(200);
         if (m instanceof Control.Start s) {
+          if (scorer != null) {
+            scorer.release();
+          }
           if (!epoch(s)) {
             finished();
             return;

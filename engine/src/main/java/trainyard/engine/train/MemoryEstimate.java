@@ -37,14 +37,16 @@ import trainyard.spec.JobSpec;
  *                      a minibatch) and the ranks an index is built from, and the read buffer;
  *                      rowStart, label and order a row
  *   key dictionary   = sparse: 52 · D,  D = min(K, entries of the worker's share), its distinct keys:
- *                      the lookup table (24 B a key at half load), the ordered keys (8; ordering
+ *                      the lookup table (24 B a key at half load, or an int per id where the ids
+ *                      are compact and that takes no more: {@link trainyard.engine.model.KeySpace}), the ordered keys (8; ordering
  *                      them takes 8 more for a moment, before the copy below exists), the servers'
  *                      record of the registration (4), the rank maps of the worker's batches and of
  *                      its indexer (4 each) and the copy sent (8)
  *   validation       = 4 · validation rows (AUC) + shard + 4 · R · outputs
- *                      [+ 4 · E + 4 · R · w · (m + 1) for a sparse model, scored in shares: a shard's
- *                      handles, and the shares of a shard, its own and (rank 0) every member's;
- *                      w = 1 (linear), dim + 2 (FM)]
+ *                      [+ 4 · E + 4 · R · w · (m + 1) + 4 · K · pullWidth / m for a sparse model,
+ *                      scored in shares: a shard's handles, the shares of a shard, its own and
+ *                      (rank 0) every member's, w = 1 (linear), dim + 2 (FM); and the member's
+ *                      keys' values, read once a validation pass]
  *   export           = (rank 0, counted for every member) the whole model as it is written, not
  *                      a share: linear K · 12 (keys and weights, sorted in place); FM K · (8 + 4 · (1 + dim))
  *                      pulled + K · (16 + 4 · dim) the model made of them; MLP 2 · 4 · P;
@@ -87,6 +89,20 @@ public final class MemoryEstimate {
    * of a separate validation dataset (0 when none; a validation fraction is taken from the spec).
    */
   public static long heapBytesPerMember(JobSpec spec, DatasetStats stats, int members, long validationRows) {
+    return heap(spec, stats, members, validationRows, true);
+  }
+
+  /**
+   * The heap under {@code maxHeap} that a one-member job may keep its cache of prepared blocks in
+   * ({@link TrainingData}): what {@link #heapBytesPerMember} leaves, but for the model exported at
+   * the job's end, which may take the cache's room then (it is held by soft references, and no
+   * epoch follows). With early stopping the exports come every epoch, and are left out of it.
+   */
+  static long cacheBytes(JobSpec spec, DatasetStats stats, long validationRows, long maxHeap) {
+    return Math.max(0, maxHeap - heap(spec, stats, 1, validationRows, false));
+  }
+
+  private static long heap(JobSpec spec, DatasetStats stats, int members, long validationRows, boolean finalExport) {
     if (members < 1) {
       throw new IllegalArgumentException("members must be >= 1, got " + members);
     }
@@ -108,6 +124,7 @@ public final class MemoryEstimate {
     long exported;
     long buffers;
     long shareWidth = 0;
+    long pulledFloats = 0;
     int outputs = 1;
     if (spec.algorithm().equals("mlp")) {
       long params = 0;
@@ -144,6 +161,7 @@ public final class MemoryEstimate {
       model = keys * (56 + 4L * stateWidth + embedding);
       exported = fm ? keys * (8 + 4L * pull + (16 + 4L * p.dim()) * (1 + kept)) : keys * 12 * (1 + kept);
       shareWidth = fm ? p.dim() + 2 : 1;
+      pulledFloats = keys * pull;
       long occurrences = (long) Math.ceil(batch * (perRow + 1));
       long unique = Math.min(occurrences, keys);
       int tau = spec.consistency().maxDelay();
@@ -157,7 +175,10 @@ public final class MemoryEstimate {
       heldOut += (long) Math.ceil(stats.rows() * spec.validation().fraction());
     }
     long validation = heldOut == 0 ? 0 : 4 * heldOut + shardBytes + 4 * rows * outputs
-        + (shareWidth == 0 ? 0 : 4 * entries + 4 * rows * shareWidth * (members + 1L));
+        + (shareWidth == 0 ? 0 : 4 * entries + 4 * rows * shareWidth * (members + 1L) + 4 * pulledFloats / members);
+    if (!finalExport && kept == 0) {
+      exported = 0;
+    }
     double heap = (double) model / members + workers * (double) (buffers + streamed) + validation + exported + FIXED_HEAP;
     return (long) Math.ceil(GC_HEADROOM * heap);
   }

@@ -175,8 +175,19 @@ public final class Trainer {
         long deadline = clock.millis() + spec.stopping().maxSeconds() * 1000;
         BooleanSupplier abandoned = rank == 0 ? () -> false : cancelled;
         BooleanSupplier stopHere = rank == 0 ? () -> cancelled.getAsBoolean() || clock.millis() >= deadline : () -> false;
+        Member.Scorer scorer = shares == null ? null : new Member.Scorer() {
+          @Override
+          public float[] share(int block) throws IOException {
+            return data.share(block, shares, ps.reader());
+          }
+
+          @Override
+          public void release() {
+            data.releaseValues();
+          }
+        };
         Member member = new Member(rank, link, ps, firstServer, myServers, firstWorker, loops, dir, pool, abandoned,
-            stopHere, listener::onMember, shares == null ? null : b -> data.share(b, shares, ps.reader()));
+            stopHere, listener::onMember, scorer);
         if (rank != 0) {
           member.run();
           return null;

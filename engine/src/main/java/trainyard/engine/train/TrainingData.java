@@ -76,6 +76,9 @@ final class TrainingData {
    * still read once an epoch, not twice. One shard, as the estimate counts.
    */
   private Held lastRead;
+  /** The servers' values that validation reads, while they stand still; and the reader's key count then. */
+  private float[] values;
+  private long valuesKeys;
   private int lastReadBlock = -1;
 
   private TrainingData(Dataset train, Dataset validation, double fraction, long seed, long[] offsets, int[] kept,
@@ -157,8 +160,8 @@ final class TrainingData {
   }
 
   /**
-   * The heap this job's estimate ({@link MemoryEstimate}, an upper bound) leaves free under
-   * {@code -Xmx}, unless the system property {@code trainyard.engine.data.cacheBytes} gives a
+   * The heap this job's estimate ({@link MemoryEstimate#cacheBytes}, an upper bound) leaves free
+   * under {@code -Xmx}, unless the system property {@code trainyard.engine.data.cacheBytes} gives a
    * number of bytes (-1: this default).
    */
   private static long defaultCacheBytes(JobSpec spec, Dataset train, long separateValidationRows) {
@@ -170,8 +173,7 @@ final class TrainingData {
         throw new IllegalArgumentException("trainyard.engine.data.cacheBytes must be a number of bytes, got '" + forced + "'");
       }
     }
-    long claimed = MemoryEstimate.heapBytesPerMember(spec, train.stats(), 1, separateValidationRows);
-    return Math.max(0, Runtime.getRuntime().maxMemory() - claimed);
+    return MemoryEstimate.cacheBytes(spec, train.stats(), separateValidationRows, Runtime.getRuntime().maxMemory());
   }
 
   /** What is left of the job's cache budget. */
@@ -290,6 +292,8 @@ final class TrainingData {
    * features up is most of the work, and a job's servers keep the same keys from epoch to epoch:
    * the handles are kept with the cached rows (4 bytes an entry, budget permitting) and serve
    * while the reader holds as many keys as when they were looked up (shards never drop one).
+   * The servers' values are read once for all blocks ({@link ParameterServer.Reader#values}),
+   * and kept until {@link #releaseValues}.
    */
   synchronized float[] share(int b, ScoreShares scores, ParameterServer.Reader reader) throws IOException {
     Held h = validationBlock(b);
@@ -303,9 +307,18 @@ final class TrainingData {
       h.handles = handles;
       h.handleKeys = reader.keys();
     }
+    if (values == null || valuesKeys != reader.keys()) {
+      values = reader.values();
+      valuesKeys = reader.keys();
+    }
     float[] share = new float[h.rows.rows * scores.width()];
-    scores.add(h.rows, handles, reader, share);
+    scores.add(h.rows, handles, values, ScoreShares.bias(reader), share);
     return share;
+  }
+
+  /** Forgets the servers' values that {@link #share} read: they are about to train. */
+  synchronized void releaseValues() {
+    values = null;
   }
 
   /** Adds the predictions made of validation block {@code b}'s summed shares, with its labels, to {@code acc}. */

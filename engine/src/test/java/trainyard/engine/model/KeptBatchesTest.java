@@ -74,7 +74,7 @@ class KeptBatchesTest {
   }
 
   private static FmAlgorithm.Compute fm(CsrBlock block) {
-    FmAlgorithm.Compute c = new FmAlgorithm.Compute(Loss.LOGISTIC, 4, 0.01f);
+    FmAlgorithm.Compute c = new FmAlgorithm.Compute(Loss.LOGISTIC, 4, 0.01f, 0);
     c.collect(block);
     c.dictionary(KeyRanges.uniform(1));
     return c;

@@ -68,17 +68,17 @@ class ParameterServerTest {
       kv.push(keys, grads);
       kv.waitAll();
       int found = 0;
-      float[] value = new float[1];
       for (ParameterServer member : ps.members) {
         ParameterServer.Reader reader = member.reader();
         assertEquals(member.keyCount(), reader.keys());
+        float[] values = reader.values();
+        assertEquals(reader.keys(), values.length, "one float a key");
         for (int i = 0; i < keys.length; i++) {
           int h = reader.locate(keys[i]);
           if (h >= 0) {
             found++;
             assertTrue(h < reader.keys());
-            reader.read(h, value, 0);
-            assertEquals(-grads[i], value[0]);
+            assertEquals(-grads[i], values[h]);
           }
         }
         assertEquals(-1, reader.locate(Keys.mix(1000)), "a key no shard holds");

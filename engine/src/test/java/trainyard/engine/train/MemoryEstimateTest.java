@@ -48,12 +48,20 @@ class MemoryEstimateTest {
     long kept = MemoryEstimate.heapBytesPerMember(patient, ctr(1_000_000, 16), 4, 0)
         - MemoryEstimate.heapBytesPerMember(lr, ctr(1_000_000, 16), 4, 0);
     assertEquals(1.25 * 12 * keys, kept, 1);
+    // the cache may take the room of the model exported at the end; with early stopping models are
+    // exported while epochs train, and it may not
+    long heap = MemoryEstimate.heapBytesPerMember(lr, ctr(1_000_000, 16), 1, 0);
+    assertEquals(1.25 * 12 * keys, MemoryEstimate.cacheBytes(lr, ctr(1_000_000, 16), 0, (1L << 30) + heap) - (1L << 30), 1);
+    heap = MemoryEstimate.heapBytesPerMember(patient, ctr(1_000_000, 16), 1, 0);
+    assertEquals(1L << 30, MemoryEstimate.cacheBytes(patient, ctr(1_000_000, 16), 0, (1L << 30) + heap));
     long model = keys * (56 + 4 * 3); // FTRL's state: weight, z, n
     long four = MemoryEstimate.heapBytesPerMember(lr, ctr(1_000_000, 16), 4, 0);
     long eight = MemoryEstimate.heapBytesPerMember(lr, ctr(1_000_000, 16), 8, 0);
-    // rank 0 holds the shares of a validation block, 4 bytes a row (62,500 a shard), from each member and its own
+    // rank 0 holds the shares of a validation block, 4 bytes a row (62,500 a shard), from each member and its own;
+    // a member reads its keys' values (4 bytes a key) to score them
     double shares = 4.0 * 62_500 * (4 + 1) - 4.0 * 62_500 * (8 + 1);
-    assertEquals(1.25 * (model / 4.0 - model / 8.0 + shares), four - eight, 2);
+    double values = 4 * keys / 4 - 4 * keys / 8;
+    assertEquals(1.25 * (model / 4.0 - model / 8.0 + shares + values), four - eight, 2);
   }
 
   @Test
@@ -63,9 +71,10 @@ class MemoryEstimateTest {
     long a = MemoryEstimate.heapBytesPerMember(plain, ctr(10_000_000, 153), 1, 0);
     long b = MemoryEstimate.heapBytesPerMember(held, ctr(10_000_000, 153), 1, 0);
     // and one held-out shard with its predictions (a shard of 16 bytes an entry and 8 a row, 4 bytes
-    // a row), its handles (4 bytes an entry) and the shares of its scores (4 bytes a row, twice)
+    // a row), its handles (4 bytes an entry), the shares of its scores (4 bytes a row, twice) and
+    // the values of the keys that score them (4 bytes a key)
     long shard = 16L * 39 * 65_360 + 8 * 65_360;
-    long scoring = 4L * 39 * 65_360 + 2 * 4 * 65_360;
+    long scoring = 4L * 39 * 65_360 + 2 * 4 * 65_360 + 4 * (674_657 + 1);
     assertTrue(b - a > 1.25 * 4 * 1_000_000 && b - a < 1.25 * (4 * 1_000_000 + shard + 4 * 65_360 + scoring) + 64,
         (b - a) + " bytes");
   }

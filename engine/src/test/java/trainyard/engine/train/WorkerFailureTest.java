@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import trainyard.engine.data.CsrBlock;
 import trainyard.engine.model.Algorithm;
 import trainyard.engine.model.BatchCompute;
+import trainyard.engine.model.KeySpace;
 import trainyard.engine.model.LinearAlgorithm;
 import trainyard.engine.model.Loss;
 import trainyard.engine.model.Model;
@@ -25,7 +26,7 @@ class WorkerFailureTest {
 
   /** The real linear algorithm, whose second compute throws at its 20th minibatch. */
   static final class Failing implements Algorithm {
-    final LinearAlgorithm real = new LinearAlgorithm(Loss.LOGISTIC, "ftrl", 0.1, 0, 0, 1024);
+    final LinearAlgorithm real = new LinearAlgorithm(Loss.LOGISTIC, "ftrl", 0.1, 0, 0, new KeySpace(1024, 0));
     final AtomicInteger computes = new AtomicInteger();
     final AtomicInteger batchesAfterFailure = new AtomicInteger();
     volatile boolean failed;

@@ -11,6 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import trainyard.engine.data.CsrBlock;
 import trainyard.engine.model.BatchCompute;
+import trainyard.engine.model.KeySpace;
 import trainyard.engine.model.LinearAlgorithm;
 import trainyard.engine.model.Loss;
 import trainyard.engine.ps.ParameterServer;
@@ -28,7 +29,7 @@ class WorkerLoopTest {
     TrainingData plan = WorkerStreamTest.plan(data, 1, null);
     List<List<Integer>> expected = WorkerStreamTest.batches(plan, 0, 1, 0);
 
-    LinearAlgorithm linear = new LinearAlgorithm(Loss.of("logistic"), "adagrad", 0.1, 0, 0, 1024);
+    LinearAlgorithm linear = new LinearAlgorithm(Loss.of("logistic"), "adagrad", 0.1, 0, 0, new KeySpace(1024, 0));
     try (ParameterServer ps = new ParameterServer(linear.keyRanges(2), linear::newUpdater, 1024, "test",
         ParameterServer.Mode.THREADS)) {
       Recorder compute = new Recorder(linear.newCompute());

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import trainyard.engine.data.CsrBlock;
 import trainyard.engine.ps.Keys;
 import trainyard.engine.data.MemoryDataset;
+import trainyard.engine.model.KeySpace;
 import trainyard.engine.model.LinearAlgorithm;
 import trainyard.engine.model.Loss;
 import trainyard.engine.model.ScoreShares;
@@ -335,7 +336,7 @@ class WorkerStreamTest {
   void validationSharesKeepTheirHandlesWhileTheServersHoldTheSameKeys() throws Exception {
     List<CsrBlock> shards = fourShards();
     JobSpec spec = heldOutSpec("sgd");
-    LinearAlgorithm algorithm = new LinearAlgorithm(Loss.LOGISTIC, "sgd", 1.0, 0, 0, 64);
+    LinearAlgorithm algorithm = new LinearAlgorithm(Loss.LOGISTIC, "sgd", 1.0, 0, 0, new KeySpace(64, 0));
     ScoreShares scores = algorithm.scoreShares();
     TrainingData cached = TrainingData.plan(new TrainRequest(spec, new MemoryDataset(shards), null, null), 1, 1L << 30);
     TrainingData uncached = TrainingData.plan(new TrainRequest(spec, new MemoryDataset(shards), null, null)
