@@ -76,10 +76,10 @@ final class TrainingData {
    * still read once an epoch, not twice. One shard, as the estimate counts.
    */
   private Held lastRead;
+  private int lastReadBlock = -1;
   /** The servers' values that validation reads, while they stand still; and the reader's key count then. */
   private float[] values;
   private long valuesKeys;
-  private int lastReadBlock = -1;
 
   private TrainingData(Dataset train, Dataset validation, double fraction, long seed, long[] offsets, int[] kept,
       Part[][] shares, long validationRows, long cacheBytes) {
