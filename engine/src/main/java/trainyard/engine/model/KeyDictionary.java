@@ -73,14 +73,30 @@ final class KeyDictionary {
 
   /** Adds {@code key} (a mixed key, as the servers see it); a duplicate only counts. */
   void add(long key) {
+    checkBuilding();
+    addId(Keys.unmix(key));
+  }
+
+  /** Adds the key of every entry of {@code block}. */
+  void addAll(CsrBlock block) {
+    checkBuilding();
+    long[] ids = block.keys;
+    for (int e = 0, n = block.nonZeros(); e < n; e++) {
+      addId(ids[e]);
+    }
+  }
+
+  private void checkBuilding() {
     if (sorted != null) {
       throw new IllegalStateException("the dictionary is finished");
     }
-    long id = Keys.unmix(key);
+  }
+
+  private void addId(long id) {
     if (dense(id)) {
       countId((int) id);
     } else {
-      addHashed(key);
+      addHashed(Keys.mix(id));
     }
   }
 
@@ -113,22 +129,6 @@ final class KeyDictionary {
     size++;
     if (++hashed * 2 > t.length) {
       grow();
-    }
-  }
-
-  /** Adds the key of every entry of {@code block}. */
-  void addAll(CsrBlock block) {
-    if (sorted != null) {
-      throw new IllegalStateException("the dictionary is finished");
-    }
-    long[] ids = block.keys;
-    for (int e = 0, n = block.nonZeros(); e < n; e++) {
-      long id = ids[e];
-      if (dense(id)) {
-        countId((int) id);
-      } else {
-        addHashed(Keys.mix(id));
-      }
     }
   }
 
@@ -197,10 +197,14 @@ final class KeyDictionary {
     sorted = keys;
   }
 
-  /** How often {@code key} was added (before {@link #finish} numbers the keys). */
-  private int countOf(long key) {
+  /** What {@code key}'s entry holds (0: absent): its count while building, its rank + 1 after {@link #finish}. */
+  private int stored(long key) {
     long id = Keys.unmix(key);
-    return dense(id) ? byId[(int) id] : filled[slot(key)];
+    if (dense(id)) {
+      return byId[(int) id];
+    }
+    int b = slot(key);
+    return b < 0 ? 0 : filled[b];
   }
 
   /** Orders keys[from..to) (ascending) by decreasing count, stable. */
@@ -208,7 +212,7 @@ final class KeyDictionary {
     // (MAX - count, position) packed in a long: one primitive sort, no comparator.
     long[] packed = new long[to - from];
     for (int i = from; i < to; i++) {
-      packed[i - from] = (long) (Integer.MAX_VALUE - countOf(keys[i])) << 32 | (i - from);
+      packed[i - from] = (long) (Integer.MAX_VALUE - stored(keys[i])) << 32 | (i - from);
     }
     Arrays.sort(packed);
     for (int i = 0; i < packed.length; i++) {
@@ -244,14 +248,7 @@ final class KeyDictionary {
 
   /** The rank of {@code key} (after {@link #finish}). */
   int rank(long key) {
-    long id = Keys.unmix(key);
-    int r;
-    if (dense(id)) {
-      r = byId[(int) id];
-    } else {
-      int b = slot(key);
-      r = b < 0 ? 0 : filled[b];
-    }
+    int r = stored(key);
     if (r == 0) {
       throw new IllegalArgumentException("key " + key + " is not in the worker's dictionary");
     }

@@ -176,10 +176,9 @@ public final class MemoryEstimate {
     }
     long validation = heldOut == 0 ? 0 : 4 * heldOut + shardBytes + 4 * rows * outputs
         + (shareWidth == 0 ? 0 : 4 * entries + 4 * rows * shareWidth * (members + 1L) + 4 * pulledFloats / members);
-    if (!finalExport && kept == 0) {
-      exported = 0;
-    }
-    double heap = (double) model / members + workers * (double) (buffers + streamed) + validation + exported + FIXED_HEAP;
+    // Without early stopping the only export is the final one, which the cache may make room for.
+    long export = finalExport || kept > 0 ? exported : 0;
+    double heap = (double) model / members + workers * (double) (buffers + streamed) + validation + export + FIXED_HEAP;
     return (long) Math.ceil(GC_HEADROOM * heap);
   }
 
