@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 import trainyard.api.platform.JsonText;
 import trainyard.api.platform.TrainyardConfig;
@@ -56,8 +57,12 @@ public class EventStreams {
   /**
    * Streams the events of {@code jobId} stored after {@code afterSeq} to {@code sink}; throws 429
    * too_many_streams when the tenant already holds its most: each costs a timer task and queries.
+   * The stream sends nothing before {@code headWritten}: the request's thread writes the response's
+   * head after this returns, and a send from the timer at the same moment wrote it too, failing
+   * the stream ("Response head already sent") and counting it out of the tenant's streams while
+   * its client still held it.
    */
-  public void open(String tenantId, String jobId, long afterSeq, SseEventSink sink, Sse sse) {
+  public void open(String tenantId, String jobId, long afterSeq, SseEventSink sink, Sse sse, BooleanSupplier headWritten) {
     int limit = config.limits().streamsPerTenant();
     boolean[] admitted = {false};
     perTenant.compute(tenantId, (k, n) -> {
@@ -70,7 +75,7 @@ public class EventStreams {
           + limit + " event streams (trainyard.limits.streams-per-tenant); close one, or read events with "
           + "Accept: application/json"), RETRY_AFTER_SECONDS);
     }
-    Stream stream = new Stream(tenantId, jobId, afterSeq, sink, sse);
+    Stream stream = new Stream(tenantId, jobId, afterSeq, sink, sse, headWritten);
     open.computeIfAbsent(jobId, k -> ConcurrentHashMap.newKeySet()).add(stream);
     stream.future = timer.scheduleWithFixedDelay(stream::tick, 0, TICK_MS, TimeUnit.MILLISECONDS);
   }
@@ -103,6 +108,7 @@ public class EventStreams {
     private final String jobId;
     private final SseEventSink sink;
     private final Sse sse;
+    private final BooleanSupplier headWritten;
     private long lastSeq;
     /** Set by {@link #stored}; the first tick reads anyway. */
     private volatile boolean dirty = true;
@@ -111,18 +117,22 @@ public class EventStreams {
     /** Counted out of its tenant's streams once only. */
     private final AtomicBoolean finished = new AtomicBoolean();
 
-    Stream(String tenantId, String jobId, long afterSeq, SseEventSink sink, Sse sse) {
+    Stream(String tenantId, String jobId, long afterSeq, SseEventSink sink, Sse sse, BooleanSupplier headWritten) {
       this.tenantId = tenantId;
       this.jobId = jobId;
       this.lastSeq = afterSeq;
       this.sink = sink;
       this.sse = sse;
+      this.headWritten = headWritten;
     }
 
     void tick() {
       try {
         if (sink.isClosed()) {
           finish();
+          return;
+        }
+        if (!headWritten.getAsBoolean()) {
           return;
         }
         long now = System.nanoTime();

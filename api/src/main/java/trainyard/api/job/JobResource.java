@@ -1,5 +1,6 @@
 package trainyard.api.job;
 
+import io.vertx.core.http.HttpServerResponse;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -172,11 +173,11 @@ public class JobResource {
   @Produces(MediaType.SERVER_SENT_EVENTS)
   @Operation(hidden = true) // one operation with getJobEvents, which describes both answers
   public void stream(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId,
-      @Context SseEventSink sink, @Context Sse sse) {
+      @Context SseEventSink sink, @Context Sse sse, @Context HttpServerResponse response) {
     String tenantId = caller.tenantId();
     long after = lastEventId == null ? 0 : jobs.seqOf(tenantId, id, lastEventId);
     jobs.get(tenantId, id); // 404 before the stream opens
-    streams.open(tenantId, id, after, sink, sse);
+    streams.open(tenantId, id, after, sink, sse, response::headWritten);
   }
 
   /** 202: a queued job is CANCELLED at once, an assigned or running one when its executor stops. */
