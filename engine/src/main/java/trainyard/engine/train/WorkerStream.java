@@ -252,6 +252,9 @@ final class WorkerStream implements AutoCloseable {
       for (int r = 0; r < mine.length; r++) {
         refs[r] = Rows.ref(0, mine[r]);
       }
+      // The copy into training order reads rows at random once; every pass after it (dictionary,
+      // ranks, minibatches, each epoch) then reads sequentially. Without it they each read at
+      // random, and an LR job took 1.55x as long (docs/PERFORMANCE.md, session 16).
       CsrBlock out = Rows.gather(List.of(shard), refs);
       p = new Prepared(out, null, false);
       if (cacheState[i] == UNTRIED) {
