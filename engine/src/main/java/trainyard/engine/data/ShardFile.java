@@ -31,83 +31,171 @@ final class ShardFile {
   static final int FLAG_KEYS32 = 4;
   static final int HEADER = 24;
   private static final int CHUNK = 1 << 20;
+  private static final int READ_CHUNK = 1 << 20;
 
   private ShardFile() {}
 
   /** What writing one shard produced. */
   record Written(long bytes, int crc) {}
 
-  /** Reads and verifies a whole shard. */
+  /**
+   * Reads and verifies a whole shard, in chunks through one small direct buffer per thread: the
+   * file's bytes are copied once, from the page cache into that buffer, and then decoded into the
+   * block's arrays. (Reading it whole into a heap array cost a zeroed array of the shard's size,
+   * the copy FileChannel makes through a direct buffer as large, and a third pass for the checksum.)
+   */
   static CsrBlock read(Path file) throws IOException {
-    byte[] bytes;
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = ch.size();
       if (size < HEADER + 8 || size > Integer.MAX_VALUE - 16) {
         throw corrupt(file, "its size " + size + " bytes is impossible for a shard");
       }
-      bytes = new byte[(int) size];
-      ByteBuffer dst = ByteBuffer.wrap(bytes);
-      while (dst.hasRemaining()) {
-        if (ch.read(dst) < 0) {
+      Chunks in = new Chunks(ch, file);
+      ByteBuffer head = in.take(HEADER);
+      if (head.getInt() != MAGIC || head.getInt() != VERSION) {
+        throw corrupt(file, "it is not a version " + VERSION + " shard");
+      }
+      int flags = head.getInt();
+      int rows = head.getInt();
+      long nnzLong = head.getLong();
+      boolean values = (flags & FLAG_VALUES) != 0;
+      boolean fields = (flags & FLAG_FIELDS) != 0;
+      boolean keys32 = (flags & FLAG_KEYS32) != 0;
+      long expected = HEADER + 4L * (rows + 1) + (keys32 ? 4 : 8) * nnzLong + (values ? 4 * nnzLong : 0) + 4L * rows
+          + (fields ? 4 * nnzLong : 0) + 4;
+      // Checked before any array is sized by the header: none can be larger than the file.
+      if (rows < 0 || nnzLong < 0 || nnzLong > Integer.MAX_VALUE || expected != size) {
+        throw corrupt(file, "its header (rows " + rows + ", nnz " + nnzLong + ") does not match its size");
+      }
+      int nnz = (int) nnzLong;
+      int[] rowStart = in.ints(new int[rows + 1]);
+      long[] keys = keys32 ? in.unsignedInts(new long[nnz]) : in.longs(new long[nnz]);
+      float[] vals = values ? in.floats(new float[nnz]) : null;
+      float[] labels = in.floats(new float[rows]);
+      int[] fieldIds = fields ? in.ints(new int[nnz]) : null;
+      int computed = in.checksum();
+      int stored = in.lastInt();
+      if (computed != stored) {
+        throw corrupt(file, "checksum mismatch (stored " + Integer.toHexString(stored) + ", computed "
+            + Integer.toHexString(computed) + ")");
+      }
+      if (rowStart[0] != 0 || rowStart[rows] != nnz) {
+        throw corrupt(file, "its row offsets do not span its " + nnz + " entries");
+      }
+      return new CsrBlock(rows, rowStart, keys, vals, labels, fieldIds);
+    }
+  }
+
+  /**
+   * A shard file read front to back through this thread's chunk buffer ({@value #READ_CHUNK}
+   * bytes, direct), with the CRC32C of every byte taken so far. Not thread-safe.
+   */
+  private static final class Chunks {
+    private static final ThreadLocal<ByteBuffer> BUFFER = ThreadLocal.withInitial(
+        () -> ByteBuffer.allocateDirect(READ_CHUNK).order(ByteOrder.LITTLE_ENDIAN));
+    private final FileChannel ch;
+    private final Path file;
+    private final ByteBuffer buf = BUFFER.get().clear().limit(0);
+    private final CRC32C crc = new CRC32C();
+
+    Chunks(FileChannel ch, Path file) {
+      this.ch = ch;
+      this.file = file;
+    }
+
+    /** The next {@code n} bytes (at most a chunk), as a buffer of their own. */
+    ByteBuffer take(int n) throws IOException {
+      fill(n);
+      ByteBuffer out = buf.slice(buf.position(), n).order(ByteOrder.LITTLE_ENDIAN);
+      consume(n);
+      return out;
+    }
+
+    /** The CRC32C of every byte read so far. */
+    int checksum() {
+      return (int) crc.getValue();
+    }
+
+    /** The file's last 4 bytes (the stored checksum, not in it); after every other byte was read. */
+    int lastInt() throws IOException {
+      fill(4);
+      int v = buf.getInt();
+      if (buf.hasRemaining() || ch.read(ByteBuffer.allocate(1)) >= 0) {
+        throw corrupt(file, "it is longer than its header says");
+      }
+      return v;
+    }
+
+    int[] ints(int[] dst) throws IOException {
+      for (int i = 0; i < dst.length; ) {
+        int n = Math.min(dst.length - i, next(4));
+        buf.asIntBuffer().get(dst, i, n);
+        consume(4 * n);
+        i += n;
+      }
+      return dst;
+    }
+
+    float[] floats(float[] dst) throws IOException {
+      for (int i = 0; i < dst.length; ) {
+        int n = Math.min(dst.length - i, next(4));
+        buf.asFloatBuffer().get(dst, i, n);
+        consume(4 * n);
+        i += n;
+      }
+      return dst;
+    }
+
+    long[] longs(long[] dst) throws IOException {
+      for (int i = 0; i < dst.length; ) {
+        int n = Math.min(dst.length - i, next(8));
+        buf.asLongBuffer().get(dst, i, n);
+        consume(8 * n);
+        i += n;
+      }
+      return dst;
+    }
+
+    /** Keys stored as 4 bytes: each an unsigned int. */
+    long[] unsignedInts(long[] dst) throws IOException {
+      for (int i = 0; i < dst.length; ) {
+        int n = Math.min(dst.length - i, next(4));
+        IntBuffer low = buf.asIntBuffer();
+        for (int k = 0; k < n; k++) {
+          dst[i + k] = low.get(k) & 0xFFFFFFFFL;
+        }
+        consume(4 * n);
+        i += n;
+      }
+      return dst;
+    }
+
+    /** How many items of {@code width} bytes the buffer holds, after filling it when it holds none. */
+    private int next(int width) throws IOException {
+      if (buf.remaining() < width) {
+        fill(width);
+      }
+      return buf.remaining() / width;
+    }
+
+    /** Adds the next {@code n} bytes to the checksum and moves past them. */
+    private void consume(int n) {
+      int end = buf.position() + n;
+      int limit = buf.limit();
+      crc.update(buf.limit(end));
+      buf.limit(limit);
+    }
+
+    /** Reads until the buffer holds at least {@code n} bytes (keeping the ones not yet taken). */
+    private void fill(int n) throws IOException {
+      buf.compact();
+      while (buf.position() < n) {
+        if (ch.read(buf) < 0) {
           throw corrupt(file, "it ended early");
         }
       }
+      buf.flip();
     }
-    ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    CRC32C crc = new CRC32C();
-    crc.update(bytes, 0, bytes.length - 4);
-    int stored = in.getInt(bytes.length - 4);
-    if ((int) crc.getValue() != stored) {
-      throw corrupt(file, "checksum mismatch (stored " + Integer.toHexString(stored) + ", computed "
-          + Integer.toHexString((int) crc.getValue()) + ")");
-    }
-    if (in.getInt() != MAGIC || in.getInt() != VERSION) {
-      throw corrupt(file, "it is not a version " + VERSION + " shard");
-    }
-    int flags = in.getInt();
-    int rows = in.getInt();
-    long nnzLong = in.getLong();
-    boolean values = (flags & FLAG_VALUES) != 0;
-    boolean fields = (flags & FLAG_FIELDS) != 0;
-    boolean keys32 = (flags & FLAG_KEYS32) != 0;
-    long expected = HEADER + 4L * (rows + 1) + (keys32 ? 4 : 8) * nnzLong + (values ? 4 * nnzLong : 0) + 4L * rows
-        + (fields ? 4 * nnzLong : 0) + 4;
-    if (rows < 0 || nnzLong < 0 || nnzLong > Integer.MAX_VALUE || expected != bytes.length) {
-      throw corrupt(file, "its header (rows " + rows + ", nnz " + nnzLong + ") does not match its size");
-    }
-    int nnz = (int) nnzLong;
-    int[] rowStart = new int[rows + 1];
-    in.asIntBuffer().get(rowStart);
-    in.position(in.position() + 4 * (rows + 1));
-    long[] keys = new long[nnz];
-    if (keys32) {
-      IntBuffer low = in.asIntBuffer();
-      for (int i = 0; i < nnz; i++) {
-        keys[i] = low.get(i) & 0xFFFFFFFFL;
-      }
-      in.position(in.position() + 4 * nnz);
-    } else {
-      in.asLongBuffer().get(keys);
-      in.position(in.position() + 8 * nnz);
-    }
-    float[] vals = null;
-    if (values) {
-      vals = new float[nnz];
-      in.asFloatBuffer().get(vals);
-      in.position(in.position() + 4 * nnz);
-    }
-    float[] labels = new float[rows];
-    in.asFloatBuffer().get(labels);
-    in.position(in.position() + 4 * rows);
-    int[] fieldIds = null;
-    if (fields) {
-      fieldIds = new int[nnz];
-      in.asIntBuffer().get(fieldIds);
-    }
-    if (rowStart[0] != 0 || rowStart[rows] != nnz) {
-      throw corrupt(file, "its row offsets do not span its " + nnz + " entries");
-    }
-    return new CsrBlock(rows, rowStart, keys, vals, labels, fieldIds);
   }
 
   private static IOException corrupt(Path file, String why) {

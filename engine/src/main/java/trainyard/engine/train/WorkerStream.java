@@ -44,7 +44,7 @@ import trainyard.engine.data.CsrBlock;
  * <p><b>Memory</b> beyond the cache. A read-ahead thread prepares the next block while the worker
  * trains on the current one, so a worker holds at most: its current block and its index, the next
  * block and its index, and the shard being read (which {@link
- * trainyard.engine.data.ShardedDataset} reads through a buffer of its file size): about three
+ * trainyard.engine.data.ShardedDataset} reads through a 1 MiB buffer a thread): about three
  * shards, each at most {@link trainyard.engine.data.IngestOptions#rowsPerShard} rows and 4M
  * entries. See {@link MemoryEstimate}.
  *

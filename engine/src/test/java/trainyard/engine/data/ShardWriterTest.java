@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Direct and ordinary writes give the same bytes, across buffer flushes and odd tail sizes. */
+/** Direct and ordinary writes give the same bytes, across buffer flushes and odd tail sizes; reads give them back. */
 class ShardWriterTest {
   @TempDir Path dir;
 
@@ -35,9 +35,51 @@ class ShardWriterTest {
       assertEquals(wo, wa);
       assertEquals(wo.bytes(), Files.size(a));
       assertArrayEquals(Files.readAllBytes(o), Files.readAllBytes(a));
-      CsrBlock back = ShardFile.read(a);
-      assertEquals(rows, back.rows);
-      assertArrayEquals(java.util.Arrays.copyOf(b.keys, b.nonZeros()), back.keys);
+      assertReadsBack(b, ShardFile.read(a));
     }
+  }
+
+  private static void assertReadsBack(CsrBuilder written, CsrBlock back) {
+    CsrBlock b = written.build();
+    assertEquals(b.rows, back.rows);
+    assertArrayEquals(b.rowStart, back.rowStart);
+    assertArrayEquals(b.keys, back.keys);
+    assertArrayEquals(b.values, back.values);
+    assertArrayEquals(b.labels, back.labels);
+  }
+
+  /**
+   * A thread reads every shard through one chunk buffer: a shard of many chunks, whose 8-byte keys
+   * straddle the chunks' ends (rows + 1 is odd, so the keys start 4 bytes off), then a small one
+   * read whole and alone, whose flipped byte is still found.
+   */
+  @Test
+  void oneThreadReadsShardsOfAnySizeInTurn() throws IOException {
+    ShardFile.Writer writer = new ShardFile.Writer(false);
+    Path large = dir.resolve("large");
+    Path small = dir.resolve("small");
+    CsrBuilder big = new CsrBuilder(false);
+    for (int r = 0; r < 100_000; r++) {
+      big.add((1L << 40) + r, 1f);
+      big.add(r + 7, 0.25f * (r % 5));
+      big.endRow(r % 2);
+    }
+    CsrBuilder little = new CsrBuilder(false);
+    little.add(3, 2f);
+    little.endRow(1);
+    writer.write(large, big);
+    writer.write(small, little);
+    assertReadsBack(big, ShardFile.read(large));
+    CsrBlock one = ShardFile.read(small);
+    assertEquals(1, one.rows);
+    assertArrayEquals(new long[] {3}, one.keys);
+    assertArrayEquals(new float[] {2f}, one.values);
+    assertReadsBack(big, ShardFile.read(large));
+    byte[] bytes = Files.readAllBytes(small);
+    bytes[bytes.length - 9] ^= 1;
+    Files.write(small, bytes);
+    CorruptShardException e = org.junit.jupiter.api.Assertions.assertThrows(CorruptShardException.class,
+        () -> ShardFile.read(small));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("checksum mismatch"), e.getMessage());
   }
 }
