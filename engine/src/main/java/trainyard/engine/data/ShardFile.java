@@ -127,47 +127,44 @@ final class ShardFile {
     }
 
     int[] ints(int[] dst) throws IOException {
-      for (int i = 0; i < dst.length; ) {
-        int n = Math.min(dst.length - i, next(4));
-        buf.asIntBuffer().get(dst, i, n);
-        consume(4 * n);
-        i += n;
-      }
+      items(dst.length, 4, (chunk, i, n) -> chunk.asIntBuffer().get(dst, i, n));
       return dst;
     }
 
     float[] floats(float[] dst) throws IOException {
-      for (int i = 0; i < dst.length; ) {
-        int n = Math.min(dst.length - i, next(4));
-        buf.asFloatBuffer().get(dst, i, n);
-        consume(4 * n);
-        i += n;
-      }
+      items(dst.length, 4, (chunk, i, n) -> chunk.asFloatBuffer().get(dst, i, n));
       return dst;
     }
 
     long[] longs(long[] dst) throws IOException {
-      for (int i = 0; i < dst.length; ) {
-        int n = Math.min(dst.length - i, next(8));
-        buf.asLongBuffer().get(dst, i, n);
-        consume(8 * n);
-        i += n;
-      }
+      items(dst.length, 8, (chunk, i, n) -> chunk.asLongBuffer().get(dst, i, n));
       return dst;
     }
 
     /** Keys stored as 4 bytes: each an unsigned int. */
     long[] unsignedInts(long[] dst) throws IOException {
-      for (int i = 0; i < dst.length; ) {
-        int n = Math.min(dst.length - i, next(4));
-        IntBuffer low = buf.asIntBuffer();
+      items(dst.length, 4, (chunk, i, n) -> {
+        IntBuffer low = chunk.asIntBuffer();
         for (int k = 0; k < n; k++) {
           dst[i + k] = low.get(k) & 0xFFFFFFFFL;
         }
-        consume(4 * n);
+      });
+      return dst;
+    }
+
+    /** Takes {@code count} items of {@code width} bytes, each run that the buffer holds at once. */
+    private void items(int count, int width, Run run) throws IOException {
+      for (int i = 0; i < count; ) {
+        int n = Math.min(count - i, next(width));
+        run.take(buf, i, n);
+        consume(width * n);
         i += n;
       }
-      return dst;
+    }
+
+    /** Decodes items {@code [i, i + n)} from the start of {@code chunk}. */
+    private interface Run {
+      void take(ByteBuffer chunk, int i, int n);
     }
 
     /** How many items of {@code width} bytes the buffer holds, after filling it when it holds none. */
