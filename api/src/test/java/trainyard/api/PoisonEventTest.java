@@ -157,6 +157,43 @@ class PoisonEventTest {
     }
   }
 
+  /**
+   * Stopping a reader closes its consumer quietly: the thread is not interrupted, so Kafka does
+   * not log an ERROR ("Failed to close fetcher") for every consumer at each shutdown.
+   */
+  @Test
+  void stopClosesTheConsumerWithoutAnError() throws InterruptedException {
+    List<java.util.logging.LogRecord> errors = Collections.synchronizedList(new ArrayList<>());
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        if (r.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue()) {
+          errors.add(r);
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    java.util.logging.Logger kafka = java.util.logging.Logger.getLogger("org.apache.kafka");
+    kafka.addHandler(capture);
+    try {
+      java.util.concurrent.CountDownLatch polled = new java.util.concurrent.CountDownLatch(1);
+      ConsumerThread<JobEvent> thread = new ConsumerThread<>("quiet-stop-test", Duration.ofMillis(100), Duration.ofSeconds(5));
+      thread.start(() -> new BusConsumer<>(bus.bootstrapServers(), JobEvent.class, "quiet-stop-test-" + job,
+          BusConsumer.Start.COMMITTED_OR_EARLIEST), (batch, c) -> polled.countDown());
+      assertTrue(polled.await(Api.DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), "it polled");
+      thread.stop();
+      assertTrue(errors.isEmpty(), () -> "logged while stopping: " + errors.stream()
+          .map(r -> r.getLoggerName() + ": " + r.getMessage()).toList());
+    } finally {
+      kafka.removeHandler(capture);
+    }
+  }
+
   /** The dead letter whose payload holds {@code text}: topic, partition, offset, error, payload. */
   private Object[] deadLetter(String text) {
     List<?> rows = QuarkusTransaction.requiringNew().call(() -> db.createNativeQuery(

@@ -80,7 +80,9 @@ public class EventConsumer {
         }
         LOG.warnf("cannot store event %s of job %s (%s); retrying in %d ms",
             event.eventId(), event.jobId(), e.getMessage(), backoffMs);
-        Thread.sleep(backoffMs);
+        if (!thread.pause(backoffMs)) {
+          return;
+        }
         backoffMs = Math.min(backoffMs * 2, 5_000);
         continue;
       }

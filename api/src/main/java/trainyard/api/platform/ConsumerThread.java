@@ -2,6 +2,8 @@ package trainyard.api.platform;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.kafka.common.KafkaException;
@@ -42,6 +44,8 @@ public final class ConsumerThread<T> {
   private final Duration stopTimeout;
   private BusConsumer<T> consumer; // Guarded by this
   private Thread thread; // Guarded by this
+  /** Counted down by {@link #stop}: ends the running thread's back-off without interrupting it. */
+  private CountDownLatch stopping; // Guarded by this
   private volatile boolean running;
   private volatile long lag = -1;
   /** When the broker last answered, and since when it has answered without a gap; by the system clock. */
@@ -67,7 +71,9 @@ public final class ConsumerThread<T> {
     consumer = open.get();
     running = true;
     BusConsumer<T> first = consumer;
-    thread = new Thread(() -> loop(first, open, handler, undecodable), name);
+    CountDownLatch stop = new CountDownLatch(1);
+    stopping = stop;
+    thread = new Thread(() -> loop(first, open, handler, undecodable, stop), name);
     thread.setDaemon(true);
     thread.start();
   }
@@ -77,8 +83,17 @@ public final class ConsumerThread<T> {
     return running;
   }
 
+  /** For a handler retrying something: waits {@code ms}, or less when stopped; true unless stopped. */
+  public boolean pause(long ms) {
+    CountDownLatch s;
+    synchronized (this) {
+      s = stopping;
+    }
+    return s != null && backOff(s, ms) && running;
+  }
+
   private void loop(BusConsumer<T> first, Supplier<BusConsumer<T>> open, BatchHandler<T> handler,
-      Consumer<Undecodable> undecodable) {
+      Consumer<Undecodable> undecodable, CountDownLatch stop) {
     BusConsumer<T> c = first;
     long backoffMs = FIRST_BACKOFF_MS;
     while (running) {
@@ -101,7 +116,7 @@ public final class ConsumerThread<T> {
         LOG.errorf(e, "%s failed; opening its consumer again in %d ms", name, backoffMs);
         close(c);
         c = null;
-        if (!sleep(backoffMs)) {
+        if (!backOff(stop, backoffMs)) {
           break;
         }
         backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
@@ -157,10 +172,10 @@ public final class ConsumerThread<T> {
     return c;
   }
 
-  private static boolean sleep(long ms) {
+  /** Waits {@code ms} unless stopped first; true when the wait ran out. */
+  private static boolean backOff(CountDownLatch stop, long ms) {
     try {
-      Thread.sleep(ms);
-      return true;
+      return !stop.await(ms, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
@@ -182,6 +197,7 @@ public final class ConsumerThread<T> {
   public void stop() {
     Thread t;
     BusConsumer<T> c;
+    CountDownLatch s;
     synchronized (this) {
       if (thread == null) {
         return;
@@ -189,11 +205,14 @@ public final class ConsumerThread<T> {
       running = false;
       t = thread;
       c = consumer;
+      s = stopping;
       thread = null;
       consumer = null;
     }
+    // No interrupt: the thread closes its consumer as it leaves, and Kafka's close, interrupted,
+    // logs an ERROR for every consumer at every shutdown.
     c.wakeup();
-    t.interrupt(); // ends a back-off sleep
+    s.countDown();
     try {
       t.join(stopTimeout.toMillis());
     } catch (InterruptedException e) {
