@@ -158,6 +158,48 @@ class PoisonEventTest {
   }
 
   /**
+   * A handler that cannot finish (its store keeps failing) and is stopped leaves its batch
+   * uncommitted: the next start reads the event again, instead of the stop committing past it.
+   */
+  @Test
+  void aStopWhileRetryingLeavesTheEventToTheNextStart() throws InterruptedException {
+    JobEvent event = JobEvent.log(job, 1, "retried across a stop", "ex-a", 3_000);
+    String group = "retry-stop-test-" + job;
+    java.util.concurrent.CountDownLatch retrying = new java.util.concurrent.CountDownLatch(1);
+    ConsumerThread<JobEvent> first = new ConsumerThread<>("retry-stop-1", Duration.ofMillis(100), Duration.ofSeconds(5));
+    first.start(() -> new BusConsumer<>(bus.bootstrapServers(), JobEvent.class, group,
+        BusConsumer.Start.COMMITTED_OR_EARLIEST), (batch, c) -> {
+          for (var r : batch) {
+            while (r.value().eventId().equals(event.eventId())) { // a store that never succeeds
+              retrying.countDown();
+              first.retryAfter(50);
+            }
+          }
+          c.commit();
+        });
+    List<String> seen = Collections.synchronizedList(new ArrayList<>());
+    ConsumerThread<JobEvent> second = new ConsumerThread<>("retry-stop-2", Duration.ofMillis(100), Duration.ofSeconds(5));
+    try {
+      producer.send(event);
+      assertTrue(retrying.await(Api.DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), "it retried");
+      first.stop();
+      second.start(() -> new BusConsumer<>(bus.bootstrapServers(), JobEvent.class, group,
+          BusConsumer.Start.COMMITTED_OR_EARLIEST), (batch, c) -> {
+            batch.forEach(r -> seen.add(r.value().eventId()));
+            c.commit();
+          });
+      long deadline = System.nanoTime() + Api.DEADLINE.toNanos();
+      while (!seen.contains(event.eventId()) && System.nanoTime() < deadline) {
+        Api.pause();
+      }
+      assertTrue(seen.contains(event.eventId()), "read again after the stop");
+    } finally {
+      first.stop();
+      second.stop();
+    }
+  }
+
+  /**
    * Stopping a reader closes its consumer quietly: the thread is not interrupted, so Kafka does
    * not log an ERROR ("Failed to close fetcher") for every consumer at each shutdown.
    */

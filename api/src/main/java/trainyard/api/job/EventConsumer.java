@@ -50,7 +50,7 @@ public class EventConsumer {
         BusConsumer.Start.COMMITTED_OR_EARLIEST), this::storeBatch, this::setAside);
   }
 
-  private void storeBatch(List<Received<JobEvent>> batch, BusConsumer<JobEvent> c) throws InterruptedException {
+  private void storeBatch(List<Received<JobEvent>> batch, BusConsumer<JobEvent> c) {
     for (Received<JobEvent> received : batch) {
       try {
         storeUntilDone(received);
@@ -67,10 +67,10 @@ public class EventConsumer {
     }
   }
 
-  private void storeUntilDone(Received<JobEvent> received) throws InterruptedException {
+  private void storeUntilDone(Received<JobEvent> received) {
     JobEvent event = received.value();
     long backoffMs = 100;
-    while (thread.running()) {
+    while (true) { // until stored or set aside; a stop ends the batch (ConsumerThread.Stopped), uncommitted
       try {
         store.apply(event);
       } catch (RuntimeException e) {
@@ -80,9 +80,7 @@ public class EventConsumer {
         }
         LOG.warnf("cannot store event %s of job %s (%s); retrying in %d ms",
             event.eventId(), event.jobId(), e.getMessage(), backoffMs);
-        if (!thread.pause(backoffMs)) {
-          return;
-        }
+        thread.retryAfter(backoffMs);
         backoffMs = Math.min(backoffMs * 2, 5_000);
         continue;
       }

@@ -83,13 +83,26 @@ public final class ConsumerThread<T> {
     return running;
   }
 
-  /** For a handler retrying something: waits {@code ms}, or less when stopped; true unless stopped. */
-  public boolean pause(long ms) {
+  /**
+   * For a handler retrying something: waits {@code ms}, unless stopped first; throws {@link
+   * Stopped} when stopped, so that the handler leaves its batch uncommitted (it is read again at
+   * the next start) instead of going on past what it could not do.
+   */
+  public void retryAfter(long ms) {
     CountDownLatch s;
     synchronized (this) {
       s = stopping;
     }
-    return s != null && backOff(s, ms) && running;
+    if (s == null || !backOff(s, ms) || !running) {
+      throw new Stopped();
+    }
+  }
+
+  /** Thrown by {@link #retryAfter} once stopped: the handler's batch ends there, uncommitted. */
+  public static final class Stopped extends RuntimeException {
+    Stopped() {
+      super("stopped", null, false, false);
+    }
   }
 
   private void loop(BusConsumer<T> first, Supplier<BusConsumer<T>> open, BatchHandler<T> handler,
@@ -104,7 +117,7 @@ public final class ConsumerThread<T> {
         handler.handle(c.poll(pollTimeout, undecodable), c);
         backoffMs = FIRST_BACKOFF_MS;
         measure(c);
-      } catch (WakeupException e) {
+      } catch (WakeupException | Stopped e) {
         // stop() asked us to leave
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
