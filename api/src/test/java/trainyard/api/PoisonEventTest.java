@@ -131,18 +131,17 @@ class PoisonEventTest {
     AtomicBoolean failed = new AtomicBoolean();
     List<String> handled = Collections.synchronizedList(new ArrayList<>());
     ConsumerThread<JobEvent> thread = new ConsumerThread<>("restart-test", Duration.ofMillis(100), Duration.ofSeconds(5));
-    thread.start(() -> new BusConsumer<>(bus.bootstrapServers(), JobEvent.class, "restart-test-" + job,
-        BusConsumer.Start.COMMITTED_OR_EARLIEST), (batch, c) -> {
-          for (var r : batch) {
-            if (r.value().eventId().equals(first.eventId()) && !failed.getAndSet(true)) {
-              throw new OutOfMemoryError("thrown by the test");
-            }
-            if (r.value().jobId().equals(job)) {
-              handled.add(r.value().eventId());
-            }
-          }
-          c.commit();
-        });
+    thread.start(reading("restart-test-" + job), (batch, c) -> {
+      for (var r : batch) {
+        if (r.value().eventId().equals(first.eventId()) && !failed.getAndSet(true)) {
+          throw new OutOfMemoryError("thrown by the test");
+        }
+        if (r.value().jobId().equals(job)) {
+          handled.add(r.value().eventId());
+        }
+      }
+      c.commit();
+    });
     try {
       producer.send(first);
       producer.send(second);
@@ -167,27 +166,25 @@ class PoisonEventTest {
     String group = "retry-stop-test-" + job;
     java.util.concurrent.CountDownLatch retrying = new java.util.concurrent.CountDownLatch(1);
     ConsumerThread<JobEvent> first = new ConsumerThread<>("retry-stop-1", Duration.ofMillis(100), Duration.ofSeconds(5));
-    first.start(() -> new BusConsumer<>(bus.bootstrapServers(), JobEvent.class, group,
-        BusConsumer.Start.COMMITTED_OR_EARLIEST), (batch, c) -> {
-          for (var r : batch) {
-            while (r.value().eventId().equals(event.eventId())) { // a store that never succeeds
-              retrying.countDown();
-              first.retryAfter(50);
-            }
-          }
-          c.commit();
-        });
+    first.start(reading(group), (batch, c) -> {
+      for (var r : batch) {
+        while (r.value().eventId().equals(event.eventId())) { // a store that never succeeds
+          retrying.countDown();
+          first.retryAfter(50);
+        }
+      }
+      c.commit();
+    });
     List<String> seen = Collections.synchronizedList(new ArrayList<>());
     ConsumerThread<JobEvent> second = new ConsumerThread<>("retry-stop-2", Duration.ofMillis(100), Duration.ofSeconds(5));
     try {
       producer.send(event);
       assertTrue(retrying.await(Api.DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), "it retried");
       first.stop();
-      second.start(() -> new BusConsumer<>(bus.bootstrapServers(), JobEvent.class, group,
-          BusConsumer.Start.COMMITTED_OR_EARLIEST), (batch, c) -> {
-            batch.forEach(r -> seen.add(r.value().eventId()));
-            c.commit();
-          });
+      second.start(reading(group), (batch, c) -> {
+        batch.forEach(r -> seen.add(r.value().eventId()));
+        c.commit();
+      });
       long deadline = System.nanoTime() + Api.DEADLINE.toNanos();
       while (!seen.contains(event.eventId()) && System.nanoTime() < deadline) {
         Api.pause();
@@ -225,8 +222,7 @@ class PoisonEventTest {
     try {
       java.util.concurrent.CountDownLatch polled = new java.util.concurrent.CountDownLatch(1);
       ConsumerThread<JobEvent> thread = new ConsumerThread<>("quiet-stop-test", Duration.ofMillis(100), Duration.ofSeconds(5));
-      thread.start(() -> new BusConsumer<>(bus.bootstrapServers(), JobEvent.class, "quiet-stop-test-" + job,
-          BusConsumer.Start.COMMITTED_OR_EARLIEST), (batch, c) -> polled.countDown());
+      thread.start(reading("quiet-stop-test-" + job), (batch, c) -> polled.countDown());
       assertTrue(polled.await(Api.DEADLINE.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), "it polled");
       thread.stop();
       assertTrue(errors.isEmpty(), () -> "logged while stopping: " + errors.stream()
@@ -234,6 +230,11 @@ class PoisonEventTest {
     } finally {
       kafka.removeHandler(capture);
     }
+  }
+
+  /** Opens consumers of the job events in group {@code group}, from its committed position. */
+  private java.util.function.Supplier<BusConsumer<JobEvent>> reading(String group) {
+    return () -> new BusConsumer<>(bus.bootstrapServers(), JobEvent.class, group, BusConsumer.Start.COMMITTED_OR_EARLIEST);
   }
 
   /** The dead letter whose payload holds {@code text}: topic, partition, offset, error, payload. */
