@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A member's one connection to a peer's data port: requests for the peer's shards and control
  * messages go out on it, in send order; replies come back on it and complete the pending request
- * of their sequence id. Pings keep an idle connection checked; a peer silent for the peer
- * timeout, a closed connection or an error reply fails the member's group.
+ * of their sequence id. A third of the peer timeout without anything read sends a ping; a peer
+ * silent for the whole timeout, a closed connection or an error reply fails the member's group.
  *
  * <p>Thread-safe: workers send concurrently; replies arrive on the connection's event loop.
  */
@@ -67,7 +67,7 @@ final class PeerLink {
             @Override
             protected void initChannel(SocketChannel c) {
               long timeout = ms.peerTimeout().toMillis();
-              c.pipeline().addLast(new IdleStateHandler(timeout, timeout / 3, 0, TimeUnit.MILLISECONDS),
+              c.pipeline().addLast(new IdleStateHandler(Math.max(1, timeout / 3), 0, 0, TimeUnit.MILLISECONDS),
                   DataPort.frameDecoder(), conn);
             }
           })
@@ -191,6 +191,8 @@ final class PeerLink {
     volatile boolean fatal;
     volatile String problem;
     private volatile boolean bye;
+    /** Event loop only: thirds of the peer timeout in a row without anything read. */
+    private int silentThirds;
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf f) {
@@ -266,9 +268,16 @@ final class PeerLink {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-      if (evt instanceof IdleStateEvent e && e.state() == IdleState.WRITER_IDLE) {
+      if (!(evt instanceof IdleStateEvent e) || e.state() != IdleState.READER_IDLE) {
+        return;
+      }
+      // Pinged when nothing was read, not when nothing was written: a connection that only
+      // carries one-way messages (a member's progress reports while it scans its data) gets no
+      // replies, and must not make a live peer look silent.
+      silentThirds = e.isFirst() ? 1 : silentThirds + 1;
+      if (silentThirds < 3) {
         ctx.writeAndFlush(Frames.empty(ctx.alloc(), Frames.PING, 0));
-      } else if (evt instanceof IdleStateEvent e && e.state() == IdleState.READER_IDLE) {
+      } else {
         String why = "silent for " + member.membership.peerTimeout().toMillis() + " ms";
         if (ready) {
           member.fail(member.peerFailure(rank, why, null));

@@ -44,15 +44,14 @@ final class Cluster implements AutoCloseable {
   static Cluster twoMembers(KeyRanges ranges, Supplier<Updater> updaters, int[] owners, ControlHandler[] handlers,
       String job, ParameterServer.Mode mode) {
     return twoMembers(ranges, updaters, owners, handlers, job, mode,
-        new DataPort[] {DataPort.bind("127.0.0.1", 0), DataPort.bind("127.0.0.1", 0)});
+        new DataPort[] {DataPort.bind("127.0.0.1", 0), DataPort.bind("127.0.0.1", 0)}, Duration.ofSeconds(5));
   }
 
-  /** The same on the data ports given (bound to loopback, port 0). */
+  /** The same on the data ports given (bound to loopback, port 0), with peer timeout {@code timeout}. */
   static Cluster twoMembers(KeyRanges ranges, Supplier<Updater> updaters, int[] owners, ControlHandler[] handlers,
-      String job, ParameterServer.Mode mode, DataPort[] ports) {
+      String job, ParameterServer.Mode mode, DataPort[] ports, Duration timeout) {
     List<InetSocketAddress> addresses = List.of(new InetSocketAddress("127.0.0.1", ports[0].port()),
         new InetSocketAddress("127.0.0.1", ports[1].port()));
-    Duration timeout = Duration.ofSeconds(5);
     CompletableFuture<ParameterServer> second = CompletableFuture.supplyAsync(() -> ParameterServer.member(ports[1],
         new Membership(job, 1, 1, addresses, owners, timeout, timeout), ranges, updaters, 16, mode, handlers[1]));
     ParameterServer first = ParameterServer.member(ports[0], new Membership(job, 1, 0, addresses, owners, timeout,

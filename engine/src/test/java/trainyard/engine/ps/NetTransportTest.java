@@ -96,7 +96,8 @@ class NetTransportTest {
       List<float[]> pulledThere = new ArrayList<>();
       DataPort[] mixed = {DataPort.bind("127.0.0.1", 0, false), DataPort.bind("127.0.0.1", 0, true)};
       try (Cluster c = Cluster.twoMembers(ranges, NetTransportTest::fm, owners,
-          new ControlHandler[] {IGNORE, IGNORE}, "mixed-" + worker, ParameterServer.Mode.THREADS, mixed)) {
+          new ControlHandler[] {IGNORE, IGNORE}, "mixed-" + worker, ParameterServer.Mode.THREADS, mixed,
+          Duration.ofSeconds(5))) {
         script(c.members[worker].newWorker(), pulledThere);
         for (int s = 0; s < 4; s++) {
           assertArrayEquals(here[s], saved(c.members[owners[s]], s), "worker on rank " + worker + ", shard " + s);
@@ -370,6 +371,43 @@ class NetTransportTest {
             e.getMessage());
         assertEquals(0, next.keyCount());
       }
+    }
+  }
+
+  @Test
+  void oneWayMessagesDoNotMakeALivePeerLookSilent() throws Exception {
+    // Rank 1 reports to rank 0 more often than every third of the peer timeout, and nothing comes
+    // back on that connection but the answers to pings. Pinging only when nothing was written
+    // made rank 0 look silent here: a member that scanned its data for longer than the peer
+    // timeout, reporting progress every second, lost the attempt.
+    LinkedBlockingQueue<String> failures = new LinkedBlockingQueue<>();
+    ControlHandler zero = new ControlHandler() {
+      @Override
+      public void onMessage(int fromRank, byte[] payload) {}
+
+      @Override
+      public void onFailure(RuntimeException cause) {
+        failures.add("rank 0: " + cause.getMessage());
+      }
+    };
+    ControlHandler one = new ControlHandler() {
+      @Override
+      public void onMessage(int fromRank, byte[] payload) {}
+
+      @Override
+      public void onFailure(RuntimeException cause) {
+        failures.add("rank 1: " + cause.getMessage());
+      }
+    };
+    try (Cluster c = Cluster.twoMembers(KeyRanges.uniform(2), SGD, new int[] {0, 1}, new ControlHandler[] {zero, one},
+        "one-way", ParameterServer.Mode.THREADS, new DataPort[] {DataPort.bind("127.0.0.1", 0),
+            DataPort.bind("127.0.0.1", 0)}, Duration.ofMillis(300))) {
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+      while (System.nanoTime() < end && failures.isEmpty()) {
+        c.members[1].sendControl(0, new byte[] {1});
+        Thread.sleep(30);
+      }
+      assertEquals(List.of(), new ArrayList<>(failures), "2 s of one-way messages, peer timeout 300 ms");
     }
   }
 
