@@ -237,9 +237,11 @@ final class JobRun implements Runnable {
       peers.add(new Cluster.Peer(new InetSocketAddress(m.host(), m.port()), m.firstWorker(), m.workers(),
           m.firstServer(), m.servers()));
     }
-    // Members start within moments of each other; twice the peer timeout covers a slow one.
+    // Members start within moments of each other; twice the peer timeout covers a slow one. A
+    // stall (connected, no progress) must outlast any one step of a member's work, writing its
+    // shards into a checkpoint included: twenty peer timeouts, 10 min at the default.
     return new Cluster(jobId(), assignment.attempt(), rank, peers, dataPort, options.peerTimeout(),
-        options.peerTimeout().multipliedBy(2));
+        options.peerTimeout().multipliedBy(2), options.peerTimeout().multipliedBy(20));
   }
 
   private String describe(Stop why) {

@@ -30,8 +30,12 @@ sealed interface Control {
   /** Stop at the next minibatch and report {@link EpochDone} with the positions reached. */
   record Pause() implements Control {}
 
-  /** Minibatches the member's workers have done so far in the whole job. */
-  record Progress(int rank, long batches) implements Control {}
+  /**
+   * Minibatches the member's workers have done so far in the whole job, and blocks they have
+   * scanned for their key dictionaries (before their first minibatch): while either grows, the
+   * member is not stalled.
+   */
+  record Progress(int rank, long batches, long scanned) implements Control {}
 
   /**
    * The member's workers stopped in epoch {@code epoch}: {@code positions[i]} is the next
@@ -87,6 +91,7 @@ sealed interface Control {
         out.writeByte(4);
         out.writeInt(p.rank());
         out.writeLong(p.batches());
+        out.writeLong(p.scanned());
       } else if (m instanceof EpochDone d) {
         out.writeByte(5);
         out.writeInt(d.rank());
@@ -160,7 +165,7 @@ sealed interface Control {
         case 1 -> new Ready(in.readInt(), in.readLong());
         case 2 -> new Start(in.readInt(), readLongs(in));
         case 3 -> new Pause();
-        case 4 -> new Progress(in.readInt(), in.readLong());
+        case 4 -> new Progress(in.readInt(), in.readLong(), in.readLong());
         case 5 -> new EpochDone(in.readInt(), in.readInt(), in.readBoolean(), in.readDouble(), in.readLong(),
             readLongs(in), in.readDouble());
         case 6 -> new Save(in.readLong());

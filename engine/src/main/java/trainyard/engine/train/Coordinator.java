@@ -72,6 +72,7 @@ final class Coordinator {
   private final long deadlineMillis;
   private final long checkpointMillis;
   private final long readyMillis;
+  private final StallWatch stalls;
   private final TrainListener listener;
   private final BooleanSupplier cancelled;
   /** Early stopping's best epoch; null without it. */
@@ -83,8 +84,8 @@ final class Coordinator {
   private long lastProgressReport;
 
   Coordinator(Link link, Job job, int attempt, int epochs, int workers, int servers, Path checkpointDir, String fingerprint,
-      Clock clock, long deadlineMillis, long checkpointMillis, long readyMillis, TrainListener listener,
-      BooleanSupplier cancelled, BestEpoch best) {
+      Clock clock, long deadlineMillis, long checkpointMillis, long readyMillis, long stallMillis,
+      TrainListener listener, BooleanSupplier cancelled, BestEpoch best) {
     this.link = link;
     this.job = job;
     this.attempt = attempt;
@@ -97,6 +98,7 @@ final class Coordinator {
     this.deadlineMillis = deadlineMillis;
     this.checkpointMillis = checkpointMillis;
     this.readyMillis = readyMillis;
+    this.stalls = new StallWatch(link.size(), stallMillis, System::nanoTime);
     this.listener = listener;
     this.cancelled = cancelled;
     this.best = best;
@@ -246,8 +248,10 @@ final class Coordinator {
   private Segment segment(int epoch, long[] positions, long lastCheckpoint, long stepsBefore)
       throws InterruptedException {
     broadcast(new Control.Start(epoch, positions));
+    stalls.start();
     long[] next = positions.clone();
     double[] seconds = new double[link.size()];
+    boolean[] reported = new boolean[link.size()];
     boolean complete = true;
     double loss = 0;
     long examples = 0;
@@ -255,7 +259,8 @@ final class Coordinator {
     Pause pause = Pause.NONE;
     while (done < link.size()) {
       Control m = link.takeCoordinator(100);
-      if (m instanceof Control.EpochDone d) {
+      if (m instanceof Control.EpochDone d && !reported[d.rank()]) {
+        reported[d.rank()] = true;
         done++;
         complete &= d.complete();
         loss += d.loss();
@@ -264,9 +269,11 @@ final class Coordinator {
         seconds[d.rank()] = d.seconds();
       } else if (m instanceof Control.Progress p) {
         batchesByRank[p.rank()] = Math.max(batchesByRank[p.rank()], p.batches());
+        stalls.report(p);
       } else if (m instanceof Control.Failed f) {
         throw new IllegalStateException(f.message());
       }
+      stalls.check(reported);
       if (pause == Pause.NONE) {
         pause = pauseWanted(lastCheckpoint);
         if (pause != Pause.NONE) {
@@ -366,22 +373,27 @@ final class Coordinator {
   }
 
   /**
-   * Waits for one reply from every rank, by rank: {@code rankOf} gives a message's rank when it is
-   * such a reply, else -1 (other messages are dropped). A member's {@link Control.Failed} fails the job.
+   * Waits for one reply from every rank to the command just broadcast, by rank: {@code rankOf}
+   * gives a message's rank when it is such a reply, else -1 (other messages are dropped). A
+   * member's {@link Control.Failed} fails the job; one that stalls loses the attempt.
    */
   private Control[] awaitEach(ToIntFunction<Control> rankOf) throws InterruptedException {
     Control[] replies = new Control[link.size()];
+    boolean[] replied = new boolean[link.size()];
     int got = 0;
+    stalls.start();
     while (got < replies.length) {
-      Control m = link.takeCoordinator(1000);
+      Control m = link.takeCoordinator(100);
       if (m instanceof Control.Failed f) {
         throw new IllegalStateException(f.message());
       }
       int r = m == null ? -1 : rankOf.applyAsInt(m);
-      if (r >= 0 && replies[r] == null) {
+      if (r >= 0 && !replied[r]) {
         replies[r] = m;
+        replied[r] = true;
         got++;
       }
+      stalls.check(replied);
     }
     return replies;
   }

@@ -203,11 +203,20 @@ final class Member {
     if (!now && elapsed < REPORT_MILLIS * 1_000_000) {
       return;
     }
-    link.send(0, new Control.Progress(rank, batchesDone.get()));
+    link.send(0, new Control.Progress(rank, batchesDone.get(), scanned()));
     long examples = examplesDone + running();
     stats.report(elapsed > 0 ? (examples - examplesAtReport) * 1e9 / elapsed : 0, ps.bytesSent(), ps.bytesReceived());
     examplesAtReport = examples;
     reportedAt = t;
+  }
+
+  /** Blocks the workers have scanned for their key dictionaries. */
+  private long scanned() {
+    long n = 0;
+    for (WorkerLoop loop : loops) {
+      n += loop.scanned();
+    }
+    return n;
   }
 
   /** Examples the workers have done in the epoch under way (their counters, read racily: a report). */

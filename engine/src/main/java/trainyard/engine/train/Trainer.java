@@ -279,7 +279,8 @@ public final class Trainer {
         }
       }, request.attempt(), spec.params().epochs(), spec.resources().workers(), spec.resources().servers(), dir, fingerprint, clock,
           deadline, spec.stopping().checkpointSeconds() * 1000,
-          cluster == null ? Long.MAX_VALUE : cluster.readyTimeout().toMillis(), listener, cancelled,
+          cluster == null ? Long.MAX_VALUE : cluster.readyTimeout().toMillis(),
+          cluster == null ? Long.MAX_VALUE : cluster.stallTimeout().toMillis(), listener, cancelled,
           BestEpoch.of(spec.stopping()));
       try {
         return coordinator.run(resumed);

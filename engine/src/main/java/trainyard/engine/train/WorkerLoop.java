@@ -49,6 +49,8 @@ final class WorkerLoop {
   /** Rows 0..n of a block in order: blocks are already in training order. */
   private int[] order = new int[0];
   private boolean registered;
+  /** Blocks the dictionary pass has scanned: read by the member's thread, as a sign of life. */
+  private volatile long scanned;
   private boolean byRank;
   private long step;
   private long position;
@@ -74,6 +76,11 @@ final class WorkerLoop {
   /** Minibatches per epoch, from the shards' row counts. */
   long batchesPerEpoch() {
     return data.batchesPerEpoch();
+  }
+
+  /** Blocks scanned for the key dictionary so far (all of them once registered). */
+  long scanned() {
+    return scanned;
   }
 
   /** Minibatches done in the current epoch, counting those skipped by its start: where a checkpoint resumes it. */
@@ -133,7 +140,10 @@ final class WorkerLoop {
   private void register() {
     BatchCompute compute = slots[0].compute;
     // One pass over the rows, like an epoch's reading; stop is polled per minibatch only, as documented.
-    data.scan(compute::collect);
+    data.scan(rows -> {
+      scanned++; // one writer: this thread
+      return compute.collect(rows);
+    });
     long[] dictionary = compute.dictionary(kv.ranges());
     if (dictionary != null) {
       kv.waitFor(kv.register(dictionary));

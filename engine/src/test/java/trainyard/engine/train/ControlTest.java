@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class ControlTest {
   @Test
   void everyMessageRoundTrips() {
-    List<Control> messages = List.of(new Control.Ready(3, 1L << 35), new Control.Pause(), new Control.Progress(1, Long.MAX_VALUE),
+    List<Control> messages = List.of(new Control.Ready(3, 1L << 35), new Control.Pause(), new Control.Progress(1, Long.MAX_VALUE, 7),
         new Control.Save(-7), new Control.Saved(2, 9), new Control.Finish(), new Control.Finished(4), new Control.Failed(1, "disk full: é"));
     for (Control m : messages) {
       assertEquals(m, Control.decode(Control.encode(m)));
