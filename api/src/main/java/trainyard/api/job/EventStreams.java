@@ -154,7 +154,12 @@ public class EventStreams {
           finish();
         }
       } catch (RuntimeException e) {
-        LOG.warnf("event stream of job %s ends early: %s", jobId, e.getMessage());
+        if (sink.isClosed()) {
+          // The client left between the check above and a send ("Already closed"): no fault.
+          LOG.debugf("event stream of job %s: the client left", jobId);
+        } else {
+          LOG.warnf("event stream of job %s ends early: %s", jobId, e.getMessage());
+        }
         finish();
       }
     }
