@@ -128,8 +128,8 @@ class DevicePassTest {
       Duration timeout = Duration.ofSeconds(10);
       CompletableFuture<TrainResult> rank1 = CompletableFuture.supplyAsync(() -> {
         try {
-          return new Trainer(Clock.systemUTC()).run(request, new Cluster(job, 1, 1, peers, b, timeout, timeout, timeout),
-              TrainListener.NONE, () -> false);
+          return new Trainer(Clock.systemUTC()).run(request,
+              new Cluster(job, 1, 1, peers, b, timeout, timeout, timeout), TrainListener.NONE, () -> false);
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }

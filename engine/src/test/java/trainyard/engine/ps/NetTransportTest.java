@@ -381,27 +381,22 @@ class NetTransportTest {
     // made rank 0 look silent here: a member that scanned its data for longer than the peer
     // timeout, reporting progress every second, lost the attempt.
     LinkedBlockingQueue<String> failures = new LinkedBlockingQueue<>();
-    ControlHandler zero = new ControlHandler() {
-      @Override
-      public void onMessage(int fromRank, byte[] payload) {}
+    ControlHandler[] handlers = new ControlHandler[2];
+    for (int r = 0; r < 2; r++) {
+      String rank = "rank " + r + ": ";
+      handlers[r] = new ControlHandler() {
+        @Override
+        public void onMessage(int fromRank, byte[] payload) {}
 
-      @Override
-      public void onFailure(RuntimeException cause) {
-        failures.add("rank 0: " + cause.getMessage());
-      }
-    };
-    ControlHandler one = new ControlHandler() {
-      @Override
-      public void onMessage(int fromRank, byte[] payload) {}
-
-      @Override
-      public void onFailure(RuntimeException cause) {
-        failures.add("rank 1: " + cause.getMessage());
-      }
-    };
-    try (Cluster c = Cluster.twoMembers(KeyRanges.uniform(2), SGD, new int[] {0, 1}, new ControlHandler[] {zero, one},
-        "one-way", ParameterServer.Mode.THREADS, new DataPort[] {DataPort.bind("127.0.0.1", 0),
-            DataPort.bind("127.0.0.1", 0)}, Duration.ofMillis(300))) {
+        @Override
+        public void onFailure(RuntimeException cause) {
+          failures.add(rank + cause.getMessage());
+        }
+      };
+    }
+    DataPort[] ports = {DataPort.bind("127.0.0.1", 0), DataPort.bind("127.0.0.1", 0)};
+    try (Cluster c = Cluster.twoMembers(KeyRanges.uniform(2), SGD, new int[] {0, 1}, handlers, "one-way",
+        ParameterServer.Mode.THREADS, ports, Duration.ofMillis(300))) {
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
       while (System.nanoTime() < end && failures.isEmpty()) {
         c.members[1].sendControl(0, new byte[] {1});

@@ -206,7 +206,8 @@ class DistributedTrainerTest {
     // data port still answers pings and its main thread still reports: only its progress stops.
     stall = Duration.ofSeconds(1);
     JobSpec spec = fm(2, 0, 4);
-    MemoryDataset train = MemoryDataset.of(Synthetic.head(DATA, 2500), Synthetic.tail(Synthetic.head(DATA, 5000), 2500));
+    MemoryDataset train = MemoryDataset.of(Synthetic.head(DATA, 2500),
+        Synthetic.tail(Synthetic.head(DATA, 5000), 2500));
     AtomicBoolean hang = new AtomicBoolean();
     CountDownLatch unstick = new CountDownLatch(1);
     Dataset hanging = new Dataset() {
