@@ -221,8 +221,7 @@ public final class DistributedBench {
           res.workersOf(r), res.firstOf(servers, r), res.serversOf(r)));
     }
     // A loaded 2-core machine can stall a process for seconds: generous timeouts.
-    Cluster cluster = new Cluster(job, 1, rank, peers, port, Duration.ofSeconds(60), Duration.ofSeconds(120),
-        Duration.ofMinutes(20));
+    Cluster cluster = new Cluster(job, 1, rank, peers, port, Duration.ofSeconds(60), Duration.ofSeconds(120));
     return new Trainer(Clock.systemUTC()).run(request, cluster, listener, () -> false);
   }
 

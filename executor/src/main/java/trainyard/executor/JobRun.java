@@ -172,7 +172,9 @@ final class JobRun implements Runnable {
 
     TrainRequest request = new TrainRequest(spec, train, validation, checkpoints, assignment.attempt())
         .withAccelerator(gpus).withCacheBytes(cacheBytes);
-    Trainer trainer = new Trainer(options.clock());
+    // A stall (no progress, connected or in one process) must outlast any one step of a member's
+    // work, writing its shards into a checkpoint included: twenty peer timeouts, 10 min by default.
+    Trainer trainer = new Trainer(options.clock(), options.peerTimeout().multipliedBy(20));
     Listener listener = new Listener();
     // Other ranks leave when this executor lets the job go; a cancel reaches them from rank 0.
     BooleanSupplier leave = rank == 0 ? () -> stop != null : () -> stop == Stop.RELEASE || stop == Stop.SHUTDOWN;
@@ -237,11 +239,9 @@ final class JobRun implements Runnable {
       peers.add(new Cluster.Peer(new InetSocketAddress(m.host(), m.port()), m.firstWorker(), m.workers(),
           m.firstServer(), m.servers()));
     }
-    // Members start within moments of each other; twice the peer timeout covers a slow one. A
-    // stall (connected, no progress) must outlast any one step of a member's work, writing its
-    // shards into a checkpoint included: twenty peer timeouts, 10 min at the default.
+    // Members start within moments of each other; twice the peer timeout covers a slow one.
     return new Cluster(jobId(), assignment.attempt(), rank, peers, dataPort, options.peerTimeout(),
-        options.peerTimeout().multipliedBy(2), options.peerTimeout().multipliedBy(20));
+        options.peerTimeout().multipliedBy(2));
   }
 
   private String describe(Stop why) {

@@ -128,14 +128,14 @@ class DevicePassTest {
       Duration timeout = Duration.ofSeconds(10);
       CompletableFuture<TrainResult> rank1 = CompletableFuture.supplyAsync(() -> {
         try {
-          return new Trainer(Clock.systemUTC()).run(request,
-              new Cluster(job, 1, 1, peers, b, timeout, timeout, timeout), TrainListener.NONE, () -> false);
+          return new Trainer(Clock.systemUTC()).run(request, new Cluster(job, 1, 1, peers, b, timeout, timeout),
+              TrainListener.NONE, () -> false);
         } catch (Exception e) {
           throw new IllegalStateException(e);
         }
       });
       TrainResult result = new Trainer(Clock.systemUTC()).run(request, new Cluster(job, 1, 0, peers, a, timeout,
-          timeout, timeout), TrainListener.NONE, () -> false);
+          timeout), TrainListener.NONE, () -> false);
       rank1.get(30, TimeUnit.SECONDS);
       return result.finalMetrics();
     }

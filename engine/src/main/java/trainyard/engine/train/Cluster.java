@@ -11,11 +11,10 @@ import trainyard.engine.ps.DataPort;
  * by rank. Every member of one attempt gets the same list; rank 0 coordinates. Members reach
  * each other through {@code port}, this process's data port; a peer silent for
  * {@code peerTimeout} fails the attempt, and so does a member not ready (or not reachable)
- * within {@code readyTimeout}, or one that stays connected but shows no progress for
- * {@code stallTimeout} while the coordinator waits for it ({@link StallWatch}). Immutable.
+ * within {@code readyTimeout}. Immutable.
  */
 public record Cluster(String jobId, int attempt, int rank, List<Peer> peers, DataPort port, Duration peerTimeout,
-    Duration readyTimeout, Duration stallTimeout) {
+    Duration readyTimeout) {
 
   /**
    * One member: where its data port listens, and its workers {@code [firstWorker, firstWorker +

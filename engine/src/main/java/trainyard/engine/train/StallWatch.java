@@ -5,11 +5,12 @@ import java.util.function.LongSupplier;
 
 /**
  * The coordinator's watch on members that stay connected but do nothing: a deadlocked worker, a
- * checkpoint write stuck on a hung file system. Such a member's data port still answers pings,
- * so the peer timeout never fires, and its executor still heartbeats, so the scheduler sees
- * nothing wrong: without this watch the job would wait forever. A member the coordinator waits
- * for loses the attempt once it has shown no progress (no minibatch done, no block scanned, no
- * reply) for the stall timeout, as a collective's timeout ends a stuck step elsewhere (NCCL's
+ * read or a checkpoint write stuck on a hung file system. Such a member's data port still answers
+ * pings, so the peer timeout never fires, and its executor still heartbeats, so the scheduler
+ * sees nothing wrong; nor does a cancel stop a worker that never reaches its next minibatch.
+ * Without this watch the job would wait forever, in one process too. A member the coordinator
+ * waits for loses the attempt once it has shown no progress (no minibatch done, no block scanned,
+ * no reply) for the stall timeout, as a collective's timeout ends a stuck step elsewhere (NCCL's
  * watchdog); the job is then placed again, as after a lost member.
  *
  * <p>Not thread-safe: the coordinator's thread only.

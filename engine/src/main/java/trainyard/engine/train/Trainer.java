@@ -3,6 +3,7 @@ package trainyard.engine.train;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,10 +39,22 @@ public final class Trainer {
   private static final AtomicInteger JOBS = new AtomicInteger();
 
   private final Clock clock;
+  private final Duration stallTimeout;
 
-  /** {@code clock} decides the {@code stopping.maxSeconds} deadline. */
+  /** {@code clock} decides the {@code stopping.maxSeconds} deadline; no stall watch. */
   public Trainer(Clock clock) {
+    this(clock, null);
+  }
+
+  /**
+   * As {@link #Trainer(Clock)}; a member that shows no progress for {@code stallTimeout} while the
+   * coordinator waits for it loses the attempt ({@link StallWatch}; null: no watch), in one
+   * process too: a worker stuck on a hung file system would otherwise hold the job, even against
+   * a cancel.
+   */
+  public Trainer(Clock clock, Duration stallTimeout) {
     this.clock = clock;
+    this.stallTimeout = stallTimeout;
   }
 
   /** Trains with the system clock. */
@@ -192,7 +205,7 @@ public final class Trainer {
           member.run();
           return null;
         }
-        return coordinate(link, ps, member, resumed, cancelled, deadline);
+        return coordinate(link, ps, member, resumed, cancelled, deadline, pool);
       } finally {
         pool.shutdownNow();
         for (WorkerStream s : streams) {
@@ -229,7 +242,7 @@ public final class Trainer {
 
     /** Rank 0: this process's member on a thread of its own, the coordinator on the caller's. */
     private TrainResult coordinate(Link link, ParameterServer ps, Member member, Checkpoints.Manifest resumed,
-        BooleanSupplier cancelled, long deadline) throws IOException, InterruptedException {
+        BooleanSupplier cancelled, long deadline, ExecutorService pool) throws IOException, InterruptedException {
       Path dir = request.checkpointDir();
       AtomicReference<Exception> memberFailure = new AtomicReference<>();
       Thread thread = new Thread(() -> {
@@ -280,11 +293,13 @@ public final class Trainer {
       }, request.attempt(), spec.params().epochs(), spec.resources().workers(), spec.resources().servers(), dir, fingerprint, clock,
           deadline, spec.stopping().checkpointSeconds() * 1000,
           cluster == null ? Long.MAX_VALUE : cluster.readyTimeout().toMillis(),
-          cluster == null ? Long.MAX_VALUE : cluster.stallTimeout().toMillis(), listener, cancelled,
+          stallTimeout == null ? Long.MAX_VALUE : stallTimeout.toMillis(), listener, cancelled,
           BestEpoch.of(spec.stopping()));
       try {
         return coordinator.run(resumed);
       } catch (AttemptLostException e) {
+        // This process's workers may be what stalled: interrupted, they let the member's thread go.
+        pool.shutdownNow();
         throw e;
       } catch (RuntimeException e) {
         // This process's own member failed: its error, as thrown, says more than its report.

@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -26,8 +25,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import trainyard.engine.data.CsrBlock;
-import trainyard.engine.data.Dataset;
-import trainyard.engine.data.DatasetStats;
 import trainyard.engine.metrics.Evaluation;
 import trainyard.engine.ps.DataPort;
 import trainyard.engine.data.MemoryDataset;
@@ -49,8 +46,6 @@ class DistributedTrainerTest {
   @TempDir
   Path dir;
   private final List<DataPort> ports = new ArrayList<>();
-  /** The members' stall timeout: long, except where a test makes a member stall. */
-  private Duration stall = Duration.ofSeconds(60);
 
   @BeforeEach
   void bind() {
@@ -78,8 +73,7 @@ class DistributedTrainerTest {
     }
     List<Cluster> clusters = new ArrayList<>();
     for (int r = 0; r < 2; r++) {
-      clusters.add(new Cluster(job, attempt, r, peers, ports.get(r), Duration.ofSeconds(5), Duration.ofSeconds(10),
-          stall));
+      clusters.add(new Cluster(job, attempt, r, peers, ports.get(r), Duration.ofSeconds(5), Duration.ofSeconds(10)));
     }
     return clusters;
   }
@@ -201,67 +195,41 @@ class DistributedTrainerTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(60) // a regression hangs: fail instead
   void aMemberThatStallsWhileConnectedLosesTheAttempt() throws Exception {
     // Rank 1's shard reads hang from epoch 2 on, as on a file system that stopped answering. Its
     // data port still answers pings and its main thread still reports: only its progress stops.
-    stall = Duration.ofSeconds(1);
     JobSpec spec = fm(2, 0, 4);
     MemoryDataset train = MemoryDataset.of(Synthetic.head(DATA, 2500),
         Synthetic.tail(Synthetic.head(DATA, 5000), 2500));
-    AtomicBoolean hang = new AtomicBoolean();
-    CountDownLatch unstick = new CountDownLatch(1);
-    Dataset hanging = new Dataset() {
-      @Override
-      public DatasetStats stats() {
-        return train.stats();
-      }
-
-      @Override
-      public int shardCount() {
-        return train.shardCount();
-      }
-
-      @Override
-      public CsrBlock shard(int index) throws java.io.IOException {
-        if (hang.get()) {
-          try {
-            unstick.await();
-          } catch (InterruptedException e) {
-            throw new java.io.InterruptedIOException("the test ended");
-          }
-        }
-        return train.shard(index);
-      }
-    };
     List<Cluster> clusters = clusters("job-stall", 1, 1, 1);
     Path ckpt = dir.resolve("ckpt");
     CompletableFuture<TrainResult> rank1 = new CompletableFuture<>();
-    Thread t = new Thread(() -> {
-      try {
-        // No cache: every epoch reads its shards again.
-        rank1.complete(new Trainer(Clock.systemUTC()).run(new TrainRequest(spec, hanging, VALIDATION, ckpt)
-            .withCacheBytes(0), clusters.get(1), TrainListener.NONE, () -> false));
-      } catch (Throwable e) {
-        rank1.completeExceptionally(e);
-      }
-    }, "rank-1");
-    t.start();
-    try {
+    try (HangingDataset hanging = new HangingDataset(train)) {
+      Thread t = new Thread(() -> {
+        try {
+          // No cache: every epoch reads its shards again.
+          rank1.complete(new Trainer(Clock.systemUTC()).run(new TrainRequest(spec, hanging, VALIDATION, ckpt)
+              .withCacheBytes(0), clusters.get(1), TrainListener.NONE, () -> false));
+        } catch (Throwable e) {
+          rank1.completeExceptionally(e);
+        }
+      }, "rank-1");
+      t.start();
       long started = System.nanoTime();
-      AttemptLostException lost = assertThrows(AttemptLostException.class, () -> new Trainer(Clock.systemUTC())
-          .run(new TrainRequest(spec, train, VALIDATION, ckpt), clusters.get(0), new TrainListener() {
+      // The coordinator (rank 0) watches; a stall timeout of 1 s.
+      AttemptLostException lost = assertThrows(AttemptLostException.class, () -> new Trainer(Clock.systemUTC(),
+          Duration.ofSeconds(1)).run(new TrainRequest(spec, train, VALIDATION, ckpt), clusters.get(0),
+          new TrainListener() {
             @Override
             public void onEpoch(int epoch, long step, java.util.Map<String, Double> metrics) {
-              hang.set(true);
+              hanging.hang();
             }
           }, () -> false));
       assertTrue(lost.getMessage().startsWith("member 1 made no progress for "), lost.getMessage());
       assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(30), "lost within the stall timeout, not hung");
       // Rank 1 leaves too: its coordinator has gone.
       assertThrows(ExecutionException.class, () -> rank1.get(30, TimeUnit.SECONDS));
-    } finally {
-      unstick.countDown();
-      t.join(30_000);
     }
   }
 

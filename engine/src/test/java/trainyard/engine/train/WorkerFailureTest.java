@@ -135,4 +135,28 @@ class WorkerFailureTest {
     org.junit.jupiter.api.Assertions.assertTrue(algorithm.batchesAfterFailure.get() < 5_000,
         "batches after the failure: " + algorithm.batchesAfterFailure.get());
   }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(60) // a regression hangs: fail instead
+  void aJobWhoseReadsHangIsLostAfterTheStallTimeoutEvenWhenCancelled() throws Exception {
+    // Two shards, no cache: every epoch reads them again, and from epoch 2 on the reads hang. A
+    // cancel cannot stop a worker that waits for its data; the stall watch ends the attempt.
+    try (HangingDataset data = new HangingDataset(MemoryDataset.of(Synthetic.sparseBinary(4_000, 300, 10, 0.3, 2),
+        Synthetic.sparseBinary(4_000, 300, 10, 0.3, 3)))) {
+      java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+      long started = System.nanoTime();
+      AttemptLostException e = assertThrows(AttemptLostException.class, () -> new Trainer(Clock.systemUTC(),
+          java.time.Duration.ofSeconds(1)).run(new TrainRequest(Specs.linear("ftrl", 0.1, 3, 100, 2, 2, 1), data,
+          null, null).withCacheBytes(0), new TrainListener() {
+            @Override
+            public void onEpoch(int epoch, long step, java.util.Map<String, Double> metrics) {
+              data.hang();
+              cancelled.set(true);
+            }
+          }, cancelled::get));
+      org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("member 0 made no progress for "),
+          e.getMessage());
+      org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() - started < 30_000_000_000L, "not hung");
+    }
+  }
 }
