@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.function.LongSupplier;
 
 /**
- * The coordinator's watch on members that stay connected but do nothing: a deadlocked worker, a
+ * The coordinator's watch on members that stay alive but do nothing: a deadlocked worker, a
  * read or a checkpoint write stuck on a hung file system. Such a member's data port still answers
  * pings, so the peer timeout never fires, and its executor still heartbeats, so the scheduler
  * sees nothing wrong; nor does a cancel stop a worker that never reaches its next minibatch.
@@ -53,7 +53,7 @@ final class StallWatch {
     for (int r = 0; r < done.length; r++) {
       if (!done[r] && now - since[r] > timeoutNanos) {
         throw new AttemptLostException("member " + r + " made no progress for " + (now - since[r]) / 1_000_000_000
-            + " s (no minibatch, no block scanned, no reply): stalled while still connected");
+            + " s (no minibatch, no block scanned, no reply to the coordinator)");
       }
     }
   }

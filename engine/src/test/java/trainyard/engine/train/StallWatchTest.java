@@ -29,8 +29,8 @@ class StallWatchTest {
     assertDoesNotThrow(() -> watch.check(new boolean[2]));
     seconds(5);
     AttemptLostException e = assertThrows(AttemptLostException.class, () -> watch.check(new boolean[2]));
-    assertEquals("member 1 made no progress for 11 s (no minibatch, no block scanned, no reply): stalled while "
-        + "still connected", e.getMessage());
+    assertEquals("member 1 made no progress for 11 s (no minibatch, no block scanned, no reply to the coordinator)",
+        e.getMessage());
   }
 
   @Test
