@@ -217,9 +217,9 @@ class DistributedTrainerTest {
       }, "rank-1");
       t.start();
       long started = System.nanoTime();
-      // The coordinator (rank 0) watches; a stall timeout of 1 s.
+      // The coordinator (rank 0) watches; a stall timeout of 3 s, three of the members' reports.
       AttemptLostException lost = assertThrows(AttemptLostException.class, () -> new Trainer(Clock.systemUTC(),
-          Duration.ofSeconds(1)).run(new TrainRequest(spec, train, VALIDATION, ckpt), clusters.get(0),
+          Duration.ofSeconds(3)).run(new TrainRequest(spec, train, VALIDATION, ckpt), clusters.get(0),
           new TrainListener() {
             @Override
             public void onEpoch(int epoch, long step, java.util.Map<String, Double> metrics) {
@@ -230,6 +230,49 @@ class DistributedTrainerTest {
       assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(30), "lost within the stall timeout, not hung");
       // Rank 1 leaves too: its coordinator has gone.
       assertThrows(ExecutionException.class, () -> rank1.get(30, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void aSlowDictionaryPassIsProgressNotAStall() throws Exception {
+    // Rank 1's dictionary pass reads each of its 4 shards in 1.2 s, longer in all than the 4 s stall
+    // timeout; but every block it scans is progress (reported each second), and the job ends as
+    // usual.
+    JobSpec spec = fm(2, 4, 2);
+    CsrBlock head = Synthetic.head(DATA, 4800);
+    List<CsrBlock> shards = new ArrayList<>();
+    for (int s = 0; s < 8; s++) {
+      shards.add(Synthetic.tail(Synthetic.head(head, (s + 1) * 600), s * 600));
+    }
+    MemoryDataset train = new MemoryDataset(shards);
+    List<Cluster> clusters = clusters("job-slow", 1, 1, 1);
+    Path ckpt = dir.resolve("ckpt");
+    CompletableFuture<TrainResult> rank1 = new CompletableFuture<>();
+    try (HangingDataset slow = new HangingDataset(train)) {
+      slow.slowReads(4, 1200);
+      Thread t = new Thread(() -> {
+        try {
+          rank1.complete(new Trainer(Clock.systemUTC()).run(new TrainRequest(spec, slow, VALIDATION, ckpt),
+              clusters.get(1), TrainListener.NONE, () -> false));
+        } catch (Throwable e) {
+          rank1.completeExceptionally(e);
+        }
+      }, "rank-1");
+      t.start();
+      List<Integer> epochs = new ArrayList<>();
+      long started = System.nanoTime();
+      TrainResult result = new Trainer(Clock.systemUTC(), Duration.ofSeconds(4)).run(
+          new TrainRequest(spec, train, VALIDATION, ckpt), clusters.get(0), new TrainListener() {
+            @Override
+            public void onEpoch(int epoch, long step, java.util.Map<String, Double> metrics) {
+              epochs.add(epoch);
+            }
+          }, () -> false);
+      assertNull(rank1.get(30, TimeUnit.SECONDS));
+      assertEquals(List.of(1, 2), epochs);
+      assertTrue(System.nanoTime() - started > TimeUnit.MILLISECONDS.toNanos(4800), "rank 1's reads took 4.8 s");
+      assertTrue(result.model().evaluate(TEST).get("val_auc") > 0.7);
     }
   }
 

@@ -146,7 +146,7 @@ class WorkerFailureTest {
       java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
       long started = System.nanoTime();
       AttemptLostException e = assertThrows(AttemptLostException.class, () -> new Trainer(Clock.systemUTC(),
-          java.time.Duration.ofSeconds(1)).run(new TrainRequest(Specs.linear("ftrl", 0.1, 3, 100, 2, 2, 1), data,
+          java.time.Duration.ofSeconds(3)).run(new TrainRequest(Specs.linear("ftrl", 0.1, 3, 100, 2, 2, 1), data,
           null, null).withCacheBytes(0), new TrainListener() {
             @Override
             public void onEpoch(int epoch, long step, java.util.Map<String, Double> metrics) {
