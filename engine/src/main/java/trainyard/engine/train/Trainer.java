@@ -50,7 +50,8 @@ public final class Trainer {
    * As {@link #Trainer(Clock)}; a member that shows no progress for {@code stallTimeout} while the
    * coordinator waits for it loses the attempt ({@link StallWatch}; null: no watch), in one
    * process too: a worker stuck on a hung file system would otherwise hold the job, even against
-   * a cancel.
+   * a cancel. Members report progress every {@link Member#REPORT_MILLIS} ms, so the timeout must
+   * be several times that.
    */
   public Trainer(Clock clock, Duration stallTimeout) {
     this.clock = clock;
