@@ -30,8 +30,8 @@ final class ShardFile {
   /** Keys stored as unsigned 32-bit ints: every key of the shard is below 2^32 (unhashed ids, hashBits <= 32). */
   static final int FLAG_KEYS32 = 4;
   static final int HEADER = 24;
+  /** Bytes a shard is written or read in at once, through one direct buffer. */
   private static final int CHUNK = 1 << 20;
-  private static final int READ_CHUNK = 1 << 20;
 
   private ShardFile() {}
 
@@ -87,12 +87,12 @@ final class ShardFile {
   }
 
   /**
-   * A shard file read front to back through this thread's chunk buffer ({@value #READ_CHUNK}
+   * A shard file read front to back through this thread's chunk buffer ({@value #CHUNK}
    * bytes, direct), with the CRC32C of every byte taken so far. Not thread-safe.
    */
   private static final class Chunks {
     private static final ThreadLocal<ByteBuffer> BUFFER = ThreadLocal.withInitial(
-        () -> ByteBuffer.allocateDirect(READ_CHUNK).order(ByteOrder.LITTLE_ENDIAN));
+        () -> ByteBuffer.allocateDirect(CHUNK).order(ByteOrder.LITTLE_ENDIAN));
     private final FileChannel ch;
     private final Path file;
     private final ByteBuffer buf = BUFFER.get().clear().limit(0);

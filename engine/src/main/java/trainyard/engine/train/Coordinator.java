@@ -273,7 +273,7 @@ final class Coordinator {
       } else if (m instanceof Control.Failed f) {
         throw new IllegalStateException(f.message());
       }
-      stalls.check(reported);
+      stalls.check(r -> !reported[r]);
       if (pause == Pause.NONE) {
         pause = pauseWanted(lastCheckpoint);
         if (pause != Pause.NONE) {
@@ -379,7 +379,6 @@ final class Coordinator {
    */
   private Control[] awaitEach(ToIntFunction<Control> rankOf) throws InterruptedException {
     Control[] replies = new Control[link.size()];
-    boolean[] replied = new boolean[link.size()];
     int got = 0;
     stalls.start();
     while (got < replies.length) {
@@ -388,12 +387,11 @@ final class Coordinator {
         throw new IllegalStateException(f.message());
       }
       int r = m == null ? -1 : rankOf.applyAsInt(m);
-      if (r >= 0 && !replied[r]) {
+      if (r >= 0 && replies[r] == null) {
         replies[r] = m;
-        replied[r] = true;
         got++;
       }
-      stalls.check(replied);
+      stalls.check(k -> replies[k] == null);
     }
     return replies;
   }

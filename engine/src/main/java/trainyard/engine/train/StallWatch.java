@@ -1,6 +1,7 @@
 package trainyard.engine.train;
 
 import java.util.Arrays;
+import java.util.function.IntPredicate;
 import java.util.function.LongSupplier;
 
 /**
@@ -47,11 +48,11 @@ final class StallWatch {
     }
   }
 
-  /** Throws {@link AttemptLostException} for the first rank not yet {@code done} (replied) that has stalled. */
-  void check(boolean[] done) {
+  /** Throws {@link AttemptLostException} for the first rank still {@code awaited} (no reply yet) that has stalled. */
+  void check(IntPredicate awaited) {
     long now = nanos.getAsLong();
-    for (int r = 0; r < done.length; r++) {
-      if (!done[r] && now - since[r] > timeoutNanos) {
+    for (int r = 0; r < since.length; r++) {
+      if (awaited.test(r) && now - since[r] > timeoutNanos) {
         throw new AttemptLostException("member " + r + " made no progress for " + (now - since[r]) / 1_000_000_000
             + " s (no minibatch, no block scanned, no reply to the coordinator)");
       }
