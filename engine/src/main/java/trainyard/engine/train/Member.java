@@ -123,7 +123,10 @@ final class Member {
     }
   }
 
-  /** Runs the workers through an epoch; false when the job ends meanwhile (finish or abandoned). */
+  /**
+   * Runs the workers through an epoch; false when the job ends meanwhile: told to finish, or
+   * abandoned (its workers interrupted and not awaited, no EpochDone sent).
+   */
   private boolean epoch(Control.Start start) throws InterruptedException {
     AtomicBoolean pause = new AtomicBoolean();
     AtomicBoolean failed = new AtomicBoolean();
@@ -153,10 +156,17 @@ final class Member {
           complete &= f.get(100, TimeUnit.MILLISECONDS);
           break;
         } catch (TimeoutException e) {
+          if (abandoned.getAsBoolean()) {
+            // The process lets the job go: nobody awaits this epoch. A worker stuck in a read
+            // would otherwise hold this thread, and the cores its executor counts for the job,
+            // for as long as the read hangs.
+            running.forEach(r -> r.cancel(true));
+            return false;
+          }
           Control m = link.takeMember(0);
-          if (m instanceof Control.Pause || m instanceof Control.Finish || abandoned.getAsBoolean()) {
+          if (m instanceof Control.Pause || m instanceof Control.Finish) {
             pause.set(true);
-            finish |= m instanceof Control.Finish || abandoned.getAsBoolean();
+            finish |= m instanceof Control.Finish;
           }
           reportIfDue(false);
         } catch (ExecutionException e) {

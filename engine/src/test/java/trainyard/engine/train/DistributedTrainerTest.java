@@ -234,6 +234,56 @@ class DistributedTrainerTest {
   }
 
   @Test
+  @org.junit.jupiter.api.Timeout(60) // a regression hangs: fail instead
+  void aMemberLetGoWhileItsReadsHangLeavesAtOnce() throws Exception {
+    // The executor of rank 1 lets the job go (the scheduler moved it, or the executor stops) while
+    // rank 1's shard reads hang. Its member must leave at once rather than wait for a worker that
+    // may never return: that thread, and the cores the executor counts for the job, would be held
+    // as long as the file system hangs, and the executor would refuse the job's next attempt.
+    JobSpec spec = fm(2, 0, 4);
+    MemoryDataset train = MemoryDataset.of(Synthetic.head(DATA, 2500),
+        Synthetic.tail(Synthetic.head(DATA, 5000), 2500));
+    List<Cluster> clusters = clusters("job-let-go", 1, 1, 1);
+    Path ckpt = dir.resolve("ckpt");
+    AtomicBoolean letGo = new AtomicBoolean();
+    try (HangingDataset hanging = new HangingDataset(train)) {
+      CompletableFuture<TrainResult> rank1 = CompletableFuture.supplyAsync(() -> run(new Trainer(Clock.systemUTC()),
+          new TrainRequest(spec, hanging, VALIDATION, ckpt).withCacheBytes(0), clusters.get(1), TrainListener.NONE,
+          letGo::get), DistributedTrainerTest::ownThread);
+      // No stall watch on the coordinator: only rank 1's leaving can end the attempt.
+      CompletableFuture<TrainResult> rank0 = CompletableFuture.supplyAsync(() -> run(new Trainer(Clock.systemUTC()),
+          new TrainRequest(spec, train, VALIDATION, ckpt), clusters.get(0), new TrainListener() {
+            @Override
+            public void onEpoch(int epoch, long step, java.util.Map<String, Double> metrics) {
+              hanging.hang();
+            }
+          }, () -> false), DistributedTrainerTest::ownThread);
+      assertTrue(hanging.awaitHungRead(30), "rank 1 reads in epoch 2");
+      letGo.set(true);
+      long t0 = System.nanoTime();
+      assertNull(rank1.get(10, TimeUnit.SECONDS), "rank 1 left while its read still hung");
+      assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(5), "at its next look, well within 5 s");
+      ExecutionException e = assertThrows(ExecutionException.class, () -> rank0.get(30, TimeUnit.SECONDS));
+      assertTrue(e.getCause() instanceof AttemptLostException
+          && e.getCause().getMessage().contains("rank 1 left the job before it ended"), String.valueOf(e.getCause()));
+    }
+  }
+
+  /** Each member on a thread of its own: the common pool may have one thread on a 2-core machine. */
+  private static void ownThread(Runnable r) {
+    new Thread(r).start();
+  }
+
+  private static TrainResult run(Trainer trainer, TrainRequest request, Cluster cluster, TrainListener listener,
+      BooleanSupplier cancelled) {
+    try {
+      return trainer.run(request, cluster, listener, cancelled);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
   @org.junit.jupiter.api.Timeout(60)
   void aSlowDictionaryPassIsProgressNotAStall() throws Exception {
     // Rank 1's dictionary pass reads each of its 4 shards in 1.2 s, longer in all than the 4 s stall

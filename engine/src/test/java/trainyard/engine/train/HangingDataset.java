@@ -15,6 +15,7 @@ import trainyard.engine.data.DatasetStats;
 final class HangingDataset implements Dataset, AutoCloseable {
   private final Dataset real;
   private final CountDownLatch unstick = new CountDownLatch(1);
+  private final CountDownLatch hung = new CountDownLatch(1);
   private volatile boolean hanging;
   private final AtomicInteger slowReads = new AtomicInteger();
   private volatile long readMillis;
@@ -32,6 +33,11 @@ final class HangingDataset implements Dataset, AutoCloseable {
   /** Reads from now on wait until {@link #close}. */
   void hang() {
     hanging = true;
+  }
+
+  /** Waits until a read hangs; false when none did within {@code seconds}. */
+  boolean awaitHungRead(long seconds) throws InterruptedException {
+    return hung.await(seconds, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   @Override
@@ -54,6 +60,7 @@ final class HangingDataset implements Dataset, AutoCloseable {
   public CsrBlock shard(int index) throws IOException {
     try {
       if (hanging) {
+        hung.countDown();
         unstick.await();
       }
       if (slowReads.getAndDecrement() > 0) {
