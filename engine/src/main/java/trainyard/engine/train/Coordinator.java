@@ -73,6 +73,7 @@ final class Coordinator {
   private final long checkpointMillis;
   private final long readyMillis;
   private final StallWatch stalls;
+  private final Pulse pulse;
   private final TrainListener listener;
   private final BooleanSupplier cancelled;
   /** Early stopping's best epoch; null without it. */
@@ -85,7 +86,7 @@ final class Coordinator {
 
   Coordinator(Link link, Job job, int attempt, int epochs, int workers, int servers, Path checkpointDir, String fingerprint,
       Clock clock, long deadlineMillis, long checkpointMillis, long readyMillis, long stallMillis,
-      TrainListener listener, BooleanSupplier cancelled, BestEpoch best) {
+      Pulse pulse, TrainListener listener, BooleanSupplier cancelled, BestEpoch best) {
     this.link = link;
     this.job = job;
     this.attempt = attempt;
@@ -99,6 +100,7 @@ final class Coordinator {
     this.checkpointMillis = checkpointMillis;
     this.readyMillis = readyMillis;
     this.stalls = new StallWatch(link.size(), stallMillis, System::nanoTime);
+    this.pulse = pulse;
     this.listener = listener;
     this.cancelled = cancelled;
     this.best = best;
@@ -258,7 +260,7 @@ final class Coordinator {
     int done = 0;
     Pause pause = Pause.NONE;
     while (done < link.size()) {
-      Control m = link.takeCoordinator(100);
+      Control m = take(100);
       if (m instanceof Control.EpochDone d && !reported[d.rank()]) {
         reported[d.rank()] = true;
         done++;
@@ -307,7 +309,7 @@ final class Coordinator {
     long deadline = System.nanoTime() + Math.min(readyMillis, 1L << 40) * 1_000_000; // no overflow
     while (count < ready.length) {
       long left = (deadline - System.nanoTime()) / 1_000_000;
-      Control m = left > 0 ? link.takeCoordinator(Math.min(left, 100)) : null;
+      Control m = left > 0 ? take(Math.min(left, 100)) : null;
       if (m instanceof Control.Ready r && !ready[r.rank()]) {
         ready[r.rank()] = true;
         count++;
@@ -382,7 +384,7 @@ final class Coordinator {
     int got = 0;
     stalls.start();
     while (got < replies.length) {
-      Control m = link.takeCoordinator(100);
+      Control m = take(100);
       if (m instanceof Control.Failed f) {
         throw new IllegalStateException(f.message());
       }
@@ -394,6 +396,12 @@ final class Coordinator {
       stalls.check(k -> replies[k] == null);
     }
     return replies;
+  }
+
+  /** The coordinator's next message, or null after {@code millis}; each call is a beat of its pulse. */
+  private Control take(long millis) throws InterruptedException {
+    pulse.beat();
+    return link.takeCoordinator(millis);
   }
 
   private void commit(long tag, Checkpoints.Progress progress) throws IOException {
@@ -410,7 +418,7 @@ final class Coordinator {
     int count = 0;
     long deadline = System.nanoTime() + FINISH_WAIT_NANOS;
     while (count < heard.length && System.nanoTime() < deadline) {
-      Control m = link.takeCoordinator(100);
+      Control m = take(100);
       if (m instanceof Control.Finished f && !heard[f.rank()]) {
         heard[f.rank()] = true;
         count++;

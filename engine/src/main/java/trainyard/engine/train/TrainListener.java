@@ -4,8 +4,9 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Receives training's progress. All calls come from the thread that called
- * {@link Trainer#train}, one at a time, so implementations need not be thread-safe.
+ * Receives training's progress. All calls but {@link #onMember} come from one thread, one at a
+ * time (the caller's, or with a stall timeout the coordinator's own), so implementations need
+ * not be thread-safe.
  */
 public interface TrainListener {
   TrainListener NONE = new TrainListener() {};

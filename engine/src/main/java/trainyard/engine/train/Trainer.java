@@ -7,8 +7,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
@@ -31,9 +35,11 @@ import trainyard.spec.JobSpec;
  * validation data are streamed shard by shard ({@link WorkerStream}, {@link TrainingData}), so
  * memory does not grow with the dataset ({@link MemoryEstimate}).
  *
- * <p>Each call is independent; an instance is thread-safe. Listener calls come from the calling
- * thread, but {@link TrainListener#onMember}, which comes from the member's; {@code cancelled} is
- * polled by the workers before every minibatch and by the coordinator, so it must be thread-safe.
+ * <p>Each call is independent; an instance is thread-safe. Listener calls come from one thread:
+ * the calling one, or with a stall timeout rank 0's coordinator thread, which the calling one
+ * watches ({@link Pulse}); {@link TrainListener#onMember} comes from the member's. {@code
+ * cancelled} is polled by the workers before every minibatch and by the coordinator, so it must be
+ * thread-safe.
  */
 public final class Trainer {
   private static final AtomicInteger JOBS = new AtomicInteger();
@@ -50,8 +56,9 @@ public final class Trainer {
    * As {@link #Trainer(Clock)}; a member that shows no progress for {@code stallTimeout} while the
    * coordinator waits for it loses the attempt ({@link StallWatch}; null: no watch), in one
    * process too: a worker stuck on a hung file system would otherwise hold the job, even against
-   * a cancel. Members report progress every {@link Member#REPORT_MILLIS} ms, so the timeout must
-   * be several times that.
+   * a cancel. So does the coordinator itself when its thread shows no sign of life ({@link Pulse})
+   * for as long. Members report progress every {@link Member#REPORT_MILLIS} ms, so the timeout
+   * must be several times that.
    */
   public Trainer(Clock clock, Duration stallTimeout) {
     this.clock = clock;
@@ -98,10 +105,69 @@ public final class Trainer {
   private TrainResult runJob(TrainRequest request, Cluster cluster, Algorithm override, TrainListener listener,
       BooleanSupplier cancelled) throws IOException {
     try {
-      return new Job(request, cluster, override, listener).run(cancelled);
+      if (stallTimeout == null || (cluster != null && cluster.rank() != 0)) {
+        return new Job(request, cluster, override, listener, new Pulse()).run(cancelled);
+      }
+      return watched(request, cluster, override, listener, cancelled);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while training", e);
+    }
+  }
+
+  /**
+   * Rank 0's part on a thread of its own, which the caller's thread watches: when its {@link
+   * Pulse} has been silent for the stall timeout, the job is given up as a lost attempt. The
+   * silent thread cannot be stopped, only interrupted, so it is fenced instead: its servers are
+   * closed (the members leave), its listener calls are dropped from then on, and a checkpoint
+   * it commits later is refused once the next attempt has committed one.
+   */
+  private TrainResult watched(TrainRequest request, Cluster cluster, Algorithm override, TrainListener listener,
+      BooleanSupplier cancelled) throws IOException, InterruptedException {
+    GatedListener gate = new GatedListener(listener);
+    Pulse pulse = new Pulse();
+    AtomicReference<Job> job = new AtomicReference<>();
+    FutureTask<TrainResult> part = new FutureTask<>(() -> {
+      job.set(new Job(request, cluster, override, gate, pulse));
+      return job.get().run(cancelled);
+    });
+    Thread thread = new Thread(part, "trainyard-coordinator");
+    thread.setDaemon(true);
+    thread.start();
+    try {
+      while (true) {
+        try {
+          return part.get(100, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          long silent = pulse.silentNanos();
+          if (silent > stallTimeout.toNanos()) {
+            gate.close();
+            thread.interrupt();
+            Job j = job.get();
+            if (j != null) {
+              j.abandon();
+            }
+            throw new AttemptLostException("the coordinator (rank 0) made no progress for "
+                + TimeUnit.NANOSECONDS.toSeconds(silent) + " s: a step of its own did not return (a checkpoint's"
+                + " commit, the model's export, a report), as on a hung file system");
+          }
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof IOException io) {
+            throw io;
+          }
+          if (cause instanceof InterruptedException ie) {
+            throw ie;
+          }
+          if (cause instanceof Error err) {
+            throw err;
+          }
+          throw (RuntimeException) cause;
+        }
+      }
+    } catch (InterruptedException e) {
+      thread.interrupt();
+      throw e;
     }
   }
 
@@ -121,8 +187,14 @@ public final class Trainer {
     /** Keys all servers will hold, roughly: sizes their tables. */
     private final int expectedKeys;
     private final String name = "trainyard-job-" + JOBS.incrementAndGet();
+    private final Pulse pulse;
+    /** What {@link #abandon} stops; set by {@link #run}. */
+    private volatile ParameterServer servers;
+    private volatile ExecutorService pool;
 
-    Job(TrainRequest request, Cluster cluster, Algorithm override, TrainListener listener) throws IOException {
+    Job(TrainRequest request, Cluster cluster, Algorithm override, TrainListener listener, Pulse pulse)
+        throws IOException {
+      this.pulse = pulse;
       this.request = request;
       this.spec = request.spec();
       this.cluster = cluster;
@@ -163,10 +235,13 @@ public final class Trainer {
         t.setDaemon(true);
         return t;
       });
+      this.pool = pool;
       try (ParameterServer ps = servers(link, myServers)) {
+        this.servers = ps;
         if (resumed != null) {
           for (int i = 0; i < myServers; i++) {
             Checkpoints.loadShard(dir, resumed.tag(), firstServer + i, ps);
+            pulse.beat();
           }
           if (rank == 0) {
             listener.onLog("resumed from checkpoint at epoch " + (resumed.progress().epochsDone() + 1) + ", "
@@ -212,6 +287,21 @@ public final class Trainer {
         for (WorkerStream s : streams) {
           s.close();
         }
+      }
+    }
+
+    /**
+     * From another thread, once {@link #run}'s thread is given up: interrupts the workers and
+     * closes the servers, so that peers learn the attempt is over and the data port is free.
+     */
+    void abandon() {
+      ExecutorService p = pool;
+      if (p != null) {
+        p.shutdownNow();
+      }
+      ParameterServer ps = servers;
+      if (ps != null) {
+        ps.close();
       }
     }
 
@@ -294,7 +384,7 @@ public final class Trainer {
       }, request.attempt(), spec.params().epochs(), spec.resources().workers(), spec.resources().servers(), dir, fingerprint, clock,
           deadline, spec.stopping().checkpointSeconds() * 1000,
           cluster == null ? Long.MAX_VALUE : cluster.readyTimeout().toMillis(),
-          stallTimeout == null ? Long.MAX_VALUE : stallTimeout.toMillis(), listener, cancelled,
+          stallTimeout == null ? Long.MAX_VALUE : stallTimeout.toMillis(), pulse, listener, cancelled,
           BestEpoch.of(spec.stopping()));
       try {
         return coordinator.run(resumed);
@@ -304,7 +394,7 @@ public final class Trainer {
         throw e;
       } catch (RuntimeException e) {
         // This process's own member failed: its error, as thrown, says more than its report.
-        thread.join(10_000);
+        join(thread);
         Exception own = memberFailure.get();
         if (own instanceof IOException io) {
           throw io;
@@ -316,7 +406,16 @@ public final class Trainer {
         } catch (AttemptLostException alreadyBroken) {
           // The member's link failed too: it has stopped.
         }
-        thread.join(10_000);
+        join(thread);
+      }
+    }
+
+    /** Waits up to 10 s for the member's thread to end; a wait, so it beats the pulse. */
+    private void join(Thread member) throws InterruptedException {
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (member.isAlive() && System.nanoTime() < end) {
+        pulse.beat();
+        member.join(100);
       }
     }
 

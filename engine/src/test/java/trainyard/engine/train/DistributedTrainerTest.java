@@ -269,6 +269,43 @@ class DistributedTrainerTest {
     }
   }
 
+  @Test
+  @org.junit.jupiter.api.Timeout(60) // a regression hangs: fail instead
+  void aCoordinatorStuckInAStepOfItsOwnLosesTheAttemptForEveryMember() throws Exception {
+    // Rank 0's coordinator blocks in its report after epoch 1, as in a manifest commit on a hung
+    // file system. Rank 1 waits for its next command and sees nothing wrong: the connection is
+    // alive. Rank 0 gives its coordinator up after the stall timeout and closes its servers, and
+    // rank 1 leaves with it.
+    JobSpec spec = fm(2, 0, 4);
+    List<Cluster> clusters = clusters("job-stuck-coordinator", 1, 1, 1);
+    Path ckpt = dir.resolve("ckpt");
+    java.util.concurrent.CountDownLatch wake = new java.util.concurrent.CountDownLatch(1);
+    try {
+      CompletableFuture<TrainResult> rank1 = CompletableFuture.supplyAsync(() -> run(new Trainer(Clock.systemUTC()),
+          new TrainRequest(spec, TRAIN, VALIDATION, ckpt), clusters.get(1), TrainListener.NONE, () -> false),
+          DistributedTrainerTest::ownThread);
+      long started = System.nanoTime();
+      AttemptLostException lost = assertThrows(AttemptLostException.class, () -> new Trainer(Clock.systemUTC(),
+          Duration.ofSeconds(3)).run(new TrainRequest(spec, TRAIN, VALIDATION, ckpt), clusters.get(0),
+          new TrainListener() {
+            @Override
+            public void onEpoch(int epoch, long step, java.util.Map<String, Double> metrics) {
+              try {
+                wake.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            }
+          }, () -> false));
+      assertTrue(lost.getMessage().startsWith("the coordinator (rank 0) made no progress for "), lost.getMessage());
+      assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(30), "lost within the stall timeout, not hung");
+      ExecutionException e = assertThrows(ExecutionException.class, () -> rank1.get(30, TimeUnit.SECONDS));
+      assertTrue(e.getCause() instanceof AttemptLostException, String.valueOf(e.getCause()));
+    } finally {
+      wake.countDown();
+    }
+  }
+
   /** Each member on a thread of its own: the common pool may have one thread on a 2-core machine. */
   private static void ownThread(Runnable r) {
     new Thread(r).start();
