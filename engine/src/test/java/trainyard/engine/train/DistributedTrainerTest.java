@@ -42,6 +42,9 @@ class DistributedTrainerTest {
   static final MemoryDataset TRAIN = MemoryDataset.of(Synthetic.head(DATA, 5000));
   static final CsrBlock TEST = Synthetic.tail(DATA, 5000);
   static final MemoryDataset VALIDATION = MemoryDataset.of(TEST);
+  /** Half of TRAIN's rows in two shards: a hung read stops a member mid-epoch. */
+  static final MemoryDataset TWO_SHARDS = MemoryDataset.of(Synthetic.head(DATA, 2500),
+      Synthetic.tail(Synthetic.head(DATA, 5000), 2500));
 
   @TempDir
   Path dir;
@@ -200,32 +203,18 @@ class DistributedTrainerTest {
     // Rank 1's shard reads hang from epoch 2 on, as on a file system that stopped answering. Its
     // data port still answers pings and its main thread still reports: only its progress stops.
     JobSpec spec = fm(2, 0, 4);
-    MemoryDataset train = MemoryDataset.of(Synthetic.head(DATA, 2500),
-        Synthetic.tail(Synthetic.head(DATA, 5000), 2500));
     List<Cluster> clusters = clusters("job-stall", 1, 1, 1);
     Path ckpt = dir.resolve("ckpt");
-    CompletableFuture<TrainResult> rank1 = new CompletableFuture<>();
-    try (HangingDataset hanging = new HangingDataset(train)) {
-      Thread t = new Thread(() -> {
-        try {
-          // No cache: every epoch reads its shards again.
-          rank1.complete(new Trainer(Clock.systemUTC()).run(new TrainRequest(spec, hanging, VALIDATION, ckpt)
-              .withCacheBytes(0), clusters.get(1), TrainListener.NONE, () -> false));
-        } catch (Throwable e) {
-          rank1.completeExceptionally(e);
-        }
-      }, "rank-1");
-      t.start();
+    try (HangingDataset hanging = new HangingDataset(TWO_SHARDS)) {
+      // No cache: every epoch reads its shards again.
+      CompletableFuture<TrainResult> rank1 = started(new Trainer(Clock.systemUTC()),
+          new TrainRequest(spec, hanging, VALIDATION, ckpt).withCacheBytes(0), clusters.get(1), TrainListener.NONE,
+          () -> false);
       long started = System.nanoTime();
       // The coordinator (rank 0) watches; a stall timeout of 3 s, three of the members' reports.
       AttemptLostException lost = assertThrows(AttemptLostException.class, () -> new Trainer(Clock.systemUTC(),
-          Duration.ofSeconds(3)).run(new TrainRequest(spec, train, VALIDATION, ckpt), clusters.get(0),
-          new TrainListener() {
-            @Override
-            public void onEpoch(int epoch, long step, java.util.Map<String, Double> metrics) {
-              hanging.hang();
-            }
-          }, () -> false));
+          Duration.ofSeconds(3)).run(new TrainRequest(spec, TWO_SHARDS, VALIDATION, ckpt), clusters.get(0),
+          afterEachEpoch(hanging::hang), () -> false));
       assertTrue(lost.getMessage().startsWith("member 1 made no progress for "), lost.getMessage());
       assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(30), "lost within the stall timeout, not hung");
       // Rank 1 leaves too: its coordinator has gone.
@@ -241,23 +230,17 @@ class DistributedTrainerTest {
     // may never return: that thread, and the cores the executor counts for the job, would be held
     // as long as the file system hangs, and the executor would refuse the job's next attempt.
     JobSpec spec = fm(2, 0, 4);
-    MemoryDataset train = MemoryDataset.of(Synthetic.head(DATA, 2500),
-        Synthetic.tail(Synthetic.head(DATA, 5000), 2500));
     List<Cluster> clusters = clusters("job-let-go", 1, 1, 1);
     Path ckpt = dir.resolve("ckpt");
     AtomicBoolean letGo = new AtomicBoolean();
-    try (HangingDataset hanging = new HangingDataset(train)) {
-      CompletableFuture<TrainResult> rank1 = CompletableFuture.supplyAsync(() -> run(new Trainer(Clock.systemUTC()),
+    try (HangingDataset hanging = new HangingDataset(TWO_SHARDS)) {
+      CompletableFuture<TrainResult> rank1 = started(new Trainer(Clock.systemUTC()),
           new TrainRequest(spec, hanging, VALIDATION, ckpt).withCacheBytes(0), clusters.get(1), TrainListener.NONE,
-          letGo::get), DistributedTrainerTest::ownThread);
+          letGo::get);
       // No stall watch on the coordinator: only rank 1's leaving can end the attempt.
-      CompletableFuture<TrainResult> rank0 = CompletableFuture.supplyAsync(() -> run(new Trainer(Clock.systemUTC()),
-          new TrainRequest(spec, train, VALIDATION, ckpt), clusters.get(0), new TrainListener() {
-            @Override
-            public void onEpoch(int epoch, long step, java.util.Map<String, Double> metrics) {
-              hanging.hang();
-            }
-          }, () -> false), DistributedTrainerTest::ownThread);
+      CompletableFuture<TrainResult> rank0 = started(new Trainer(Clock.systemUTC()),
+          new TrainRequest(spec, TWO_SHARDS, VALIDATION, ckpt), clusters.get(0), afterEachEpoch(hanging::hang),
+          () -> false);
       assertTrue(hanging.awaitHungRead(30), "rank 1 reads in epoch 2");
       letGo.set(true);
       long t0 = System.nanoTime();
@@ -281,22 +264,18 @@ class DistributedTrainerTest {
     Path ckpt = dir.resolve("ckpt");
     java.util.concurrent.CountDownLatch wake = new java.util.concurrent.CountDownLatch(1);
     try {
-      CompletableFuture<TrainResult> rank1 = CompletableFuture.supplyAsync(() -> run(new Trainer(Clock.systemUTC()),
-          new TrainRequest(spec, TRAIN, VALIDATION, ckpt), clusters.get(1), TrainListener.NONE, () -> false),
-          DistributedTrainerTest::ownThread);
+      CompletableFuture<TrainResult> rank1 = started(new Trainer(Clock.systemUTC()),
+          new TrainRequest(spec, TRAIN, VALIDATION, ckpt), clusters.get(1), TrainListener.NONE, () -> false);
       long started = System.nanoTime();
       AttemptLostException lost = assertThrows(AttemptLostException.class, () -> new Trainer(Clock.systemUTC(),
           Duration.ofSeconds(3)).run(new TrainRequest(spec, TRAIN, VALIDATION, ckpt), clusters.get(0),
-          new TrainListener() {
-            @Override
-            public void onEpoch(int epoch, long step, java.util.Map<String, Double> metrics) {
-              try {
-                wake.await();
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
+          afterEachEpoch(() -> {
+            try {
+              wake.await();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
             }
-          }, () -> false));
+          }), () -> false));
       assertTrue(lost.getMessage().startsWith("the coordinator (rank 0) made no progress for "), lost.getMessage());
       assertTrue(System.nanoTime() - started < TimeUnit.SECONDS.toNanos(30), "lost within the stall timeout, not hung");
       ExecutionException e = assertThrows(ExecutionException.class, () -> rank1.get(30, TimeUnit.SECONDS));
@@ -306,18 +285,28 @@ class DistributedTrainerTest {
     }
   }
 
-  /** Each member on a thread of its own: the common pool may have one thread on a 2-core machine. */
-  private static void ownThread(Runnable r) {
-    new Thread(r).start();
+  /** A member on a thread of its own (as in its own process); its result or failure is in the future. */
+  private static CompletableFuture<TrainResult> started(Trainer trainer, TrainRequest request, Cluster cluster,
+      TrainListener listener, BooleanSupplier leaves) {
+    CompletableFuture<TrainResult> result = new CompletableFuture<>();
+    new Thread(() -> {
+      try {
+        result.complete(trainer.run(request, cluster, listener, leaves));
+      } catch (Throwable e) {
+        result.completeExceptionally(e);
+      }
+    }, "rank-" + cluster.rank()).start();
+    return result;
   }
 
-  private static TrainResult run(Trainer trainer, TrainRequest request, Cluster cluster, TrainListener listener,
-      BooleanSupplier cancelled) {
-    try {
-      return trainer.run(request, cluster, listener, cancelled);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
+  /** A listener that runs {@code then} after every epoch. */
+  private static TrainListener afterEachEpoch(Runnable then) {
+    return new TrainListener() {
+      @Override
+      public void onEpoch(int epoch, long step, java.util.Map<String, Double> metrics) {
+        then.run();
+      }
+    };
   }
 
   @Test
@@ -335,18 +324,10 @@ class DistributedTrainerTest {
     MemoryDataset train = new MemoryDataset(shards);
     List<Cluster> clusters = clusters("job-slow", 1, 1, 1);
     Path ckpt = dir.resolve("ckpt");
-    CompletableFuture<TrainResult> rank1 = new CompletableFuture<>();
     try (HangingDataset slow = new HangingDataset(train)) {
       slow.slowReads(4, 1200);
-      Thread t = new Thread(() -> {
-        try {
-          rank1.complete(new Trainer(Clock.systemUTC()).run(new TrainRequest(spec, slow, VALIDATION, ckpt),
-              clusters.get(1), TrainListener.NONE, () -> false));
-        } catch (Throwable e) {
-          rank1.completeExceptionally(e);
-        }
-      }, "rank-1");
-      t.start();
+      CompletableFuture<TrainResult> rank1 = started(new Trainer(Clock.systemUTC()),
+          new TrainRequest(spec, slow, VALIDATION, ckpt), clusters.get(1), TrainListener.NONE, () -> false);
       List<Integer> epochs = new ArrayList<>();
       long started = System.nanoTime();
       TrainResult result = new Trainer(Clock.systemUTC(), Duration.ofSeconds(4)).run(
