@@ -25,20 +25,28 @@ import trainyard.engine.ps.Updater;
  * the server count, so a checkpoint resumes on any placement of the same job.
  *
  * <p>Commit protocol: every member writes {@code shard-{s}-{tag}.bin} for its shards under a new
- * tag; once all are durable the coordinator replaces {@code manifest.bin} atomically, naming the
- * tag, then deletes other tags' shard files. A crash before the manifest leaves the previous
- * checkpoint whole; stray files of an uncommitted tag are deleted by the next commit.
+ * tag; once all are durable the coordinator writes {@code manifest-{tag}.bin} atomically, then
+ * deletes the files of older tags. The newest manifest is the committed checkpoint. A crash before
+ * the manifest leaves the previous checkpoint whole; stray files of an uncommitted tag are deleted
+ * by the next commit. Tags carry the attempt in their high half, and no commit replaces or deletes
+ * a newer tag's file: an attempt that stalled and wakes after the job was placed again (SIGSTOP,
+ * a hung file system) can neither hide the new attempt's checkpoint nor delete its shards, even
+ * when it passed {@link #commit}'s check before the new attempt committed. ({@code manifest.bin},
+ * one name for every tag, is read as written before session 18.)
  *
  * <p>Manifest (big-endian, in a {@link CheckedFile}): magic {@code TYCKPT3\n}, fingerprint string
  * (spec and dataset: resuming another job from it fails), server count, tag, epochs done, steps,
  * the next minibatch of every worker in the epoch under way (all 0 at an epoch's end), then
  * metric count and (name string, value double) pairs, then early stopping's best epoch (0: none)
  * and its metrics, counted and paired the same way. Shard files: magic {@code TYSHRD1\n}, the
- * shard's records ({@code ServerShard.save}). The best epoch's model is {@code best-{epoch}.bin}
- * (a model file), written before the manifest that names it; a commit deletes the others. Stateless.
+ * shard's records ({@code ServerShard.save}). The best epoch's model is {@code
+ * best-{epoch}-{attempt}.bin} (a model file), written before the manifest that names the epoch; of
+ * an epoch's files the one of the latest attempt up to the manifest's counts, and a commit deletes
+ * the others of its attempt and older ones. Stateless.
  */
 final class Checkpoints {
-  static final String MANIFEST = "manifest.bin";
+  /** The one manifest of checkpoints written before session 18, whatever their tag. */
+  private static final String LEGACY_MANIFEST = "manifest.bin";
   private static final byte[] MAGIC = "TYCKPT3\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] SHARD_MAGIC = "TYSHRD1\n".getBytes(StandardCharsets.US_ASCII);
   private static final String SHARD_WHAT = "Trainyard checkpoint shard";
@@ -128,7 +136,7 @@ final class Checkpoints {
   }
 
   /**
-   * Commits the shard files of {@code tag} (all written) with {@code progress}, then drops other
+   * Commits the shard files of {@code tag} (all written) with {@code progress}, then drops older
    * tags' files. Refused with an {@link AttemptLostException} when the committed checkpoint is of
    * a newer attempt (a tag's high half): this attempt was replaced while it stalled.
    */
@@ -138,7 +146,7 @@ final class Checkpoints {
       throw new AttemptLostException("attempt " + (committed >>> 32) + " of this job has taken over its checkpoints;"
           + " attempt " + (tag >>> 32) + " stops");
     }
-    CheckedFile.write(dir.resolve(MANIFEST), MAGIC, out -> {
+    CheckedFile.write(manifestFile(dir, tag), MAGIC, out -> {
       writeString(out, fingerprint);
       out.writeInt(servers);
       out.writeLong(tag);
@@ -152,23 +160,85 @@ final class Checkpoints {
       out.writeInt(progress.bestEpoch());
       writeMetrics(out, progress.bestMetrics());
     });
-    deleteOthers(dir, "shard-*.bin", "-" + tag + ".bin");
-    deleteOthers(dir, "best-*.bin", bestModel(dir, progress.bestEpoch()).getFileName().toString());
+    dropOlder(dir, tag, progress.bestEpoch() > 0 ? committedBestModel(dir, progress.bestEpoch(), tag) : null);
   }
 
-  /** The file of the best epoch's model (early stopping). */
-  static Path bestModel(Path dir, int epoch) {
-    return dir.resolve("best-" + epoch + ".bin");
+  /** The file attempt {@code attempt} writes the model of its best epoch {@code epoch} to. */
+  static Path bestModelWrittenBy(Path dir, int epoch, int attempt) {
+    return dir.resolve("best-" + epoch + "-" + attempt + ".bin");
   }
 
-  private static void deleteOthers(Path dir, String glob, String keepSuffix) throws IOException {
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, glob)) {
+  /**
+   * The model of early stopping's best epoch that the manifest of {@code tag} names: of that
+   * epoch's files, the one of the latest attempt up to {@code tag}'s (an attempt that resumed
+   * keeps the best model an earlier one wrote); the file of attempt {@code tag}'s when none exists.
+   */
+  static Path committedBestModel(Path dir, int epoch, long tag) throws IOException {
+    int attempt = (int) (tag >>> 32);
+    Path best = null;
+    int bestAttempt = -1;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "best-" + epoch + "*.bin")) {
       for (Path f : files) {
-        if (!f.getFileName().toString().endsWith(keepSuffix)) {
+        long[] parts = numbers(f, "best-");
+        int a = parts == null || parts[0] != epoch ? -1 : parts.length == 1 ? 0 : (int) parts[1];
+        if (a >= 0 && a <= attempt && a > bestAttempt) {
+          best = f;
+          bestAttempt = a;
+        }
+      }
+    }
+    return best != null ? best : bestModelWrittenBy(dir, epoch, attempt);
+  }
+
+  /**
+   * Deletes the files of tags older than {@code tag} and the best models of its attempt and
+   * older ones but {@code keepBest}; never a newer attempt's.
+   */
+  private static void dropOlder(Path dir, long tag, Path keepBest) throws IOException {
+    int attempt = (int) (tag >>> 32);
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.bin")) {
+      for (Path f : files) {
+        String name = f.getFileName().toString();
+        long[] n;
+        boolean older;
+        if (name.equals(LEGACY_MANIFEST)) {
+          older = true; // every tag written since is newer
+        } else if ((n = numbers(f, "shard-")) != null && n.length == 2) {
+          older = n[1] < tag;
+        } else if ((n = numbers(f, "manifest-")) != null && n.length == 1) {
+          older = n[0] < tag;
+        } else if ((n = numbers(f, "best-")) != null) {
+          older = (n.length == 1 || n[1] <= attempt) && !f.equals(keepBest);
+        } else {
+          older = false;
+        }
+        if (older) {
           Files.deleteIfExists(f);
         }
       }
     }
+  }
+
+  /** The dash-separated numbers of a file named {@code prefix}N[-N].bin, or null. */
+  private static long[] numbers(Path file, String prefix) {
+    String name = file.getFileName().toString();
+    if (!name.startsWith(prefix) || !name.endsWith(".bin")) {
+      return null;
+    }
+    String[] parts = name.substring(prefix.length(), name.length() - 4).split("-", -1);
+    long[] n = new long[parts.length];
+    try {
+      for (int i = 0; i < parts.length; i++) {
+        n[i] = Long.parseLong(parts[i]);
+      }
+    } catch (NumberFormatException e) {
+      return null;
+    }
+    return n.length <= 2 ? n : null;
+  }
+
+  private static Path manifestFile(Path dir, long tag) {
+    return dir.resolve("manifest-" + tag + ".bin");
   }
 
   private static void writeMetrics(DataOutputStream out, Map<String, Double> metrics) throws IOException {
@@ -193,11 +263,11 @@ final class Checkpoints {
    * spec or dataset, or to a job with another server count or worker count.
    */
   static Manifest read(Path dir, String fingerprint, int servers, int workers) throws IOException {
-    Path file = dir.resolve(MANIFEST);
-    Stored stored = stored(file);
-    if (stored == null) {
+    Path file = newestManifest(dir);
+    if (file == null) {
       return null;
     }
+    Stored stored = stored(file);
     if (!fingerprint.equals(stored.fingerprint())) {
       throw new IOException(file + " was written for another job spec or dataset; delete it to start over");
     }
@@ -214,9 +284,6 @@ final class Checkpoints {
   private record Stored(String fingerprint, Manifest manifest) {}
 
   private static Stored stored(Path file) throws IOException {
-    if (!Files.exists(file)) {
-      return null;
-    }
     return CheckedFile.read(file, MAGIC, "Trainyard checkpoint manifest", in -> {
       String fingerprint = readString(in);
       int s = in.readInt();
@@ -241,8 +308,27 @@ final class Checkpoints {
 
   /** The tag of the committed checkpoint in {@code dir} (tags are >= 0), or -1 when there is none. */
   private static long committedTag(Path dir) throws IOException {
-    Stored stored = stored(dir.resolve(MANIFEST));
-    return stored == null ? -1 : stored.manifest().tag();
+    Path file = newestManifest(dir);
+    return file == null ? -1 : stored(file).manifest().tag();
+  }
+
+  /** The manifest of the newest tag in {@code dir}, or null when there is none. */
+  static Path newestManifest(Path dir) throws IOException {
+    Path newest = null;
+    long newestTag = -1;
+    if (Files.isDirectory(dir)) {
+      try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "manifest-*.bin")) {
+        for (Path f : files) {
+          long[] n = numbers(f, "manifest-");
+          if (n != null && n.length == 1 && n[0] > newestTag) {
+            newest = f;
+            newestTag = n[0];
+          }
+        }
+      }
+    }
+    Path legacy = dir.resolve(LEGACY_MANIFEST);
+    return newest == null && Files.exists(legacy) ? legacy : newest;
   }
 
   private static Path shardFile(Path dir, long tag, int server) {

@@ -127,7 +127,8 @@ final class Coordinator {
       tag = Math.max(tag, resumed.tag());
       last.putAll(p.metrics());
       if (best != null && p.bestEpoch() > 0) {
-        best.restore(p.bestEpoch(), p.bestMetrics(), Model.load(Checkpoints.bestModel(checkpointDir, p.bestEpoch())));
+        best.restore(p.bestEpoch(), p.bestMetrics(),
+            Model.load(Checkpoints.committedBestModel(checkpointDir, p.bestEpoch(), resumed.tag())));
       }
     }
     long lastCheckpoint = clock.millis();
@@ -186,7 +187,8 @@ final class Coordinator {
       }
       last = metrics;
       if (best != null && best.offer(epoch, metrics, model) && checkpointDir != null) {
-        model.save(Checkpoints.bestModel(checkpointDir, epoch)); // before the manifest that names it
+        // Before the manifest that names it; under this attempt's name, which an older attempt's never replaces.
+        model.save(Checkpoints.bestModelWrittenBy(checkpointDir, epoch, attempt));
       }
       commit(tag, progress(epoch, positions, steps, metrics));
       lastCheckpoint = clock.millis();

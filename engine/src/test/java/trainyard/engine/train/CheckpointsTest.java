@@ -17,8 +17,9 @@ import trainyard.engine.optim.WeightInit;
 import trainyard.engine.ps.KVWorker;
 import trainyard.engine.ps.KeyRanges;
 import trainyard.engine.ps.ParameterServer;
+import trainyard.engine.train.Checkpoints.Progress;
 
-/** Shard files committed by a manifest; an older attempt cannot commit over a newer one. */
+/** Shard files committed by a manifest; an older attempt can neither commit over a newer one nor delete its files. */
 class CheckpointsTest {
   @TempDir
   Path dir;
@@ -63,19 +64,84 @@ class CheckpointsTest {
 
   @Test
   void theManifestKeepsEarlyStoppingsBestEpochAndOnlyItsModelFile() throws IOException {
-    Files.writeString(Checkpoints.bestModel(dir, 2), "epoch 2's model");
+    Files.writeString(Checkpoints.bestModelWrittenBy(dir, 2, 0), "epoch 2's model");
     Checkpoints.commit(dir, "f", 1, 1, new Checkpoints.Progress(3, new long[1], 30, Map.of("val_logloss", 0.6),
         2, Map.of("val_logloss", 0.5, "train_loss", 0.4)));
     Checkpoints.Progress p = Checkpoints.read(dir, "f", 1, 1).progress();
     assertEquals(2, p.bestEpoch());
     assertEquals(Map.of("val_logloss", 0.5, "train_loss", 0.4), p.bestMetrics());
     assertEquals(Map.of("val_logloss", 0.6), p.metrics());
-    Files.writeString(Checkpoints.bestModel(dir, 4), "epoch 4's model");
-    assertTrue(Files.exists(Checkpoints.bestModel(dir, 2)));
+    Files.writeString(Checkpoints.bestModelWrittenBy(dir, 4, 0), "epoch 4's model");
+    assertTrue(Files.exists(Checkpoints.bestModelWrittenBy(dir, 2, 0)));
     Checkpoints.commit(dir, "f", 2, 1, new Checkpoints.Progress(4, new long[1], 40, Map.of(), 4, Map.of()));
-    assertFalse(Files.exists(Checkpoints.bestModel(dir, 2)), "a best model the manifest no longer names goes");
-    assertTrue(Files.exists(Checkpoints.bestModel(dir, 4)));
+    assertFalse(Files.exists(Checkpoints.bestModelWrittenBy(dir, 2, 0)), "a best model the manifest no longer names goes");
+    assertTrue(Files.exists(Checkpoints.bestModelWrittenBy(dir, 4, 0)));
     assertEquals(0, Checkpoints.read(dir, "f", 1, 1).progress().bestEpoch() - 4);
+  }
+
+  @Test
+  void aLateCommitOfAnOlderAttemptNeitherHidesNorDeletesTheNewerOnesCheckpoint() throws IOException {
+    // Attempt 1 stalled in its commit (SIGSTOP, a hung file system) and wakes while attempt 2 runs
+    // from attempt 1's earlier checkpoint: its commit passed the check before attempt 2 committed.
+    long old1 = 1L << 32 | 4;
+    long late1 = 1L << 32 | 5;
+    long new2 = 2L << 32 | 1;
+    Progress epoch = new Progress(1, new long[1], 10, Map.of());
+    try (ParameterServer ps = servers()) {
+      saveBoth(ps, old1);
+      Checkpoints.commit(dir, "f", old1, 2, epoch);
+      saveBoth(ps, late1);
+      saveBoth(ps, new2); // attempt 2's shards, not committed yet
+      Files.writeString(Checkpoints.bestModelWrittenBy(dir, 3, 2), "attempt 2's best");
+      Checkpoints.commit(dir, "f", late1, 2, new Progress(2, new long[1], 20, Map.of(), 3, Map.of()));
+      Path lateManifest = Checkpoints.newestManifest(dir);
+      assertTrue(Files.exists(dir.resolve("shard-0-" + new2 + ".bin")), "a newer attempt's shards stay");
+      assertTrue(Files.exists(Checkpoints.bestModelWrittenBy(dir, 3, 2)), "so does its best model");
+      Path aside = Files.copy(lateManifest, dir.resolve("aside"));
+      Checkpoints.commit(dir, "f", new2, 2, new Progress(2, new long[1], 20, Map.of(), 3, Map.of()));
+      assertFalse(Files.exists(dir.resolve("shard-0-" + late1 + ".bin")), "older tags go once the newer commits");
+      // Attempt 1's manifest lands only now, as when its rename was the step that hung.
+      Files.move(aside, lateManifest);
+    }
+    Checkpoints.Manifest m = Checkpoints.read(dir, "f", 2, 1);
+    assertEquals(new2, m.tag(), "the newest tag is the checkpoint, whatever was written last");
+    assertEquals(Checkpoints.bestModelWrittenBy(dir, 3, 2), Checkpoints.committedBestModel(dir, 3, m.tag()));
+    try (ParameterServer ps = servers()) {
+      Checkpoints.loadShard(dir, m.tag(), 0, ps);
+      Checkpoints.loadShard(dir, m.tag(), 1, ps);
+    }
+  }
+
+  @Test
+  void aResumedAttemptKeepsTheBestModelAnEarlierOneWrote() throws IOException {
+    long tag1 = 1L << 32 | 3;
+    long tag2 = 2L << 32 | 1;
+    Files.writeString(Checkpoints.bestModelWrittenBy(dir, 2, 1), "attempt 1's epoch 2");
+    Checkpoints.commit(dir, "f", tag1, 1, new Progress(3, new long[1], 30, Map.of(), 2, Map.of()));
+    // Attempt 2 resumes; epoch 2 stays the best, and its commit keeps attempt 1's file.
+    Checkpoints.commit(dir, "f", tag2, 1, new Progress(4, new long[1], 40, Map.of(), 2, Map.of()));
+    assertEquals(Checkpoints.bestModelWrittenBy(dir, 2, 1), Checkpoints.committedBestModel(dir, 2, tag2));
+    assertEquals("attempt 1's epoch 2", Files.readString(Checkpoints.committedBestModel(dir, 2, tag2)));
+  }
+
+  @Test
+  void aCheckpointWrittenBeforeManifestsWereNamedByTagStillResumes() throws IOException {
+    // Before session 18 one manifest.bin named every tag, and best models had no attempt.
+    Checkpoints.commit(dir, "f", 7, 1, new Progress(2, new long[1], 20, Map.of(), 1, Map.of()));
+    Files.move(Checkpoints.newestManifest(dir), dir.resolve("manifest.bin"));
+    Files.writeString(dir.resolve("best-1.bin"), "epoch 1's model");
+    Checkpoints.Manifest m = Checkpoints.read(dir, "f", 1, 1);
+    assertEquals(7, m.tag());
+    assertEquals(dir.resolve("best-1.bin"), Checkpoints.committedBestModel(dir, 1, m.tag()));
+    Checkpoints.commit(dir, "f", 1L << 32, 1, new Progress(3, new long[1], 30, Map.of(), 1, Map.of()));
+    assertEquals(1L << 32, Checkpoints.read(dir, "f", 1, 1).tag());
+    assertFalse(Files.exists(dir.resolve("manifest.bin")), "the old manifest goes with the first new commit");
+    assertTrue(Files.exists(dir.resolve("best-1.bin")), "its best model stays while a manifest names it");
+  }
+
+  private void saveBoth(ParameterServer ps, long tag) throws IOException {
+    Checkpoints.saveShard(dir, tag, 0, ps);
+    Checkpoints.saveShard(dir, tag, 1, ps);
   }
 
   @Test

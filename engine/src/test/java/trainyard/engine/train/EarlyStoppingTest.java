@@ -110,7 +110,7 @@ class EarlyStoppingTest {
         CheckpointResumeTest.afterMinibatches(polls, (stoppedAfter - 1) * perEpoch + perEpoch / 2));
     assertTrue(died.cancelled());
     int best = stoppedAfter - 2;
-    assertTrue(Files.exists(Checkpoints.bestModel(ckpt, best)));
+    assertTrue(Files.exists(Checkpoints.bestModelWrittenBy(ckpt, best, 0)));
 
     Recorder second = new Recorder();
     TrainResult resumed = train(spec, ckpt, second);
