@@ -128,8 +128,10 @@ public final class Trainer {
     Pulse pulse = new Pulse();
     AtomicReference<Job> job = new AtomicReference<>();
     FutureTask<TrainResult> part = new FutureTask<>(() -> {
-      job.set(new Job(request, cluster, override, gate, pulse));
-      return job.get().run(cancelled);
+      Job j = new Job(request, cluster, override, gate, pulse);
+      Thread.currentThread().setName(j.name + "-coordinator"); // named like the job's other threads
+      job.set(j);
+      return j.run(cancelled);
     });
     Thread thread = new Thread(part, "trainyard-coordinator");
     thread.setDaemon(true);
