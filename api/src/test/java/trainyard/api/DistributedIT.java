@@ -294,9 +294,10 @@ class DistributedIT {
     String survivor = members.get(1 - killedRank).get("executorId").asText();
 
     Instant killed = cluster.kill(victim);
-    // The last checkpoint committed before the kill (its manifest is written atomically, last):
+    // The last checkpoint committed before the kill (the manifest is replaced atomically, last):
     // what the next attempt resumes from. Training ran from then to the kill, to be done again.
-    Instant committed = Files.getLastModifiedTime(newestManifest(blobs.resolve("checkpoints").resolve(id))).toInstant();
+    Instant committed = Files.getLastModifiedTime(blobs.resolve("checkpoints").resolve(id).resolve("manifest.bin"))
+        .toInstant();
     cluster.start(victim);
     cluster.awaitStarted(victim);
     Instant restarted = Instant.now();
@@ -620,15 +621,6 @@ class DistributedIT {
     }
     assertTrue(out.contains("TRAINYARD_ROLES"), "read the README's configuration table: " + out);
     return out;
-  }
-
-  /** The committed checkpoint's manifest in a job's checkpoint directory: the one of the newest tag. */
-  private static Path newestManifest(Path dir) throws IOException {
-    try (var files = Files.list(dir)) {
-      return files.filter(f -> f.getFileName().toString().matches("manifest-\\d+\\.bin"))
-          .max(java.util.Comparator.comparingLong(f -> Long.parseLong(f.getFileName().toString().replaceAll("\\D", ""))))
-          .orElseThrow(() -> new AssertionError("no manifest in " + dir));
-    }
   }
 
   private static Instant instant(JsonNode node, String field) {

@@ -31,8 +31,8 @@ import trainyard.engine.ps.Updater;
  * by the next commit. Tags carry the attempt in their high half, and no commit replaces or deletes
  * a newer tag's file: an attempt that stalled and wakes after the job was placed again (SIGSTOP,
  * a hung file system) can neither hide the new attempt's checkpoint nor delete its shards, even
- * when it passed {@link #commit}'s check before the new attempt committed. ({@code manifest.bin},
- * one name for every tag, is read as written before session 18.)
+ * when it passed {@link #commit}'s check before the new attempt committed. {@code manifest.bin}
+ * is a copy of the latest manifest (see {@link #LATEST}; before session 18 the only one).
  *
  * <p>Manifest (big-endian, in a {@link CheckedFile}): magic {@code TYCKPT3\n}, fingerprint string
  * (spec and dataset: resuming another job from it fails), server count, tag, epochs done, steps,
@@ -45,8 +45,12 @@ import trainyard.engine.ps.Updater;
  * the others of its attempt and older ones. Stateless.
  */
 final class Checkpoints {
-  /** The one manifest of checkpoints written before session 18, whatever their tag. */
-  private static final String LEGACY_MANIFEST = "manifest.bin";
+  /**
+   * A copy of the latest manifest under one name, which a reader opens by name: a client of a
+   * network file system may list a directory from its cache, without the newest manifest, but
+   * opens a file by name as it is now. (Before session 18, the only manifest.)
+   */
+  private static final String LATEST = "manifest.bin";
   private static final byte[] MAGIC = "TYCKPT3\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] SHARD_MAGIC = "TYSHRD1\n".getBytes(StandardCharsets.US_ASCII);
   private static final String SHARD_WHAT = "Trainyard checkpoint shard";
@@ -146,7 +150,7 @@ final class Checkpoints {
       throw new AttemptLostException("attempt " + (committed >>> 32) + " of this job has taken over its checkpoints;"
           + " attempt " + (tag >>> 32) + " stops");
     }
-    CheckedFile.write(manifestFile(dir, tag), MAGIC, out -> {
+    CheckedFile.Body manifest = out -> {
       writeString(out, fingerprint);
       out.writeInt(servers);
       out.writeLong(tag);
@@ -159,7 +163,9 @@ final class Checkpoints {
       writeMetrics(out, progress.metrics());
       out.writeInt(progress.bestEpoch());
       writeMetrics(out, progress.bestMetrics());
-    });
+    };
+    CheckedFile.write(manifestFile(dir, tag), MAGIC, manifest);
+    CheckedFile.write(dir.resolve(LATEST), MAGIC, manifest);
     dropOlder(dir, tag, progress.bestEpoch() > 0 ? committedBestModel(dir, progress.bestEpoch(), tag) : null);
   }
 
@@ -198,12 +204,9 @@ final class Checkpoints {
     int attempt = (int) (tag >>> 32);
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.bin")) {
       for (Path f : files) {
-        String name = f.getFileName().toString();
         long[] n;
         boolean older;
-        if (name.equals(LEGACY_MANIFEST)) {
-          older = true; // every tag written since is newer
-        } else if ((n = numbers(f, "shard-")) != null && n.length == 2) {
+        if ((n = numbers(f, "shard-")) != null && n.length == 2) {
           older = n[1] < tag;
         } else if ((n = numbers(f, "manifest-")) != null && n.length == 1) {
           older = n[0] < tag;
@@ -312,7 +315,11 @@ final class Checkpoints {
     return file == null ? -1 : stored(file).manifest().tag();
   }
 
-  /** The manifest of the newest tag in {@code dir}, or null when there is none. */
+  /**
+   * The manifest of the newest tag in {@code dir}, or null when there is none: the newest of the
+   * manifests the directory lists and of {@link #LATEST}, which an older attempt that woke late may
+   * have written last, and which a stale listing may be without.
+   */
   static Path newestManifest(Path dir) throws IOException {
     Path newest = null;
     long newestTag = -1;
@@ -327,8 +334,11 @@ final class Checkpoints {
         }
       }
     }
-    Path legacy = dir.resolve(LEGACY_MANIFEST);
-    return newest == null && Files.exists(legacy) ? legacy : newest;
+    Path latest = dir.resolve(LATEST);
+    if (Files.exists(latest) && stored(latest).manifest().tag() >= newestTag) {
+      return latest;
+    }
+    return newest;
   }
 
   private static Path shardFile(Path dir, long tag, int server) {

@@ -94,13 +94,14 @@ class CheckpointsTest {
       saveBoth(ps, new2); // attempt 2's shards, not committed yet
       Files.writeString(Checkpoints.bestModelWrittenBy(dir, 3, 2), "attempt 2's best");
       Checkpoints.commit(dir, "f", late1, 2, new Progress(2, new long[1], 20, Map.of(), 3, Map.of()));
-      Path lateManifest = Checkpoints.newestManifest(dir);
       assertTrue(Files.exists(dir.resolve("shard-0-" + new2 + ".bin")), "a newer attempt's shards stay");
       assertTrue(Files.exists(Checkpoints.bestModelWrittenBy(dir, 3, 2)), "so does its best model");
+      Path lateManifest = dir.resolve("manifest-" + late1 + ".bin");
       Path aside = Files.copy(lateManifest, dir.resolve("aside"));
       Checkpoints.commit(dir, "f", new2, 2, new Progress(2, new long[1], 20, Map.of(), 3, Map.of()));
       assertFalse(Files.exists(dir.resolve("shard-0-" + late1 + ".bin")), "older tags go once the newer commits");
-      // Attempt 1's manifest lands only now, as when its rename was the step that hung.
+      // Attempt 1's manifests land only now, as when its renames were the step that hung.
+      Files.copy(aside, dir.resolve("manifest.bin"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       Files.move(aside, lateManifest);
     }
     Checkpoints.Manifest m = Checkpoints.read(dir, "f", 2, 1);
@@ -110,6 +111,16 @@ class CheckpointsTest {
       Checkpoints.loadShard(dir, m.tag(), 0, ps);
       Checkpoints.loadShard(dir, m.tag(), 1, ps);
     }
+  }
+
+  @Test
+  void aListingWithoutTheNewestManifestStillFindsIt() throws IOException {
+    // A client of a network file system may list the directory from its cache, from before the
+    // newest commit; it opens manifest.bin by name as it is now.
+    Checkpoints.commit(dir, "f", 1L << 32 | 1, 1, new Progress(1, new long[1], 10, Map.of()));
+    Checkpoints.commit(dir, "f", 1L << 32 | 2, 1, new Progress(2, new long[1], 20, Map.of()));
+    Files.delete(dir.resolve("manifest-" + (1L << 32 | 2) + ".bin")); // what the stale listing misses
+    assertEquals(1L << 32 | 2, Checkpoints.read(dir, "f", 1, 1).tag());
   }
 
   @Test
@@ -126,16 +137,15 @@ class CheckpointsTest {
 
   @Test
   void aCheckpointWrittenBeforeManifestsWereNamedByTagStillResumes() throws IOException {
-    // Before session 18 one manifest.bin named every tag, and best models had no attempt.
+    // Before session 18 manifest.bin was the only manifest, and best models had no attempt.
     Checkpoints.commit(dir, "f", 7, 1, new Progress(2, new long[1], 20, Map.of(), 1, Map.of()));
-    Files.move(Checkpoints.newestManifest(dir), dir.resolve("manifest.bin"));
+    Files.delete(dir.resolve("manifest-7.bin"));
     Files.writeString(dir.resolve("best-1.bin"), "epoch 1's model");
     Checkpoints.Manifest m = Checkpoints.read(dir, "f", 1, 1);
     assertEquals(7, m.tag());
     assertEquals(dir.resolve("best-1.bin"), Checkpoints.committedBestModel(dir, 1, m.tag()));
     Checkpoints.commit(dir, "f", 1L << 32, 1, new Progress(3, new long[1], 30, Map.of(), 1, Map.of()));
     assertEquals(1L << 32, Checkpoints.read(dir, "f", 1, 1).tag());
-    assertFalse(Files.exists(dir.resolve("manifest.bin")), "the old manifest goes with the first new commit");
     assertTrue(Files.exists(dir.resolve("best-1.bin")), "its best model stays while a manifest names it");
   }
 
