@@ -32,7 +32,8 @@ import trainyard.engine.ps.Updater;
  * a newer tag's file: an attempt that stalled and wakes after the job was placed again (SIGSTOP,
  * a hung file system) can neither hide the new attempt's checkpoint nor delete its shards, even
  * when it passed {@link #commit}'s check before the new attempt committed. {@code manifest.bin}
- * is a copy of the latest manifest (see {@link #LATEST}; before session 18 the only one).
+ * is a copy of the latest manifest (see {@link #LATEST}); in checkpoints written before manifests
+ * were named by tag it is the only one, and their best models are {@code best-{epoch}.bin}.
  *
  * <p>Manifest (big-endian, in a {@link CheckedFile}): magic {@code TYCKPT3\n}, fingerprint string
  * (spec and dataset: resuming another job from it fails), server count, tag, epochs done, steps,
@@ -48,7 +49,7 @@ final class Checkpoints {
   /**
    * A copy of the latest manifest under one name, which a reader opens by name: a client of a
    * network file system may list a directory from its cache, without the newest manifest, but
-   * opens a file by name as it is now. (Before session 18, the only manifest.)
+   * opens a file by name as it is now.
    */
   private static final String LATEST = "manifest.bin";
   private static final byte[] MAGIC = "TYCKPT3\n".getBytes(StandardCharsets.US_ASCII);
