@@ -267,11 +267,11 @@ final class Checkpoints {
    * spec or dataset, or to a job with another server count or worker count.
    */
   static Manifest read(Path dir, String fingerprint, int servers, int workers) throws IOException {
-    Path file = newestManifest(dir);
-    if (file == null) {
+    Stored stored = newest(dir);
+    if (stored == null) {
       return null;
     }
-    Stored stored = stored(file);
+    Path file = stored.file();
     if (!fingerprint.equals(stored.fingerprint())) {
       throw new IOException(file + " was written for another job spec or dataset; delete it to start over");
     }
@@ -284,8 +284,8 @@ final class Checkpoints {
     return m;
   }
 
-  /** A manifest as written, before it is checked against a job. */
-  private record Stored(String fingerprint, Manifest manifest) {}
+  /** A manifest as written in {@code file}, before it is checked against a job. */
+  private record Stored(Path file, String fingerprint, Manifest manifest) {}
 
   private static Stored stored(Path file) throws IOException {
     return CheckedFile.read(file, MAGIC, "Trainyard checkpoint manifest", in -> {
@@ -305,23 +305,29 @@ final class Checkpoints {
       Map<String, Double> metrics = readMetrics(in);
       int bestEpoch = in.readInt();
       Map<String, Double> bestMetrics = readMetrics(in);
-      return new Stored(fingerprint, new Manifest(tag, s,
+      return new Stored(file, fingerprint, new Manifest(tag, s,
           new Progress(epochs, positions, steps, metrics, bestEpoch, bestMetrics)));
     });
   }
 
   /** The tag of the committed checkpoint in {@code dir} (tags are >= 0), or -1 when there is none. */
   private static long committedTag(Path dir) throws IOException {
-    Path file = newestManifest(dir);
-    return file == null ? -1 : stored(file).manifest().tag();
+    Stored stored = newest(dir);
+    return stored == null ? -1 : stored.manifest().tag();
+  }
+
+  /** The file of {@code dir}'s committed checkpoint ({@link #newest}), or null when there is none. */
+  static Path newestManifest(Path dir) throws IOException {
+    Stored stored = newest(dir);
+    return stored == null ? null : stored.file();
   }
 
   /**
    * The manifest of the newest tag in {@code dir}, or null when there is none: the newest of the
    * manifests the directory lists and of {@link #LATEST}, which an older attempt that woke late may
-   * have written last, and which a stale listing may be without.
+   * have written last, and which a stale listing may be without. Reads each file at most once.
    */
-  static Path newestManifest(Path dir) throws IOException {
+  private static Stored newest(Path dir) throws IOException {
     Path newest = null;
     long newestTag = -1;
     if (Files.isDirectory(dir)) {
@@ -336,10 +342,13 @@ final class Checkpoints {
       }
     }
     Path latest = dir.resolve(LATEST);
-    if (Files.exists(latest) && stored(latest).manifest().tag() >= newestTag) {
-      return latest;
+    if (Files.exists(latest)) {
+      Stored stored = stored(latest);
+      if (stored.manifest().tag() >= newestTag) {
+        return stored;
+      }
     }
-    return newest;
+    return newest == null ? null : stored(newest);
   }
 
   private static Path shardFile(Path dir, long tag, int server) {
