@@ -283,7 +283,7 @@ public final class Trainer {
           member.run();
           return null;
         }
-        return coordinate(link, ps, member, resumed, cancelled, deadline, pool);
+        return coordinate(link, ps, member, resumed, cancelled, deadline);
       } finally {
         pool.shutdownNow();
         for (WorkerStream s : streams) {
@@ -335,7 +335,7 @@ public final class Trainer {
 
     /** Rank 0: this process's member on a thread of its own, the coordinator on the caller's. */
     private TrainResult coordinate(Link link, ParameterServer ps, Member member, Checkpoints.Manifest resumed,
-        BooleanSupplier cancelled, long deadline, ExecutorService pool) throws IOException, InterruptedException {
+        BooleanSupplier cancelled, long deadline) throws IOException, InterruptedException {
       Path dir = request.checkpointDir();
       AtomicReference<Exception> memberFailure = new AtomicReference<>();
       Thread thread = new Thread(() -> {
