@@ -6,7 +6,7 @@
 #   bench/run-distributed-bench.sh [--work DIR] [--rows N] [--epochs E] [--reps R]
 #       [--procs "1 2"] [--cpus 0,1] [--cpus-per-proc 1] [--workers W] [--servers S]
 #       [--models "lr fm"] [--tau 4] [--taus "0 4 -1"] [--only "p1-pin p2"] [--heap 3g]
-#       [--base-port 47100] [--timeout 900] [--warmup 0] [--shape ctr|flat]
+#       [--base-port 47100] [--timeout 900] [--warmup 0] [--shape ctr|flat] [--batch 500]
 #
 # Data: CtrGenerator(1) rows (39 entries each, ids in 2^22) ingested once into 65,536-row shards
 # under WORK (default 2,097,152 rows = 32 shards; 10% held out for validation); --shape flat: a
@@ -20,6 +20,7 @@
 #            machine's own ceiling for pP (their summed examples/s over p1-pin's; 2.0 only if the cores
 #            share nothing: caches, memory bandwidth, a hypervisor's SMT siblings)
 #   pP-tauT  P = the largest of --procs, for every T of --taus other than --tau
+# --batch N: the minibatch size (default 500, bench/specs'); a larger one sends fewer, larger messages per example.
 # --warmup J: every process first runs J jobs of one epoch each (a warm executor, as in service: a job's
 # start and end make the JIT recompile some of the network path, so more than one), then the measured
 # one; J = 0 measures cold JVMs.
@@ -31,7 +32,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 WORK=/tmp/trainyard-distributed; ROWS=2097152; EPOCHS=3; REPS=3; PROCS="1 2"; CPUS=0,1; CPP=1
 WORKERS=; SERVERS=; MODELS="lr fm"; TAU=4; TAUS="0 4 -1"; ONLY=; HEAP=3g; BASE_PORT=47100; TIMEOUT=900; WARMUP=0
-SHAPE=ctr
+SHAPE=ctr; BATCH=500
 while [ $# -gt 0 ]; do
   case "$1" in
     --work) WORK=$2; shift 2;; --rows) ROWS=$2; shift 2;; --epochs) EPOCHS=$2; shift 2;;
@@ -39,7 +40,7 @@ while [ $# -gt 0 ]; do
     --cpus-per-proc) CPP=$2; shift 2;; --workers) WORKERS=$2; shift 2;; --servers) SERVERS=$2; shift 2;;
     --models) MODELS=$2; shift 2;; --tau) TAU=$2; shift 2;; --taus) TAUS=$2; shift 2;;
     --only) ONLY=$2; shift 2;; --heap) HEAP=$2; shift 2;; --base-port) BASE_PORT=$2; shift 2;; --timeout) TIMEOUT=$2; shift 2;;
-    --warmup) WARMUP=$2; shift 2;; --shape) SHAPE=$2; shift 2;;
+    --warmup) WARMUP=$2; shift 2;; --shape) SHAPE=$2; shift 2;; --batch) BATCH=$2; shift 2;;
     *) echo "unknown argument $1" >&2; exit 2;;
   esac
 done
@@ -69,7 +70,7 @@ RESULTS="$WORK/results.txt"; LOGS="$WORK/logs"; mkdir -p "$LOGS"
 {
   echo "# $(date -u '+%Y-%m-%d %H:%M:%S UTC') $(lscpu | sed -n 's/^Model name: *//p') $(nproc) cpus;" \
     "git $(git rev-parse --short HEAD 2>/dev/null || echo '?') (the working tree; the jar is $JAR); shape $SHAPE rows $ROWS epochs $EPOCHS reps $REPS procs '$PROCS'" \
-    "cpus $ALL_CPUS cpus-per-proc $CPP workers $WORKERS servers $SERVERS tau $TAU taus '$TAUS' heap $HEAP warmup $WARMUP" \
+    "cpus $ALL_CPUS cpus-per-proc $CPP workers $WORKERS servers $SERVERS tau $TAU taus '$TAUS' batch $BATCH heap $HEAP warmup $WARMUP" \
     "${ONLY:+only '$ONLY'}"
 } | tee -a "$RESULTS"
 
@@ -89,7 +90,7 @@ run() {
     # members of a cluster share their checkpoint directory; independent jobs each have their own
     local dir=$ckpt; if [ "$mode" = indep ]; then dir=$ckpt/$r; fi
     local args=(--data "$DATA" --ckpt "$dir" --model "$model" --workers "$WORKERS" --servers "$SERVERS"
-      --tau "$tau" --epochs "$EPOCHS" --label "$label" --warmup-jobs "$WARMUP")
+      --tau "$tau" --epochs "$EPOCHS" --batch "$BATCH" --label "$label" --warmup-jobs "$WARMUP")
     if [ "$mode" != cluster ]; then args+=(--local); else args+=(--rank "$r" --ports "$portlist" --job "$label-$RUN"); fi
     timeout "$TIMEOUT" taskset -c "$cpus" java -Xmx"$HEAP" ${BENCH_JAVA_OPTS:-} -cp "$JAR" trainyard.bench.DistributedBench "${args[@]}" \
       > "$LOGS/$RUN-$label-r$r.out" 2> "$LOGS/$RUN-$label-r$r.err" &

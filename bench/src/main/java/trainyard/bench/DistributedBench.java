@@ -33,14 +33,16 @@ import trainyard.spec.JobSpec;
  *
  * <pre>
  * java -cp trainyard-bench.jar trainyard.bench.DistributedBench --data DIR --ckpt DIR --model lr|fm
- *     [--workers 2] [--servers 2] [--tau 4] [--epochs 3] [--rows-fraction 0.1] [--label X] [--warmup-jobs 0]
+ *     [--workers 2] [--servers 2] [--tau 4] [--epochs 3] [--batch 500] [--rows-fraction 0.1] [--label X]
+ *     [--warmup-jobs 0]
  *     (--local | --rank R --ports P0,P1,... --job ID)
  * </pre>
  *
  * With {@code --ports} of length P, rank r binds its data port on 127.0.0.1:Pr and runs the
  * workers and server shards {@link JobSpec.Resources} gives executor r of P (an even split). Only
  * loopback addresses. Hyperparameters are those of bench/specs/lr.json and fm.json (batch 500,
- * AdaGrad 0.02; FM dim 8, threshold 50); 10% of the rows are held out for validation.
+ * AdaGrad 0.02; FM dim 8, threshold 50), the batch size settable; 10% of the rows are held out for
+ * validation.
  *
  * <p>{@code --warmup-jobs J} first runs J jobs of one epoch each in the same process (and data
  * port), as an executor that has run jobs before: the measured job then meets compiled code, and
@@ -58,6 +60,7 @@ public final class DistributedBench {
     int servers = Integer.parseInt(a.getOrDefault("servers", "2"));
     int tau = Integer.parseInt(a.getOrDefault("tau", "4"));
     int epochs = Integer.parseInt(a.getOrDefault("epochs", "3"));
+    int batch = Integer.parseInt(a.getOrDefault("batch", "500"));
     double fraction = Double.parseDouble(a.getOrDefault("validation", "0.1"));
     boolean local = a.containsKey("local");
     int[] ports = local ? new int[0] : Arrays.stream(required(a, "ports").split(",")).mapToInt(Integer::parseInt)
@@ -71,7 +74,7 @@ public final class DistributedBench {
     }
     int warmupJobs = Integer.parseInt(a.getOrDefault("warmup-jobs", "0"));
     ShardedDataset dataset = ShardedDataset.open(data);
-    JobSpec spec = spec(model, workers, servers, procs, tau, epochs, fraction);
+    JobSpec spec = spec(model, workers, servers, procs, tau, epochs, batch, fraction);
     String job = local ? null : required(a, "job");
 
     List<Double> speeds = new ArrayList<>();
@@ -113,7 +116,7 @@ public final class DistributedBench {
       // first compilation a job's start or end proved wrong: this process runs such jobs first, of one
       // epoch each, on the same data port and with the same listener, so the measured job meets the
       // JVM an executor in service has.
-      JobSpec warm = spec(model, workers, servers, procs, tau, 1, fraction);
+      JobSpec warm = spec(model, workers, servers, procs, tau, 1, batch, fraction);
       for (int j = 0; j < warmupJobs; j++) {
         train(warm, dataset, ckpt.resolve("warmup-" + j), local ? null : job + "-warmup-" + j, rank, ports, port,
             listener);
@@ -148,6 +151,7 @@ public final class DistributedBench {
     kv(sb, "rank", String.valueOf(rank));
     kv(sb, "workers", myWorkers + "/" + workers);
     kv(sb, "tau", String.valueOf(tau));
+    kv(sb, "batch", String.valueOf(batch));
     kv(sb, "cpus", String.valueOf(Runtime.getRuntime().availableProcessors()));
     kv(sb, "examples", String.valueOf(examples));
     kv(sb, "sent", String.valueOf(sent.get()));
@@ -194,12 +198,13 @@ public final class DistributedBench {
     System.exit(0);
   }
 
-  /** The bench's job: bench/specs/lr.json's or fm.json's hyperparameters, {@code epochs} passes. */
-  private static JobSpec spec(String model, int workers, int servers, int procs, int tau, int epochs, double fraction) {
+  /** The bench's job: bench/specs/lr.json's or fm.json's hyperparameters, {@code epochs} passes of minibatches of {@code batch}. */
+  private static JobSpec spec(String model, int workers, int servers, int procs, int tau, int epochs, int batch,
+      double fraction) {
     boolean fm = model.equals("fm");
     return new JobSpec("bench-dist-" + model, fm ? "fm" : "linear", "bench-ctr",
         new JobSpec.Validation(null, fraction),
-        new JobSpec.Params("logistic", "adagrad", 0.02, 0, fm ? 0.01 : 0.0001, 8, epochs, 500, new int[0],
+        new JobSpec.Params("logistic", "adagrad", 0.02, 0, fm ? 0.01 : 0.0001, 8, epochs, batch, new int[0],
             fm ? 50 : 0, 0, 5),
         new JobSpec.Resources(workers, servers, 0, procs), new JobSpec.Consistency(tau),
         new JobSpec.Stopping(3600, 3600), 0);
