@@ -36,7 +36,7 @@ final class Member {
     void release();
   }
 
-  /** What a member tells its process about itself, every {@link #REPORT_MILLIS} or so. */
+  /** What a member tells its process about itself, every {@link #REPORT_MILLIS} or so and at each epoch's end. */
   interface Stats {
     void report(double examplesPerSec, long bytesPushed, long bytesPulled);
   }
@@ -134,6 +134,9 @@ final class Member {
     // and the coordinator, seeing the epoch incomplete, pauses the other members.
     WorkerLoop.StopSignal stop = () -> pause.get() || failed.get() || stopHere.getAsBoolean();
     long started = System.nanoTime();
+    // Reports measure training: the wait for the coordinator between epochs is nobody's speed.
+    reportedAt = started;
+    examplesAtReport = examplesDone;
     List<Future<Boolean>> running = new ArrayList<>(loops.size());
     for (int i = 0; i < loops.size(); i++) {
       WorkerLoop loop = loops.get(i);
@@ -168,7 +171,7 @@ final class Member {
             pause.set(true);
             finish |= m instanceof Control.Finish;
           }
-          reportIfDue(false);
+          reportIfDue();
         } catch (ExecutionException e) {
           failed.set(true);
           Throwable cause = e.getCause();
@@ -194,7 +197,7 @@ final class Member {
       examples += loop.epochExamples;
       positions[i] = loop.position();
     }
-    reportIfDue(true);
+    report(seconds > 0 ? examples / seconds : 0);
     examplesDone += examples;
     link.send(0, new Control.EpochDone(rank, start.epoch(), complete, loss, examples, positions, seconds));
     return !finish;
@@ -207,17 +210,22 @@ final class Member {
     }
   }
 
-  private void reportIfDue(boolean now) {
+  /** Reports the speed since the last report, once {@link #REPORT_MILLIS} have passed. */
+  private void reportIfDue() {
     long t = System.nanoTime();
     long elapsed = t - reportedAt;
-    if (!now && elapsed < REPORT_MILLIS * 1_000_000) {
+    if (elapsed < REPORT_MILLIS * 1_000_000) {
       return;
     }
-    link.send(0, new Control.Progress(rank, batchesDone.get(), scanned()));
     long examples = examplesDone + running();
-    stats.report(elapsed > 0 ? (examples - examplesAtReport) * 1e9 / elapsed : 0, ps.bytesSent(), ps.bytesReceived());
+    report((examples - examplesAtReport) * 1e9 / elapsed);
     examplesAtReport = examples;
     reportedAt = t;
+  }
+
+  private void report(double examplesPerSec) {
+    link.send(0, new Control.Progress(rank, batchesDone.get(), scanned()));
+    stats.report(examplesPerSec, ps.bytesSent(), ps.bytesReceived());
   }
 
   /** Blocks the workers have scanned for their key dictionaries. */

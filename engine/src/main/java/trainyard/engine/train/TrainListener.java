@@ -27,9 +27,10 @@ public interface TrainListener {
   default void onCheckpoint(Path dir) {}
 
   /**
-   * This process's member of the job, about once a second while it trains: its examples/s since
-   * the last call and the bytes it sent and received over the network so far. Unlike the other
-   * calls, this one comes from the member's own thread.
+   * This process's member of the job, about once a second while it trains and at the end of each
+   * epoch: its examples/s while training (since the last call within the epoch; over the whole
+   * epoch at its end, the waits between epochs left out) and the bytes it sent and received over
+   * the network so far. Unlike the other calls, this one comes from the member's own thread.
    */
   default void onMember(double examplesPerSec, long bytesSent, long bytesReceived) {}
 }

@@ -299,6 +299,15 @@ class DistributedTrainerTest {
     return result;
   }
 
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** A listener that runs {@code then} after every epoch. */
   private static TrainListener afterEachEpoch(Runnable then) {
     return new TrainListener() {
@@ -307,6 +316,40 @@ class DistributedTrainerTest {
         then.run();
       }
     };
+  }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(60)
+  void aMembersSpeedLeavesOutTheWaitBetweenEpochs() throws Exception {
+    // Rank 0's listener holds the coordinator 1.5 s after each epoch, and rank 1 waits that long
+    // for the next. Rank 1 trains half the rows, so its speed is about half the job's; counted
+    // over the wait too it would be a few percent of it.
+    JobSpec spec = fm(2, 4, 3);
+    List<Cluster> clusters = clusters("job-speed", 1, 1, 1);
+    Path ckpt = dir.resolve("ckpt");
+    List<Double> rank1Speeds = new java.util.concurrent.CopyOnWriteArrayList<>();
+    CompletableFuture<TrainResult> rank1 = started(new Trainer(Clock.systemUTC()),
+        new TrainRequest(spec, TRAIN, VALIDATION, ckpt), clusters.get(1), new TrainListener() {
+          @Override
+          public void onMember(double examplesPerSec, long bytesSent, long bytesReceived) {
+            rank1Speeds.add(examplesPerSec);
+          }
+        }, () -> false);
+    List<Double> jobSpeeds = new ArrayList<>();
+    new Trainer(Clock.systemUTC()).run(new TrainRequest(spec, TRAIN, VALIDATION, ckpt), clusters.get(0),
+        new TrainListener() {
+          @Override
+          public void onEpoch(int epoch, long step, java.util.Map<String, Double> metrics) {
+            jobSpeeds.add(metrics.get(Evaluation.EXAMPLES_PER_SEC));
+            if (epoch < 3) {
+              sleep(1500);
+            }
+          }
+        }, () -> false);
+    rank1.get(30, TimeUnit.SECONDS);
+    double member = rank1Speeds.get(rank1Speeds.size() - 1);
+    double job = jobSpeeds.get(jobSpeeds.size() - 1);
+    assertTrue(member > job / 4, "rank 1's speed " + member + " against the job's " + job);
   }
 
   @Test
