@@ -229,7 +229,7 @@ class DashboardBrowserTest {
           new Member(1, "ex-b", "10.0.0.2", 7002, 2, 1, 1, 1)), System.currentTimeMillis()));
       await(20).until(d -> d.findElements(By.cssSelector("#job-members tr[data-rank]")).size() == 2);
       String placed = browser.findElement(By.id("job-members")).getText();
-      assertTrue(placed.contains("ex-a") && placed.contains("ex-b") && placed.contains("0–1"), placed);
+      assertTrue(placed.contains("ex-a") && placed.contains("ex-b") && placed.contains("#0–1"), placed);
       assertEquals("-", cell("1", "examplesPerSec"));
       assertEquals("GPUs 0, 1",
           browser.findElement(By.cssSelector("#job-members tr[data-rank='0'] [data-field=gpus]")).getText());

@@ -116,7 +116,7 @@ final class JobView {
 
   /**
    * A job's members (the {@code members} array of {@code GET /jobs/{id}}) as a table: rank,
-   * executor, its workers and server shards (global indexes, {@code 0-3}), the GPU ordinals it
+   * executor, its workers and server shards (global indexes, {@code #0-3}), the GPU ordinals it
    * holds (a column only for a job that has some), examples/s, bytes pushed and pulled so far
    * ({@code -} until the member first reports); null when there are none.
    */
@@ -146,14 +146,17 @@ final class JobView {
     return t;
   }
 
-  /** {@code {first: 2, count: 3}} as {@code 2-4}; one as {@code 2}; none or unknown as {@code -}. */
+  /**
+   * {@code {first: 2, count: 3}} as {@code #2-4}; one as {@code #2}; none or unknown as {@code -}. The
+   * {@code #} says these are indexes: a member with worker 0 has one worker, not none.
+   */
   static String span(JsonNode span) {
     if (!span.path("first").isIntegralNumber() || !span.path("count").isIntegralNumber()) {
       return "-";
     }
     long first = span.path("first").asLong();
     long count = span.path("count").asLong();
-    return count < 1 ? "-" : count == 1 ? Long.toString(first) : first + "-" + (first + count - 1);
+    return count < 1 ? "-" : count == 1 ? "#" + first : "#" + first + "-" + (first + count - 1);
   }
 
   /** 41251, 812.5, 3.25: no more digits than the number needs to read at a glance. */

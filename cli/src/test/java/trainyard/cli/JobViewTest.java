@@ -74,7 +74,7 @@ class JobViewTest {
         .print(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
     assertEquals(String.join("\n",
         "RANK  EXECUTOR  WORKERS  SERVERS  EXAMPLES/S  PUSHED   PULLED",
-        "0     ex-a      0-3      0-1      812.5       1.5 KiB  100 B",
+        "0     ex-a      #0-3     #0-1     812.5       1.5 KiB  100 B",
         "1     ex-b      -        -        3.25        -        -",
         ""), buf.toString(java.nio.charset.StandardCharsets.UTF_8));
     assertEquals(null, JobView.members(Json.parseLenient("[]")));

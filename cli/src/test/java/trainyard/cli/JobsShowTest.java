@@ -61,8 +61,8 @@ class JobsShowTest {
     assertTrue(r.out().endsWith(String.join("\n",
         "members:",
         "RANK  EXECUTOR  WORKERS  SERVERS  EXAMPLES/S  PUSHED    PULLED",
-        "0     ex-a      0-1      0        41251       18.0 MiB  20.0 MiB",
-        "1     ex-b      2        1        -           -         -",
+        "0     ex-a      #0-1     #0       41251       18.0 MiB  20.0 MiB",
+        "1     ex-b      #2       #1       -           -         -",
         "")), r.out());
     assertFalse(r.out().contains("keyRanges"), "the table replaces the members' JSON: " + r.out());
   }
@@ -74,7 +74,7 @@ class JobsShowTest {
     assertTrue(r.out().endsWith(String.join("\n",
         "members:",
         "RANK  EXECUTOR  WORKERS  SERVERS  GPUS  EXAMPLES/S  PUSHED  PULLED",
-        "0     gpu-1     0        0        0,3   -           -       -",
+        "0     gpu-1     #0       #0       0,3   -           -       -",
         "")), r.out());
   }
 

@@ -18,10 +18,10 @@ function eventLine(e) {
   }
 }
 
-/** Global indexes first..first+count-1 as "0–3", one as "2", none as "-". */
+/** Global indexes first..first+count-1 as "#0–3", one as "#2" (an index: worker #0 is one worker), none as "-". */
 function span(s) {
   if (!s || !(s.count > 0)) return '-';
-  return s.count === 1 ? `${s.first}` : `${s.first}–${s.first + s.count - 1}`;
+  return s.count === 1 ? `#${s.first}` : `#${s.first}–${s.first + s.count - 1}`;
 }
 
 function rate(v) {
