@@ -184,6 +184,18 @@ final class PeerLink {
     }
   }
 
+  /**
+   * What broke, for people: an I/O error's last clause ("Connection reset by peer", where Netty's
+   * native transport says "recvAddress(..) failed with error(-104): Connection reset by peer").
+   */
+  static String why(Throwable cause) {
+    String m = cause.getMessage();
+    if (!(cause instanceof java.io.IOException) || m == null || m.isBlank()) {
+      return String.valueOf(cause);
+    }
+    return "connection lost: " + m.substring(m.lastIndexOf(": ") + 1).strip();
+  }
+
   /** One connection attempt's handler: the hello's answer, then replies. */
   private final class Conn extends SimpleChannelInboundHandler<ByteBuf> {
     final CountDownLatch answered = new CountDownLatch(1);
@@ -292,7 +304,7 @@ final class PeerLink {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
       // After a goodbye, writes may meet a closed socket; the end of the connection decides.
       if (ready && !bye) {
-        member.fail(member.peerFailure(rank, cause.toString(), cause));
+        member.fail(member.peerFailure(rank, why(cause), cause));
       }
       ctx.close();
     }

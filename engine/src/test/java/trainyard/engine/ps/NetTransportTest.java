@@ -343,6 +343,16 @@ class NetTransportTest {
   }
 
   @Test
+  void aBrokenConnectionIsToldInWordsNotByItsExceptionClass() {
+    // What a job's log says when a member's executor dies: Netty's native text ends with the system's words.
+    assertEquals("connection lost: Connection reset by peer",
+        PeerLink.why(new IOException("recvAddress(..) failed with error(-104): Connection reset by peer")));
+    assertEquals("connection lost: Broken pipe", PeerLink.why(new IOException("Broken pipe")));
+    assertEquals("java.lang.IllegalStateException: frame too long",
+        PeerLink.why(new IllegalStateException("frame too long")));
+  }
+
+  @Test
   void anOlderAttemptIsRefusedAtTheHello() {
     try (DataPort a = DataPort.bind("127.0.0.1", 0); DataPort b = DataPort.bind("127.0.0.1", 0);
         ParameterServer newer = ParameterServer.member(b, new Membership("job-s", 2, 0,
