@@ -23,7 +23,9 @@
 # --batch N: the minibatch size (default 500, bench/specs'); a larger one sends fewer, larger messages per example.
 # --warmup J: every process first runs J jobs of one epoch each (a warm executor, as in service: a job's
 # start and end make the JIT recompile some of the network path, so more than one), then the measured
-# one; J = 0 measures cold JVMs.
+# one; J = 0 measures cold JVMs. A method a minibatch calls once reaches C2 only after some thousands of
+# minibatches: with 3 a pair's JIT was still compiling in its measured job, with 8 it was done at batch 500
+# (PERFORMANCE.md, session 19); the cpu_other_jit of a RESULT line tells.
 # BENCH_JAVA_OPTS adds JVM options to every process (e.g. -XX:StartFlightRecording=...); JAR picks the bench jar.
 # --only runs just the configurations it names. W and S default to max(procs) * cpus-per-proc. On 16 cores, e.g.:
 #   bench/run-distributed-bench.sh --procs "1 2 4 8" --cpus 0-15 --cpus-per-proc 2
