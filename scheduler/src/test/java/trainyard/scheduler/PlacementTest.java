@@ -128,7 +128,7 @@ class PlacementTest {
     // one executor with room for two members is still one member
     Placement.Result oneBig = Placement.place(List.of(gang("g", 0, 1, 2)), List.of(peer("e1", 16, 16)), 0, Long.MAX_VALUE, Map.of());
     assertEquals(List.of(), oneBig.placed());
-    assertEquals("needs 2 executors with a data port and 2 cores, 1024 MB; only 1 is that large", oneBig.waiting().get("g"));
+    assertEquals("needs 2 executors with a data port and 2 cores, 1024 MB; only 1 is connected", oneBig.waiting().get("g"));
   }
 
   @Test

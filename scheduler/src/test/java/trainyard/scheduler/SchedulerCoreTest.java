@@ -389,7 +389,7 @@ class SchedulerCoreTest {
     assertEquals(List.of("RELEASE g @e1", "RELEASE g @e3"), runs());
     assertEquals(List.of(2, 2), attempts());
     assertEquals(List.of("g QUEUED: member 1 (executor e2) lost; will resume from checkpoint",
-        "g QUEUED: needs 3 executors with a data port and 2 cores, 1024 MB; only 2 are that large; "
+        "g QUEUED: needs 3 executors with a data port and 2 cores, 1024 MB; only 2 are connected; "
         + "2 still stopping its last attempt"), states());
     // the survivors still list it until they have stopped: told once, not adopted
     core.onHeartbeat(peerBeat("e1", 4, 2, 5_200, "g"), 5_200);
