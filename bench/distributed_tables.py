@@ -12,6 +12,8 @@ from collections import defaultdict
 GROUPS = ["workers", "servers", "network", "main_member", "data_read", "java_other", "other"]
 # parts of "other", where measured: the JIT's compiler threads; the VM thread (serial GC, safepoints)
 OTHER_PARTS = ["other_jit", "other_vm"]
+# The JIT's share of a configuration's CPU above which its ratios measure warm-up more than training.
+JIT_WARNING = 0.05
 
 
 def parse(path):
@@ -154,6 +156,16 @@ def main():
                 "%.2f" % statistics.median(j["cpu_us"] for j in reps)) + " %s | %s |" % tuple(
                 "%.2f" % statistics.median(j["groups"][g] for j in reps) for g in OTHER_PARTS))
         print()
+        # A JIT still compiling in the measured job takes its cores from training, more in a
+        # process that trains fewer minibatches: its ratios measure warm-up (PERFORMANCE.md, session 19).
+        compiling = ["%s %s (%.0f%%)" % (m.upper(), l, 100 * share) for m, l in measured
+                     for share in [statistics.median(j["groups"]["other_jit"] / j["cpu_us"]
+                                                     for j in jobs[(m, l)].values() if j["cpu_us"] > 0)]
+                     if share > JIT_WARNING]
+        if compiling:
+            print("**Warning:** the JIT took more than %.0f%% of the measured job's CPU in %s; "
+                  "rerun with a larger --warmup." % (100 * JIT_WARNING, ", ".join(compiling)))
+            print()
     if loads:
         print("Load average (1 min) at the start and end of the runs: %.2f to %.2f, median %.2f"
               % (min(loads), max(loads), statistics.median(loads)))
