@@ -158,10 +158,12 @@ def main():
         print()
         # A JIT still compiling in the measured job takes its cores from training, more in a
         # process that trains fewer minibatches: its ratios measure warm-up (PERFORMANCE.md, session 19).
-        compiling = ["%s %s (%.0f%%)" % (m.upper(), l, 100 * share) for m, l in measured
-                     for share in [statistics.median(j["groups"]["other_jit"] / j["cpu_us"]
-                                                     for j in jobs[(m, l)].values() if j["cpu_us"] > 0)]
-                     if share > JIT_WARNING]
+        compiling = []
+        for m, l in measured:
+            share = statistics.median(j["groups"]["other_jit"] / j["cpu_us"]
+                                      for j in jobs[(m, l)].values() if j["cpu_us"] > 0)
+            if share > JIT_WARNING:
+                compiling.append("%s %s (%.0f%%)" % (m.upper(), l, 100 * share))
         if compiling:
             print("**Warning:** the JIT took more than %.0f%% of the measured job's CPU in %s; "
                   "rerun with a larger --warmup." % (100 * JIT_WARNING, ", ".join(compiling)))

@@ -12,6 +12,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.io.IOException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -190,7 +191,7 @@ final class PeerLink {
    */
   static String why(Throwable cause) {
     String m = cause.getMessage();
-    if (!(cause instanceof java.io.IOException) || m == null || m.isBlank()) {
+    if (!(cause instanceof IOException) || m == null || m.isBlank()) {
       return String.valueOf(cause);
     }
     return "connection lost: " + m.substring(m.lastIndexOf(": ") + 1).strip();
