@@ -16,7 +16,7 @@ final class DatasetsCommand extends Group {
     return "/api/v1/datasets/" + ApiClient.seg(id);
   }
 
-  @Command(name = "ls", description = "List datasets, newest first.")
+  @Command(name = "ls", aliases = "list", description = "List datasets, newest first.")
   static final class Ls extends ListLeaf {
     Ls() {
       super("/api/v1/datasets", "ID", "NAME", "FORMAT", "STATUS", "ROWS", "FEATURES", "CREATED");
@@ -38,7 +38,7 @@ final class DatasetsCommand extends Group {
     }
   }
 
-  @Command(name = "rm", description = "Delete a dataset.")
+  @Command(name = "rm", aliases = "delete", description = "Delete a dataset.")
   static final class Rm extends RmLeaf {
     Rm() {
       super(DatasetsCommand::path);

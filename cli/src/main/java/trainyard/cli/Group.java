@@ -11,7 +11,8 @@ abstract class Group implements Runnable {
 
   @Override
   public void run() {
+    // subcommands() maps every alias too: name each command once, by its name
     throw new ParameterException(spec.commandLine(), "missing subcommand: one of "
-        + String.join(", ", spec.subcommands().keySet()));
+        + String.join(", ", spec.subcommands().values().stream().map(c -> c.getCommandName()).distinct().toList()));
   }
 }

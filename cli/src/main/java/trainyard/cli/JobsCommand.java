@@ -94,7 +94,7 @@ final class JobsCommand extends Group {
     }
   }
 
-  @Command(name = "ls", description = "List jobs, newest first.")
+  @Command(name = "ls", aliases = "list", description = "List jobs, newest first.")
   static final class Ls extends ListLeaf {
     @Option(names = "--status", paramLabel = "S", description = "only jobs in this state")
     String status;
@@ -158,7 +158,7 @@ final class JobsCommand extends Group {
     }
   }
 
-  @Command(name = "rm", description = "Delete an ended job: its events, metrics and checkpoints.")
+  @Command(name = "rm", aliases = "delete", description = "Delete an ended job: its events, metrics and checkpoints.")
   static final class Rm extends RmLeaf {
     Rm() {
       super(JobsCommand::path);

@@ -26,7 +26,7 @@ final class ModelsCommand extends Group {
     return "/api/v1/models/" + ApiClient.seg(id);
   }
 
-  @Command(name = "ls", description = "List models, newest first.")
+  @Command(name = "ls", aliases = "list", description = "List models, newest first.")
   static final class Ls extends ListLeaf {
     Ls() {
       super("/api/v1/models", "ID", "JOB", "ALGORITHM", "SIZE", "CREATED");
@@ -48,7 +48,7 @@ final class ModelsCommand extends Group {
     }
   }
 
-  @Command(name = "rm", description = "Delete a model and its file.")
+  @Command(name = "rm", aliases = "delete", description = "Delete a model and its file.")
   static final class Rm extends RmLeaf {
     Rm() {
       super(ModelsCommand::path);

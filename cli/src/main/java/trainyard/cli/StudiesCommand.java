@@ -67,7 +67,7 @@ final class StudiesCommand extends Group {
     }
   }
 
-  @Command(name = "ls", description = "List studies, newest first.")
+  @Command(name = "ls", aliases = "list", description = "List studies, newest first.")
   static final class Ls extends ListLeaf {
     @Option(names = "--status", paramLabel = "S", description = "only studies in this state")
     String status;

@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "tokens", description = "List, create (admin) and revoke bearer tokens.",
     subcommands = {TokensCommand.Ls.class, TokensCommand.Create.class, TokensCommand.Revoke.class})
 final class TokensCommand extends Group {
-  @Command(name = "ls", description = "List the tokens you may see (an admin: all), newest first; never their text.")
+  @Command(name = "ls", aliases = "list", description = "List the tokens you may see (an admin: all), newest first; never their text.")
   static final class Ls extends ListLeaf {
     Ls() {
       super("/api/v1/tokens", "ID", "TENANT", "NAME", "ADMIN", "CREATED");

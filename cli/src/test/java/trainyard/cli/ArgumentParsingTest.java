@@ -49,6 +49,21 @@ class ArgumentParsingTest {
     assertEquals(ExitCode.USAGE, r.exit());
     assertTrue(r.oneErrorLine(), r.err());
     assertTrue(r.err().contains("ls, show, download"), r.err());
+    assertTrue(!r.err().contains("list") && !r.err().contains("delete"), "aliases named too: " + r.err());
+  }
+
+  @Test
+  void listAndDeleteAreTheSameCommandsAsLsAndRm() {
+    for (String group : new String[] {"datasets", "jobs", "studies", "models", "tokens"}) {
+      CliRun r = CliRun.of(env(), group, "list", "--help");
+      assertEquals(0, r.exit(), group + " list: " + r.err());
+      assertTrue(r.out().startsWith("Usage: trainyard " + group + " ls"), r.out());
+    }
+    for (String group : new String[] {"datasets", "jobs", "models"}) {
+      CliRun r = CliRun.of(env(), group, "delete", "--help");
+      assertEquals(0, r.exit(), group + " delete: " + r.err());
+      assertTrue(r.out().startsWith("Usage: trainyard " + group + " rm"), r.out());
+    }
   }
 
   @Test
