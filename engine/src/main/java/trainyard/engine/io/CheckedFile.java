@@ -46,15 +46,7 @@ public final class CheckedFile {
    * renames it over {@code file}: a reader sees the old file or the new one, never a part.
    */
   public static void write(Path file, byte[] magic, Body body) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-    try {
-      // Temporary files are owner-only; the renamed file is an artifact other services read.
-      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-    } catch (UnsupportedOperationException notPosix) {
-      // Keep the platform's default.
-    }
+    Path tmp = tempSibling(file);
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         OutputStream raw = Channels.newOutputStream(ch);
@@ -74,6 +66,37 @@ public final class CheckedFile {
     } finally {
       Files.deleteIfExists(tmp);
     }
+  }
+
+  /**
+   * Copies {@code from}, a file {@link #write} wrote, to {@code to} as {@link #write} writes: through a
+   * temporary sibling forced to disk, then renamed; its checksum travels with it.
+   */
+  public static void copy(Path from, Path to) throws IOException {
+    Path tmp = tempSibling(to);
+    try {
+      Files.copy(from, tmp, StandardCopyOption.REPLACE_EXISTING);
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      Files.move(tmp, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** A new empty file beside {@code file}, to be renamed over it. */
+  private static Path tempSibling(Path file) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+    try {
+      // Temporary files are owner-only; the renamed file is an artifact other services read.
+      Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException notPosix) {
+      // Keep the platform's default.
+    }
+    return tmp;
   }
 
   /**

@@ -1,6 +1,7 @@
 package trainyard.engine.model;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import trainyard.engine.ps.KeyRanges;
 import trainyard.engine.ps.KeyValues;
 import trainyard.engine.ps.Updater;
@@ -37,7 +38,9 @@ public interface Algorithm {
 
   /**
    * Reads the servers' state into a model: from the servers (only while no request is in
-   * flight) or from a checkpoint's shard files.
+   * flight) or from a checkpoint's shard files. A sparse model is written to {@code file} shard
+   * by shard and returned as stored there ({@link Model#stored}), never whole in the heap; a
+   * dense one (mlp, sized by its layers) is built in the heap and {@code file} left alone.
    */
-  Model export(KeyValues values, ModelInfo info) throws IOException;
+  Model export(KeyValues values, ModelInfo info, Path file) throws IOException;
 }

@@ -27,28 +27,6 @@ public final class FmModel extends Model {
   /** A key's position, and per position its row in {@link #v} or -1. */
   private record Lookup(KeyIndex index, int[] embedding) {}
 
-  /** From pulled values: {@code 1 + dim} floats per key, [w, V]; an all-zero V means none. */
-  static FmModel fromPulled(ModelInfo info, Loss loss, int dim, long[] keys, float[] values) {
-    int n = keys.length;
-    float[] w = new float[n];
-    int[] positions = new int[n];
-    int m = 0;
-    for (int i = 0; i < n; i++) {
-      w[i] = values[i * (1 + dim)];
-      for (int f = 0; f < dim; f++) {
-        if (values[i * (1 + dim) + 1 + f] != 0f) {
-          positions[m++] = i;
-          break;
-        }
-      }
-    }
-    float[] v = new float[m * dim];
-    for (int j = 0; j < m; j++) {
-      System.arraycopy(values, positions[j] * (1 + dim) + 1, v, j * dim, dim);
-    }
-    return new FmModel(info, loss, dim, keys, w, java.util.Arrays.copyOf(positions, m), v);
-  }
-
   FmModel(ModelInfo info, Loss loss, int dim, long[] keys, float[] w, int[] embedded, float[] v) {
     super(info.withKeys(keys.length));
     this.loss = loss;

@@ -1,6 +1,7 @@
 package trainyard.engine.model;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import trainyard.engine.data.CsrBlock;
 import trainyard.engine.metrics.MetricsAccumulator;
 import trainyard.engine.optim.Optimizers;
@@ -50,9 +51,8 @@ public final class LinearAlgorithm implements Algorithm {
   }
 
   @Override
-  public Model export(KeyValues values, ModelInfo info) throws IOException {
-    SparseExport e = new SparseExport(values);
-    return new LinearModel(info, loss, e.keys, e.values);
+  public Model export(KeyValues values, ModelInfo info, Path file) throws IOException {
+    return SparseModelFile.write(file, info, loss.specName(), 0, values);
   }
 
   @Override

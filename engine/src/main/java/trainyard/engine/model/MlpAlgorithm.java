@@ -1,6 +1,7 @@
 package trainyard.engine.model;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import trainyard.engine.data.CsrBlock;
 import trainyard.engine.optim.Optimizers;
 import trainyard.engine.optim.WeightInit;
@@ -78,7 +79,7 @@ public final class MlpAlgorithm implements Algorithm {
   }
 
   @Override
-  public Model export(KeyValues values, ModelInfo info) throws IOException {
+  public Model export(KeyValues values, ModelInfo info, Path file) throws IOException {
     float[] w = new float[chunks * CHUNK];
     // Chunks never pushed (no minibatch ran yet) hold their initial values.
     float[] state = new float[updater.stateWidth()];

@@ -64,16 +64,20 @@ public abstract class Model {
   /** Writes the model atomically: a temporary sibling, forced to disk, then renamed over {@code file}. */
   public void save(Path file) throws IOException {
     CheckedFile.write(file, MAGIC, out -> {
-      out.writeInt(FORMAT_VERSION);
-      writeString(out, info.algorithm());
-      out.writeLong(info.keys());
-      out.writeInt(info.hashBits());
-      writeString(out, info.specJson());
-      writeString(out, info.datasetChecksum());
-      out.writeLong(info.seed());
-      writeString(out, info.engineVersion());
+      writeHeader(out, info);
       writeBody(out);
     });
+  }
+
+  static void writeHeader(DataOutputStream out, ModelInfo info) throws IOException {
+    out.writeInt(FORMAT_VERSION);
+    writeString(out, info.algorithm());
+    out.writeLong(info.keys());
+    out.writeInt(info.hashBits());
+    writeString(out, info.specJson());
+    writeString(out, info.datasetChecksum());
+    out.writeLong(info.seed());
+    writeString(out, info.engineVersion());
   }
 
   /** Reads a model file; throws IOException naming the file when it is not a valid model. */
@@ -87,6 +91,15 @@ public abstract class Model {
         default -> throw new IOException(file + " holds an unknown algorithm '" + info.algorithm() + "'");
       };
     });
+  }
+
+  /**
+   * The model in {@code file}, left there until a prediction needs its weights: what a job
+   * returns, so that saving it is a copy of the file and never brings the model into the heap.
+   * The file must stay until the model is saved or dropped.
+   */
+  public static Model stored(Path file) throws IOException {
+    return new StoredModel(file, readInfo(file));
   }
 
   /**

@@ -5,11 +5,10 @@ import java.util.Arrays;
 import trainyard.engine.ps.KeyValues;
 
 /**
- * The servers' keys and pulled values (from the servers or a checkpoint), sorted by key, keeping
- * only keys with a non-zero value (an L1-sparse model stores only its live features). Collected
- * into the two arrays the model keeps and sorted there, so exporting takes no more memory than
- * the exported model: rank 0 exports a whole model while holding its share of the servers. Not
- * thread-safe; used once.
+ * One server shard's keys and pulled values (from the servers or a checkpoint), sorted by key,
+ * keeping only keys with a non-zero value (an L1-sparse model stores only its live features):
+ * what {@link SparseModelFile} writes, a shard at a time. Collected into two arrays and sorted
+ * there, so a shard takes no more memory than its part of the model. Not thread-safe; used once.
  */
 final class SparseExport {
   /** Below this many keys a range is sorted by insertion. */

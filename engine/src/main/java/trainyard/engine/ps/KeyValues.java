@@ -1,6 +1,7 @@
 package trainyard.engine.ps;
 
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Keys with their pulled values, visited once, shard by shard: a parameter server's local shards,
@@ -15,4 +16,12 @@ public interface KeyValues {
 
   /** Calls {@code visitor} with every key and its values; the values array is reused between calls. */
   void forEach(ServerShard.KeyValueVisitor visitor) throws IOException;
+
+  /**
+   * The same keys split by server shard, in ascending key ranges, so that an export holds one
+   * shard at a time (keys are in no order within a shard). By default one part, all of them.
+   */
+  default List<KeyValues> shards() {
+    return List.of(this);
+  }
 }

@@ -240,6 +240,33 @@ public final class ParameterServer implements AutoCloseable, KeyValues {
     }
   }
 
+  /** The local shards, in global order: ascending key ranges. */
+  @Override
+  public List<KeyValues> shards() {
+    checkHealthy();
+    List<KeyValues> parts = new ArrayList<>();
+    for (ServerShard s : local) {
+      parts.add(new KeyValues() {
+        @Override
+        public int pullWidth() {
+          return pullWidth;
+        }
+
+        @Override
+        public long keyCount() {
+          return s.keyCount();
+        }
+
+        @Override
+        public void forEach(ServerShard.KeyValueVisitor visitor) {
+          checkHealthy();
+          s.forEach(visitor);
+        }
+      });
+    }
+    return parts;
+  }
+
   /** Writes the local shards, in global order. */
   public void save(DataOutput out) throws IOException {
     checkHealthy();

@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import trainyard.engine.io.CheckedFile;
@@ -108,12 +110,12 @@ final class Checkpoints {
    * over several processes, holding one shard's records at a time and no key table.
    */
   static KeyValues shardValues(Path dir, long tag, int servers, Supplier<Updater> updaters) throws IOException {
+    List<KeyValues> files = new ArrayList<>();
     long keys = 0;
     for (int s = 0; s < servers; s++) {
-      keys += CheckedFile.readHead(shardFile(dir, tag, s), SHARD_MAGIC, SHARD_WHAT, in -> {
-        in.readInt(); // state width
-        return (long) in.readInt();
-      });
+      KeyValues file = shardFileValues(shardFile(dir, tag, s), updaters);
+      files.add(file);
+      keys += file.keyCount();
     }
     int width = updaters.get().pullWidth();
     long count = keys;
@@ -130,12 +132,42 @@ final class Checkpoints {
 
       @Override
       public void forEach(ServerShard.KeyValueVisitor visitor) throws IOException {
-        for (int s = 0; s < servers; s++) {
-          CheckedFile.read(shardFile(dir, tag, s), SHARD_MAGIC, SHARD_WHAT, in -> {
-            ServerShard.readValues(in, updaters.get(), visitor);
-            return null;
-          });
+        for (KeyValues file : files) {
+          file.forEach(visitor);
         }
+      }
+
+      @Override
+      public List<KeyValues> shards() {
+        return files;
+      }
+    };
+  }
+
+  /** One shard file's keys and values, read when visited (a whole shard at a time). */
+  private static KeyValues shardFileValues(Path file, Supplier<Updater> updaters) throws IOException {
+    long count = CheckedFile.readHead(file, SHARD_MAGIC, SHARD_WHAT, in -> {
+      in.readInt(); // state width
+      return (long) in.readInt();
+    });
+    int width = updaters.get().pullWidth();
+    return new KeyValues() {
+      @Override
+      public int pullWidth() {
+        return width;
+      }
+
+      @Override
+      public long keyCount() {
+        return count;
+      }
+
+      @Override
+      public void forEach(ServerShard.KeyValueVisitor visitor) throws IOException {
+        CheckedFile.read(file, SHARD_MAGIC, SHARD_WHAT, in -> {
+          ServerShard.readValues(in, updaters.get(), visitor);
+          return null;
+        });
       }
     };
   }
@@ -168,6 +200,11 @@ final class Checkpoints {
     CheckedFile.write(manifestFile(dir, tag), MAGIC, manifest);
     CheckedFile.write(dir.resolve(LATEST), MAGIC, manifest);
     dropOlder(dir, tag, progress.bestEpoch() > 0 ? committedBestModel(dir, progress.bestEpoch(), tag) : null);
+  }
+
+  /** The file the model of {@code tag} is exported to; a commit drops older tags' ones. */
+  static Path exportedModel(Path dir, long tag) {
+    return dir.resolve("model-" + tag + ".bin");
   }
 
   /** The file attempt {@code attempt} writes the model of its best epoch {@code epoch} to. */
@@ -210,6 +247,8 @@ final class Checkpoints {
         if ((n = numbers(f, "shard-")) != null && n.length == 2) {
           older = n[1] < tag;
         } else if ((n = numbers(f, "manifest-")) != null && n.length == 1) {
+          older = n[0] < tag;
+        } else if ((n = numbers(f, "model-")) != null && n.length == 1) {
           older = n[0] < tag;
         } else if ((n = numbers(f, "best-")) != null) {
           older = (n.length == 1 || n[1] <= attempt) && !f.equals(keepBest);

@@ -34,8 +34,15 @@ final class Coordinator {
     /** The global index of rank {@code rank}'s first worker. */
     int firstWorker(int rank);
 
-    /** The model the servers hold now, as checkpoint {@code tag} (already saved) or directly. */
-    Model export(long tag) throws IOException;
+    /**
+     * The model the servers hold now, as checkpoint {@code tag} (already saved) or directly; a
+     * sparse one written to {@code file} and stored there ({@link
+     * trainyard.engine.model.Algorithm#export}).
+     */
+    Model export(long tag, Path file) throws IOException;
+
+    /** Where exported models are written: the checkpoint directory, or a temporary one without. */
+    Path modelDir();
 
     /** Validation metrics of {@code model}; empty without validation data. */
     Map<String, Double> validate(Model model) throws IOException;
@@ -128,7 +135,7 @@ final class Coordinator {
       last.putAll(p.metrics());
       if (best != null && p.bestEpoch() > 0) {
         best.restore(p.bestEpoch(), p.bestMetrics(),
-            Model.load(Checkpoints.committedBestModel(checkpointDir, p.bestEpoch(), resumed.tag())));
+            Model.stored(Checkpoints.committedBestModel(checkpointDir, p.bestEpoch(), resumed.tag())));
       }
     }
     long lastCheckpoint = clock.millis();
@@ -175,8 +182,8 @@ final class Coordinator {
       epoch++;
       positions = new long[workers];
       tag = save(tag + 1);
-      // Early stopping keeps the best epoch's model; otherwise only the last one is exported.
-      Model model = best != null || !job.scoresInShares() ? job.export(tag) : null;
+      // A model scored in shares is exported only to be kept: the best epoch's, or the last one.
+      Model model = job.scoresInShares() ? null : job.export(tag, exportFile(tag));
       Map<String, Double> metrics = new LinkedHashMap<>();
       metrics.put(Evaluation.TRAIN_LOSS, examples == 0 ? 0 : loss / examples);
       metrics.putAll(validate(model));
@@ -186,9 +193,15 @@ final class Coordinator {
         metrics.put(Evaluation.BARRIER_WAIT, barrierWait(trained));
       }
       last = metrics;
-      if (best != null && best.offer(epoch, metrics, model) && checkpointDir != null) {
+      if (best != null && !best.beats(metrics)) {
         // Before the manifest that names it; under this attempt's name, which an older attempt's never replaces.
-        model.save(Checkpoints.bestModelWrittenBy(checkpointDir, epoch, attempt));
+        Path file = Checkpoints.bestModelWrittenBy(job.modelDir(), epoch, attempt);
+        if (model == null) {
+          model = job.export(tag, file);
+        } else {
+          model.save(file);
+        }
+        best.offer(epoch, metrics, model);
       }
       commit(tag, progress(epoch, positions, steps, metrics));
       lastCheckpoint = clock.millis();
@@ -202,11 +215,11 @@ final class Coordinator {
     if (stopped) {
       // The stop is a checkpoint too: a job stopped by its executor resumes exactly here.
       tag = checkpoint(tag + 1, progress(epoch, positions, steps, last));
-      model = job.export(tag);
+      model = job.export(tag, exportFile(tag));
       finalMetrics = new LinkedHashMap<>(last);
       finalMetrics.putAll(validate(model));
     } else {
-      model = best != null ? null : exported != null ? exported : job.export(tag);
+      model = best != null ? null : exported != null ? exported : job.export(tag, exportFile(tag));
     }
     if (best != null && (model == null || best.beats(finalMetrics))) {
       listener.onLog("keeping epoch " + best.epoch() + "'s model, the best by " + best.describe()
@@ -217,6 +230,10 @@ final class Coordinator {
     finish();
     listener.onProgress(stopped ? (double) steps / totalBatches : 1.0);
     return new TrainResult(model, finalMetrics, cancelSeen);
+  }
+
+  private Path exportFile(long tag) {
+    return Checkpoints.exportedModel(job.modelDir(), tag);
   }
 
   private Checkpoints.Progress progress(int epoch, long[] positions, long steps, Map<String, Double> metrics) {

@@ -47,10 +47,13 @@ import trainyard.spec.JobSpec;
  *                      scored in shares: a shard's handles, the shares of a shard, its own and
  *                      (rank 0) every member's, w = 1 (linear), dim + 2 (FM); and the member's
  *                      keys' values, read once a validation pass]
- *   export           = (rank 0, counted for every member) the whole model as it is written, not
- *                      a share: linear K · 12 (keys and weights, sorted in place); FM K · (8 + 4 · (1 + dim))
- *                      pulled + K · (16 + 4 · dim) the model made of them; MLP 2 · 4 · P;
- *                      with early stopping one model more (the best epoch's, kept)
+ *   export           = (rank 0, counted for every member) sparse: one server shard at a time, read
+ *                      from the checkpoint (key and state [+ FM embeddings]) and sorted for the file
+ *                      (key and pulled values): ⌈K/S⌉ · (16 + 4 · (stateWidth + pullWidth) [+ 8 · dim]),
+ *                      S = servers, the model file itself
+ *                      written through spools on disk, and an early-stopping best kept there too;
+ *                      MLP, dense: the whole model as it is built, 2 · 4 · P, with early stopping one
+ *                      model more (the best epoch's, kept)
  * </pre>
  *
  * <p>Not counted: the cache of prepared blocks ({@link TrainingData}), which takes only the heap
@@ -159,7 +162,8 @@ public final class MemoryEstimate {
         embedding = 8L * p.dim();
       }
       model = keys * (56 + 4L * stateWidth + embedding);
-      exported = fm ? keys * (8 + 4L * pull + (16 + 4L * p.dim()) * (1 + kept)) : keys * 12 * (1 + kept);
+      long shardKeys = (keys + spec.resources().servers() - 1) / spec.resources().servers();
+      exported = shardKeys * (16 + 4L * (stateWidth + pull) + embedding);
       shareWidth = fm ? p.dim() + 2 : 1;
       pulledFloats = keys * pull;
       long occurrences = (long) Math.ceil(batch * (perRow + 1));

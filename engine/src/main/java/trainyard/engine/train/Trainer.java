@@ -1,6 +1,8 @@
 package trainyard.engine.train;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import trainyard.engine.io.FileTrees;
 import trainyard.engine.metrics.MetricsAccumulator;
 import trainyard.engine.model.Algorithm;
 import trainyard.engine.model.BatchCompute;
@@ -337,6 +340,7 @@ public final class Trainer {
     private TrainResult coordinate(Link link, ParameterServer ps, Member member, Checkpoints.Manifest resumed,
         BooleanSupplier cancelled, long deadline) throws IOException, InterruptedException {
       Path dir = request.checkpointDir();
+      Path modelDir = dir != null ? dir : Scratch.jobDir();
       AtomicReference<Exception> memberFailure = new AtomicReference<>();
       Thread thread = new Thread(() -> {
         try {
@@ -354,9 +358,14 @@ public final class Trainer {
         }
 
         @Override
-        public Model export(long tag) throws IOException {
+        public Model export(long tag, Path file) throws IOException {
           ps.checkHealthy();
-          return cluster == null ? algorithm.export(ps, info) : exportFromCheckpoint(dir, tag);
+          return cluster == null ? algorithm.export(ps, info, file) : exportFromCheckpoint(dir, tag, file);
+        }
+
+        @Override
+        public Path modelDir() {
+          return modelDir;
         }
 
         @Override
@@ -422,8 +431,9 @@ public final class Trainer {
     }
 
     /** The model of checkpoint {@code tag}'s shard files, read one at a time. */
-    private Model exportFromCheckpoint(Path dir, long tag) throws IOException {
-      return algorithm.export(Checkpoints.shardValues(dir, tag, spec.resources().servers(), algorithm::newUpdater), info);
+    private Model exportFromCheckpoint(Path dir, long tag, Path file) throws IOException {
+      return algorithm.export(Checkpoints.shardValues(dir, tag, spec.resources().servers(), algorithm::newUpdater), info,
+          file);
     }
   }
 
@@ -444,6 +454,35 @@ public final class Trainer {
             ? ParameterServer.Mode.THREADS : ParameterServer.Mode.DIRECT;
       default:
         throw new IllegalArgumentException("trainyard.engine.ps.mode must be threads or direct, got '" + forced + "'");
+    }
+  }
+
+  /**
+   * Where jobs without a checkpoint directory (tests, benchmarks, local training) export their
+   * models: a directory of each job's in one temporary directory of the JVM's, deleted at its exit.
+   * Their models stay in these files until saved elsewhere.
+   */
+  private static final class Scratch {
+    private static final Path ROOT = create();
+
+    private static Path create() {
+      try {
+        Path root = Files.createTempDirectory("trainyard-models-");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          try {
+            FileTrees.deleteRecursively(root);
+          } catch (IOException e) {
+            // The JVM is going; a temporary directory left behind is the system's to clean.
+          }
+        }, "trainyard-models-cleanup"));
+        return root;
+      } catch (IOException e) {
+        throw new UncheckedIOException("no temporary directory for exported models", e);
+      }
+    }
+
+    static Path jobDir() throws IOException {
+      return Files.createTempDirectory(ROOT, "job-");
     }
   }
 }

@@ -41,13 +41,13 @@ class TrainerFmTest {
 
   @Test
   void embeddingsOnlyForFrequentFeaturesWithNonZeroWeights() throws Exception {
-    FmModel all = (FmModel) train("fm", 0, 0).model();
+    FmModel all = inHeap(train("fm", 0, 0).model());
     // 100 features, each seen ~600 times per epoch: a threshold above that leaves none embedded.
-    FmModel none = (FmModel) train("fm", 1_000_000, 0).model();
+    FmModel none = inHeap(train("fm", 1_000_000, 0).model());
     assertEquals(100, all.embeddings());
     assertEquals(0, none.embeddings());
     // A strong L1 zeroes linear weights; their embeddings must stay zero, so fewer keys have one.
-    FmModel sparse = (FmModel) train("fm", 0, 0.02).model();
+    FmModel sparse = inHeap(train("fm", 0, 0.02).model());
     assertTrue(sparse.embeddings() < all.embeddings(), sparse.embeddings() + " vs " + all.embeddings());
   }
 
@@ -66,5 +66,12 @@ class TrainerFmTest {
     Path again = dir.resolve("again.bin");
     back.save(again);
     assertEquals(-1L, java.nio.file.Files.mismatch(file, again));
+  }
+
+  /** A job's FM, which stays in the file it was exported to, read into the heap to look inside. */
+  private FmModel inHeap(Model stored) throws java.io.IOException {
+    Path file = java.nio.file.Files.createTempFile(dir, "fm", ".bin");
+    stored.save(file);
+    return (FmModel) Model.load(file);
   }
 }

@@ -62,8 +62,8 @@ class WorkerFailureTest {
     }
 
     @Override
-    public Model export(KeyValues values, ModelInfo info) throws java.io.IOException {
-      return real.export(values, info);
+    public Model export(KeyValues values, ModelInfo info, java.nio.file.Path file) throws java.io.IOException {
+      return real.export(values, info, file);
     }
 
     @Override
