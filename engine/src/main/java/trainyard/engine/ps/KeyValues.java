@@ -24,4 +24,41 @@ public interface KeyValues {
   default List<KeyValues> shards() {
     return List.of(this);
   }
+
+  /** Visits a shard's keys: {@link #forEach} given as a function. */
+  interface Visit {
+    void forEach(ServerShard.KeyValueVisitor visitor) throws IOException;
+  }
+
+  /** One shard: {@code keyCount} keys of {@code pullWidth} floats, which {@code visit} visits. */
+  static KeyValues shard(int pullWidth, long keyCount, Visit visit) {
+    return new Shard(pullWidth, keyCount, visit);
+  }
+
+  /** {@code shards}, in ascending key ranges and each of {@code pullWidth} floats a key, as one source. */
+  static KeyValues of(int pullWidth, List<KeyValues> shards) {
+    long keys = 0;
+    for (KeyValues s : shards) {
+      keys += s.keyCount();
+    }
+    return new Shards(pullWidth, keys, List.copyOf(shards));
+  }
+
+  /** What {@link #shard} makes. */
+  record Shard(int pullWidth, long keyCount, Visit visit) implements KeyValues {
+    @Override
+    public void forEach(ServerShard.KeyValueVisitor visitor) throws IOException {
+      visit.forEach(visitor);
+    }
+  }
+
+  /** What {@link #of} makes. */
+  record Shards(int pullWidth, long keyCount, List<KeyValues> shards) implements KeyValues {
+    @Override
+    public void forEach(ServerShard.KeyValueVisitor visitor) throws IOException {
+      for (KeyValues s : shards) {
+        s.forEach(visitor);
+      }
+    }
+  }
 }

@@ -246,23 +246,10 @@ public final class ParameterServer implements AutoCloseable, KeyValues {
     checkHealthy();
     List<KeyValues> parts = new ArrayList<>();
     for (ServerShard s : local) {
-      parts.add(new KeyValues() {
-        @Override
-        public int pullWidth() {
-          return pullWidth;
-        }
-
-        @Override
-        public long keyCount() {
-          return s.keyCount();
-        }
-
-        @Override
-        public void forEach(ServerShard.KeyValueVisitor visitor) {
-          checkHealthy();
-          s.forEach(visitor);
-        }
-      });
+      parts.add(KeyValues.shard(pullWidth, s.keyCount(), visitor -> {
+        checkHealthy();
+        s.forEach(visitor);
+      }));
     }
     return parts;
   }

@@ -110,66 +110,20 @@ final class Checkpoints {
    * over several processes, holding one shard's records at a time and no key table.
    */
   static KeyValues shardValues(Path dir, long tag, int servers, Supplier<Updater> updaters) throws IOException {
+    int width = updaters.get().pullWidth();
     List<KeyValues> files = new ArrayList<>();
-    long keys = 0;
     for (int s = 0; s < servers; s++) {
-      KeyValues file = shardFileValues(shardFile(dir, tag, s), updaters);
-      files.add(file);
-      keys += file.keyCount();
+      Path file = shardFile(dir, tag, s);
+      long count = CheckedFile.readHead(file, SHARD_MAGIC, SHARD_WHAT, in -> {
+        in.readInt(); // state width
+        return (long) in.readInt();
+      });
+      files.add(KeyValues.shard(width, count, visitor -> CheckedFile.read(file, SHARD_MAGIC, SHARD_WHAT, in -> {
+        ServerShard.readValues(in, updaters.get(), visitor);
+        return null;
+      })));
     }
-    int width = updaters.get().pullWidth();
-    long count = keys;
-    return new KeyValues() {
-      @Override
-      public int pullWidth() {
-        return width;
-      }
-
-      @Override
-      public long keyCount() {
-        return count;
-      }
-
-      @Override
-      public void forEach(ServerShard.KeyValueVisitor visitor) throws IOException {
-        for (KeyValues file : files) {
-          file.forEach(visitor);
-        }
-      }
-
-      @Override
-      public List<KeyValues> shards() {
-        return files;
-      }
-    };
-  }
-
-  /** One shard file's keys and values, read when visited (a whole shard at a time). */
-  private static KeyValues shardFileValues(Path file, Supplier<Updater> updaters) throws IOException {
-    long count = CheckedFile.readHead(file, SHARD_MAGIC, SHARD_WHAT, in -> {
-      in.readInt(); // state width
-      return (long) in.readInt();
-    });
-    int width = updaters.get().pullWidth();
-    return new KeyValues() {
-      @Override
-      public int pullWidth() {
-        return width;
-      }
-
-      @Override
-      public long keyCount() {
-        return count;
-      }
-
-      @Override
-      public void forEach(ServerShard.KeyValueVisitor visitor) throws IOException {
-        CheckedFile.read(file, SHARD_MAGIC, SHARD_WHAT, in -> {
-          ServerShard.readValues(in, updaters.get(), visitor);
-          return null;
-        });
-      }
-    };
+    return KeyValues.of(width, files);
   }
 
   /**

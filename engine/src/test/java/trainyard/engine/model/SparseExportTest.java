@@ -9,7 +9,6 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import trainyard.engine.ps.KeyValues;
-import trainyard.engine.ps.ServerShard;
 
 /** An export sorts the keys it is given in place, each with its values, and drops the all-zero ones. */
 class SparseExportTest {
@@ -67,26 +66,14 @@ class SparseExportTest {
     assertArrayEquals(flat, e.values);
   }
 
-  private static KeyValues source(long[] keys, float[] values, int width) {
-    return new KeyValues() {
-      @Override
-      public int pullWidth() {
-        return width;
+  /** One shard of {@code keys}, each with its {@code width} values, visited in the given order. */
+  static KeyValues source(long[] keys, float[] values, int width) {
+    return KeyValues.shard(width, keys.length, visitor -> {
+      float[] reused = new float[width];
+      for (int i = 0; i < keys.length; i++) {
+        System.arraycopy(values, i * width, reused, 0, width);
+        visitor.visit(keys[i], reused);
       }
-
-      @Override
-      public long keyCount() {
-        return keys.length;
-      }
-
-      @Override
-      public void forEach(ServerShard.KeyValueVisitor visitor) {
-        float[] reused = new float[width];
-        for (int i = 0; i < keys.length; i++) {
-          System.arraycopy(values, i * width, reused, 0, width);
-          visitor.visit(keys[i], reused);
-        }
-      }
-    };
+    });
   }
 }

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import trainyard.engine.ps.KeyRanges;
 import trainyard.engine.ps.KeyValues;
-import trainyard.engine.ps.ServerShard;
 
 /**
  * A sparse model written shard by shard is, byte for byte, the file the whole model in the heap
@@ -97,27 +96,7 @@ class SparseModelFileTest {
     Shards s = new Shards(new SplittableRandom(5), 200, 1, 3);
     List<KeyValues> reversed = new ArrayList<>(s.source().shards());
     java.util.Collections.reverse(reversed);
-    KeyValues backwards = new KeyValues() {
-      @Override
-      public int pullWidth() {
-        return 1;
-      }
-
-      @Override
-      public long keyCount() {
-        return 200;
-      }
-
-      @Override
-      public void forEach(ServerShard.KeyValueVisitor visitor) {
-        throw new AssertionError("visited shard by shard only");
-      }
-
-      @Override
-      public List<KeyValues> shards() {
-        return reversed;
-      }
-    };
+    KeyValues backwards = KeyValues.of(1, reversed);
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> SparseModelFile.write(dir.resolve("m.bin"), INFO, "logistic", 0, backwards));
     assertTrue(e.getMessage().contains("ascending key ranges"), e.getMessage());
@@ -170,52 +149,9 @@ class SparseModelFileTest {
     KeyValues source() {
       List<KeyValues> parts = new ArrayList<>();
       for (int s = 0; s < keys.size(); s++) {
-        parts.add(part(keys.get(s), values.get(s)));
+        parts.add(SparseExportTest.source(keys.get(s), values.get(s), width));
       }
-      return new KeyValues() {
-        @Override
-        public int pullWidth() {
-          return width;
-        }
-
-        @Override
-        public long keyCount() {
-          return parts.stream().mapToLong(KeyValues::keyCount).sum();
-        }
-
-        @Override
-        public void forEach(ServerShard.KeyValueVisitor visitor) {
-          throw new AssertionError("visited shard by shard only");
-        }
-
-        @Override
-        public List<KeyValues> shards() {
-          return parts;
-        }
-      };
-    }
-
-    private KeyValues part(long[] k, float[] v) {
-      return new KeyValues() {
-        @Override
-        public int pullWidth() {
-          return width;
-        }
-
-        @Override
-        public long keyCount() {
-          return k.length;
-        }
-
-        @Override
-        public void forEach(ServerShard.KeyValueVisitor visitor) {
-          float[] row = new float[width];
-          for (int i = 0; i < k.length; i++) {
-            System.arraycopy(v, i * width, row, 0, width);
-            visitor.visit(k[i], row);
-          }
-        }
-      };
+      return KeyValues.of(width, parts);
     }
   }
 }
