@@ -47,10 +47,10 @@ import trainyard.spec.JobSpec;
  *                      scored in shares: a shard's handles, the shares of a shard, its own and
  *                      (rank 0) every member's, w = 1 (linear), dim + 2 (FM); and the member's
  *                      keys' values, read once a validation pass]
- *   export           = (rank 0, counted for every member) sparse: one server shard at a time, read
- *                      from the checkpoint (key and state [+ FM embeddings]) and sorted for the file
- *                      (key and pulled values): ⌈K/S⌉ · (16 + 4 · (stateWidth + pullWidth) [+ 8 · dim]),
- *                      S = servers, the model file itself
+ *   export           = (rank 0, counted for every member) sparse: one server shard at a time, sorted
+ *                      for the file (key and pulled values), ⌈K/S⌉ · (8 + 4 · pullWidth), S = servers,
+ *                      and over several members read from the checkpoint first (key and state [+ FM
+ *                      embeddings]), ⌈K/S⌉ · (8 + 4 · stateWidth [+ 8 · dim]) more; the model file itself
  *                      written through spools on disk, and an early-stopping best kept there too;
  *                      MLP, dense: the whole model as it is built, 2 · 4 · P, with early stopping one
  *                      model more (the best epoch's, kept)
@@ -163,7 +163,8 @@ public final class MemoryEstimate {
       }
       model = keys * (56 + 4L * stateWidth + embedding);
       long shardKeys = (keys + spec.resources().servers() - 1) / spec.resources().servers();
-      exported = shardKeys * (16 + 4L * (stateWidth + pull) + embedding);
+      // One process exports from its live servers; over several, rank 0 reads each shard's file first.
+      exported = shardKeys * (8 + 4L * pull + (members == 1 ? 0 : 8 + 4L * stateWidth + embedding));
       shareWidth = fm ? p.dim() + 2 : 1;
       pulledFloats = keys * pull;
       long occurrences = (long) Math.ceil(batch * (perRow + 1));
