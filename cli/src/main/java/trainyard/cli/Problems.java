@@ -22,9 +22,12 @@ public final class Problems {
     if (errors.isArray()) {
       for (JsonNode e : errors) {
         String where = e.has("line") ? "line " + e.path("line").asText() : e.path("field").asText("?");
-        line.append("; ").append(where).append(": ").append(firstNonBlank(
-            firstNonBlank(e.path("message").asText(""), e.path("reason").asText("")),
-            e.path("code").asText("")));
+        String why = firstNonBlank(firstNonBlank(e.path("message").asText(""), e.path("reason").asText("")),
+            e.path("code").asText(""));
+        if (where.equals(field) && why.equals(what)) {
+          continue; // the headline already said it (an error about one field lists it again)
+        }
+        line.append("; ").append(where).append(": ").append(why);
       }
     }
     line.append(" (").append(code).append(", HTTP ").append(status).append(')');

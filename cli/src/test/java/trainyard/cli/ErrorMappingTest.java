@@ -36,6 +36,14 @@ class ErrorMappingTest {
   }
 
   @Test
+  void anErrorThatRepeatsTheHeadlineIsSaidOnce() {
+    ApiException e = Problems.fromResponse(422, "{\"detail\":\"the job needs 3307 MB\",\"code\":\"job_too_large\","
+        + "\"field\":\"resources\",\"errors\":[{\"field\":\"resources\",\"message\":\"the job needs 3307 MB\","
+        + "\"code\":\"job_too_large\"}]}");
+    assertEquals("resources: the job needs 3307 MB (job_too_large, HTTP 422)", e.getMessage());
+  }
+
+  @Test
   void bodyThatIsNotAProblemStillGivesAClearLine() {
     ApiException e = Problems.fromResponse(502, "<html>\n<body>Bad gateway</body></html>");
     assertEquals("http_502", e.code());
