@@ -112,6 +112,20 @@ class EventConsumerTest {
         .body("finalMetrics.train_loss", equalTo(0.5f), "epoch", equalTo(1));
   }
 
+  /** Early stopping keeps epoch 1's model after epoch 2: the job's final metrics are the model's, from its MODEL event. */
+  @Test
+  void theModelsMetricsAreTheJobsFinalMetrics() {
+    placedOnEx1();
+    sendAndAwait(JobEvent.metric(job, 1, 1, 10, Map.of("train_loss", 0.5, "val_logloss", 0.47), "ex-1", 1_000));
+    sendAndAwait(JobEvent.metric(job, 1, 2, 20, Map.of("train_loss", 0.4, "val_logloss", 0.48), "ex-1", 1_001));
+    Api.as(token).get("/api/v1/jobs/" + job).then().body("finalMetrics.val_logloss", equalTo(0.48f));
+    sendAndAwait(JobEvent.model(job, 1, "models/" + job + "/model.bin", Map.of("train_loss", 0.5, "val_logloss", 0.47),
+        "ex-1", 1_002));
+    Api.as(token).get("/api/v1/jobs/" + job).then()
+        .body("finalMetrics.val_logloss", equalTo(0.47f), "finalMetrics.train_loss", equalTo(0.5f), "epoch", equalTo(2));
+    Api.as(token).get("/api/v1/jobs/" + job + "/metrics").then().body("", hasSize(4)); // the curve keeps both epochs
+  }
+
   @Test
   void aStateOnlyMovesForward() {
     placedOnEx1();

@@ -110,7 +110,7 @@ class LimitsTest {
     Files.write(file, header("linear", 123_456_789L, 18));
     try (BusProducer producer = new BusProducer(bus.bootstrapServers(), "limits-test")) {
       Api.sendAndAwait(producer, token, job, JobEvent.assigned(job, 1, List.of(new Member(0, "ex-l", "h", 7001, 0, 1, 0, 1)), 1_000));
-      Api.sendAndAwait(producer, token, job, JobEvent.model(job, 1, file.toString(), "ex-l", 2_000));
+      Api.sendAndAwait(producer, token, job, JobEvent.model(job, 1, file.toString(), null, "ex-l", 2_000));
     }
     String model = Api.as(token).get("/api/v1/jobs/" + job).then().statusCode(200).extract().path("modelId");
     Api.as(token).get("/api/v1/models/" + model).then().statusCode(200)

@@ -111,8 +111,8 @@ class PoisonEventTest {
 
   @Test
   void aModelOutsideTheJobsModelDirectoryIsRefused() {
-    JobEvent outside = JobEvent.model(job, 1, "/etc/passwd", "ex-a", 1_500);
-    JobEvent escaping = JobEvent.model(job, 1, "models/" + job + "/../../../../etc/passwd", "ex-a", 1_600);
+    JobEvent outside = JobEvent.model(job, 1, "/etc/passwd", null, "ex-a", 1_500);
+    JobEvent escaping = JobEvent.model(job, 1, "models/" + job + "/../../../../etc/passwd", null, "ex-a", 1_600);
     producer.send(outside);
     producer.send(escaping);
     sendAndAwait(JobEvent.state(job, 1, JobState.RUNNING, null, "ex-a", 2_000));

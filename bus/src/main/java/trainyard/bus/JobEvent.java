@@ -20,8 +20,10 @@ import java.util.UUID;
  *                   attempt (MEMBER, then without stats), or null
  * @param epoch      1-based epoch (METRIC)
  * @param step       minibatches done so far (METRIC)
- * @param metrics    metric name → value, names as docs/ARCHITECTURE.md lists them (METRIC); a
- *                   member's {@code examples_per_sec}, {@code bytes_pushed}, {@code bytes_pulled} (MEMBER)
+ * @param metrics    metric name → value, names as docs/ARCHITECTURE.md lists them (METRIC); the
+ *                   model's final metrics, which become the job's (MODEL: the best epoch's under
+ *                   early stopping, the stop's model's after a time limit; null: the last epoch's
+ *                   stand); a member's {@code examples_per_sec}, {@code bytes_pushed}, {@code bytes_pulled} (MEMBER)
  * @param progress   fraction done, 0..1 (PROGRESS)
  * @param message    one log line (LOG)
  * @param modelPath  the model file in the blob store (MODEL)
@@ -89,9 +91,9 @@ public record JobEvent(
         Objects.requireNonNull(message, "message"), null, executorId, timeMillis, null, null);
   }
 
-  public static JobEvent model(String jobId, int attempt, String modelPath, String executorId,
-      long timeMillis) {
-    return new JobEvent(newId(), jobId, attempt, Type.MODEL, null, null, null, null, null, null, null,
+  public static JobEvent model(String jobId, int attempt, String modelPath, Map<String, Double> finalMetrics,
+      String executorId, long timeMillis) {
+    return new JobEvent(newId(), jobId, attempt, Type.MODEL, null, null, null, null, finalMetrics, null, null,
         Objects.requireNonNull(modelPath, "modelPath"), executorId, timeMillis, null, null);
   }
 

@@ -272,7 +272,7 @@ final class JobRun implements Runnable {
     }
     Path modelFile = options.modelFile(jobId()).toAbsolutePath().normalize();
     result.model().save(modelFile);
-    send(JobEvent.model(jobId(), assignment.attempt(), modelFile.toString(), options.id(), now()));
+    send(JobEvent.model(jobId(), assignment.attempt(), modelFile.toString(), result.finalMetrics(), options.id(), now()));
     state(JobState.SUCCEEDED, null);
   }
 

@@ -124,7 +124,13 @@ public class EventStore {
           job.progress = e.progress();
         }
       }
-      case MODEL -> registerModel(job, modelFile, time);
+      case MODEL -> {
+        if (e.metrics() != null) {
+          // The model's own metrics: under early stopping its epoch's, not the last epoch's.
+          job.finalMetrics = JsonText.write(new java.util.TreeMap<>(e.metrics()));
+        }
+        registerModel(job, modelFile, time);
+      }
       case LOG, MEMBER -> { }
     }
     job.updatedAt = clock.instant();

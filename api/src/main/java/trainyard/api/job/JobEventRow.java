@@ -29,7 +29,7 @@ public class JobEventRow extends PanacheEntityBase {
   public Integer epoch;
   public Long step;
 
-  /** JSON object {name: value} (METRIC). */
+  /** JSON object {name: value} (METRIC; MODEL: the model's final metrics). */
   public String metrics;
 
   @Column(name = "model_path")
