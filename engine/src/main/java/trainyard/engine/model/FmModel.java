@@ -110,12 +110,12 @@ public final class FmModel extends Model {
     for (long k : keys) {
       out.writeLong(k);
     }
-    writeFloats(out, w, w.length);
+    writeFloats(out, w, 0, w.length);
     out.writeInt(embedded.length);
     for (int p : embedded) {
       out.writeInt(p);
     }
-    writeFloats(out, v, v.length);
+    writeFloats(out, v, 0, v.length);
   }
 
   static FmModel readBody(DataInputStream in, ModelInfo info) throws IOException {

@@ -75,7 +75,7 @@ public final class LinearModel extends Model {
     for (long k : keys) {
       out.writeLong(k);
     }
-    writeFloats(out, w, w.length);
+    writeFloats(out, w, 0, w.length);
   }
 
   static LinearModel readBody(DataInputStream in, ModelInfo info) throws IOException {

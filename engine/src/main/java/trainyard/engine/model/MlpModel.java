@@ -76,7 +76,7 @@ public final class MlpModel extends Model {
       out.writeInt(s);
     }
     out.writeInt(w.length);
-    writeFloats(out, w, w.length);
+    writeFloats(out, w, 0, w.length);
   }
 
   static MlpModel readBody(DataInputStream in, ModelInfo info) throws IOException {

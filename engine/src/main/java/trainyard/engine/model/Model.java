@@ -121,8 +121,9 @@ public abstract class Model {
 
   abstract void writeBody(DataOutputStream out) throws IOException;
 
-  static void writeFloats(DataOutputStream out, float[] a, int n) throws IOException {
-    for (int i = 0; i < n; i++) {
+  /** {@code a[off, off + n)} by their raw bits, so they load back bit-exactly. */
+  static void writeFloats(DataOutputStream out, float[] a, int off, int n) throws IOException {
+    for (int i = off; i < off + n; i++) {
       out.writeInt(Float.floatToRawIntBits(a[i]));
     }
   }

@@ -63,12 +63,10 @@ final class SparseModelFile {
           for (int i = 0; i < count; i++) {
             k.writeLong(e.keys[i]);
             int o = i * width;
-            w.writeInt(Float.floatToRawIntBits(e.values[o]));
+            Model.writeFloats(w, e.values, o, 1);
             if (embedded(e.values, o + 1, dim)) {
               p.writeInt((int) (n + i));
-              for (int f = 1; f <= dim; f++) {
-                v.writeInt(Float.floatToRawIntBits(e.values[o + f]));
-              }
+              Model.writeFloats(v, e.values, o + 1, dim);
               m++;
             }
           }
