@@ -268,13 +268,13 @@ public final class Placement {
       int m = job.members();
       int large = largeEnough + stopping;
       if (large < m) {
-        String needs = "needs " + m + " executors with a data port and " + describe(demand, "") + "; ";
+        String needs = "needs " + m + " executors with a data port and " + describe(demand, "") + "; "
+            + (large == 0 ? "none is" : "only " + large + (large == 1 ? " is" : " are"));
         if (large == slots.size()) {
           // Every executor would do; there are too few of them (one was lost, say): add or restart one.
-          return needs + "only " + large + (large == 1 ? " is" : " are") + " connected";
+          return needs + " connected";
         }
-        return needs + (large == 0 ? "none is" : "only " + large + (large == 1 ? " is" : " are"))
-            + " that large" + (largeWithoutPort == 0 ? ""
+        return needs + " that large" + (largeWithoutPort == 0 ? ""
                 : " (" + largeWithoutPort + " more " + (largeWithoutPort == 1 ? "has" : "have") + " no data port)");
       }
       return "needs " + m + " executors with " + describe(demand, "free ") + "; " + haveRoom
